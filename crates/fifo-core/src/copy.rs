@@ -1,0 +1,346 @@
+//! The copy engine: moves bytes from one descriptor to another until end of
+//! file, a byte or line budget, or an idle timeout.
+//!
+//! It survives `EINTR` and short writes, and with a budget it never consumes
+//! more from a pipe than it passes on: what is left stays for the next reader.
+
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::unistd::{Whence, lseek};
+
+use crate::open::retry_on_eintr;
+use crate::{Action, Error, Subject, sys};
+
+/// Large enough that system calls are not the cost of a copy.
+const BUFFER_SIZE: usize = 256 * 1024;
+
+/// How much a copy may move before it stops by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Until end of file.
+    Unlimited,
+    /// At most this many bytes.
+    Bytes(u64),
+    /// At most this many newline-terminated lines.
+    Lines(u64),
+}
+
+/// Why a copy ended without an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The source reached end of file.
+    EndOfFile,
+    /// The byte or line budget is spent.
+    LimitReached,
+    /// No data arrived for the idle timeout.
+    Idle,
+}
+
+/// Which side of a copy failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Reading the source.
+    Source,
+    /// Writing the destination.
+    Destination,
+}
+
+/// A failed copy: which side, why, and how much had been written before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyError {
+    /// The side whose system call failed.
+    pub side: Side,
+    /// Why it failed.
+    pub errno: Errno,
+    /// Bytes written to the destination before the failure.
+    pub copied: u64,
+}
+
+impl CopyError {
+    /// The [`Error`] this failure means for the named source and destination:
+    /// a pipe whose reader left (`EPIPE`) while writing to a path becomes
+    /// [`Error::ReaderLeft`] with the count delivered.
+    #[must_use]
+    pub fn attribute(self, source: Subject, destination: Subject) -> Error {
+        match self.side {
+            Side::Source => Error::sys(source, Action::Read, self.errno),
+            Side::Destination => write_failed(destination, self.errno, self.copied),
+        }
+    }
+}
+
+/// The error for a failed write of `subject` after `delivered` bytes.
+pub(crate) fn write_failed(subject: Subject, errno: Errno, delivered: u64) -> Error {
+    match (errno, &subject) {
+        (Errno::EPIPE, Subject::Path(_)) => Error::ReaderLeft { subject, delivered },
+        _ => Error::sys(subject, Action::Write, errno),
+    }
+}
+
+/// Copies data between descriptors, keeping its budget across calls so that
+/// `-c`/`-l` count over several inputs.
+#[derive(Debug)]
+pub struct Copier {
+    limit: Limit,
+    idle: Option<Duration>,
+    buf: Vec<u8>,
+    /// Scratch pipe for peeking at a pipe's data (Linux `tee(2)`).
+    scratch: Option<(OwnedFd, OwnedFd)>,
+}
+
+impl Copier {
+    /// A copier with a budget and an optional idle timeout.
+    #[must_use]
+    pub fn new(limit: Limit, idle: Option<Duration>) -> Self {
+        Self {
+            limit,
+            idle,
+            buf: vec![0; BUFFER_SIZE],
+            scratch: None,
+        }
+    }
+
+    /// Whether the budget is spent.
+    #[must_use]
+    pub fn exhausted(&self) -> bool {
+        matches!(self.limit, Limit::Bytes(0) | Limit::Lines(0))
+    }
+
+    /// Copies from `src` to `dst` until end of file, the budget, or the idle
+    /// timeout, and returns how many bytes moved and why it stopped.
+    ///
+    /// # Errors
+    /// A [`CopyError`] naming the side that failed.
+    pub fn copy(
+        &mut self,
+        src: BorrowedFd<'_>,
+        dst: BorrowedFd<'_>,
+    ) -> Result<(u64, Stop), CopyError> {
+        let seekable = lseek(src, 0, Whence::SeekCur).is_ok();
+        let mut copied = 0u64;
+        let fail = |side, errno, copied| CopyError { side, errno, copied };
+        loop {
+            if self.exhausted() {
+                return Ok((copied, Stop::LimitReached));
+            }
+            if let Some(idle) = self.idle {
+                match wait_readable(src, idle) {
+                    Ok(true) => {}
+                    Ok(false) => return Ok((copied, Stop::Idle)),
+                    Err(errno) => return Err(fail(Side::Source, errno, copied)),
+                }
+            }
+            let n = self
+                .fill(src, seekable)
+                .map_err(|errno| fail(Side::Source, errno, copied))?;
+            if n == 0 {
+                return Ok((copied, Stop::EndOfFile));
+            }
+            let take = self.spend(n);
+            if take < n {
+                // Only a seekable source can have been over-read: give the
+                // rest back so the next reader of it starts where we stopped.
+                let back = i64::try_from(n - take).unwrap_or(i64::MAX);
+                let _ = lseek(src, -back, Whence::SeekCur);
+            }
+            write_all(dst, &self.buf[..take])
+                .map_err(|(errno, written)| fail(Side::Destination, errno, copied + written))?;
+            copied += take as u64;
+        }
+    }
+
+    /// Reads into the buffer no more than the budget allows taking from a
+    /// source that cannot give bytes back.
+    fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
+        let want = match self.limit {
+            Limit::Unlimited => self.buf.len(),
+            Limit::Bytes(left) => self.buf.len().min(usize::try_from(left).unwrap_or(usize::MAX)),
+            Limit::Lines(_) if seekable => self.buf.len(),
+            Limit::Lines(left) => match sys::peek(src, &mut self.scratch, &mut self.buf) {
+                Some(peeked) => {
+                    let peeked = peeked?;
+                    cut_after_lines(&self.buf[..peeked], left).unwrap_or(peeked)
+                }
+                // No way to look ahead: one byte at a time is the only read
+                // that cannot overshoot the last wanted newline.
+                None => 1,
+            },
+        };
+        if want == 0 {
+            return Ok(0);
+        }
+        retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[..want]))
+    }
+
+    /// Charges `n` freshly read bytes to the budget and returns how many of
+    /// them fall inside it.
+    fn spend(&mut self, n: usize) -> usize {
+        match &mut self.limit {
+            Limit::Unlimited => n,
+            Limit::Bytes(left) => {
+                let take = n.min(usize::try_from(*left).unwrap_or(usize::MAX));
+                *left -= take as u64;
+                take
+            }
+            Limit::Lines(left) => {
+                let data = &self.buf[..n];
+                if let Some(end) = cut_after_lines(data, *left) {
+                    *left = 0;
+                    end
+                } else {
+                    *left -= memchr::memchr_iter(b'\n', data).count() as u64;
+                    n
+                }
+            }
+        }
+    }
+}
+
+/// The length of the prefix of `data` that ends with its `lines`-th newline,
+/// or `None` when it holds fewer.
+fn cut_after_lines(data: &[u8], lines: u64) -> Option<usize> {
+    let nth = usize::try_from(lines).ok()?.checked_sub(1)?;
+    memchr::memchr_iter(b'\n', data).nth(nth).map(|at| at + 1)
+}
+
+/// Waits until `fd` has data or end of file; false when `idle` passed first.
+fn wait_readable(fd: BorrowedFd<'_>, idle: Duration) -> nix::Result<bool> {
+    let timeout = PollTimeout::try_from(idle).unwrap_or(PollTimeout::MAX);
+    let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+    retry_on_eintr(|| poll(&mut fds, timeout)).map(|ready| ready > 0)
+}
+
+/// Writes all of `data`, resuming after short writes and `EINTR`. On failure
+/// returns the `errno` and how many bytes had been written.
+pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Errno, u64)> {
+    let mut written = 0u64;
+    while !data.is_empty() {
+        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
+            Ok(0) => return Err((Errno::EIO, written)),
+            Ok(n) => {
+                data = &data[n..];
+                written += n as u64;
+            }
+            Err(errno) => return Err((errno, written)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom, Write};
+    use std::os::fd::AsFd;
+
+    use super::*;
+
+    fn pipe_with(data: &[u8]) -> (OwnedFd, OwnedFd) {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        write_all(w.as_fd(), data).unwrap();
+        (r, w)
+    }
+
+    fn drain(fd: &OwnedFd) -> Vec<u8> {
+        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn copies_everything_to_end_of_file() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(1_000_000).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&data).unwrap();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        let out = tempfile::tempfile().unwrap();
+        let (n, stop) = Copier::new(Limit::Unlimited, None)
+            .copy(file.as_fd(), out.as_fd())
+            .unwrap();
+        assert_eq!((n, stop), (1_000_000, Stop::EndOfFile));
+        assert_eq!(std::fs::read(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&out))).unwrap(), data);
+    }
+
+    #[test]
+    fn byte_budget_leaves_the_rest_in_the_pipe() {
+        let (r, w) = pipe_with(b"hello world");
+        drop(w);
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Bytes(5), None);
+        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (5, Stop::LimitReached));
+        assert_eq!(drain(&out_r), b"hello");
+        assert_eq!(drain(&r), b" world");
+    }
+
+    #[test]
+    fn line_budget_leaves_the_rest_in_the_pipe() {
+        let (r, w) = pipe_with(b"one\ntwo\nthree\nfour");
+        drop(w);
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Lines(2), None);
+        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (8, Stop::LimitReached));
+        assert_eq!(drain(&out_r), b"one\ntwo\n");
+        assert_eq!(drain(&r), b"three\nfour");
+    }
+
+    #[test]
+    fn line_budget_gives_back_what_a_file_over_read() {
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(b"a\nb\nc\n").unwrap();
+        file.seek(SeekFrom::Start(0)).unwrap();
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Lines(1), None);
+        copier.copy(file.as_fd(), out_w.as_fd()).unwrap();
+        assert_eq!(drain(&out_r), b"a\n");
+        assert_eq!(file.stream_position().unwrap(), 2);
+    }
+
+    #[test]
+    fn budget_spans_several_sources() {
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Lines(3), None);
+        for chunk in [&b"1\n2\n"[..], b"3\n4\n"] {
+            let (r, w) = pipe_with(chunk);
+            drop(w);
+            copier.copy(r.as_fd(), out_w.as_fd()).unwrap();
+        }
+        assert!(copier.exhausted());
+        assert_eq!(drain(&out_r), b"1\n2\n3\n");
+    }
+
+    #[test]
+    fn idle_timeout_stops_a_quiet_source() {
+        let (r, _w) = pipe_with(b"x");
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Unlimited, Some(Duration::from_millis(30)));
+        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (1, Stop::Idle));
+        assert_eq!(drain(&out_r), b"x");
+    }
+
+    #[test]
+    fn a_closed_destination_reports_a_write_error_with_the_count() {
+        let (r, w) = pipe_with(b"data");
+        drop(w);
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        drop(out_r);
+        let err = Copier::new(Limit::Unlimited, None)
+            .copy(r.as_fd(), out_w.as_fd())
+            .unwrap_err();
+        assert_eq!((err.side, err.errno, err.copied), (Side::Destination, Errno::EPIPE, 0));
+        let attributed = err.attribute(Subject::Stdin, Subject::path("f"));
+        assert!(matches!(attributed, Error::ReaderLeft { delivered: 0, .. }));
+    }
+
+    #[test]
+    fn cut_after_lines_counts_newlines() {
+        assert_eq!(cut_after_lines(b"a\nb\nc", 2), Some(4));
+        assert_eq!(cut_after_lines(b"a\nb", 2), None);
+        assert_eq!(cut_after_lines(b"a\n", 0), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! Opening a path that should be a FIFO: wait for the other end forever, not
+//! at all, or up to a deadline, and check with `fstat` on the descriptor that
+//! was actually opened what it really is.
+//!
+//! Nothing here ever passes `O_CREAT`: opening an existing FIFO with it is
+//! refused in sticky directories under Linux's `fs.protected_fifos`, and
+//! without an existing FIFO it would silently make a regular file.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+use std::time::Duration;
+
+use nix::errno::Errno;
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::sys::stat::{FileStat, Mode, fstat};
+
+use crate::sys::deadline::{self, Interrupted};
+use crate::{Action, Error, FileKind, Peer, Result, Subject};
+
+/// Which way data flows through the opened descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// `O_RDONLY`: waits for a writer.
+    Read,
+    /// `O_WRONLY`: waits for a reader.
+    Write,
+    /// `O_RDWR`: never waits (Linux holds both ends).
+    ReadWrite,
+}
+
+impl Direction {
+    fn flags(self) -> OFlag {
+        match self {
+            Self::Read => OFlag::O_RDONLY,
+            Self::Write => OFlag::O_WRONLY,
+            Self::ReadWrite => OFlag::O_RDWR,
+        }
+    }
+
+    /// The end an open in this direction waits for.
+    #[must_use]
+    pub fn peer(self) -> Peer {
+        match self {
+            Self::Read => Peer::Writer,
+            Self::Write | Self::ReadWrite => Peer::Reader,
+        }
+    }
+}
+
+/// How long an open may wait for the other end of a FIFO.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Until the other end appears, as a plain `open(2)` does.
+    Forever,
+    /// Not at all: a write open with no reader fails with [`Error::NoPeer`].
+    /// (A read open never needs to wait to succeed.)
+    No,
+    /// Up to this long, then [`Error::TimedOut`].
+    Timeout(Duration),
+}
+
+/// A descriptor opened by [`open`], with what `fstat` said it is.
+#[derive(Debug)]
+pub struct Opened {
+    fd: OwnedFd,
+    kind: FileKind,
+    device: u64,
+    inode: u64,
+}
+
+impl Opened {
+    /// The open descriptor (close-on-exec).
+    #[must_use]
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// Gives up ownership of the descriptor.
+    #[must_use]
+    pub fn into_fd(self) -> OwnedFd {
+        self.fd
+    }
+
+    /// What the descriptor refers to.
+    #[must_use]
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    /// Fails unless the descriptor is a FIFO; use it wherever a path that is
+    /// not a FIFO must be refused before any byte moves.
+    ///
+    /// # Errors
+    /// [`Error::NotAFifo`] naming `path` and what it is.
+    pub fn expect_fifo(self, path: &Path) -> Result<Self> {
+        if self.kind == FileKind::Fifo {
+            Ok(self)
+        } else {
+            Err(Error::NotAFifo {
+                subject: Subject::path(path),
+                found: self.kind,
+            })
+        }
+    }
+
+    /// Opens the write end of the same FIFO without waiting, so the read end
+    /// never sees end-of-file while the returned descriptor lives.
+    ///
+    /// `path` must be the path this was opened from; the new descriptor is
+    /// checked to be the same FIFO, in case the path was replaced meanwhile.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] when the open fails, [`Error::NotAFifo`] when the path
+    /// no longer names this FIFO.
+    pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
+        let held = open(path, Direction::Write, Wait::No)?;
+        if (held.device, held.inode) == (self.device, self.inode) {
+            Ok(held.fd)
+        } else {
+            Err(Error::NotAFifo {
+                subject: Subject::path(path),
+                found: held.kind,
+            })
+        }
+    }
+}
+
+/// Opens `path` in `direction`, waiting for the other end as `wait` allows.
+///
+/// Any file type is opened (a caller that needs a FIFO calls
+/// [`Opened::expect_fifo`]); the descriptor is close-on-exec and blocking.
+///
+/// # Errors
+/// [`Error::Sys`] when `open` fails, [`Error::NoPeer`] for [`Wait::No`] with
+/// nobody reading, [`Error::TimedOut`] when the deadline passes.
+pub fn open(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
+    let subject = || Subject::path(path);
+    let mut flags = direction.flags() | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    if wait == Wait::No {
+        flags |= OFlag::O_NONBLOCK;
+    }
+    let call = || nix::fcntl::open(path, flags, Mode::empty());
+    let fd = match wait {
+        Wait::Forever | Wait::No => retry_on_eintr(call),
+        Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
+            Interrupted::Failed(errno) => errno,
+            Interrupted::TimedOut => Errno::ETIMEDOUT,
+        }),
+    }
+    .map_err(|errno| match errno {
+        Errno::ENXIO if wait == Wait::No && direction == Direction::Write => Error::NoPeer {
+            subject: subject(),
+            peer: Peer::Reader,
+        },
+        Errno::ETIMEDOUT if matches!(wait, Wait::Timeout(_)) => Error::TimedOut {
+            subject: subject(),
+            peer: direction.peer(),
+            waited: match wait {
+                Wait::Timeout(limit) => limit,
+                _ => Duration::ZERO,
+            },
+        },
+        errno => Error::sys(subject(), Action::Open, errno),
+    })?;
+    if wait == Wait::No {
+        set_nonblocking(fd.as_fd(), false)
+            .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
+    }
+    let st: FileStat =
+        fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    Ok(Opened {
+        kind: FileKind::of(&st),
+        device: st.st_dev,
+        inode: st.st_ino,
+        fd,
+    })
+}
+
+/// Opens `path` and refuses it, before any data moves, unless it is a FIFO.
+///
+/// # Errors
+/// As [`open`], plus [`Error::NotAFifo`].
+pub fn open_fifo(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
+    open(path, direction, wait)?.expect_fifo(path)
+}
+
+/// Sets or clears `O_NONBLOCK` on an open file description.
+pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> nix::Result<()> {
+    let mut flags = OFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFL)?);
+    flags.set(OFlag::O_NONBLOCK, on);
+    fcntl(fd, FcntlArg::F_SETFL(flags)).map(drop)
+}
+
+/// Repeats a system call that a signal interrupted.
+pub(crate) fn retry_on_eintr<T>(mut call: impl FnMut() -> nix::Result<T>) -> nix::Result<T> {
+    loop {
+        match call() {
+            Err(Errno::EINTR) => {}
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::create::{PRIVATE_MODE, make_fifo};
+
+    fn fifo_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        let path = dir.path().join("f");
+        make_fifo(&path, PRIVATE_MODE, false).unwrap();
+        path
+    }
+
+    #[test]
+    fn write_without_reader_and_no_wait_is_no_peer() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = open(&fifo_in(&dir), Direction::Write, Wait::No).unwrap_err();
+        assert!(matches!(err, Error::NoPeer { peer: Peer::Reader, .. }));
+    }
+
+    #[test]
+    fn read_without_writer_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let wait = Wait::Timeout(Duration::from_millis(50));
+        let err = open(&fifo_in(&dir), Direction::Read, wait).unwrap_err();
+        assert!(matches!(err, Error::TimedOut { peer: Peer::Writer, .. }));
+    }
+
+    #[test]
+    fn a_regular_file_is_opened_but_refused_as_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "keep").unwrap();
+        let err = open_fifo(&file, Direction::Write, Wait::No).unwrap_err();
+        assert!(matches!(err, Error::NotAFifo { found: FileKind::Regular, .. }));
+        assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn a_missing_path_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("typo");
+        let err = open(&missing, Direction::Write, Wait::Forever).unwrap_err();
+        assert_eq!(err.errno(), Some(Errno::ENOENT));
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn reader_holding_its_write_end_is_open_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fifo_in(&dir);
+        let rw = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
+        assert_eq!(rw.kind(), FileKind::Fifo);
+        let reader = open(&path, Direction::Read, Wait::Forever).unwrap();
+        let held = reader.hold_write_end(&path).unwrap();
+        nix::unistd::write(&held, b"hi").unwrap();
+        let mut buf = [0u8; 2];
+        assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));
+        assert_eq!(&buf, b"hi");
+    }
+}

@@ -1,0 +1,208 @@
+//! Record mode (`send -l`, `send -0`): every record reaches the pipe whole,
+//! inside one `write(2)` of at most `PIPE_BUF` bytes, so concurrent senders
+//! never interleave inside a record.
+//!
+//! Several whole records may share a write, but a record that has arrived is
+//! written at once, never held back waiting for more.
+
+use std::os::fd::BorrowedFd;
+
+use crate::copy::{write_all, write_failed};
+use crate::open::retry_on_eintr;
+use crate::{Action, Error, PIPE_BUF, Result, Subject};
+
+const READ_SIZE: usize = 64 * 1024;
+
+/// Frames a byte stream into records and writes each one atomically.
+#[derive(Debug)]
+pub struct RecordWriter<'fd> {
+    dst: BorrowedFd<'fd>,
+    subject: Subject,
+    separator: u8,
+    /// The start of a record whose separator has not arrived yet.
+    pending: Vec<u8>,
+    /// Records written so far, to number the one that is too long.
+    records: u64,
+    delivered: u64,
+}
+
+impl<'fd> RecordWriter<'fd> {
+    /// A writer of `separator`-terminated records to the FIFO `dst`
+    /// (`subject` names it in errors).
+    #[must_use]
+    pub fn new(dst: BorrowedFd<'fd>, subject: Subject, separator: u8) -> Self {
+        Self {
+            dst,
+            subject,
+            separator,
+            pending: Vec::with_capacity(PIPE_BUF),
+            records: 0,
+            delivered: 0,
+        }
+    }
+
+    /// Bytes written to the FIFO so far.
+    #[must_use]
+    pub fn delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    /// Adds data and writes every record it completes.
+    ///
+    /// # Errors
+    /// [`Error::RecordTooLong`] for a record over `PIPE_BUF` (nothing of it is
+    /// written), [`Error::ReaderLeft`] or [`Error::Sys`] when writing fails.
+    pub fn push(&mut self, data: &[u8]) -> Result<()> {
+        self.pending.extend_from_slice(data);
+        let mut batch_start = 0;
+        let mut record_start = 0;
+        let mut outcome = Ok(());
+        while let Some(at) = memchr::memchr(self.separator, &self.pending[record_start..]) {
+            let end = record_start + at + 1;
+            if end - record_start > PIPE_BUF {
+                outcome = Err(self.too_long(end - record_start, true));
+                break;
+            }
+            if end - batch_start > PIPE_BUF {
+                self.write_batch(batch_start, record_start)?;
+                batch_start = record_start;
+            }
+            self.records += 1;
+            record_start = end;
+        }
+        self.write_batch(batch_start, record_start)?;
+        self.pending.drain(..record_start);
+        outcome?;
+        if self.pending.len() > PIPE_BUF {
+            return Err(self.too_long(self.pending.len(), false));
+        }
+        Ok(())
+    }
+
+    /// Writes a final record that has no separator, and returns the total
+    /// number of bytes delivered.
+    ///
+    /// # Errors
+    /// As [`RecordWriter::push`].
+    pub fn finish(mut self) -> Result<u64> {
+        let len = self.pending.len();
+        if len > 0 {
+            self.records += 1;
+            self.write_batch(0, len)?;
+        }
+        Ok(self.delivered)
+    }
+
+    fn write_batch(&mut self, start: usize, end: usize) -> Result<()> {
+        if start == end {
+            return Ok(());
+        }
+        write_all(self.dst, &self.pending[start..end]).map_err(|(errno, written)| {
+            write_failed(self.subject.clone(), errno, self.delivered + written)
+        })?;
+        self.delivered += (end - start) as u64;
+        Ok(())
+    }
+
+    fn too_long(&self, len: usize, complete: bool) -> Error {
+        Error::RecordTooLong {
+            subject: self.subject.clone(),
+            record: self.records + 1,
+            len,
+            complete,
+            limit: PIPE_BUF,
+        }
+    }
+}
+
+/// Reads `src` to its end and sends it record by record through `writer`;
+/// returns the bytes delivered.
+///
+/// # Errors
+/// [`Error::Sys`] naming standard input when reading fails, or any error of
+/// [`RecordWriter::push`].
+pub fn send_records(src: BorrowedFd<'_>, mut writer: RecordWriter<'_>) -> Result<u64> {
+    let mut buf = vec![0; READ_SIZE];
+    loop {
+        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
+            .map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
+        if n == 0 {
+            return writer.finish();
+        }
+        writer.push(&buf[..n])?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::fd::{AsFd, OwnedFd};
+
+    use super::*;
+
+    fn reads(fd: &OwnedFd) -> Vec<Vec<u8>> {
+        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        let mut chunks = Vec::new();
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
+            chunks.push(buf[..n].to_vec());
+        }
+        chunks
+    }
+
+    #[test]
+    fn complete_records_go_out_at_once_and_the_tail_waits() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), b'\n');
+        writer.push(b"one\ntw").unwrap();
+        assert_eq!(reads(&r), vec![b"one\n".to_vec()]);
+        writer.push(b"o\n").unwrap();
+        assert_eq!(reads(&r), vec![b"two\n".to_vec()]);
+        writer.push(b"last").unwrap();
+        assert_eq!(writer.finish().unwrap(), 12);
+        assert_eq!(reads(&r), vec![b"last".to_vec()]);
+    }
+
+    #[test]
+    fn batches_hold_whole_records_and_stay_within_pipe_buf() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let line = [b'x'; 999];
+        let mut input = Vec::new();
+        for _ in 0..10 {
+            input.extend_from_slice(&line);
+            input.push(b'\n');
+        }
+        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), b'\n');
+        writer.push(&input).unwrap();
+        let total: usize = reads(&r).iter().map(Vec::len).sum();
+        assert_eq!(total, 10_000);
+        assert_eq!(writer.delivered(), 10_000);
+    }
+
+    #[test]
+    fn a_record_over_pipe_buf_is_refused_by_number() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let mut input = b"ok\n".to_vec();
+        input.extend(std::iter::repeat_n(b'y', PIPE_BUF));
+        input.push(b'\n');
+        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), b'\n');
+        let err = writer.push(&input).unwrap_err();
+        assert!(matches!(err, Error::RecordTooLong { record: 2, len, complete: true, .. } if len == PIPE_BUF + 1));
+        assert_eq!(reads(&r), vec![b"ok\n".to_vec()]);
+    }
+
+    #[test]
+    fn an_unterminated_record_over_pipe_buf_is_refused_early() {
+        let (_r, w) = nix::unistd::pipe().unwrap();
+        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), 0);
+        let err = writer.push(&vec![b'z'; PIPE_BUF + 1]).unwrap_err();
+        assert!(matches!(err, Error::RecordTooLong { record: 1, complete: false, .. }));
+    }
+
+    #[test]
+    fn nul_separated_records() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), 0);
+        writer.push(b"a\0b\0").unwrap();
+        assert_eq!(reads(&r), vec![b"a\0b\0".to_vec()]);
+    }
+}

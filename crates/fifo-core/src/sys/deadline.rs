@@ -1,0 +1,114 @@
+//! Run a blocking system call with a deadline.
+//!
+//! A FIFO `open(2)` blocks until the other end appears, and there is no
+//! timeout parameter. Opening with `O_NONBLOCK` and polling cannot stand in
+//! for it: a non-blocking read open never waits, and a write open can only be
+//! retried. So the real blocking call runs on the calling thread while a
+//! watchdog thread, once the deadline passes, sends that thread `SIGURG`,
+//! whose handler does nothing and is installed without `SA_RESTART`: the call
+//! fails with `EINTR` and nothing else about the pipe changes. `SIGURG` is
+//! ignored by default, so a signal still pending after an `exec` is harmless.
+
+use std::sync::{Arc, Condvar, Mutex, Once};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::pthread::{pthread_kill, pthread_self};
+use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+
+const WAKE_SIGNAL: Signal = Signal::SIGURG;
+/// How often the watchdog repeats its signal, in case the first one arrived
+/// just before the call started to block.
+const RESEND_EVERY: Duration = Duration::from_millis(20);
+
+/// Why [`run`] gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Interrupted {
+    /// The call itself failed.
+    Failed(Errno),
+    /// The deadline passed first.
+    TimedOut,
+}
+
+extern "C" fn wake(_: nix::libc::c_int) {}
+
+fn install_wake_handler() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());
+        // SAFETY: `wake` is async-signal-safe (it does nothing), and nothing
+        // else in this program handles SIGURG, so no handler is replaced.
+        let installed = unsafe { sigaction(WAKE_SIGNAL, &action) };
+        debug_assert!(installed.is_ok(), "sigaction(SIGURG) cannot fail");
+    });
+}
+
+/// Runs `call` (retrying it on `EINTR`) until it succeeds, fails, or
+/// `timeout` passes.
+pub(crate) fn run<T>(
+    timeout: Duration,
+    mut call: impl FnMut() -> nix::Result<T>,
+) -> Result<T, Interrupted> {
+    install_wake_handler();
+    let started = Instant::now();
+    let done = Arc::new((Mutex::new(false), Condvar::new()));
+    let watchdog = {
+        let done = Arc::clone(&done);
+        let target = pthread_self();
+        std::thread::spawn(move || {
+            let (lock, wakeup) = &*done;
+            let mut finished = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            while !*finished {
+                let left = timeout.saturating_sub(started.elapsed());
+                let wait = if left.is_zero() { RESEND_EVERY } else { left };
+                finished = wakeup
+                    .wait_timeout(finished, wait)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .0;
+                if !*finished && started.elapsed() >= timeout {
+                    // The target is alive: it joins this thread before
+                    // returning, and stops us (under this lock) first.
+                    let _ = pthread_kill(target, WAKE_SIGNAL);
+                }
+            }
+        })
+    };
+    let result = loop {
+        match call() {
+            Err(Errno::EINTR) if started.elapsed() >= timeout => break Err(Interrupted::TimedOut),
+            Err(Errno::EINTR) => {}
+            Err(errno) => break Err(Interrupted::Failed(errno)),
+            Ok(value) => break Ok(value),
+        }
+    };
+    {
+        let (lock, wakeup) = &*done;
+        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        wakeup.notify_one();
+    }
+    let _ = watchdog.join();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blocked_read_is_interrupted_at_the_deadline() {
+        let (reader, _writer) = nix::unistd::pipe().unwrap();
+        let mut buf = [0u8; 1];
+        let result = run(Duration::from_millis(50), || nix::unistd::read(&reader, &mut buf));
+        assert_eq!(result, Err(Interrupted::TimedOut));
+    }
+
+    #[test]
+    fn a_call_that_finishes_is_returned() {
+        let (reader, writer) = nix::unistd::pipe().unwrap();
+        nix::unistd::write(&writer, b"x").unwrap();
+        let mut buf = [0u8; 1];
+        let result = run(Duration::from_secs(5), || nix::unistd::read(&reader, &mut buf));
+        assert_eq!(result, Ok(1));
+        assert_eq!(&buf, b"x");
+    }
+}

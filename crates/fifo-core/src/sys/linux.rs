@@ -1,0 +1,42 @@
+//! Linux fast paths: `tee(2)` lets a reader look at a pipe's data without
+//! consuming it.
+
+use std::os::fd::{BorrowedFd, OwnedFd};
+
+use nix::errno::Errno;
+use nix::fcntl::{OFlag, SpliceFFlags, tee};
+
+use crate::open::retry_on_eintr;
+
+/// Copies up to `buf.len()` bytes waiting in the pipe `src` into `buf`
+/// without removing them, blocking like `read` until some arrive. Returns 0 at
+/// end of file, and `None` when `src` is not a pipe (`tee` says `EINVAL`).
+///
+/// The bytes travel through a private scratch pipe, made on first use.
+pub(crate) fn peek(
+    src: BorrowedFd<'_>,
+    scratch: &mut Option<(OwnedFd, OwnedFd)>,
+    buf: &mut [u8],
+) -> Option<nix::Result<usize>> {
+    if scratch.is_none() {
+        match nix::unistd::pipe2(OFlag::O_CLOEXEC) {
+            Ok(pair) => *scratch = Some(pair),
+            Err(errno) => return Some(Err(errno)),
+        }
+    }
+    let (out, inp) = scratch.as_ref()?;
+    let copied = match retry_on_eintr(|| tee(src, inp, buf.len(), SpliceFFlags::empty())) {
+        Err(Errno::EINVAL) => return None,
+        Err(errno) => return Some(Err(errno)),
+        Ok(n) => n,
+    };
+    let mut got = 0;
+    while got < copied {
+        match retry_on_eintr(|| nix::unistd::read(out, &mut buf[got..copied])) {
+            Ok(0) => return Some(Err(Errno::EIO)),
+            Ok(n) => got += n,
+            Err(errno) => return Some(Err(errno)),
+        }
+    }
+    Some(Ok(copied))
+}

@@ -72,6 +72,17 @@ impl CopyError {
     }
 }
 
+/// Writes all of `data` to `dst` (named `subject` in errors) and returns the
+/// byte count.
+///
+/// # Errors
+/// [`Error::ReaderLeft`] with the count delivered when a pipe's reader left,
+/// else [`Error::Sys`].
+pub fn write_data(dst: BorrowedFd<'_>, subject: Subject, data: &[u8]) -> Result<u64, Error> {
+    write_all(dst, data).map_err(|(errno, written)| write_failed(subject, errno, written))?;
+    Ok(data.len() as u64)
+}
+
 /// The error for a failed write of `subject` after `delivered` bytes.
 pub(crate) fn write_failed(subject: Subject, errno: Errno, delivered: u64) -> Error {
     match (errno, &subject) {
@@ -121,7 +132,11 @@ impl Copier {
     ) -> Result<(u64, Stop), CopyError> {
         let seekable = lseek(src, 0, Whence::SeekCur).is_ok();
         let mut copied = 0u64;
-        let fail = |side, errno, copied| CopyError { side, errno, copied };
+        let fail = |side, errno, copied| CopyError {
+            side,
+            errno,
+            copied,
+        };
         loop {
             if self.exhausted() {
                 return Ok((copied, Stop::LimitReached));
@@ -157,7 +172,10 @@ impl Copier {
     fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
         let want = match self.limit {
             Limit::Unlimited => self.buf.len(),
-            Limit::Bytes(left) => self.buf.len().min(usize::try_from(left).unwrap_or(usize::MAX)),
+            Limit::Bytes(left) => self
+                .buf
+                .len()
+                .min(usize::try_from(left).unwrap_or(usize::MAX)),
             Limit::Lines(_) if seekable => self.buf.len(),
             Limit::Lines(left) => match sys::peek(src, &mut self.scratch, &mut self.buf) {
                 Some(peeked) => {
@@ -264,7 +282,14 @@ mod tests {
             .copy(file.as_fd(), out.as_fd())
             .unwrap();
         assert_eq!((n, stop), (1_000_000, Stop::EndOfFile));
-        assert_eq!(std::fs::read(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&out))).unwrap(), data);
+        assert_eq!(
+            std::fs::read(format!(
+                "/proc/self/fd/{}",
+                std::os::fd::AsRawFd::as_raw_fd(&out)
+            ))
+            .unwrap(),
+            data
+        );
     }
 
     #[test]
@@ -273,7 +298,10 @@ mod tests {
         drop(w);
         let (out_r, out_w) = nix::unistd::pipe().unwrap();
         let mut copier = Copier::new(Limit::Bytes(5), None);
-        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (5, Stop::LimitReached));
+        assert_eq!(
+            copier.copy(r.as_fd(), out_w.as_fd()).unwrap(),
+            (5, Stop::LimitReached)
+        );
         assert_eq!(drain(&out_r), b"hello");
         assert_eq!(drain(&r), b" world");
     }
@@ -284,7 +312,10 @@ mod tests {
         drop(w);
         let (out_r, out_w) = nix::unistd::pipe().unwrap();
         let mut copier = Copier::new(Limit::Lines(2), None);
-        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (8, Stop::LimitReached));
+        assert_eq!(
+            copier.copy(r.as_fd(), out_w.as_fd()).unwrap(),
+            (8, Stop::LimitReached)
+        );
         assert_eq!(drain(&out_r), b"one\ntwo\n");
         assert_eq!(drain(&r), b"three\nfour");
     }
@@ -319,7 +350,10 @@ mod tests {
         let (r, _w) = pipe_with(b"x");
         let (out_r, out_w) = nix::unistd::pipe().unwrap();
         let mut copier = Copier::new(Limit::Unlimited, Some(Duration::from_millis(30)));
-        assert_eq!(copier.copy(r.as_fd(), out_w.as_fd()).unwrap(), (1, Stop::Idle));
+        assert_eq!(
+            copier.copy(r.as_fd(), out_w.as_fd()).unwrap(),
+            (1, Stop::Idle)
+        );
         assert_eq!(drain(&out_r), b"x");
     }
 
@@ -332,7 +366,10 @@ mod tests {
         let err = Copier::new(Limit::Unlimited, None)
             .copy(r.as_fd(), out_w.as_fd())
             .unwrap_err();
-        assert_eq!((err.side, err.errno, err.copied), (Side::Destination, Errno::EPIPE, 0));
+        assert_eq!(
+            (err.side, err.errno, err.copied),
+            (Side::Destination, Errno::EPIPE, 0)
+        );
         let attributed = err.attribute(Subject::Stdin, Subject::path("f"));
         assert!(matches!(attributed, Error::ReaderLeft { delivered: 0, .. }));
     }

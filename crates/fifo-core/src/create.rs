@@ -50,11 +50,7 @@ impl CreatedFifo {
         match nix::unistd::unlink(&self.path) {
             Ok(()) => Ok(true),
             Err(Errno::ENOENT) => Ok(false),
-            Err(errno) => Err(Error::sys(
-                Subject::path(&self.path),
-                Action::Remove,
-                errno,
-            )),
+            Err(errno) => Err(Error::sys(Subject::path(&self.path), Action::Remove, errno)),
         }
     }
 }
@@ -134,7 +130,11 @@ pub fn make_parents(path: &Path) -> Result<()> {
 /// made for a FIFO that then failed is removed again.
 pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
     if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
-        return Err(Error::sys(Subject::path(name), Action::CreateFifo, Errno::EINVAL));
+        return Err(Error::sys(
+            Subject::path(name),
+            Action::CreateFifo,
+            Errno::EINVAL,
+        ));
     }
     let template = dir.join("fifo.XXXXXXXX");
     let private = nix::unistd::mkdtemp(&template)
@@ -179,7 +179,13 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "data").unwrap();
         let err = make_fifo(&file, 0o600, true).unwrap_err();
-        assert!(matches!(err, Error::ExistsNotFifo { found: FileKind::Regular, .. }));
+        assert!(matches!(
+            err,
+            Error::ExistsNotFifo {
+                found: FileKind::Regular,
+                ..
+            }
+        ));
         assert_eq!(std::fs::read(&file).unwrap(), b"data");
     }
 

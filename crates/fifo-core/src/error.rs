@@ -236,6 +236,9 @@ mod tests {
             peer: Peer::Writer,
             waited: Duration::from_millis(1500),
         };
-        assert_eq!(err.to_string(), "timed out after 1s 500ms waiting for a writer");
+        assert_eq!(
+            err.to_string(),
+            "timed out after 1s 500ms waiting for a writer"
+        );
     }
 }

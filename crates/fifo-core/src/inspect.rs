@@ -98,9 +98,15 @@ fn status_of(st: &FileStat) -> Status {
         kind: FileKind::of(st),
         mode: u32::from(st.st_mode) & 0o7777,
         uid,
-        user: User::from_uid(Uid::from_raw(uid)).ok().flatten().map(|u| u.name),
+        user: User::from_uid(Uid::from_raw(uid))
+            .ok()
+            .flatten()
+            .map(|u| u.name),
         gid,
-        group: Group::from_gid(Gid::from_raw(gid)).ok().flatten().map(|g| g.name),
+        group: Group::from_gid(Gid::from_raw(gid))
+            .ok()
+            .flatten()
+            .map(|g| g.name),
         inode: st.st_ino,
         device: st.st_dev,
         links: u64::from(st.st_nlink),
@@ -116,7 +122,10 @@ fn time_of(secs: i64, nanos: i64) -> SystemTime {
     let nanos = u32::try_from(nanos).unwrap_or(0);
     match u64::try_from(secs) {
         Ok(secs) => UNIX_EPOCH + Duration::new(secs, nanos),
-        Err(_) => UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs()) + Duration::from_nanos(u64::from(nanos)),
+        Err(_) => {
+            UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+                + Duration::from_nanos(u64::from(nanos))
+        }
     }
 }
 

@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn regular_and_directory_are_told_apart() {
-        assert_eq!(FileKind::from_mode(SFlag::S_IFREG.bits()), FileKind::Regular);
+        assert_eq!(
+            FileKind::from_mode(SFlag::S_IFREG.bits()),
+            FileKind::Regular
+        );
         assert_eq!(FileKind::from_mode(SFlag::S_IFDIR.bits()).letter(), 'd');
     }
 }

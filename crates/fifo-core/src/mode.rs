@@ -307,7 +307,9 @@ mod tests {
 
     #[test]
     fn garbage_is_invalid() {
-        for bad in ["", "9", "888", "17777", "u", "rw", "u=rw,", "z=r", "u=rw q", "u==r!"] {
+        for bad in [
+            "", "9", "888", "17777", "u", "rw", "u=rw,", "z=r", "u=rw q", "u==r!",
+        ] {
             assert_eq!(
                 ModeSpec::parse(bad).map(|_| ()),
                 Err(ModeError::Invalid(bad.to_owned())),

@@ -166,8 +166,7 @@ pub fn open(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
         set_nonblocking(fd.as_fd(), false)
             .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
     }
-    let st: FileStat =
-        fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    let st: FileStat = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
     Ok(Opened {
         kind: FileKind::of(&st),
         device: st.st_dev,
@@ -216,7 +215,13 @@ mod tests {
     fn write_without_reader_and_no_wait_is_no_peer() {
         let dir = tempfile::tempdir().unwrap();
         let err = open(&fifo_in(&dir), Direction::Write, Wait::No).unwrap_err();
-        assert!(matches!(err, Error::NoPeer { peer: Peer::Reader, .. }));
+        assert!(matches!(
+            err,
+            Error::NoPeer {
+                peer: Peer::Reader,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -224,7 +229,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let wait = Wait::Timeout(Duration::from_millis(50));
         let err = open(&fifo_in(&dir), Direction::Read, wait).unwrap_err();
-        assert!(matches!(err, Error::TimedOut { peer: Peer::Writer, .. }));
+        assert!(matches!(
+            err,
+            Error::TimedOut {
+                peer: Peer::Writer,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -233,7 +244,13 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "keep").unwrap();
         let err = open_fifo(&file, Direction::Write, Wait::No).unwrap_err();
-        assert!(matches!(err, Error::NotAFifo { found: FileKind::Regular, .. }));
+        assert!(matches!(
+            err,
+            Error::NotAFifo {
+                found: FileKind::Regular,
+                ..
+            }
+        ));
         assert_eq!(std::fs::read(&file).unwrap(), b"keep");
     }
 

@@ -186,7 +186,9 @@ mod tests {
         input.push(b'\n');
         let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), b'\n');
         let err = writer.push(&input).unwrap_err();
-        assert!(matches!(err, Error::RecordTooLong { record: 2, len, complete: true, .. } if len == PIPE_BUF + 1));
+        assert!(
+            matches!(err, Error::RecordTooLong { record: 2, len, complete: true, .. } if len == PIPE_BUF + 1)
+        );
         assert_eq!(reads(&r), vec![b"ok\n".to_vec()]);
     }
 
@@ -195,7 +197,14 @@ mod tests {
         let (_r, w) = nix::unistd::pipe().unwrap();
         let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), 0);
         let err = writer.push(&vec![b'z'; PIPE_BUF + 1]).unwrap_err();
-        assert!(matches!(err, Error::RecordTooLong { record: 1, complete: false, .. }));
+        assert!(matches!(
+            err,
+            Error::RecordTooLong {
+                record: 1,
+                complete: false,
+                ..
+            }
+        ));
     }
 
     #[test]

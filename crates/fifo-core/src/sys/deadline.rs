@@ -57,7 +57,9 @@ pub(crate) fn run<T>(
         let target = pthread_self();
         std::thread::spawn(move || {
             let (lock, wakeup) = &*done;
-            let mut finished = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut finished = lock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             while !*finished {
                 let left = timeout.saturating_sub(started.elapsed());
                 let wait = if left.is_zero() { RESEND_EVERY } else { left };
@@ -83,7 +85,9 @@ pub(crate) fn run<T>(
     };
     {
         let (lock, wakeup) = &*done;
-        *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = true;
+        *lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = true;
         wakeup.notify_one();
     }
     let _ = watchdog.join();
@@ -98,7 +102,9 @@ mod tests {
     fn a_blocked_read_is_interrupted_at_the_deadline() {
         let (reader, _writer) = nix::unistd::pipe().unwrap();
         let mut buf = [0u8; 1];
-        let result = run(Duration::from_millis(50), || nix::unistd::read(&reader, &mut buf));
+        let result = run(Duration::from_millis(50), || {
+            nix::unistd::read(&reader, &mut buf)
+        });
         assert_eq!(result, Err(Interrupted::TimedOut));
     }
 
@@ -107,7 +113,9 @@ mod tests {
         let (reader, writer) = nix::unistd::pipe().unwrap();
         nix::unistd::write(&writer, b"x").unwrap();
         let mut buf = [0u8; 1];
-        let result = run(Duration::from_secs(5), || nix::unistd::read(&reader, &mut buf));
+        let result = run(Duration::from_secs(5), || {
+            nix::unistd::read(&reader, &mut buf)
+        });
         assert_eq!(result, Ok(1));
         assert_eq!(&buf, b"x");
     }

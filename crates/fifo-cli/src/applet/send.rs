@@ -1,0 +1,67 @@
+//! `fifo send`: write a message or stdin into a FIFO, waiting for a reader.
+
+use std::os::unix::ffi::OsStringExt;
+
+use fifo_core::copy::{Copier, Limit, write_data};
+use fifo_core::create::{PRIVATE_MODE, make_fifo};
+use fifo_core::open::{Direction, open_fifo};
+use fifo_core::record::{RecordWriter, send_records};
+use fifo_core::{Error, Subject};
+
+use super::{stdin_fd, wait_from};
+use crate::cli::SendArgs;
+use crate::exit_code::SUCCESS;
+use crate::report;
+
+const APPLET: &str = "send";
+
+/// Runs `fifo send`.
+pub fn run(args: &SendArgs) -> u8 {
+    match send(args) {
+        Ok(_) => SUCCESS,
+        Err(err) => report::failure(APPLET, &err),
+    }
+}
+
+/// Sends and returns how many bytes were delivered.
+fn send(args: &SendArgs) -> Result<u64, Error> {
+    let path = args.path.as_path();
+    if args.create {
+        make_fifo(path, PRIVATE_MODE, true)?;
+    }
+    let fifo = open_fifo(
+        path,
+        Direction::Write,
+        wait_from(args.no_wait, args.timeout),
+    )?;
+    let subject = || Subject::path(path);
+    let separator = match (args.lines, args.null) {
+        (true, _) => Some(b'\n'),
+        (false, true) => Some(0),
+        (false, false) => None,
+    };
+    if !args.message.is_empty() {
+        let mut message = args.message.join(std::ffi::OsStr::new(" ")).into_vec();
+        if !args.no_newline {
+            message.push(b'\n');
+        }
+        return match separator {
+            Some(separator) => {
+                let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
+                writer.push(&message)?;
+                writer.finish()
+            }
+            None => write_data(fifo.fd(), subject(), &message),
+        };
+    }
+    match separator {
+        Some(separator) => send_records(
+            stdin_fd(),
+            RecordWriter::new(fifo.fd(), subject(), separator),
+        ),
+        None => Copier::new(Limit::Unlimited, None)
+            .copy(stdin_fd(), fifo.fd())
+            .map(|(copied, _)| copied)
+            .map_err(|err| err.attribute(Subject::Stdin, subject())),
+    }
+}

@@ -1,0 +1,239 @@
+//! The one definition of the command line: parsing, `--help`, and (later)
+//! man pages and completions all come from [`Cli`].
+// Doc comments here are `--help` text, where Markdown backticks would show.
+#![allow(clippy::doc_markdown)]
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use fifo_core::mode::{MKFIFO_BASE, ModeSpec, current_umask};
+
+use crate::applet::stat::Format;
+
+/// Named pipes (FIFOs) made pleasant and safe to use from the shell.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fifo",
+    version,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true,
+    after_help = "Exit status: 0 done, 1 failed, 2 bad usage, 3 no peer (--no-wait), \
+                  124 timed out, 141 stdout closed, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM."
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create named pipes (private, mode 0600, by default).
+    #[command(after_help = "Examples:\n  fifo mk -m 644 /tmp/jobs\n  fifo=$(fifo mk --temp)")]
+    Mk(MkArgs),
+    /// Copy FIFOs (or files, or stdin) to stdout, waiting for writers.
+    #[command(
+        after_help = "Examples:\n  fifo cat --create --rm /tmp/ping\n  fifo cat -k --idle 30s /tmp/log | grep ERROR"
+    )]
+    Cat(CatArgs),
+    /// Write a message or stdin into a FIFO, waiting for a reader.
+    #[command(
+        after_help = "Examples:\n  fifo send /tmp/ping hello world\n  tail -f app.log | fifo send -l /tmp/log"
+    )]
+    Send(SendArgs),
+    /// Show what a path is: type, mode, owner, times, and pipe state.
+    #[command(
+        after_help = "Examples:\n  fifo stat /tmp/ping\n  fifo stat -c '%A %U %n' /tmp/*.fifo"
+    )]
+    Stat(StatArgs),
+}
+
+/// Arguments of `fifo mk`.
+#[derive(Debug, Args)]
+pub struct MkArgs {
+    /// Permission mode, octal (644) or symbolic (u=rw,g=r), computed as
+    /// mkfifo(1) does and applied exactly, regardless of the umask for octal
+    /// and explicit classes. Default 0600, private like the seed programs;
+    /// mkfifo(1) would give 0666 & ~umask.
+    #[arg(short, long, value_name = "MODE", value_parser = parse_mode)]
+    pub mode: Option<u32>,
+    /// Create missing parent directories.
+    #[arg(short, long, conflicts_with = "temp")]
+    pub parents: bool,
+    /// Succeed when PATH already is a FIFO (fail when it is anything else).
+    #[arg(long)]
+    pub exist_ok: bool,
+    /// Create one FIFO (named NAME, default "fifo") in a new private (0700)
+    /// directory and print its path: the race-free `mktemp -u`.
+    #[arg(long)]
+    pub temp: bool,
+    /// With --temp: make the directory under DIR instead of $TMPDIR.
+    #[arg(long, value_name = "DIR", requires = "temp")]
+    pub dir: Option<PathBuf>,
+    /// FIFOs to create (with --temp: at most one NAME).
+    #[arg(value_name = "PATH", required_unless_present = "temp")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo cat`.
+#[derive(Debug, Args)]
+pub struct CatArgs {
+    /// Keep reading after the last writer closes; serve later writers until
+    /// a limit, --idle, or a signal ends it.
+    #[arg(short, long)]
+    pub keep_open: bool,
+    /// Make PATH (a FIFO, mode 0600) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP.
+    #[arg(long, requires = "create")]
+    pub rm: bool,
+    /// Give up (status 124) if no writer opens a FIFO within DUR.
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Stop after DUR without data.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub idle: Option<Duration>,
+    /// Stop after N bytes; the rest stays in the FIFO.
+    #[arg(short = 'c', long, value_name = "N", conflicts_with = "lines")]
+    pub bytes: Option<u64>,
+    /// Stop after N lines; the rest stays in the FIFO.
+    #[arg(short, long, value_name = "N")]
+    pub lines: Option<u64>,
+    /// Files to copy in order; "-" is standard input.
+    #[arg(value_name = "PATH", default_value = "-")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Do not add a newline after MESSAGE.
+    #[arg(short = 'n')]
+    pub no_newline: bool,
+    /// Give up (status 124) if no reader opens PATH within DUR.
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Fail at once (status 3) if nobody is reading.
+    #[arg(long, conflicts_with = "timeout")]
+    pub no_wait: bool,
+    /// Make PATH (a FIFO, mode 0600) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Send each line whole in one write (at most PIPE_BUF bytes), so
+    /// concurrent senders never interleave inside a line.
+    #[arg(short, long, conflicts_with = "null")]
+    pub lines: bool,
+    /// Like --lines, for NUL-terminated records.
+    #[arg(short = '0', long)]
+    pub null: bool,
+    /// The FIFO to write to; anything that is not a FIFO is refused.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Words to send, joined by spaces, plus a newline; without them, stdin.
+    #[arg(value_name = "MESSAGE")]
+    pub message: Vec<OsString>,
+}
+
+/// Arguments of `fifo stat`.
+#[derive(Debug, Args)]
+pub struct StatArgs {
+    /// Follow a final symbolic link.
+    #[arg(short = 'L', long)]
+    pub dereference: bool,
+    /// Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions
+    /// (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size,
+    /// %i inode, %d device, %h links, %x/%y/%z access/modify/change times,
+    /// %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent.
+    /// Unknown values print "?".
+    #[arg(short = 'c', long, value_name = "FMT", value_parser = Format::parse)]
+    pub format: Option<Format>,
+    /// Print one JSON object per PATH, one per line.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Paths to report on (any file type).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+fn parse_mode(text: &str) -> Result<u32, String> {
+    ModeSpec::parse(text)
+        .and_then(|spec| spec.apply(MKFIFO_BASE, current_umask()))
+        .map_err(|err| err.to_string())
+}
+
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|err| format!("invalid duration '{text}': {err}"))
+}
+
+/// Rewrites `fifo-NAME ARGS` (the binary called through a link) to
+/// `fifo NAME ARGS`; other names pass through unchanged.
+///
+/// # Errors
+/// A usage error for `fifo-NAME` when NAME is no applet.
+pub fn multi_call_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, clap::Error> {
+    let Some(stem) = args
+        .first()
+        .and_then(|arg0| Path::new(arg0).file_stem())
+        .and_then(|stem| stem.to_str())
+    else {
+        return Ok(args);
+    };
+    let Some(name) = stem.strip_prefix("fifo-") else {
+        return Ok(args);
+    };
+    let mut command = Cli::command();
+    if command.find_subcommand(name).is_none() {
+        return Err(command.error(
+            clap::error::ErrorKind::InvalidSubcommand,
+            format!("'{stem}' names no fifo command"),
+        ));
+    }
+    let name = OsString::from(name);
+    args[0] = OsString::from("fifo");
+    args.insert(1, name);
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_fifo_cmd_link_runs_that_command() {
+        let args = multi_call_args(strings(&["/usr/bin/fifo-cat", "-k", "f"])).unwrap();
+        assert_eq!(args, strings(&["fifo", "cat", "-k", "f"]));
+    }
+
+    #[test]
+    fn the_plain_name_passes_through() {
+        let args = strings(&["./target/fifo", "stat", "f"]);
+        assert_eq!(multi_call_args(args.clone()).unwrap(), args);
+    }
+
+    #[test]
+    fn an_unknown_link_name_is_a_usage_error() {
+        let err = multi_call_args(strings(&["fifo-nope"])).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn modes_are_resolved_like_mkfifo() {
+        assert_eq!(parse_mode("600"), Ok(0o600));
+        assert_eq!(parse_mode("u=rw,g=r"), Ok(0o646));
+        assert_eq!(parse_mode("nope"), Err("invalid mode 'nope'".to_owned()));
+    }
+}

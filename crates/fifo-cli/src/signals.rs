@@ -1,0 +1,65 @@
+//! Removing the FIFOs a command created when SIGINT, SIGTERM or SIGHUP ends
+//! it, then dying of that same signal so the caller sees 130, 143 or 129.
+//!
+//! The signals are blocked in every thread and taken by one thread with
+//! `sigwait`, which cleans up and re-raises with the default action: no signal
+//! handler and no `unsafe` are needed, and a blocking `open` on the main
+//! thread needs no interrupting.
+//! See: <https://www.cons.org/cracauer/sigint.html> (why re-raise, not exit).
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use fifo_core::create::CreatedFifo;
+use nix::sys::signal::{SigSet, Signal, raise};
+
+/// FIFOs to remove when the command ends, normally or by a signal.
+#[derive(Debug)]
+pub struct Cleanup {
+    created: Arc<Mutex<Vec<CreatedFifo>>>,
+}
+
+impl Cleanup {
+    /// Starts watching for the ending signals. Call it before any other
+    /// thread starts, so that all of them inherit the blocked mask.
+    pub fn install() -> nix::Result<Self> {
+        let mut set = SigSet::empty();
+        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+            set.add(signal);
+        }
+        set.thread_block()?;
+        let created = Arc::new(Mutex::new(Vec::new()));
+        let watched = Arc::clone(&created);
+        std::thread::spawn(move || {
+            let Ok(signal) = set.wait() else { return };
+            remove_all(&watched);
+            let mut only = SigSet::empty();
+            only.add(signal);
+            // The action is still the default one, so once unblocked here the
+            // raised signal ends the process.
+            let _ = only.thread_unblock();
+            let _ = raise(signal);
+        });
+        Ok(Self { created })
+    }
+
+    /// Remembers a FIFO to remove.
+    pub fn add(&self, fifo: CreatedFifo) {
+        self.created
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(fifo);
+    }
+
+    /// Removes everything remembered; the command is ending normally.
+    pub fn finish(self) -> Vec<fifo_core::Error> {
+        remove_all(&self.created)
+    }
+}
+
+fn remove_all(created: &Mutex<Vec<CreatedFifo>>) -> Vec<fifo_core::Error> {
+    let mut fifos = created.lock().unwrap_or_else(PoisonError::into_inner);
+    fifos
+        .drain(..)
+        .filter_map(|fifo| fifo.remove().err())
+        .collect()
+}

@@ -1,1 +1,127 @@
+//! Integration tests: the `fifo` binary driven the way users drive it.
+//!
+//! Quick checks live here; scenarios with real peers (python3, bash `exec`,
+//! coreutils) are bash scripts in `tests/scripts`, each run by one test below
+//! with the binary's path in `FIFO_BIN`. Every FIFO-touching command runs
+//! under a timeout, so a bug fails a test instead of hanging it.
 
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// A bound no healthy test comes near; it only turns a hang into a failure.
+const CHILD_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `fifo` binary, with a clean environment, in the directory `dir`.
+fn fifo(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fifo"));
+    cmd.env_clear().current_dir(dir).timeout(CHILD_WAIT_TIMEOUT);
+    cmd
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn no_arguments_prints_help_and_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = fifo(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("Usage: fifo <COMMAND>"));
+}
+
+#[test]
+fn mk_makes_a_private_fifo_by_default() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    fifo(dir.path()).args(["mk", "p"]).assert().success();
+    let meta = std::fs::metadata(dir.path().join("p")).unwrap();
+    assert!(meta.file_type().is_fifo());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn send_refuses_a_regular_file_and_leaves_it_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), "precious").unwrap();
+    let output = fifo(dir.path())
+        .args(["send", "file", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&output),
+        "fifo send: 'file': not a fifo (it is a regular file)\n"
+    );
+    assert_eq!(std::fs::read(dir.path().join("file")).unwrap(), b"precious");
+}
+
+#[test]
+fn send_to_a_typo_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = fifo(dir.path())
+        .args(["send", "fifoo", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&output),
+        "fifo send: 'fifoo': cannot open: No such file or directory\n"
+    );
+    assert!(!dir.path().join("fifoo").exists());
+}
+
+#[test]
+fn multi_call_link_acts_as_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("fifo-mk");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_fifo"), &link).unwrap();
+    Command::new(&link)
+        .current_dir(dir.path())
+        .timeout(CHILD_WAIT_TIMEOUT)
+        .arg("made")
+        .assert()
+        .success();
+    assert!(dir.path().join("made").exists());
+}
+
+/// Runs `tests/scripts/NAME.sh` with bash; `timeout` kills the script's whole
+/// process group if it overruns, so no stray peer outlives it.
+fn scenario(name: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/scripts")
+        .join(format!("{name}.sh"));
+    let output = Command::new("timeout")
+        .args(["--kill-after=10", "600", "bash"])
+        .arg(&script)
+        .env("FIFO_BIN", env!("CARGO_BIN_EXE_fifo"))
+        .timeout(Duration::from_secs(620))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "tests/scripts/{name}.sh failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        stderr_of(&output),
+    );
+}
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod scripts {
+            $(
+                #[test]
+                fn $name() {
+                    super::scenario(stringify!($name));
+                }
+            )*
+        }
+    };
+}
+
+scenarios!(
+    mk, stat, cat, send, seeds, seeds_go, stream, concurrent, signals
+);

@@ -59,7 +59,7 @@ pub struct MkArgs {
     /// mkfifo(1) does and applied exactly, regardless of the umask for octal
     /// and explicit classes. Default 0600, private like the seed programs;
     /// mkfifo(1) would give 0666 & ~umask.
-    #[arg(short, long, value_name = "MODE", value_parser = parse_mode)]
+    #[arg(short, long, value_name = "MODE", value_parser = parse_mode, allow_hyphen_values = true)]
     pub mode: Option<u32>,
     /// Create missing parent directories.
     #[arg(short, long, conflicts_with = "temp")]

@@ -12,22 +12,22 @@ mod signals;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,
-        Err(err) => {
-            let _ = err.print();
-            return ExitCode::from(exit_code::USAGE);
-        }
+        Err(err) => return ExitCode::from(report::usage("", &err)),
     };
-    match cli::Cli::try_parse_from(args) {
+    match cli::Cli::try_parse_from(&args) {
         Ok(cli) => ExitCode::from(applet::run(cli.command)),
         Err(err) => {
-            // Help and version go to stdout with status 0; mistakes to stderr, 2.
-            let _ = err.print();
-            ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(exit_code::USAGE))
+            let applet = args
+                .get(1)
+                .and_then(|arg| arg.to_str())
+                .filter(|name| cli::Cli::command().find_subcommand(name).is_some())
+                .unwrap_or("");
+            ExitCode::from(report::usage(applet, &err))
         }
     }
 }

@@ -23,10 +23,39 @@ pub fn failure(applet: &str, err: &Error) -> u8 {
     exit_code::code(err)
 }
 
-/// Prints `fifo APPLET: TEXT` as one line on standard error.
+/// Prints `fifo APPLET: TEXT` (or `fifo: TEXT` for no applet) as one line
+/// on standard error.
 pub fn message(applet: &str, text: &str) {
+    let space = if applet.is_empty() { "" } else { " " };
     // Nothing sensible is left to do if stderr itself is gone.
-    let _ = writeln!(std::io::stderr().lock(), "fifo {applet}: {text}");
+    let _ = writeln!(std::io::stderr().lock(), "fifo{space}{applet}: {text}");
+}
+
+/// Prints what clap says about the command line and returns its status:
+/// help and version as clap renders them, a mistake as one line.
+pub fn usage(applet: &str, err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    let status = u8::try_from(err.exit_code()).unwrap_or(exit_code::USAGE);
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        return status;
+    }
+    // clap's text: "error: WHAT\n  DETAIL\n\n  tip: ...\n\nUsage: ...".
+    let rendered = err.render().to_string();
+    let what = rendered.split("\n\n").next().unwrap_or_default();
+    let what = what.strip_prefix("error: ").unwrap_or(what);
+    let line = what.split_whitespace().collect::<Vec<_>>().join(" ");
+    let space = if applet.is_empty() { "" } else { " " };
+    message(
+        applet,
+        &format!("{line} (try 'fifo{space}{applet} --help')"),
+    );
+    status
 }
 
 /// `'path'`, with control characters and bytes that are not UTF-8 escaped so

@@ -107,3 +107,7 @@ eq "1 first" "$STATUS $OUT" "a failing PATH does not stop the next"
 expect_fail 2 "invalid duration" "$F" cat -t soon lonely
 expect_fail 2 "--create" "$F" cat --rm lonely
 expect_fail 1 "fifo cat: standard output: write error: No space left on device" bash -c "'$F' cat one > /dev/full"
+
+# Permission denied: a root-owned 0600 FIFO, read by another user.
+"$F" mk private
+expect_fail 1 "fifo cat: 'private': cannot open: Permission denied" "${AS_NOBODY[@]}" "$F" cat -t 5s private

@@ -86,3 +86,9 @@ blocked_in_open() {
 
 # mode_of PATH: octal permission bits, as coreutils stat prints them.
 mode_of() { stat -c %a "$1"; }
+
+# "${AS_NOBODY[@]}" CMD...: runs CMD as an unprivileged user, because root
+# (which CI runs as) passes every permission check. The temporary directory
+# is traversable (0755) so that the files in it can be tried.
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+chmod 755 "$T"

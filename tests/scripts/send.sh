@@ -96,3 +96,9 @@ spawn bash -c "'$F' cat p > out"
 printf 'a\0b\0c' | timeout 20 "$F" send -0 p
 finish "$SPAWNED"
 eq "a|b|c" "$(tr '\0' '|' < out)" "-0 sends NUL-separated records"
+
+# Permission denied: a root-owned 0600 FIFO, tried by another user.
+"$F" mk private
+expect_fail 1 "fifo send: 'private': cannot open: Permission denied" "${AS_NOBODY[@]}" "$F" send --no-wait private x
+expect_fail 1 "fifo send: 'nobody-made': cannot create fifo: Permission denied" "${AS_NOBODY[@]}" "$F" send --create nobody-made x
+[ ! -e nobody-made ] || fail "a denied --create left something behind"

@@ -100,6 +100,8 @@ pub struct Copier {
     buf: Vec<u8>,
     /// Scratch pipe for peeking at a pipe's data (Linux `tee(2)`).
     scratch: Option<(OwnedFd, OwnedFd)>,
+    /// Use only the portable read/write loop.
+    portable: bool,
 }
 
 impl Copier {
@@ -111,7 +113,16 @@ impl Copier {
             idle,
             buf: vec![0; BUFFER_SIZE],
             scratch: None,
+            portable: false,
         }
+    }
+
+    /// Uses only the portable read/write loop, never a Linux fast path, so
+    /// that the fallback every other system runs can be exercised here too.
+    #[must_use]
+    pub fn without_fast_paths(mut self) -> Self {
+        self.portable = true;
+        self
     }
 
     /// Whether the budget is spent.
@@ -177,6 +188,7 @@ impl Copier {
                 .len()
                 .min(usize::try_from(left).unwrap_or(usize::MAX)),
             Limit::Lines(_) if seekable => self.buf.len(),
+            Limit::Lines(_) if self.portable => 1,
             Limit::Lines(left) => match sys::peek(src, &mut self.scratch, &mut self.buf) {
                 Some(peeked) => {
                     let peeked = peeked?;
@@ -318,6 +330,67 @@ mod tests {
         );
         assert_eq!(drain(&out_r), b"one\ntwo\n");
         assert_eq!(drain(&r), b"three\nfour");
+    }
+
+    #[test]
+    fn portable_line_budget_also_leaves_the_rest() {
+        let (r, w) = pipe_with(b"one\ntwo\nthree\n");
+        drop(w);
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut copier = Copier::new(Limit::Lines(1), None).without_fast_paths();
+        assert_eq!(
+            copier.copy(r.as_fd(), out_w.as_fd()).unwrap(),
+            (4, Stop::LimitReached)
+        );
+        assert_eq!(drain(&out_r), b"one\n");
+        assert_eq!(drain(&r), b"two\nthree\n");
+    }
+
+    #[test]
+    fn signals_during_a_copy_lose_nothing() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        crate::sys::deadline::install_wake_handler();
+        let (src_r, src_w) = nix::unistd::pipe().unwrap();
+        let (dst_r, dst_w) = nix::unistd::pipe().unwrap();
+        let copying = nix::sys::pthread::pthread_self();
+        let done = Arc::new(AtomicBool::new(false));
+        let pest = {
+            let done = Arc::clone(&done);
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    let _ =
+                        nix::sys::pthread::pthread_kill(copying, nix::sys::signal::Signal::SIGURG);
+                    std::thread::yield_now();
+                }
+            })
+        };
+        let writer = std::thread::spawn(move || {
+            // Trickle, so the copy is blocked in read when signals land.
+            for chunk in 0..200u8 {
+                if write_all(src_w.as_fd(), &[chunk; 1000]).is_err() {
+                    break; // The copy gave up; the assertions below say so.
+                }
+                std::thread::sleep(Duration::from_micros(500));
+            }
+        });
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = retry_on_eintr(|| nix::unistd::read(&dst_r, &mut buf)) {
+                got.extend_from_slice(&buf[..n]);
+            }
+            got
+        });
+        let copied = Copier::new(Limit::Unlimited, None).copy(src_r.as_fd(), dst_w.as_fd());
+        done.store(true, Ordering::Relaxed);
+        drop((src_r, dst_w));
+        pest.join().unwrap();
+        writer.join().unwrap();
+        let want: Vec<u8> = (0..200u8).flat_map(|c| [c; 1000]).collect();
+        assert_eq!(copied.unwrap(), (200_000, Stop::EndOfFile));
+        assert_eq!(reader.join().unwrap(), want);
     }
 
     #[test]

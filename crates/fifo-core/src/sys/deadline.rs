@@ -32,7 +32,7 @@ pub(crate) enum Interrupted {
 
 extern "C" fn wake(_: nix::libc::c_int) {}
 
-fn install_wake_handler() {
+pub(crate) fn install_wake_handler() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());

@@ -45,6 +45,16 @@ pub enum Command {
         after_help = "Examples:\n  fifo send /tmp/ping hello world\n  tail -f app.log | fifo send -l /tmp/log"
     )]
     Send(SendArgs),
+    /// Copy stdin to stdout and to every PATH, opening FIFOs concurrently.
+    #[command(
+        after_help = "Examples:\n  producer | fifo tee /tmp/a /tmp/b > /dev/null\n  fifo tee --no-wait -a run.log /tmp/monitor < events"
+    )]
+    Tee(TeeArgs),
+    /// Open a FIFO on file descriptor N, then run CMD with it.
+    #[command(
+        after_help = "Examples:\n  fifo redirect --fd 42 --write /tmp/fd/42 -- sh -c 'echo hi >&42'\n  fifo redirect --fd 3 --read in -- fifo redirect --fd 4 --write out -- ./worker"
+    )]
+    Redirect(RedirectArgs),
     /// Show what a path is: type, mode, owner, times, and pipe state.
     #[command(
         after_help = "Examples:\n  fifo stat /tmp/ping\n  fifo stat -c '%A %U %n' /tmp/*.fifo"
@@ -139,6 +149,78 @@ pub struct SendArgs {
     pub message: Vec<OsString>,
 }
 
+/// What `fifo tee` does when writing to an output fails (GNU tee's modes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputError {
+    /// Warn about every failed output, drop it, go on (status 1).
+    Warn,
+    /// Drop outputs whose reader left silently; warn about other failures.
+    WarnNopipe,
+    /// Stop at the first failed output.
+    Exit,
+    /// Drop outputs whose reader left silently; stop at other failures.
+    ExitNopipe,
+}
+
+/// Arguments of `fifo tee`.
+#[derive(Debug, Args)]
+pub struct TeeArgs {
+    /// Append to regular files instead of truncating them.
+    #[arg(short, long)]
+    pub append: bool,
+    /// Skip FIFOs nobody is reading, with a warning, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Give up on FIFOs without a reader after DUR (status 124; the others
+    /// still get everything).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "no_wait")]
+    pub timeout: Option<Duration>,
+    /// What to do when an output fails [default without the option: warn,
+    /// drop that output, go on, status 1; the bare option means warn-nopipe].
+    #[arg(
+        long,
+        value_name = "MODE",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "warn-nopipe"
+    )]
+    pub output_error: Option<OutputError>,
+    /// Outputs: FIFOs or existing regular files (never created).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo redirect`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("direction").required(true).args(["read", "write", "rw"])))]
+pub struct RedirectArgs {
+    /// The descriptor number to open PATH on (0, 1, 2 or any the system allows).
+    #[arg(long, value_name = "N", value_parser = parse_descriptor)]
+    pub fd: i32,
+    /// Open for reading (bash N<): waits for a writer.
+    #[arg(long)]
+    pub read: bool,
+    /// Open for writing (bash N>): waits for a reader.
+    #[arg(long)]
+    pub write: bool,
+    /// Open for reading and writing (bash N<>): never waits.
+    #[arg(long)]
+    pub rw: bool,
+    /// Make PATH (a FIFO, mode 0600) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Give up (status 124) if the other end does not open PATH within DUR.
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// The FIFO to open.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The command to run with PATH on descriptor N, after `--`.
+    #[arg(value_name = "CMD", last = true, required = true)]
+    pub command: Vec<OsString>,
+}
+
 /// Arguments of `fifo stat`.
 #[derive(Debug, Args)]
 pub struct StatArgs {
@@ -164,6 +246,17 @@ fn parse_mode(text: &str) -> Result<u32, String> {
     ModeSpec::parse(text)
         .and_then(|spec| spec.apply(MKFIFO_BASE, current_umask()))
         .map_err(|err| err.to_string())
+}
+
+fn parse_descriptor(text: &str) -> Result<i32, String> {
+    let max = fifo_core::descriptor::max_descriptor();
+    match text.parse::<u64>() {
+        Ok(fd) if fd <= max => {
+            i32::try_from(fd).map_err(|_| format!("descriptor {fd} is out of range"))
+        }
+        Ok(fd) => Err(format!("descriptor {fd} is out of range (0 to {max} here)")),
+        Err(_) => Err(format!("'{text}' is not a descriptor number")),
+    }
 }
 
 fn parse_duration(text: &str) -> Result<Duration, String> {

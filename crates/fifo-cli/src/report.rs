@@ -13,14 +13,22 @@ use crate::exit_code;
 /// exit status.
 pub fn failure(applet: &str, err: &Error) -> u8 {
     if !exit_code::is_quiet(err) {
-        let subject = match err.subject() {
-            Subject::Path(path) => quote(path),
-            Subject::Stdin => "standard input".to_owned(),
-            Subject::Stdout => "standard output".to_owned(),
-        };
-        message(applet, &format!("{subject}: {err}"));
+        message(applet, &format!("{}: {err}", subject(err)));
     }
     exit_code::code(err)
+}
+
+/// Prints `err` followed by what was done about it (e.g. "skipped").
+pub fn warning(applet: &str, err: &Error, outcome: &str) {
+    message(applet, &format!("{}: {err}; {outcome}", subject(err)));
+}
+
+fn subject(err: &Error) -> String {
+    match err.subject() {
+        Subject::Path(path) => quote(path),
+        Subject::Stdin => "standard input".to_owned(),
+        Subject::Stdout => "standard output".to_owned(),
+    }
 }
 
 /// Prints `fifo APPLET: TEXT` (or `fifo: TEXT` for no applet) as one line

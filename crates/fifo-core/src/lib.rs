@@ -9,6 +9,7 @@
 
 pub mod copy;
 pub mod create;
+pub mod descriptor;
 pub mod error;
 pub mod inspect;
 pub mod kind;
@@ -16,6 +17,7 @@ pub mod mode;
 pub mod open;
 pub mod record;
 mod sys;
+pub mod tee;
 
 pub use error::{Action, Error, Peer, Result, Subject};
 pub use kind::FileKind;

@@ -134,8 +134,48 @@ impl Opened {
 /// [`Error::Sys`] when `open` fails, [`Error::NoPeer`] for [`Wait::No`] with
 /// nobody reading, [`Error::TimedOut`] when the deadline passes.
 pub fn open(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
+    open_with(path, direction, wait, OFlag::empty())
+}
+
+/// Opens `path` for writing as `tee` does: a regular file is truncated, or
+/// appended to with `append`; a FIFO waits for a reader as `wait` allows.
+/// A missing path is an error, never a new file.
+///
+/// # Errors
+/// As [`open`].
+pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
+    let extra = if append {
+        OFlag::O_APPEND
+    } else {
+        OFlag::O_TRUNC
+    };
+    open_with(path, Direction::Write, wait, extra)
+}
+
+/// Opens every path with [`open_output`] at the same time, so that a FIFO
+/// whose reader comes late does not hold up the others; results come back in
+/// the order of `paths`.
+#[must_use]
+pub fn open_outputs(paths: &[std::path::PathBuf], append: bool, wait: Wait) -> Vec<Result<Opened>> {
+    std::thread::scope(|scope| {
+        let opening: Vec<_> = paths
+            .iter()
+            .map(|path| scope.spawn(move || open_output(path, append, wait)))
+            .collect();
+        opening
+            .into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
     let subject = || Subject::path(path);
-    let mut flags = direction.flags() | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    let mut flags = direction.flags() | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | extra;
     if wait == Wait::No {
         flags |= OFlag::O_NONBLOCK;
     }
@@ -261,6 +301,37 @@ mod tests {
         let err = open(&missing, Direction::Write, Wait::Forever).unwrap_err();
         assert_eq!(err.errno(), Some(Errno::ENOENT));
         assert!(!missing.exists());
+    }
+
+    #[test]
+    fn outputs_open_concurrently_and_files_are_never_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let late = dir.path().join("late");
+        let early = dir.path().join("early");
+        make_fifo(&late, PRIVATE_MODE, false).unwrap();
+        make_fifo(&early, PRIVATE_MODE, false).unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "old").unwrap();
+        let missing = dir.path().join("missing");
+        // Only `early` gets a reader, and only once its open is pending; a
+        // sequential opener would wait for `late` first and never get there.
+        let reader = {
+            let early = early.clone();
+            std::thread::spawn(move || open(&early, Direction::Read, Wait::Forever))
+        };
+        let paths = [late, early, file.clone(), missing.clone()];
+        let opened = open_outputs(&paths, false, Wait::Timeout(Duration::from_millis(300)));
+        assert!(matches!(opened[0], Err(Error::TimedOut { .. })));
+        assert_eq!(opened[1].as_ref().unwrap().kind(), FileKind::Fifo);
+        assert_eq!(opened[2].as_ref().unwrap().kind(), FileKind::Regular);
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            b"",
+            "truncated without --append"
+        );
+        assert_eq!(opened[3].as_ref().unwrap_err().errno(), Some(Errno::ENOENT));
+        assert!(!missing.exists());
+        reader.join().unwrap().unwrap();
     }
 
     #[test]

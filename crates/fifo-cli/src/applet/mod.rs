@@ -3,8 +3,10 @@
 
 pub mod cat;
 pub mod mk;
+pub mod redirect;
 pub mod send;
 pub mod stat;
+pub mod tee;
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -20,6 +22,8 @@ pub fn run(command: Command) -> u8 {
         Command::Cat(args) => cat::run(&args),
         Command::Send(args) => send::run(&args),
         Command::Stat(args) => stat::run(&args),
+        Command::Tee(args) => tee::run(&args),
+        Command::Redirect(args) => redirect::run(&args),
     }
 }
 

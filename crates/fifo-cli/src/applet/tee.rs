@@ -1,0 +1,86 @@
+//! `fifo tee`: copy stdin to stdout and to every PATH, with FIFOs opened
+//! concurrently and a departing reader dropped instead of killing the rest.
+
+use std::ops::ControlFlow;
+
+use fifo_core::open::open_outputs;
+use fifo_core::tee::{Output, fan_out};
+use fifo_core::{Error, Subject};
+use nix::errno::Errno;
+
+use super::{stdin_fd, stdout_fd, wait_from};
+use crate::cli::{OutputError, TeeArgs};
+use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS, TIMED_OUT};
+use crate::report;
+
+const APPLET: &str = "tee";
+
+/// The exit status so far: a timeout outranks a plain failure, and a closed
+/// stdout (when nothing else is left) is the SPEC's 141.
+#[derive(Debug, Default)]
+struct Status(u8);
+
+impl Status {
+    fn record(&mut self, code: u8) {
+        if code == TIMED_OUT || self.0 == SUCCESS {
+            self.0 = code;
+        }
+    }
+}
+
+/// Runs `fifo tee`.
+pub fn run(args: &TeeArgs) -> u8 {
+    let mut status = Status::default();
+    let wait = wait_from(args.no_wait, args.timeout);
+    let opened: Vec<_> = args
+        .paths
+        .iter()
+        .zip(open_outputs(&args.paths, args.append, wait))
+        .filter_map(|(path, result)| match result {
+            Ok(opened) => Some((path, opened)),
+            Err(err @ Error::NoPeer { .. }) => {
+                report::warning(APPLET, &err, "skipped");
+                None
+            }
+            Err(err) => {
+                status.record(report::failure(APPLET, &err));
+                None
+            }
+        })
+        .collect();
+    let mut outputs = vec![Output::new(Subject::Stdout, stdout_fd())];
+    outputs.extend(
+        opened
+            .iter()
+            .map(|(path, opened)| Output::new(Subject::path(path), opened.fd())),
+    );
+    let mut alive = outputs.len();
+    let ended = fan_out(stdin_fd(), &mut outputs, |_, err| {
+        alive -= 1;
+        let reader_gone =
+            matches!(err, Error::ReaderLeft { .. }) || err.errno() == Some(Errno::EPIPE);
+        if alive == 0 && matches!(err.subject(), Subject::Stdout) && reader_gone {
+            // Nothing left but a stdout its reader closed: end quietly.
+            status.record(STDOUT_CLOSED);
+            return ControlFlow::Break(());
+        }
+        match args.output_error {
+            Some(OutputError::WarnNopipe | OutputError::ExitNopipe) if reader_gone => {
+                ControlFlow::Continue(())
+            }
+            Some(OutputError::Exit | OutputError::ExitNopipe) => {
+                status.record(report::failure(APPLET, &err));
+                ControlFlow::Break(())
+            }
+            None | Some(OutputError::Warn | OutputError::WarnNopipe) => {
+                report::warning(APPLET, &err, "output dropped");
+                status.record(FAILURE);
+                ControlFlow::Continue(())
+            }
+        }
+    });
+    if let Err(err) = ended {
+        status.record(report::failure(APPLET, &err));
+    }
+    status.0
+}

@@ -27,15 +27,23 @@ eq 143 "$STATUS" "CMD killed by SIGTERM is seen as such"
 pids=$(timeout 20 bash -c 'echo $$; exec "$0" redirect --fd 7 --rw p -- bash -c "echo \$\$"' "$F" | sort -u | wc -l)
 eq 1 "$pids" "no fork: CMD runs in the process that ran fifo redirect"
 
-# Only 0, 1, 2 and N reach CMD.
-list_fds='ls /proc/$$/fd | sort -n | tr "\n" " "'
-baseline=$(timeout 20 bash -c "$list_fds")
-with=$(timeout 20 "$F" redirect --fd 42 --rw p -- bash -c "$list_fds")
-eq "$(printf '%s\n' $baseline 42 | sort -n | tr '\n' ' ')" "$with" "CMD sees the caller's descriptors plus 42, nothing else"
-clean=$(timeout 20 bash -c "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; exec '$F' redirect --fd 42 --rw p -- bash -c '$list_fds'" < /dev/null 2>/dev/null)
-if [ "$(timeout 20 bash -c "exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-; $list_fds" < /dev/null 2>/dev/null)" = "0 1 2 " ]; then
-    eq "0 1 2 42 " "$clean" "in a clean shell, ls /proc/\$\$/fd shows exactly 0 1 2 42"
-fi
+# Only 0, 1, 2 and N reach CMD. CMD is sleep (which opens nothing), started
+# with no inherited descriptors above 2 (python's Popen closes them) and
+# inspected from outside once it runs.
+fds_of_cmd() {
+    local pid
+    pid=$(python3 -c 'import subprocess, sys; print(subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL).pid)' "$@")
+    PIDS+=("$pid")
+    until [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+    ls "/proc/$pid/fd" | sort -n | tr '\n' ' '
+    kill "$pid"
+}
+eq "0 1 2 42 " "$(fds_of_cmd "$F" redirect --fd 42 --rw p -- sleep 30)" "CMD sees exactly 0 1 2 42"
+exec 7<>p
+eq "0 1 2 9 " "$(fds_of_cmd "$F" redirect --fd 9 --write -t 5s p -- sleep 30)" "with a timeout too: exactly 0 1 2 9"
+exec 7>&-
+"$F" mk q
+eq "0 1 2 3 4 " "$(fds_of_cmd "$F" redirect --fd 3 --rw p -- "$F" redirect --fd 4 --rw q -- sleep 30)" "a chain: exactly 0 1 2 3 4"
 
 # Chains compose: 3 reads a, 4 writes b.
 "$F" mk a b
@@ -68,3 +76,13 @@ expect_fail 1 "fifo redirect: 'missing': cannot open: No such file or directory"
 echo data > file
 expect_fail 1 "fifo redirect: 'file': not a fifo (it is a regular file)" "$F" redirect --fd 3 --write file -- true
 eq data "$(cat file)" "the regular file is untouched"
+
+# The README's coprocess example, run exactly as printed there.
+sed -n '/<!-- tested: coprocess -->/,/^```$/p' "$SCRIPTS/../../README.md" | sed '1,2d;$d' > coprocess.sh
+[ -s coprocess.sh ] || fail "the README's coprocess example was not found"
+mkdir bin
+ln -s "$F" bin/fifo
+eq "7 squared is 49
+12 squared is 144
+99 squared is 9801" "$(PATH="$T/bin:$PATH" TMPDIR="$T" timeout 20 bash coprocess.sh)" "the README's coprocess example works"
+[ -z "$(ls -d "$T"/fifo.* 2>/dev/null)" ] || fail "the example left its directory behind"

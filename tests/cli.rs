@@ -111,6 +111,9 @@ fn scenario(name: &str) {
 
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
+        /// Every scenario run below, to check none in tests/scripts is missed.
+        const SCENARIOS: &[&str] = &[$(stringify!($name)),*];
+
         mod scripts {
             $(
                 #[test]
@@ -123,5 +126,20 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, cat, send, seeds, seeds_go, stream, concurrent, signals
+    mk, stat, cat, send, tee, redirect, seeds, seeds_go, stream, concurrent, signals
 );
+
+#[test]
+fn every_script_is_run_as_a_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scripts");
+    let mut scripts: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| entry.unwrap().file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".sh").map(str::to_owned))
+        .filter(|name| name != "lib")
+        .collect();
+    scripts.sort();
+    let mut listed: Vec<&str> = SCENARIOS.to_vec();
+    listed.sort_unstable();
+    assert_eq!(scripts, listed, "tests/scripts and scenarios!() differ");
+}

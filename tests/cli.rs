@@ -29,7 +29,9 @@ fn no_arguments_prints_help_and_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let output = fifo(dir.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_of(&output).contains("Usage: fifo <COMMAND>"));
+    let help = stderr_of(&output);
+    assert!(help.contains("Usage: fifo [OPTIONS] [COMMAND]"), "{help}");
+    assert!(help.contains("Commands:\n  mk "), "{help}");
 }
 
 #[test]
@@ -87,6 +89,66 @@ fn multi_call_link_acts_as_the_command() {
     assert!(dir.path().join("made").exists());
 }
 
+/// The committed shell completions and man pages are what the binary
+/// generates now; `FIFO_UPDATE_GENERATED=1 cargo test` rewrites them instead.
+#[test]
+fn generated_files_are_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let update = std::env::var_os("FIFO_UPDATE_GENERATED").is_some_and(|v| v == "1");
+    let mut generated: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
+    for (shell, file) in [
+        ("bash", "fifo.bash"),
+        ("zsh", "_fifo"),
+        ("fish", "fifo.fish"),
+        ("elvish", "fifo.elv"),
+        ("powershell", "_fifo.ps1"),
+    ] {
+        let output = fifo(&root).args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "fifo completions {shell} failed");
+        generated.push((root.join("completions").join(file), output.stdout));
+    }
+    let pages = tempfile::tempdir().unwrap();
+    fifo(&root)
+        .arg("man")
+        .arg("--dir")
+        .arg(pages.path())
+        .assert()
+        .success();
+    let mut names: Vec<_> = std::fs::read_dir(pages.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    names.sort();
+    for name in names {
+        let page = std::fs::read(pages.path().join(&name)).unwrap();
+        generated.push((root.join("man").join(name), page));
+    }
+    let committed_pages = std::fs::read_dir(root.join("man")).map_or(0, Iterator::count);
+    for (path, content) in &generated {
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        } else {
+            let committed = std::fs::read(path).unwrap_or_default();
+            assert!(
+                committed == *content,
+                "{} differs from what fifo generates; run FIFO_UPDATE_GENERATED=1 cargo test",
+                path.display()
+            );
+        }
+    }
+    if !update {
+        let generated_pages = generated
+            .iter()
+            .filter(|(p, _)| p.starts_with(root.join("man")))
+            .count();
+        assert_eq!(
+            committed_pages, generated_pages,
+            "man/ holds pages fifo no longer makes"
+        );
+    }
+}
+
 /// Runs `tests/scripts/NAME.sh` with bash; `timeout` kills the script's whole
 /// process group if it overruns, so no stray peer outlives it.
 fn scenario(name: &str) {
@@ -126,7 +188,7 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, cat, send, tee, redirect, seeds, seeds_go, stream, concurrent, signals
+    mk, stat, cat, send, tee, redirect, seeds, seeds_go, stream, concurrent, signals, docs
 );
 
 #[test]

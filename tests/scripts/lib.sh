@@ -92,3 +92,16 @@ mode_of() { stat -c %a "$1"; }
 # is traversable (0755) so that the files in it can be tried.
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 chmod 755 "$T"
+
+# need TOOL...: skips the rest of the scenario when a tool is missing, saying
+# so; CI sets FIFO_REQUIRE_PEERS=1 (after installing them), where it fails.
+need() {
+    local tool
+    for tool in "$@"; do
+        if ! command -v "$tool" > /dev/null; then
+            [ "${FIFO_REQUIRE_PEERS:-0}" != 1 ] || fail "$tool is not installed but FIFO_REQUIRE_PEERS=1"
+            echo "skip - $tool is not installed (.ci/run installs it)"
+            exit 0
+        fi
+    done
+}

@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use fifo_core::mode::{MKFIFO_BASE, ModeSpec, current_umask};
 
 use crate::applet::stat::Format;
@@ -18,48 +18,52 @@ use crate::applet::stat::Format;
     name = "fifo",
     version,
     propagate_version = true,
-    subcommand_required = true,
-    arg_required_else_help = true,
-    after_help = "Exit status: 0 done, 1 failed, 2 bad usage, 3 no peer (--no-wait), \
-                  124 timed out, 141 stdout closed, 129/130/143 ended by SIGHUP/SIGINT/SIGTERM."
+    arg_required_else_help = true
 )]
 pub struct Cli {
+    /// Print the command names, one per line (each also runs as a fifo-NAME link).
+    #[arg(long, exclusive = true)]
+    pub list: bool,
     /// The command to run.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create named pipes (private, mode 0600, by default).
-    #[command(after_help = "Examples:\n  fifo mk -m 644 /tmp/jobs\n  fifo=$(fifo mk --temp)")]
     Mk(MkArgs),
     /// Copy FIFOs (or files, or stdin) to stdout, waiting for writers.
-    #[command(
-        after_help = "Examples:\n  fifo cat --create --rm /tmp/ping\n  fifo cat -k --idle 30s /tmp/log | grep ERROR"
-    )]
     Cat(CatArgs),
     /// Write a message or stdin into a FIFO, waiting for a reader.
-    #[command(
-        after_help = "Examples:\n  fifo send /tmp/ping hello world\n  tail -f app.log | fifo send -l /tmp/log"
-    )]
     Send(SendArgs),
     /// Copy stdin to stdout and to every PATH, opening FIFOs concurrently.
-    #[command(
-        after_help = "Examples:\n  producer | fifo tee /tmp/a /tmp/b > /dev/null\n  fifo tee --no-wait -a run.log /tmp/monitor < events"
-    )]
     Tee(TeeArgs),
     /// Open a FIFO on file descriptor N, then run CMD with it.
-    #[command(
-        after_help = "Examples:\n  fifo redirect --fd 42 --write /tmp/fd/42 -- sh -c 'echo hi >&42'\n  fifo redirect --fd 3 --read in -- fifo redirect --fd 4 --write out -- ./worker"
-    )]
     Redirect(RedirectArgs),
     /// Show what a path is: type, mode, owner, times, and pipe state.
-    #[command(
-        after_help = "Examples:\n  fifo stat /tmp/ping\n  fifo stat -c '%A %U %n' /tmp/*.fifo"
-    )]
     Stat(StatArgs),
+    /// Print the completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Print the man page, or write all of them into a directory.
+    Man(ManArgs),
+}
+
+/// Arguments of `fifo completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `fifo man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write fifo.1 and one fifo-CMD.1 per command into DIR instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Arguments of `fifo mk`.
@@ -242,6 +246,48 @@ pub struct StatArgs {
     pub paths: Vec<PathBuf>,
 }
 
+/// The one definition of the command line, with each command's examples and
+/// the exit statuses in its `--help`; man pages and completions use it too.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command().after_help(format!(
+        "{}\n\nExit status:\n{}",
+        examples_help(crate::docs::examples("")),
+        crate::exit_code::TABLE
+            .iter()
+            .map(|(code, meaning)| format!("  {code:>13}  {meaning}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ));
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        let examples = crate::docs::examples(&name);
+        if !examples.is_empty() {
+            command = command.mut_subcommand(&name, |sub| sub.after_help(examples_help(examples)));
+        }
+    }
+    command
+}
+
+fn examples_help(examples: &[(&str, &str)]) -> String {
+    let lines: Vec<String> = examples
+        .iter()
+        .map(|(what, line)| format!("  # {what}\n  {line}"))
+        .collect();
+    format!("Examples:\n{}", lines.join("\n"))
+}
+
+/// Parses the command line with [`command`].
+///
+/// # Errors
+/// clap's error for bad usage, `--help` and `--version`.
+pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
+}
+
 fn parse_mode(text: &str) -> Result<u32, String> {
     ModeSpec::parse(text)
         .and_then(|spec| spec.apply(MKFIFO_BASE, current_umask()))
@@ -279,7 +325,7 @@ pub fn multi_call_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, clap::E
     let Some(name) = stem.strip_prefix("fifo-") else {
         return Ok(args);
     };
-    let mut command = Cli::command();
+    let mut command = command();
     if command.find_subcommand(name).is_none() {
         return Err(command.error(
             clap::error::ErrorKind::InvalidSubcommand,
@@ -302,7 +348,26 @@ mod tests {
 
     #[test]
     fn the_cli_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_two_examples_in_its_help() {
+        for sub in command()
+            .get_subcommands()
+            .filter(|sub| sub.get_name() != "help")
+        {
+            let help = sub
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                help.matches("\n  # ").count() + usize::from(help.starts_with("Examples:\n  # "))
+                    >= 2,
+                "{} has fewer than two examples: {help}",
+                sub.get_name()
+            );
+        }
     }
 
     #[test]

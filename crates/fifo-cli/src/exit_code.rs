@@ -17,6 +17,25 @@ pub const TIMED_OUT: u8 = 124;
 /// Standard output was closed by its reader (128 + SIGPIPE).
 pub const STDOUT_CLOSED: u8 = 141;
 
+/// Every status and what it means, for `--help`, the man pages and README.md.
+pub const TABLE: &[(&str, &str)] = &[
+    ("0", "done"),
+    (
+        "1",
+        "an operation failed (missing, not a FIFO, permission, I/O, reader left)",
+    ),
+    ("2", "bad usage"),
+    ("3", "--no-wait: nobody on the other end"),
+    ("124", "a --timeout expired"),
+    ("126, 127", "redirect: CMD not executable, not found"),
+    (
+        "129, 130, 143",
+        "ended by SIGHUP, SIGINT, SIGTERM, after cleaning up (--rm)",
+    ),
+    ("141", "stdout was closed by its reader"),
+    ("other", "redirect passes CMD's status through"),
+];
+
 /// The exit status that `err` means.
 pub fn code(err: &Error) -> u8 {
     match err {

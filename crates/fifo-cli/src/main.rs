@@ -6,26 +6,33 @@
 
 mod applet;
 mod cli;
+mod docs;
 mod exit_code;
 mod report;
 mod signals;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
-
 fn main() -> ExitCode {
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(err) => return ExitCode::from(report::usage("", &err)),
     };
-    match cli::Cli::try_parse_from(&args) {
-        Ok(cli) => ExitCode::from(applet::run(cli.command)),
+    match cli::parse(&args) {
+        Ok(cli::Cli {
+            command: Some(command),
+            ..
+        }) => ExitCode::from(applet::run(command)),
+        Ok(cli::Cli { list: true, .. }) => ExitCode::from(docs::list()),
+        Ok(cli::Cli { .. }) => {
+            let _ = cli::command().print_help();
+            ExitCode::from(exit_code::USAGE)
+        }
         Err(err) => {
             let applet = args
                 .get(1)
                 .and_then(|arg| arg.to_str())
-                .filter(|name| cli::Cli::command().find_subcommand(name).is_some())
+                .filter(|name| cli::command().find_subcommand(name).is_some())
                 .unwrap_or("");
             ExitCode::from(report::usage(applet, &err))
         }

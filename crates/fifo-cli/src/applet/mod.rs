@@ -24,6 +24,8 @@ pub fn run(command: Command) -> u8 {
         Command::Stat(args) => stat::run(&args),
         Command::Tee(args) => tee::run(&args),
         Command::Redirect(args) => redirect::run(&args),
+        Command::Completions(args) => crate::docs::completions(args.shell),
+        Command::Man(args) => crate::docs::man(args.dir.as_deref()),
     }
 }
 

@@ -1,0 +1,161 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[fifo] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'fifo'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'fifo'= {
+            cand --list 'Print the command names, one per line (each also runs as a fifo-NAME link)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mk 'Create named pipes (private, mode 0600, by default)'
+            cand cat 'Copy FIFOs (or files, or stdin) to stdout, waiting for writers'
+            cand send 'Write a message or stdin into a FIFO, waiting for a reader'
+            cand tee 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
+            cand redirect 'Open a FIFO on file descriptor N, then run CMD with it'
+            cand stat 'Show what a path is: type, mode, owner, times, and pipe state'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page, or write all of them into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fifo;mk'= {
+            cand -m 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
+            cand --mode 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
+            cand --dir 'With --temp: make the directory under DIR instead of $TMPDIR'
+            cand -p 'Create missing parent directories'
+            cand --parents 'Create missing parent directories'
+            cand --exist-ok 'Succeed when PATH already is a FIFO (fail when it is anything else)'
+            cand --temp 'Create one FIFO (named NAME, default "fifo") in a new private (0700) directory and print its path: the race-free `mktemp -u`'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;cat'= {
+            cand -t 'Give up (status 124) if no writer opens a FIFO within DUR'
+            cand --timeout 'Give up (status 124) if no writer opens a FIFO within DUR'
+            cand --idle 'Stop after DUR without data'
+            cand -c 'Stop after N bytes; the rest stays in the FIFO'
+            cand --bytes 'Stop after N bytes; the rest stays in the FIFO'
+            cand -l 'Stop after N lines; the rest stays in the FIFO'
+            cand --lines 'Stop after N lines; the rest stays in the FIFO'
+            cand -k 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
+            cand --keep-open 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
+            cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
+            cand --rm 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;send'= {
+            cand -t 'Give up (status 124) if no reader opens PATH within DUR'
+            cand --timeout 'Give up (status 124) if no reader opens PATH within DUR'
+            cand -n 'Do not add a newline after MESSAGE'
+            cand --no-wait 'Fail at once (status 3) if nobody is reading'
+            cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
+            cand -l 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
+            cand --lines 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
+            cand -0 'Like --lines, for NUL-terminated records'
+            cand --null 'Like --lines, for NUL-terminated records'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;tee'= {
+            cand -t 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)'
+            cand --timeout 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)'
+            cand --output-error 'What to do when an output fails [default without the option: warn, drop that output, go on, status 1; the bare option means warn-nopipe]'
+            cand -a 'Append to regular files instead of truncating them'
+            cand --append 'Append to regular files instead of truncating them'
+            cand --no-wait 'Skip FIFOs nobody is reading, with a warning, instead of waiting'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;redirect'= {
+            cand --fd 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)'
+            cand -t 'Give up (status 124) if the other end does not open PATH within DUR'
+            cand --timeout 'Give up (status 124) if the other end does not open PATH within DUR'
+            cand --read 'Open for reading (bash N<): waits for a writer'
+            cand --write 'Open for writing (bash N>): waits for a reader'
+            cand --rw 'Open for reading and writing (bash N<>): never waits'
+            cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;stat'= {
+            cand -c 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"'
+            cand --format 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"'
+            cand -L 'Follow a final symbolic link'
+            cand --dereference 'Follow a final symbolic link'
+            cand --json 'Print one JSON object per PATH, one per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;man'= {
+            cand --dir 'Write fifo.1 and one fifo-CMD.1 per command into DIR instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;help'= {
+            cand mk 'Create named pipes (private, mode 0600, by default)'
+            cand cat 'Copy FIFOs (or files, or stdin) to stdout, waiting for writers'
+            cand send 'Write a message or stdin into a FIFO, waiting for a reader'
+            cand tee 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
+            cand redirect 'Open a FIFO on file descriptor N, then run CMD with it'
+            cand stat 'Show what a path is: type, mode, owner, times, and pipe state'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page, or write all of them into a directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fifo;help;mk'= {
+        }
+        &'fifo;help;cat'= {
+        }
+        &'fifo;help;send'= {
+        }
+        &'fifo;help;tee'= {
+        }
+        &'fifo;help;redirect'= {
+        }
+        &'fifo;help;stat'= {
+        }
+        &'fifo;help;completions'= {
+        }
+        &'fifo;help;man'= {
+        }
+        &'fifo;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,98 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fifo_global_optspecs
+    string join \n list h/help V/version
+end
+
+function __fish_fifo_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fifo_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fifo_using_subcommand
+    set -l cmd (__fish_fifo_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fifo -n "__fish_fifo_needs_command" -l list -d 'Print the command names, one per line (each also runs as a fifo-NAME link)'
+complete -c fifo -n "__fish_fifo_needs_command" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_needs_command" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "mk" -d 'Create named pipes (private, mode 0600, by default)'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "cat" -d 'Copy FIFOs (or files, or stdin) to stdout, waiting for writers'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "send" -d 'Write a message or stdin into a FIFO, waiting for a reader'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "tee" -d 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "redirect" -d 'Open a FIFO on file descriptor N, then run CMD with it'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "stat" -d 'Show what a path is: type, mode, owner, times, and pipe state'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "man" -d 'Print the man page, or write all of them into a directory'
+complete -c fifo -n "__fish_fifo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s m -l mode -d 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask' -r
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -l dir -d 'With --temp: make the directory under DIR instead of $TMPDIR' -r -F
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s p -l parents -d 'Create missing parent directories'
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -l exist-ok -d 'Succeed when PATH already is a FIFO (fail when it is anything else)'
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -l temp -d 'Create one FIFO (named NAME, default "fifo") in a new private (0700) directory and print its path: the race-free `mktemp -u`'
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s t -l timeout -d 'Give up (status 124) if no writer opens a FIFO within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l idle -d 'Stop after DUR without data' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s k -l keep-open -d 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s t -l timeout -d 'Give up (status 124) if no reader opens PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline after MESSAGE'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at once (status 3) if nobody is reading'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -s t -l timeout -d 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)' -r
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -l output-error -d 'What to do when an output fails [default without the option: warn, drop that output, go on, status 1; the bare option means warn-nopipe]' -r -f -a "warn\t'Warn about every failed output, drop it, go on (status 1)'
+warn-nopipe\t'Drop outputs whose reader left silently; warn about other failures'
+exit\t'Stop at the first failed output'
+exit-nopipe\t'Drop outputs whose reader left silently; stop at other failures'"
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -s a -l append -d 'Append to regular files instead of truncating them'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-wait -d 'Skip FIFOs nobody is reading, with a warning, instead of waiting'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l fd -d 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)' -r
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'Give up (status 124) if the other end does not open PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l read -d 'Open for reading (bash N<): waits for a writer'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l write -d 'Open for writing (bash N>): waits for a reader'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l rw -d 'Open for reading and writing (bash N<>): never waits'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s c -l format -d 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"' -r
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s L -l dereference -d 'Follow a final symbolic link'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l json -d 'Print one JSON object per PATH, one per line'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand man" -l dir -d 'Write fifo.1 and one fifo-CMD.1 per command into DIR instead' -r -F
+complete -c fifo -n "__fish_fifo_using_subcommand man" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand man" -s V -l version -d 'Print version'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "mk" -d 'Create named pipes (private, mode 0600, by default)'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "cat" -d 'Copy FIFOs (or files, or stdin) to stdout, waiting for writers'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "send" -d 'Write a message or stdin into a FIFO, waiting for a reader'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "tee" -d 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "redirect" -d 'Open a FIFO on file descriptor N, then run CMD with it'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "stat" -d 'Show what a path is: type, mode, owner, times, and pipe state'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "man" -d 'Print the man page, or write all of them into a directory'
+complete -c fifo -n "__fish_fifo_using_subcommand help; and not __fish_seen_subcommand_from mk cat send tee redirect stat completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

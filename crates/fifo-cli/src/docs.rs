@@ -1,0 +1,282 @@
+//! What `fifo` says about itself: the command list, shell completions and
+//! man pages, all generated from [`crate::cli::command`], plus the examples
+//! that `--help` and the man pages share.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use clap_mangen::Man;
+use clap_mangen::roff::{Roff, bold, italic, roman};
+
+use crate::exit_code::{self, FAILURE, SUCCESS};
+use crate::{cli, report};
+
+/// Examples per command ("" is `fifo` itself): what it does, the command.
+const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            (
+                "a reader in one terminal",
+                "fifo cat --create --rm /tmp/ping",
+            ),
+            ("a writer in another", "fifo send /tmp/ping hello"),
+            (
+                "bash's exec 42> with a timeout",
+                "fifo redirect --fd 42 --write -t 5s /tmp/fd/42 -- bash -c 'echo hi >&42'",
+            ),
+        ],
+    ),
+    (
+        "mk",
+        &[
+            (
+                "a FIFO others in the group may read",
+                "fifo mk -m u=rw,g=r /tmp/jobs",
+            ),
+            (
+                "a private FIFO in a fresh directory, for a script",
+                "fifo=$(fifo mk --temp)",
+            ),
+        ],
+    ),
+    (
+        "cat",
+        &[
+            (
+                "serve the seed's ping client, then clean up",
+                "fifo cat --create --rm /tmp/ping",
+            ),
+            (
+                "follow a log FIFO across writers; stop after 30s of quiet",
+                "fifo cat -k --idle 30s /tmp/log | grep ERROR",
+            ),
+            (
+                "take one line, leave the rest for the next reader",
+                "fifo cat -l 1 /tmp/jobs",
+            ),
+        ],
+    ),
+    (
+        "send",
+        &[
+            (
+                "one message, failing at once if nobody reads",
+                "fifo send --no-wait /tmp/ping hello world",
+            ),
+            (
+                "many writers, no torn lines",
+                "tail -f app.log | fifo send -l /tmp/log",
+            ),
+        ],
+    ),
+    (
+        "tee",
+        &[
+            (
+                "fan out to two consumers",
+                "producer | fifo tee /tmp/a /tmp/b > /dev/null",
+            ),
+            (
+                "log to a file, feed a monitor only if it listens",
+                "fifo tee -a run.log --no-wait /tmp/monitor < events",
+            ),
+        ],
+    ),
+    (
+        "redirect",
+        &[
+            (
+                "the seed's exec 42> flow",
+                "fifo redirect --fd 42 --write /tmp/fd/42 -- bash -c \"echo 'message from the process A' >&42\"",
+            ),
+            (
+                "a worker reading fd 3 and writing fd 4",
+                "fifo redirect --fd 3 --read in -- fifo redirect --fd 4 --write out -- ./worker",
+            ),
+        ],
+    ),
+    (
+        "stat",
+        &[
+            (
+                "what the seed's ls -l showed",
+                "fifo stat -c '%A %U %n' /tmp/ping",
+            ),
+            (
+                "machine-readable, one JSON object per path",
+                "fifo stat --json /tmp/*.fifo",
+            ),
+        ],
+    ),
+    (
+        "completions",
+        &[
+            (
+                "bash, for the current user",
+                "fifo completions bash > ~/.local/share/bash-completion/completions/fifo",
+            ),
+            (
+                "fish",
+                "fifo completions fish > ~/.config/fish/completions/fifo.fish",
+            ),
+        ],
+    ),
+    (
+        "man",
+        &[
+            ("read the manual", "fifo man | man -l -"),
+            (
+                "install every page",
+                "fifo man --dir ~/.local/share/man/man1",
+            ),
+        ],
+    ),
+];
+
+/// The examples of `name` ("" for `fifo` itself).
+pub fn examples(name: &str) -> &'static [(&'static str, &'static str)] {
+    EXAMPLES
+        .iter()
+        .find(|(command, _)| *command == name)
+        .map_or(&[], |(_, examples)| examples)
+}
+
+/// `fifo --list`: the command names, one per line.
+pub fn list() -> u8 {
+    let mut names = String::new();
+    for sub in commands(&cli::command()) {
+        names.push_str(sub.get_name());
+        names.push('\n');
+    }
+    write_stdout(names.as_bytes())
+}
+
+/// `fifo completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
+    write_stdout(&script)
+}
+
+/// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
+pub fn man(dir: Option<&Path>) -> u8 {
+    let mut top = cli::command().disable_help_subcommand(true);
+    // Building propagates the version to the subcommands' pages.
+    top.build();
+    let Some(dir) = dir else {
+        return write_stdout(&render(&top, ""));
+    };
+    let mut pages = vec![("fifo.1".to_owned(), render(&top, ""))];
+    for sub in commands(&top) {
+        let name = sub.get_name().to_owned();
+        pages.push((format!("fifo-{name}.1"), render(sub, &name)));
+    }
+    for (file, page) in pages {
+        let path = dir.join(&file);
+        if let Err(err) = std::fs::write(&path, page) {
+            report::message(
+                "man",
+                &format!("{}: cannot write: {err}", report::quote(&path)),
+            );
+            return FAILURE;
+        }
+    }
+    SUCCESS
+}
+
+/// The applets (not `help`).
+fn commands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+    command
+        .get_subcommands()
+        .filter(|sub| sub.get_name() != "help")
+}
+
+/// The roff page of `command` (`name` is "" for `fifo` itself).
+fn render(command: &clap::Command, name: &str) -> Vec<u8> {
+    let page_name = if name.is_empty() {
+        "fifo".to_owned()
+    } else {
+        format!("fifo-{name}")
+    };
+    let man = Man::new(command.clone().name(page_name.clone()).after_help(""))
+        .title(page_name.to_uppercase());
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = man.render_title(&mut out);
+    let _ = man.render_name_section(&mut out);
+    let _ = man.render_synopsis_section(&mut out);
+    let _ = man.render_description_section(&mut out);
+    let _ = man.render_options_section(&mut out);
+    if name.is_empty() {
+        let _ = man.render_subcommands_section(&mut out);
+    }
+    let mut roff = Roff::default();
+    roff.control("SH", ["EXAMPLES"]);
+    for (index, (what, line)) in examples(name).iter().enumerate() {
+        // A section heading already starts a paragraph.
+        if index > 0 {
+            roff.control("PP", []);
+        }
+        roff.text([roman(format!("{}:", capitalize(what)))]);
+        roff.control("RS", [])
+            .control("nf", [])
+            .text([bold(*line)])
+            .control("fi", [])
+            .control("RE", []);
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in exit_code::TABLE {
+        roff.control("TP", [])
+            .text([bold(*code)])
+            .text([roman(*meaning)]);
+    }
+    roff.control("SH", ["SEE ALSO"]);
+    let mut see_also: Vec<String> = if name.is_empty() {
+        commands(command)
+            .map(|sub| format!("fifo-{}(1)", sub.get_name()))
+            .collect()
+    } else {
+        vec!["fifo(1)".to_owned()]
+    };
+    see_also.extend(["mkfifo(1)", "tee(1)", "fifo(7)", "pipe(7)"].map(str::to_owned));
+    let last = see_also.len() - 1;
+    let inlines: Vec<_> = see_also
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, page)| {
+            let (title, section) = page.split_once('(').unwrap_or((&page, ""));
+            let mut parts = vec![italic(title.to_owned()), roman(format!("({section}"))];
+            if i != last {
+                parts.push(roman(", "));
+            }
+            parts
+        })
+        .collect();
+    roff.text(inlines);
+    let _ = roff.to_writer(&mut out);
+    if command.get_version().is_some() {
+        let _ = man.render_version_section(&mut out);
+    }
+    out
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn write_stdout(bytes: &[u8]) -> u8 {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => SUCCESS,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => exit_code::STDOUT_CLOSED,
+        Err(err) => {
+            report::message("", &format!("standard output: write error: {err}"));
+            FAILURE
+        }
+    }
+}

@@ -91,7 +91,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__cat)
-            opts="-k -t -c -l -h -V --keep-open --create --rm --timeout --idle --bytes --lines --help --version"
+            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,6 +122,10 @@ _fifo() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -331,7 +335,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__redirect)
-            opts="-t -h -V --fd --read --write --rw --create --timeout --help --version"
+            opts="-t -v -h -V --fd --read --write --rw --create --timeout --capacity --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,6 +353,10 @@ _fifo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -357,7 +365,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__send)
-            opts="-n -t -l -0 -h -V --timeout --no-wait --create --lines --null --help --version"
+            opts="-n -t -l -0 -v -h -V --timeout --no-wait --create --lines --null --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,6 +376,10 @@ _fifo() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -401,7 +413,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__tee)
-            opts="-a -t -h -V --append --no-wait --timeout --output-error --help --version"
+            opts="-a -t -v -h -V --append --no-wait --timeout --output-error --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -417,6 +429,10 @@ _fifo() {
                     ;;
                 --output-error)
                     COMPREPLY=($(compgen -W "warn warn-nopipe exit exit-nopipe" -- "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

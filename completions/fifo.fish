@@ -47,17 +47,23 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -s t -l timeout -d 'Give 
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l idle -d 'Stop after DUR without data' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s k -l keep-open -d 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s t -l timeout -d 'Give up (status 124) if no reader opens PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline after MESSAGE'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at once (status 3) if nobody is reading'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s t -l timeout -d 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)' -r
@@ -65,16 +71,21 @@ complete -c fifo -n "__fish_fifo_using_subcommand tee" -l output-error -d 'What 
 warn-nopipe\t'Drop outputs whose reader left silently; warn about other failures'
 exit\t'Stop at the first failed output'
 exit-nopipe\t'Drop outputs whose reader left silently; stop at other failures'"
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s a -l append -d 'Append to regular files instead of truncating them'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-wait -d 'Skip FIFOs nobody is reading, with a warning, instead of waiting'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l fd -d 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'Give up (status 124) if the other end does not open PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l read -d 'Open for reading (bash N<): waits for a writer'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l write -d 'Open for writing (bash N>): waits for a reader'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l rw -d 'Open for reading and writing (bash N<>): never waits'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s h -l help -d 'Print help'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s c -l format -d 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"' -r

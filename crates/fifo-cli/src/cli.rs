@@ -66,6 +66,19 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// Pipe sizing, shared by every command that opens a FIFO.
+#[derive(Debug, Args)]
+pub struct PipeArgs {
+    /// Set the FIFO's pipe capacity to BYTES (suffixes K, M: 64K, 1M) after
+    /// opening it. Without it, fifo raises every pipe it holds to 1M, or as
+    /// far as the system allows.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub capacity: Option<usize>,
+    /// Say what capacity each FIFO's pipe got.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
 /// Arguments of `fifo mk`.
 #[derive(Debug, Args)]
 pub struct MkArgs {
@@ -118,6 +131,11 @@ pub struct CatArgs {
     /// Stop after N lines; the rest stays in the FIFO.
     #[arg(short, long, value_name = "N")]
     pub lines: Option<u64>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Move data with read and write only (no splice), as on other systems.
+    #[arg(long, hide = true)]
+    pub no_splice: bool,
     /// Files to copy in order; "-" is standard input.
     #[arg(value_name = "PATH", default_value = "-")]
     pub paths: Vec<PathBuf>,
@@ -145,6 +163,11 @@ pub struct SendArgs {
     /// Like --lines, for NUL-terminated records.
     #[arg(short = '0', long)]
     pub null: bool,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Move data with read and write only (no splice), as on other systems.
+    #[arg(long, hide = true)]
+    pub no_splice: bool,
     /// The FIFO to write to; anything that is not a FIFO is refused.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
@@ -190,6 +213,11 @@ pub struct TeeArgs {
         default_missing_value = "warn-nopipe"
     )]
     pub output_error: Option<OutputError>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Move data with read and write only (no splice or tee), as on other systems.
+    #[arg(long, hide = true)]
+    pub no_splice: bool,
     /// Outputs: FIFOs or existing regular files (never created).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
@@ -217,6 +245,8 @@ pub struct RedirectArgs {
     /// Give up (status 124) if the other end does not open PATH within DUR.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
     /// The FIFO to open.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
@@ -292,6 +322,29 @@ fn parse_mode(text: &str) -> Result<u32, String> {
     ModeSpec::parse(text)
         .and_then(|spec| spec.apply(MKFIFO_BASE, current_umask()))
         .map_err(|err| err.to_string())
+}
+
+/// Parses a byte count with an optional binary suffix: `65536`, `64K`, `1M`,
+/// `1MiB`.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = match &text[digits.len()..] {
+        "" | "B" => 1,
+        "K" | "k" | "KiB" => 1 << 10,
+        "M" | "m" | "MiB" => 1 << 20,
+        "G" | "g" | "GiB" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "invalid size '{text}' (use a byte count, or K, M, G)"
+            ));
+        }
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("invalid size '{text}' (use a byte count, or K, M, G)"))
 }
 
 fn parse_descriptor(text: &str) -> Result<i32, String> {
@@ -386,6 +439,17 @@ mod tests {
     fn an_unknown_link_name_is_a_usage_error() {
         let err = multi_call_args(strings(&["fifo-nope"])).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("65536"), Ok(65_536));
+        assert_eq!(parse_size("64K"), Ok(65_536));
+        assert_eq!(parse_size("1M"), Ok(1 << 20));
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("1X").is_err());
+        assert!(parse_size("M").is_err());
     }
 
     #[test]

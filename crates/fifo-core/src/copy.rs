@@ -16,6 +16,8 @@ use crate::{Action, Error, Subject, sys};
 
 /// Large enough that system calls are not the cost of a copy.
 const BUFFER_SIZE: usize = 256 * 1024;
+/// The most one splice(2) asks to move: a whole raised pipe.
+const SPLICE_CHUNK: usize = crate::capacity::DEFAULT_CAPACITY;
 
 /// How much a copy may move before it stops by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +136,12 @@ impl Copier {
     /// Copies from `src` to `dst` until end of file, the budget, or the idle
     /// timeout, and returns how many bytes moved and why it stopped.
     ///
+    /// On Linux the bytes move with splice(2) when either end is a pipe (the
+    /// kernel moves page references, not bytes); if the first splice is
+    /// refused (`EINVAL`: a terminal, a socket, an `O_APPEND` file) it falls
+    /// back to read and write. A line budget always reads, since lines must be
+    /// found in the data.
+    ///
     /// # Errors
     /// A [`CopyError`] naming the side that failed.
     pub fn copy(
@@ -142,6 +150,7 @@ impl Copier {
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
         let seekable = lseek(src, 0, Whence::SeekCur).is_ok();
+        let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
         let fail = |side, errno, copied| CopyError {
             side,
@@ -158,6 +167,20 @@ impl Copier {
                     Ok(false) => return Ok((copied, Stop::Idle)),
                     Err(errno) => return Err(fail(Side::Source, errno, copied)),
                 }
+            }
+            if splicing {
+                let want = self.allowance(SPLICE_CHUNK);
+                match retry_on_eintr(|| sys::splice(src, dst, want)) {
+                    Ok(0) => return Ok((copied, Stop::EndOfFile)),
+                    Ok(n) => {
+                        self.charge(n);
+                        copied += n as u64;
+                    }
+                    // Refused before anything moved: this pair cannot splice.
+                    Err(Errno::EINVAL | Errno::ENOSYS) if copied == 0 => splicing = false,
+                    Err(errno) => return Err(fail(splice_side(errno), errno, copied)),
+                }
+                continue;
             }
             let n = self
                 .fill(src, seekable)
@@ -182,11 +205,7 @@ impl Copier {
     /// source that cannot give bytes back.
     fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
         let want = match self.limit {
-            Limit::Unlimited => self.buf.len(),
-            Limit::Bytes(left) => self
-                .buf
-                .len()
-                .min(usize::try_from(left).unwrap_or(usize::MAX)),
+            Limit::Unlimited | Limit::Bytes(_) => self.allowance(self.buf.len()),
             Limit::Lines(_) if seekable => self.buf.len(),
             Limit::Lines(_) if self.portable => 1,
             Limit::Lines(left) => match sys::peek(src, &mut self.scratch, &mut self.buf) {
@@ -205,14 +224,29 @@ impl Copier {
         retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[..want]))
     }
 
+    /// At most `max`, and no more than a byte budget allows.
+    fn allowance(&self, max: usize) -> usize {
+        match self.limit {
+            Limit::Bytes(left) => max.min(usize::try_from(left).unwrap_or(usize::MAX)),
+            Limit::Unlimited | Limit::Lines(_) => max,
+        }
+    }
+
+    /// Charges `n` bytes moved within [`Copier::allowance`] to a byte budget.
+    fn charge(&mut self, n: usize) {
+        if let Limit::Bytes(left) = &mut self.limit {
+            *left -= n as u64;
+        }
+    }
+
     /// Charges `n` freshly read bytes to the budget and returns how many of
     /// them fall inside it.
     fn spend(&mut self, n: usize) -> usize {
         match &mut self.limit {
             Limit::Unlimited => n,
-            Limit::Bytes(left) => {
-                let take = n.min(usize::try_from(*left).unwrap_or(usize::MAX));
-                *left -= take as u64;
+            Limit::Bytes(_) => {
+                let take = self.allowance(n);
+                self.charge(take);
                 take
             }
             Limit::Lines(left) => {
@@ -226,6 +260,15 @@ impl Copier {
                 }
             }
         }
+    }
+}
+
+/// Which end a failed splice(2) most likely failed on: the errors only
+/// writing can cause are the destination's.
+fn splice_side(errno: Errno) -> Side {
+    match errno {
+        Errno::EPIPE | Errno::ENOSPC | Errno::EDQUOT | Errno::EFBIG => Side::Destination,
+        _ => Side::Source,
     }
 }
 
@@ -304,18 +347,59 @@ mod tests {
         );
     }
 
+    /// A copier on the fast path and one on the portable path.
+    fn both_paths(limit: Limit) -> [Copier; 2] {
+        [
+            Copier::new(limit, None),
+            Copier::new(limit, None).without_fast_paths(),
+        ]
+    }
+
     #[test]
     fn byte_budget_leaves_the_rest_in_the_pipe() {
-        let (r, w) = pipe_with(b"hello world");
-        drop(w);
-        let (out_r, out_w) = nix::unistd::pipe().unwrap();
-        let mut copier = Copier::new(Limit::Bytes(5), None);
-        assert_eq!(
-            copier.copy(r.as_fd(), out_w.as_fd()).unwrap(),
-            (5, Stop::LimitReached)
-        );
-        assert_eq!(drain(&out_r), b"hello");
-        assert_eq!(drain(&r), b" world");
+        for mut copier in both_paths(Limit::Bytes(5)) {
+            let (r, w) = pipe_with(b"hello world");
+            drop(w);
+            let (out_r, out_w) = nix::unistd::pipe().unwrap();
+            let moved = copier.copy(r.as_fd(), out_w.as_fd()).unwrap();
+            assert_eq!(moved, (5, Stop::LimitReached));
+            assert_eq!(drain(&out_r), b"hello");
+            assert_eq!(drain(&r), b" world");
+        }
+    }
+
+    #[test]
+    fn pipe_to_file_and_file_to_pipe_on_both_paths() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(3_000_000).collect();
+        for mut copier in both_paths(Limit::Unlimited) {
+            let mut file = tempfile::tempfile().unwrap();
+            file.write_all(&data).unwrap();
+            file.seek(SeekFrom::Start(0)).unwrap();
+            let (r, w) = nix::unistd::pipe().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut out = Vec::new();
+                let mut buf = vec![0u8; 1 << 16];
+                while let Ok(n @ 1..) = nix::unistd::read(&r, &mut buf) {
+                    out.extend_from_slice(&buf[..n]);
+                }
+                out
+            });
+            let moved = copier.copy(file.as_fd(), w.as_fd()).unwrap();
+            drop(w);
+            assert_eq!(moved, (3_000_000, Stop::EndOfFile));
+            let through_pipe = reader.join().unwrap();
+            assert_eq!(through_pipe, data);
+
+            let (r, w) = nix::unistd::pipe().unwrap();
+            let writer = std::thread::spawn(move || write_all(w.as_fd(), &through_pipe).unwrap());
+            let mut out = tempfile::tempfile().unwrap();
+            copier.copy(r.as_fd(), out.as_fd()).unwrap();
+            writer.join().unwrap();
+            out.seek(SeekFrom::Start(0)).unwrap();
+            let mut back = Vec::new();
+            std::io::Read::read_to_end(&mut out, &mut back).unwrap();
+            assert_eq!(back, data);
+        }
     }
 
     #[test]

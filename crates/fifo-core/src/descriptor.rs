@@ -6,8 +6,7 @@ use std::path::Path;
 
 use nix::sys::resource::{Resource, getrlimit};
 
-use crate::create::{PRIVATE_MODE, make_fifo};
-use crate::open::{Direction, Wait, open_fifo};
+use crate::open::Opened;
 use crate::{Action, Error, Result, Subject, sys};
 
 /// The highest descriptor number this process may open (one below the soft
@@ -17,25 +16,14 @@ pub fn max_descriptor() -> u64 {
     getrlimit(Resource::RLIMIT_NOFILE).map_or(1023, |(soft, _)| soft.saturating_sub(1))
 }
 
-/// Opens the FIFO `path` (making it, mode 0600, when `create` and missing)
-/// and leaves it open on descriptor `target`, without close-on-exec, so that
-/// a program this process then execs inherits it. Every other descriptor this
-/// library opens is close-on-exec.
+/// Leaves `opened` open on descriptor `target`, without close-on-exec, so
+/// that a program this process then execs inherits it. Every other
+/// descriptor this library opens is close-on-exec. `path` names it in errors.
 ///
 /// # Errors
-/// As [`open_fifo`], or [`Error::Sys`] with [`Action::Configure`] when the
-/// descriptor cannot be placed.
-pub fn open_on(
-    path: &Path,
-    direction: Direction,
-    wait: Wait,
-    create: bool,
-    target: RawFd,
-) -> Result<()> {
-    if create {
-        make_fifo(path, PRIVATE_MODE, true)?;
-    }
-    let opened = open_fifo(path, direction, wait)?;
+/// [`Error::Sys`] with [`Action::Configure`] when the descriptor cannot be
+/// placed.
+pub fn place(opened: Opened, target: RawFd, path: &Path) -> Result<()> {
     sys::place::place_at(opened.into_fd(), target)
         .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))
 }

@@ -155,6 +155,22 @@ pub enum Error {
         /// The atomic write limit.
         limit: usize,
     },
+    /// The system refused a pipe capacity (`--capacity`).
+    #[error(
+        "cannot set the pipe capacity to {requested} bytes: {}{}",
+        errno.desc(),
+        limit.map(|limit| format!(" (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)")).unwrap_or_default()
+    )]
+    CapacityRefused {
+        /// The pipe.
+        subject: Subject,
+        /// The capacity asked for.
+        requested: usize,
+        /// Why it was refused.
+        errno: Errno,
+        /// The unprivileged maximum, when that is why.
+        limit: Option<usize>,
+    },
     /// The path already exists and is not a FIFO (`mk --exist-ok`).
     #[error("already exists and is not a fifo (it is a {found})")]
     ExistsNotFifo {
@@ -193,6 +209,7 @@ impl Error {
             | Self::TimedOut { subject, .. }
             | Self::ReaderLeft { subject, .. }
             | Self::RecordTooLong { subject, .. }
+            | Self::CapacityRefused { subject, .. }
             | Self::ExistsNotFifo { subject, .. } => subject,
         }
     }
@@ -201,7 +218,7 @@ impl Error {
     #[must_use]
     pub fn errno(&self) -> Option<Errno> {
         match self {
-            Self::Sys { errno, .. } => Some(*errno),
+            Self::Sys { errno, .. } | Self::CapacityRefused { errno, .. } => Some(*errno),
             _ => None,
         }
     }

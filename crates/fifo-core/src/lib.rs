@@ -7,6 +7,7 @@
 //! that names the path, the step and the `errno`.
 #![deny(missing_docs)]
 
+pub mod capacity;
 pub mod copy;
 pub mod create;
 pub mod descriptor;

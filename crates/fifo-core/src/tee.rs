@@ -5,13 +5,20 @@
 //! dropped (the others go on) or the whole copy stops.
 
 use std::ops::ControlFlow;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
 
 use crate::copy::{write_all, write_failed};
 use crate::open::retry_on_eintr;
-use crate::{Action, Error, Result, Subject};
+use crate::{Action, Error, Result, Subject, capacity, sys};
 
+/// The portable path's buffer.
 const BUFFER_SIZE: usize = 128 * 1024;
+/// The most one tee(2) round moves: a whole raised pipe.
+const TEE_CHUNK: usize = capacity::DEFAULT_CAPACITY;
 
 /// One destination of a fan-out.
 #[derive(Debug)]
@@ -50,15 +57,69 @@ pub enum Ended {
     Stopped,
 }
 
-/// Copies `src` to every output until end of input.
-///
-/// When writing to an output fails, `on_error` gets that output and the
-/// error (a departed reader is [`Error::ReaderLeft`] with the bytes it got)
-/// and answers `Continue` to drop just that output or `Break` to stop.
-///
-/// # Errors
-/// [`Error::Sys`] naming standard input when reading `src` fails.
-pub fn fan_out(
+/// Copies one input to many outputs.
+#[derive(Debug, Default)]
+pub struct FanOut {
+    portable: bool,
+}
+
+impl FanOut {
+    /// A fan-out that takes the Linux fast path when it can.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Uses only the portable read/write loop, so that it can be tested here.
+    #[must_use]
+    pub fn without_fast_paths(mut self) -> Self {
+        self.portable = true;
+        self
+    }
+
+    /// Copies `src` to every output until end of input.
+    ///
+    /// When writing to an output fails, `on_error` gets that output and the
+    /// error (a departed reader is [`Error::ReaderLeft`] with the bytes it
+    /// got) and answers `Continue` to drop just that output or `Break` to
+    /// stop.
+    ///
+    /// On Linux, when the input and every output are pipes, the data is
+    /// duplicated with tee(2) and never copied through user memory.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] naming standard input when reading `src` fails.
+    pub fn run(
+        &self,
+        src: BorrowedFd<'_>,
+        outputs: &mut Vec<Output<'_>>,
+        mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
+    ) -> Result<Ended> {
+        let is_pipe = |fd| capacity::current(fd).is_some();
+        if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
+            if let Some(ended) = tee_pipes(src, outputs, &mut on_error)? {
+                return Ok(ended);
+            }
+        }
+        read_write(src, outputs, on_error)
+    }
+}
+
+/// Removes output `index` after a failed write and asks the caller what now.
+fn drop_output(
+    outputs: &mut Vec<Output<'_>>,
+    index: usize,
+    errno: Errno,
+    partial: u64,
+    on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let output = outputs.remove(index);
+    let err = write_failed(output.subject.clone(), errno, output.written + partial);
+    on_error(&output, err)
+}
+
+/// The portable fan-out: read a chunk, write it to every output.
+fn read_write(
     src: BorrowedFd<'_>,
     outputs: &mut Vec<Output<'_>>,
     mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
@@ -68,111 +129,289 @@ pub fn fan_out(
         if outputs.is_empty() {
             return Ok(Ended::NoOutputsLeft);
         }
-        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
-            .map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
+        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf)).map_err(read_failed)?;
         if n == 0 {
             return Ok(Ended::EndOfInput);
         }
-        let mut stop = false;
-        outputs.retain_mut(|output| {
-            if stop {
-                return true;
-            }
-            match write_all(output.fd, &buf[..n]) {
+        let mut index = 0;
+        while index < outputs.len() {
+            match write_all(outputs[index].fd, &buf[..n]) {
                 Ok(()) => {
-                    output.written += n as u64;
-                    true
+                    outputs[index].written += n as u64;
+                    index += 1;
                 }
                 Err((errno, partial)) => {
-                    let err = write_failed(output.subject.clone(), errno, output.written + partial);
-                    stop = on_error(output, err).is_break();
-                    false
+                    if drop_output(outputs, index, errno, partial, &mut on_error).is_break() {
+                        return Ok(Ended::Stopped);
+                    }
                 }
             }
-        });
-        if stop {
-            return Ok(Ended::Stopped);
         }
     }
 }
 
+/// The Linux fan-out between pipes. Each round, tee(2) into the first output
+/// fixes how many bytes `n` the round moves; every other output gets the same
+/// `n` by tee(2), topped up from a peeked copy when its pipe takes fewer; only
+/// then are the `n` bytes consumed from the input (spliced into /dev/null).
+/// Returns `None` when tee(2) is refused before anything moved.
+fn tee_pipes(
+    src: BorrowedFd<'_>,
+    outputs: &mut Vec<Output<'_>>,
+    on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
+) -> Result<Option<Ended>> {
+    let Ok(sink) = nix::fcntl::open(
+        "/dev/null",
+        OFlag::O_WRONLY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return Ok(None);
+    };
+    let mut topup = TopUp::default();
+    let mut moved = false;
+    loop {
+        if outputs.is_empty() {
+            return Ok(Some(Ended::NoOutputsLeft));
+        }
+        let mut n = 0;
+        let mut index = 0;
+        while index < outputs.len() && n == 0 {
+            match retry_on_eintr(|| sys::tee_pipe(src, outputs[index].fd, TEE_CHUNK)) {
+                Ok(0) => return Ok(Some(Ended::EndOfInput)),
+                Ok(got) => {
+                    n = got;
+                    outputs[index].written += got as u64;
+                    index += 1;
+                }
+                Err(Errno::EINVAL | Errno::ENOSYS) if !moved => return Ok(None),
+                Err(errno) => {
+                    if drop_output(outputs, index, errno, 0, on_error).is_break() {
+                        return Ok(Some(Ended::Stopped));
+                    }
+                }
+            }
+        }
+        if n == 0 {
+            continue;
+        }
+        moved = true;
+        while index < outputs.len() {
+            match topup.deliver(src, outputs[index].fd, n) {
+                Ok(()) => {
+                    outputs[index].written += n as u64;
+                    index += 1;
+                }
+                Err((errno, partial)) => {
+                    if drop_output(outputs, index, errno, partial, on_error).is_break() {
+                        return Ok(Some(Ended::Stopped));
+                    }
+                }
+            }
+        }
+        discard(src, sink.as_fd(), n).map_err(read_failed)?;
+    }
+}
+
+/// The slow lane of [`tee_pipes`]: a scratch pipe and buffer for the bytes
+/// tee(2) could not duplicate in one go, made on first use.
+#[derive(Debug, Default)]
+struct TopUp {
+    scratch: Option<(OwnedFd, OwnedFd)>,
+    buf: Vec<u8>,
+}
+
+impl TopUp {
+    /// Gives `dst` the first `n` bytes waiting in `src`, without consuming
+    /// them. On failure: the errno and how many bytes `dst` got.
+    fn deliver(
+        &mut self,
+        src: BorrowedFd<'_>,
+        dst: BorrowedFd<'_>,
+        n: usize,
+    ) -> Result<(), (Errno, u64)> {
+        let teed = retry_on_eintr(|| sys::tee_pipe(src, dst, n)).map_err(|errno| (errno, 0))?;
+        if teed == n {
+            return Ok(());
+        }
+        // tee(2) cannot resume at an offset: take a copy of all n bytes and
+        // write the part the output is missing.
+        self.peek(src, n).map_err(|errno| (errno, teed as u64))?;
+        write_all(dst, &self.buf[teed..n])
+            .map_err(|(errno, written)| (errno, teed as u64 + written))
+    }
+
+    /// Copies the first `n` bytes waiting in `src` into `self.buf`.
+    fn peek(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+        if self.scratch.is_none() {
+            let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
+            sys::set_pipe_size(w.as_fd(), TEE_CHUNK)?;
+            self.scratch = Some((r, w));
+            self.buf = vec![0; TEE_CHUNK];
+        }
+        let Some((r, w)) = &self.scratch else {
+            return Err(Errno::EBADF);
+        };
+        let copied = retry_on_eintr(|| sys::tee_pipe(src, w.as_fd(), n))?;
+        let mut got = 0;
+        while got < copied {
+            match retry_on_eintr(|| nix::unistd::read(r, &mut self.buf[got..copied]))? {
+                0 => return Err(Errno::EIO),
+                read => got += read,
+            }
+        }
+        if copied == n { Ok(()) } else { Err(Errno::EIO) }
+    }
+}
+
+/// Consumes `n` bytes of `src` into `sink` (/dev/null).
+fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+    let mut left = n;
+    while left > 0 {
+        match retry_on_eintr(|| sys::splice(src, sink, left)) {
+            Ok(0) => return Err(Errno::EIO),
+            Ok(done) => left -= done,
+            Err(Errno::EINVAL) => {
+                let mut buf = vec![0; left.min(BUFFER_SIZE)];
+                let done = retry_on_eintr(|| nix::unistd::read(src, &mut buf))?;
+                if done == 0 {
+                    return Err(Errno::EIO);
+                }
+                left -= done;
+            }
+            Err(errno) => return Err(errno),
+        }
+    }
+    Ok(())
+}
+
+fn read_failed(errno: Errno) -> Error {
+    Error::sys(Subject::Stdin, Action::Read, errno)
+}
+
 #[cfg(test)]
 mod tests {
-    use std::os::fd::{AsFd, OwnedFd};
+    use std::os::fd::AsFd;
+    use std::thread;
 
     use super::*;
 
-    fn filled_pipe(data: &[u8]) -> OwnedFd {
+    fn both_paths() -> [FanOut; 2] {
+        [FanOut::new(), FanOut::new().without_fast_paths()]
+    }
+
+    /// A pipe fed with `data` by a thread, closed when all is written.
+    fn source(data: Vec<u8>) -> OwnedFd {
         let (r, w) = nix::unistd::pipe().unwrap();
-        write_all(w.as_fd(), data).unwrap();
+        thread::spawn(move || {
+            let _ = write_all(w.as_fd(), &data);
+        });
         r
     }
 
-    fn read_all(fd: &OwnedFd) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut buf = [0u8; 4096];
-        while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
-            out.extend_from_slice(&buf[..n]);
+    /// A pipe whose read end a thread drains, slowly when `slow`; join the
+    /// handle for what arrived.
+    fn sink(slow: bool) -> (OwnedFd, thread::JoinHandle<Vec<u8>>) {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        if slow {
+            sys::set_pipe_size(w.as_fd(), 4096).unwrap();
         }
-        out
+        let reader = thread::spawn(move || {
+            let mut out = Vec::new();
+            let mut buf = vec![0u8; if slow { 1000 } else { 1 << 16 }];
+            while let Ok(n @ 1..) = retry_on_eintr(|| nix::unistd::read(&r, &mut buf)) {
+                out.extend_from_slice(&buf[..n]);
+                if slow {
+                    thread::yield_now();
+                }
+            }
+            out
+        });
+        (w, reader)
+    }
+
+    fn data(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 7 % 251) as u8).collect()
     }
 
     #[test]
-    fn every_output_gets_every_byte() {
-        let src = filled_pipe(b"fan out");
-        let (a_r, a_w) = nix::unistd::pipe().unwrap();
-        let (b_r, b_w) = nix::unistd::pipe().unwrap();
-        let mut outputs = vec![
-            Output::new(Subject::path("a"), a_w.as_fd()),
-            Output::new(Subject::path("b"), b_w.as_fd()),
-        ];
-        // The source's write end is gone once filled_pipe returned.
-        let ended = fan_out(src.as_fd(), &mut outputs, |_, err| panic!("{err}")).unwrap();
-        assert_eq!(ended, Ended::EndOfInput);
-        drop(outputs);
-        drop((a_w, b_w));
-        assert_eq!(read_all(&a_r), b"fan out");
-        assert_eq!(read_all(&b_r), b"fan out");
+    fn every_output_gets_every_byte_even_a_small_slow_one() {
+        let want = data(5_000_000);
+        for fan in both_paths() {
+            let src = source(want.clone());
+            let (fast_w, fast) = sink(false);
+            let (slow_w, slow) = sink(true);
+            let mut outputs = vec![
+                Output::new(Subject::path("fast"), fast_w.as_fd()),
+                Output::new(Subject::path("slow"), slow_w.as_fd()),
+            ];
+            let ended = fan
+                .run(src.as_fd(), &mut outputs, |_, err| panic!("{err}"))
+                .unwrap();
+            assert_eq!(ended, Ended::EndOfInput);
+            drop(outputs);
+            drop((fast_w, slow_w));
+            assert!(
+                fast.join().unwrap() == want,
+                "{fan:?}: the fast output differs"
+            );
+            assert!(
+                slow.join().unwrap() == want,
+                "{fan:?}: the slow output differs"
+            );
+        }
     }
 
     #[test]
     fn a_departed_reader_is_dropped_and_the_rest_go_on() {
-        let src = filled_pipe(b"data");
-        let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
-        drop(gone_r);
-        let (kept_r, kept_w) = nix::unistd::pipe().unwrap();
-        let mut outputs = vec![
-            Output::new(Subject::path("gone"), gone_w.as_fd()),
-            Output::new(Subject::path("kept"), kept_w.as_fd()),
-        ];
-        let mut dropped = Vec::new();
-        let ended = fan_out(src.as_fd(), &mut outputs, |output, err| {
-            dropped.push((output.subject().clone(), err.to_string()));
-            ControlFlow::Continue(())
-        })
-        .unwrap();
-        assert_eq!(ended, Ended::EndOfInput);
-        assert_eq!(
-            dropped,
-            vec![(
-                Subject::path("gone"),
-                "reader went away; 0 bytes were delivered".to_owned()
-            )]
-        );
-        drop(outputs);
-        drop(kept_w);
-        assert_eq!(read_all(&kept_r), b"data");
+        let want = data(3_000_000);
+        for fan in both_paths() {
+            let src = source(want.clone());
+            let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
+            drop(gone_r);
+            let (kept_w, kept) = sink(false);
+            let mut outputs = vec![
+                Output::new(Subject::path("gone"), gone_w.as_fd()),
+                Output::new(Subject::path("kept"), kept_w.as_fd()),
+            ];
+            let mut dropped = Vec::new();
+            let ended = fan
+                .run(src.as_fd(), &mut outputs, |output, err| {
+                    dropped.push((output.subject().clone(), err.to_string()));
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+            assert_eq!(ended, Ended::EndOfInput);
+            assert_eq!(
+                dropped,
+                vec![(
+                    Subject::path("gone"),
+                    "reader went away; 0 bytes were delivered".to_owned()
+                )]
+            );
+            drop(outputs);
+            drop(kept_w);
+            assert!(
+                kept.join().unwrap() == want,
+                "{fan:?}: the kept output differs"
+            );
+        }
     }
 
     #[test]
     fn break_stops_and_no_outputs_stop_reading() {
-        let src = filled_pipe(b"x");
-        let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
-        drop(gone_r);
-        let mut outputs = vec![Output::new(Subject::path("gone"), gone_w.as_fd())];
-        let ended = fan_out(src.as_fd(), &mut outputs, |_, _| ControlFlow::Break(())).unwrap();
-        assert_eq!(ended, Ended::Stopped);
-        let ended = fan_out(src.as_fd(), &mut Vec::new(), |_, _| ControlFlow::Break(())).unwrap();
-        assert_eq!(ended, Ended::NoOutputsLeft);
+        for fan in both_paths() {
+            let src = source(b"x".to_vec());
+            let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
+            drop(gone_r);
+            let mut outputs = vec![Output::new(Subject::path("gone"), gone_w.as_fd())];
+            let ended = fan
+                .run(src.as_fd(), &mut outputs, |_, _| ControlFlow::Break(()))
+                .unwrap();
+            assert_eq!(ended, Ended::Stopped);
+            let ended = fan
+                .run(src.as_fd(), &mut Vec::new(), |_, _| ControlFlow::Break(()))
+                .unwrap();
+            assert_eq!(ended, Ended::NoOutputsLeft);
+        }
     }
 }

@@ -7,7 +7,7 @@ use fifo_core::create::{Made, PRIVATE_MODE, make_fifo};
 use fifo_core::open::{Direction, open};
 use fifo_core::{Error, FileKind, Subject};
 
-use super::{stdin_fd, stdout_fd, wait_from};
+use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
 use crate::report;
@@ -38,6 +38,10 @@ pub fn run(args: &CatArgs) -> u8 {
         (None, None) => Limit::Unlimited,
     };
     let mut copier = Copier::new(limit, args.idle);
+    if args.no_splice {
+        copier = copier.without_fast_paths();
+    }
+    raise_standard_pipes();
     let mut status = SUCCESS;
     for path in &args.paths {
         if copier.exhausted() {
@@ -85,6 +89,9 @@ fn cat_one(
         }
     }
     let input = open(path, Direction::Read, wait_from(false, args.timeout))?;
+    if input.kind() == FileKind::Fifo {
+        size_pipe(APPLET, input.fd(), path, &args.pipe)?;
+    }
     // Holding the write end ourselves means the last writer leaving is not
     // end-of-file: later writers are served by the same read end.
     let _held = if args.keep_open && input.kind() == FileKind::Fifo {

@@ -10,10 +10,13 @@ pub mod tee;
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::path::Path;
 
 use fifo_core::open::Wait;
+use fifo_core::{Error, Subject, capacity};
 
-use crate::cli::Command;
+use crate::cli::{Command, PipeArgs};
+use crate::report;
 
 /// Runs one command and returns its exit status.
 pub fn run(command: Command) -> u8 {
@@ -50,4 +53,35 @@ fn stdin_fd() -> BorrowedFd<'static> {
 fn stdout_fd() -> BorrowedFd<'static> {
     static STDOUT: std::sync::LazyLock<io::Stdout> = std::sync::LazyLock::new(io::stdout);
     STDOUT.as_fd()
+}
+
+/// Sizes the pipe of a FIFO this command opened: exactly `--capacity`, or
+/// raised to the default; with `--verbose`, says what it got.
+///
+/// # Errors
+/// When `--capacity` is refused.
+fn size_pipe(applet: &str, fd: BorrowedFd<'_>, path: &Path, pipe: &PipeArgs) -> Result<(), Error> {
+    let before = capacity::current(fd);
+    let now = match pipe.capacity {
+        Some(bytes) => Some(capacity::set(fd, bytes, Subject::path(path))?),
+        None => capacity::raise(fd),
+    };
+    if pipe.verbose {
+        let said = match (before, now) {
+            (Some(before), Some(now)) if before != now => {
+                format!("pipe capacity {now} bytes (was {before})")
+            }
+            (_, Some(now)) => format!("pipe capacity {now} bytes"),
+            (_, None) => "pipe capacity cannot be seen on this system".to_owned(),
+        };
+        report::message(applet, &format!("{}: {said}", report::quote(path)));
+    }
+    Ok(())
+}
+
+/// Raises standard input and output when they are pipes: the other process
+/// on them moves data faster too. Quiet: they are not ours to fail on.
+fn raise_standard_pipes() {
+    let _ = capacity::raise(stdin_fd());
+    let _ = capacity::raise(stdout_fd());
 }

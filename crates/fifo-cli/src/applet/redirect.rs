@@ -6,10 +6,12 @@ use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 
-use fifo_core::descriptor::open_on;
-use fifo_core::open::{Direction, Wait};
+use fifo_core::Error;
+use fifo_core::create::{PRIVATE_MODE, make_fifo};
+use fifo_core::descriptor::place;
+use fifo_core::open::{Direction, Wait, open_fifo};
 
-use super::wait_from;
+use super::{size_pipe, wait_from};
 use crate::cli::RedirectArgs;
 use crate::report;
 
@@ -32,7 +34,7 @@ pub fn run(args: &RedirectArgs) -> u8 {
     } else {
         wait_from(false, args.timeout)
     };
-    if let Err(err) = open_on(&args.path, direction, wait, args.create, args.fd) {
+    if let Err(err) = open_on_descriptor(args, direction, wait) {
         return report::failure(APPLET, &err);
     }
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
@@ -48,6 +50,16 @@ pub fn run(args: &RedirectArgs) -> u8 {
         &format!("{}: {reason}", report::quote(Path::new(program))),
     );
     status
+}
+
+/// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.
+fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> Result<(), Error> {
+    if args.create {
+        make_fifo(&args.path, PRIVATE_MODE, true)?;
+    }
+    let opened = open_fifo(&args.path, direction, wait)?;
+    size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
+    place(opened, args.fd, &args.path)
 }
 
 fn describe(err: &io::Error) -> String {

@@ -8,7 +8,7 @@ use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::{Error, Subject};
 
-use super::{stdin_fd, wait_from};
+use super::{raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
 use crate::exit_code::SUCCESS;
 use crate::report;
@@ -34,6 +34,8 @@ fn send(args: &SendArgs) -> Result<u64, Error> {
         Direction::Write,
         wait_from(args.no_wait, args.timeout),
     )?;
+    size_pipe(APPLET, fifo.fd(), path, &args.pipe)?;
+    raise_standard_pipes();
     let subject = || Subject::path(path);
     let separator = match (args.lines, args.null) {
         (true, _) => Some(b'\n'),
@@ -59,9 +61,18 @@ fn send(args: &SendArgs) -> Result<u64, Error> {
             stdin_fd(),
             RecordWriter::new(fifo.fd(), subject(), separator),
         ),
-        None => Copier::new(Limit::Unlimited, None)
+        None => copier(args)
             .copy(stdin_fd(), fifo.fd())
             .map(|(copied, _)| copied)
             .map_err(|err| err.attribute(Subject::Stdin, subject())),
+    }
+}
+
+fn copier(args: &SendArgs) -> Copier {
+    let copier = Copier::new(Limit::Unlimited, None);
+    if args.no_splice {
+        copier.without_fast_paths()
+    } else {
+        copier
     }
 }

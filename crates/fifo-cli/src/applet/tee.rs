@@ -4,11 +4,11 @@
 use std::ops::ControlFlow;
 
 use fifo_core::open::open_outputs;
-use fifo_core::tee::{Output, fan_out};
+use fifo_core::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 
-use super::{stdin_fd, stdout_fd, wait_from};
+use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS, TIMED_OUT};
 use crate::report;
@@ -37,7 +37,13 @@ pub fn run(args: &TeeArgs) -> u8 {
         .iter()
         .zip(open_outputs(&args.paths, args.append, wait))
         .filter_map(|(path, result)| match result {
-            Ok(opened) => Some((path, opened)),
+            Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &args.pipe) {
+                Ok(()) => Some((path, opened)),
+                Err(err) => {
+                    status.record(report::failure(APPLET, &err));
+                    None
+                }
+            },
             Err(err @ Error::NoPeer { .. }) => {
                 report::warning(APPLET, &err, "skipped");
                 None
@@ -55,7 +61,13 @@ pub fn run(args: &TeeArgs) -> u8 {
             .map(|(path, opened)| Output::new(Subject::path(path), opened.fd())),
     );
     let mut alive = outputs.len();
-    let ended = fan_out(stdin_fd(), &mut outputs, |_, err| {
+    raise_standard_pipes();
+    let fan = if args.no_splice {
+        FanOut::new().without_fast_paths()
+    } else {
+        FanOut::new()
+    };
+    let ended = fan.run(stdin_fd(), &mut outputs, |_, err| {
         alive -= 1;
         let reader_gone =
             matches!(err, Error::ReaderLeft { .. }) || err.errno() == Some(Errno::EPIPE);

@@ -40,3 +40,36 @@ pub(crate) fn peek(
     }
     Some(Ok(copied))
 }
+
+/// Moves up to `len` bytes from `src` to `dst` inside the kernel; one of the
+/// two must be a pipe. `EINVAL` means this pair cannot be spliced.
+pub(crate) fn splice(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize> {
+    nix::fcntl::splice(
+        src,
+        None,
+        dst,
+        None,
+        len,
+        SpliceFFlags::SPLICE_F_MOVE | SpliceFFlags::SPLICE_F_MORE,
+    )
+}
+
+/// Duplicates up to `len` bytes from the pipe `src` into the pipe `dst`
+/// without consuming them.
+pub(crate) fn tee_pipe(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize> {
+    tee(src, dst, len, SpliceFFlags::empty())
+}
+
+/// The capacity of the pipe behind `fd`.
+pub(crate) fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize> {
+    nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_GETPIPE_SZ)
+        .map(|size| size.unsigned_abs() as usize)
+}
+
+/// Asks for a pipe capacity of `bytes`; returns what the kernel granted (it
+/// rounds up to a power-of-two number of pages).
+pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize> {
+    let bytes = nix::libc::c_int::try_from(bytes).map_err(|_| Errno::EINVAL)?;
+    nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(bytes))
+        .map(|size| size.unsigned_abs() as usize)
+}

@@ -10,6 +10,6 @@ mod linux;
 mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::peek;
+pub(crate) use linux::{peek, pipe_size, set_pipe_size, splice, tee_pipe};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) use portable::peek;
+pub(crate) use portable::{peek, pipe_size, set_pipe_size, splice, tee_pipe};

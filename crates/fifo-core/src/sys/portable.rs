@@ -1,7 +1,10 @@
-//! Fallbacks for systems without Linux's pipe system calls.
+//! Fallbacks for systems without Linux's pipe system calls: every call says
+//! "not here", and callers take their portable paths.
 #![cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
 
 use std::os::fd::{BorrowedFd, OwnedFd};
+
+use nix::errno::Errno;
 
 /// Looking at a pipe's data without consuming it needs `tee(2)`; elsewhere
 /// the answer is always "not possible", and callers read one byte at a time.
@@ -11,4 +14,32 @@ pub(crate) fn peek(
     _buf: &mut [u8],
 ) -> Option<nix::Result<usize>> {
     None
+}
+
+/// No splice(2): callers fall back to read and write.
+pub(crate) fn splice(
+    _src: BorrowedFd<'_>,
+    _dst: BorrowedFd<'_>,
+    _len: usize,
+) -> nix::Result<usize> {
+    Err(Errno::ENOSYS)
+}
+
+/// No tee(2).
+pub(crate) fn tee_pipe(
+    _src: BorrowedFd<'_>,
+    _dst: BorrowedFd<'_>,
+    _len: usize,
+) -> nix::Result<usize> {
+    Err(Errno::ENOSYS)
+}
+
+/// Pipe capacity cannot be read here.
+pub(crate) fn pipe_size(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
+    Err(Errno::ENOSYS)
+}
+
+/// Pipe capacity cannot be changed here.
+pub(crate) fn set_pipe_size(_fd: BorrowedFd<'_>, _bytes: usize) -> nix::Result<usize> {
+    Err(Errno::ENOSYS)
 }

@@ -188,7 +188,7 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, cat, send, tee, redirect, seeds, seeds_go, stream, concurrent, signals, docs
+    mk, stat, cat, send, tee, redirect, paths, seeds, seeds_go, stream, concurrent, signals, docs
 );
 
 #[test]

@@ -48,7 +48,9 @@ expect_fail() {
 # spawn CMD...: starts CMD in the background under a timeout; PID in $!
 # is recorded for cleanup, and also left in SPAWNED.
 spawn() {
-    timeout 20 "$@" &
+    # <&0: without it, bash gives a background job /dev/null as stdin, and
+    # `spawn CMD < file` would silently send nothing.
+    timeout 20 "$@" <&0 &
     SPAWNED=$!
     PIDS+=("$SPAWNED")
 }

@@ -10,8 +10,10 @@ use nix::unistd::{Gid, Group, Uid, User};
 use crate::{Action, Error, FileKind, Result, Subject};
 
 /// What is known about a pipe's live state; `None` where it cannot be seen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipeState {
+    /// Who holds the FIFO open, as far as /proc shows (`None`: not known).
+    pub holders: Option<crate::live::Holders>,
     /// Descriptors open for reading.
     pub readers: Option<u64>,
     /// Descriptors open for writing.
@@ -86,7 +88,33 @@ impl Status {
 pub fn inspect(path: &Path, follow: bool) -> Result<Status> {
     let st = if follow { stat(path) } else { lstat(path) }
         .map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
-    Ok(status_of(&st))
+    let mut status = status_of(&st);
+    if status.kind == FileKind::Fifo {
+        status.pipe = pipe_state(status.device, status.inode);
+    }
+    Ok(status)
+}
+
+/// The live state of the FIFO with this device and inode. Counts are known
+/// only when every process could be inspected; a FIFO nobody holds has no
+/// pipe, so nothing is buffered and there is no capacity to report.
+fn pipe_state(device: u64, inode: u64) -> PipeState {
+    let Some(holders) = crate::live::holders(device, inode) else {
+        return PipeState::default();
+    };
+    let complete = holders.uninspected == 0;
+    let (capacity, buffered) = if holders.seen.is_empty() {
+        (None, complete.then_some(0))
+    } else {
+        crate::live::pipe_contents(&holders)
+    };
+    PipeState {
+        readers: complete.then(|| holders.readers()),
+        writers: complete.then(|| holders.writers()),
+        buffered,
+        capacity,
+        holders: Some(holders),
+    }
 }
 
 // `mode_t` and `nlink_t` are narrower on macOS and the BSDs than on Linux.

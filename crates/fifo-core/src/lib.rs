@@ -14,6 +14,7 @@ pub mod descriptor;
 pub mod error;
 pub mod inspect;
 pub mod kind;
+pub mod live;
 pub mod mode;
 pub mod open;
 pub mod record;

@@ -73,3 +73,46 @@ pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usi
     nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(bytes))
         .map(|size| size.unsigned_abs() as usize)
 }
+
+/// A copy of descriptor `fd` of process `pid`, made with pidfd_getfd(2): the
+/// same open file description, so nothing about the file changes (a FIFO's
+/// reader and writer counts stay as they are). Needs ptrace rights over
+/// `pid` and Linux 5.6.
+pub(crate) fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor
+    // or -1; no memory is passed.
+    let pidfd = unsafe { nix::libc::syscall(nix::libc::SYS_pidfd_open, pid, 0) };
+    let pidfd = Errno::result(pidfd)?;
+    // SAFETY: a non-negative result of pidfd_open is a descriptor we own.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as i32) };
+    // SAFETY: pidfd_getfd takes two descriptors and flags, returns a new
+    // close-on-exec descriptor or -1; no memory is passed.
+    let copy = unsafe {
+        nix::libc::syscall(
+            nix::libc::SYS_pidfd_getfd,
+            std::os::fd::AsRawFd::as_raw_fd(&pidfd),
+            fd,
+            0,
+        )
+    };
+    let copy = Errno::result(copy)?;
+    // SAFETY: a non-negative result of pidfd_getfd is a descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(copy as i32) })
+}
+
+/// Bytes waiting in the pipe behind `fd` (FIONREAD), read without consuming.
+pub(crate) fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
+    let mut waiting: nix::libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which points to
+    // a live c_int on this stack frame.
+    let result = unsafe {
+        nix::libc::ioctl(
+            std::os::fd::AsRawFd::as_raw_fd(&fd),
+            nix::libc::FIONREAD,
+            &raw mut waiting,
+        )
+    };
+    Errno::result(result)?;
+    Ok(waiting.unsigned_abs() as usize)
+}

@@ -10,6 +10,10 @@ mod linux;
 mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::{peek, pipe_size, set_pipe_size, splice, tee_pipe};
+pub(crate) use linux::{
+    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) use portable::{peek, pipe_size, set_pipe_size, splice, tee_pipe};
+pub(crate) use portable::{
+    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+};

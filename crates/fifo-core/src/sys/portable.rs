@@ -43,3 +43,13 @@ pub(crate) fn pipe_size(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
 pub(crate) fn set_pipe_size(_fd: BorrowedFd<'_>, _bytes: usize) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
 }
+
+/// No pidfd_getfd(2) here.
+pub(crate) fn borrow_descriptor(_pid: i32, _fd: i32) -> nix::Result<OwnedFd> {
+    Err(Errno::ENOSYS)
+}
+
+/// FIONREAD on pipes is not relied on here.
+pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
+    Err(Errno::ENOSYS)
+}

@@ -1,0 +1,194 @@
+//! A FIFO's live state: which processes hold it open and in which direction,
+//! and what its pipe holds, seen through /proc without opening the FIFO, so
+//! that no waiting open is completed and no data is consumed.
+//!
+//! Holders are found by `stat` on every `/proc/PID/fd/N` link (the link is
+//! followed, nothing is opened) and matched by device and inode; the
+//! direction comes from the `flags` in `/proc/PID/fdinfo/N`. Capacity and
+//! buffered bytes need a descriptor: one is borrowed from a holder with
+//! pidfd_getfd(2), a copy of its open file description that changes nothing.
+//! Elsewhere than Linux, or without /proc, nothing is known.
+
+use std::os::unix::fs::MetadataExt;
+
+use crate::open::Direction;
+use crate::sys;
+
+/// One descriptor some process holds on the FIFO.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The process.
+    pub pid: i32,
+    /// Its command name (`/proc/PID/comm`).
+    pub command: String,
+    /// The descriptor number in that process.
+    pub fd: i32,
+    /// Which way it was opened.
+    pub direction: Direction,
+}
+
+/// Everyone seen holding a FIFO, and how many processes could not be looked
+/// at (their descriptors are unknown, not absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holders {
+    /// Descriptors found on the FIFO.
+    pub seen: Vec<Holder>,
+    /// Processes whose descriptors this process may not read.
+    pub uninspected: u64,
+}
+
+impl Holders {
+    /// Descriptors open for reading (read-write ones included).
+    #[must_use]
+    pub fn readers(&self) -> u64 {
+        self.count(|d| matches!(d, Direction::Read | Direction::ReadWrite))
+    }
+
+    /// Descriptors open for writing (read-write ones included).
+    #[must_use]
+    pub fn writers(&self) -> u64 {
+        self.count(|d| matches!(d, Direction::Write | Direction::ReadWrite))
+    }
+
+    fn count(&self, wanted: impl Fn(Direction) -> bool) -> u64 {
+        self.seen
+            .iter()
+            .filter(|holder| wanted(holder.direction))
+            .count() as u64
+    }
+}
+
+/// Every process descriptor on the file with this device and inode, or
+/// `None` when /proc cannot be read at all.
+#[must_use]
+pub fn holders(device: u64, inode: u64) -> Option<Holders> {
+    let me = i32::try_from(std::process::id()).ok()?;
+    let mut found = Holders::default();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let descriptors = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
+            Ok(descriptors) => descriptors,
+            Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
+                found.uninspected += 1;
+                continue;
+            }
+            // The process ended meanwhile.
+            Err(_) => continue,
+        };
+        for descriptor in descriptors.flatten() {
+            let Some(fd) = descriptor
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let Ok(meta) = std::fs::metadata(descriptor.path()) else {
+                continue;
+            };
+            if meta.dev() != device || meta.ino() != inode {
+                continue;
+            }
+            if let Some(direction) = direction_of(pid, fd) {
+                found.seen.push(Holder {
+                    pid,
+                    command: command_of(pid),
+                    fd,
+                    direction,
+                });
+            }
+        }
+    }
+    Some(found)
+}
+
+/// The pipe's capacity and bytes waiting, through a descriptor borrowed from
+/// one of `holders`; `None` for what cannot be seen.
+#[must_use]
+pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
+    for holder in &holders.seen {
+        if let Ok(copy) = sys::borrow_descriptor(holder.pid, holder.fd) {
+            use std::os::fd::AsFd;
+            let capacity = sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64);
+            let waiting = sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64);
+            return (capacity, waiting);
+        }
+    }
+    (None, None)
+}
+
+fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
+    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
+    let flags = info
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))?
+        .trim();
+    match u32::from_str_radix(flags, 8).ok()? & 0o3 {
+        0 => Some(Direction::Read),
+        1 => Some(Direction::Write),
+        _ => Some(Direction::ReadWrite),
+    }
+}
+
+fn command_of(pid: i32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|name| name.trim_end().to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::os::unix::fs::MetadataExt;
+    use std::process::{Command, Stdio};
+
+    use super::*;
+    use crate::create::{PRIVATE_MODE, make_fifo};
+
+    #[test]
+    fn a_holder_in_another_process_is_seen_with_its_direction_and_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        make_fifo(&path, PRIVATE_MODE, false).unwrap();
+        // A child holds the FIFO read-write (never blocks) with 5 bytes in it.
+        let mut child = Command::new("bash")
+            .arg("-c")
+            .arg("exec 7<>\"$0\"; printf hello >&7; echo ready; read -r _")
+            .arg(&path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ready = [0u8; 6];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut ready).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let found = holders(meta.dev(), meta.ino()).unwrap();
+        let contents = pipe_contents(&found);
+        let _ = child.kill();
+        let _ = child.wait();
+        let pid = i32::try_from(child.id()).unwrap();
+        let holder = found
+            .seen
+            .iter()
+            .find(|h| h.pid == pid)
+            .expect("the child holds it");
+        assert_eq!(
+            (holder.fd, holder.direction, holder.command.as_str()),
+            (7, Direction::ReadWrite, "bash")
+        );
+        assert_eq!((found.readers(), found.writers()), (1, 1));
+        assert_eq!(
+            contents,
+            (Some(65_536), Some(5)),
+            "capacity and bytes waiting"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 //! followed, nothing is opened) and matched by device and inode; the
 //! direction comes from the `flags` in `/proc/PID/fdinfo/N`. Capacity and
 //! buffered bytes need a descriptor: one is borrowed from a holder with
-//! pidfd_getfd(2), a copy of its open file description that changes nothing.
+//! `pidfd_getfd(2)`, a copy of its open file description that changes nothing.
 //! Elsewhere than Linux, or without /proc, nothing is known.
 
 use std::os::unix::fs::MetadataExt;

@@ -74,7 +74,7 @@ pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usi
         .map(|size| size.unsigned_abs() as usize)
 }
 
-/// A copy of descriptor `fd` of process `pid`, made with pidfd_getfd(2): the
+/// A copy of descriptor `fd` of process `pid`, made with `pidfd_getfd(2)`: the
 /// same open file description, so nothing about the file changes (a FIFO's
 /// reader and writer counts stay as they are). Needs ptrace rights over
 /// `pid` and Linux 5.6.

@@ -44,7 +44,7 @@ pub(crate) fn set_pipe_size(_fd: BorrowedFd<'_>, _bytes: usize) -> nix::Result<u
     Err(Errno::ENOSYS)
 }
 
-/// No pidfd_getfd(2) here.
+/// No `pidfd_getfd(2)` here.
 pub(crate) fn borrow_descriptor(_pid: i32, _fd: i32) -> nix::Result<OwnedFd> {
     Err(Errno::ENOSYS)
 }

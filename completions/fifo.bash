@@ -391,7 +391,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__stat)
-            opts="-L -c -h -V --dereference --format --json --help --version"
+            opts="-L -c -t -h -V --dereference --format --json --wait-reader --wait-writer --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +402,14 @@ _fifo() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -121,9 +121,13 @@ set edit:completion:arg-completer[fifo] = {|@words|
         &'fifo;stat'= {
             cand -c 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"'
             cand --format 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"'
+            cand -t 'With --wait-reader/--wait-writer: give up after DUR (status 124)'
+            cand --timeout 'With --wait-reader/--wait-writer: give up after DUR (status 124)'
             cand -L 'Follow a final symbolic link'
             cand --dereference 'Follow a final symbolic link'
             cand --json 'Print one JSON object per PATH, one per line'
+            cand --wait-reader 'First wait until a process holds each PATH open for reading (seen in /proc; the FIFO is never opened). Prints nothing unless -c or --json'
+            cand --wait-writer 'First wait until a process holds each PATH open for writing'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -271,6 +271,16 @@ pub struct StatArgs {
     /// Print one JSON object per PATH, one per line.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// First wait until a process holds each PATH open for reading (seen in
+    /// /proc; the FIFO is never opened). Prints nothing unless -c or --json.
+    #[arg(long)]
+    pub wait_reader: bool,
+    /// First wait until a process holds each PATH open for writing.
+    #[arg(long)]
+    pub wait_writer: bool,
+    /// With --wait-reader/--wait-writer: give up after DUR (status 124).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
     /// Paths to report on (any file type).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,

@@ -10,9 +10,16 @@
 //! Elsewhere than Linux, or without /proc, nothing is known.
 
 use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
 
 use crate::open::Direction;
-use crate::sys;
+use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
+
+/// How often [`wait_for`] looks again.
+const WAIT_POLL: Duration = Duration::from_millis(10);
 
 /// One descriptor some process holds on the FIFO.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +116,53 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
         }
     }
     Some(found)
+}
+
+/// Waits until some process holds the FIFO at `path` open as `peer`
+/// (symlinks followed), looking at /proc, never opening the FIFO.
+///
+/// # Errors
+/// [`Error::TimedOut`] after `timeout`, [`Error::NotAFifo`] when `path` is
+/// something else, [`Error::Sys`] when it cannot be looked at or /proc
+/// cannot be read.
+pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
+    let subject = || Subject::path(path);
+    let meta = std::fs::metadata(path).map_err(|err| {
+        Error::sys(
+            subject(),
+            Action::Stat,
+            Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO)),
+        )
+    })?;
+    let kind = FileKind::from_mode(meta.mode() as nix::libc::mode_t);
+    if kind != FileKind::Fifo {
+        return Err(Error::NotAFifo {
+            subject: subject(),
+            found: kind,
+        });
+    }
+    let started = Instant::now();
+    loop {
+        let found = holders(meta.dev(), meta.ino())
+            .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
+        let present = match peer {
+            Peer::Reader => found.readers(),
+            Peer::Writer => found.writers(),
+        };
+        if present > 0 {
+            return Ok(());
+        }
+        if let Some(limit) = timeout {
+            if started.elapsed() >= limit {
+                return Err(Error::TimedOut {
+                    subject: subject(),
+                    peer,
+                    waited: limit,
+                });
+            }
+        }
+        std::thread::sleep(WAIT_POLL);
+    }
 }
 
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from

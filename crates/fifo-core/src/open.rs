@@ -47,6 +47,17 @@ impl Direction {
     }
 }
 
+/// `read`, `write` or `read-write`, as `fifo stat` prints a holder's access.
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::ReadWrite => "read-write",
+        })
+    }
+}
+
 /// How long an open may wait for the other end of a FIFO.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wait {

@@ -8,7 +8,8 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use fifo_core::inspect::{Status, inspect};
-use fifo_core::{FileKind, Subject};
+use fifo_core::live::wait_for;
+use fifo_core::{FileKind, Peer, Subject};
 
 use crate::cli::StatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
@@ -138,6 +139,25 @@ fn human(path: &Path, status: &Status) -> String {
             unknown(pipe.buffered),
             unknown(pipe.capacity)
         );
+        match &pipe.holders {
+            None => out.push_str("Holder: unknown (no /proc here)\n"),
+            Some(holders) => {
+                for holder in &holders.seen {
+                    let _ = writeln!(
+                        out,
+                        "Holder: pid {} ({}) fd {} {}",
+                        holder.pid, holder.command, holder.fd, holder.direction
+                    );
+                }
+                if holders.uninspected > 0 {
+                    let _ = writeln!(
+                        out,
+                        "Holder: unknown in {} processes this user may not inspect",
+                        holders.uninspected
+                    );
+                }
+            }
+        }
     }
     out
 }
@@ -164,15 +184,40 @@ fn json(path: &Path, status: &Status) -> String {
         "writers": status.pipe.writers,
         "buffered": status.pipe.buffered,
         "capacity": status.pipe.capacity,
+        "holders": status.pipe.holders.as_ref().map(|holders| {
+            holders
+                .seen
+                .iter()
+                .map(|h| serde_json::json!({"pid": h.pid, "command": h.command, "fd": h.fd, "access": h.direction.to_string()}))
+                .collect::<Vec<_>>()
+        }),
+        "uninspected_processes": status.pipe.holders.as_ref().map(|holders| holders.uninspected),
     });
     format!("{value}\n")
 }
 
 /// Runs `fifo stat`: every PATH is reported; a missing one makes status 1.
+/// With `--wait-reader`/`--wait-writer`, each PATH is first waited for.
 pub fn run(args: &StatArgs) -> u8 {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut status = SUCCESS;
+    let waiting = args.wait_reader || args.wait_writer;
     for (index, path) in args.paths.iter().enumerate() {
+        let peers = [
+            (args.wait_reader, Peer::Reader),
+            (args.wait_writer, Peer::Writer),
+        ];
+        let waited = peers
+            .into_iter()
+            .filter(|(wanted, _)| *wanted)
+            .try_for_each(|(_, peer)| wait_for(path, peer, args.timeout));
+        if let Err(err) = waited {
+            status = status.max(report::failure(APPLET, &err));
+            continue;
+        }
+        if waiting && args.format.is_none() && !args.json {
+            continue;
+        }
         let report = match inspect(path, args.dereference) {
             Ok(found) => found,
             Err(err) => {

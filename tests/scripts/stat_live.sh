@@ -1,0 +1,75 @@
+# fifo stat, live: holders seen in /proc with bash exec 3<f / exec 4>f,
+# bytes waiting and capacity read without consuming them, --wait-reader /
+# --wait-writer without opening the FIFO, and honest "unknown" for what an
+# unprivileged user cannot see.
+source "$(dirname "$0")/lib.sh"
+
+"$F" mk f
+spawn bash -c 'exec 3<f; echo reader > reader.pid; exec sleep 30'
+reader=$SPAWNED
+spawn bash -c 'exec 4>f; printf hello >&4; echo writer > writer.pid; exec sleep 30'
+writer=$SPAWNED
+until [ -s reader.pid ] && [ -s writer.pid ]; do sleep 0.01; done
+# The holders are the sleeps that bash exec'd into, below timeout.
+reader_pid=$(pgrep -P "$reader" sleep)
+writer_pid=$(pgrep -P "$writer" sleep)
+eq "1 1 5 65536" "$("$F" stat -c '%r %w %b %C' f)" "one reader, one writer, 5 bytes waiting, 64 KiB pipe"
+
+run "$F" stat f
+[[ "$OUT" == *"Holder: pid $reader_pid (sleep) fd 3 read"* ]] || fail "human output lacks the reader: $OUT"
+[[ "$OUT" == *"Holder: pid $writer_pid (sleep) fd 4 write"* ]] || fail "human output lacks the writer: $OUT"
+ok "human output names each holder, its descriptor and direction"
+
+"$F" stat --json f > live.json
+python3 - "$reader_pid" "$writer_pid" <<'PY'
+import json, sys
+reader, writer = int(sys.argv[1]), int(sys.argv[2])
+row = json.loads(open("live.json").read())
+holders = {(h["pid"], h["fd"], h["access"], h["command"]) for h in row["holders"]}
+assert holders == {(reader, 3, "read", "sleep"), (writer, 4, "write", "sleep")}, holders
+assert (row["readers"], row["writers"], row["buffered"], row["capacity"]) == (1, 1, 5, 65536), row
+assert row["uninspected_processes"] == 0, row
+PY
+ok "--json lists the holders and live counts"
+
+# Looking consumed nothing: a reader (opened while the writer still holds
+# the FIFO) gets every byte.
+eq hello "$(timeout 20 head -c 5 f)" "stat left the waiting bytes in the pipe"
+kill "$writer" "$reader"
+
+# --wait-reader returns once a reader holds the FIFO; it opens nothing.
+"$F" mk w
+spawn "$F" stat --wait-reader w
+waiter=$SPAWNED
+spawn bash -c "'$F' stat --wait-writer -c '%n has %w writer' w > waited"
+writer_waiter=$SPAWNED
+kill -0 "$waiter" || fail "--wait-reader returned with no reader"
+spawn bash -c 'exec 5<w; sleep 30'
+holder=$SPAWNED
+blocked_in_open "$holder"
+kill -0 "$waiter" || fail "--wait-reader returned for a reader still blocked in open"
+ok "a reader blocked in open does not count as holding it"
+exec 6<>w
+finish "$waiter"
+eq 0 "$STATUS" "--wait-reader returns 0 once a reader holds the FIFO"
+finish "$writer_waiter"
+eq "0 w has 1 writer" "$STATUS $(cat waited)" "--wait-writer returns and -c prints after the wait"
+exec 6>&-
+kill "$holder" 2>/dev/null || true
+
+"$F" mk lonely
+expect_fail 124 "fifo stat: 'lonely': timed out after 200ms waiting for a writer" "$F" stat --wait-writer -t 200ms lonely
+expect_fail 124 "fifo stat: 'lonely': timed out after 200ms waiting for a reader" "$F" stat --wait-reader -t 200ms lonely
+echo text > file
+expect_fail 1 "fifo stat: 'file': not a fifo (it is a regular file)" "$F" stat --wait-reader -t 1s file
+
+# An unprivileged user cannot see root's descriptors: unknown, not zero.
+"$F" mk -m 644 seen
+spawn bash -c 'exec 7<>seen; exec sleep 30'
+holder=$SPAWNED
+until [ "$("$F" stat -c %r seen)" = 1 ]; do sleep 0.01; done
+eq "? ?" "$("${AS_NOBODY[@]}" "$F" stat -c '%r %w' seen)" "unprivileged: counts are unknown (?)"
+run "${AS_NOBODY[@]}" "$F" stat seen
+[[ "$OUT" =~ "Holder: unknown in "[0-9]+" processes this user may not inspect" ]] || fail "unprivileged human output: $OUT"
+ok "unprivileged human output says what it could not inspect"
+kill "$holder"

@@ -64,6 +64,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it')
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Make PATH (a FIFO, mode 0600) if it does not exist')
             [CompletionResult]::new('--rm', '--rm', [CompletionResultType]::ParameterName, 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP')
+            [CompletionResult]::new('--merge', '--merge', [CompletionResultType]::ParameterName, 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix (a last line without newline gets one)')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'With --merge: start each line with its source, "PATH: "')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
             [CompletionResult]::new('--no-splice', '--no-splice', [CompletionResultType]::ParameterName, 'Move data with read and write only (no splice), as on other systems')

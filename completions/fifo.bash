@@ -91,7 +91,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__cat)
-            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --capacity --verbose --no-splice --help --version"
+            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --merge --prefix --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -59,6 +59,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand --keep-open 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
             cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
             cand --rm 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
+            cand --merge 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix (a last line without newline gets one)'
+            cand --prefix 'With --merge: start each line with its source, "PATH: "'
             cand -v 'Say what capacity each FIFO''s pipe got'
             cand --verbose 'Say what capacity each FIFO''s pipe got'
             cand --no-splice 'Move data with read and write only (no splice), as on other systems'

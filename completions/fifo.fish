@@ -51,6 +51,8 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -l capacity -d 'Set the F
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s k -l keep-open -d 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix (a last line without newline gets one)'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l prefix -d 'With --merge: start each line with its source, "PATH: "'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help'

@@ -188,8 +188,8 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, stat_live, cat, send, tee, redirect, paths, seeds, seeds_go, stream, concurrent,
-    signals, docs
+    mk, stat, stat_live, cat, merge, send, tee, redirect, paths, seeds, seeds_go, stream,
+    concurrent, signals, docs
 );
 
 #[test]

@@ -131,6 +131,13 @@ pub struct CatArgs {
     /// Stop after N lines; the rest stays in the FIFO.
     #[arg(short, long, value_name = "N")]
     pub lines: Option<u64>,
+    /// Read all PATHs at once and write whole lines only, so lines from
+    /// different FIFOs never mix (a last line without newline gets one).
+    #[arg(long, conflicts_with_all = ["timeout", "bytes"])]
+    pub merge: bool,
+    /// With --merge: start each line with its source, "PATH: ".
+    #[arg(long, requires = "merge")]
+    pub prefix: bool,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice), as on other systems.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod inspect;
 pub mod kind;
 pub mod live;
+pub mod merge;
 pub mod mode;
 pub mod open;
 pub mod record;

@@ -1,11 +1,14 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use fifo_core::copy::{Copier, Limit, Stop};
 use fifo_core::create::{Made, PRIVATE_MODE, make_fifo};
-use fifo_core::open::{Direction, open};
-use fifo_core::{Error, FileKind, Subject};
+use fifo_core::merge::{Input, Merger};
+use fifo_core::open::{Direction, Wait, open};
+use fifo_core::{Action, Error, FileKind, Subject};
 
 use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
@@ -37,6 +40,10 @@ pub fn run(args: &CatArgs) -> u8 {
         (None, Some(lines)) => Limit::Lines(lines),
         (None, None) => Limit::Unlimited,
     };
+    if args.merge {
+        let status = merge(args, cleanup.as_ref());
+        return finish(status, cleanup);
+    }
     let mut copier = Copier::new(limit, args.idle);
     if args.no_splice {
         copier = copier.without_fast_paths();
@@ -61,12 +68,87 @@ pub fn run(args: &CatArgs) -> u8 {
             }
         }
     }
+    finish(status, cleanup)
+}
+
+/// Removes what `--create` made (with `--rm`) and settles the status.
+fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
     if let Some(cleanup) = cleanup {
         for err in cleanup.finish() {
             status = status.max(report::failure(APPLET, &err));
         }
     }
     status
+}
+
+/// `--merge`: every PATH read at once, whole lines out.
+fn merge(args: &CatArgs, cleanup: Option<&Cleanup>) -> u8 {
+    let mut inputs = Vec::new();
+    let mut held = Vec::new();
+    for path in &args.paths {
+        match merge_input(args, path, cleanup) {
+            Ok((input, hold)) => {
+                inputs.push(input);
+                held.extend(hold);
+            }
+            Err(err) => return report::failure(APPLET, &err),
+        }
+    }
+    match Merger::new(args.lines, args.idle).run(&mut inputs, stdout_fd()) {
+        Ok(_) => SUCCESS,
+        Err(err) => report::failure(APPLET, &err),
+    }
+}
+
+/// Opens one input of a merge without waiting: this process is its reader
+/// from now on, and its data is read as it comes.
+fn merge_input(
+    args: &CatArgs,
+    path: &Path,
+    cleanup: Option<&Cleanup>,
+) -> Result<(Input, Option<OwnedFd>), Error> {
+    let prefix = if args.prefix {
+        let mut tag = path.as_os_str().as_bytes().to_vec();
+        tag.extend_from_slice(b": ");
+        tag
+    } else {
+        Vec::new()
+    };
+    if path.as_os_str() == "-" {
+        let stdin = stdin_fd()
+            .try_clone_to_owned()
+            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, errno_of(&err)))?;
+        return Ok((Input::new(Subject::Stdin, stdin, prefix), None));
+    }
+    create(args, path, cleanup)?;
+    let opened = open(path, Direction::Read, Wait::No)?;
+    let mut held = None;
+    if opened.kind() == FileKind::Fifo {
+        size_pipe(APPLET, opened.fd(), path, &args.pipe)?;
+        if args.keep_open {
+            held = Some(opened.hold_write_end(path)?);
+        }
+    }
+    Ok((
+        Input::new(Subject::path(path), opened.into_fd(), prefix),
+        held,
+    ))
+}
+
+fn errno_of(err: &std::io::Error) -> nix::errno::Errno {
+    nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
+}
+
+/// `--create`: makes PATH a FIFO if missing, remembered for `--rm`.
+fn create(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<(), Error> {
+    if args.create {
+        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, true)? {
+            if let Some(cleanup) = cleanup {
+                cleanup.add(created);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn cat_one(
@@ -81,13 +163,7 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    if args.create {
-        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, true)? {
-            if let Some(cleanup) = cleanup {
-                cleanup.add(created);
-            }
-        }
-    }
+    create(args, path, cleanup)?;
     let input = open(path, Direction::Read, wait_from(false, args.timeout))?;
     if input.kind() == FileKind::Fifo {
         size_pipe(APPLET, input.fd(), path, &args.pipe)?;

@@ -84,12 +84,13 @@ fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
 /// `--merge`: every PATH read at once, whole lines out.
 fn merge(args: &CatArgs, cleanup: Option<&Cleanup>) -> u8 {
     let mut inputs = Vec::new();
-    let mut held = Vec::new();
+    // Write ends held for -k; they must live until the merge is over.
+    let mut write_ends = Vec::new();
     for path in &args.paths {
         match merge_input(args, path, cleanup) {
-            Ok((input, hold)) => {
+            Ok((input, write_end)) => {
                 inputs.push(input);
-                held.extend(hold);
+                write_ends.extend(write_end);
             }
             Err(err) => return report::failure(APPLET, &err),
         }

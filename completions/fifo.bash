@@ -91,7 +91,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__cat)
-            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --merge --prefix --capacity --verbose --no-splice --help --version"
+            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --merge --prefix --progress --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +123,10 @@ _fifo() {
                     ;;
                 -l)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --capacity)
@@ -365,7 +369,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__send)
-            opts="-n -t -l -0 -v -h -V --timeout --no-wait --create --lines --null --capacity --verbose --no-splice --help --version"
+            opts="-n -t -l -0 -v -h -V --timeout --no-wait --create --lines --null --progress --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,6 +381,10 @@ _fifo() {
                     ;;
                 -t)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --capacity)
@@ -421,7 +429,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__tee)
-            opts="-a -t -v -h -V --append --no-wait --timeout --output-error --capacity --verbose --no-splice --help --version"
+            opts="-a -t -v -h -V --append --no-wait --timeout --output-error --progress --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +445,10 @@ _fifo() {
                     ;;
                 --output-error)
                     COMPREPLY=($(compgen -W "warn warn-nopipe exit exit-nopipe" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --capacity)

@@ -47,6 +47,9 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -s t -l timeout -d 'Give 
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l idle -d 'Stop after DUR without data' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l progress -d 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always' -r -f -a "auto\t'Only when stderr is a terminal'
+always\t'Always: plain lines when stderr is not a terminal'
+never\t'Never'"
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s k -l keep-open -d 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
@@ -55,9 +58,12 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PAT
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l prefix -d 'With --merge: start each line with its source, "PATH: "'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
-complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s t -l timeout -d 'Give up (status 124) if no reader opens PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l progress -d 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always' -r -f -a "auto\t'Only when stderr is a terminal'
+always\t'Always: plain lines when stderr is not a terminal'
+never\t'Never'"
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline after MESSAGE'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at once (status 3) if nobody is reading'
@@ -66,13 +72,16 @@ complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send e
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
-complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s t -l timeout -d 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -l output-error -d 'What to do when an output fails [default without the option: warn, drop that output, go on, status 1; the bare option means warn-nopipe]' -r -f -a "warn\t'Warn about every failed output, drop it, go on (status 1)'
 warn-nopipe\t'Drop outputs whose reader left silently; warn about other failures'
 exit\t'Stop at the first failed output'
 exit-nopipe\t'Drop outputs whose reader left silently; stop at other failures'"
+complete -c fifo -n "__fish_fifo_using_subcommand tee" -l progress -d 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always' -r -f -a "auto\t'Only when stderr is a terminal'
+always\t'Always: plain lines when stderr is not a terminal'
+never\t'Never'"
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s a -l append -d 'Append to regular files instead of truncating them'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-wait -d 'Skip FIFOs nobody is reading, with a warning, instead of waiting'

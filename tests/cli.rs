@@ -188,7 +188,7 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, stat_live, cat, merge, send, tee, redirect, paths, seeds, seeds_go, stream,
+    mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
     concurrent, signals, docs
 );
 

@@ -138,6 +138,17 @@ pub struct CatArgs {
     /// With --merge: start each line with its source, "PATH: ".
     #[arg(long, requires = "merge")]
     pub prefix: bool,
+    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
+    /// ETA when the size is known. Drawn only on a terminal unless =always.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "auto"
+    )]
+    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice), as on other systems.
@@ -170,6 +181,17 @@ pub struct SendArgs {
     /// Like --lines, for NUL-terminated records.
     #[arg(short = '0', long)]
     pub null: bool,
+    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
+    /// ETA when the size is known. Drawn only on a terminal unless =always.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "auto"
+    )]
+    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice), as on other systems.
@@ -220,6 +242,17 @@ pub struct TeeArgs {
         default_missing_value = "warn-nopipe"
     )]
     pub output_error: Option<OutputError>,
+    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
+    /// ETA when the size is known. Drawn only on a terminal unless =always.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "auto"
+    )]
+    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice or tee), as on other systems.

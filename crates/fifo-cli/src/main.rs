@@ -8,6 +8,7 @@ mod applet;
 mod cli;
 mod docs;
 mod exit_code;
+mod progress;
 mod report;
 mod signals;
 

@@ -93,6 +93,29 @@ pub(crate) fn write_failed(subject: Subject, errno: Errno, delivered: u64) -> Er
     }
 }
 
+/// Something told how many bytes moved, as they move (a progress meter).
+pub struct Progress(Box<dyn FnMut(u64)>);
+
+impl Progress {
+    /// Calls `report` with each count of bytes moved.
+    pub fn new(report: impl FnMut(u64) + 'static) -> Self {
+        Self(Box::new(report))
+    }
+
+    /// Reports `n` more bytes moved.
+    pub(crate) fn add(progress: &mut Option<Self>, n: usize) {
+        if let Some(Self(report)) = progress {
+            report(n as u64);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// Copies data between descriptors, keeping its budget across calls so that
 /// `-c`/`-l` count over several inputs.
 #[derive(Debug)]
@@ -104,6 +127,7 @@ pub struct Copier {
     scratch: Option<(OwnedFd, OwnedFd)>,
     /// Use only the portable read/write loop.
     portable: bool,
+    progress: Option<Progress>,
 }
 
 impl Copier {
@@ -116,7 +140,15 @@ impl Copier {
             buf: vec![0; BUFFER_SIZE],
             scratch: None,
             portable: false,
+            progress: None,
         }
+    }
+
+    /// Reports every chunk moved to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// Uses only the portable read/write loop, never a Linux fast path, so
@@ -175,6 +207,7 @@ impl Copier {
                     Ok(n) => {
                         self.charge(n);
                         copied += n as u64;
+                        Progress::add(&mut self.progress, n);
                     }
                     // Refused before anything moved: this pair cannot splice.
                     Err(Errno::EINVAL | Errno::ENOSYS) if copied == 0 => splicing = false,
@@ -198,6 +231,7 @@ impl Copier {
             write_all(dst, &self.buf[..take])
                 .map_err(|(errno, written)| fail(Side::Destination, errno, copied + written))?;
             copied += take as u64;
+            Progress::add(&mut self.progress, take);
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::os::fd::BorrowedFd;
 
-use crate::copy::{write_all, write_failed};
+use crate::copy::{Progress, write_all, write_failed};
 use crate::open::retry_on_eintr;
 use crate::{Action, Error, PIPE_BUF, Result, Subject};
 
@@ -24,6 +24,7 @@ pub struct RecordWriter<'fd> {
     /// Records written so far, to number the one that is too long.
     records: u64,
     delivered: u64,
+    progress: Option<Progress>,
 }
 
 impl<'fd> RecordWriter<'fd> {
@@ -38,7 +39,15 @@ impl<'fd> RecordWriter<'fd> {
             pending: Vec::with_capacity(PIPE_BUF),
             records: 0,
             delivered: 0,
+            progress: None,
         }
+    }
+
+    /// Reports every batch written to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// Bytes written to the FIFO so far.
@@ -101,6 +110,7 @@ impl<'fd> RecordWriter<'fd> {
             write_failed(self.subject.clone(), errno, self.delivered + written)
         })?;
         self.delivered += (end - start) as u64;
+        Progress::add(&mut self.progress, end - start);
         Ok(())
     }
 

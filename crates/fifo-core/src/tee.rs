@@ -11,7 +11,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
-use crate::copy::{write_all, write_failed};
+use crate::copy::{Progress, write_all, write_failed};
 use crate::open::retry_on_eintr;
 use crate::{Action, Error, Result, Subject, capacity, sys};
 
@@ -61,6 +61,7 @@ pub enum Ended {
 #[derive(Debug, Default)]
 pub struct FanOut {
     portable: bool,
+    progress: Option<Progress>,
 }
 
 impl FanOut {
@@ -77,6 +78,13 @@ impl FanOut {
         self
     }
 
+    /// Reports the input bytes every output has received to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
     /// Copies `src` to every output until end of input.
     ///
     /// When writing to an output fails, `on_error` gets that output and the
@@ -90,18 +98,18 @@ impl FanOut {
     /// # Errors
     /// [`Error::Sys`] naming standard input when reading `src` fails.
     pub fn run(
-        &self,
+        &mut self,
         src: BorrowedFd<'_>,
         outputs: &mut Vec<Output<'_>>,
         mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
         if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
-            if let Some(ended) = tee_pipes(src, outputs, &mut on_error)? {
+            if let Some(ended) = tee_pipes(src, outputs, &mut on_error, &mut self.progress)? {
                 return Ok(ended);
             }
         }
-        read_write(src, outputs, on_error)
+        read_write(src, outputs, on_error, &mut self.progress)
     }
 }
 
@@ -123,6 +131,7 @@ fn read_write(
     src: BorrowedFd<'_>,
     outputs: &mut Vec<Output<'_>>,
     mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
+    progress: &mut Option<Progress>,
 ) -> Result<Ended> {
     let mut buf = vec![0; BUFFER_SIZE];
     loop {
@@ -147,6 +156,7 @@ fn read_write(
                 }
             }
         }
+        Progress::add(progress, n);
     }
 }
 
@@ -159,6 +169,7 @@ fn tee_pipes(
     src: BorrowedFd<'_>,
     outputs: &mut Vec<Output<'_>>,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
+    progress: &mut Option<Progress>,
 ) -> Result<Option<Ended>> {
     let Ok(sink) = nix::fcntl::open(
         "/dev/null",
@@ -209,6 +220,7 @@ fn tee_pipes(
             }
         }
         discard(src, sink.as_fd(), n).map_err(read_failed)?;
+        Progress::add(progress, n);
     }
 }
 
@@ -336,7 +348,7 @@ mod tests {
     #[test]
     fn every_output_gets_every_byte_even_a_small_slow_one() {
         let want = data(5_000_000);
-        for fan in both_paths() {
+        for mut fan in both_paths() {
             let src = source(want.clone());
             let (fast_w, fast) = sink(false);
             let (slow_w, slow) = sink(true);
@@ -364,7 +376,7 @@ mod tests {
     #[test]
     fn a_departed_reader_is_dropped_and_the_rest_go_on() {
         let want = data(3_000_000);
-        for fan in both_paths() {
+        for mut fan in both_paths() {
             let src = source(want.clone());
             let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
             drop(gone_r);
@@ -399,7 +411,7 @@ mod tests {
 
     #[test]
     fn break_stops_and_no_outputs_stop_reading() {
-        for fan in both_paths() {
+        for mut fan in both_paths() {
             let src = source(b"x".to_vec());
             let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
             drop(gone_r);

@@ -13,6 +13,7 @@ use fifo_core::{Action, Error, FileKind, Subject};
 use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::progress::{Meter, remaining};
 use crate::report;
 use crate::signals::Cleanup;
 
@@ -48,6 +49,10 @@ pub fn run(args: &CatArgs) -> u8 {
     if args.no_splice {
         copier = copier.without_fast_paths();
     }
+    let meter = Meter::start(APPLET, args.progress, known_total(&args.paths));
+    if let Some(meter) = &meter {
+        copier = copier.with_progress(meter.progress());
+    }
     raise_standard_pipes();
     let mut status = SUCCESS;
     for path in &args.paths {
@@ -68,7 +73,27 @@ pub fn run(args: &CatArgs) -> u8 {
             }
         }
     }
+    if let Some(meter) = meter {
+        meter.finish();
+    }
     finish(status, cleanup)
+}
+
+/// The bytes to expect when every input is a regular file.
+fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
+    paths
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                remaining(stdin_fd())
+            } else {
+                std::fs::metadata(path)
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
+                    .map(|m| m.len())
+            }
+        })
+        .sum()
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.

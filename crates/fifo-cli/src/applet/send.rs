@@ -11,20 +11,31 @@ use fifo_core::{Error, Subject};
 use super::{raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
 use crate::exit_code::SUCCESS;
+use crate::progress::{Meter, remaining};
 use crate::report;
 
 const APPLET: &str = "send";
 
 /// Runs `fifo send`.
 pub fn run(args: &SendArgs) -> u8 {
-    match send(args) {
+    let total = if args.message.is_empty() {
+        remaining(stdin_fd())
+    } else {
+        None
+    };
+    let meter = Meter::start(APPLET, args.progress, total);
+    let sent = send(args, meter.as_ref());
+    if let Some(meter) = meter {
+        meter.finish();
+    }
+    match sent {
         Ok(_) => SUCCESS,
         Err(err) => report::failure(APPLET, &err),
     }
 }
 
 /// Sends and returns how many bytes were delivered.
-fn send(args: &SendArgs) -> Result<u64, Error> {
+fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
     if args.create {
         make_fifo(path, PRIVATE_MODE, true)?;
@@ -57,22 +68,27 @@ fn send(args: &SendArgs) -> Result<u64, Error> {
         };
     }
     match separator {
-        Some(separator) => send_records(
-            stdin_fd(),
-            RecordWriter::new(fifo.fd(), subject(), separator),
-        ),
-        None => copier(args)
+        Some(separator) => {
+            let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
+            if let Some(meter) = meter {
+                writer = writer.with_progress(meter.progress());
+            }
+            send_records(stdin_fd(), writer)
+        }
+        None => copier(args, meter)
             .copy(stdin_fd(), fifo.fd())
             .map(|(copied, _)| copied)
             .map_err(|err| err.attribute(Subject::Stdin, subject())),
     }
 }
 
-fn copier(args: &SendArgs) -> Copier {
-    let copier = Copier::new(Limit::Unlimited, None);
+fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
+    let mut copier = Copier::new(Limit::Unlimited, None);
     if args.no_splice {
-        copier.without_fast_paths()
-    } else {
-        copier
+        copier = copier.without_fast_paths();
+    }
+    match meter {
+        Some(meter) => copier.with_progress(meter.progress()),
+        None => copier,
     }
 }

@@ -11,6 +11,7 @@ use nix::errno::Errno;
 use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS, TIMED_OUT};
+use crate::progress::{Meter, remaining};
 use crate::report;
 
 const APPLET: &str = "tee";
@@ -62,11 +63,15 @@ pub fn run(args: &TeeArgs) -> u8 {
     );
     let mut alive = outputs.len();
     raise_standard_pipes();
-    let fan = if args.no_splice {
+    let mut fan = if args.no_splice {
         FanOut::new().without_fast_paths()
     } else {
         FanOut::new()
     };
+    let meter = Meter::start(APPLET, args.progress, remaining(stdin_fd()));
+    if let Some(meter) = &meter {
+        fan = fan.with_progress(meter.progress());
+    }
     let ended = fan.run(stdin_fd(), &mut outputs, |_, err| {
         alive -= 1;
         let reader_gone =
@@ -91,6 +96,9 @@ pub fn run(args: &TeeArgs) -> u8 {
             }
         }
     });
+    if let Some(meter) = meter {
+        meter.finish();
+    }
     if let Err(err) = ended {
         status.record(report::failure(APPLET, &err));
     }

@@ -81,15 +81,16 @@ impl Status {
     }
 }
 
-/// Reports on `path`, following a final symlink only when `follow` is set.
+/// Reports on `path`, following a final symlink only when `follow` is set;
+/// a FIFO's live state (a scan of /proc) only when `live` is set.
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::Stat`] when the path cannot be looked at.
-pub fn inspect(path: &Path, follow: bool) -> Result<Status> {
+pub fn inspect(path: &Path, follow: bool, live: bool) -> Result<Status> {
     let st = if follow { stat(path) } else { lstat(path) }
         .map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
     let mut status = status_of(&st);
-    if status.kind == FileKind::Fifo {
+    if live && status.kind == FileKind::Fifo {
         status.pipe = pipe_state(status.device, status.inode);
     }
     Ok(status)
@@ -167,7 +168,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         make_fifo(&path, 0o600, false).unwrap();
-        let status = inspect(&path, false).unwrap();
+        let status = inspect(&path, false, true).unwrap();
         assert_eq!(status.kind, FileKind::Fifo);
         assert_eq!(status.permissions(), "prw-------");
         assert_eq!(status.mode, 0o600);
@@ -177,7 +178,7 @@ mod tests {
     #[test]
     fn special_bits_show_as_ls_shows_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut status = inspect(dir.path(), false).unwrap();
+        let mut status = inspect(dir.path(), false, true).unwrap();
         status.mode = 0o1777;
         assert_eq!(status.permissions(), "drwxrwxrwt");
         status.mode = 0o4644;
@@ -186,7 +187,7 @@ mod tests {
 
     #[test]
     fn a_missing_path_is_a_stat_error() {
-        let err = inspect(Path::new("/nonexistent/x"), false).unwrap_err();
+        let err = inspect(Path::new("/nonexistent/x"), false, true).unwrap_err();
         assert_eq!(err.to_string(), "cannot stat: No such file or directory");
     }
 }

@@ -9,11 +9,14 @@
 //! `pidfd_getfd(2)`, a copy of its open file description that changes nothing.
 //! Elsewhere than Linux, or without /proc, nothing is known.
 
+use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag};
+use nix::sys::stat::{Mode, fstatat};
 
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
@@ -82,8 +85,12 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
         if pid == me {
             continue;
         }
-        let descriptors = match std::fs::read_dir(format!("/proc/{pid}/fd")) {
-            Ok(descriptors) => descriptors,
+        // Names from getdents, and fstatat relative to an O_PATH descriptor
+        // of the directory: far fewer /proc path walks than a stat of
+        // /proc/PID/fd/N for each descriptor.
+        let dir = format!("/proc/{pid}/fd");
+        let names: Vec<std::ffi::OsString> = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.flatten().map(|entry| entry.file_name()).collect(),
             Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
                 found.uninspected += 1;
                 continue;
@@ -91,18 +98,21 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
             // The process ended meanwhile.
             Err(_) => continue,
         };
-        for descriptor in descriptors.flatten() {
-            let Some(fd) = descriptor
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<i32>().ok())
-            else {
+        let Ok(dir_fd) = nix::fcntl::open(
+            dir.as_str(),
+            OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        ) else {
+            continue;
+        };
+        for name in names {
+            let Some(fd) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
                 continue;
             };
-            let Ok(meta) = std::fs::metadata(descriptor.path()) else {
+            let Ok(st) = fstatat(&dir_fd, name.as_os_str(), AtFlags::empty()) else {
                 continue;
             };
-            if meta.dev() != device || meta.ino() != inode {
+            if st.st_dev != device || st.st_ino != inode {
                 continue;
             }
             if let Some(direction) = direction_of(pid, fd) {
@@ -171,7 +181,6 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
 pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
     for holder in &holders.seen {
         if let Ok(copy) = sys::borrow_descriptor(holder.pid, holder.fd) {
-            use std::os::fd::AsFd;
             let capacity = sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64);
             let waiting = sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64);
             return (capacity, waiting);

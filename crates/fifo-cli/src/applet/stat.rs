@@ -58,6 +58,13 @@ impl Format {
         Ok(Self(pieces))
     }
 
+    /// Whether any escape shows live pipe state (`%r %w %b %C`).
+    fn shows_live_state(&self) -> bool {
+        self.0
+            .iter()
+            .any(|piece| matches!(piece, Piece::Field('r' | 'w' | 'b' | 'C')))
+    }
+
     fn render(&self, path: &Path, status: &Status) -> String {
         let mut out = String::new();
         for piece in &self.0 {
@@ -218,7 +225,10 @@ pub fn run(args: &StatArgs) -> u8 {
         if waiting && args.format.is_none() && !args.json {
             continue;
         }
-        let report = match inspect(path, args.dereference) {
+        // The /proc scan costs a few system calls per process: skip it when
+        // the output cannot show its results.
+        let live = args.format.as_ref().is_none_or(Format::shows_live_state);
+        let report = match inspect(path, args.dereference, live) {
             Ok(found) => found,
             Err(err) => {
                 status = status.max(report::failure(APPLET, &err));

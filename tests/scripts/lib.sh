@@ -76,7 +76,8 @@ blocked_in_open() {
     local pid tries=0
     while [ $tries -lt 2000 ]; do
         for pid in $(descendants "$1"); do
-            if [ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = wait_for_partner ]; then
+            # Every thread: fifo tee opens its outputs on worker threads.
+            if cat /proc/"$pid"/task/*/wchan 2>/dev/null | grep -q wait_for_partner; then
                 return 0
             fi
         done

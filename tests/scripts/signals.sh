@@ -47,3 +47,54 @@ finish "$pid"
 eq 0 "$STATUS" "cat ended when its writer closed"
 [ -p swapped ] || fail "--rm removed a FIFO that replaced its own"
 ok "--rm leaves a replacement alone"
+
+# send, tee and redirect: SIGINT, SIGTERM and SIGHUP end them promptly with
+# the conventional status, while blocked in open and during a transfer.
+mkfifo sig
+for signal in INT TERM HUP; do
+    want=$((128 + $(kill -l "$signal")))
+    for cmd in "send sig hello" "tee sig" "redirect --fd 5 --write sig -- sleep 30"; do
+        "$F" $cmd < /dev/null > /dev/null &
+        pid=$!
+        PIDS+=("$pid")
+        blocked_in_open "$pid"
+        kill -s "$signal" "$pid"
+        finish "$pid"
+        eq "$want" "$STATUS" "fifo $cmd, SIG$signal while blocked in open: $want"
+    done
+    # During a transfer: the reader holds on, the writer is busy.
+    exec 9<>sig
+    head -c 100000000 /dev/zero > zeros
+    for cmd in "send sig" "tee sig"; do
+        ( exec "$F" $cmd < /dev/zero > /dev/null ) &
+        pid=$!
+        PIDS+=("$pid")
+        timeout 20 head -c 1000000 <&9 > /dev/null
+        kill -s "$signal" "$pid"
+        finish "$pid"
+        eq "$want" "$STATUS" "fifo $cmd, SIG$signal during a transfer: $want"
+    done
+    exec 9>&-
+done
+
+# Record mode: a sender killed mid-stream leaves no partial record.
+python3 -c 'import sys; sys.stdout.write("".join(f"{n:08d} " + "r" * 3000 + "\n" for n in range(20000)))' > records
+spawn bash -c "'$F' cat -k sig > received"
+reader=$SPAWNED
+"$F" send -l sig < records &
+sender=$!
+until [ "$(stat -c %s received 2>/dev/null || echo 0)" -gt 1000000 ]; do sleep 0.01; done
+kill -TERM "$sender"
+finish "$sender"
+eq 143 "$STATUS" "send -l killed by SIGTERM mid-stream"
+spawn "$F" send sig "end"
+until tail -n 1 received | grep -qx end; do sleep 0.01; done
+kill "$reader"
+python3 - <<'PY'
+lines = open("received").read().split("\n")
+assert lines[-1] == "" and lines[-2] == "end", lines[-3:]
+for n, line in enumerate(lines[:-2]):
+    assert line == f"{n:08d} " + "r" * 3000, f"record {n} is partial or out of order: {line[:20]!r} ({len(line)} bytes)"
+print(f"{len(lines) - 2} whole records before the signal, none partial")
+PY
+ok "no partial record after SIGTERM"

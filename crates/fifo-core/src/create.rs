@@ -55,12 +55,32 @@ impl CreatedFifo {
     }
 }
 
+/// What [`make_fifo`] does when the path already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfExists {
+    /// Fail with `EEXIST` (`mk`).
+    Fail,
+    /// Accept an existing FIFO, symlinks followed (`mk --exist-ok`).
+    AcceptFifo,
+    /// Accept an existing FIFO only where that is safe (`--create`): in a
+    /// world-writable sticky directory such as /tmp, refuse a symlink and a
+    /// FIFO owned by another user.
+    ///
+    /// The attack: another user plants `/tmp/p -> /etc/shadow` (or their own
+    /// FIFO at `/tmp/p`) before `fifo cat --create /tmp/p` runs. `mkfifo`
+    /// then fails with `EEXIST`, and opening the path would read the victim's
+    /// file, or send data to the attacker's reader. Linux's
+    /// `fs.protected_symlinks` does not stop root following a link in a
+    /// directory root owns, and `fs.protected_fifos` only guards `O_CREAT`.
+    ClaimFifo,
+}
+
 /// Whether [`make_fifo`] made a new FIFO or found one already there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Made {
     /// A new FIFO, now owned by the caller.
     New(CreatedFifo),
-    /// The path already was a FIFO (only with `exist_ok`).
+    /// The path already was a FIFO it may use.
     Existing,
 }
 
@@ -72,13 +92,14 @@ pub enum Made {
 /// call this while other threads create files.
 /// See: <https://github.com/uutils/coreutils/issues/10020>
 ///
-/// With `exist_ok`, an existing FIFO (symlinks followed) is accepted and left
-/// as it is; anything else that exists is an error.
+/// An existing path is handled as `if_exists` says; an accepted FIFO is left
+/// as it is.
 ///
 /// # Errors
-/// [`Error::Sys`] with [`Action::CreateFifo`] when `mkfifo` fails, or
-/// [`Error::ExistsNotFifo`] when `exist_ok` finds something else there.
-pub fn make_fifo(path: &Path, mode: u32, exist_ok: bool) -> Result<Made> {
+/// [`Error::Sys`] with [`Action::CreateFifo`] when `mkfifo` fails,
+/// [`Error::ExistsNotFifo`] when something else is there, or
+/// [`Error::Unsafe`] when [`IfExists::ClaimFifo`] refuses it.
+pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
     let subject = || Subject::path(path);
     let bits = Mode::from_bits_truncate(mode as nix::libc::mode_t);
     let saved_umask = umask(Mode::empty());
@@ -93,8 +114,13 @@ pub fn make_fifo(path: &Path, mode: u32, exist_ok: bool) -> Result<Made> {
                 inode: st.st_ino,
             }))
         }
-        Err(Errno::EEXIST) if exist_ok => match stat(path) {
-            Ok(st) if FileKind::of(&st) == FileKind::Fifo => Ok(Made::Existing),
+        Err(Errno::EEXIST) if if_exists != IfExists::Fail => match stat(path) {
+            Ok(st) if FileKind::of(&st) == FileKind::Fifo => {
+                if if_exists == IfExists::ClaimFifo {
+                    refuse_if_planted(path)?;
+                }
+                Ok(Made::Existing)
+            }
             Ok(st) => Err(Error::ExistsNotFifo {
                 subject: subject(),
                 found: FileKind::of(&st),
@@ -103,6 +129,37 @@ pub fn make_fifo(path: &Path, mode: u32, exist_ok: bool) -> Result<Made> {
         },
         Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
     }
+}
+
+/// Refuses an existing `path` that another user may have planted: a symlink,
+/// or a FIFO not owned by this user, inside a world-writable sticky
+/// directory (see [`IfExists::ClaimFifo`]).
+#[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+fn refuse_if_planted(path: &Path) -> Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let Ok(dir) = stat(parent) else {
+        return Ok(());
+    };
+    let shared = u32::from(dir.st_mode) & 0o1002 == 0o1002;
+    let Ok(own) = lstat(path) else {
+        return Ok(());
+    };
+    let reason = if !shared {
+        return Ok(());
+    } else if FileKind::of(&own) == FileKind::Symlink {
+        "a symlink"
+    } else if own.st_uid != nix::unistd::geteuid().as_raw() {
+        "a FIFO owned by another user"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Unsafe {
+        subject: Subject::path(path),
+        reason: format!("{reason} in a world-writable sticky directory"),
+    })
 }
 
 /// Creates the missing parent directories of `path`, as `mkdir -p` would.
@@ -140,7 +197,7 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
     let private = nix::unistd::mkdtemp(&template)
         .map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno))?;
     let path = private.join(name);
-    match make_fifo(&path, mode, false) {
+    match make_fifo(&path, mode, IfExists::Fail) {
         Ok(_) => Ok(path),
         Err(err) => {
             // Best effort: the directory is empty and ours.
@@ -160,7 +217,7 @@ mod tests {
     fn fifo_gets_exactly_the_mode_asked_for() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        let made = make_fifo(&path, 0o646, false).unwrap();
+        let made = make_fifo(&path, 0o646, IfExists::Fail).unwrap();
         let meta = std::fs::metadata(&path).unwrap();
         assert!(meta.file_type().is_fifo());
         assert_eq!(meta.permissions().mode() & 0o777, 0o646);
@@ -171,14 +228,17 @@ mod tests {
     fn exist_ok_accepts_a_fifo_and_refuses_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("f");
-        make_fifo(&fifo, 0o600, false).unwrap();
-        assert_eq!(make_fifo(&fifo, 0o600, true).unwrap(), Made::Existing);
-        let err = make_fifo(&fifo, 0o600, false).unwrap_err();
+        make_fifo(&fifo, 0o600, IfExists::Fail).unwrap();
+        assert_eq!(
+            make_fifo(&fifo, 0o600, IfExists::AcceptFifo).unwrap(),
+            Made::Existing
+        );
+        let err = make_fifo(&fifo, 0o600, IfExists::Fail).unwrap_err();
         assert_eq!(err.errno(), Some(Errno::EEXIST));
 
         let file = dir.path().join("file");
         std::fs::write(&file, "data").unwrap();
-        let err = make_fifo(&file, 0o600, true).unwrap_err();
+        let err = make_fifo(&file, 0o600, IfExists::AcceptFifo).unwrap_err();
         assert!(matches!(
             err,
             Error::ExistsNotFifo {
@@ -193,7 +253,7 @@ mod tests {
     fn remove_leaves_a_replacement_alone() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        let Made::New(created) = make_fifo(&path, 0o600, false).unwrap() else {
+        let Made::New(created) = make_fifo(&path, 0o600, IfExists::Fail).unwrap() else {
             panic!("expected a new fifo");
         };
         std::fs::remove_file(&path).unwrap();
@@ -202,7 +262,7 @@ mod tests {
         assert!(path.exists());
 
         std::fs::remove_file(&path).unwrap();
-        let Made::New(created) = make_fifo(&path, 0o600, false).unwrap() else {
+        let Made::New(created) = make_fifo(&path, 0o600, IfExists::Fail).unwrap() else {
             panic!("expected a new fifo");
         };
         assert!(created.remove().unwrap());
@@ -220,5 +280,40 @@ mod tests {
         let meta = std::fs::metadata(&path).unwrap();
         assert!(meta.file_type().is_fifo());
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[cfg(test)]
+mod claim_tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_symlink_in_a_sticky_world_writable_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let target = dir.path().join("target");
+        make_fifo(&target, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let planted = shared.join("p");
+        std::os::unix::fs::symlink(&target, &planted).unwrap();
+        let err = make_fifo(&planted, PRIVATE_MODE, IfExists::ClaimFifo).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "refusing a symlink in a world-writable sticky directory"
+        );
+        // mk --exist-ok still accepts it, and outside /tmp-like places so does --create.
+        assert_eq!(
+            make_fifo(&planted, PRIVATE_MODE, IfExists::AcceptFifo).unwrap(),
+            Made::Existing
+        );
+        let private_link = dir.path().join("link");
+        std::os::unix::fs::symlink(&target, &private_link).unwrap();
+        assert_eq!(
+            make_fifo(&private_link, PRIVATE_MODE, IfExists::ClaimFifo).unwrap(),
+            Made::Existing
+        );
     }
 }

@@ -171,6 +171,14 @@ pub enum Error {
         /// The unprivileged maximum, when that is why.
         limit: Option<usize>,
     },
+    /// An existing path another user may have planted (`--create`).
+    #[error("refusing {reason}")]
+    Unsafe {
+        /// The path.
+        subject: Subject,
+        /// What was found, and where.
+        reason: String,
+    },
     /// The path already exists and is not a FIFO (`mk --exist-ok`).
     #[error("already exists and is not a fifo (it is a {found})")]
     ExistsNotFifo {
@@ -210,6 +218,7 @@ impl Error {
             | Self::ReaderLeft { subject, .. }
             | Self::RecordTooLong { subject, .. }
             | Self::CapacityRefused { subject, .. }
+            | Self::Unsafe { subject, .. }
             | Self::ExistsNotFifo { subject, .. } => subject,
         }
     }

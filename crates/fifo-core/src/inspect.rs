@@ -167,7 +167,7 @@ mod tests {
     fn a_fifo_made_with_mode_600_reads_prw_dash() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        make_fifo(&path, 0o600, false).unwrap();
+        make_fifo(&path, 0o600, crate::create::IfExists::Fail).unwrap();
         let status = inspect(&path, false, true).unwrap();
         assert_eq!(status.kind, FileKind::Fifo);
         assert_eq!(status.permissions(), "prw-------");

@@ -220,7 +220,7 @@ mod tests {
     fn a_holder_in_another_process_is_seen_with_its_direction_and_contents() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
-        make_fifo(&path, PRIVATE_MODE, false).unwrap();
+        make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
         // A child holds the FIFO read-write (never blocks) with 5 bytes in it.
         let mut child = Command::new("bash")
             .arg("-c")

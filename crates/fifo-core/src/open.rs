@@ -258,7 +258,7 @@ mod tests {
 
     fn fifo_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
         let path = dir.path().join("f");
-        make_fifo(&path, PRIVATE_MODE, false).unwrap();
+        make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
         path
     }
 
@@ -319,8 +319,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let late = dir.path().join("late");
         let early = dir.path().join("early");
-        make_fifo(&late, PRIVATE_MODE, false).unwrap();
-        make_fifo(&early, PRIVATE_MODE, false).unwrap();
+        make_fifo(&late, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+        make_fifo(&early, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
         let file = dir.path().join("file");
         std::fs::write(&file, "old").unwrap();
         let missing = dir.path().join("missing");

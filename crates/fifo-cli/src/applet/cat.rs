@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use fifo_core::copy::{Copier, Limit, Stop};
-use fifo_core::create::{Made, PRIVATE_MODE, make_fifo};
+use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo};
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Wait, open};
 use fifo_core::{Action, Error, FileKind, Subject};
@@ -168,7 +168,7 @@ fn errno_of(err: &std::io::Error) -> nix::errno::Errno {
 /// `--create`: makes PATH a FIFO if missing, remembered for `--rm`.
 fn create(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<(), Error> {
     if args.create {
-        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, true)? {
+        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, IfExists::ClaimFifo)? {
             if let Some(cleanup) = cleanup {
                 cleanup.add(created);
             }

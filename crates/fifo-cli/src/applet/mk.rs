@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 use std::io::Write as _;
 use std::os::unix::ffi::OsStringExt;
 
-use fifo_core::create::{PRIVATE_MODE, make_fifo, make_parents, make_temp};
+use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_temp};
 
 use crate::cli::MkArgs;
 use crate::exit_code::{FAILURE, SUCCESS, USAGE};
@@ -19,6 +19,11 @@ pub fn run(args: &MkArgs) -> u8 {
     if args.temp {
         return temp(args, mode);
     }
+    let if_exists = if args.exist_ok {
+        IfExists::AcceptFifo
+    } else {
+        IfExists::Fail
+    };
     let mut status = SUCCESS;
     for path in &args.paths {
         let result = if args.parents {
@@ -26,7 +31,7 @@ pub fn run(args: &MkArgs) -> u8 {
         } else {
             Ok(())
         }
-        .and_then(|()| make_fifo(path, mode, args.exist_ok));
+        .and_then(|()| make_fifo(path, mode, if_exists));
         if let Err(err) = result {
             status = status.max(report::failure(APPLET, &err));
         }

@@ -7,7 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 
 use fifo_core::Error;
-use fifo_core::create::{PRIVATE_MODE, make_fifo};
+use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo};
 use fifo_core::descriptor::place;
 use fifo_core::open::{Direction, Wait, open_fifo};
 
@@ -55,7 +55,7 @@ pub fn run(args: &RedirectArgs) -> u8 {
 /// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.
 fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> Result<(), Error> {
     if args.create {
-        make_fifo(&args.path, PRIVATE_MODE, true)?;
+        make_fifo(&args.path, PRIVATE_MODE, IfExists::ClaimFifo)?;
     }
     let opened = open_fifo(&args.path, direction, wait)?;
     size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;

@@ -3,7 +3,7 @@
 use std::os::unix::ffi::OsStringExt;
 
 use fifo_core::copy::{Copier, Limit, write_data};
-use fifo_core::create::{PRIVATE_MODE, make_fifo};
+use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo};
 use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::{Error, Subject};
@@ -38,7 +38,7 @@ pub fn run(args: &SendArgs) -> u8 {
 fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
     if args.create {
-        make_fifo(path, PRIVATE_MODE, true)?;
+        make_fifo(path, PRIVATE_MODE, IfExists::ClaimFifo)?;
     }
     let fifo = open_fifo(
         path,

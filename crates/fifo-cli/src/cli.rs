@@ -508,4 +508,14 @@ mod tests {
         assert_eq!(parse_mode("u=rw,g=r"), Ok(0o646));
         assert_eq!(parse_mode("nope"), Err("invalid mode 'nope'".to_owned()));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn value_parsers_never_panic(text in "\\PC{0,30}") {
+            let _ = parse_mode(&text);
+            let _ = parse_duration(&text);
+            let _ = parse_size(&text);
+            let _ = parse_descriptor(&text);
+        }
+    }
 }

@@ -325,4 +325,28 @@ mod tests {
             "invalid mode 'z'"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_makes_the_parser_panic(text in "\\PC{0,40}", umask in 0u32..0o777) {
+            if let Ok(spec) = ModeSpec::parse(&text) {
+                let _ = spec.apply(MKFIFO_BASE, umask);
+            }
+        }
+
+        #[test]
+        fn mode_shaped_text_never_panics(text in "[ugoa]{0,3}[-+=][rwxXstugo]{0,4}(,[ugoa]{0,2}[-+=][rwxXst]{0,3}){0,3}", umask in 0u32..0o777) {
+            if let Ok(spec) = ModeSpec::parse(&text) {
+                if let Ok(mode) = spec.apply(MKFIFO_BASE, umask) {
+                    proptest::prop_assert!(mode <= 0o777);
+                }
+            }
+        }
+
+        #[test]
+        fn octal_permissions_round_trip(mode in 0u32..=0o777, umask in 0u32..0o777) {
+            let spec = ModeSpec::parse(&format!("{mode:o}")).unwrap();
+            proptest::prop_assert_eq!(spec.apply(MKFIFO_BASE, umask), Ok(mode));
+        }
+    }
 }

@@ -279,4 +279,14 @@ mod tests {
         let time = SystemTime::UNIX_EPOCH + std::time::Duration::new(86_400, 5);
         assert_eq!(timestamp(time), "1970-01-02 00:00:00.000000005 +0000");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_format_makes_stat_panic(text in "(%?[nFAaUGugsidhxyzrwbC%Q ]|\\PC){0,30}") {
+            if let Ok(format) = Format::parse(&text) {
+                let status = fifo_core::inspect::inspect(Path::new("/"), false, false).unwrap();
+                let _ = format.render(Path::new("/"), &status);
+            }
+        }
+    }
 }

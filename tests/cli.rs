@@ -189,7 +189,7 @@ macro_rules! scenarios {
 
 scenarios!(
     mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
-    concurrent, signals, security, docs
+    concurrent, signals, security, soak, docs
 );
 
 #[test]

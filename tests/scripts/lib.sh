@@ -45,12 +45,12 @@ expect_fail() {
     ok "$* -> $want ($message)"
 }
 
-# spawn CMD...: starts CMD in the background under a timeout; PID in $!
-# is recorded for cleanup, and also left in SPAWNED.
+# spawn CMD...: starts CMD in the background under a timeout (20 s, or
+# SPAWN_TIMEOUT); its PID is recorded for cleanup, and left in SPAWNED.
 spawn() {
     # <&0: without it, bash gives a background job /dev/null as stdin, and
     # `spawn CMD < file` would silently send nothing.
-    timeout 20 "$@" <&0 &
+    timeout "${SPAWN_TIMEOUT:-20}" "$@" <&0 &
     SPAWNED=$!
     PIDS+=("$SPAWNED")
 }

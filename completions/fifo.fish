@@ -57,7 +57,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFO
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix (a last line without newline gets one)'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l prefix -d 'With --merge: start each line with its source, "PATH: "'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
-complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s t -l timeout -d 'Give up (status 124) if no reader opens PATH within DUR' -r
@@ -71,7 +71,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH 
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
-complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice), as on other systems'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s t -l timeout -d 'Give up on FIFOs without a reader after DUR (status 124; the others still get everything)' -r

@@ -79,6 +79,27 @@ pub struct PipeArgs {
     pub verbose: bool,
 }
 
+/// How data moves, shared by the commands that copy it (cat, send, tee).
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
+    /// ETA when the size is known. Drawn only on a terminal unless =always.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "auto"
+    )]
+    pub progress: Option<crate::progress::When>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Move data with read and write only (no splice or tee), as on other systems.
+    #[arg(long, hide = true)]
+    pub no_splice: bool,
+}
+
 /// Arguments of `fifo mk`.
 #[derive(Debug, Args)]
 pub struct MkArgs {
@@ -138,22 +159,8 @@ pub struct CatArgs {
     /// With --merge: start each line with its source, "PATH: ".
     #[arg(long, requires = "merge")]
     pub prefix: bool,
-    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
-    /// ETA when the size is known. Drawn only on a terminal unless =always.
-    #[arg(
-        long,
-        value_name = "WHEN",
-        value_enum,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "auto"
-    )]
-    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
-    pub pipe: PipeArgs,
-    /// Move data with read and write only (no splice), as on other systems.
-    #[arg(long, hide = true)]
-    pub no_splice: bool,
+    pub transfer: TransferArgs,
     /// Files to copy in order; "-" is standard input.
     #[arg(value_name = "PATH", default_value = "-")]
     pub paths: Vec<PathBuf>,
@@ -181,22 +188,8 @@ pub struct SendArgs {
     /// Like --lines, for NUL-terminated records.
     #[arg(short = '0', long)]
     pub null: bool,
-    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
-    /// ETA when the size is known. Drawn only on a terminal unless =always.
-    #[arg(
-        long,
-        value_name = "WHEN",
-        value_enum,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "auto"
-    )]
-    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
-    pub pipe: PipeArgs,
-    /// Move data with read and write only (no splice), as on other systems.
-    #[arg(long, hide = true)]
-    pub no_splice: bool,
+    pub transfer: TransferArgs,
     /// The FIFO to write to; anything that is not a FIFO is refused.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
@@ -242,22 +235,8 @@ pub struct TeeArgs {
         default_missing_value = "warn-nopipe"
     )]
     pub output_error: Option<OutputError>,
-    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
-    /// ETA when the size is known. Drawn only on a terminal unless =always.
-    #[arg(
-        long,
-        value_name = "WHEN",
-        value_enum,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "auto"
-    )]
-    pub progress: Option<crate::progress::When>,
     #[command(flatten)]
-    pub pipe: PipeArgs,
-    /// Move data with read and write only (no splice or tee), as on other systems.
-    #[arg(long, hide = true)]
-    pub no_splice: bool,
+    pub transfer: TransferArgs,
     /// Outputs: FIFOs or existing regular files (never created).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,

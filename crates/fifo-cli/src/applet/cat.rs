@@ -46,10 +46,10 @@ pub fn run(args: &CatArgs) -> u8 {
         return finish(status, cleanup);
     }
     let mut copier = Copier::new(limit, args.idle);
-    if args.no_splice {
+    if args.transfer.no_splice {
         copier = copier.without_fast_paths();
     }
-    let meter = Meter::start(APPLET, args.progress, known_total(&args.paths));
+    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
     if let Some(meter) = &meter {
         copier = copier.with_progress(meter.progress());
     }
@@ -150,7 +150,7 @@ fn merge_input(
     let opened = open(path, Direction::Read, Wait::No)?;
     let mut held = None;
     if opened.kind() == FileKind::Fifo {
-        size_pipe(APPLET, opened.fd(), path, &args.pipe)?;
+        size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe)?;
         if args.keep_open {
             held = Some(opened.hold_write_end(path)?);
         }
@@ -192,7 +192,7 @@ fn cat_one(
     create(args, path, cleanup)?;
     let input = open(path, Direction::Read, wait_from(false, args.timeout))?;
     if input.kind() == FileKind::Fifo {
-        size_pipe(APPLET, input.fd(), path, &args.pipe)?;
+        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
     }
     // Holding the write end ourselves means the last writer leaving is not
     // end-of-file: later writers are served by the same read end.

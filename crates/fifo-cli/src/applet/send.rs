@@ -23,7 +23,7 @@ pub fn run(args: &SendArgs) -> u8 {
     } else {
         None
     };
-    let meter = Meter::start(APPLET, args.progress, total);
+    let meter = Meter::start(APPLET, args.transfer.progress, total);
     let sent = send(args, meter.as_ref());
     if let Some(meter) = meter {
         meter.finish();
@@ -45,7 +45,7 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
         Direction::Write,
         wait_from(args.no_wait, args.timeout),
     )?;
-    size_pipe(APPLET, fifo.fd(), path, &args.pipe)?;
+    size_pipe(APPLET, fifo.fd(), path, &args.transfer.pipe)?;
     raise_standard_pipes();
     let subject = || Subject::path(path);
     let separator = match (args.lines, args.null) {
@@ -84,7 +84,7 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
 
 fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     let mut copier = Copier::new(Limit::Unlimited, None);
-    if args.no_splice {
+    if args.transfer.no_splice {
         copier = copier.without_fast_paths();
     }
     match meter {

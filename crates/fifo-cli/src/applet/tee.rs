@@ -38,7 +38,7 @@ pub fn run(args: &TeeArgs) -> u8 {
         .iter()
         .zip(open_outputs(&args.paths, args.append, wait))
         .filter_map(|(path, result)| match result {
-            Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &args.pipe) {
+            Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe) {
                 Ok(()) => Some((path, opened)),
                 Err(err) => {
                     status.record(report::failure(APPLET, &err));
@@ -63,12 +63,12 @@ pub fn run(args: &TeeArgs) -> u8 {
     );
     let mut alive = outputs.len();
     raise_standard_pipes();
-    let mut fan = if args.no_splice {
+    let mut fan = if args.transfer.no_splice {
         FanOut::new().without_fast_paths()
     } else {
         FanOut::new()
     };
-    let meter = Meter::start(APPLET, args.progress, remaining(stdin_fd()));
+    let meter = Meter::start(APPLET, args.transfer.progress, remaining(stdin_fd()));
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());
     }

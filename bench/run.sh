@@ -116,10 +116,16 @@ scenario "Reader only (ref vmsplice writer into the FIFO)" \
     'fifo cat F=       "$WRITER" $BYTES > f & "$FIFO" cat f | "$READER" > count.r; wait' \
     'ref splice reader F="$WRITER" $BYTES > f & "$READER" f > count.r; wait'
 
-scenario "Writer only (ref splice reader on the FIFO)" \
-    'GNU cat > F=   "$WRITER" $BYTES | cat > f & "$READER" f > count.r; wait' \
-    'fifo send F=   "$WRITER" $BYTES | "$FIFO" send f & "$READER" f > count.r; wait' \
+writers=(
+    'GNU cat > F=   "$WRITER" $BYTES | cat > f & "$READER" f > count.r; wait'
+    'fifo send F=   "$WRITER" $BYTES | "$FIFO" send f & "$READER" f > count.r; wait'
     'ref vmsplice > F="$WRITER" $BYTES > f & "$READER" f > count.r; wait'
+)
+# pv splices too; compare with it when it is installed.
+if command -v pv > /dev/null; then
+    writers+=('pv -q > F=     "$WRITER" $BYTES | pv -q > f & "$READER" f > count.r; wait')
+fi
+scenario "Writer only (ref splice reader on the FIFO)" "${writers[@]}"
 
 scenario "Fan-out to two FIFOs + stdout (ref splice readers on all three)" \
     'GNU tee=       "$WRITER" $BYTES | tee f g | "$READER" > count.o & "$READER" f > count.f & "$READER" g > count.g; wait' \

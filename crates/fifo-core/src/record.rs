@@ -63,6 +63,28 @@ impl<'fd> RecordWriter<'fd> {
     /// written), [`Error::ReaderLeft`] or [`Error::Sys`] when writing fails.
     pub fn push(&mut self, data: &[u8]) -> Result<()> {
         self.pending.extend_from_slice(data);
+        self.write_complete()
+    }
+
+    /// Reads up to `READ_SIZE` bytes from `src` straight into the pending
+    /// buffer (no copy through another buffer) and writes every record they
+    /// complete; returns how many bytes were read, 0 at end of input.
+    fn read_from(&mut self, src: BorrowedFd<'_>) -> Result<usize> {
+        let start = self.pending.len();
+        self.pending.resize(start + READ_SIZE, 0);
+        let read = retry_on_eintr(|| nix::unistd::read(src, &mut self.pending[start..]));
+        let n = read.as_ref().map_or(0, |n| *n);
+        self.pending.truncate(start + n);
+        read.map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
+        if n > 0 {
+            self.write_complete()?;
+        }
+        Ok(n)
+    }
+
+    /// Writes every complete record in the pending buffer, packed into
+    /// writes of at most `PIPE_BUF` bytes.
+    fn write_complete(&mut self) -> Result<()> {
         let mut batch_start = 0;
         let mut record_start = 0;
         let mut outcome = Ok(());
@@ -132,15 +154,8 @@ impl<'fd> RecordWriter<'fd> {
 /// [`Error::Sys`] naming standard input when reading fails, or any error of
 /// [`RecordWriter::push`].
 pub fn send_records(src: BorrowedFd<'_>, mut writer: RecordWriter<'_>) -> Result<u64> {
-    let mut buf = vec![0; READ_SIZE];
-    loop {
-        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
-            .map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
-        if n == 0 {
-            return writer.finish();
-        }
-        writer.push(&buf[..n])?;
-    }
+    while writer.read_from(src)? > 0 {}
+    writer.finish()
 }
 
 #[cfg(test)]

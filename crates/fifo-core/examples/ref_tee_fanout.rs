@@ -2,67 +2,83 @@
 //! FIFO each) with tee(2) and splice(2), no bytes through user memory: the
 //! physical limit of a fan-out. Usage: `ref_tee_fanout PATH...`.
 
-use std::fs::OpenOptions;
-use std::os::fd::{AsFd, BorrowedFd};
+/// The program itself: it measures Linux system calls.
+#[cfg(target_os = "linux")]
+mod program {
+    use std::fs::OpenOptions;
+    use std::os::fd::{AsFd, BorrowedFd};
 
-use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, SpliceFFlags, fcntl, splice, tee};
+    use nix::errno::Errno;
+    use nix::fcntl::{FcntlArg, SpliceFFlags, fcntl, splice, tee};
 
-fn retry(mut call: impl FnMut() -> nix::Result<usize>) -> usize {
-    loop {
-        match call() {
-            Ok(n) => return n,
-            Err(Errno::EINTR) => {}
-            Err(errno) => {
-                eprintln!("ref_tee_fanout: {}", errno.desc());
-                std::process::exit(1);
+    fn retry(mut call: impl FnMut() -> nix::Result<usize>) -> usize {
+        loop {
+            match call() {
+                Ok(n) => return n,
+                Err(Errno::EINTR) => {}
+                Err(errno) => {
+                    eprintln!("ref_tee_fanout: {}", errno.desc());
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+
+    /// Duplicates exactly `n` waiting bytes of `src` into `dst`; tee(2) cannot
+    /// resume at an offset, so a short tee is an error for this minimal program.
+    fn tee_all(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, n: usize) {
+        if retry(|| tee(src, dst, n, SpliceFFlags::empty())) != n {
+            eprintln!("ref_tee_fanout: short tee");
+            std::process::exit(1);
+        }
+    }
+
+    pub fn main() {
+        let outputs: Vec<_> = std::env::args_os()
+            .skip(1)
+            .map(|path| {
+                OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .expect("cannot open output")
+            })
+            .collect();
+        let stdin = std::io::stdin();
+        let stdout = std::io::stdout();
+        let (src, dst) = (stdin.as_fd(), stdout.as_fd());
+        for fd in outputs.iter().map(AsFd::as_fd).chain([src, dst]) {
+            let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(1 << 20));
+        }
+        let sink = OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .expect("no /dev/null");
+        loop {
+            // Bounded by stdout's free space: a 1 MiB pipe per output keeps the
+            // other tees whole, which is enough for a reference.
+            let n = retry(|| tee(src, dst, 1 << 20, SpliceFFlags::empty()));
+            if n == 0 {
+                break;
+            }
+            for out in &outputs {
+                tee_all(src, out.as_fd(), n);
+            }
+            let mut left = n;
+            while left > 0 {
+                left -= retry(|| splice(src, None, &sink, None, left, SpliceFFlags::SPLICE_F_MOVE));
             }
         }
     }
 }
 
-/// Duplicates exactly `n` waiting bytes of `src` into `dst`; tee(2) cannot
-/// resume at an offset, so a short tee is an error for this minimal program.
-fn tee_all(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, n: usize) {
-    if retry(|| tee(src, dst, n, SpliceFFlags::empty())) != n {
-        eprintln!("ref_tee_fanout: short tee");
-        std::process::exit(1);
-    }
+#[cfg(target_os = "linux")]
+fn main() {
+    program::main();
 }
 
+/// Elsewhere there is nothing to measure.
+#[cfg(not(target_os = "linux"))]
 fn main() {
-    let outputs: Vec<_> = std::env::args_os()
-        .skip(1)
-        .map(|path| {
-            OpenOptions::new()
-                .write(true)
-                .open(path)
-                .expect("cannot open output")
-        })
-        .collect();
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let (src, dst) = (stdin.as_fd(), stdout.as_fd());
-    for fd in outputs.iter().map(AsFd::as_fd).chain([src, dst]) {
-        let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(1 << 20));
-    }
-    let sink = OpenOptions::new()
-        .write(true)
-        .open("/dev/null")
-        .expect("no /dev/null");
-    loop {
-        // Bounded by stdout's free space: a 1 MiB pipe per output keeps the
-        // other tees whole, which is enough for a reference.
-        let n = retry(|| tee(src, dst, 1 << 20, SpliceFFlags::empty()));
-        if n == 0 {
-            break;
-        }
-        for out in &outputs {
-            tee_all(src, out.as_fd(), n);
-        }
-        let mut left = n;
-        while left > 0 {
-            left -= retry(|| splice(src, None, &sink, None, left, SpliceFFlags::SPLICE_F_MOVE));
-        }
-    }
+    eprintln!("this reference program needs Linux");
+    std::process::exit(1);
 }

@@ -21,6 +21,17 @@ use nix::sys::stat::{Mode, fstatat};
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
+/// How the scan opens a /proc/PID/fd directory: only as an anchor for
+/// fstatat, so `O_PATH` where Linux has it.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const DIR_FLAGS: OFlag = OFlag::O_PATH
+    .union(OFlag::O_DIRECTORY)
+    .union(OFlag::O_CLOEXEC);
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const DIR_FLAGS: OFlag = OFlag::O_RDONLY
+    .union(OFlag::O_DIRECTORY)
+    .union(OFlag::O_CLOEXEC);
+
 /// How often [`wait_for`] looks again.
 const WAIT_POLL: Duration = Duration::from_millis(10);
 
@@ -98,11 +109,7 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
             // The process ended meanwhile.
             Err(_) => continue,
         };
-        let Ok(dir_fd) = nix::fcntl::open(
-            dir.as_str(),
-            OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
-            Mode::empty(),
-        ) else {
+        let Ok(dir_fd) = nix::fcntl::open(dir.as_str(), DIR_FLAGS, Mode::empty()) else {
             continue;
         };
         for name in names {

@@ -31,10 +31,15 @@ trap 'pkill -P $$ 2>/dev/null || true; rm -rf "$T"' EXIT
 cd "$T"
 export T
 
-# seconds SNIPPET: wall time of one run of a bash snippet in a fresh
-# directory holding FIFOs f, g and h.
-seconds() {
+# fresh_run: an empty directory run/ holding the FIFOs f, g and h that
+# every snippet uses.
+fresh_run() {
     rm -rf run && mkdir run && mkfifo run/f run/g run/h
+}
+
+# seconds SNIPPET: wall time of one run of a bash snippet in fresh_run.
+seconds() {
+    fresh_run
     local start end
     start=$(date +%s.%N)
     (cd run && timeout "$LIMIT" bash -c "$1")
@@ -85,7 +90,7 @@ scenario() {
 # Checksums, once per data path: what the writer sends must arrive.
 want=$("$WRITER" "$BYTES" | sha256sum)
 checksum() {
-    rm -rf run && mkdir run && mkfifo run/f run/g run/h
+    fresh_run
     local got
     got=$(cd run && timeout "$LIMIT" bash -c "$1")
     if [ "$(echo "$got" | sort -u)" != "$want" ]; then
@@ -143,7 +148,7 @@ echo "|---|---|---|---|"
 rm -f run/count.*
 t_ref=$(median '"$RECORD" f $RECORDS 1024 & "$FIFO" cat f > /dev/null; wait')
 t_fifo=$(median '"$FIFO" send -l f < "$T/records" & "$FIFO" cat f > /dev/null; wait')
-lines=$(rm -rf run && mkdir run && mkfifo run/f && cd run && timeout "$LIMIT" bash -c '"$FIFO" send -l f < "$T/records" & "$FIFO" cat f | wc -l; wait')
+lines=$(fresh_run && cd run && timeout "$LIMIT" bash -c '"$FIFO" send -l f < "$T/records" & "$FIFO" cat f | wc -l; wait')
 [ "$lines" = "$RECORDS" ] || { echo "bench: $lines records arrived, not $RECORDS" >&2; exit 1; }
 rate() { echo "$RECORDS / $1" | bc -l | xargs printf '%.0f'; }
 printf '| ref: one write() per record | %.3f | %s | 1.00 |\n' "$t_ref" "$(rate "$t_ref")"
@@ -158,7 +163,7 @@ echo
 echo "| command | $((RSS_BYTES / 1073741824)) GiB | 1 GiB |"
 echo "|---|---|---|"
 peak() {
-    rm -rf run && mkdir run && mkfifo run/f run/g
+    fresh_run
     (cd run && timeout "$LIMIT" bash -c "$1" 2>&1 >/dev/null | grep -o 'RSS=[0-9]*' | cut -d= -f2)
 }
 for size in "$RSS_BYTES" 1073741824; do

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use crate::copy::{Stop, write_failed};
+use crate::copy::{Stop, write_data};
 use crate::open::retry_on_eintr;
 use crate::{Action, Error, Result, Subject, sys};
 
@@ -214,8 +214,7 @@ impl Merger {
 }
 
 fn write_out(dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
-    crate::copy::write_all(dst, data)
-        .map_err(|(errno, written)| write_failed(Subject::Stdout, errno, written))
+    write_data(dst, Subject::Stdout, data).map(drop)
 }
 
 #[cfg(test)]

@@ -252,26 +252,18 @@ impl TopUp {
             .map_err(|(errno, written)| (errno, teed as u64 + written))
     }
 
-    /// Copies the first `n` bytes waiting in `src` into `self.buf`.
+    /// Copies the first `n` bytes waiting in `src` into `self.buf`, with the
+    /// same peek the copy engine uses for `-l`.
     fn peek(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
-        if self.scratch.is_none() {
-            let (r, w) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
-            sys::set_pipe_size(w.as_fd(), TEE_CHUNK)?;
-            self.scratch = Some((r, w));
+        if self.buf.is_empty() {
             self.buf = vec![0; TEE_CHUNK];
         }
-        let Some((r, w)) = &self.scratch else {
-            return Err(Errno::EBADF);
-        };
-        let copied = retry_on_eintr(|| sys::tee_pipe(src, w.as_fd(), n))?;
-        let mut got = 0;
-        while got < copied {
-            match retry_on_eintr(|| nix::unistd::read(r, &mut self.buf[got..copied]))? {
-                0 => return Err(Errno::EIO),
-                read => got += read,
-            }
+        match sys::peek(src, &mut self.scratch, &mut self.buf[..n]) {
+            Some(Ok(copied)) if copied == n => Ok(()),
+            Some(Err(errno)) => Err(errno),
+            // Not a pipe after all, or fewer bytes than tee(2) just saw.
+            _ => Err(Errno::EIO),
         }
-        if copied == n { Ok(()) } else { Err(Errno::EIO) }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Linux fast paths: `tee(2)` lets a reader look at a pipe's data without
 //! consuming it.
 
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, SpliceFFlags, tee};
@@ -12,7 +12,9 @@ use crate::open::retry_on_eintr;
 /// without removing them, blocking like `read` until some arrive. Returns 0 at
 /// end of file, and `None` when `src` is not a pipe (`tee` says `EINVAL`).
 ///
-/// The bytes travel through a private scratch pipe, made on first use.
+/// The bytes travel through a private scratch pipe, made on first use and
+/// sized (as far as the system allows) to hold a whole `buf`, because tee(2)
+/// cannot resume at an offset: what does not fit cannot be peeked later.
 pub(crate) fn peek(
     src: BorrowedFd<'_>,
     scratch: &mut Option<(OwnedFd, OwnedFd)>,
@@ -20,7 +22,11 @@ pub(crate) fn peek(
 ) -> Option<nix::Result<usize>> {
     if scratch.is_none() {
         match nix::unistd::pipe2(OFlag::O_CLOEXEC) {
-            Ok(pair) => *scratch = Some(pair),
+            Ok(pair) => {
+                // Best effort: a smaller pipe only means shorter peeks.
+                let _ = set_pipe_size(pair.1.as_fd(), buf.len());
+                *scratch = Some(pair);
+            }
             Err(errno) => return Some(Err(errno)),
         }
     }

@@ -258,8 +258,11 @@ impl TopUp {
         if self.buf.is_empty() {
             self.buf = vec![0; TEE_CHUNK];
         }
-        match sys::peek(src, &mut self.scratch, &mut self.buf[..n]) {
-            Some(Ok(copied)) if copied == n => Ok(()),
+        // Always the whole buffer: the scratch pipe is sized by the first
+        // peek, and later rounds may be larger. Peeking more than `n` is
+        // harmless, since nothing is consumed.
+        match sys::peek(src, &mut self.scratch, &mut self.buf) {
+            Some(Ok(copied)) if copied >= n => Ok(()),
             Some(Err(errno)) => Err(errno),
             // Not a pipe after all, or fewer bytes than tee(2) just saw.
             _ => Err(Errno::EIO),
@@ -399,6 +402,21 @@ mod tests {
                 "{fan:?}: the kept output differs"
             );
         }
+    }
+
+    #[test]
+    fn a_small_top_up_does_not_limit_a_later_larger_one() {
+        let want = data(300_000);
+        let (r, w) = nix::unistd::pipe().unwrap();
+        sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
+        write_all(w.as_fd(), &want).unwrap();
+        let mut topup = TopUp::default();
+        topup.peek(r.as_fd(), 1000).unwrap();
+        topup.peek(r.as_fd(), 200_000).unwrap();
+        assert!(
+            topup.buf[..200_000] == want[..200_000],
+            "the larger peek is whole"
+        );
     }
 
     #[test]

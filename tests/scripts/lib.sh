@@ -96,15 +96,40 @@ mode_of() { stat -c %a "$1"; }
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 chmod 755 "$T"
 
-# need TOOL...: skips the rest of the scenario when a tool is missing, saying
-# so; CI sets FIFO_REQUIRE_PEERS=1 (after installing them), where it fails.
+# SKIPPED: the status a scenario exits with when it cannot run here; the
+# driver (tests/cli.rs) reports it by name as skipped, never as passed.
+SKIPPED=77
+
+# skip REASON: ends the scenario as skipped, saying why. Under
+# FIFO_REQUIRE_PEERS=1 (CI, which installs every peer) a skip is a failure.
+skip() {
+    [ "${FIFO_REQUIRE_PEERS:-0}" != 1 ] || fail "cannot run ($*) but FIFO_REQUIRE_PEERS=1"
+    printf 'skip - %s\n' "$*"
+    exit "$SKIPPED"
+}
+
+# need TOOL...: skips the scenario when a tool is missing.
 need() {
     local tool
     for tool in "$@"; do
-        if ! command -v "$tool" > /dev/null; then
-            [ "${FIFO_REQUIRE_PEERS:-0}" != 1 ] || fail "$tool is not installed but FIFO_REQUIRE_PEERS=1"
-            echo "skip - $tool is not installed (.ci/run installs it)"
-            exit 0
-        fi
+        command -v "$tool" > /dev/null || skip "$tool is not installed (.ci/run installs it)"
+    done
+}
+
+# need_root: skips the scenario unless it runs as root, which it needs to act
+# as another user (setpriv). Put such cases in a scenario of their own.
+need_root() {
+    [ "$(id -u)" = 0 ] || skip "needs root to act as another user"
+}
+
+# wait_until LIMIT WHAT CMD...: runs CMD every 10 ms until it succeeds; fails
+# naming WHAT when LIMIT seconds pass first. The only way scenarios wait.
+wait_until() {
+    local limit=$1 what=$2 deadline
+    shift 2
+    deadline=$(($(date +%s%N) + limit * 1000000000))
+    until "$@"; do
+        [ "$(date +%s%N)" -lt "$deadline" ] || fail "waited ${limit}s for $what"
+        sleep 0.01
     done
 }

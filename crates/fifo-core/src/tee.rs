@@ -212,61 +212,102 @@ fn tee_pipes(
                     outputs[index].written += n as u64;
                     index += 1;
                 }
-                Err((errno, partial)) => {
+                Err(Shortfall::Output(errno, partial)) => {
                     if drop_output(outputs, index, errno, partial, on_error).is_break() {
                         return Ok(Some(Ended::Stopped));
                     }
                 }
+                Err(Shortfall::Input(errno)) => return Err(read_failed(errno)),
             }
         }
-        discard(src, sink.as_fd(), n).map_err(read_failed)?;
+        if !topup.end_round() {
+            discard(src, sink.as_fd(), n).map_err(read_failed)?;
+        }
         Progress::add(progress, n);
     }
 }
 
 /// The slow lane of [`tee_pipes`]: a scratch pipe and buffer for the bytes
 /// tee(2) could not duplicate in one go, made on first use.
+///
+/// The bytes are peeked when the scratch pipe can hold the whole round. When
+/// it cannot (a user over `fs.pipe-user-pages-soft` gets 8 KiB pipes, while
+/// the input's pipe may be larger) the round is read out of the input
+/// instead, and every output still missing it is written from that copy:
+/// slower, but no output is ever dropped for it.
 #[derive(Debug, Default)]
 struct TopUp {
     scratch: Option<(OwnedFd, OwnedFd)>,
     buf: Vec<u8>,
+    /// This round's bytes are in `buf` and already consumed from the input.
+    taken: bool,
+}
+
+/// Why [`TopUp::deliver`] failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shortfall {
+    /// Writing the output failed after it got this many of the round's bytes.
+    Output(Errno, u64),
+    /// Reading the input failed.
+    Input(Errno),
 }
 
 impl TopUp {
-    /// Gives `dst` the first `n` bytes waiting in `src`, without consuming
-    /// them. On failure: the errno and how many bytes `dst` got.
+    /// Gives `dst` the round's `n` bytes, the first `n` waiting in `src`.
     fn deliver(
         &mut self,
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
         n: usize,
-    ) -> Result<(), (Errno, u64)> {
-        let teed = retry_on_eintr(|| sys::tee_pipe(src, dst, n)).map_err(|errno| (errno, 0))?;
+    ) -> Result<(), Shortfall> {
+        let teed = if self.taken {
+            0
+        } else {
+            retry_on_eintr(|| sys::tee_pipe(src, dst, n))
+                .map_err(|errno| Shortfall::Output(errno, 0))?
+        };
         if teed == n {
             return Ok(());
         }
         // tee(2) cannot resume at an offset: take a copy of all n bytes and
         // write the part the output is missing.
-        self.peek(src, n).map_err(|errno| (errno, teed as u64))?;
+        if !self.taken {
+            self.copy_round(src, n).map_err(Shortfall::Input)?;
+        }
         write_all(dst, &self.buf[teed..n])
-            .map_err(|(errno, written)| (errno, teed as u64 + written))
+            .map_err(|(errno, written)| Shortfall::Output(errno, teed as u64 + written))
     }
 
-    /// Copies the first `n` bytes waiting in `src` into `self.buf`, with the
-    /// same peek the copy engine uses for `-l`.
-    fn peek(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+    /// Ends a round; true when its bytes were already consumed from the input.
+    fn end_round(&mut self) -> bool {
+        std::mem::take(&mut self.taken)
+    }
+
+    /// Copies the first `n` bytes waiting in `src` into `self.buf`: peeked
+    /// (the same peek the copy engine uses for `-l`) when the whole round
+    /// fits the scratch pipe, else read out of `src`.
+    fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
         if self.buf.is_empty() {
             self.buf = vec![0; TEE_CHUNK];
         }
         // Always the whole buffer: the scratch pipe is sized by the first
         // peek, and later rounds may be larger. Peeking more than `n` is
         // harmless, since nothing is consumed.
-        match sys::peek(src, &mut self.scratch, &mut self.buf) {
-            Some(Ok(copied)) if copied >= n => Ok(()),
-            Some(Err(errno)) => Err(errno),
-            // Not a pipe after all, or fewer bytes than tee(2) just saw.
-            _ => Err(Errno::EIO),
+        if let Some(Ok(copied)) = sys::peek(src, &mut self.scratch, &mut self.buf) {
+            if copied >= n {
+                return Ok(());
+            }
         }
+        let mut got = 0;
+        while got < n {
+            match retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[got..n]))? {
+                // Someone else read the input: the round's bytes are gone.
+                0 => return Err(Errno::EIO),
+                more => got += more,
+            }
+        }
+        self.taken = true;
+        Ok(())
     }
 }
 
@@ -411,12 +452,46 @@ mod tests {
         sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
         write_all(w.as_fd(), &want).unwrap();
         let mut topup = TopUp::default();
-        topup.peek(r.as_fd(), 1000).unwrap();
-        topup.peek(r.as_fd(), 200_000).unwrap();
+        topup.copy_round(r.as_fd(), 1000).unwrap();
+        topup.copy_round(r.as_fd(), 200_000).unwrap();
         assert!(
             topup.buf[..200_000] == want[..200_000],
             "the larger peek is whole"
         );
+        assert!(!topup.end_round(), "peeked, so nothing was consumed");
+    }
+
+    /// Pipe-memory pressure: a scratch pipe too small for the round (as a
+    /// user over `fs.pipe-user-pages-soft` gets) must not drop an output.
+    #[test]
+    fn a_scratch_pipe_too_small_for_the_round_still_delivers_everything() {
+        let want = data(300_000);
+        let (r, w) = nix::unistd::pipe().unwrap();
+        sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
+        write_all(w.as_fd(), &want).unwrap();
+        let small = nix::unistd::pipe().unwrap();
+        sys::set_pipe_size(small.1.as_fd(), 4096).unwrap();
+        let mut topup = TopUp {
+            scratch: Some(small),
+            ..TopUp::default()
+        };
+        // Two outputs whose pipes take only part of a 200 kB round.
+        let (one, one_got) = sink(true);
+        let (two, two_got) = sink(true);
+        let n = 200_000;
+        topup.deliver(r.as_fd(), one.as_fd(), n).unwrap();
+        topup.deliver(r.as_fd(), two.as_fd(), n).unwrap();
+        assert!(topup.end_round(), "the round was read out of the input");
+        drop((one, two));
+        assert!(one_got.join().unwrap() == want[..n], "first output whole");
+        assert!(two_got.join().unwrap() == want[..n], "second output whole");
+        drop(w);
+        let mut rest = Vec::new();
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(more @ 1..) = nix::unistd::read(&r, &mut buf) {
+            rest.extend_from_slice(&buf[..more]);
+        }
+        assert!(rest == want[n..], "the input lost no byte beyond the round");
     }
 
     #[test]

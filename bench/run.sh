@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks fifo against GNU coreutils and minimal reference programs
-# (crates/fifo-core/examples/ref_*.rs), on the same machine in the same run.
+# (bench/refs/src/bin/ref_*.rs), on the same machine in the same run.
 # Prints a Markdown report: medians of BENCH_RUNS runs, MB/s and ratios.
 #
 #   bench/run.sh                      # 4 GiB per transfer, 5 runs each
@@ -17,13 +17,14 @@ RSS_BYTES=${BENCH_RSS_BYTES:-10737418240}
 RECORDS=${BENCH_RECORDS:-1000000}
 LIMIT=600
 
-cargo build --release --locked --quiet --bin fifo --examples
+cargo build --release --locked --quiet --bin fifo -p fifo-cli
+cargo build --release --locked --quiet -p fifo-bench-refs
 BIN=$PWD/target/release
 FIFO=$BIN/fifo
-WRITER=$BIN/examples/ref_vmsplice_writer
-READER=$BIN/examples/ref_splice_reader
-FANOUT=$BIN/examples/ref_tee_fanout
-RECORD=$BIN/examples/ref_record_writer
+WRITER=$BIN/ref_vmsplice_writer
+READER=$BIN/ref_splice_reader
+FANOUT=$BIN/ref_tee_fanout
+RECORD=$BIN/ref_record_writer
 export FIFO WRITER READER FANOUT RECORD BYTES
 
 T=$(mktemp -d)

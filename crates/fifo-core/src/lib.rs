@@ -1,10 +1,5 @@
-//! `fifo-core`: every named-pipe operation the `fifo` toolbox performs.
-//!
-//! The library creates FIFOs with exact modes, opens them with a bounded wait
-//! and checks that what it opened really is a FIFO, and moves bytes with a
-//! copy loop that survives `EINTR` and short writes. It never parses
-//! arguments, prints or exits: every failure comes back as a typed [`Error`]
-//! that names the path, the step and the `errno`.
+// The crate documentation is its README, whose example `cargo test` compiles.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 pub mod capacity;

@@ -130,6 +130,16 @@ pub enum Error {
         /// How long was waited.
         waited: Duration,
     },
+    /// A wait for a FIFO's state ran out.
+    #[error("timed out after {} waiting until {condition}", humantime::format_duration(*waited))]
+    WaitTimedOut {
+        /// The FIFO.
+        subject: Subject,
+        /// What never came true.
+        condition: crate::wait::Condition,
+        /// How long was waited.
+        waited: Duration,
+    },
     /// The reader closed the FIFO before everything was written.
     #[error("reader went away; {delivered} bytes were delivered")]
     ReaderLeft {
@@ -215,6 +225,7 @@ impl Error {
             | Self::NotAFifo { subject, .. }
             | Self::NoPeer { subject, .. }
             | Self::TimedOut { subject, .. }
+            | Self::WaitTimedOut { subject, .. }
             | Self::ReaderLeft { subject, .. }
             | Self::RecordTooLong { subject, .. }
             | Self::CapacityRefused { subject, .. }

@@ -16,6 +16,7 @@ pub mod open;
 pub mod record;
 mod sys;
 pub mod tee;
+pub mod wait;
 
 pub use error::{Action, Error, Peer, Result, Subject};
 pub use kind::FileKind;

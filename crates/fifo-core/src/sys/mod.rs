@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod deadline;
+pub(crate) mod dir_watch;
 pub(crate) mod place;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

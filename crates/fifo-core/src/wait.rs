@@ -1,0 +1,187 @@
+//! Waiting, without opening anything, until a FIFO is there: event-driven
+//! on Linux (inotify on the nearest existing directory, re-armed as missing
+//! directories appear), a short poll elsewhere.
+//!
+//! Nothing here opens the path: a FIFO's open would complete or disturb
+//! another process's rendezvous.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::stat::stat;
+
+use crate::sys::dir_watch::DirWatch;
+use crate::{Action, Error, FileKind, Result, Subject};
+
+/// What a wait waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Condition {
+    /// The path exists and is a FIFO.
+    Exists,
+}
+
+/// How a timeout message ends: "waiting until it exists".
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Exists => "it exists",
+        })
+    }
+}
+
+/// Waits until `path` (symlinks followed) exists and is a FIFO, also when
+/// its parent directories do not exist yet, for at most `timeout` (`None`:
+/// as long as it takes).
+///
+/// # Errors
+/// [`Error::NotAFifo`] when the path appears as something else,
+/// [`Error::WaitTimedOut`] when `timeout` passes first, [`Error::Sys`] when
+/// the path or a directory above it cannot be looked at.
+pub fn until_exists(path: &Path, timeout: Option<Duration>) -> Result<()> {
+    until_exists_with(path, timeout, DirWatch::new)
+}
+
+/// [`until_exists`] with the watch made by `watch` (tests force polling).
+fn until_exists_with(
+    path: &Path,
+    timeout: Option<Duration>,
+    watch: fn(&Path) -> nix::Result<DirWatch>,
+) -> Result<()> {
+    let deadline = timeout.map(|limit| Instant::now() + limit);
+    loop {
+        if let Some(kind) = look(path)? {
+            return found(path, kind);
+        }
+        let anchor = nearest_directory(path);
+        // Watch first, then look again: whatever happens after this look is
+        // seen by the watch.
+        let watch = match watch(&anchor) {
+            Ok(watch) => watch,
+            // The directory went away meanwhile: find the next one up.
+            Err(Errno::ENOENT | Errno::ENOTDIR) => continue,
+            Err(errno) => return Err(Error::sys(Subject::path(&anchor), Action::Wait, errno)),
+        };
+        if let Some(kind) = look(path)? {
+            return found(path, kind);
+        }
+        let left = deadline.map(|end| end.saturating_duration_since(Instant::now()));
+        let changed = left.is_none_or(|left| !left.is_zero())
+            && watch
+                .wait(left)
+                .map_err(|errno| Error::sys(Subject::path(&anchor), Action::Wait, errno))?;
+        if !changed {
+            return Err(Error::WaitTimedOut {
+                subject: Subject::path(path),
+                condition: Condition::Exists,
+                waited: timeout.unwrap_or_default(),
+            });
+        }
+    }
+}
+
+/// What `path` is now, or `None` while it (or a directory above it) is
+/// missing. A dangling symlink counts as missing: its target may appear.
+fn look(path: &Path) -> Result<Option<FileKind>> {
+    match stat(path) {
+        Ok(st) => Ok(Some(FileKind::of(&st))),
+        Err(Errno::ENOENT | Errno::ENOTDIR) => Ok(None),
+        Err(errno) => Err(Error::sys(Subject::path(path), Action::Stat, errno)),
+    }
+}
+
+fn found(path: &Path, kind: FileKind) -> Result<()> {
+    if kind == FileKind::Fifo {
+        Ok(())
+    } else {
+        Err(Error::NotAFifo {
+            subject: Subject::path(path),
+            found: kind,
+        })
+    }
+}
+
+/// The deepest directory above `path` that exists now (`.` for a bare name).
+fn nearest_directory(path: &Path) -> PathBuf {
+    let mut dir = path.parent();
+    while let Some(candidate) = dir {
+        let candidate = if candidate.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            candidate
+        };
+        if candidate.is_dir() {
+            return candidate.to_owned();
+        }
+        dir = candidate.parent();
+    }
+    PathBuf::from(if path.is_absolute() { "/" } else { "." })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::create::{IfExists, PRIVATE_MODE, make_fifo};
+
+    #[test]
+    fn a_fifo_made_later_in_directories_made_later_is_seen() {
+        for watch in [DirWatch::new, DirWatch::polling] {
+            made_later_is_seen(watch);
+        }
+    }
+
+    fn made_later_is_seen(watch: fn(&Path) -> nix::Result<DirWatch>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/q");
+        let maker = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                std::fs::create_dir(path.parent().unwrap().parent().unwrap()).unwrap();
+                std::thread::sleep(Duration::from_millis(50));
+                std::fs::create_dir(path.parent().unwrap()).unwrap();
+                std::thread::sleep(Duration::from_millis(50));
+                make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+            })
+        };
+        until_exists_with(&path, Some(Duration::from_secs(20)), watch).unwrap();
+        maker.join().unwrap();
+    }
+
+    #[test]
+    fn something_else_appearing_is_not_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        std::fs::write(&path, "x").unwrap();
+        let err = until_exists(&path, Some(Duration::from_secs(5))).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::NotAFifo {
+                found: FileKind::Regular,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn nothing_appearing_times_out_naming_the_condition() {
+        let dir = tempfile::tempdir().unwrap();
+        for watch in [DirWatch::new, DirWatch::polling] {
+            let limit = Some(Duration::from_millis(120));
+            let err = until_exists_with(&dir.path().join("q"), limit, watch).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "timed out after 120ms waiting until it exists"
+            );
+        }
+    }
+
+    #[test]
+    fn the_nearest_directory_is_the_deepest_that_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(nearest_directory(&dir.path().join("x/y/z")), dir.path());
+        assert_eq!(nearest_directory(Path::new("z")), Path::new("."));
+    }
+}

@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('tee', 'tee', [CompletionResultType]::ParameterValue, 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently')
             [CompletionResult]::new('redirect', 'redirect', [CompletionResultType]::ParameterValue, 'Open a FIFO on file descriptor N, then run CMD with it')
             [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Show what a path is: type, mode, owner, times, and pipe state')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep FIFOs open at both ends: writers never block, readers never see end-of-file between writers, data waits for the next reader')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait, never opening anything, until each FIFO exists, has a reader or a writer, or has data waiting in it or none')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write all of them into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -148,6 +150,41 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'fifo;hold' {
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'End the hold after DUR in which no other process held any PATH and nothing was buffered')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'With --stop: give up waiting for a holder to end after DUR (status 124)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --stop: give up waiting for a holder to end after DUR (status 124)')
+            [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Detach once every PATH is held, print the holder''s PID, and return: the hold is in place when the command returns')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Detach once every PATH is held, print the holder''s PID, and return: the hold is in place when the command returns')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Make PATH (a FIFO, mode 0600) if it does not exist')
+            [CompletionResult]::new('--rm', '--rm', [CompletionResultType]::ParameterName, 'Remove the FIFOs --create made when the hold ends, also on SIGINT/SIGTERM/SIGHUP')
+            [CompletionResult]::new('--stop', '--stop', [CompletionResultType]::ParameterName, 'End the fifo hold processes of this user that hold each PATH, and wait until they are gone')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
+            [CompletionResult]::new('--detached', '--detached', [CompletionResultType]::ParameterName, 'Run as the detached holder that --background starts')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'fifo;wait' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up after DUR (status 124)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after DUR (status 124)')
+            [CompletionResult]::new('--exists', '--exists', [CompletionResultType]::ParameterName, 'Until PATH exists and is a FIFO (also when its directory does not exist yet); status 1 if it appears as something else')
+            [CompletionResult]::new('--reader', '--reader', [CompletionResultType]::ParameterName, 'Until some process holds PATH open for reading, or is blocked opening it to read')
+            [CompletionResult]::new('--writer', '--writer', [CompletionResultType]::ParameterName, 'Until some process holds PATH open for writing, or is blocked opening it to write')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Until bytes are waiting in PATH')
+            [CompletionResult]::new('--empty', '--empty', [CompletionResultType]::ParameterName, 'Until no bytes are waiting in PATH (a FIFO nobody holds is empty)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing, not even why it failed: the status says it all')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing, not even why it failed: the status says it all')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'fifo;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -170,6 +207,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('tee', 'tee', [CompletionResultType]::ParameterValue, 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently')
             [CompletionResult]::new('redirect', 'redirect', [CompletionResultType]::ParameterValue, 'Open a FIFO on file descriptor N, then run CMD with it')
             [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Show what a path is: type, mode, owner, times, and pipe state')
+            [CompletionResult]::new('hold', 'hold', [CompletionResultType]::ParameterValue, 'Keep FIFOs open at both ends: writers never block, readers never see end-of-file between writers, data waits for the next reader')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait, never opening anything, until each FIFO exists, has a reader or a writer, or has data waiting in it or none')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or write all of them into a directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -191,6 +230,12 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             break
         }
         'fifo;help;stat' {
+            break
+        }
+        'fifo;help;hold' {
+            break
+        }
+        'fifo;help;wait' {
             break
         }
         'fifo;help;completions' {

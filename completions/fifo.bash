@@ -25,6 +25,9 @@ _fifo() {
             fifo,help)
                 cmd="fifo__subcmd__help"
                 ;;
+            fifo,hold)
+                cmd="fifo__subcmd__hold"
+                ;;
             fifo,man)
                 cmd="fifo__subcmd__man"
                 ;;
@@ -43,6 +46,9 @@ _fifo() {
             fifo,tee)
                 cmd="fifo__subcmd__tee"
                 ;;
+            fifo,wait)
+                cmd="fifo__subcmd__wait"
+                ;;
             fifo__subcmd__help,cat)
                 cmd="fifo__subcmd__help__subcmd__cat"
                 ;;
@@ -51,6 +57,9 @@ _fifo() {
                 ;;
             fifo__subcmd__help,help)
                 cmd="fifo__subcmd__help__subcmd__help"
+                ;;
+            fifo__subcmd__help,hold)
+                cmd="fifo__subcmd__help__subcmd__hold"
                 ;;
             fifo__subcmd__help,man)
                 cmd="fifo__subcmd__help__subcmd__man"
@@ -70,6 +79,9 @@ _fifo() {
             fifo__subcmd__help,tee)
                 cmd="fifo__subcmd__help__subcmd__tee"
                 ;;
+            fifo__subcmd__help,wait)
+                cmd="fifo__subcmd__help__subcmd__wait"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +89,7 @@ _fifo() {
 
     case "${cmd}" in
         fifo)
-            opts="-h -V --list --help --version mk cat send tee redirect stat completions man help"
+            opts="-h -V --list --help --version mk cat send tee redirect stat hold wait completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,7 +167,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__help)
-            opts="mk cat send tee redirect stat completions man help"
+            opts="mk cat send tee redirect stat hold wait completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,6 +209,20 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fifo__subcmd__help__subcmd__hold)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -287,6 +313,50 @@ _fifo() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fifo__subcmd__help__subcmd__wait)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fifo__subcmd__hold)
+            opts="-b -t -v -h -V --background --create --rm --idle --stop --timeout --capacity --verbose --detached --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -452,6 +522,28 @@ _fifo() {
                     return 0
                     ;;
                 --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fifo__subcmd__wait)
+            opts="-t -q -h -V --exists --reader --writer --data --empty --timeout --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,6 +29,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand tee 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
             cand redirect 'Open a FIFO on file descriptor N, then run CMD with it'
             cand stat 'Show what a path is: type, mode, owner, times, and pipe state'
+            cand hold 'Keep FIFOs open at both ends: writers never block, readers never see end-of-file between writers, data waits for the next reader'
+            cand wait 'Wait, never opening anything, until each FIFO exists, has a reader or a writer, or has data waiting in it or none'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page, or write all of them into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -138,6 +140,39 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'fifo;hold'= {
+            cand --idle 'End the hold after DUR in which no other process held any PATH and nothing was buffered'
+            cand -t 'With --stop: give up waiting for a holder to end after DUR (status 124)'
+            cand --timeout 'With --stop: give up waiting for a holder to end after DUR (status 124)'
+            cand --capacity 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows'
+            cand -b 'Detach once every PATH is held, print the holder''s PID, and return: the hold is in place when the command returns'
+            cand --background 'Detach once every PATH is held, print the holder''s PID, and return: the hold is in place when the command returns'
+            cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
+            cand --rm 'Remove the FIFOs --create made when the hold ends, also on SIGINT/SIGTERM/SIGHUP'
+            cand --stop 'End the fifo hold processes of this user that hold each PATH, and wait until they are gone'
+            cand -v 'Say what capacity each FIFO''s pipe got'
+            cand --verbose 'Say what capacity each FIFO''s pipe got'
+            cand --detached 'Run as the detached holder that --background starts'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'fifo;wait'= {
+            cand -t 'Give up after DUR (status 124)'
+            cand --timeout 'Give up after DUR (status 124)'
+            cand --exists 'Until PATH exists and is a FIFO (also when its directory does not exist yet); status 1 if it appears as something else'
+            cand --reader 'Until some process holds PATH open for reading, or is blocked opening it to read'
+            cand --writer 'Until some process holds PATH open for writing, or is blocked opening it to write'
+            cand --data 'Until bytes are waiting in PATH'
+            cand --empty 'Until no bytes are waiting in PATH (a FIFO nobody holds is empty)'
+            cand -q 'Print nothing, not even why it failed: the status says it all'
+            cand --quiet 'Print nothing, not even why it failed: the status says it all'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'fifo;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -158,6 +193,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand tee 'Copy stdin to stdout and to every PATH, opening FIFOs concurrently'
             cand redirect 'Open a FIFO on file descriptor N, then run CMD with it'
             cand stat 'Show what a path is: type, mode, owner, times, and pipe state'
+            cand hold 'Keep FIFOs open at both ends: writers never block, readers never see end-of-file between writers, data waits for the next reader'
+            cand wait 'Wait, never opening anything, until each FIFO exists, has a reader or a writer, or has data waiting in it or none'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page, or write all of them into a directory'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -173,6 +210,10 @@ set edit:completion:arg-completer[fifo] = {|@words|
         &'fifo;help;redirect'= {
         }
         &'fifo;help;stat'= {
+        }
+        &'fifo;help;hold'= {
+        }
+        &'fifo;help;wait'= {
         }
         &'fifo;help;completions'= {
         }

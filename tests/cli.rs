@@ -211,7 +211,9 @@ scenarios!(
     security,
     soak,
     docs,
-    pipe_pressure
+    pipe_pressure,
+    hold,
+    wait,
 );
 
 #[test]

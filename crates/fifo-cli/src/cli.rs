@@ -44,6 +44,12 @@ pub enum Command {
     Redirect(RedirectArgs),
     /// Show what a path is: type, mode, owner, times, and pipe state.
     Stat(StatArgs),
+    /// Keep FIFOs open at both ends: writers never block, readers never see
+    /// end-of-file between writers, data waits for the next reader.
+    Hold(HoldArgs),
+    /// Wait, never opening anything, until each FIFO exists, has a reader or
+    /// a writer, or has data waiting in it or none.
+    Wait(WaitArgs),
     /// Print the completion script for a shell.
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them into a directory.
@@ -301,6 +307,74 @@ pub struct StatArgs {
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Paths to report on (any file type).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo hold`.
+#[derive(Debug, Args)]
+pub struct HoldArgs {
+    /// Detach once every PATH is held, print the holder's PID, and return:
+    /// the hold is in place when the command returns.
+    #[arg(short, long, conflicts_with = "stop")]
+    pub background: bool,
+    /// Make PATH (a FIFO, mode 0600) if it does not exist.
+    #[arg(long, conflicts_with = "stop")]
+    pub create: bool,
+    /// Remove the FIFOs --create made when the hold ends, also on
+    /// SIGINT/SIGTERM/SIGHUP.
+    #[arg(long, requires = "create")]
+    pub rm: bool,
+    /// End the hold after DUR in which no other process held any PATH and
+    /// nothing was buffered.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "stop")]
+    pub idle: Option<Duration>,
+    /// End the fifo hold processes of this user that hold each PATH, and
+    /// wait until they are gone.
+    #[arg(long)]
+    pub stop: bool,
+    /// With --stop: give up waiting for a holder to end after DUR (status 124).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration, requires = "stop")]
+    pub timeout: Option<Duration>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Run as the detached holder that --background starts.
+    #[arg(long, hide = true, requires = "background")]
+    pub detached: bool,
+    /// The FIFOs to hold (or, with --stop, to release).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo wait`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("condition").required(true).args(["exists", "reader", "writer", "data", "empty"])))]
+pub struct WaitArgs {
+    /// Until PATH exists and is a FIFO (also when its directory does not
+    /// exist yet); status 1 if it appears as something else.
+    #[arg(long)]
+    pub exists: bool,
+    /// Until some process holds PATH open for reading, or is blocked
+    /// opening it to read.
+    #[arg(long)]
+    pub reader: bool,
+    /// Until some process holds PATH open for writing, or is blocked
+    /// opening it to write.
+    #[arg(long)]
+    pub writer: bool,
+    /// Until bytes are waiting in PATH.
+    #[arg(long)]
+    pub data: bool,
+    /// Until no bytes are waiting in PATH (a FIFO nobody holds is empty).
+    #[arg(long)]
+    pub empty: bool,
+    /// Give up after DUR (status 124).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Print nothing, not even why it failed: the status says it all.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The FIFOs to wait for; the condition must hold for every one.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 }

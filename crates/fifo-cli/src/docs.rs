@@ -110,6 +110,40 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "hold",
+        &[
+            (
+                "keep a queue open for the whole session; writers never block",
+                "fifo hold -b --create /tmp/jobs && fifo send --no-wait /tmp/jobs 'job 1'",
+            ),
+            (
+                "hold until nobody else has it open and it is drained, then tidy up",
+                "fifo hold --create --rm --idle 30s /tmp/jobs",
+            ),
+            (
+                "release the queue held in the background",
+                "fifo hold --stop /tmp/jobs",
+            ),
+        ],
+    ),
+    (
+        "wait",
+        &[
+            (
+                "start the consumer once the producer's FIFO is there (no sleep loop)",
+                "fifo wait --exists -t 30s /run/app/events && consumer < /run/app/events",
+            ),
+            (
+                "send only once somebody reads, without waiting forever",
+                "fifo wait --reader -t 10s /tmp/jobs && fifo send /tmp/jobs 'job 1'",
+            ),
+            (
+                "wait until the consumer has drained the queue",
+                "fifo wait --empty /tmp/jobs",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (

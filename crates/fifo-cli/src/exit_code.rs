@@ -40,7 +40,9 @@ pub const TABLE: &[(&str, &str)] = &[
 pub fn code(err: &Error) -> u8 {
     match err {
         Error::NoPeer { .. } => NO_PEER,
-        Error::TimedOut { .. } | Error::WaitTimedOut { .. } => TIMED_OUT,
+        Error::TimedOut { .. } | Error::WaitTimedOut { .. } | Error::StillRunning { .. } => {
+            TIMED_OUT
+        }
         Error::Sys {
             subject: Subject::Stdout,
             errno: Errno::EPIPE,

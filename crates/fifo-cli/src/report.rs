@@ -28,6 +28,7 @@ fn subject(err: &Error) -> String {
         Subject::Path(path) => quote(path),
         Subject::Stdin => "standard input".to_owned(),
         Subject::Stdout => "standard output".to_owned(),
+        Subject::Process(pid) => format!("process {pid}"),
     }
 }
 

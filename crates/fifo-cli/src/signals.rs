@@ -12,10 +12,21 @@ use std::sync::{Arc, Mutex, PoisonError};
 use fifo_core::create::CreatedFifo;
 use nix::sys::signal::{SigSet, Signal, raise};
 
+/// Something to do first when a signal ends the command.
+type Hook = Box<dyn FnOnce() + Send>;
+
 /// FIFOs to remove when the command ends, normally or by a signal.
-#[derive(Debug)]
 pub struct Cleanup {
     created: Arc<Mutex<Vec<CreatedFifo>>>,
+    hook: Arc<Mutex<Option<Hook>>>,
+}
+
+impl std::fmt::Debug for Cleanup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cleanup")
+            .field("created", &self.created)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cleanup {
@@ -28,9 +39,14 @@ impl Cleanup {
         }
         set.thread_block()?;
         let created = Arc::new(Mutex::new(Vec::new()));
+        let hook: Arc<Mutex<Option<Hook>>> = Arc::new(Mutex::new(None));
         let watched = Arc::clone(&created);
+        let first = Arc::clone(&hook);
         std::thread::spawn(move || {
             let Ok(signal) = set.wait() else { return };
+            if let Some(hook) = first.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                hook();
+            }
             remove_all(&watched);
             let mut only = SigSet::empty();
             only.add(signal);
@@ -39,7 +55,13 @@ impl Cleanup {
             let _ = only.thread_unblock();
             let _ = raise(signal);
         });
-        Ok(Self { created })
+        Ok(Self { created, hook })
+    }
+
+    /// Runs `hook` first if a signal ends the command (e.g. to say what is
+    /// lost); it replaces any hook set before.
+    pub fn on_signal(&self, hook: impl FnOnce() + Send + 'static) {
+        *self.hook.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(hook));
     }
 
     /// Remembers a FIFO to remove.

@@ -20,6 +20,8 @@ pub enum Subject {
     Stdin,
     /// The process's standard output.
     Stdout,
+    /// Another process, by its PID.
+    Process(i32),
 }
 
 impl Subject {
@@ -50,6 +52,8 @@ pub enum Action {
     Configure,
     /// Waiting for data or a peer.
     Wait,
+    /// Sending a signal to a process.
+    Signal,
 }
 
 impl fmt::Display for Action {
@@ -64,6 +68,7 @@ impl fmt::Display for Action {
             Self::Remove => "cannot remove",
             Self::Configure => "cannot configure",
             Self::Wait => "cannot wait",
+            Self::Signal => "cannot signal",
         })
     }
 }
@@ -137,6 +142,22 @@ pub enum Error {
         subject: Subject,
         /// What never came true.
         condition: crate::wait::Condition,
+        /// How long was waited.
+        waited: Duration,
+    },
+    /// No `fifo hold` process of this user holds the FIFO.
+    #[error("no fifo hold process of this user holds it")]
+    NotHeld {
+        /// The FIFO.
+        subject: Subject,
+    },
+    /// A process asked to end had not ended when the wait ran out.
+    #[error("process {pid} holding it has not ended after {}", humantime::format_duration(*waited))]
+    StillRunning {
+        /// The FIFO it holds.
+        subject: Subject,
+        /// The process.
+        pid: i32,
         /// How long was waited.
         waited: Duration,
     },
@@ -226,6 +247,8 @@ impl Error {
             | Self::NoPeer { subject, .. }
             | Self::TimedOut { subject, .. }
             | Self::WaitTimedOut { subject, .. }
+            | Self::NotHeld { subject }
+            | Self::StillRunning { subject, .. }
             | Self::ReaderLeft { subject, .. }
             | Self::RecordTooLong { subject, .. }
             | Self::CapacityRefused { subject, .. }

@@ -7,6 +7,7 @@ pub mod copy;
 pub mod create;
 pub mod descriptor;
 pub mod error;
+pub mod hold;
 pub mod inspect;
 pub mod kind;
 pub mod live;

@@ -1,9 +1,13 @@
-//! Waiting, without opening anything, until a FIFO is there: event-driven
-//! on Linux (inotify on the nearest existing directory, re-armed as missing
-//! directories appear), a short poll elsewhere.
+//! Waiting, without opening anything, until a FIFO is there, has a reader
+//! or a writer, or has data in it or none.
 //!
 //! Nothing here opens the path: a FIFO's open would complete or disturb
-//! another process's rendezvous.
+//! another process's rendezvous. That a FIFO exists is learnt from inotify
+//! on the nearest existing directory (re-armed as missing directories
+//! appear), or a short poll elsewhere; its holders and contents from /proc
+//! (see [`crate::live`]), looked at again at an interval that grows with
+//! what one look costs, so that a machine with thousands of processes is not
+//! kept busy by a waiting script.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -21,6 +25,14 @@ use crate::{Action, Error, FileKind, Result, Subject};
 pub enum Condition {
     /// The path exists and is a FIFO.
     Exists,
+    /// Some process holds it open for reading.
+    Reader,
+    /// Some process holds it open for writing.
+    Writer,
+    /// Bytes are waiting in it.
+    Data,
+    /// No bytes are waiting in it (a FIFO nobody holds is empty).
+    Empty,
 }
 
 /// How a timeout message ends: "waiting until it exists".
@@ -28,8 +40,79 @@ impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Exists => "it exists",
+            Self::Reader => "it has a reader",
+            Self::Writer => "it has a writer",
+            Self::Data => "data is waiting in it",
+            Self::Empty => "it is empty",
         })
     }
+}
+
+/// The shortest and longest pause between two looks at /proc.
+const LOOK_EVERY: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+/// A look may cost at most this share of the time spent waiting (1/20).
+const LOOK_SHARE: u32 = 20;
+
+/// Waits until `condition` holds for `path`, for at most `timeout` (`None`:
+/// as long as it takes).
+///
+/// # Errors
+/// [`Error::NotAFifo`] when the path is something else,
+/// [`Error::WaitTimedOut`] or [`Error::TimedOut`] when `timeout` passes
+/// first, [`Error::Sys`] when the path or /proc cannot be looked at, or the
+/// bytes waiting in a held FIFO cannot be seen.
+pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
+    match condition {
+        Condition::Exists => until_exists(path, timeout),
+        Condition::Reader => crate::live::wait_for(path, crate::Peer::Reader, timeout),
+        Condition::Writer => crate::live::wait_for(path, crate::Peer::Writer, timeout),
+        Condition::Data | Condition::Empty => until_contents(path, condition, timeout),
+    }
+}
+
+/// Waits until bytes are waiting in the FIFO at `path` ([`Condition::Data`])
+/// or none are (otherwise), as seen through a holder's descriptor.
+fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
+    let subject = || Subject::path(path);
+    let st = stat(path).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    found(path, FileKind::of(&st))?;
+    let started = Instant::now();
+    loop {
+        let look = Instant::now();
+        let holders = crate::live::holders(st.st_dev, st.st_ino)
+            .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
+        let waiting = if holders.seen.is_empty() && holders.uninspected == 0 {
+            // Nobody holds it: there is no pipe, so nothing waits in it.
+            0
+        } else {
+            match crate::live::pipe_contents(&holders).1 {
+                Some(waiting) => waiting,
+                // Holders seen, but none would lend a descriptor to look
+                // through; and without one the answer never comes.
+                None if !holders.seen.is_empty() => {
+                    return Err(Error::sys(subject(), Action::Wait, Errno::EPERM));
+                }
+                None => 0,
+            }
+        };
+        if (waiting > 0) == (condition == Condition::Data) {
+            return Ok(());
+        }
+        if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+            return Err(Error::WaitTimedOut {
+                subject: subject(),
+                condition,
+                waited: timeout.unwrap_or_default(),
+            });
+        }
+        std::thread::sleep(pause_after(look.elapsed()));
+    }
+}
+
+/// How long to wait before looking again, after a look that took `cost`.
+#[must_use]
+pub fn pause_after(cost: Duration) -> Duration {
+    (cost * LOOK_SHARE).clamp(LOOK_EVERY.0, LOOK_EVERY.1)
 }
 
 /// Waits until `path` (symlinks followed) exists and is a FIFO, also when

@@ -2,11 +2,13 @@
 //! exit status, having printed its own messages.
 
 pub mod cat;
+pub mod hold;
 pub mod mk;
 pub mod redirect;
 pub mod send;
 pub mod stat;
 pub mod tee;
+pub mod wait;
 
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -27,6 +29,8 @@ pub fn run(command: Command) -> u8 {
         Command::Stat(args) => stat::run(&args),
         Command::Tee(args) => tee::run(&args),
         Command::Redirect(args) => redirect::run(&args),
+        Command::Hold(args) => hold::run(&args),
+        Command::Wait(args) => wait::run(&args),
         Command::Completions(args) => crate::docs::completions(args.shell),
         Command::Man(args) => crate::docs::man(args.dir.as_deref()),
     }

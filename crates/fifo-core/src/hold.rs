@@ -1,0 +1,232 @@
+//! Holding a FIFO open at both ends, so that writers' opens never block,
+//! readers never see end-of-file between writers, and what is written while
+//! no reader is there waits in the pipe for the next one.
+//!
+//! A read-write open of a FIFO never waits on Linux (this process is both a
+//! reader and a writer), and the pipe lives as long as the descriptor does.
+//! When the last holder closes, whatever is still buffered is gone: the
+//! kernel frees the pipe. [`Held::buffered`] and [`Held::others`] let the
+//! caller say so rather than lose it silently.
+
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill};
+use nix::sys::stat::fstat;
+use nix::unistd::Pid;
+
+use crate::live::{Holders, holders, pipe_contents};
+use crate::open::{Direction, Wait, open_fifo};
+use crate::{Action, Error, Result, Subject, sys};
+
+/// How often [`stop`] looks whether a holder has gone.
+const STOP_POLL: Duration = Duration::from_millis(10);
+
+/// A FIFO this process holds open for reading and writing.
+#[derive(Debug)]
+pub struct Held {
+    path: PathBuf,
+    fd: OwnedFd,
+    device: u64,
+    inode: u64,
+}
+
+impl Held {
+    /// Opens `path` for reading and writing (which never waits) and refuses
+    /// it unless the descriptor is a FIFO.
+    ///
+    /// # Errors
+    /// As [`open_fifo`].
+    pub fn open(path: &Path) -> Result<Self> {
+        let fd = open_fifo(path, Direction::ReadWrite, Wait::No)?.into_fd();
+        let st =
+            fstat(&fd).map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
+        Ok(Self {
+            path: path.to_owned(),
+            fd,
+            device: st.st_dev,
+            inode: st.st_ino,
+        })
+    }
+
+    /// The path it was opened by.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The held descriptor (read-write, close-on-exec).
+    #[must_use]
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// Bytes written into the pipe and not read yet.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] where the system cannot tell (not on Linux).
+    pub fn buffered(&self) -> Result<u64> {
+        sys::bytes_waiting(self.fd.as_fd())
+            .map(|n| n as u64)
+            .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Stat, errno))
+    }
+
+    /// Every other process holding the FIFO (this one is left out), or
+    /// `None` where /proc cannot be read.
+    #[must_use]
+    pub fn others(&self) -> Option<Holders> {
+        holders(self.device, self.inode)
+    }
+}
+
+/// What [`release`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Released {
+    /// The `fifo hold` processes that were asked to end, and did.
+    pub stopped: Vec<i32>,
+    /// Bytes that were still in the pipe when its last holder ended, which
+    /// the kernel dropped with the pipe; `None` when they could not be seen.
+    pub lost: Option<u64>,
+}
+
+/// Ends the `fifo hold` processes of this user that hold `path` (those
+/// whose command line is `fifo hold ...` or `fifo-hold ...` and that hold it
+/// read-write): SIGTERM, then waits until each is gone, at most `timeout`.
+///
+/// # Errors
+/// [`Error::NotHeld`] when no such process holds it, [`Error::StillRunning`]
+/// when one has not ended in time, [`Error::Sys`] when `path` or /proc
+/// cannot be looked at or a signal cannot be sent.
+pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
+    let subject = || Subject::path(path);
+    let meta = std::fs::metadata(path).map_err(|err| {
+        let errno = Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
+        Error::sys(subject(), Action::Stat, errno)
+    })?;
+    let found = holders(meta.dev(), meta.ino())
+        .ok_or_else(|| Error::sys(subject(), Action::Stat, Errno::ENOSYS))?;
+    let me = nix::unistd::geteuid().as_raw();
+    let mut ours: Vec<i32> = found
+        .seen
+        .iter()
+        .filter(|holder| holder.direction == Direction::ReadWrite)
+        .map(|holder| holder.pid)
+        .filter(|&pid| owner_of(pid) == Some(me) && runs_fifo_hold(pid))
+        .collect();
+    ours.dedup();
+    if ours.is_empty() {
+        return Err(Error::NotHeld { subject: subject() });
+    }
+    let (_, waiting) = pipe_contents(&found);
+    let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
+    let started = Instant::now();
+    for &pid in &ours {
+        let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
+        if !stop(pid, left)? {
+            return Err(Error::StillRunning {
+                subject: subject(),
+                pid,
+                waited: timeout.unwrap_or_default(),
+            });
+        }
+    }
+    // Another holder keeps the pipe, and what is in it, alive; a process
+    // that could not be inspected might.
+    let lost = if others_stay {
+        Some(0)
+    } else if found.uninspected > 0 {
+        None
+    } else {
+        waiting
+    };
+    Ok(Released {
+        stopped: ours,
+        lost,
+    })
+}
+
+/// Asks process `pid` to end (SIGTERM) and waits until it has, at most
+/// `timeout`; true when it is gone.
+fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
+    match kill(Pid::from_raw(pid), Signal::SIGTERM) {
+        Ok(()) => {}
+        Err(Errno::ESRCH) => return Ok(true),
+        Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
+    }
+    let started = Instant::now();
+    while !gone(pid) {
+        if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+            return Ok(false);
+        }
+        std::thread::sleep(STOP_POLL);
+    }
+    Ok(true)
+}
+
+/// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
+fn gone(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name, which is in parentheses.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => kill(Pid::from_raw(pid), None) == Err(Errno::ESRCH),
+    }
+}
+
+fn owner_of(pid: i32) -> Option<u32> {
+    std::fs::metadata(format!("/proc/{pid}"))
+        .ok()
+        .map(|m| m.uid())
+}
+
+/// Whether `pid`'s command line is `fifo hold ...` or `fifo-hold ...`.
+fn runs_fifo_hold(pid: i32) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let mut args = cmdline.split(|&b| b == 0);
+    let program = args.next().unwrap_or_default();
+    let name = program.rsplit(|&b| b == b'/').next().unwrap_or_default();
+    name == b"fifo-hold" || (name == b"fifo" && args.next() == Some(b"hold"))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use crate::create::{IfExists, PRIVATE_MODE, make_fifo};
+
+    #[test]
+    fn a_held_fifo_takes_writers_without_a_reader_and_counts_what_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let held = Held::open(&path).unwrap();
+        let writer = open_fifo(&path, Direction::Write, Wait::No).unwrap();
+        crate::copy::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
+        drop(writer);
+        assert_eq!(held.buffered().unwrap(), 4);
+        assert!(held.others().unwrap().seen.is_empty(), "only this process");
+    }
+
+    #[test]
+    fn a_regular_file_is_not_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        std::fs::write(&path, "x").unwrap();
+        assert!(matches!(Held::open(&path), Err(Error::NotAFifo { .. })));
+    }
+
+    #[test]
+    fn a_process_that_is_gone_is_gone() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        child.wait().unwrap();
+        assert!(gone(pid));
+        assert!(!gone(i32::try_from(std::process::id()).unwrap()));
+    }
+}

@@ -1,0 +1,70 @@
+# fifo wait: --exists (also in directories made later), --reader/--writer,
+# --data/--empty, timeouts and --quiet; nothing is ever opened.
+source "$(dirname "$0")/lib.sh"
+
+# A FIFO made later, in directories made later: inotify follows them down.
+spawn "$F" wait --exists -t 20s later/deeper/q
+waiter=$SPAWNED
+sleep 0.2; mkdir later
+sleep 0.2; mkdir later/deeper
+sleep 0.2; mkfifo later/deeper/q
+finish "$waiter"
+eq 0 "$STATUS" "wait --exists returns once the FIFO is made"
+# Something else appearing is refused by name.
+spawn "$F" wait --exists -t 20s file
+waiter=$SPAWNED
+sleep 0.2; echo data > file
+finish "$waiter"
+eq 1 "$STATUS" "a regular file appearing is a failure"
+expect_fail 1 "fifo wait: 'file': not a fifo (it is a regular file)" "$F" wait --exists file
+expect_fail 124 "fifo wait: 'never': timed out after 200ms waiting until it exists" \
+    "$F" wait --exists -t 200ms never
+run "$F" wait --exists -q -t 200ms never
+eq "124 " "$STATUS $ERR" "--quiet: the status alone"
+
+# --reader / --writer: a python3 reader holds it read-only (O_NONBLOCK, so
+# the open returns); a writer never came.
+"$F" mk q
+spawn python3 -c '
+import os, signal
+fd = os.open("q", os.O_RDONLY | os.O_NONBLOCK)
+print("open", flush=True)
+signal.pause()' > reader.state
+reader=$SPAWNED
+wait_until 10 "python3's open" grep -q open reader.state
+run "$F" wait --reader -t 5s q
+eq 0 "$STATUS" "wait --reader sees python3's reader ($ERR)"
+expect_fail 124 "fifo wait: 'q': timed out after 200ms waiting for a writer" \
+    "$F" wait --writer -t 200ms q
+# bash's exec 3> is a writer; the wait returns for it.
+exec 3> q
+run "$F" wait --writer -t 5s q
+eq 0 "$STATUS" "wait --writer sees bash's exec 3> ($ERR)"
+
+# --data / --empty, seen through a holder, never consuming.
+run "$F" wait --empty -t 5s q
+eq 0 "$STATUS" "nothing written yet: empty ($ERR)"
+expect_fail 124 "waiting until data is waiting in it" "$F" wait --data -t 200ms q
+printf 'job\n' >&3
+run "$F" wait --data -t 5s q
+eq 0 "$STATUS" "a line written: data ($ERR)"
+expect_fail 124 "fifo wait: 'q': timed out after 200ms waiting until it is empty" \
+    "$F" wait --empty -t 200ms q
+spawn "$F" wait --empty -t 20s q
+waiter=$SPAWNED
+# The waits consumed nothing: the line is still there for a real reader.
+eq job "$(timeout 5 "$F" cat -l 1 q)" "the waits left the data in place"
+finish "$waiter"
+eq 0 "$STATUS" "wait --empty returns once a reader drained it"
+exec 3>&-
+kill "$reader"
+# A FIFO nobody holds has no pipe, so nothing waits in it.
+"$F" mk idle
+run "$F" wait --empty -t 5s idle
+eq 0 "$STATUS" "a FIFO nobody holds is empty"
+
+# Every PATH must satisfy the condition, within one timeout.
+expect_fail 124 "fifo wait: 'never2': timed out after 300ms" \
+    "$F" wait --exists -t 300ms idle never2
+expect_fail 2 "required" "$F" wait q
+expect_fail 2 "cannot be used with" "$F" wait --data --empty q

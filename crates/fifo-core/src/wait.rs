@@ -132,7 +132,7 @@ pub fn until_exists(path: &Path, timeout: Option<Duration>) -> Result<()> {
     let first = timeout.map_or(POLL_FIRST, |limit| limit.min(POLL_FIRST));
     match until_exists_with(path, Some(first), DirWatch::polling) {
         Err(Error::WaitTimedOut { .. }) if timeout.is_none_or(|limit| limit > first) => {
-            let rest = timeout.map(|limit| limit - first);
+            let rest = timeout.map(|limit| limit.saturating_sub(first));
             until_exists_with(path, rest, DirWatch::new).map_err(|err| match err {
                 Error::WaitTimedOut {
                     subject, condition, ..

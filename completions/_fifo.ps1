@@ -38,8 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             break
         }
         'fifo;mk' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask')
-            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'With --temp: make the directory under DIR instead of $TMPDIR')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Create missing parent directories')
             [CompletionResult]::new('--parents', '--parents', [CompletionResultType]::ParameterName, 'Create missing parent directories')

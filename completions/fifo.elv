@@ -34,8 +34,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fifo;mk'= {
-            cand -m 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
-            cand --mode 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
+            cand -m 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask'
+            cand --mode 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask'
             cand --dir 'With --temp: make the directory under DIR instead of $TMPDIR'
             cand -p 'Create missing parent directories'
             cand --parents 'Create missing parent directories'

@@ -36,7 +36,7 @@ complete -c fifo -n "__fish_fifo_needs_command" -f -a "stat" -d 'Show what a pat
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "man" -d 'Print the man page, or write all of them into a directory'
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fifo -n "__fish_fifo_using_subcommand mk" -s m -l mode -d 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask' -r
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s m -l mode -d 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask' -r
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -l dir -d 'With --temp: make the directory under DIR instead of $TMPDIR' -r -F
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -s p -l parents -d 'Create missing parent directories'
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -l exist-ok -d 'Succeed when PATH already is a FIFO (fail when it is anything else)'

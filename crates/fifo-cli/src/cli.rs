@@ -103,10 +103,11 @@ pub struct TransferArgs {
 /// Arguments of `fifo mk`.
 #[derive(Debug, Args)]
 pub struct MkArgs {
-    /// Permission mode, octal (644) or symbolic (u=rw,g=r), computed as
+    /// Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as
     /// mkfifo(1) does and applied exactly, regardless of the umask for octal
-    /// and explicit classes. Default 0600, private like the seed programs;
-    /// mkfifo(1) would give 0666 & ~umask.
+    /// and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r
+    /// leaves others rw: add o= to shut them out. Default 0600, private, as
+    /// careful programs make them; mkfifo(1) would give 0666 & ~umask.
     #[arg(short, long, value_name = "MODE", value_parser = parse_mode, allow_hyphen_values = true)]
     pub mode: Option<u32>,
     /// Create missing parent directories.

@@ -30,12 +30,14 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     (
         "mk",
         &[
+            // Keep the permissions each example promises in its text: the
+            // mk_examples scenario runs every example and checks them.
             (
-                "a FIFO others in the group may read",
-                "fifo mk -m u=rw,g=r /tmp/jobs",
+                "a FIFO its group may read and others may not touch (prw-r-----)",
+                "fifo mk -m u=rw,g=r,o= /tmp/jobs",
             ),
             (
-                "a private FIFO in a fresh directory, for a script",
+                "a private FIFO (prw-------) in a fresh directory, for a script",
                 "fifo=$(fifo mk --temp)",
             ),
         ],
@@ -44,7 +46,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "cat",
         &[
             (
-                "serve the seed's ping client, then clean up",
+                "serve a ping client's requests, then clean up",
                 "fifo cat --create --rm /tmp/ping",
             ),
             (
@@ -87,7 +89,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "redirect",
         &[
             (
-                "the seed's exec 42> flow",
+                "bash's exec 42> flow, as one command",
                 "fifo redirect --fd 42 --write /tmp/fd/42 -- bash -c \"echo 'message from the process A' >&42\"",
             ),
             (
@@ -100,7 +102,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "stat",
         &[
             (
-                "what the seed's ls -l showed",
+                "what ls -l shows, and who owns it",
                 "fifo stat -c '%A %U %n' /tmp/ping",
             ),
             (

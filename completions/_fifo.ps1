@@ -117,8 +117,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
         }
         'fifo;redirect' {
             [CompletionResult]::new('--fd', '--fd', [CompletionResultType]::ParameterName, 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up (status 124) if the other end does not open PATH within DUR')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 124) if the other end does not open PATH within DUR')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows')
             [CompletionResult]::new('--read', '--read', [CompletionResultType]::ParameterName, 'Open for reading (bash N<): waits for a writer')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Open for writing (bash N>): waits for a reader')

@@ -109,8 +109,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
         }
         &'fifo;redirect'= {
             cand --fd 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)'
-            cand -t 'Give up (status 124) if the other end does not open PATH within DUR'
-            cand --timeout 'Give up (status 124) if the other end does not open PATH within DUR'
+            cand -t 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)'
+            cand --timeout 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)'
             cand --capacity 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows'
             cand --read 'Open for reading (bash N<): waits for a writer'
             cand --write 'Open for writing (bash N>): waits for a reader'

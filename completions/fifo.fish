@@ -90,7 +90,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-splice -d 'Move dat
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l fd -d 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)' -r
-complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'Give up (status 124) if the other end does not open PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l read -d 'Open for reading (bash N<): waits for a writer'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l write -d 'Open for writing (bash N>): waits for a reader'

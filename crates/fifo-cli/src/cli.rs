@@ -114,7 +114,7 @@ pub struct MkArgs {
     #[arg(short, long, conflicts_with = "temp")]
     pub parents: bool,
     /// Succeed when PATH already is a FIFO (fail when it is anything else).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "temp")]
     pub exist_ok: bool,
     /// Create one FIFO (named NAME, default "fifo") in a new private (0700)
     /// directory and print its path: the race-free `mktemp -u`.
@@ -171,7 +171,7 @@ pub struct CatArgs {
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// Do not add a newline after MESSAGE.
-    #[arg(short = 'n')]
+    #[arg(short = 'n', requires = "message")]
     pub no_newline: bool,
     /// Give up (status 124) if no reader opens PATH within DUR.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
@@ -194,8 +194,9 @@ pub struct SendArgs {
     /// The FIFO to write to; anything that is not a FIFO is refused.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
-    /// Words to send, joined by spaces, plus a newline; without them, stdin.
-    #[arg(value_name = "MESSAGE")]
+    /// Words to send, joined by spaces, plus a newline; without them, stdin
+    /// (the only stream --progress meters).
+    #[arg(value_name = "MESSAGE", conflicts_with = "progress")]
     pub message: Vec<OsString>,
 }
 
@@ -262,8 +263,9 @@ pub struct RedirectArgs {
     /// Make PATH (a FIFO, mode 0600) if it does not exist.
     #[arg(long)]
     pub create: bool,
-    /// Give up (status 124) if the other end does not open PATH within DUR.
-    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    /// With --read or --write: give up (status 124) if the other end does
+    /// not open PATH within DUR (--rw never waits).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "rw")]
     pub timeout: Option<Duration>,
     #[command(flatten)]
     pub pipe: PipeArgs,

@@ -2,13 +2,15 @@
 //! man pages, all generated from [`crate::cli::command`], plus the examples
 //! that `--help` and the man pages share.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use crate::exit_code::{self, FAILURE, SUCCESS};
+use fifo_core::{Action, Error, Subject};
+
+use crate::exit_code::{self, SUCCESS};
 use crate::{cli, report};
 
 /// Examples per command ("" is `fifo` itself): what it does, the command.
@@ -151,14 +153,14 @@ pub fn list() -> u8 {
         names.push_str(sub.get_name());
         names.push('\n');
     }
-    write_stdout(names.as_bytes())
+    report::write_stdout("", names.as_bytes())
 }
 
 /// `fifo completions SHELL`.
 pub fn completions(shell: clap_complete::Shell) -> u8 {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
-    write_stdout(&script)
+    report::write_stdout("completions", &script)
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
@@ -167,7 +169,7 @@ pub fn man(dir: Option<&Path>) -> u8 {
     // Building propagates the version to the subcommands' pages.
     top.build();
     let Some(dir) = dir else {
-        return write_stdout(&render(&top, ""));
+        return report::write_stdout("man", &render(&top, ""));
     };
     let mut pages = vec![("fifo.1".to_owned(), render(&top, ""))];
     for sub in commands(&top) {
@@ -176,12 +178,12 @@ pub fn man(dir: Option<&Path>) -> u8 {
     }
     for (file, page) in pages {
         let path = dir.join(&file);
-        if let Err(err) = std::fs::write(&path, page) {
-            report::message(
-                "man",
-                &format!("{}: cannot write: {err}", report::quote(&path)),
-            );
-            return FAILURE;
+        let written = std::fs::File::create(&path)
+            .map_err(|err| (Action::Open, err))
+            .and_then(|mut out| out.write_all(&page).map_err(|err| (Action::Write, err)));
+        if let Err((action, err)) = written {
+            let err = Error::sys(Subject::path(path), action, report::errno_of(&err));
+            return report::failure("man", &err);
         }
     }
     SUCCESS
@@ -269,16 +271,4 @@ fn capitalize(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn write_stdout(bytes: &[u8]) -> u8 {
-    let mut out = io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => SUCCESS,
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => exit_code::STDOUT_CLOSED,
-        Err(err) => {
-            report::message("", &format!("standard output: write error: {err}"));
-            FAILURE
-        }
-    }
 }

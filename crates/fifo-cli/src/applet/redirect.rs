@@ -28,12 +28,8 @@ pub fn run(args: &RedirectArgs) -> u8 {
         (_, true) => Direction::Write,
         _ => Direction::ReadWrite,
     };
-    // O_RDWR never waits, so a timeout has nothing to bound.
-    let wait = if direction == Direction::ReadWrite {
-        Wait::Forever
-    } else {
-        wait_from(false, args.timeout)
-    };
+    // O_RDWR never waits; clap refuses --timeout with --rw.
+    let wait = wait_from(false, args.timeout);
     if let Err(err) = open_on_descriptor(args, direction, wait) {
         return report::failure(APPLET, &err);
     }

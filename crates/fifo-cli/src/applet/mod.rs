@@ -9,14 +9,14 @@ pub mod stat;
 pub mod tee;
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::path::Path;
 
+use fifo_core::descriptor::closed_at_start;
 use fifo_core::open::Wait;
 use fifo_core::{Action, Error, Subject, capacity};
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
-use nix::sys::stat::{FileStat, SFlag, fstat, stat as stat_path};
 
 use crate::cli::{Command, PipeArgs};
 use crate::report;
@@ -72,17 +72,13 @@ fn standard_streams(command: &Command) -> (&'static str, Needs) {
     }
 }
 
-/// Fails when a standard stream in `needs` is closed or cannot go the way
-/// it is needed (stdin open only for writing, stdout only for reading), as
-/// the first read or write would, but before anything happened.
+/// Fails when a standard stream in `needs` is closed, or open only the
+/// other way (stdin for writing, stdout for reading), as the first read or
+/// write would, but before anything is opened, read or waited for.
 ///
-/// A closed descriptor is not seen as closed: Rust's runtime reopens a
-/// closed 0, 1 or 2 on `/dev/null`, read-write, before `main` (std's
-/// `sanitize_standard_fds`), so that later opens cannot land on them. A
-/// shell's `< /dev/null` or `> /dev/null` opens it one way only, so the null
-/// device open both ways is taken for a closed stream, unless all three
-/// standard descriptors are (a process detached as daemon(3) does it, whose
-/// streams are meant to go nowhere).
+/// A closed stream is not seen by looking at it now: Rust's runtime has
+/// reopened it on `/dev/null` before `main`. What it was at start comes from
+/// [`closed_at_start`], recorded before the runtime ran.
 ///
 /// # Errors
 /// `EBADF` on the stream, as a read or write error.
@@ -107,39 +103,19 @@ pub fn check_standard_streams(needs: Needs) -> Result<(), Error> {
         if !needed {
             continue;
         }
-        let usable = match access_mode(fd) {
-            Err(errno) => return Err(Error::sys(subject, action, errno)),
-            Ok(mode) if mode == wrong_way => false,
-            Ok(mode) => !(mode == OFlag::O_RDWR && is_null_device(fd) && !detached()),
+        let errno = match fcntl(fd, FcntlArg::F_GETFL) {
+            Err(errno) => Some(errno),
+            Ok(_) if closed_at_start(fd.as_raw_fd()) == Some(true) => Some(Errno::EBADF),
+            Ok(flags) if OFlag::from_bits_truncate(flags) & OFlag::O_ACCMODE == wrong_way => {
+                Some(Errno::EBADF)
+            }
+            Ok(_) => None,
         };
-        if !usable {
-            return Err(Error::sys(subject, action, Errno::EBADF));
+        if let Some(errno) = errno {
+            return Err(Error::sys(subject, action, errno));
         }
     }
     Ok(())
-}
-
-/// How `fd` was opened: `O_RDONLY`, `O_WRONLY` or `O_RDWR`.
-fn access_mode(fd: BorrowedFd<'_>) -> Result<OFlag, Errno> {
-    let flags = fcntl(fd, FcntlArg::F_GETFL)?;
-    Ok(OFlag::from_bits_truncate(flags) & OFlag::O_ACCMODE)
-}
-
-/// Whether `fd` is the null device (any node of it, as in a container).
-fn is_null_device(fd: BorrowedFd<'_>) -> bool {
-    let is_char =
-        |st: &FileStat| SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFCHR;
-    match (fstat(fd), stat_path("/dev/null")) {
-        (Ok(ours), Ok(null)) => is_char(&ours) && is_char(&null) && ours.st_rdev == null.st_rdev,
-        _ => false,
-    }
-}
-
-/// Whether every standard descriptor is the null device open both ways.
-fn detached() -> bool {
-    [stdin_fd(), stdout_fd(), io::stderr().as_fd()]
-        .into_iter()
-        .all(|fd| access_mode(fd) == Ok(OFlag::O_RDWR) && is_null_device(fd))
 }
 
 /// How long an open may wait, from `--no-wait` and `--timeout`.

@@ -193,25 +193,8 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk,
-    stat,
-    stat_live,
-    cat,
-    merge,
-    progress,
-    send,
-    tee,
-    redirect,
-    paths,
-    seeds,
-    seeds_go,
-    stream,
-    concurrent,
-    signals,
-    security,
-    soak,
-    docs,
-    mk_examples
+    mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
+    concurrent, signals, security, soak, docs, mk_help, closed_io, write_errs, no_effect
 );
 
 #[test]

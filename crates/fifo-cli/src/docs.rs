@@ -33,7 +33,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "mk",
         &[
             // Keep the permissions each example promises in its text: the
-            // mk_examples scenario runs every example and checks them.
+            // mk_help scenario runs every example and checks them.
             (
                 "a FIFO its group may read and others may not touch (prw-r-----)",
                 "fifo mk -m u=rw,g=r,o= /tmp/jobs",

@@ -59,7 +59,7 @@ mod tests {
         ignore = "recorded only where .init_array runs"
     )]
     fn the_record_is_made_before_main() {
-        // The scenarios (closed_streams.sh) prove what it says for `>&-`;
+        // The scenarios (closed_io.sh) prove what it says for `>&-`;
         // here: that the linker kept the hook and it ran.
         for fd in 0..3 {
             assert!(closed_at_start(fd).is_some(), "descriptor {fd}");

@@ -65,11 +65,11 @@ complete -c fifo -n "__fish_fifo_using_subcommand send" -l progress -d 'Show a p
 always\t'Always: plain lines when stderr is not a terminal'
 never\t'Never'"
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
-complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline after MESSAGE'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline (with -0: a NUL) after MESSAGE'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at once (status 3) if nobody is reading'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
-complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'

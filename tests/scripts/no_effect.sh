@@ -29,3 +29,14 @@ run bash -c "printf data | '$F' send --progress=always --no-wait f"
 [[ "$STATUS $ERR" == "0 fifo send: 4 B in "* ]] || fail "send --progress from stdin: $STATUS [$ERR]"
 ok "send --progress meters stdin"
 exec 7<&-
+
+# send -0 MESSAGE: the message is a NUL-terminated record (it used to end
+# with a newline, -0 changing nothing a reader could see).
+exec 7<>f
+run "$F" send -0 --no-wait f hello world
+eq "0 hello world|" "$STATUS $(timeout 5 "$F" cat -c 12 f | tr '\0' '|')" "send -0 MESSAGE ends with NUL"
+run "$F" send -0 -n --no-wait f bare
+eq "0 bare" "$STATUS $(timeout 5 "$F" cat -c 4 f)" "send -0 -n MESSAGE: no terminator"
+run "$F" send -l --no-wait f line
+eq "0 line|" "$STATUS $(timeout 5 "$F" cat -c 5 f | tr '\n' '|')" "send -l MESSAGE ends with a newline"
+exec 7<&-

@@ -170,7 +170,7 @@ pub struct CatArgs {
 /// Arguments of `fifo send`.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// Do not add a newline after MESSAGE.
+    /// Do not add a newline (with -0: a NUL) after MESSAGE.
     #[arg(short = 'n', requires = "message")]
     pub no_newline: bool,
     /// Give up (status 124) if no reader opens PATH within DUR.
@@ -186,7 +186,8 @@ pub struct SendArgs {
     /// concurrent senders never interleave inside a line.
     #[arg(short, long, conflicts_with = "null")]
     pub lines: bool,
-    /// Like --lines, for NUL-terminated records.
+    /// Like --lines, for NUL-terminated records (a MESSAGE ends with NUL
+    /// instead of a newline).
     #[arg(short = '0', long)]
     pub null: bool,
     #[command(flatten)]

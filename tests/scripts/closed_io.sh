@@ -109,6 +109,16 @@ run bash -c "'$F' mk plain >&- <&-"
 [ "$STATUS" = 0 ] && [ -p plain ] || fail "mk PATH with closed streams: $STATUS $ERR"
 ok "mk PATH needs no standard stream"
 
+# Help and the generated documents have nowhere to go either.
+expect_fail 1 "fifo: $bad_stdout" bash -c "'$F' --help >&-"
+expect_fail 1 "fifo: $bad_stdout" bash -c "'$F' --list >&-"
+expect_fail 1 "fifo send: $bad_stdout" bash -c "'$F' send --version >&-"
+expect_fail 1 "fifo completions: $bad_stdout" bash -c "'$F' completions bash >&-"
+expect_fail 1 "fifo man: $bad_stdout" bash -c "'$F' man >&-"
+run bash -c "'$F' man --dir . >&-"
+[ "$STATUS" = 0 ] && [ -s fifo.1 ] || fail "man --dir with stdout closed: $STATUS $ERR"
+ok "man --dir writes files, needs no stdout"
+
 # redirect hands CMD its streams as it got them: a closed one stays closed,
 # so CMD's own write error is seen (bash's echo fails with status 1).
 loaded f ""

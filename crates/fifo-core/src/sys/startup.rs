@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 
 use nix::libc::c_int;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-use nix::libc::{EBADF, F_GETFD, c_char, fcntl};
+use nix::{
+    errno::Errno,
+    libc::{F_GETFD, c_char, fcntl},
+};
 
 /// Bit `n` set: descriptor `n` was closed at start. Written once, before
 /// `main`, by [`record`].
@@ -20,6 +23,10 @@ const RECORDED: u8 = 1 << 7;
 
 /// Called by the dynamic loader (or libc's startup code for a static
 /// binary) with the process's arguments, before Rust's runtime starts.
+// SAFETY: `.init_array` holds pointers to functions the loader calls as
+// `void f(int, char **, char **)`, which is `record`'s signature and ABI;
+// `record` needs nothing of the Rust runtime (three fcntl calls, errno,
+// one atomic store).
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -32,7 +39,7 @@ extern "C" fn record(_: c_int, _: *const *const c_char, _: *const *const c_char)
         // SAFETY: F_GETFD only reads the descriptor's flags; on a number
         // that is not open it fails with EBADF and changes nothing.
         let flags = unsafe { fcntl(fd, F_GETFD) };
-        if flags == -1 && std::io::Error::last_os_error().raw_os_error() == Some(EBADF) {
+        if flags == -1 && Errno::last() == Errno::EBADF {
             closed |= 1 << fd;
         }
     }

@@ -1,4 +1,6 @@
-//! One-line messages on standard error: `fifo CMD: 'PATH': what happened`.
+//! One-line messages on standard error: `fifo CMD: 'PATH': what happened`;
+//! and whole documents (help, completions, a path) written to standard
+//! output, whose write errors are reported the same way.
 
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
@@ -63,7 +65,7 @@ const STDOUT_ONLY: Needs = Needs {
 /// Reports a failed write to standard output, `fifo APPLET: standard
 /// output: write error: WHY` (quiet, 141, when its reader closed it), and
 /// returns the status.
-pub fn stdout_failed(applet: &str, err: &io::Error) -> u8 {
+fn stdout_failed(applet: &str, err: &io::Error) -> u8 {
     failure(
         applet,
         &Error::sys(Subject::Stdout, Action::Write, errno_of(err)),

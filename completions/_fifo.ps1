@@ -40,8 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             break
         }
         'fifo;mk' {
-            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask')
-            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'With --temp: make the directory under DIR instead of $TMPDIR')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Create missing parent directories')
             [CompletionResult]::new('--parents', '--parents', [CompletionResultType]::ParameterName, 'Create missing parent directories')
@@ -83,13 +83,13 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 124) if no reader opens PATH within DUR')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows')
-            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not add a newline after MESSAGE')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not add a newline (with -0: a NUL) after MESSAGE')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Fail at once (status 3) if nobody is reading')
             [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Make PATH (a FIFO, mode 0600) if it does not exist')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line')
             [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line')
-            [CompletionResult]::new('-0', '-0', [CompletionResultType]::ParameterName, 'Like --lines, for NUL-terminated records')
-            [CompletionResult]::new('--null', '--null', [CompletionResultType]::ParameterName, 'Like --lines, for NUL-terminated records')
+            [CompletionResult]::new('-0', '-0', [CompletionResultType]::ParameterName, 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)')
+            [CompletionResult]::new('--null', '--null', [CompletionResultType]::ParameterName, 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say what capacity each FIFO''s pipe got')
             [CompletionResult]::new('--no-splice', '--no-splice', [CompletionResultType]::ParameterName, 'Move data with read and write only (no splice or tee), as on other systems')
@@ -119,8 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
         }
         'fifo;redirect' {
             [CompletionResult]::new('--fd', '--fd', [CompletionResultType]::ParameterName, 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Give up (status 124) if the other end does not open PATH within DUR')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 124) if the other end does not open PATH within DUR')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)')
             [CompletionResult]::new('--capacity', '--capacity', [CompletionResultType]::ParameterName, 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows')
             [CompletionResult]::new('--read', '--read', [CompletionResultType]::ParameterName, 'Open for reading (bash N<): waits for a writer')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Open for writing (bash N>): waits for a reader')

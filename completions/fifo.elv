@@ -36,8 +36,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fifo;mk'= {
-            cand -m 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
-            cand --mode 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask'
+            cand -m 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask'
+            cand --mode 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask'
             cand --dir 'With --temp: make the directory under DIR instead of $TMPDIR'
             cand -p 'Create missing parent directories'
             cand --parents 'Create missing parent directories'
@@ -77,13 +77,13 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand --timeout 'Give up (status 124) if no reader opens PATH within DUR'
             cand --progress 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always'
             cand --capacity 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows'
-            cand -n 'Do not add a newline after MESSAGE'
+            cand -n 'Do not add a newline (with -0: a NUL) after MESSAGE'
             cand --no-wait 'Fail at once (status 3) if nobody is reading'
             cand --create 'Make PATH (a FIFO, mode 0600) if it does not exist'
             cand -l 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
             cand --lines 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
-            cand -0 'Like --lines, for NUL-terminated records'
-            cand --null 'Like --lines, for NUL-terminated records'
+            cand -0 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)'
+            cand --null 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)'
             cand -v 'Say what capacity each FIFO''s pipe got'
             cand --verbose 'Say what capacity each FIFO''s pipe got'
             cand --no-splice 'Move data with read and write only (no splice or tee), as on other systems'
@@ -111,8 +111,8 @@ set edit:completion:arg-completer[fifo] = {|@words|
         }
         &'fifo;redirect'= {
             cand --fd 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)'
-            cand -t 'Give up (status 124) if the other end does not open PATH within DUR'
-            cand --timeout 'Give up (status 124) if the other end does not open PATH within DUR'
+            cand -t 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)'
+            cand --timeout 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)'
             cand --capacity 'Set the FIFO''s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows'
             cand --read 'Open for reading (bash N<): waits for a writer'
             cand --write 'Open for writing (bash N>): waits for a reader'

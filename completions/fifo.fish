@@ -38,7 +38,7 @@ complete -c fifo -n "__fish_fifo_needs_command" -f -a "wait" -d 'Wait, never ope
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "man" -d 'Print the man page, or write all of them into a directory'
 complete -c fifo -n "__fish_fifo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fifo -n "__fish_fifo_using_subcommand mk" -s m -l mode -d 'Permission mode, octal (644) or symbolic (u=rw,g=r), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Default 0600, private like the seed programs; mkfifo(1) would give 0666 & ~umask' -r
+complete -c fifo -n "__fish_fifo_using_subcommand mk" -s m -l mode -d 'Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as mkfifo(1) does and applied exactly, regardless of the umask for octal and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r leaves others rw: add o= to shut them out. Default 0600, private, as careful programs make them; mkfifo(1) would give 0666 & ~umask' -r
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -l dir -d 'With --temp: make the directory under DIR instead of $TMPDIR' -r -F
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -s p -l parents -d 'Create missing parent directories'
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -l exist-ok -d 'Succeed when PATH already is a FIFO (fail when it is anything else)'
@@ -67,11 +67,11 @@ complete -c fifo -n "__fish_fifo_using_subcommand send" -l progress -d 'Show a p
 always\t'Always: plain lines when stderr is not a terminal'
 never\t'Never'"
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
-complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline after MESSAGE'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s n -d 'Do not add a newline (with -0: a NUL) after MESSAGE'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at once (status 3) if nobody is reading'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
-complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -92,7 +92,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand tee" -l no-splice -d 'Move dat
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand tee" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l fd -d 'The descriptor number to open PATH on (0, 1, 2 or any the system allows)' -r
-complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'Give up (status 124) if the other end does not open PATH within DUR' -r
+complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s t -l timeout -d 'With --read or --write: give up (status 124) if the other end does not open PATH within DUR (--rw never waits)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l capacity -d 'Set the FIFO\'s pipe capacity to BYTES (suffixes K, M: 64K, 1M) after opening it. Without it, fifo raises every pipe it holds to 1M, or as far as the system allows' -r
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l read -d 'Open for reading (bash N<): waits for a writer'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l write -d 'Open for writing (bash N>): waits for a reader'

@@ -214,6 +214,10 @@ scenarios!(
     pipe_pressure,
     hold,
     wait,
+    mk_help,
+    closed_io,
+    write_errs,
+    no_effect
 );
 
 #[test]

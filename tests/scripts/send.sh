@@ -81,7 +81,7 @@ while got < 100:
     got += len(os.read(fd, 100 - got))
 '
 expect_fail 1 "fifo send: 'p': reader went away; " bash -c "'$F' send p < zeros"
-delivered=$(sed -n 's/.*; \([0-9]*\) bytes were delivered/\1/p' <<<"$ERR")
+delivered=$(sed -n 's/.*; \([0-9]*\) bytes were written into its pipe/\1/p' <<<"$ERR")
 [ "$delivered" -ge 100 ] && [ "$delivered" -lt 10000000 ] || fail "delivered count [$delivered]"
 ok "the message counts $delivered bytes delivered"
 

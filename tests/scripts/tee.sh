@@ -52,7 +52,7 @@ run bash -c "'$F' tee a b < mid > /dev/null"
 tee_status=$STATUS
 finish "$rb"
 eq 1 "$tee_status" "a departed reader makes the status 1"
-[[ "$ERR" =~ ^"fifo tee: 'a': reader went away; "[0-9]+" bytes were delivered; output dropped"$ ]] || fail "message [$ERR]"
+[[ "$ERR" =~ ^"fifo tee: 'a': reader went away; "[0-9]+" bytes were written into its pipe; output dropped"$ ]] || fail "message [$ERR]"
 ok "the departed reader is named, with the bytes it got"
 eq "$want" "$(cat b.sum)" "the remaining reader got every byte"
 

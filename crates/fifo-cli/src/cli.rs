@@ -109,17 +109,18 @@ pub struct TransferArgs {
 /// Arguments of `fifo mk`.
 #[derive(Debug, Args)]
 pub struct MkArgs {
-    /// Permission mode, octal (644) or symbolic (u=rw,g=r), computed as
+    /// Permission mode, octal (640) or symbolic (u=rw,g=r,o=), computed as
     /// mkfifo(1) does and applied exactly, regardless of the umask for octal
-    /// and explicit classes. Default 0600, private like the seed programs;
-    /// mkfifo(1) would give 0666 & ~umask.
+    /// and explicit classes. Symbolic modes start from a=rw, so u=rw,g=r
+    /// leaves others rw: add o= to shut them out. Default 0600, private, as
+    /// careful programs make them; mkfifo(1) would give 0666 & ~umask.
     #[arg(short, long, value_name = "MODE", value_parser = parse_mode, allow_hyphen_values = true)]
     pub mode: Option<u32>,
     /// Create missing parent directories.
     #[arg(short, long, conflicts_with = "temp")]
     pub parents: bool,
     /// Succeed when PATH already is a FIFO (fail when it is anything else).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "temp")]
     pub exist_ok: bool,
     /// Create one FIFO (named NAME, default "fifo") in a new private (0700)
     /// directory and print its path: the race-free `mktemp -u`.
@@ -175,8 +176,8 @@ pub struct CatArgs {
 /// Arguments of `fifo send`.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// Do not add a newline after MESSAGE.
-    #[arg(short = 'n')]
+    /// Do not add a newline (with -0: a NUL) after MESSAGE.
+    #[arg(short = 'n', requires = "message")]
     pub no_newline: bool,
     /// Give up (status 124) if no reader opens PATH within DUR.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
@@ -191,7 +192,8 @@ pub struct SendArgs {
     /// concurrent senders never interleave inside a line.
     #[arg(short, long, conflicts_with = "null")]
     pub lines: bool,
-    /// Like --lines, for NUL-terminated records.
+    /// Like --lines, for NUL-terminated records (a MESSAGE ends with NUL
+    /// instead of a newline).
     #[arg(short = '0', long)]
     pub null: bool,
     #[command(flatten)]
@@ -199,8 +201,9 @@ pub struct SendArgs {
     /// The FIFO to write to; anything that is not a FIFO is refused.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
-    /// Words to send, joined by spaces, plus a newline; without them, stdin.
-    #[arg(value_name = "MESSAGE")]
+    /// Words to send, joined by spaces, plus a newline; without them, stdin
+    /// (the only stream --progress meters).
+    #[arg(value_name = "MESSAGE", conflicts_with = "progress")]
     pub message: Vec<OsString>,
 }
 
@@ -267,8 +270,9 @@ pub struct RedirectArgs {
     /// Make PATH (a FIFO, mode 0600) if it does not exist.
     #[arg(long)]
     pub create: bool,
-    /// Give up (status 124) if the other end does not open PATH within DUR.
-    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    /// With --read or --write: give up (status 124) if the other end does
+    /// not open PATH within DUR (--rw never waits).
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration, conflicts_with = "rw")]
     pub timeout: Option<Duration>,
     #[command(flatten)]
     pub pipe: PipeArgs,

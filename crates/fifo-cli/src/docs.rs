@@ -2,13 +2,15 @@
 //! man pages, all generated from [`crate::cli::command`], plus the examples
 //! that `--help` and the man pages share.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use crate::exit_code::{self, FAILURE, SUCCESS};
+use fifo_core::{Action, Error, Subject};
+
+use crate::exit_code::{self, SUCCESS};
 use crate::{cli, report};
 
 /// Examples per command ("" is `fifo` itself): what it does, the command.
@@ -30,12 +32,14 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     (
         "mk",
         &[
+            // Keep the permissions each example promises in its text: the
+            // mk_help scenario runs every example and checks them.
             (
-                "a FIFO others in the group may read",
-                "fifo mk -m u=rw,g=r /tmp/jobs",
+                "a FIFO its group may read and others may not touch (prw-r-----)",
+                "fifo mk -m u=rw,g=r,o= /tmp/jobs",
             ),
             (
-                "a private FIFO in a fresh directory, for a script",
+                "a private FIFO (prw-------) in a fresh directory, for a script",
                 "fifo=$(fifo mk --temp)",
             ),
         ],
@@ -44,7 +48,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "cat",
         &[
             (
-                "serve the seed's ping client, then clean up",
+                "serve a ping client's requests, then clean up",
                 "fifo cat --create --rm /tmp/ping",
             ),
             (
@@ -87,7 +91,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "redirect",
         &[
             (
-                "the seed's exec 42> flow",
+                "bash's exec 42> flow, as one command",
                 "fifo redirect --fd 42 --write /tmp/fd/42 -- bash -c \"echo 'message from the process A' >&42\"",
             ),
             (
@@ -100,7 +104,7 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         "stat",
         &[
             (
-                "what the seed's ls -l showed",
+                "what ls -l shows, and who owns it",
                 "fifo stat -c '%A %U %n' /tmp/ping",
             ),
             (
@@ -183,14 +187,14 @@ pub fn list() -> u8 {
         names.push_str(sub.get_name());
         names.push('\n');
     }
-    write_stdout(names.as_bytes())
+    report::write_stdout("", names.as_bytes())
 }
 
 /// `fifo completions SHELL`.
 pub fn completions(shell: clap_complete::Shell) -> u8 {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
-    write_stdout(&script)
+    report::write_stdout("completions", &script)
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
@@ -199,7 +203,7 @@ pub fn man(dir: Option<&Path>) -> u8 {
     // Building propagates the version to the subcommands' pages.
     top.build();
     let Some(dir) = dir else {
-        return write_stdout(&render(&top, ""));
+        return report::write_stdout("man", &render(&top, ""));
     };
     let mut pages = vec![("fifo.1".to_owned(), render(&top, ""))];
     for sub in commands(&top) {
@@ -208,12 +212,12 @@ pub fn man(dir: Option<&Path>) -> u8 {
     }
     for (file, page) in pages {
         let path = dir.join(&file);
-        if let Err(err) = std::fs::write(&path, page) {
-            report::message(
-                "man",
-                &format!("{}: cannot write: {err}", report::quote(&path)),
-            );
-            return FAILURE;
+        let written = std::fs::File::create(&path)
+            .map_err(|err| (Action::Open, err))
+            .and_then(|mut out| out.write_all(&page).map_err(|err| (Action::Write, err)));
+        if let Err((action, err)) = written {
+            let err = Error::sys(Subject::path(path), action, report::errno_of(&err));
+            return report::failure("man", &err);
         }
     }
     SUCCESS
@@ -301,16 +305,4 @@ fn capitalize(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn write_stdout(bytes: &[u8]) -> u8 {
-    let mut out = io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => SUCCESS,
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => exit_code::STDOUT_CLOSED,
-        Err(err) => {
-            report::message("", &format!("standard output: write error: {err}"));
-            FAILURE
-        }
-    }
 }

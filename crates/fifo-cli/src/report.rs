@@ -1,13 +1,17 @@
-//! One-line messages on standard error: `fifo CMD: 'PATH': what happened`.
+//! One-line messages on standard error: `fifo CMD: 'PATH': what happened`;
+//! and whole documents (help, completions, a path) written to standard
+//! output, whose write errors are reported the same way.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{self, Write as _};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use fifo_core::{Error, Subject};
+use fifo_core::{Action, Error, Subject};
+use nix::errno::Errno;
 
-use crate::exit_code;
+use crate::applet::{Needs, check_standard_streams};
+use crate::exit_code::{self, SUCCESS};
 
 /// Prints `err` for applet `applet` (unless it is quiet) and returns its
 /// exit status.
@@ -40,17 +44,61 @@ pub fn message(applet: &str, text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "fifo{space}{applet}: {text}");
 }
 
+/// Writes `bytes` (a whole document: help, completions, a path) to standard
+/// output for `applet` and returns the exit status: 0, or the failure
+/// reported as for any other write to standard output.
+pub fn write_stdout(applet: &str, bytes: &[u8]) -> u8 {
+    if let Err(err) = check_standard_streams(STDOUT_ONLY) {
+        return failure(applet, &err);
+    }
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => SUCCESS,
+        Err(err) => stdout_failed(applet, &err),
+    }
+}
+
+const STDOUT_ONLY: Needs = Needs {
+    stdin: false,
+    stdout: true,
+};
+
+/// Reports a failed write to standard output, `fifo APPLET: standard
+/// output: write error: WHY` (quiet, 141, when its reader closed it), and
+/// returns the status.
+fn stdout_failed(applet: &str, err: &io::Error) -> u8 {
+    failure(
+        applet,
+        &Error::sys(Subject::Stdout, Action::Write, errno_of(err)),
+    )
+}
+
+/// The errno behind an I/O error (`EIO` when there is none), so messages
+/// use its plain description, never Rust's "(os error N)".
+pub fn errno_of(err: &io::Error) -> Errno {
+    Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
+}
+
 /// Prints what clap says about the command line and returns its status:
-/// help and version as clap renders them, a mistake as one line.
+/// help and version as clap renders them (a failed write to standard output
+/// is reported like any other), a mistake as one line.
 pub fn usage(applet: &str, err: &clap::Error) -> u8 {
     use clap::error::ErrorKind;
     let status = u8::try_from(err.exit_code()).unwrap_or(exit_code::USAGE);
     if matches!(
         err.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
+        if let Err(closed) = check_standard_streams(STDOUT_ONLY) {
+            return failure(applet, &closed);
+        }
+        return match err.print().and_then(|()| io::stdout().flush()) {
+            Ok(()) => status,
+            Err(write) => stdout_failed(applet, &write),
+        };
+    }
+    if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // Help instead of a mistake, on stderr: nothing to report it on.
         let _ = err.print();
         return status;
     }

@@ -27,3 +27,13 @@ pub fn place(opened: Opened, target: RawFd, path: &Path) -> Result<()> {
     sys::place::place_at(opened.into_fd(), target)
         .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))
 }
+
+/// Whether standard descriptor `fd` (0, 1 or 2) was closed when this program
+/// started (`prog >&-`), although it looks open now: Rust's runtime reopens
+/// a closed standard descriptor on `/dev/null` before `main`, so reads would
+/// find an empty stream and writes would vanish. `None` where this cannot be
+/// known (systems other than Linux, descriptors other than 0 to 2).
+#[must_use]
+pub fn closed_at_start(fd: RawFd) -> Option<bool> {
+    sys::startup::closed_at_start(fd)
+}

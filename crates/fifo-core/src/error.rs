@@ -162,11 +162,12 @@ pub enum Error {
         waited: Duration,
     },
     /// The reader closed the FIFO before everything was written.
-    #[error("reader went away; {delivered} bytes were delivered")]
+    #[error("reader went away; {delivered} bytes were written into its pipe")]
     ReaderLeft {
         /// The FIFO.
         subject: Subject,
-        /// Bytes the reader's pipe accepted before it left.
+        /// Bytes the reader's pipe accepted before it left. Not all of them
+        /// were necessarily read: what was still in the pipe is gone with it.
         delivered: u64,
     },
     /// A record cannot be written in one atomic `write`.
@@ -286,6 +287,18 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "no reader (nobody has it open for reading)"
+        );
+    }
+
+    #[test]
+    fn reader_left_counts_what_its_pipe_took_not_what_it_read() {
+        let err = Error::ReaderLeft {
+            subject: Subject::path("x"),
+            delivered: 42,
+        };
+        assert_eq!(
+            err.to_string(),
+            "reader went away; 42 bytes were written into its pipe"
         );
     }
 

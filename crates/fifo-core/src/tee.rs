@@ -433,7 +433,7 @@ mod tests {
                 dropped,
                 vec![(
                     Subject::path("gone"),
-                    "reader went away; 0 bytes were delivered".to_owned()
+                    "reader went away; 0 bytes were written into its pipe".to_owned()
                 )]
             );
             drop(outputs);

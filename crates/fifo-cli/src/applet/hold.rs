@@ -69,10 +69,8 @@ fn launch(args: &HoldArgs) -> u8 {
     let mut child = match started {
         Ok(child) => child,
         Err(err) => {
-            report::message(
-                APPLET,
-                &format!("cannot start the holder: {}", describe(&err)),
-            );
+            let why = report::errno_of(&err).desc();
+            report::message(APPLET, &format!("cannot start the holder: {why}"));
             return FAILURE;
         }
     };
@@ -90,17 +88,7 @@ fn launch(args: &HoldArgs) -> u8 {
             Err(_) => FAILURE,
         };
     }
-    let line = format!("{}\n", child.id());
-    match std::io::stdout().lock().write_all(line.as_bytes()) {
-        Ok(()) => SUCCESS,
-        Err(err) => {
-            report::message(
-                APPLET,
-                &format!("standard output: write error: {}", describe(&err)),
-            );
-            FAILURE
-        }
-    }
+    report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes())
 }
 
 /// The command line of the detached holder: this one, plus `--detached`.
@@ -248,11 +236,4 @@ fn finish(mut status: u8, cleanup: Cleanup) -> u8 {
         status = status.max(report::failure(APPLET, &err));
     }
     status
-}
-
-fn describe(err: &std::io::Error) -> String {
-    err.raw_os_error().map_or_else(
-        || err.to_string(),
-        |raw| nix::errno::Errno::from_raw(raw).desc().to_owned(),
-    )
 }

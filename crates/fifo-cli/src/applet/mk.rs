@@ -2,13 +2,14 @@
 //! directory.
 
 use std::ffi::OsStr;
-use std::io::Write as _;
 use std::os::unix::ffi::OsStringExt;
+use std::path::Path;
 
 use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_temp};
+use fifo_core::{Action, Error, Subject};
 
 use crate::cli::MkArgs;
-use crate::exit_code::{FAILURE, SUCCESS, USAGE};
+use crate::exit_code::{SUCCESS, USAGE};
 use crate::report;
 
 const APPLET: &str = "mk";
@@ -49,15 +50,30 @@ fn temp(args: &MkArgs, mode: u32) -> u8 {
         }
     };
     let dir = args.dir.clone().unwrap_or_else(std::env::temp_dir);
-    match make_temp(&dir, name, mode) {
-        Ok(path) => {
-            let mut line = path.into_os_string().into_vec();
-            line.push(b'\n');
-            match std::io::stdout().lock().write_all(&line) {
-                Ok(()) => SUCCESS,
-                Err(_) => FAILURE,
-            }
-        }
-        Err(err) => report::failure(APPLET, &err),
+    let path = match make_temp(&dir, name, mode) {
+        Ok(path) => path,
+        Err(err) => return report::failure(APPLET, &err),
+    };
+    let mut line = path.clone().into_os_string().into_vec();
+    line.push(b'\n');
+    let status = report::write_stdout(APPLET, &line);
+    if status != SUCCESS {
+        // Nobody learnt the name: a FIFO left behind would be litter in
+        // DIR that no script can find, so take back what was made.
+        unmake_temp(&path);
+    }
+    status
+}
+
+/// Removes a FIFO `make_temp` made and its private directory, saying so
+/// if either cannot go.
+fn unmake_temp(path: &Path) {
+    let dir = path.parent().unwrap_or(path);
+    let removed = std::fs::remove_file(path)
+        .map_err(|err| (path, err))
+        .and_then(|()| std::fs::remove_dir(dir).map_err(|err| (dir, err)));
+    if let Err((left, err)) = removed {
+        let err = Error::sys(Subject::path(left), Action::Remove, report::errno_of(&err));
+        report::failure(APPLET, &err);
     }
 }

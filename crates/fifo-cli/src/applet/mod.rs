@@ -11,17 +11,27 @@ pub mod tee;
 pub mod wait;
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::path::Path;
 
+use fifo_core::descriptor::closed_at_start;
 use fifo_core::open::Wait;
-use fifo_core::{Error, Subject, capacity};
+use fifo_core::{Action, Error, Subject, capacity};
+use nix::errno::Errno;
+use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
 use crate::cli::{Command, PipeArgs};
 use crate::report;
 
 /// Runs one command and returns its exit status.
 pub fn run(command: Command) -> u8 {
+    // Before anything is opened, read or waited for: a command that would
+    // read stdin or write stdout refuses to start without them, so a FIFO's
+    // data is never consumed into nowhere (or an empty message sent).
+    let (name, needs) = standard_streams(&command);
+    if let Err(err) = check_standard_streams(needs) {
+        return report::failure(name, &err);
+    }
     match command {
         Command::Mk(args) => mk::run(&args),
         Command::Cat(args) => cat::run(&args),
@@ -34,6 +44,85 @@ pub fn run(command: Command) -> u8 {
         Command::Completions(args) => crate::docs::completions(args.shell),
         Command::Man(args) => crate::docs::man(args.dir.as_deref()),
     }
+}
+
+/// Which standard streams a command moves data through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// It reads standard input.
+    pub stdin: bool,
+    /// It writes standard output.
+    pub stdout: bool,
+}
+
+/// The applet's name and the standard streams it will read or write with
+/// these arguments.
+fn standard_streams(command: &Command) -> (&'static str, Needs) {
+    let needs = |stdin, stdout| Needs { stdin, stdout };
+    let dash = |paths: &[std::path::PathBuf]| paths.iter().any(|path| path.as_os_str() == "-");
+    match command {
+        Command::Mk(args) => ("mk", needs(false, args.temp)),
+        Command::Cat(args) => ("cat", needs(dash(&args.paths), true)),
+        Command::Send(args) => ("send", needs(args.message.is_empty(), false)),
+        Command::Tee(_) => ("tee", needs(true, true)),
+        Command::Redirect(_) => ("redirect", needs(false, false)),
+        // The launcher of a background hold prints the holder's PID.
+        Command::Hold(args) => ("hold", needs(false, args.background && !args.detached)),
+        Command::Wait(_) => ("wait", needs(false, false)),
+        Command::Stat(args) => {
+            let waits_only =
+                (args.wait_reader || args.wait_writer) && args.format.is_none() && !args.json;
+            ("stat", needs(false, !waits_only))
+        }
+        Command::Completions(_) => ("completions", needs(false, true)),
+        Command::Man(args) => ("man", needs(false, args.dir.is_none())),
+    }
+}
+
+/// Fails when a standard stream in `needs` is closed, or open only the
+/// other way (stdin for writing, stdout for reading), as the first read or
+/// write would, but before anything is opened, read or waited for.
+///
+/// A closed stream is not seen by looking at it now: Rust's runtime has
+/// reopened it on `/dev/null` before `main`. What it was at start comes from
+/// [`closed_at_start`], recorded before the runtime ran.
+///
+/// # Errors
+/// `EBADF` on the stream, as a read or write error.
+pub fn check_standard_streams(needs: Needs) -> Result<(), Error> {
+    let streams = [
+        (
+            needs.stdin,
+            stdin_fd(),
+            OFlag::O_WRONLY,
+            Subject::Stdin,
+            Action::Read,
+        ),
+        (
+            needs.stdout,
+            stdout_fd(),
+            OFlag::O_RDONLY,
+            Subject::Stdout,
+            Action::Write,
+        ),
+    ];
+    for (needed, fd, wrong_way, subject, action) in streams {
+        if !needed {
+            continue;
+        }
+        let errno = match fcntl(fd, FcntlArg::F_GETFL) {
+            Err(errno) => Some(errno),
+            Ok(_) if closed_at_start(fd.as_raw_fd()) == Some(true) => Some(Errno::EBADF),
+            Ok(flags) if OFlag::from_bits_truncate(flags) & OFlag::O_ACCMODE == wrong_way => {
+                Some(Errno::EBADF)
+            }
+            Ok(_) => None,
+        };
+        if let Some(errno) = errno {
+            return Err(Error::sys(subject, action, errno));
+        }
+    }
+    Ok(())
 }
 
 /// How long an open may wait, from `--no-wait` and `--timeout`.
@@ -88,4 +177,37 @@ fn size_pipe(applet: &str, fd: BorrowedFd<'_>, path: &Path, pipe: &PipeArgs) -> 
 fn raise_standard_pipes() {
     let _ = capacity::raise(stdin_fd());
     let _ = capacity::raise(stdout_fd());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needs_of(args: &[&str]) -> Needs {
+        let args: Vec<_> = args.iter().map(std::ffi::OsString::from).collect();
+        let command = crate::cli::parse(&args).unwrap().command.unwrap();
+        standard_streams(&command).1
+    }
+
+    #[test]
+    fn only_the_streams_a_command_moves_data_through_are_needed() {
+        let needs = |stdin, stdout| Needs { stdin, stdout };
+        assert_eq!(needs_of(&["fifo", "send", "f"]), needs(true, false));
+        assert_eq!(needs_of(&["fifo", "send", "f", "hi"]), needs(false, false));
+        assert_eq!(needs_of(&["fifo", "cat", "f"]), needs(false, true));
+        assert_eq!(needs_of(&["fifo", "cat"]), needs(true, true));
+        assert_eq!(needs_of(&["fifo", "cat", "f", "-"]), needs(true, true));
+        assert_eq!(needs_of(&["fifo", "tee"]), needs(true, true));
+        assert_eq!(needs_of(&["fifo", "mk", "f"]), needs(false, false));
+        assert_eq!(needs_of(&["fifo", "mk", "--temp"]), needs(false, true));
+        assert_eq!(needs_of(&["fifo", "stat", "f"]), needs(false, true));
+        let wait = ["fifo", "stat", "--wait-reader", "f"];
+        assert_eq!(needs_of(&wait), needs(false, false));
+        let redirect = ["fifo", "redirect", "--fd", "3", "--rw", "f", "--", "true"];
+        assert_eq!(needs_of(&redirect), needs(false, false));
+        assert_eq!(
+            needs_of(&["fifo", "man", "--dir", "d"]),
+            needs(false, false)
+        );
+    }
 }

@@ -3,13 +3,15 @@
 //! status and signals are the caller's.
 
 use std::io;
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 
 use fifo_core::Error;
 use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo};
-use fifo_core::descriptor::place;
+use fifo_core::descriptor::{closed_at_start, place};
 use fifo_core::open::{Direction, Wait, open_fifo};
+use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 
 use super::{size_pipe, wait_from};
 use crate::cli::RedirectArgs;
@@ -28,15 +30,12 @@ pub fn run(args: &RedirectArgs) -> u8 {
         (_, true) => Direction::Write,
         _ => Direction::ReadWrite,
     };
-    // O_RDWR never waits, so a timeout has nothing to bound.
-    let wait = if direction == Direction::ReadWrite {
-        Wait::Forever
-    } else {
-        wait_from(false, args.timeout)
-    };
+    // O_RDWR never waits; clap refuses --timeout with --rw.
+    let wait = wait_from(false, args.timeout);
     if let Err(err) = open_on_descriptor(args, direction, wait) {
         return report::failure(APPLET, &err);
     }
+    reclose_standard_streams(args.fd);
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
     // std's exec restores SIGPIPE's default action (Rust ignores it), so CMD
     // starts with the signal dispositions a shell would give it.
@@ -60,6 +59,23 @@ fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> 
     let opened = open_fifo(&args.path, direction, wait)?;
     size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
     place(opened, args.fd, &args.path)
+}
+
+/// Marks close-on-exec each standard stream that was closed when this
+/// command started (and that Rust's runtime reopened on `/dev/null`), except
+/// the one PATH now occupies: CMD gets its streams as the caller gave them,
+/// a closed one closed, not silently swallowing what CMD writes.
+fn reclose_standard_streams(placed: RawFd) {
+    for fd in [
+        io::stdin().as_fd(),
+        io::stdout().as_fd(),
+        io::stderr().as_fd(),
+    ] {
+        if fd.as_raw_fd() != placed && closed_at_start(fd.as_raw_fd()) == Some(true) {
+            // Should this fail, CMD merely gets /dev/null, as before.
+            let _ = fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
+        }
+    }
 }
 
 fn describe(err: &io::Error) -> String {

@@ -56,7 +56,9 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     if !args.message.is_empty() {
         let mut message = args.message.join(std::ffi::OsStr::new(" ")).into_vec();
         if !args.no_newline {
-            message.push(b'\n');
+            // Under -0 the message is one NUL-terminated record, as a `-0`
+            // reader (xargs -0, read -d '') expects.
+            message.push(separator.unwrap_or(b'\n'));
         }
         return match separator {
             Some(separator) => {

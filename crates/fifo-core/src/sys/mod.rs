@@ -5,6 +5,7 @@
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod place;
+pub(crate) mod startup;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux;

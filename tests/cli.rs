@@ -193,8 +193,25 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
-    concurrent, signals, security, soak, docs
+    mk,
+    stat,
+    stat_live,
+    cat,
+    merge,
+    progress,
+    send,
+    tee,
+    redirect,
+    paths,
+    seeds,
+    seeds_go,
+    stream,
+    concurrent,
+    signals,
+    security,
+    soak,
+    docs,
+    create_race
 );
 
 #[test]

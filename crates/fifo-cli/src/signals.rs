@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use fifo_core::create::CreatedFifo;
+use fifo_core::claim::CreatedFifo;
 use nix::sys::signal::{SigSet, Signal, raise};
 
 /// FIFOs to remove when the command ends, normally or by a signal.

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, OFlag, fcntl};
-use nix::sys::stat::{FileStat, Mode, fstat};
+use nix::fcntl::{AtFlags, FcntlArg, OFlag, fcntl};
+use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
 use crate::sys::deadline::{self, Interrupted};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
@@ -77,6 +77,7 @@ pub struct Opened {
     kind: FileKind,
     device: u64,
     inode: u64,
+    owner: u32,
 }
 
 impl Opened {
@@ -96,6 +97,16 @@ impl Opened {
     #[must_use]
     pub fn kind(&self) -> FileKind {
         self.kind
+    }
+
+    /// The device and inode of what was opened: its identity.
+    pub(crate) fn identity(&self) -> (u64, u64) {
+        (self.device, self.inode)
+    }
+
+    /// The user that owns what was opened.
+    pub(crate) fn owner(&self) -> u32 {
+        self.owner
     }
 
     /// Fails unless the descriptor is a FIFO; use it wherever a path that is
@@ -121,16 +132,16 @@ impl Opened {
     /// checked to be the same FIFO, in case the path was replaced meanwhile.
     ///
     /// # Errors
-    /// [`Error::Sys`] when the open fails, [`Error::NotAFifo`] when the path
+    /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
     /// no longer names this FIFO.
     pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
         let held = open(path, Direction::Write, Wait::No)?;
-        if (held.device, held.inode) == (self.device, self.inode) {
+        if held.identity() == self.identity() {
             Ok(held.fd)
         } else {
-            Err(Error::NotAFifo {
+            Err(Error::Replaced {
                 subject: Subject::path(path),
-                found: held.kind,
+                made: false,
             })
         }
     }
@@ -184,13 +195,64 @@ pub fn open_outputs(paths: &[std::path::PathBuf], append: bool, wait: Wait) -> V
     })
 }
 
+/// Where an open looks: one name inside a directory already open, followed
+/// if it is a symlink or not.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    /// The directory (`AT_FDCWD` for a path as given).
+    pub(crate) dir: BorrowedFd<'a>,
+    /// The name inside it.
+    pub(crate) name: &'a Path,
+    /// Whether a symlink at `name` is followed (else `O_NOFOLLOW`).
+    pub(crate) follow: bool,
+}
+
+impl<'a> Place<'a> {
+    /// `path` as given, relative to the working directory, links followed.
+    fn path(path: &'a Path) -> Self {
+        Self {
+            dir: nix::fcntl::AT_FDCWD,
+            name: path,
+            follow: true,
+        }
+    }
+
+    /// What is at this place now, looked at the way an open would.
+    pub(crate) fn stat(self) -> nix::Result<FileStat> {
+        let flags = if self.follow {
+            AtFlags::empty()
+        } else {
+            AtFlags::AT_SYMLINK_NOFOLLOW
+        };
+        fstatat(self.dir, self.name, flags)
+    }
+}
+
 fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
+    open_in(Place::path(path), path, direction, wait, extra)
+}
+
+/// Opens `place` (named `path` in errors) as [`open`] does.
+///
+/// `ENXIO` means "no reader" only for a FIFO: a socket (or a device without
+/// its hardware) says the same, so the type is looked at before the error is
+/// read as [`Error::NoPeer`].
+pub(crate) fn open_in(
+    place: Place<'_>,
+    path: &Path,
+    direction: Direction,
+    wait: Wait,
+    extra: OFlag,
+) -> Result<Opened> {
     let subject = || Subject::path(path);
     let mut flags = direction.flags() | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | extra;
     if wait == Wait::No {
         flags |= OFlag::O_NONBLOCK;
     }
-    let call = || nix::fcntl::open(path, flags, Mode::empty());
+    if !place.follow {
+        flags |= OFlag::O_NOFOLLOW;
+    }
+    let call = || nix::fcntl::openat(place.dir, place.name, flags, Mode::empty());
     let fd = match wait {
         Wait::Forever | Wait::No => retry_on_eintr(call),
         Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
@@ -199,9 +261,16 @@ fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Res
         }),
     }
     .map_err(|errno| match errno {
-        Errno::ENXIO if wait == Wait::No && direction == Direction::Write => Error::NoPeer {
-            subject: subject(),
-            peer: Peer::Reader,
+        Errno::ENXIO => match place.stat().map(|st| FileKind::of(&st)) {
+            Ok(found) if found != FileKind::Fifo => Error::NotAFifo {
+                subject: subject(),
+                found,
+            },
+            _ if wait == Wait::No && direction == Direction::Write => Error::NoPeer {
+                subject: subject(),
+                peer: Peer::Reader,
+            },
+            _ => Error::sys(subject(), Action::Open, errno),
         },
         Errno::ETIMEDOUT if matches!(wait, Wait::Timeout(_)) => Error::TimedOut {
             subject: subject(),
@@ -222,6 +291,7 @@ fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Res
         kind: FileKind::of(&st),
         device: st.st_dev,
         inode: st.st_ino,
+        owner: st.st_uid,
         fd,
     })
 }

@@ -2,6 +2,7 @@
 //! portable: bounded waits, and Linux-only fast paths with their fallbacks.
 #![allow(unsafe_code)]
 
+pub(crate) mod at;
 pub(crate) mod deadline;
 pub(crate) mod place;
 

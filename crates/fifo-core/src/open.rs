@@ -14,6 +14,7 @@ use nix::errno::Errno;
 use nix::fcntl::{AtFlags, FcntlArg, OFlag, fcntl};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
+use crate::sys;
 use crate::sys::deadline::{self, Interrupted};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
 
@@ -128,14 +129,29 @@ impl Opened {
     /// Opens the write end of the same FIFO without waiting, so the read end
     /// never sees end-of-file while the returned descriptor lives.
     ///
-    /// `path` must be the path this was opened from; the new descriptor is
-    /// checked to be the same FIFO, in case the path was replaced meanwhile.
+    /// Where the system can reopen the descriptor itself (Linux's
+    /// `/proc/self/fd`), that is what is opened: the very FIFO, whatever
+    /// `path` names now. Elsewhere `path`, which must be the path this was
+    /// opened from, is opened and checked to be the same FIFO.
     ///
     /// # Errors
     /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
     /// no longer names this FIFO.
     pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
-        let held = open(path, Direction::Write, Wait::No)?;
+        let by_path = || open(path, Direction::Write, Wait::No);
+        let held = match sys::reopen_path(self.fd()) {
+            Some(own) => match open_in(
+                Place::path(&own),
+                path,
+                Direction::Write,
+                Wait::No,
+                OFlag::empty(),
+            ) {
+                Err(err) if err.errno() == Some(Errno::ENOENT) => by_path(),
+                reopened => reopened,
+            },
+            None => by_path(),
+        }?;
         if held.identity() == self.identity() {
             Ok(held.fd)
         } else {
@@ -373,6 +389,56 @@ mod tests {
             }
         ));
         assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn a_socket_is_not_a_fifo_whatever_the_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        // open(2) says ENXIO, which for a FIFO would mean "no reader".
+        for (direction, wait) in [
+            (Direction::Write, Wait::No),
+            (Direction::Write, Wait::Forever),
+            (Direction::Read, Wait::Timeout(Duration::from_secs(5))),
+            (Direction::ReadWrite, Wait::Forever),
+        ] {
+            let err = open(&socket, direction, wait).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::NotAFifo {
+                        found: FileKind::Socket,
+                        ..
+                    }
+                ),
+                "{direction} {wait:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_end_is_held_on_the_fifo_opened_not_on_a_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fifo_in(&dir);
+        let reader = open(&path, Direction::Read, Wait::No).unwrap();
+        let twin = dir.path().join("twin");
+        make_fifo(&twin, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+        std::fs::rename(&twin, &path).unwrap();
+        // A reader on the twin, so that opening it by path would succeed.
+        let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
+        match reader.hold_write_end(&path) {
+            // Reopened through the descriptor: the very FIFO, never the twin.
+            Ok(held) => {
+                nix::unistd::write(&held, b"x").unwrap();
+                let mut buf = [0u8; 1];
+                assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
+            }
+            Err(err) => assert_eq!(
+                err.to_string(),
+                "refusing it: it was replaced after fifo opened it"
+            ),
+        }
     }
 
     #[test]

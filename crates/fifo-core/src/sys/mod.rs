@@ -12,9 +12,9 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
 };

@@ -2,7 +2,7 @@
 
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit, Stop};
@@ -10,7 +10,7 @@ use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
 use fifo_core::{Action, Error, FileKind, Subject};
 
-use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
 use crate::progress::{Meter, remaining};
@@ -41,6 +41,9 @@ pub fn run(args: &CatArgs) -> u8 {
         (None, Some(lines)) => Limit::Lines(lines),
         (None, None) => Limit::Unlimited,
     };
+    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+        return finish(report::failure(APPLET, &err), cleanup);
+    }
     if args.merge {
         let status = merge(args, cleanup.as_ref());
         return finish(status, cleanup);

@@ -11,7 +11,7 @@ use fifo_core::claim::create_and_open;
 use fifo_core::descriptor::place;
 use fifo_core::open::{Direction, Wait, open_fifo};
 
-use super::{size_pipe, wait_from};
+use super::{check_capacity, size_pipe, wait_from};
 use crate::cli::RedirectArgs;
 use crate::report;
 
@@ -54,6 +54,7 @@ pub fn run(args: &RedirectArgs) -> u8 {
 
 /// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.
 fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> Result<(), Error> {
+    check_capacity(&args.pipe, [args.path.as_path()])?;
     let opened = if args.create {
         create_and_open(&args.path, direction, wait, drop)?
     } else {

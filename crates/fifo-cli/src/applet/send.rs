@@ -8,7 +8,7 @@ use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::{Error, Subject};
 
-use super::{raise_standard_pipes, size_pipe, stdin_fd, wait_from};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
 use crate::exit_code::SUCCESS;
 use crate::progress::{Meter, remaining};
@@ -37,6 +37,7 @@ pub fn run(args: &SendArgs) -> u8 {
 /// Sends and returns how many bytes were delivered.
 fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
+    check_capacity(&args.transfer.pipe, [path])?;
     let wait = wait_from(args.no_wait, args.timeout);
     let fifo = if args.create {
         create_and_open(path, Direction::Write, wait, drop)?

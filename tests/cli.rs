@@ -193,25 +193,8 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk,
-    stat,
-    stat_live,
-    cat,
-    merge,
-    progress,
-    send,
-    tee,
-    redirect,
-    paths,
-    seeds,
-    seeds_go,
-    stream,
-    concurrent,
-    signals,
-    security,
-    soak,
-    docs,
-    create_race
+    mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
+    concurrent, signals, security, soak, docs, swap_race, not_a_fifo, capacity
 );
 
 #[test]

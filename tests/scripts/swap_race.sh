@@ -14,13 +14,13 @@ chmod 600 vault/secret
 secret=$T/vault/secret
 
 # traced LOG SYSCALL CMD...: runs CMD in the background under strace, each
-# SYSCALL held 1 s after it returns; the trace goes to LOG.
+# SYSCALL held 0.5 s after it returns; the trace goes to LOG.
 traced() {
     local log=$1 syscall=$2
     shift 2
     : > "$log"
-    spawn strace -f -qq -o "$log" -e trace="$syscall" \
-        -e inject="$syscall":delay_exit=1000000 "$@"
+    SPAWN_TIMEOUT=60 spawn strace -f -qq -o "$log" -e trace="$syscall" \
+        -e inject="$syscall":delay_exit=500000 "$@"
 }
 
 # as_attacker_once PID WHAT CMD...: waits (up to 15 s) for WHAT to hold, or
@@ -76,7 +76,7 @@ finish "$reader"
 ok "the attacker's reader got nothing"
 
 # 3. A root-owned sticky directory (/tmp). The attacker plants a symlink to
-# their own FIFO; root runs fifo cat --create. Every stat is held 1 s, and
+# their own FIFO; root runs fifo cat --create. Every stat is held, and
 # the attacker removes the link once the directory itself has been looked at
 # (the last check before the path is looked at again), then links the secret
 # once that look found nothing. fifo must never follow a link there.

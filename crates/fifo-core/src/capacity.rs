@@ -57,7 +57,9 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
             subject,
             requested: bytes,
             errno,
-            limit: unprivileged_limit().filter(|_| errno == Errno::EPERM),
+            // EPERM also means this user's pipes are over
+            // fs.pipe-user-pages-soft; name the limit only when it is why.
+            limit: unprivileged_limit().filter(|&limit| errno == Errno::EPERM && bytes > limit),
         },
         errno => Error::sys(subject, Action::Configure, errno),
     })

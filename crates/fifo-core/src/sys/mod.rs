@@ -1,5 +1,6 @@
 //! The few places that talk to the kernel in ways `nix` cannot make safe or
-//! portable: bounded waits, and Linux-only fast paths with their fallbacks.
+//! portable: bounded waits, calls relative to a directory descriptor, and
+//! Linux-only fast paths with their fallbacks.
 #![allow(unsafe_code)]
 
 pub(crate) mod at;

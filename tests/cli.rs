@@ -217,7 +217,10 @@ scenarios!(
     mk_help,
     closed_io,
     write_errs,
-    no_effect
+    no_effect,
+    swap_race,
+    not_a_fifo,
+    capacity
 );
 
 #[test]

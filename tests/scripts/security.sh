@@ -11,7 +11,7 @@ chmod 600 secret
 # Another user plants a symlink to root's file, and to root's FIFO.
 "${AS_NOBODY[@]}" ln -s "$T/secret" shared/to-file
 "${AS_NOBODY[@]}" ln -s "$T/own-fifo" shared/to-fifo
-expect_fail 1 "fifo cat: 'shared/to-file': already exists and is not a fifo (it is a regular file)" "$F" cat --create shared/to-file
+expect_fail 1 "fifo cat: 'shared/to-file': refusing a symlink in a world-writable sticky directory" "$F" cat --create shared/to-file
 expect_fail 1 "fifo cat: 'shared/to-fifo': refusing a symlink in a world-writable sticky directory" "$F" cat --create -t 1s shared/to-fifo
 expect_fail 1 "fifo send: 'shared/to-fifo': refusing a symlink in a world-writable sticky directory" "$F" send --create --no-wait shared/to-fifo x
 expect_fail 1 "fifo redirect: 'shared/to-fifo': refusing a symlink in a world-writable sticky directory" "$F" redirect --create --fd 3 --rw shared/to-fifo -- true

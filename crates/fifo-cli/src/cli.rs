@@ -431,27 +431,34 @@ fn parse_mode(text: &str) -> Result<u32, String> {
         .map_err(|err| err.to_string())
 }
 
-/// Parses a byte count with an optional binary suffix: `65536`, `64K`, `1M`,
-/// `1MiB`.
+/// Parses a pipe capacity: a byte count with an optional binary suffix
+/// (`65536`, `64K`, `1M`, `1MiB`), from 1 byte to the most any pipe can hold
+/// (2G), so that a size no pipe can have is a usage error before anything
+/// is opened.
 fn parse_size(text: &str) -> Result<usize, String> {
+    let invalid = || format!("invalid size '{text}' (use a byte count, or K, M, G)");
     let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = match &text[digits.len()..] {
+    let unit: u128 = match &text[digits.len()..] {
         "" | "B" => 1,
         "K" | "k" | "KiB" => 1 << 10,
         "M" | "m" | "MiB" => 1 << 20,
         "G" | "g" | "GiB" => 1 << 30,
-        _ => {
-            return Err(format!(
-                "invalid size '{text}' (use a byte count, or K, M, G)"
-            ));
-        }
+        _ => return Err(invalid()),
     };
-    digits
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(unit))
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("invalid size '{text}' (use a byte count, or K, M, G)"))
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    let max = fifo_core::capacity::MAX_CAPACITY;
+    let too_big = || format!("out of range: a pipe holds at most 2G ({max} bytes)");
+    match digits.parse::<u128>() {
+        Ok(0) => Err(invalid()),
+        Ok(n) => usize::try_from(n.saturating_mul(unit))
+            .ok()
+            .filter(|&bytes| bytes <= max)
+            .ok_or_else(too_big),
+        // Only digits, so too many of them.
+        Err(_) => Err(too_big()),
+    }
 }
 
 fn parse_descriptor(text: &str) -> Result<i32, String> {
@@ -557,6 +564,16 @@ mod tests {
         assert!(parse_size("0").is_err());
         assert!(parse_size("1X").is_err());
         assert!(parse_size("M").is_err());
+        assert!(parse_size("+1").is_err());
+        assert_eq!(parse_size("2G"), Ok(1 << 31));
+        let out_of_range = "out of range: a pipe holds at most 2G (2147483648 bytes)";
+        assert_eq!(parse_size("3000000000"), Err(out_of_range.to_owned()));
+        assert!(parse_size("2049M").unwrap_err().contains("out of range"));
+        assert!(
+            parse_size("99999999999999999999999999999999999999999")
+                .unwrap_err()
+                .contains("out of range")
+        );
     }
 
     #[test]

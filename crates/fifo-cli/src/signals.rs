@@ -9,7 +9,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use fifo_core::create::CreatedFifo;
+use fifo_core::claim::CreatedFifo;
 use nix::sys::signal::{SigSet, Signal, raise};
 
 /// Something to do first when a signal ends the command.

@@ -6,7 +6,7 @@
 //! pipe to [`DEFAULT_CAPACITY`], quietly keeping what the system refuses;
 //! `--capacity` asks for an exact size and reports a refusal.
 
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
 use nix::errno::Errno;
 
@@ -14,6 +14,10 @@ use crate::{Action, Error, Result, Subject, sys};
 
 /// What `fifo` raises every pipe it holds to, unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 1 << 20;
+
+/// The largest capacity any pipe can have: Linux refuses more than 2^31
+/// bytes whatever the privileges (`round_pipe_size` in fs/pipe.c).
+pub const MAX_CAPACITY: usize = 1 << 31;
 
 /// Where Linux keeps the largest capacity an unprivileged process may set.
 const PIPE_MAX_SIZE: &str = "/proc/sys/fs/pipe-max-size";
@@ -53,10 +57,25 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
             subject,
             requested: bytes,
             errno,
-            limit: unprivileged_limit().filter(|_| errno == Errno::EPERM),
+            // EPERM also means this user's pipes are over
+            // fs.pipe-user-pages-soft; name the limit only when it is why.
+            limit: unprivileged_limit().filter(|&limit| errno == Errno::EPERM && bytes > limit),
         },
         errno => Error::sys(subject, Action::Configure, errno),
     })
+}
+
+/// Tries capacity `bytes` on a private scratch pipe and returns what the
+/// system would grant, so that a size it refuses is found before a FIFO is
+/// opened (which may wait for a peer, and releases it). A FIFO's own pipe may
+/// still refuse later, e.g. to shrink below the data it holds.
+///
+/// # Errors
+/// As [`set`], naming `subject`.
+pub fn probe(bytes: usize, subject: Subject) -> Result<usize> {
+    let (read_end, _write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .map_err(|errno| Error::sys(subject.clone(), Action::Configure, errno))?;
+    set(read_end.as_fd(), bytes, subject)
 }
 
 /// The largest capacity an unprivileged process may set, from
@@ -86,6 +105,13 @@ mod tests {
             128 * 1024
         );
         assert_eq!(current(r.as_fd()), Some(128 * 1024));
+    }
+
+    #[test]
+    fn a_probe_grants_what_a_pipe_would_and_refuses_the_impossible() {
+        assert_eq!(probe(128 * 1024, Subject::path("p")).unwrap(), 128 * 1024);
+        let err = probe(MAX_CAPACITY + 1, Subject::path("p")).unwrap_err();
+        assert_eq!(err.errno(), Some(Errno::EINVAL), "{err:?}");
     }
 
     #[test]

@@ -211,6 +211,18 @@ pub enum Error {
         /// What was found, and where.
         reason: String,
     },
+    /// The path no longer names the FIFO this process made or opened: it was
+    /// swapped for another file (a symlink, another FIFO) in between.
+    #[error(
+        "refusing it: it was replaced after fifo {} it",
+        if *made { "made" } else { "opened" }
+    )]
+    Replaced {
+        /// The path.
+        subject: Subject,
+        /// True when this process had created the FIFO (`--create`).
+        made: bool,
+    },
     /// The path already exists and is not a FIFO (`mk --exist-ok`).
     #[error("already exists and is not a fifo (it is a {found})")]
     ExistsNotFifo {
@@ -254,6 +266,7 @@ impl Error {
             | Self::RecordTooLong { subject, .. }
             | Self::CapacityRefused { subject, .. }
             | Self::Unsafe { subject, .. }
+            | Self::Replaced { subject, .. }
             | Self::ExistsNotFifo { subject, .. } => subject,
         }
     }

@@ -19,7 +19,7 @@ use nix::sys::stat::fstat;
 use nix::unistd::Pid;
 
 use crate::live::{Holders, holders, pipe_contents};
-use crate::open::{Direction, Wait, open_fifo};
+use crate::open::{Direction, Opened, Wait, open_fifo};
 use crate::{Action, Error, Result, Subject, sys};
 
 /// How often [`stop`] looks whether a holder has gone.
@@ -41,7 +41,17 @@ impl Held {
     /// # Errors
     /// As [`open_fifo`].
     pub fn open(path: &Path) -> Result<Self> {
-        let fd = open_fifo(path, Direction::ReadWrite, Wait::No)?.into_fd();
+        Self::from_opened(path, open_fifo(path, Direction::ReadWrite, Wait::No)?)
+    }
+
+    /// Holds a FIFO already opened for reading and writing, e.g. by
+    /// [`crate::claim::create_and_open`] (named `path` in errors).
+    ///
+    /// # Errors
+    /// [`Error::NotAFifo`] when it is not a FIFO, [`Error::Sys`] when it
+    /// cannot be looked at.
+    pub fn from_opened(path: &Path, opened: Opened) -> Result<Self> {
+        let fd = opened.expect_fifo(path)?.into_fd();
         let st =
             fstat(&fd).map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
         Ok(Self {

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod capacity;
+pub mod claim;
 pub mod copy;
 pub mod create;
 pub mod descriptor;

@@ -11,9 +11,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, OFlag, fcntl};
-use nix::sys::stat::{FileStat, Mode, fstat};
+use nix::fcntl::{AtFlags, FcntlArg, OFlag, fcntl};
+use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
+use crate::sys;
 use crate::sys::deadline::{self, Interrupted};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
 
@@ -77,6 +78,7 @@ pub struct Opened {
     kind: FileKind,
     device: u64,
     inode: u64,
+    owner: u32,
 }
 
 impl Opened {
@@ -98,6 +100,16 @@ impl Opened {
         self.kind
     }
 
+    /// The device and inode of what was opened: its identity.
+    pub(crate) fn identity(&self) -> (u64, u64) {
+        (self.device, self.inode)
+    }
+
+    /// The user that owns what was opened.
+    pub(crate) fn owner(&self) -> u32 {
+        self.owner
+    }
+
     /// Fails unless the descriptor is a FIFO; use it wherever a path that is
     /// not a FIFO must be refused before any byte moves.
     ///
@@ -117,20 +129,35 @@ impl Opened {
     /// Opens the write end of the same FIFO without waiting, so the read end
     /// never sees end-of-file while the returned descriptor lives.
     ///
-    /// `path` must be the path this was opened from; the new descriptor is
-    /// checked to be the same FIFO, in case the path was replaced meanwhile.
+    /// Where the system can reopen the descriptor itself (Linux's
+    /// `/proc/self/fd`), that is what is opened: the very FIFO, whatever
+    /// `path` names now. Elsewhere `path`, which must be the path this was
+    /// opened from, is opened and checked to be the same FIFO.
     ///
     /// # Errors
-    /// [`Error::Sys`] when the open fails, [`Error::NotAFifo`] when the path
+    /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
     /// no longer names this FIFO.
     pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
-        let held = open(path, Direction::Write, Wait::No)?;
-        if (held.device, held.inode) == (self.device, self.inode) {
+        let by_path = || open(path, Direction::Write, Wait::No);
+        let held = match sys::reopen_path(self.fd()) {
+            Some(own) => match open_in(
+                Place::path(&own),
+                path,
+                Direction::Write,
+                Wait::No,
+                OFlag::empty(),
+            ) {
+                Err(err) if err.errno() == Some(Errno::ENOENT) => by_path(),
+                reopened => reopened,
+            },
+            None => by_path(),
+        }?;
+        if held.identity() == self.identity() {
             Ok(held.fd)
         } else {
-            Err(Error::NotAFifo {
+            Err(Error::Replaced {
                 subject: Subject::path(path),
-                found: held.kind,
+                made: false,
             })
         }
     }
@@ -184,13 +211,64 @@ pub fn open_outputs(paths: &[std::path::PathBuf], append: bool, wait: Wait) -> V
     })
 }
 
+/// Where an open looks: one name inside a directory already open, followed
+/// if it is a symlink or not.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place<'a> {
+    /// The directory (`AT_FDCWD` for a path as given).
+    pub(crate) dir: BorrowedFd<'a>,
+    /// The name inside it.
+    pub(crate) name: &'a Path,
+    /// Whether a symlink at `name` is followed (else `O_NOFOLLOW`).
+    pub(crate) follow: bool,
+}
+
+impl<'a> Place<'a> {
+    /// `path` as given, relative to the working directory, links followed.
+    fn path(path: &'a Path) -> Self {
+        Self {
+            dir: nix::fcntl::AT_FDCWD,
+            name: path,
+            follow: true,
+        }
+    }
+
+    /// What is at this place now, looked at the way an open would.
+    pub(crate) fn stat(self) -> nix::Result<FileStat> {
+        let flags = if self.follow {
+            AtFlags::empty()
+        } else {
+            AtFlags::AT_SYMLINK_NOFOLLOW
+        };
+        fstatat(self.dir, self.name, flags)
+    }
+}
+
 fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
+    open_in(Place::path(path), path, direction, wait, extra)
+}
+
+/// Opens `place` (named `path` in errors) as [`open`] does.
+///
+/// `ENXIO` means "no reader" only for a FIFO: a socket (or a device without
+/// its hardware) says the same, so the type is looked at before the error is
+/// read as [`Error::NoPeer`].
+pub(crate) fn open_in(
+    place: Place<'_>,
+    path: &Path,
+    direction: Direction,
+    wait: Wait,
+    extra: OFlag,
+) -> Result<Opened> {
     let subject = || Subject::path(path);
     let mut flags = direction.flags() | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | extra;
     if wait == Wait::No {
         flags |= OFlag::O_NONBLOCK;
     }
-    let call = || nix::fcntl::open(path, flags, Mode::empty());
+    if !place.follow {
+        flags |= OFlag::O_NOFOLLOW;
+    }
+    let call = || nix::fcntl::openat(place.dir, place.name, flags, Mode::empty());
     let fd = match wait {
         Wait::Forever | Wait::No => retry_on_eintr(call),
         Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
@@ -199,9 +277,16 @@ fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Res
         }),
     }
     .map_err(|errno| match errno {
-        Errno::ENXIO if wait == Wait::No && direction == Direction::Write => Error::NoPeer {
-            subject: subject(),
-            peer: Peer::Reader,
+        Errno::ENXIO => match place.stat().map(|st| FileKind::of(&st)) {
+            Ok(found) if found != FileKind::Fifo => Error::NotAFifo {
+                subject: subject(),
+                found,
+            },
+            _ if wait == Wait::No && direction == Direction::Write => Error::NoPeer {
+                subject: subject(),
+                peer: Peer::Reader,
+            },
+            _ => Error::sys(subject(), Action::Open, errno),
         },
         Errno::ETIMEDOUT if matches!(wait, Wait::Timeout(_)) => Error::TimedOut {
             subject: subject(),
@@ -222,6 +307,7 @@ fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Res
         kind: FileKind::of(&st),
         device: st.st_dev,
         inode: st.st_ino,
+        owner: st.st_uid,
         fd,
     })
 }
@@ -303,6 +389,56 @@ mod tests {
             }
         ));
         assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn a_socket_is_not_a_fifo_whatever_the_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        // open(2) says ENXIO, which for a FIFO would mean "no reader".
+        for (direction, wait) in [
+            (Direction::Write, Wait::No),
+            (Direction::Write, Wait::Forever),
+            (Direction::Read, Wait::Timeout(Duration::from_secs(5))),
+            (Direction::ReadWrite, Wait::Forever),
+        ] {
+            let err = open(&socket, direction, wait).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::NotAFifo {
+                        found: FileKind::Socket,
+                        ..
+                    }
+                ),
+                "{direction} {wait:?}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_end_is_held_on_the_fifo_opened_not_on_a_replacement() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fifo_in(&dir);
+        let reader = open(&path, Direction::Read, Wait::No).unwrap();
+        let twin = dir.path().join("twin");
+        make_fifo(&twin, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+        std::fs::rename(&twin, &path).unwrap();
+        // A reader on the twin, so that opening it by path would succeed.
+        let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
+        match reader.hold_write_end(&path) {
+            // Reopened through the descriptor: the very FIFO, never the twin.
+            Ok(held) => {
+                nix::unistd::write(&held, b"x").unwrap();
+                let mut buf = [0u8; 1];
+                assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
+            }
+            Err(err) => assert_eq!(
+                err.to_string(),
+                "refusing it: it was replaced after fifo opened it"
+            ),
+        }
     }
 
     #[test]

@@ -2,15 +2,15 @@
 
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit, Stop};
-use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo};
 use fifo_core::merge::{Input, Merger};
-use fifo_core::open::{Direction, Wait, open};
+use fifo_core::open::{Direction, Opened, Wait, open};
 use fifo_core::{Action, Error, FileKind, Subject};
 
-use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
 use crate::progress::{Meter, remaining};
@@ -41,6 +41,9 @@ pub fn run(args: &CatArgs) -> u8 {
         (None, Some(lines)) => Limit::Lines(lines),
         (None, None) => Limit::Unlimited,
     };
+    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+        return finish(report::failure(APPLET, &err), cleanup);
+    }
     if args.merge {
         let status = merge(args, cleanup.as_ref());
         return finish(status, cleanup);
@@ -146,8 +149,7 @@ fn merge_input(
             .map_err(|err| Error::sys(Subject::Stdin, Action::Read, errno_of(&err)))?;
         return Ok((Input::new(Subject::Stdin, stdin, prefix), None));
     }
-    create(args, path, cleanup)?;
-    let opened = open(path, Direction::Read, Wait::No)?;
+    let opened = open_input(args, path, Wait::No, cleanup)?;
     let mut held = None;
     if opened.kind() == FileKind::Fifo {
         size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe)?;
@@ -165,16 +167,22 @@ fn errno_of(err: &std::io::Error) -> nix::errno::Errno {
     nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
 }
 
-/// `--create`: makes PATH a FIFO if missing, remembered for `--rm`.
-fn create(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<(), Error> {
-    if args.create {
-        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, IfExists::ClaimFifo)? {
-            if let Some(cleanup) = cleanup {
-                cleanup.add(created);
-            }
-        }
+/// Opens PATH to read; with `--create`, makes it a FIFO if missing
+/// (remembered for `--rm`), checked on the descriptor it opens.
+fn open_input(
+    args: &CatArgs,
+    path: &Path,
+    wait: Wait,
+    cleanup: Option<&Cleanup>,
+) -> Result<Opened, Error> {
+    if !args.create {
+        return open(path, Direction::Read, wait);
     }
-    Ok(())
+    create_and_open(path, Direction::Read, wait, |created| {
+        if let Some(cleanup) = cleanup {
+            cleanup.add(created);
+        }
+    })
 }
 
 fn cat_one(
@@ -189,8 +197,7 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    create(args, path, cleanup)?;
-    let input = open(path, Direction::Read, wait_from(false, args.timeout))?;
+    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
     if input.kind() == FileKind::Fifo {
         size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
     }

@@ -5,16 +5,17 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fifo_core::Error;
-use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo};
+use fifo_core::claim::create_and_open;
 use fifo_core::hold::{Held, release};
+use fifo_core::open::{Direction, Wait};
 
-use super::size_pipe;
+use super::{check_capacity, size_pipe};
 use crate::cli::HoldArgs;
 use crate::exit_code::{FAILURE, SUCCESS};
 use crate::report;
@@ -131,6 +132,9 @@ fn hold(args: &HoldArgs) -> u8 {
         // Out of the caller's session: its terminal's signals are not ours.
         let _ = nix::unistd::setsid();
     }
+    if let Err(err) = check_capacity(&args.pipe, args.paths.iter().map(PathBuf::as_path)) {
+        return finish(report::failure(APPLET, &err), cleanup);
+    }
     let mut held = Vec::new();
     for path in &args.paths {
         match hold_one(args, path, &cleanup) {
@@ -167,14 +171,16 @@ fn hold(args: &HoldArgs) -> u8 {
 
 /// Makes (with `--create`), holds and sizes one FIFO.
 fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Error> {
-    if args.create {
-        if let Made::New(created) = make_fifo(path, PRIVATE_MODE, IfExists::ClaimFifo)? {
+    let held = if args.create {
+        let opened = create_and_open(path, Direction::ReadWrite, Wait::No, |created| {
             if args.rm {
                 cleanup.add(created);
             }
-        }
-    }
-    let held = Held::open(path)?;
+        })?;
+        Held::from_opened(path, opened)?
+    } else {
+        Held::open(path)?
+    };
     size_pipe(APPLET, held.fd(), path, &args.pipe)?;
     Ok(held)
 }

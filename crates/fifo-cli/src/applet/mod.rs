@@ -172,6 +172,30 @@ fn size_pipe(applet: &str, fd: BorrowedFd<'_>, path: &Path, pipe: &PipeArgs) -> 
     Ok(())
 }
 
+/// Tries `--capacity` on a scratch pipe before any FIFO is opened, so that a
+/// size the system refuses is reported before waiting for a peer, and before
+/// the peer is released by an open that then fails. Only operands that may
+/// be FIFOs count (`-` and regular files never get a capacity); the first
+/// names the message.
+///
+/// # Errors
+/// When the system refuses the capacity.
+fn check_capacity<'a>(
+    pipe: &PipeArgs,
+    paths: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), Error> {
+    let Some(bytes) = pipe.capacity else {
+        return Ok(());
+    };
+    match paths
+        .into_iter()
+        .find(|path| path.as_os_str() != "-" && !path.is_file())
+    {
+        Some(path) => capacity::probe(bytes, Subject::path(path)).map(drop),
+        None => Ok(()),
+    }
+}
+
 /// Raises standard input and output when they are pipes: the other process
 /// on them moves data faster too. Quiet: they are not ours to fail on.
 fn raise_standard_pipes() {

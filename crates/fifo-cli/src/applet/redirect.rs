@@ -8,12 +8,12 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 
 use fifo_core::Error;
-use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo};
+use fifo_core::claim::create_and_open;
 use fifo_core::descriptor::{closed_at_start, place};
 use fifo_core::open::{Direction, Wait, open_fifo};
 use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 
-use super::{size_pipe, wait_from};
+use super::{check_capacity, size_pipe, wait_from};
 use crate::cli::RedirectArgs;
 use crate::report;
 
@@ -53,10 +53,12 @@ pub fn run(args: &RedirectArgs) -> u8 {
 
 /// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.
 fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> Result<(), Error> {
-    if args.create {
-        make_fifo(&args.path, PRIVATE_MODE, IfExists::ClaimFifo)?;
-    }
-    let opened = open_fifo(&args.path, direction, wait)?;
+    check_capacity(&args.pipe, [args.path.as_path()])?;
+    let opened = if args.create {
+        create_and_open(&args.path, direction, wait, drop)?
+    } else {
+        open_fifo(&args.path, direction, wait)?
+    };
     size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
     place(opened, args.fd, &args.path)
 }

@@ -2,13 +2,13 @@
 
 use std::os::unix::ffi::OsStringExt;
 
+use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit, write_data};
-use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo};
 use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::{Error, Subject};
 
-use super::{raise_standard_pipes, size_pipe, stdin_fd, wait_from};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
 use crate::exit_code::SUCCESS;
 use crate::progress::{Meter, remaining};
@@ -37,14 +37,13 @@ pub fn run(args: &SendArgs) -> u8 {
 /// Sends and returns how many bytes were delivered.
 fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
-    if args.create {
-        make_fifo(path, PRIVATE_MODE, IfExists::ClaimFifo)?;
-    }
-    let fifo = open_fifo(
-        path,
-        Direction::Write,
-        wait_from(args.no_wait, args.timeout),
-    )?;
+    check_capacity(&args.transfer.pipe, [path])?;
+    let wait = wait_from(args.no_wait, args.timeout);
+    let fifo = if args.create {
+        create_and_open(path, Direction::Write, wait, drop)?
+    } else {
+        open_fifo(path, Direction::Write, wait)?
+    };
     size_pipe(APPLET, fifo.fd(), path, &args.transfer.pipe)?;
     raise_standard_pipes();
     let subject = || Subject::path(path);

@@ -2,13 +2,14 @@
 //! concurrently and a departing reader dropped instead of killing the rest.
 
 use std::ops::ControlFlow;
+use std::path::PathBuf;
 
 use fifo_core::open::open_outputs;
 use fifo_core::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 
-use super::{raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS, TIMED_OUT};
 use crate::progress::{Meter, remaining};
@@ -32,6 +33,9 @@ impl Status {
 /// Runs `fifo tee`.
 pub fn run(args: &TeeArgs) -> u8 {
     let mut status = Status::default();
+    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+        return report::failure(APPLET, &err);
+    }
     let wait = wait_from(args.no_wait, args.timeout);
     let opened: Vec<_> = args
         .paths

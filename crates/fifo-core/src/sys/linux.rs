@@ -74,8 +74,13 @@ pub(crate) fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize> {
 
 /// Asks for a pipe capacity of `bytes`; returns what the kernel granted (it
 /// rounds up to a power-of-two number of pages).
+///
+/// 2^31 itself does not fit the `int` argument, but 2^31 - 1 rounds up to it.
 pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize> {
-    let bytes = nix::libc::c_int::try_from(bytes).map_err(|_| Errno::EINVAL)?;
+    if bytes > crate::capacity::MAX_CAPACITY {
+        return Err(Errno::EINVAL);
+    }
+    let bytes = nix::libc::c_int::try_from(bytes).unwrap_or(nix::libc::c_int::MAX);
     nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(bytes))
         .map(|size| size.unsigned_abs() as usize)
 }
@@ -121,4 +126,11 @@ pub(crate) fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
     };
     Errno::result(result)?;
     Ok(waiting.unsigned_abs() as usize)
+}
+
+/// A path that reopens `fd` itself: its entry in `/proc/self/fd`, a link to
+/// the open file, not to whatever its old path names now.
+#[allow(clippy::unnecessary_wraps)] // Elsewhere there is none.
+pub(crate) fn reopen_path(fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
+    Some(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)).into())
 }

@@ -1,7 +1,9 @@
 //! The few places that talk to the kernel in ways `nix` cannot make safe or
-//! portable: bounded waits, and Linux-only fast paths with their fallbacks.
+//! portable: bounded waits, calls relative to a directory descriptor, and
+//! Linux-only fast paths with their fallbacks.
 #![allow(unsafe_code)]
 
+pub(crate) mod at;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod place;
@@ -13,9 +15,9 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
 };

@@ -53,3 +53,8 @@ pub(crate) fn borrow_descriptor(_pid: i32, _fd: i32) -> nix::Result<OwnedFd> {
 pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
 }
+
+/// No `/proc/self/fd` to reopen a descriptor through.
+pub(crate) fn reopen_path(_fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
+    None
+}

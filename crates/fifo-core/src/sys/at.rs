@@ -1,0 +1,59 @@
+//! Calls relative to an open directory (`openat(2)` and friends), so that a
+//! name is looked up in the one directory that was checked, and the
+//! platform differences around `mkfifoat(3)`.
+
+use std::os::fd::{BorrowedFd, OwnedFd};
+use std::path::Path;
+
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
+
+/// How a directory is opened only to look names up in it: `O_PATH` on Linux
+/// needs no read permission (a `wx` directory still works, as with `mkfifo`
+/// by path); elsewhere `O_RDONLY`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const LOOKUP_ONLY: OFlag = OFlag::O_PATH;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const LOOKUP_ONLY: OFlag = OFlag::O_RDONLY;
+
+/// Opens the directory `path` (symlinks followed: the caller named it) as a
+/// close-on-exec descriptor to create, open and remove names in.
+pub(crate) fn open_dir(path: &Path) -> nix::Result<OwnedFd> {
+    nix::fcntl::open(
+        path,
+        OFlag::O_DIRECTORY | OFlag::O_CLOEXEC | LOOKUP_ONLY,
+        Mode::empty(),
+    )
+}
+
+/// `mkfifoat(dir, name, mode)`. Where `nix` has no `mkfifoat` (Apple,
+/// Haiku) the FIFO is made by `path` instead, which names the same place
+/// unless a directory on the way is swapped meanwhile; the caller's checks on
+/// the opened descriptor still catch a FIFO that is not the one it made.
+pub(crate) fn make_fifo_at(
+    dir: BorrowedFd<'_>,
+    name: &Path,
+    path: &Path,
+    mode: Mode,
+) -> nix::Result<()> {
+    #[cfg(not(any(
+        target_vendor = "apple",
+        target_os = "haiku",
+        target_os = "android",
+        target_os = "redox"
+    )))]
+    {
+        let _ = path;
+        nix::unistd::mkfifoat(dir, name, mode)
+    }
+    #[cfg(target_os = "android")]
+    {
+        let _ = path;
+        nix::sys::stat::mknodat(dir, name, nix::sys::stat::SFlag::S_IFIFO, mode, 0)
+    }
+    #[cfg(any(target_vendor = "apple", target_os = "haiku", target_os = "redox"))]
+    {
+        let _ = (dir, name);
+        nix::unistd::mkfifo(path, mode)
+    }
+}

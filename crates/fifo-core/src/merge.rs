@@ -1,20 +1,38 @@
 //! Merging many FIFOs into one stream of whole lines: lines from different
 //! inputs never mix, each line can be tagged with its source, and a line
 //! longer than the buffer is passed on whole rather than split.
+//!
+//! An unfinished line is never dropped and never joined to another
+//! writer's text: it is written with a newline when its input's writers have
+//! all left, when the idle timeout or an interruption ends the merge. With a
+//! line budget the merge is a counted reader (see [`crate::records`]): it
+//! reads whole lines only, leaving an unfinished one in its FIFO, so that
+//! nothing it does not print is consumed.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::stat::fstat;
 
-use crate::copy::{Stop, write_data};
-use crate::open::retry_on_eintr;
+use crate::copy::{Progress, Stop, write_data};
+use crate::open::{Direction, Wait, open, retry_on_eintr, set_nonblocking};
+use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
+use crate::sys::lock::{LockWait, NotLocked, ReadLock};
 use crate::{Action, Error, Result, Subject, sys};
 
 /// How much of one input's unfinished line is held before the line is
 /// streamed out on its own (see [`Merger::run`]).
 pub const LINE_BUFFER: usize = 1 << 20;
 const READ_SIZE: usize = 64 * 1024;
+/// How often an input that holds only an unfinished line, or whose lock
+/// another reader holds, is looked at again (poll cannot wait for "more").
+const RECHECK: Duration = Duration::from_millis(10);
+const NEWLINE: Boundary = Boundary::Separator(b'\n');
+/// The most reads one turn takes from a non-blocking input.
+const TURN: usize = 16;
 
 /// One input of a merge.
 #[derive(Debug)]
@@ -25,7 +43,26 @@ pub struct Input {
     prefix: Vec<u8>,
     /// The start of a line whose newline has not arrived yet.
     pending: Vec<u8>,
-    done: bool,
+    /// The FIFO to open again when its writers have all left.
+    reopen: Option<PathBuf>,
+    /// The descriptor is this merge's own and non-blocking.
+    nonblocking: bool,
+    seekable: bool,
+    /// The counted readers' lock, held while `pending` is a line a budget
+    /// counts on, so that no other reader takes the rest of it.
+    lock: Option<ReadLock>,
+    state: State,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Served when it has data.
+    Live,
+    /// Only an unfinished line waits (this many bytes), or another reader
+    /// holds its lock (`usize::MAX`): looked at again every [`RECHECK`].
+    Waiting(usize),
+    /// Ended.
+    Done,
 }
 
 impl Input {
@@ -33,13 +70,52 @@ impl Input {
     /// prefixed with `prefix` (empty for none).
     #[must_use]
     pub fn new(subject: Subject, fd: OwnedFd, prefix: Vec<u8>) -> Self {
+        let seekable = seekable(fd.as_fd());
         Self {
             subject,
             fd,
             prefix,
             pending: Vec::new(),
-            done: false,
+            reopen: None,
+            nonblocking: false,
+            seekable,
+            lock: None,
+            state: State::Live,
         }
+    }
+
+    /// Serves later writers too: when the writers of the FIFO at `path` (the
+    /// one `fd` reads) have all left, their unfinished line is ended and the
+    /// FIFO is opened again before the old descriptor is closed, so there is
+    /// always a reader and nothing waiting in the pipe is lost.
+    #[must_use]
+    pub fn reopening(mut self, path: &Path) -> Self {
+        self.reopen = Some(path.to_path_buf());
+        self
+    }
+
+    /// Its writers have all left: a new read descriptor of the same FIFO,
+    /// opened before the old one closes (a fresh descriptor does not report
+    /// the old hang-up).
+    fn open_again(&mut self, path: &Path) -> Result<()> {
+        let opened = open(path, Direction::Read, Wait::No)?;
+        let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| (st.st_dev, st.st_ino));
+        if same(opened.fd()).ok() != same(self.fd.as_fd()).ok() {
+            return Err(Error::NotAFifo {
+                subject: Subject::path(path),
+                found: opened.kind(),
+            });
+        }
+        let fd = opened.into_fd();
+        set_nonblocking(fd.as_fd(), true)
+            .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))?;
+        self.fd = fd;
+        self.nonblocking = true;
+        Ok(())
+    }
+
+    fn read_failed(&self, errno: Errno) -> Error {
+        Error::sys(self.subject.clone(), Action::Read, errno)
     }
 }
 
@@ -48,8 +124,12 @@ impl Input {
 pub struct Merger {
     lines_left: Option<u64>,
     idle: Option<Duration>,
-    scratch: Option<(OwnedFd, OwnedFd)>,
-    peek_buf: Vec<u8>,
+    reader: CountedReader,
+    buf: Vec<u8>,
+    progress: Option<Progress>,
+    interrupt: Option<OwnedFd>,
+    /// Whether the current turn read anything (for the idle timeout).
+    moved: bool,
 }
 
 impl Merger {
@@ -60,55 +140,82 @@ impl Merger {
         Self {
             lines_left: lines,
             idle,
-            scratch: None,
-            peek_buf: Vec::new(),
+            reader: CountedReader::default(),
+            buf: Vec::new(),
+            progress: None,
+            interrupt: None,
+            moved: false,
         }
     }
 
+    /// Uses only portable reads, never a Linux peek: with a line budget a
+    /// pipe is then read one byte at a time.
+    #[must_use]
+    pub fn without_fast_paths(mut self) -> Self {
+        self.reader = CountedReader::portable();
+        self
+    }
+
+    /// Reports every chunk written to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Stops the merge (with [`Stop::Interrupted`], unfinished lines ended)
+    /// as soon as `notice` becomes readable; nothing is read from it.
+    #[must_use]
+    pub fn interrupted_by(mut self, notice: OwnedFd) -> Self {
+        self.interrupt = Some(notice);
+        self
+    }
+
     /// Copies whole lines from every input to `dst` until every input has
-    /// ended, the line budget is spent, or the idle timeout passes.
+    /// ended, the line budget is spent, the idle timeout passes, or the
+    /// interruption notice arrives.
     ///
-    /// An input ends when its last writer leaves; an unterminated last line
-    /// gets a newline so it cannot join another input's line. A line longer
-    /// than [`LINE_BUFFER`] is streamed to `dst` alone, with the other inputs
-    /// waiting (their writers block on full pipes) until its newline.
+    /// An input ends when its last writer leaves (unless it reopens); an
+    /// unterminated last line gets a newline so it cannot join another
+    /// input's line. A line longer than [`LINE_BUFFER`] is streamed to `dst`
+    /// alone, with the other inputs waiting (their writers block on full
+    /// pipes) until its newline.
     ///
     /// # Errors
     /// [`Error::Sys`] naming the input that failed to read, or the output
     /// that failed to write (a closed stdout is `EPIPE`).
     pub fn run(&mut self, inputs: &mut [Input], dst: BorrowedFd<'_>) -> Result<Stop> {
+        let mut last_data = Instant::now();
         loop {
             if self.lines_left == Some(0) {
                 return Ok(Stop::LimitReached);
             }
-            let live: Vec<usize> = (0..inputs.len()).filter(|&i| !inputs[i].done).collect();
+            let idle_left = self
+                .idle
+                .map(|idle| idle.saturating_sub(last_data.elapsed()));
+            if idle_left == Some(Duration::ZERO) {
+                self.end_unfinished(inputs, dst)?;
+                return Ok(Stop::Idle);
+            }
+            let live: Vec<usize> = (0..inputs.len())
+                .filter(|&i| inputs[i].state != State::Done)
+                .collect();
             if live.is_empty() {
                 return Ok(Stop::EndOfFile);
             }
-            let ready = {
-                let mut fds: Vec<PollFd<'_>> = live
-                    .iter()
-                    .map(|&i| PollFd::new(inputs[i].fd.as_fd(), PollFlags::POLLIN))
-                    .collect();
-                let timeout = self.idle.map_or(PollTimeout::NONE, |idle| {
-                    PollTimeout::try_from(idle).unwrap_or(PollTimeout::MAX)
-                });
-                let count = retry_on_eintr(|| poll(&mut fds, timeout)).map_err(|errno| {
-                    Error::sys(inputs[live[0]].subject.clone(), Action::Wait, errno)
-                })?;
-                if count == 0 {
-                    return Ok(Stop::Idle);
+            let (ready, interrupted) = self.wait(inputs, &live, idle_left)?;
+            if interrupted {
+                self.end_unfinished(inputs, dst)?;
+                return Ok(Stop::Interrupted);
+            }
+            for (index, hung_up) in ready {
+                self.moved = false;
+                if let Some(stop) = self.serve(inputs, index, hung_up, dst)? {
+                    return Ok(stop);
                 }
-                let ready: Vec<usize> = fds
-                    .iter()
-                    .zip(&live)
-                    .filter(|(fd, _)| fd.revents().is_some_and(|r| !r.is_empty()))
-                    .map(|(_, &i)| i)
-                    .collect();
-                ready
-            };
-            for index in ready {
-                self.serve(&mut inputs[index], dst)?;
+                if self.moved {
+                    last_data = Instant::now();
+                }
                 if self.lines_left == Some(0) {
                     return Ok(Stop::LimitReached);
                 }
@@ -116,105 +223,337 @@ impl Merger {
         }
     }
 
-    /// Reads what one ready input has and writes its complete lines.
-    fn serve(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
-        let want = self.safe_read_size(input)?;
-        let start = input.pending.len();
-        input.pending.resize(start + want, 0);
-        let n = retry_on_eintr(|| nix::unistd::read(&input.fd, &mut input.pending[start..]))
-            .map_err(|errno| Error::sys(input.subject.clone(), Action::Read, errno))?;
-        input.pending.truncate(start + n);
-        if n == 0 {
-            input.done = true;
-            if !input.pending.is_empty() {
-                input.pending.push(b'\n');
+    /// Polls the live inputs (and the notice): which to serve, with whether
+    /// each hung up, and whether the notice arrived.
+    fn wait(
+        &self,
+        inputs: &[Input],
+        live: &[usize],
+        idle_left: Option<Duration>,
+    ) -> Result<(Vec<(usize, bool)>, bool)> {
+        let waiting = live
+            .iter()
+            .any(|&i| matches!(inputs[i].state, State::Waiting(_)));
+        let mut fds: Vec<PollFd<'_>> = live
+            .iter()
+            .map(|&i| {
+                let events = match inputs[i].state {
+                    State::Live => PollFlags::POLLIN,
+                    // Only a hang-up: its data is known already.
+                    State::Waiting(_) | State::Done => PollFlags::empty(),
+                };
+                PollFd::new(inputs[i].fd.as_fd(), events)
+            })
+            .collect();
+        if let Some(notice) = &self.interrupt {
+            fds.push(PollFd::new(notice.as_fd(), PollFlags::POLLIN));
+        }
+        let limit = match (idle_left, waiting) {
+            (Some(idle), true) => Some(idle.min(RECHECK)),
+            (None, true) => Some(RECHECK),
+            (idle, false) => idle,
+        };
+        let timeout = limit.map_or(PollTimeout::NONE, |limit| {
+            PollTimeout::try_from(limit).unwrap_or(PollTimeout::MAX)
+        });
+        retry_on_eintr(|| poll(&mut fds, timeout))
+            .map_err(|errno| Error::sys(inputs[live[0]].subject.clone(), Action::Wait, errno))?;
+        let fired = |fd: &PollFd<'_>| fd.revents().is_some_and(|r| !r.is_empty());
+        let interrupted = self.interrupt.is_some() && fds.last().is_some_and(fired);
+        let ready = live
+            .iter()
+            .zip(&fds)
+            .filter(|&(&i, fd)| fired(fd) || matches!(inputs[i].state, State::Waiting(_)))
+            .map(|(&i, fd)| {
+                let hung_up = fd
+                    .revents()
+                    .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR));
+                (i, hung_up)
+            })
+            .collect();
+        Ok((ready, interrupted))
+    }
+
+    /// Gives one input its turn; `Some` when the merge must stop.
+    fn serve(
+        &mut self,
+        inputs: &mut [Input],
+        index: usize,
+        hung_up: bool,
+        dst: BorrowedFd<'_>,
+    ) -> Result<Option<Stop>> {
+        if let State::Waiting(seen) = inputs[index].state {
+            let unchanged = seen != usize::MAX
+                && sys::bytes_waiting(inputs[index].fd.as_fd()).is_ok_and(|now| now == seen);
+            if unchanged && !hung_up {
+                return Ok(None);
+            }
+            inputs[index].state = State::Live;
+        }
+        let Some(left) = self.lines_left else {
+            return self.read_freely(&mut inputs[index], dst);
+        };
+        // Each unfinished line read from an input is one the budget may have
+        // to count: never hold more of them than lines are left.
+        let unfinished = inputs.iter().filter(|i| !i.pending.is_empty()).count() as u64;
+        let input = &mut inputs[index];
+        let (budget, partial) = if !input.pending.is_empty() {
+            (1, Partial::Take)
+        } else if unfinished >= left {
+            input.state = State::Waiting(usize::MAX);
+            return Ok(None);
+        } else if hung_up {
+            (left - unfinished, Partial::Take)
+        } else {
+            (left - unfinished, Partial::Leave)
+        };
+        self.read_counted(input, budget, partial, dst)
+    }
+
+    /// Without a budget: reads whatever is waiting.
+    fn read_freely(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<Option<Stop>> {
+        for _ in 0..TURN {
+            let start = input.pending.len();
+            input.pending.resize(start + READ_SIZE, 0);
+            let read = retry_on_eintr(|| nix::unistd::read(&input.fd, &mut input.pending[start..]));
+            let n = match read {
+                Ok(n) => n,
+                Err(Errno::EAGAIN) => 0,
+                Err(errno) => return Err(input.read_failed(errno)),
+            };
+            input.pending.truncate(start + n);
+            if read == Ok(0) {
+                return self.end_of_stream(input, dst).map(|()| None);
+            }
+            if n == 0 {
+                return Ok(None);
+            }
+            self.moved = true;
+            self.emit_lines(input, dst)?;
+            if input.pending.len() >= LINE_BUFFER {
+                return self.stream_long_line(input, dst);
+            }
+            if !input.nonblocking {
+                break;
             }
         }
-        self.emit_lines(input, dst)?;
-        if input.pending.len() >= LINE_BUFFER {
-            self.stream_long_line(input, dst)?;
+        Ok(None)
+    }
+
+    /// With a budget: a counted read of at most `budget` lines, under the
+    /// counted readers' lock.
+    fn read_counted(
+        &mut self,
+        input: &mut Input,
+        budget: u64,
+        partial: Partial,
+        dst: BorrowedFd<'_>,
+    ) -> Result<Option<Stop>> {
+        if input.lock.is_none() {
+            match lock_pipe(input.fd.as_fd(), LockWait::No) {
+                Ok(held) => input.lock = held,
+                Err(NotLocked::Busy) => {
+                    input.state = State::Waiting(usize::MAX);
+                    return Ok(None);
+                }
+                Err(NotLocked::Unsupported) => {}
+                Err(NotLocked::Failed(errno)) => return Err(input.read_failed(errno)),
+            }
+            // What poll saw may have gone to the reader that held the lock.
+            if !readable_now(input.fd.as_fd()) {
+                input.lock = None;
+                return Ok(None);
+            }
+        }
+        if self.buf.is_empty() {
+            self.buf = vec![0; LINE_BUFFER];
+        }
+        let counted = self.reader.read(
+            input.fd.as_fd(),
+            input.seekable,
+            &mut self.buf,
+            NEWLINE,
+            budget,
+            partial,
+        );
+        match counted {
+            Ok(Counted::EndOfFile) => return self.end_of_stream(input, dst).map(|()| None),
+            Ok(Counted::Unfinished) => {
+                let seen = sys::bytes_waiting(input.fd.as_fd()).unwrap_or(usize::MAX);
+                input.state = State::Waiting(seen);
+            }
+            Ok(Counted::Read { len, .. }) => {
+                self.moved = true;
+                input.pending.extend_from_slice(&self.buf[..len]);
+                self.emit_lines(input, dst)?;
+                if input.pending.len() >= LINE_BUFFER {
+                    return self.stream_long_line(input, dst);
+                }
+            }
+            Err(Errno::EAGAIN) => {}
+            Err(errno) => return Err(input.read_failed(errno)),
+        }
+        if input.pending.is_empty() {
+            input.lock = None;
+        }
+        Ok(None)
+    }
+
+    /// The input's writers have all left: ends its unfinished line, then
+    /// opens it again to serve later writers, or marks it done.
+    fn end_of_stream(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
+        self.end_line(input, dst)?;
+        input.lock = None;
+        if let Some(path) = input.reopen.clone() {
+            input.open_again(&path)
+        } else {
+            input.state = State::Done;
+            Ok(())
+        }
+    }
+
+    /// Writes every input's unfinished line with a newline.
+    fn end_unfinished(&mut self, inputs: &mut [Input], dst: BorrowedFd<'_>) -> Result<()> {
+        for input in inputs {
+            self.end_line(input, dst)?;
+            input.lock = None;
         }
         Ok(())
     }
 
-    /// How much to read from a ready input: with a line budget, only up to
-    /// the last complete line it may still take (peeked on Linux), so that
-    /// unprinted lines stay in the FIFO.
-    fn safe_read_size(&mut self, input: &Input) -> Result<usize> {
-        let Some(left) = self.lines_left else {
-            return Ok(READ_SIZE);
-        };
-        if self.peek_buf.is_empty() {
-            self.peek_buf = vec![0; READ_SIZE];
+    /// Writes `input`'s unfinished line, if any, with a newline.
+    fn end_line(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
+        if !input.pending.is_empty() {
+            input.pending.push(b'\n');
+            self.emit_lines(input, dst)?;
         }
-        match sys::peek(input.fd.as_fd(), &mut self.scratch, &mut self.peek_buf) {
-            Some(Ok(peeked)) => {
-                let data = &self.peek_buf[..peeked];
-                let cut = memchr::memchr_iter(b'\n', data)
-                    .nth(usize::try_from(left.saturating_sub(1)).unwrap_or(usize::MAX))
-                    .or_else(|| memchr::memrchr(b'\n', data))
-                    .map_or(peeked, |at| at + 1);
-                Ok(cut.max(usize::from(peeked == 0)))
-            }
-            Some(Err(errno)) => Err(Error::sys(input.subject.clone(), Action::Read, errno)),
-            None => Ok(READ_SIZE),
-        }
+        Ok(())
     }
 
     /// Writes every complete line in `input.pending`, within the budget.
     fn emit_lines(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
-        let mut out = Vec::new();
-        let mut consumed = 0;
-        for end in memchr::memchr_iter(b'\n', &input.pending) {
-            if self.lines_left == Some(0) {
-                break;
-            }
-            out.extend_from_slice(&input.prefix);
-            out.extend_from_slice(&input.pending[consumed..=end]);
-            consumed = end + 1;
-            if let Some(left) = &mut self.lines_left {
-                *left -= 1;
-            }
+        let end = match self.lines_left {
+            Some(0) => 0,
+            Some(left) => NEWLINE
+                .cut(&input.pending, left)
+                .unwrap_or_else(|| NEWLINE.whole(&input.pending)),
+            None => NEWLINE.whole(&input.pending),
+        };
+        if end == 0 {
+            return Ok(());
         }
-        input.pending.drain(..consumed);
-        write_out(dst, &out)
+        let mut out = Vec::with_capacity(end);
+        for line in input.pending[..end].split_inclusive(|&b| b == b'\n') {
+            out.extend_from_slice(&input.prefix);
+            out.extend_from_slice(line);
+        }
+        self.count_lines(NEWLINE.count(&input.pending[..end]));
+        input.pending.drain(..end);
+        self.write_out(dst, &out)
     }
 
     /// Streams one over-long line to `dst` whole: its start, then whatever
     /// the same input sends, read from it alone, up to its newline.
-    fn stream_long_line(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
+    fn stream_long_line(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<Option<Stop>> {
         let mut head = input.prefix.clone();
         head.append(&mut input.pending);
-        write_out(dst, &head)?;
-        let mut buf = vec![0; READ_SIZE];
+        self.write_out(dst, &head)?;
+        if self.buf.len() < READ_SIZE {
+            self.buf = vec![0; READ_SIZE];
+        }
         loop {
-            let n = retry_on_eintr(|| nix::unistd::read(&input.fd, &mut buf))
-                .map_err(|errno| Error::sys(input.subject.clone(), Action::Read, errno))?;
-            if n == 0 {
-                input.done = true;
-                write_out(dst, b"\n")?;
-                self.count_line();
-                return Ok(());
+            if let Some(stop) = self.wait_for(input)? {
+                self.end_long_line(dst)?;
+                return Ok(Some(stop));
             }
-            if let Some(at) = memchr::memchr(b'\n', &buf[..n]) {
-                write_out(dst, &buf[..=at])?;
-                input.pending.extend_from_slice(&buf[at + 1..n]);
-                self.count_line();
-                return self.emit_lines(input, dst);
+            let read = if self.lines_left.is_some() {
+                // Only up to the newline: the rest stays for the budget.
+                self.reader.read(
+                    input.fd.as_fd(),
+                    input.seekable,
+                    &mut self.buf,
+                    NEWLINE,
+                    1,
+                    Partial::Take,
+                )
+            } else {
+                retry_on_eintr(|| nix::unistd::read(&input.fd, &mut self.buf)).map(|len| {
+                    if len == 0 {
+                        Counted::EndOfFile
+                    } else {
+                        Counted::Read { len, records: 0 }
+                    }
+                })
+            };
+            let len = match read {
+                Ok(Counted::Read { len, .. }) => len,
+                Ok(Counted::EndOfFile) => {
+                    self.end_long_line(dst)?;
+                    return self.end_of_stream(input, dst).map(|()| None);
+                }
+                Ok(Counted::Unfinished) | Err(Errno::EAGAIN) => continue,
+                Err(errno) => return Err(input.read_failed(errno)),
+            };
+            self.moved = true;
+            let data = &self.buf[..len];
+            if let Some(at) = memchr::memchr(b'\n', data) {
+                input.pending.extend_from_slice(&data[at + 1..]);
+                let line_end = data[..=at].to_vec();
+                self.write_out(dst, &line_end)?;
+                self.count_lines(1);
+                self.emit_lines(input, dst)?;
+                if input.pending.is_empty() {
+                    input.lock = None;
+                }
+                return Ok(None);
             }
-            write_out(dst, &buf[..n])?;
+            let part = data.to_vec();
+            self.write_out(dst, &part)?;
         }
     }
 
-    fn count_line(&mut self) {
-        if let Some(left) = &mut self.lines_left {
-            *left = left.saturating_sub(1);
+    /// Ends a long line cut short by the idle timeout or an interruption.
+    fn end_long_line(&mut self, dst: BorrowedFd<'_>) -> Result<()> {
+        self.count_lines(1);
+        self.write_out(dst, b"\n")
+    }
+
+    /// Waits until `input` alone can be read; `Some` when the idle timeout
+    /// or the interruption notice came first.
+    fn wait_for(&self, input: &Input) -> Result<Option<Stop>> {
+        let mut fds = vec![PollFd::new(input.fd.as_fd(), PollFlags::POLLIN)];
+        if let Some(notice) = &self.interrupt {
+            fds.push(PollFd::new(notice.as_fd(), PollFlags::POLLIN));
         }
+        let timeout = self.idle.map_or(PollTimeout::NONE, |idle| {
+            PollTimeout::try_from(idle).unwrap_or(PollTimeout::MAX)
+        });
+        let count = retry_on_eintr(|| poll(&mut fds, timeout))
+            .map_err(|errno| Error::sys(input.subject.clone(), Action::Wait, errno))?;
+        if count == 0 {
+            return Ok(Some(Stop::Idle));
+        }
+        let noticed = fds.len() > 1 && fds[1].revents().is_some_and(|r| !r.is_empty());
+        Ok(noticed.then_some(Stop::Interrupted))
+    }
+
+    fn count_lines(&mut self, lines: u64) {
+        if let Some(left) = &mut self.lines_left {
+            *left = left.saturating_sub(lines);
+        }
+    }
+
+    fn write_out(&mut self, dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
+        write_data(dst, Subject::Stdout, data)?;
+        Progress::add(&mut self.progress, data.len());
+        Ok(())
     }
 }
 
-fn write_out(dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
-    write_data(dst, Subject::Stdout, data).map(drop)
+/// Whether `fd` has data or end of file right now.
+fn readable_now(fd: BorrowedFd<'_>) -> bool {
+    let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+    retry_on_eintr(|| poll(&mut fds, PollTimeout::ZERO)).is_ok_and(|ready| ready > 0)
 }
 
 #[cfg(test)]

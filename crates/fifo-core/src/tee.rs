@@ -5,7 +5,7 @@
 //! dropped (the others go on) or the whole copy stops.
 
 use std::ops::ControlFlow;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -228,7 +228,7 @@ fn tee_pipes(
 /// tee(2) could not duplicate in one go, made on first use.
 #[derive(Debug, Default)]
 struct TopUp {
-    scratch: Option<(OwnedFd, OwnedFd)>,
+    scratch: sys::ScratchPipe,
     buf: Vec<u8>,
 }
 
@@ -261,7 +261,7 @@ impl TopUp {
         // Always the whole buffer: the scratch pipe is sized by the first
         // peek, and later rounds may be larger. Peeking more than `n` is
         // harmless, since nothing is consumed.
-        match sys::peek(src, &mut self.scratch, &mut self.buf) {
+        match self.scratch.peek(src, &mut self.buf) {
             Some(Ok(copied)) if copied >= n => Ok(()),
             Some(Err(errno)) => Err(errno),
             // Not a pipe after all, or fewer bytes than tee(2) just saw.
@@ -297,7 +297,7 @@ fn read_failed(errno: Errno) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::os::fd::AsFd;
+    use std::os::fd::{AsFd, OwnedFd};
     use std::thread;
 
     use super::*;

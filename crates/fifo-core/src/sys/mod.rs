@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod deadline;
+pub(crate) mod lock;
 pub(crate) mod place;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -11,9 +12,9 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, set_pipe_size, splice, tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, set_pipe_size, splice, tee_pipe,
 };

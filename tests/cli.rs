@@ -194,7 +194,7 @@ macro_rules! scenarios {
 
 scenarios!(
     mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
-    concurrent, signals, security, soak, docs
+    concurrent, signals, security, soak, docs, counted_reads, merge_lines
 );
 
 #[test]

@@ -193,8 +193,26 @@ macro_rules! scenarios {
 }
 
 scenarios!(
-    mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
-    concurrent, signals, security, soak, docs, counted_reads, merge_lines
+    mk,
+    stat,
+    stat_live,
+    cat,
+    merge,
+    progress,
+    send,
+    tee,
+    redirect,
+    paths,
+    seeds,
+    seeds_go,
+    stream,
+    concurrent,
+    signals,
+    security,
+    soak,
+    docs,
+    counted_reads,
+    merge_lines
 );
 
 #[test]

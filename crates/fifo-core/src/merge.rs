@@ -211,6 +211,8 @@ impl Merger {
             for (index, hung_up) in ready {
                 self.moved = false;
                 if let Some(stop) = self.serve(inputs, index, hung_up, dst)? {
+                    // A long line cut short: the others end theirs too.
+                    self.end_unfinished(inputs, dst)?;
                     return Ok(stop);
                 }
                 if self.moved {
@@ -234,7 +236,12 @@ impl Merger {
         let waiting = live
             .iter()
             .any(|&i| matches!(inputs[i].state, State::Waiting(_)));
-        let mut fds: Vec<PollFd<'_>> = live
+        // An input held back (by the budget or another reader's lock) is not
+        // polled at all: a hang-up it reports would wake every poll at once.
+        let (held, polled): (Vec<usize>, Vec<usize>) = live
+            .iter()
+            .partition(|&&i| inputs[i].state == State::Waiting(usize::MAX));
+        let mut fds: Vec<PollFd<'_>> = polled
             .iter()
             .map(|&i| {
                 let events = match inputs[i].state {
@@ -260,7 +267,7 @@ impl Merger {
             .map_err(|errno| Error::sys(inputs[live[0]].subject.clone(), Action::Wait, errno))?;
         let fired = |fd: &PollFd<'_>| fd.revents().is_some_and(|r| !r.is_empty());
         let interrupted = self.interrupt.is_some() && fds.last().is_some_and(fired);
-        let ready = live
+        let ready = polled
             .iter()
             .zip(&fds)
             .filter(|&(&i, fd)| fired(fd) || matches!(inputs[i].state, State::Waiting(_)))
@@ -270,6 +277,7 @@ impl Merger {
                     .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLERR));
                 (i, hung_up)
             })
+            .chain(held.into_iter().map(|i| (i, false)))
             .collect();
         Ok((ready, interrupted))
     }
@@ -643,5 +651,43 @@ mod tests {
         let mut rest = [0u8; 8];
         let n = nix::unistd::read(&inputs[0].fd, &mut rest).unwrap();
         assert_eq!(&rest[..n], b"3\n");
+    }
+
+    #[test]
+    fn a_line_budget_leaves_another_inputs_unfinished_line() {
+        let (a_r, a_w) = nix::unistd::pipe().unwrap();
+        write_all(a_w.as_fd(), b"abc").unwrap();
+        let (b_r, b_w) = nix::unistd::pipe().unwrap();
+        write_all(b_w.as_fd(), b"1\n").unwrap();
+        let mut inputs = [
+            Input::new(Subject::path("a"), a_r, Vec::new()),
+            Input::new(Subject::path("b"), b_r, Vec::new()),
+        ];
+        let (stop, out) = merged(&mut inputs, &mut Merger::new(Some(1), None));
+        assert_eq!((stop, out), (Stop::LimitReached, b"1\n".to_vec()));
+        drop(a_w);
+        let mut rest = [0u8; 8];
+        let n = nix::unistd::read(&inputs[0].fd, &mut rest).unwrap();
+        assert_eq!(&rest[..n], b"abc");
+        drop(b_w);
+    }
+
+    #[test]
+    fn idle_ends_unfinished_lines_on_both_paths() {
+        for merger in [
+            Merger::new(None, None),
+            Merger::new(Some(5), None).without_fast_paths(),
+        ] {
+            let mut merger = Merger {
+                idle: Some(Duration::from_millis(50)),
+                ..merger
+            };
+            let (r, w) = nix::unistd::pipe().unwrap();
+            write_all(w.as_fd(), b"partial").unwrap();
+            let mut inputs = [Input::new(Subject::path("a"), r, Vec::new())];
+            let (stop, out) = merged(&mut inputs, &mut merger);
+            assert_eq!((stop, out), (Stop::Idle, b"partial\n".to_vec()));
+            drop(w);
+        }
     }
 }

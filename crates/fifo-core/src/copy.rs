@@ -3,9 +3,9 @@
 //!
 //! It survives `EINTR` and short writes, and with a budget it never consumes
 //! more from a pipe than it passes on: what is left stays for the next reader
-//! (a counted read, see [`crate::records`]). A budgeted copy from a FIFO holds
-//! the counted readers' lock (an exclusive flock(2) on its open file) until
-//! it ends, so that concurrent budgeted readers each get whole lines.
+//! (a counted read). A budgeted copy from a FIFO holds the counted readers'
+//! lock (an exclusive flock(2) on its open file) until it ends, so that
+//! concurrent budgeted readers each get whole lines.
 
 use std::os::fd::BorrowedFd;
 use std::time::Duration;

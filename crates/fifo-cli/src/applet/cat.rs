@@ -4,7 +4,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use fifo_core::copy::{Copier, Limit, Stop};
+use fifo_core::copy::{Copier, Limit, Progress, Stop};
 use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo};
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Wait, open};
@@ -28,13 +28,7 @@ pub fn run(args: &CatArgs) -> u8 {
     let cleanup = if args.rm {
         match Cleanup::install() {
             Ok(cleanup) => Some(cleanup),
-            Err(errno) => {
-                report::message(
-                    APPLET,
-                    &format!("cannot watch for signals: {}", errno.desc()),
-                );
-                return FAILURE;
-            }
+            Err(errno) => return cannot_watch(errno),
         }
     } else {
         None
@@ -44,15 +38,12 @@ pub fn run(args: &CatArgs) -> u8 {
         (None, Some(lines)) => Limit::Lines(lines),
         (None, None) => Limit::Unlimited,
     };
-    let mut copier = Copier::new(limit, args.idle);
-    if args.transfer.no_splice {
-        copier = copier.without_fast_paths();
-    }
-    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
-    if let Some(meter) = &meter {
-        copier = copier.with_progress(meter.progress());
-    }
-    raise_standard_pipes();
+    let (mut copier, meter) = with_transfer(
+        args,
+        Copier::new(limit, args.idle),
+        Copier::without_fast_paths,
+        Copier::with_progress,
+    );
     let mut status = SUCCESS;
     for path in &args.paths {
         if copier.exhausted() {
@@ -78,6 +69,26 @@ pub fn run(args: &CatArgs) -> u8 {
     finish(status, cleanup)
 }
 
+/// Applies the transfer options to a copy engine (the portable path, the
+/// meter), the same for a plain copy and a merge, and raises the standard
+/// pipes; returns the engine and the running meter.
+fn with_transfer<E>(
+    args: &CatArgs,
+    mut engine: E,
+    portable: fn(E) -> E,
+    progress: fn(E, Progress) -> E,
+) -> (E, Option<Meter>) {
+    if args.transfer.no_splice {
+        engine = portable(engine);
+    }
+    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
+    if let Some(meter) = &meter {
+        engine = progress(engine, meter.progress());
+    }
+    raise_standard_pipes();
+    (engine, meter)
+}
+
 /// The bytes to expect when every input is a regular file.
 fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
     paths
@@ -93,6 +104,14 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
             }
         })
         .sum()
+}
+
+fn cannot_watch(errno: nix::errno::Errno) -> u8 {
+    report::message(
+        APPLET,
+        &format!("cannot watch for signals: {}", errno.desc()),
+    );
+    FAILURE
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.
@@ -115,13 +134,7 @@ fn merge(args: &CatArgs) -> u8 {
     });
     let (cleanup, notice, told) = match watched {
         Ok(watched) => watched,
-        Err(errno) => {
-            report::message(
-                APPLET,
-                &format!("cannot watch for signals: {}", errno.desc()),
-            );
-            return FAILURE;
-        }
+        Err(errno) => return cannot_watch(errno),
     };
     let (status, signalled) = merge_inputs(args, args.rm.then_some(&cleanup), told);
     let status = finish(status, Some(cleanup));
@@ -141,15 +154,12 @@ fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (
             Err(err) => return (report::failure(APPLET, &err), false),
         }
     }
-    let mut merger = Merger::new(args.lines, args.idle).interrupted_by(notice);
-    if args.transfer.no_splice {
-        merger = merger.without_fast_paths();
-    }
-    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
-    if let Some(meter) = &meter {
-        merger = merger.with_progress(meter.progress());
-    }
-    raise_standard_pipes();
+    let (mut merger, meter) = with_transfer(
+        args,
+        Merger::new(args.lines, args.idle).interrupted_by(notice),
+        Merger::without_fast_paths,
+        Merger::with_progress,
+    );
     let result = merger.run(&mut inputs, stdout_fd());
     if let Some(meter) = meter {
         meter.finish();

@@ -5,22 +5,21 @@
 //! An unfinished line is never dropped and never joined to another
 //! writer's text: it is written with a newline when its input's writers have
 //! all left, when the idle timeout or an interruption ends the merge. With a
-//! line budget the merge is a counted reader (see [`crate::records`]): it
-//! reads whole lines only, leaving an unfinished one in its FIFO, so that
-//! nothing it does not print is consumed.
+//! line budget the merge is a counted reader: it reads whole lines only,
+//! leaving an unfinished one in its FIFO, so that nothing it does not print
+//! is consumed, and it takes the counted readers' lock (an exclusive
+//! flock(2) on the FIFO's open file) for each read.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::stat::fstat;
 
 use crate::copy::{Progress, Stop, write_data};
-use crate::open::{Direction, Wait, open, retry_on_eintr, set_nonblocking};
-use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
-use crate::sys::lock::{LockWait, NotLocked, ReadLock};
+use crate::open::retry_on_eintr;
+use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe};
+use crate::sys::lock::{LockWait, NotLocked};
 use crate::{Action, Error, Result, Subject, sys};
 
 /// How much of one input's unfinished line is held before the line is
@@ -34,90 +33,11 @@ const NEWLINE: Boundary = Boundary::Separator(b'\n');
 /// The most reads one turn takes from a non-blocking input.
 const TURN: usize = 16;
 
-/// One input of a merge.
-#[derive(Debug)]
-pub struct Input {
-    subject: Subject,
-    fd: OwnedFd,
-    /// Written before each of its lines (`name: `), when tagging.
-    prefix: Vec<u8>,
-    /// The start of a line whose newline has not arrived yet.
-    pending: Vec<u8>,
-    /// The FIFO to open again when its writers have all left.
-    reopen: Option<PathBuf>,
-    /// The descriptor is this merge's own and non-blocking.
-    nonblocking: bool,
-    seekable: bool,
-    /// The counted readers' lock, held while `pending` is a line a budget
-    /// counts on, so that no other reader takes the rest of it.
-    lock: Option<ReadLock>,
-    state: State,
-}
+mod input;
+mod long_line;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// Served when it has data.
-    Live,
-    /// Only an unfinished line waits (this many bytes), or another reader
-    /// holds its lock (`usize::MAX`): looked at again every [`RECHECK`].
-    Waiting(usize),
-    /// Ended.
-    Done,
-}
-
-impl Input {
-    /// An input reading `fd`, named `subject` in errors, each of its lines
-    /// prefixed with `prefix` (empty for none).
-    #[must_use]
-    pub fn new(subject: Subject, fd: OwnedFd, prefix: Vec<u8>) -> Self {
-        let seekable = seekable(fd.as_fd());
-        Self {
-            subject,
-            fd,
-            prefix,
-            pending: Vec::new(),
-            reopen: None,
-            nonblocking: false,
-            seekable,
-            lock: None,
-            state: State::Live,
-        }
-    }
-
-    /// Serves later writers too: when the writers of the FIFO at `path` (the
-    /// one `fd` reads) have all left, their unfinished line is ended and the
-    /// FIFO is opened again before the old descriptor is closed, so there is
-    /// always a reader and nothing waiting in the pipe is lost.
-    #[must_use]
-    pub fn reopening(mut self, path: &Path) -> Self {
-        self.reopen = Some(path.to_path_buf());
-        self
-    }
-
-    /// Its writers have all left: a new read descriptor of the same FIFO,
-    /// opened before the old one closes (a fresh descriptor does not report
-    /// the old hang-up).
-    fn open_again(&mut self, path: &Path) -> Result<()> {
-        let opened = open(path, Direction::Read, Wait::No)?;
-        let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| (st.st_dev, st.st_ino));
-        if same(opened.fd()).ok() != same(self.fd.as_fd()).ok() {
-            return Err(Error::NotAFifo {
-                subject: Subject::path(path),
-                found: opened.kind(),
-            });
-        }
-        let fd = opened.into_fd();
-        set_nonblocking(fd.as_fd(), true)
-            .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))?;
-        self.fd = fd;
-        self.nonblocking = true;
-        Ok(())
-    }
-
-    fn read_failed(&self, errno: Errno) -> Error {
-        Error::sys(self.subject.clone(), Action::Read, errno)
-    }
-}
+pub use input::Input;
+use input::State;
 
 /// Merges inputs line by line into one output.
 #[derive(Debug)]
@@ -458,91 +378,6 @@ impl Merger {
         self.count_lines(NEWLINE.count(&input.pending[..end]));
         input.pending.drain(..end);
         self.write_out(dst, &out)
-    }
-
-    /// Streams one over-long line to `dst` whole: its start, then whatever
-    /// the same input sends, read from it alone, up to its newline.
-    fn stream_long_line(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<Option<Stop>> {
-        let mut head = input.prefix.clone();
-        head.append(&mut input.pending);
-        self.write_out(dst, &head)?;
-        if self.buf.len() < READ_SIZE {
-            self.buf = vec![0; READ_SIZE];
-        }
-        loop {
-            if let Some(stop) = self.wait_for(input)? {
-                self.end_long_line(dst)?;
-                return Ok(Some(stop));
-            }
-            let read = if self.lines_left.is_some() {
-                // Only up to the newline: the rest stays for the budget.
-                self.reader.read(
-                    input.fd.as_fd(),
-                    input.seekable,
-                    &mut self.buf,
-                    NEWLINE,
-                    1,
-                    Partial::Take,
-                )
-            } else {
-                retry_on_eintr(|| nix::unistd::read(&input.fd, &mut self.buf)).map(|len| {
-                    if len == 0 {
-                        Counted::EndOfFile
-                    } else {
-                        Counted::Read { len, records: 0 }
-                    }
-                })
-            };
-            let len = match read {
-                Ok(Counted::Read { len, .. }) => len,
-                Ok(Counted::EndOfFile) => {
-                    self.end_long_line(dst)?;
-                    return self.end_of_stream(input, dst).map(|()| None);
-                }
-                Ok(Counted::Unfinished) | Err(Errno::EAGAIN) => continue,
-                Err(errno) => return Err(input.read_failed(errno)),
-            };
-            self.moved = true;
-            let data = &self.buf[..len];
-            if let Some(at) = memchr::memchr(b'\n', data) {
-                input.pending.extend_from_slice(&data[at + 1..]);
-                let line_end = data[..=at].to_vec();
-                self.write_out(dst, &line_end)?;
-                self.count_lines(1);
-                self.emit_lines(input, dst)?;
-                if input.pending.is_empty() {
-                    input.lock = None;
-                }
-                return Ok(None);
-            }
-            let part = data.to_vec();
-            self.write_out(dst, &part)?;
-        }
-    }
-
-    /// Ends a long line cut short by the idle timeout or an interruption.
-    fn end_long_line(&mut self, dst: BorrowedFd<'_>) -> Result<()> {
-        self.count_lines(1);
-        self.write_out(dst, b"\n")
-    }
-
-    /// Waits until `input` alone can be read; `Some` when the idle timeout
-    /// or the interruption notice came first.
-    fn wait_for(&self, input: &Input) -> Result<Option<Stop>> {
-        let mut fds = vec![PollFd::new(input.fd.as_fd(), PollFlags::POLLIN)];
-        if let Some(notice) = &self.interrupt {
-            fds.push(PollFd::new(notice.as_fd(), PollFlags::POLLIN));
-        }
-        let timeout = self.idle.map_or(PollTimeout::NONE, |idle| {
-            PollTimeout::try_from(idle).unwrap_or(PollTimeout::MAX)
-        });
-        let count = retry_on_eintr(|| poll(&mut fds, timeout))
-            .map_err(|errno| Error::sys(input.subject.clone(), Action::Wait, errno))?;
-        if count == 0 {
-            return Ok(Some(Stop::Idle));
-        }
-        let noticed = fds.len() > 1 && fds[1].revents().is_some_and(|r| !r.is_empty());
-        Ok(noticed.then_some(Stop::Interrupted))
     }
 
     fn count_lines(&mut self, lines: u64) {

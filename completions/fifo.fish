@@ -47,8 +47,8 @@ complete -c fifo -n "__fish_fifo_using_subcommand mk" -s h -l help -d 'Print hel
 complete -c fifo -n "__fish_fifo_using_subcommand mk" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s t -l timeout -d 'Give up (status 124) if no writer opens a FIFO within DUR' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l idle -d 'Stop after DUR without data' -r
-complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO' -r
-complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent readers take turns' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent readers each get whole lines (other programs can take it too: flock(1) on a descriptor)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l progress -d 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always' -r -f -a "auto\t'Only when stderr is a terminal'
 always\t'Always: plain lines when stderr is not a terminal'
 never\t'Never'"
@@ -56,7 +56,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -l capacity -d 'Set the F
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s k -l keep-open -d 'Keep reading after the last writer closes; serve later writers until a limit, --idle, or a signal ends it'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
-complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix (a last line without newline gets one)'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix; an unfinished line gets a newline when its writers leave, on --idle or a signal. With -l, only whole lines are consumed'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l prefix -d 'With --merge: start each line with its source, "PATH: "'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'

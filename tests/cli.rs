@@ -220,7 +220,9 @@ scenarios!(
     no_effect,
     swap_race,
     not_a_fifo,
-    capacity
+    capacity,
+    counted_reads,
+    merge_lines
 );
 
 #[test]

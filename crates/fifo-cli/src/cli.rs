@@ -153,14 +153,19 @@ pub struct CatArgs {
     /// Stop after DUR without data.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub idle: Option<Duration>,
-    /// Stop after N bytes; the rest stays in the FIFO.
+    /// Stop after N bytes; the rest stays in the FIFO. Takes an flock(2)
+    /// lock on the FIFO while reading, so concurrent readers take turns.
     #[arg(short = 'c', long, value_name = "N", conflicts_with = "lines")]
     pub bytes: Option<u64>,
-    /// Stop after N lines; the rest stays in the FIFO.
+    /// Stop after N lines; the rest stays in the FIFO. Takes an flock(2)
+    /// lock on the FIFO while reading, so concurrent readers each get whole
+    /// lines (other programs can take it too: flock(1) on a descriptor).
     #[arg(short, long, value_name = "N")]
     pub lines: Option<u64>,
     /// Read all PATHs at once and write whole lines only, so lines from
-    /// different FIFOs never mix (a last line without newline gets one).
+    /// different FIFOs never mix; an unfinished line gets a newline when its
+    /// writers leave, on --idle or a signal. With -l, only whole lines are
+    /// consumed.
     #[arg(long, conflicts_with_all = ["timeout", "bytes"])]
     pub merge: bool,
     /// With --merge: start each line with its source, "PATH: ".

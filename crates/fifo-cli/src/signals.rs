@@ -7,10 +7,16 @@
 //! thread needs no interrupting.
 //! See: <https://www.cons.org/cracauer/sigint.html> (why re-raise, not exit).
 
+use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use fifo_core::claim::CreatedFifo;
 use nix::sys::signal::{SigSet, Signal, raise};
+
+/// How long a command told of a signal (see [`Cleanup::install_with_notice`])
+/// has to finish its work before the signal ends it anyway.
+const GRACE: Duration = Duration::from_secs(2);
 
 /// Something to do first when a signal ends the command.
 type Hook = Box<dyn FnOnce() + Send>;
@@ -33,6 +39,21 @@ impl Cleanup {
     /// Starts watching for the ending signals. Call it before any other
     /// thread starts, so that all of them inherit the blocked mask.
     pub fn install() -> nix::Result<Self> {
+        Self::watch(None)
+    }
+
+    /// Like [`Cleanup::install`], but a signal is first reported by making
+    /// the returned descriptor readable (one byte: the signal's number), so
+    /// that a loop polling it can finish what it holds (`cat --merge` ends
+    /// its unfinished lines), remove what it made ([`Cleanup::finish`]) and end
+    /// by [`die_of`]. If it has
+    /// not done so within [`GRACE`], the signal ends the command as usual.
+    pub fn install_with_notice() -> nix::Result<(Self, OwnedFd)> {
+        let (notice, tell) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+        Ok((Self::watch(Some(tell))?, notice))
+    }
+
+    fn watch(notice: Option<OwnedFd>) -> nix::Result<Self> {
         let mut set = SigSet::empty();
         for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
             set.add(signal);
@@ -46,6 +67,11 @@ impl Cleanup {
             let Ok(signal) = set.wait() else { return };
             if let Some(hook) = first.lock().unwrap_or_else(PoisonError::into_inner).take() {
                 hook();
+            }
+            if let Some(tell) = notice {
+                let number = u8::try_from(signal as i32).unwrap_or(0);
+                let _ = nix::unistd::write(&tell, &[number]);
+                std::thread::sleep(GRACE);
             }
             remove_all(&watched);
             let mut only = SigSet::empty();
@@ -84,4 +110,22 @@ fn remove_all(created: &Mutex<Vec<CreatedFifo>>) -> Vec<fifo_core::Error> {
         .drain(..)
         .filter_map(|fifo| fifo.remove().err())
         .collect()
+}
+
+/// Ends the process by the signal that `notice` (from
+/// [`Cleanup::install_with_notice`]) reported; returns the status to exit
+/// with should the signal not end it.
+pub fn die_of(notice: &OwnedFd) -> u8 {
+    let mut number = [0u8; 1];
+    let signal = match nix::unistd::read(notice, &mut number) {
+        Ok(1) => Signal::try_from(i32::from(number[0])).unwrap_or(Signal::SIGTERM),
+        _ => Signal::SIGTERM,
+    };
+    let mut only = SigSet::empty();
+    only.add(signal);
+    // The action is still the default one, so once unblocked here the
+    // raised signal ends the process.
+    let _ = only.thread_unblock();
+    let _ = raise(signal);
+    128 + signal as u8
 }

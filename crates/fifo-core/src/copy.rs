@@ -2,16 +2,20 @@
 //! file, a byte or line budget, or an idle timeout.
 //!
 //! It survives `EINTR` and short writes, and with a budget it never consumes
-//! more from a pipe than it passes on: what is left stays for the next reader.
+//! more from a pipe than it passes on: what is left stays for the next reader
+//! (a counted read). A budgeted copy from a FIFO holds the counted readers'
+//! lock (an exclusive flock(2) on its open file) until it ends, so that
+//! concurrent budgeted readers each get whole lines.
 
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::unistd::{Whence, lseek};
 
 use crate::open::retry_on_eintr;
+use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
+use crate::sys::lock::{LockWait, NotLocked};
 use crate::{Action, Error, Subject, sys};
 
 /// Large enough that system calls are not the cost of a copy.
@@ -39,6 +43,8 @@ pub enum Stop {
     LimitReached,
     /// No data arrived for the idle timeout.
     Idle,
+    /// The caller asked the copy to stop (a signal arrived).
+    Interrupted,
 }
 
 /// Which side of a copy failed.
@@ -123,8 +129,8 @@ pub struct Copier {
     limit: Limit,
     idle: Option<Duration>,
     buf: Vec<u8>,
-    /// Scratch pipe for peeking at a pipe's data (Linux `tee(2)`).
-    scratch: Option<(OwnedFd, OwnedFd)>,
+    /// Reads within the budget without consuming more.
+    reader: CountedReader,
     /// Use only the portable read/write loop.
     portable: bool,
     progress: Option<Progress>,
@@ -138,7 +144,7 @@ impl Copier {
             limit,
             idle,
             buf: vec![0; BUFFER_SIZE],
-            scratch: None,
+            reader: CountedReader::default(),
             portable: false,
             progress: None,
         }
@@ -156,6 +162,7 @@ impl Copier {
     #[must_use]
     pub fn without_fast_paths(mut self) -> Self {
         self.portable = true;
+        self.reader = CountedReader::portable();
         self
     }
 
@@ -174,6 +181,10 @@ impl Copier {
     /// back to read and write. A line budget always reads, since lines must be
     /// found in the data.
     ///
+    /// With a budget, a FIFO (or pipe) source is locked first (see the
+    /// module documentation); waiting for the lock counts as waiting for data
+    /// under the idle timeout.
+    ///
     /// # Errors
     /// A [`CopyError`] naming the side that failed.
     pub fn copy(
@@ -181,13 +192,24 @@ impl Copier {
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
-        let seekable = lseek(src, 0, Whence::SeekCur).is_ok();
+        let seekable = seekable(src);
         let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
         let fail = |side, errno, copied| CopyError {
             side,
             errno,
             copied,
+        };
+        let _lock = if self.limit == Limit::Unlimited {
+            None
+        } else {
+            let wait = self.idle.map_or(LockWait::Forever, LockWait::Upto);
+            match lock_pipe(src, wait) {
+                Ok(held) => held,
+                Err(NotLocked::Busy) => return Ok((0, Stop::Idle)),
+                Err(NotLocked::Unsupported) => None,
+                Err(NotLocked::Failed(errno)) => return Err(fail(Side::Source, errno, 0)),
+            }
         };
         loop {
             if self.exhausted() {
@@ -221,41 +243,37 @@ impl Copier {
             if n == 0 {
                 return Ok((copied, Stop::EndOfFile));
             }
-            let take = self.spend(n);
-            if take < n {
-                // Only a seekable source can have been over-read: give the
-                // rest back so the next reader of it starts where we stopped.
-                let back = i64::try_from(n - take).unwrap_or(i64::MAX);
-                let _ = lseek(src, -back, Whence::SeekCur);
-            }
-            write_all(dst, &self.buf[..take])
+            write_all(dst, &self.buf[..n])
                 .map_err(|(errno, written)| fail(Side::Destination, errno, copied + written))?;
-            copied += take as u64;
-            Progress::add(&mut self.progress, take);
+            copied += n as u64;
+            Progress::add(&mut self.progress, n);
         }
     }
 
-    /// Reads into the buffer no more than the budget allows taking from a
-    /// source that cannot give bytes back.
+    /// Reads into the buffer, within the budget and never consuming more
+    /// than it returns, and charges what it read to the budget; 0 at end of
+    /// file. Whatever a read returns is passed on, never discarded.
     fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
-        let want = match self.limit {
-            Limit::Unlimited | Limit::Bytes(_) => self.allowance(self.buf.len()),
-            Limit::Lines(_) if seekable => self.buf.len(),
-            Limit::Lines(_) if self.portable => 1,
-            Limit::Lines(left) => match sys::peek(src, &mut self.scratch, &mut self.buf) {
-                Some(peeked) => {
-                    let peeked = peeked?;
-                    cut_after_lines(&self.buf[..peeked], left).unwrap_or(peeked)
-                }
-                // No way to look ahead: one byte at a time is the only read
-                // that cannot overshoot the last wanted newline.
-                None => 1,
-            },
+        let (boundary, left) = match self.limit {
+            Limit::Unlimited => {
+                return retry_on_eintr(|| nix::unistd::read(src, &mut self.buf));
+            }
+            Limit::Bytes(left) => (Boundary::Byte, left),
+            Limit::Lines(left) => (Boundary::Separator(b'\n'), left),
         };
-        if want == 0 {
-            return Ok(0);
+        let counted =
+            self.reader
+                .read(src, seekable, &mut self.buf, boundary, left, Partial::Take)?;
+        let (len, records) = match counted {
+            Counted::Read { len, records } => (len, records),
+            Counted::EndOfFile | Counted::Unfinished => return Ok(0),
+        };
+        if let Limit::Bytes(left) | Limit::Lines(left) = &mut self.limit {
+            // More than the budget only if a reader ignoring the lock took
+            // bytes between the peek and the read.
+            *left = left.saturating_sub(records);
         }
-        retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[..want]))
+        Ok(len)
     }
 
     /// At most `max`, and no more than a byte budget allows.
@@ -272,29 +290,6 @@ impl Copier {
             *left -= n as u64;
         }
     }
-
-    /// Charges `n` freshly read bytes to the budget and returns how many of
-    /// them fall inside it.
-    fn spend(&mut self, n: usize) -> usize {
-        match &mut self.limit {
-            Limit::Unlimited => n,
-            Limit::Bytes(_) => {
-                let take = self.allowance(n);
-                self.charge(take);
-                take
-            }
-            Limit::Lines(left) => {
-                let data = &self.buf[..n];
-                if let Some(end) = cut_after_lines(data, *left) {
-                    *left = 0;
-                    end
-                } else {
-                    *left -= memchr::memchr_iter(b'\n', data).count() as u64;
-                    n
-                }
-            }
-        }
-    }
 }
 
 /// Which end a failed splice(2) most likely failed on: the errors only
@@ -304,13 +299,6 @@ fn splice_side(errno: Errno) -> Side {
         Errno::EPIPE | Errno::ENOSPC | Errno::EDQUOT | Errno::EFBIG => Side::Destination,
         _ => Side::Source,
     }
-}
-
-/// The length of the prefix of `data` that ends with its `lines`-th newline,
-/// or `None` when it holds fewer.
-fn cut_after_lines(data: &[u8], lines: u64) -> Option<usize> {
-    let nth = usize::try_from(lines).ok()?.checked_sub(1)?;
-    memchr::memchr_iter(b'\n', data).nth(nth).map(|at| at + 1)
 }
 
 /// Waits until `fd` has data or end of file; false when `idle` passed first.
@@ -340,7 +328,7 @@ pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Err
 #[cfg(test)]
 mod tests {
     use std::io::{Seek, SeekFrom, Write};
-    use std::os::fd::AsFd;
+    use std::os::fd::{AsFd, OwnedFd};
 
     use super::*;
 
@@ -563,12 +551,5 @@ mod tests {
         );
         let attributed = err.attribute(Subject::Stdin, Subject::path("f"));
         assert!(matches!(attributed, Error::ReaderLeft { delivered: 0, .. }));
-    }
-
-    #[test]
-    fn cut_after_lines_counts_newlines() {
-        assert_eq!(cut_after_lines(b"a\nb\nc", 2), Some(4));
-        assert_eq!(cut_after_lines(b"a\nb", 2), None);
-        assert_eq!(cut_after_lines(b"a\n", 0), None);
     }
 }

@@ -16,6 +16,7 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 pub mod record;
+mod records;
 mod sys;
 pub mod tee;
 pub mod wait;

@@ -5,7 +5,7 @@
 //! dropped (the others go on) or the whole copy stops.
 
 use std::ops::ControlFlow;
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -237,7 +237,7 @@ fn tee_pipes(
 /// slower, but no output is ever dropped for it.
 #[derive(Debug, Default)]
 struct TopUp {
-    scratch: Option<(OwnedFd, OwnedFd)>,
+    scratch: sys::ScratchPipe,
     buf: Vec<u8>,
     /// This round's bytes are in `buf` and already consumed from the input.
     taken: bool,
@@ -293,7 +293,7 @@ impl TopUp {
         // Always the whole buffer: the scratch pipe is sized by the first
         // peek, and later rounds may be larger. Peeking more than `n` is
         // harmless, since nothing is consumed.
-        if let Some(Ok(copied)) = sys::peek(src, &mut self.scratch, &mut self.buf) {
+        if let Some(Ok(copied)) = self.scratch.peek(src, &mut self.buf) {
             if copied >= n {
                 return Ok(());
             }
@@ -338,7 +338,7 @@ fn read_failed(errno: Errno) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::os::fd::AsFd;
+    use std::os::fd::{AsFd, OwnedFd};
     use std::thread;
 
     use super::*;
@@ -464,15 +464,14 @@ mod tests {
     /// Pipe-memory pressure: a scratch pipe too small for the round (as a
     /// user over `fs.pipe-user-pages-soft` gets) must not drop an output.
     #[test]
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     fn a_scratch_pipe_too_small_for_the_round_still_delivers_everything() {
         let want = data(300_000);
         let (r, w) = nix::unistd::pipe().unwrap();
         sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
         write_all(w.as_fd(), &want).unwrap();
-        let small = nix::unistd::pipe().unwrap();
-        sys::set_pipe_size(small.1.as_fd(), 4096).unwrap();
         let mut topup = TopUp {
-            scratch: Some(small),
+            scratch: sys::ScratchPipe::with_capacity(4096).unwrap(),
             ..TopUp::default()
         };
         // Two outputs whose pipes take only part of a 200 kB round.

@@ -5,7 +5,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, Stop};
+use fifo_core::copy::{Copier, Limit, Progress, Stop};
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
 use fifo_core::{Action, Error, FileKind, Subject};
@@ -15,23 +15,20 @@ use crate::cli::CatArgs;
 use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
 use crate::progress::{Meter, remaining};
 use crate::report;
-use crate::signals::Cleanup;
+use crate::signals::{Cleanup, die_of};
 
 const APPLET: &str = "cat";
 
 /// Runs `fifo cat`: each PATH in order; a failing PATH is reported and the
 /// rest still copied, as cat(1) does.
 pub fn run(args: &CatArgs) -> u8 {
+    if args.merge {
+        return merge(args);
+    }
     let cleanup = if args.rm {
         match Cleanup::install() {
             Ok(cleanup) => Some(cleanup),
-            Err(errno) => {
-                report::message(
-                    APPLET,
-                    &format!("cannot watch for signals: {}", errno.desc()),
-                );
-                return FAILURE;
-            }
+            Err(errno) => return cannot_watch(errno),
         }
     } else {
         None
@@ -44,19 +41,12 @@ pub fn run(args: &CatArgs) -> u8 {
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return finish(report::failure(APPLET, &err), cleanup);
     }
-    if args.merge {
-        let status = merge(args, cleanup.as_ref());
-        return finish(status, cleanup);
-    }
-    let mut copier = Copier::new(limit, args.idle);
-    if args.transfer.no_splice {
-        copier = copier.without_fast_paths();
-    }
-    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
-    if let Some(meter) = &meter {
-        copier = copier.with_progress(meter.progress());
-    }
-    raise_standard_pipes();
+    let (mut copier, meter) = with_transfer(
+        args,
+        Copier::new(limit, args.idle),
+        Copier::without_fast_paths,
+        Copier::with_progress,
+    );
     let mut status = SUCCESS;
     for path in &args.paths {
         if copier.exhausted() {
@@ -64,7 +54,7 @@ pub fn run(args: &CatArgs) -> u8 {
         }
         match cat_one(args, path, &mut copier, cleanup.as_ref()) {
             Ok(Stop::EndOfFile) => {}
-            Ok(Stop::LimitReached | Stop::Idle) => break,
+            Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
                 let code = report::failure(APPLET, &err);
                 if status == SUCCESS {
@@ -80,6 +70,26 @@ pub fn run(args: &CatArgs) -> u8 {
         meter.finish();
     }
     finish(status, cleanup)
+}
+
+/// Applies the transfer options to a copy engine (the portable path, the
+/// meter), the same for a plain copy and a merge, and raises the standard
+/// pipes; returns the engine and the running meter.
+fn with_transfer<E>(
+    args: &CatArgs,
+    mut engine: E,
+    portable: fn(E) -> E,
+    progress: fn(E, Progress) -> E,
+) -> (E, Option<Meter>) {
+    if args.transfer.no_splice {
+        engine = portable(engine);
+    }
+    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
+    if let Some(meter) = &meter {
+        engine = progress(engine, meter.progress());
+    }
+    raise_standard_pipes();
+    (engine, meter)
 }
 
 /// The bytes to expect when every input is a regular file.
@@ -99,6 +109,14 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
         .sum()
 }
 
+fn cannot_watch(errno: nix::errno::Errno) -> u8 {
+    report::message(
+        APPLET,
+        &format!("cannot watch for signals: {}", errno.desc()),
+    );
+    FAILURE
+}
+
 /// Removes what `--create` made (with `--rm`) and settles the status.
 fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
     if let Some(cleanup) = cleanup {
@@ -109,33 +127,59 @@ fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
     status
 }
 
-/// `--merge`: every PATH read at once, whole lines out.
-fn merge(args: &CatArgs, cleanup: Option<&Cleanup>) -> u8 {
+/// `--merge`: every PATH read at once, whole lines out. A signal is taken
+/// by the merge loop, which ends its unfinished lines; then what `--create`
+/// made is removed (with `--rm`) and the command dies of the signal.
+fn merge(args: &CatArgs) -> u8 {
+    let watched = Cleanup::install_with_notice().and_then(|(cleanup, notice)| {
+        let told = notice.try_clone().map_err(|err| errno_of(&err))?;
+        Ok((cleanup, notice, told))
+    });
+    let (cleanup, notice, told) = match watched {
+        Ok(watched) => watched,
+        Err(errno) => return cannot_watch(errno),
+    };
+    let (status, signalled) = merge_inputs(args, args.rm.then_some(&cleanup), told);
+    let status = finish(status, Some(cleanup));
+    if signalled {
+        return die_of(&notice);
+    }
+    status
+}
+
+/// Opens every input and merges them; the status, and whether a signal
+/// ended the merge.
+fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (u8, bool) {
+    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+        return (report::failure(APPLET, &err), false);
+    }
     let mut inputs = Vec::new();
-    // Write ends held for -k; they must live until the merge is over.
-    let mut write_ends = Vec::new();
     for path in &args.paths {
         match merge_input(args, path, cleanup) {
-            Ok((input, write_end)) => {
-                inputs.push(input);
-                write_ends.extend(write_end);
-            }
-            Err(err) => return report::failure(APPLET, &err),
+            Ok(input) => inputs.push(input),
+            Err(err) => return (report::failure(APPLET, &err), false),
         }
     }
-    match Merger::new(args.lines, args.idle).run(&mut inputs, stdout_fd()) {
-        Ok(_) => SUCCESS,
-        Err(err) => report::failure(APPLET, &err),
+    let (mut merger, meter) = with_transfer(
+        args,
+        Merger::new(args.lines, args.idle).interrupted_by(notice),
+        Merger::without_fast_paths,
+        Merger::with_progress,
+    );
+    let result = merger.run(&mut inputs, stdout_fd());
+    if let Some(meter) = meter {
+        meter.finish();
+    }
+    match result {
+        Ok(stop) => (SUCCESS, stop == Stop::Interrupted),
+        Err(err) => (report::failure(APPLET, &err), false),
     }
 }
 
 /// Opens one input of a merge without waiting: this process is its reader
-/// from now on, and its data is read as it comes.
-fn merge_input(
-    args: &CatArgs,
-    path: &Path,
-    cleanup: Option<&Cleanup>,
-) -> Result<(Input, Option<OwnedFd>), Error> {
+/// from now on, and its data is read as it comes. With `-k` a FIFO is
+/// opened again whenever its writers have all left.
+fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<Input, Error> {
     let prefix = if args.prefix {
         let mut tag = path.as_os_str().as_bytes().to_vec();
         tag.extend_from_slice(b": ");
@@ -147,20 +191,19 @@ fn merge_input(
         let stdin = stdin_fd()
             .try_clone_to_owned()
             .map_err(|err| Error::sys(Subject::Stdin, Action::Read, errno_of(&err)))?;
-        return Ok((Input::new(Subject::Stdin, stdin, prefix), None));
+        return Ok(Input::new(Subject::Stdin, stdin, prefix));
     }
     let opened = open_input(args, path, Wait::No, cleanup)?;
-    let mut held = None;
-    if opened.kind() == FileKind::Fifo {
+    let fifo = opened.kind() == FileKind::Fifo;
+    if fifo {
         size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe)?;
-        if args.keep_open {
-            held = Some(opened.hold_write_end(path)?);
-        }
     }
-    Ok((
-        Input::new(Subject::path(path), opened.into_fd(), prefix),
-        held,
-    ))
+    let input = Input::new(Subject::path(path), opened.into_fd(), prefix);
+    Ok(if fifo && args.keep_open {
+        input.reopening(path)
+    } else {
+        input
+    })
 }
 
 fn errno_of(err: &std::io::Error) -> nix::errno::Errno {

@@ -8,43 +8,67 @@ use nix::fcntl::{OFlag, SpliceFFlags, tee};
 
 use crate::open::retry_on_eintr;
 
-/// Copies up to `buf.len()` bytes waiting in the pipe `src` into `buf`
-/// without removing them, blocking like `read` until some arrive. Returns 0 at
-/// end of file, and `None` when `src` is not a pipe (`tee` says `EINVAL`).
-///
-/// The bytes travel through a private scratch pipe, made on first use and
-/// sized (as far as the system allows) to hold a whole `buf`, because tee(2)
-/// cannot resume at an offset: what does not fit cannot be peeked later.
-pub(crate) fn peek(
-    src: BorrowedFd<'_>,
-    scratch: &mut Option<(OwnedFd, OwnedFd)>,
-    buf: &mut [u8],
-) -> Option<nix::Result<usize>> {
-    if scratch.is_none() {
-        match nix::unistd::pipe2(OFlag::O_CLOEXEC) {
-            Ok(pair) => {
-                // Best effort: a smaller pipe only means shorter peeks.
-                let _ = set_pipe_size(pair.1.as_fd(), buf.len());
-                *scratch = Some(pair);
+/// A private pipe that a FIFO's waiting bytes are duplicated into with
+/// tee(2), so that they can be looked at without being consumed. Made on
+/// first use; one per reader, reused for every peek.
+#[derive(Debug, Default)]
+pub(crate) struct ScratchPipe {
+    /// The read end and the write end, with the capacity the system granted.
+    ends: Option<(OwnedFd, OwnedFd)>,
+}
+
+impl ScratchPipe {
+    /// A scratch pipe of exactly `capacity` bytes, as a user over
+    /// `fs.pipe-user-pages-soft` gets them, for tests of what falls short.
+    #[cfg(test)]
+    pub(crate) fn with_capacity(capacity: usize) -> nix::Result<Self> {
+        let (read_end, write_end) = nix::unistd::pipe2(OFlag::O_CLOEXEC)?;
+        set_pipe_size(write_end.as_fd(), capacity)?;
+        Ok(Self {
+            ends: Some((read_end, write_end)),
+        })
+    }
+
+    /// Copies up to `buf.len()` bytes waiting in the pipe `src` into `buf`
+    /// without removing them, blocking like `read` until some arrive (or
+    /// failing with `EAGAIN` when `src` is non-blocking). Returns 0 at end of
+    /// file, and `None` when `src` is not a pipe (`tee` says `EINVAL`).
+    ///
+    /// The scratch pipe is sized on first use (as far as the system allows)
+    /// to hold a whole `buf`, because tee(2) cannot resume at an offset:
+    /// what does not fit cannot be peeked later.
+    pub(crate) fn peek(
+        &mut self,
+        src: BorrowedFd<'_>,
+        buf: &mut [u8],
+    ) -> Option<nix::Result<usize>> {
+        if self.ends.is_none() {
+            match nix::unistd::pipe2(OFlag::O_CLOEXEC) {
+                Ok((read_end, write_end)) => {
+                    // Best effort: a smaller pipe only means shorter peeks.
+                    let _ = set_pipe_size(write_end.as_fd(), buf.len());
+                    self.ends = Some((read_end, write_end));
+                }
+                Err(errno) => return Some(Err(errno)),
             }
-            Err(errno) => return Some(Err(errno)),
         }
-    }
-    let (out, inp) = scratch.as_ref()?;
-    let copied = match retry_on_eintr(|| tee(src, inp, buf.len(), SpliceFFlags::empty())) {
-        Err(Errno::EINVAL) => return None,
-        Err(errno) => return Some(Err(errno)),
-        Ok(n) => n,
-    };
-    let mut got = 0;
-    while got < copied {
-        match retry_on_eintr(|| nix::unistd::read(out, &mut buf[got..copied])) {
-            Ok(0) => return Some(Err(Errno::EIO)),
-            Ok(n) => got += n,
+        let (read_end, write_end) = self.ends.as_ref()?;
+        let copied = match retry_on_eintr(|| tee(src, write_end, buf.len(), SpliceFFlags::empty()))
+        {
+            Err(Errno::EINVAL) => return None,
             Err(errno) => return Some(Err(errno)),
+            Ok(n) => n,
+        };
+        let mut got = 0;
+        while got < copied {
+            match retry_on_eintr(|| nix::unistd::read(read_end, &mut buf[got..copied])) {
+                Ok(0) => return Some(Err(Errno::EIO)),
+                Ok(n) => got += n,
+                Err(errno) => return Some(Err(errno)),
+            }
         }
+        Some(Ok(copied))
     }
-    Some(Ok(copied))
 }
 
 /// Moves up to `len` bytes from `src` to `dst` inside the kernel; one of the

@@ -6,6 +6,7 @@
 pub(crate) mod at;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
+pub(crate) mod lock;
 pub(crate) mod place;
 pub(crate) mod startup;
 
@@ -15,9 +16,11 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
+    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, reopen_path, set_pipe_size, splice,
+    tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, reopen_path, set_pipe_size, splice, tee_pipe,
+    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, reopen_path, set_pipe_size, splice,
+    tee_pipe,
 };

@@ -8,12 +8,19 @@ use nix::errno::Errno;
 
 /// Looking at a pipe's data without consuming it needs `tee(2)`; elsewhere
 /// the answer is always "not possible", and callers read one byte at a time.
-pub(crate) fn peek(
-    _src: BorrowedFd<'_>,
-    _scratch: &mut Option<(OwnedFd, OwnedFd)>,
-    _buf: &mut [u8],
-) -> Option<nix::Result<usize>> {
-    None
+#[derive(Debug, Default)]
+pub(crate) struct ScratchPipe;
+
+impl ScratchPipe {
+    /// Always `None`: no peeking here.
+    #[allow(clippy::unused_self)] // The same signature as on Linux.
+    pub(crate) fn peek(
+        &mut self,
+        _src: BorrowedFd<'_>,
+        _buf: &mut [u8],
+    ) -> Option<nix::Result<usize>> {
+        None
+    }
 }
 
 /// No splice(2): callers fall back to read and write.

@@ -18,6 +18,7 @@ pub mod live;
 pub mod merge;
 pub mod mode;
 pub mod open;
+mod opening;
 pub mod record;
 mod sys;
 pub mod tee;

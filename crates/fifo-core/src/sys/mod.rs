@@ -2,6 +2,7 @@
 //! portable: bounded waits, and Linux-only fast paths with their fallbacks.
 #![allow(unsafe_code)]
 
+pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod place;
 
@@ -11,9 +12,23 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    birth_time, borrow_descriptor, bytes_waiting, open_call, peek, pipe_size, set_pipe_size,
+    splice, tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    borrow_descriptor, bytes_waiting, peek, pipe_size, set_pipe_size, splice, tee_pipe,
+    birth_time, borrow_descriptor, bytes_waiting, open_call, peek, pipe_size, set_pipe_size,
+    splice, tee_pipe,
 };
+
+/// The system calls that open a path, as a blocked task reports them in
+/// `/proc/PID/task/TID/syscall`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpenCall {
+    /// `open(path, flags, mode)`.
+    Open,
+    /// `openat(dirfd, path, flags, mode)`.
+    OpenAt,
+    /// `openat2(dirfd, path, how, size)`: the flags are in `*how`.
+    OpenAt2,
+}

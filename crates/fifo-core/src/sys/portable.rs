@@ -53,3 +53,13 @@ pub(crate) fn borrow_descriptor(_pid: i32, _fd: i32) -> nix::Result<OwnedFd> {
 pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
 }
+
+/// System call numbers are not read from /proc here.
+pub(crate) fn open_call(_nr: i64) -> Option<super::OpenCall> {
+    None
+}
+
+/// Birth times need `statx(2)`.
+pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64, u32)> {
+    None
+}

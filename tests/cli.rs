@@ -194,8 +194,7 @@ macro_rules! scenarios {
 
 scenarios!(
     mk, stat, stat_live, cat, merge, progress, send, tee, redirect, paths, seeds, seeds_go, stream,
-    concurrent, signals, security, soak, docs,
-    stat_opening, stat_unprivileged, stat_formats, stat_json
+    concurrent, signals, security, soak, docs, stat_open, stat_user, stat_fmt, stat_json
 );
 
 #[test]

@@ -21,6 +21,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use nix::dir::Dir;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, fstatat};
@@ -28,19 +29,19 @@ use nix::sys::stat::{Mode, fstatat};
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
-/// How the scan opens a /proc/PID/fd directory: only as an anchor for
-/// fstatat, so `O_PATH` where Linux has it.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const DIR_FLAGS: OFlag = OFlag::O_PATH
-    .union(OFlag::O_DIRECTORY)
-    .union(OFlag::O_CLOEXEC);
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+/// How the scan opens a /proc/PID/fd directory: to list it, and as the
+/// anchor for fstatat.
 const DIR_FLAGS: OFlag = OFlag::O_RDONLY
     .union(OFlag::O_DIRECTORY)
     .union(OFlag::O_CLOEXEC);
 
-/// How often [`wait_for`] looks again.
+/// The shortest pause between two looks of [`wait_for`]...
 const WAIT_POLL: Duration = Duration::from_millis(10);
+/// ...and the longest, however long a scan of /proc takes.
+const WAIT_POLL_MAX: Duration = Duration::from_millis(500);
+/// A waiter pauses this many times as long as its last scan took, so that
+/// with thousands of processes it spends at most about a fifth of a CPU.
+const WAIT_PAUSE_PER_SCAN: u32 = 4;
 
 /// Whether a holder has the FIFO open or is still waiting in `open(2)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,24 +160,30 @@ enum Seen {
 /// Adds process `pid`'s descriptors on the file, and its threads blocked
 /// opening it, to `seen`. A process that ended meanwhile counts as seen.
 fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Seen {
-    // Names from getdents, and fstatat relative to an O_PATH descriptor of
-    // the directory: far fewer /proc path walks than a stat of
-    // /proc/PID/fd/N for each descriptor.
-    let dir = format!("/proc/{pid}/fd");
-    let names: Vec<std::ffi::OsString> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries.flatten().map(|entry| entry.file_name()).collect(),
-        Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => return Seen::Partly,
+    // One open of the directory serves both getdents (through a duplicate
+    // that nix's Dir owns) and fstatat relative to it: far fewer /proc path
+    // walks than a stat of /proc/PID/fd/N for each descriptor.
+    let dir_fd =
+        match nix::fcntl::open(format!("/proc/{pid}/fd").as_str(), DIR_FLAGS, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
+            // The process ended meanwhile.
+            Err(_) => return Seen::Wholly,
+        };
+    let names: Vec<std::ffi::CString> = match nix::unistd::dup(&dir_fd).and_then(Dir::from_fd) {
+        Ok(mut dir) => dir
+            .iter()
+            .flatten()
+            .map(|entry| entry.file_name().to_owned())
+            .collect(),
         Err(_) => return Seen::Wholly,
-    };
-    let Ok(dir_fd) = nix::fcntl::open(dir.as_str(), DIR_FLAGS, Mode::empty()) else {
-        return Seen::Wholly;
     };
     let mut whole = Seen::Wholly;
     for name in names {
-        let Some(fd) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+        let Some(fd) = name.to_str().ok().and_then(|n| n.parse::<i32>().ok()) else {
             continue;
         };
-        let st = match fstatat(&dir_fd, name.as_os_str(), AtFlags::empty()) {
+        let st = match fstatat(&dir_fd, name.as_c_str(), AtFlags::empty()) {
             Ok(st) => st,
             // Listing the descriptors needs less than following them
             // (ptrace read access): unknown, not absent.
@@ -239,6 +246,7 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
     }
     let started = Instant::now();
     loop {
+        let scan = Instant::now();
         let found = holders(meta.dev(), meta.ino())
             .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
         let present = match peer {
@@ -248,16 +256,19 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
         if present > 0 {
             return Ok(());
         }
+        let mut pause = (scan.elapsed() * WAIT_PAUSE_PER_SCAN).clamp(WAIT_POLL, WAIT_POLL_MAX);
         if let Some(limit) = timeout {
-            if started.elapsed() >= limit {
+            let waited = started.elapsed();
+            if waited >= limit {
                 return Err(Error::TimedOut {
                     subject: subject(),
                     peer,
                     waited: limit,
                 });
             }
+            pause = pause.min(limit.saturating_sub(waited));
         }
-        std::thread::sleep(WAIT_POLL);
+        std::thread::sleep(pause);
     }
 }
 

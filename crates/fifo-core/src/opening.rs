@@ -50,7 +50,6 @@ pub(crate) fn blocked_opens(pid: i32, device: u64, inode: u64) -> Option<Vec<Ope
         // The process ended meanwhile.
         Err(_) => return Some(found),
     };
-    let mut known = true;
     for task in tasks.flatten() {
         let Some(tid) = task
             .file_name()
@@ -72,10 +71,11 @@ pub(crate) fn blocked_opens(pid: i32, device: u64, inode: u64) -> Option<Vec<Ope
         match opening_of(pid, &base, device, inode) {
             Ok(Some(direction)) => found.push(Opening { tid, direction }),
             Ok(None) => {}
-            Err(()) => known = false,
+            // One task out of sight makes the whole process unknown.
+            Err(()) => return None,
         }
     }
-    known.then_some(found)
+    Some(found)
 }
 
 /// The direction in which the task at `base` is opening the file, `None`

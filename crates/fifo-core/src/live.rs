@@ -353,4 +353,40 @@ mod tests {
             "capacity and bytes waiting"
         );
     }
+
+    #[test]
+    fn a_reader_blocked_in_open_is_an_opening_holder_and_ends_a_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+        let mut child = Command::new("cat")
+            .arg(&path)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        wait_for(
+            &path,
+            Peer::Reader,
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let found = holders(meta.dev(), meta.ino()).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        let holder = found
+            .seen
+            .iter()
+            .find(|h| h.pid == pid)
+            .expect("cat is seen");
+        assert_eq!(
+            (holder.fd, holder.thread, holder.direction, holder.state),
+            (None, Some(pid), Direction::Read, State::Opening)
+        );
+        assert_eq!(
+            (found.readers(), found.writers(), found.opening()),
+            (1, 0, 1)
+        );
+    }
 }

@@ -44,50 +44,42 @@ PY
     ok "$what: still blocked in open after being looked at"
 }
 
+# reader_case WHAT FIFO CMD...: CMD, reading FIFO into out.FIFO, blocks
+# opening it; stat sees it; then a writer meets it and its line arrives.
+reader_case() {
+    local what=$1 fifo=$2 reader
+    shift 2
+    "$F" mk "$fifo"
+    spawn "$@" > "out.$fifo"
+    reader=$SPAWNED
+    check_opening "$reader" "$fifo" read "$what"
+    "$F" send -t 5s "$fifo" "x-$fifo"
+    finish "$reader"
+    eq "0 x-$fifo" "$STATUS $(cat "out.$fifo")" "$what: its writer met it and the data arrived"
+}
+
+# writer_case WHAT FIFO CMD...: CMD, writing the line x-FIFO, blocks opening
+# FIFO; stat sees it; then a reader meets it and gets the line.
+writer_case() {
+    local what=$1 fifo=$2 writer
+    shift 2
+    "$F" mk "$fifo"
+    spawn "$@"
+    writer=$SPAWNED
+    check_opening "$writer" "$fifo" write "$what"
+    eq "x-$fifo" "$(timeout 20 cat "$fifo")" "$what: its reader met it and the data arrived"
+    finish "$writer"
+    eq 0 "$STATUS" "$what: the writer finished normally"
+}
+
 # Readers blocked in open: fifo cat, coreutils cat, a shell redirection.
-"$F" mk j1
-spawn "$F" cat j1 > got1
-check_opening "$SPAWNED" j1 read "fifo cat j1"
-reader=$SPAWNED
-"$F" send -t 5s j1 payload-one
-finish "$reader"
-eq "0 payload-one" "$STATUS $(cat got1)" "fifo cat j1: its writer met it and the data arrived"
-
-"$F" mk j2
-spawn cat j2 > got2
-check_opening "$SPAWNED" j2 read "coreutils cat j2"
-reader=$SPAWNED
-"$F" send -t 5s j2 payload-two
-finish "$reader"
-eq "0 payload-two" "$STATUS $(cat got2)" "coreutils cat j2: the data arrived"
-
-"$F" mk j3
-spawn bash -c 'grep x < j3' > got3
-check_opening "$SPAWNED" j3 read "bash grep x < j3"
-reader=$SPAWNED
-printf 'no\nxyz\n' | "$F" send -t 5s j3
-finish "$reader"
-eq "0 xyz" "$STATUS $(cat got3)" "grep x < j3: the data arrived"
+reader_case "fifo cat" j1 "$F" cat j1
+reader_case "coreutils cat" j2 cat j2
+reader_case "bash -c 'grep x < j3'" j3 bash -c 'grep x < j3'
 
 # Writers blocked in open: python3 os.open, a shell redirection, and fifo
 # tee, which opens its outputs on worker threads.
-"$F" mk j4
-spawn python3 -c 'import os; fd = os.open("j4", os.O_WRONLY); os.write(fd, b"from-python\n")'
-check_opening "$SPAWNED" j4 write "python3 os.open(j4, O_WRONLY)"
-writer=$SPAWNED
-eq from-python "$(timeout 20 cat j4)" "python3: its reader met it and the data arrived"
-finish "$writer"
-
-"$F" mk j5
-spawn sh -c 'echo from-sh > j5'
-check_opening "$SPAWNED" j5 write "sh -c 'echo x > j5'"
-writer=$SPAWNED
-eq from-sh "$(timeout 20 cat j5)" "sh: the data arrived"
-finish "$writer"
-
-"$F" mk j6
-spawn bash -c "printf from-tee | '$F' tee j6 > /dev/null"
-check_opening "$SPAWNED" j6 write "fifo tee j6 (opening on a worker thread)"
-writer=$SPAWNED
-eq from-tee "$(timeout 20 cat j6)" "fifo tee: the data arrived"
-finish "$writer"
+writer_case "python3 os.open(O_WRONLY)" j4 \
+    python3 -c 'import os; fd = os.open("j4", os.O_WRONLY); os.write(fd, b"x-j4\n")'
+writer_case "sh -c 'echo x > j5'" j5 sh -c 'echo x-j5 > j5'
+writer_case "fifo tee (a worker thread opens)" j6 bash -c "echo x-j6 | '$F' tee j6 > /dev/null"

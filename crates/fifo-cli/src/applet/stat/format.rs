@@ -33,6 +33,7 @@ struct Directive {
     live: bool,
 }
 
+/// A directive that shows what `stat(2)` gives.
 const fn gnu(
     name: &'static str,
     help: &'static str,
@@ -46,16 +47,15 @@ const fn gnu(
     }
 }
 
+/// A directive that shows live pipe state, found by scanning /proc.
 const fn pipe(
     name: &'static str,
     help: &'static str,
     render: fn(&Subject<'_>) -> Vec<u8>,
 ) -> Directive {
     Directive {
-        name,
-        help,
-        render,
         live: true,
+        ..gnu(name, help, render)
     }
 }
 
@@ -407,9 +407,16 @@ pub fn epoch(time: SystemTime) -> i64 {
 /// `2026-11-23 19:49:53.123456789 -0500`: GNU stat's layout, in the local
 /// time zone.
 pub fn human_time(time: SystemTime) -> String {
-    match fifo_core::inspect::local_time(time) {
-        Some(t) => format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:09} {}",
+    local_time_text(time, ' ', "").unwrap_or_else(|| "?".to_owned())
+}
+
+/// `time` in the local zone as date, `between`, time with nanoseconds, and
+/// the offset with `separator` between hours and minutes: GNU stat's layout
+/// with `' '` and `""`, RFC 3339's with `'T'` and `":"`.
+pub fn local_time_text(time: SystemTime, between: char, separator: &str) -> Option<String> {
+    fifo_core::inspect::local_time(time).map(|t| {
+        format!(
+            "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}.{:09}{}",
             t.year,
             t.month,
             t.day,
@@ -417,14 +424,13 @@ pub fn human_time(time: SystemTime) -> String {
             t.minute,
             t.second,
             t.nanosecond,
-            offset(t.offset, "")
-        ),
-        None => "?".to_owned(),
-    }
+            offset(t.offset, separator)
+        )
+    })
 }
 
 /// `-0500` (or `-05:00` with a `:` separator).
-pub fn offset(seconds: i64, separator: &str) -> String {
+fn offset(seconds: i64, separator: &str) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
     format!("{sign}{:02}{separator}{:02}", minutes / 60, minutes % 60)

@@ -136,19 +136,7 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
 /// nanoseconds after them.
 fn time(time: SystemTime) -> Value {
     let (epoch, nanos) = fifo_core::inspect::epoch_time(time).unwrap_or((0, 0));
-    let rfc3339 = fifo_core::inspect::local_time(time).map(|t| {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:09}{}",
-            t.year,
-            t.month,
-            t.day,
-            t.hour,
-            t.minute,
-            t.second,
-            t.nanosecond,
-            super::format::offset(t.offset, ":")
-        )
-    });
+    let rfc3339 = super::format::local_time_text(time, 'T', ":");
     json!({"rfc3339": rfc3339, "epoch": epoch, "nanoseconds": nanos})
 }
 

@@ -592,7 +592,7 @@ mod bad_input {
             case(
                 &["stat", "-c", "%Q", "fifo"],
                 2,
-                "unknown format escape '%Q'",
+                "unknown directive '%Q'",
             ),
             case(
                 &["stat", "--wait-reader", "-t", "100ms", "fifo"],

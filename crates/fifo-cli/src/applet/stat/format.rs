@@ -407,16 +407,22 @@ pub fn epoch(time: SystemTime) -> i64 {
 /// `2026-11-23 19:49:53.123456789 -0500`: GNU stat's layout, in the local
 /// time zone.
 pub fn human_time(time: SystemTime) -> String {
-    local_time_text(time, ' ', "").unwrap_or_else(|| "?".to_owned())
+    local_time_text(time, ' ', " ", "").unwrap_or_else(|| "?".to_owned())
 }
 
-/// `time` in the local zone as date, `between`, time with nanoseconds, and
-/// the offset with `separator` between hours and minutes: GNU stat's layout
-/// with `' '` and `""`, RFC 3339's with `'T'` and `":"`.
-pub fn local_time_text(time: SystemTime, between: char, separator: &str) -> Option<String> {
+/// `time` in the local zone as date, `between`, time with nanoseconds,
+/// `zone`, and the offset with `separator` between hours and minutes: GNU
+/// stat's layout with `' '`, `" "` and `""`; RFC 3339's with `'T'`, `""` and
+/// `":"`.
+pub fn local_time_text(
+    time: SystemTime,
+    between: char,
+    zone: &str,
+    separator: &str,
+) -> Option<String> {
     fifo_core::inspect::local_time(time).map(|t| {
         format!(
-            "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}.{:09}{}",
+            "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}.{:09}{zone}{}",
             t.year,
             t.month,
             t.day,

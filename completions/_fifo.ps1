@@ -140,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait-reader/--wait-writer: give up after DUR (status 124)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow a final symbolic link')
             [CompletionResult]::new('--dereference', '--dereference', [CompletionResultType]::ParameterName, 'Follow a final symbolic link')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per PATH, one per line (schema in docs/json.md)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per PATH, one per line (JSON Lines; versioned schema in docs/json.md). Holders are "open", or "opening" while blocked in open(2); counts are lower bounds when some processes could not be inspected')
             [CompletionResult]::new('--wait-reader', '--wait-reader', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for reading, or is blocked opening it to read (seen in /proc; the FIFO is never opened). Prints nothing unless -c, --printf or --json')
             [CompletionResult]::new('--wait-writer', '--wait-writer', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for writing, or is blocked opening it to write')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -131,7 +131,7 @@ set edit:completion:arg-completer[fifo] = {|@words|
             cand --timeout 'With --wait-reader/--wait-writer: give up after DUR (status 124)'
             cand -L 'Follow a final symbolic link'
             cand --dereference 'Follow a final symbolic link'
-            cand --json 'Print one JSON object per PATH, one per line (schema in docs/json.md)'
+            cand --json 'Print one JSON object per PATH, one per line (JSON Lines; versioned schema in docs/json.md). Holders are "open", or "opening" while blocked in open(2); counts are lower bounds when some processes could not be inspected'
             cand --wait-reader 'First wait until a process holds each PATH open for reading, or is blocked opening it to read (seen in /proc; the FIFO is never opened). Prints nothing unless -c, --printf or --json'
             cand --wait-writer 'First wait until a process holds each PATH open for writing, or is blocked opening it to write'
             cand -h 'Print help (see more with ''--help'')'

@@ -103,7 +103,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand stat" -s c -l format -d 'Print
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -l printf -d 'Like -c, but interpret backslash escapes (\\n, \\t, \\NNN octal, \\xHH) and print no newline of its own' -r
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s t -l timeout -d 'With --wait-reader/--wait-writer: give up after DUR (status 124)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s L -l dereference -d 'Follow a final symbolic link'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -l json -d 'Print one JSON object per PATH, one per line (schema in docs/json.md)'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l json -d 'Print one JSON object per PATH, one per line (JSON Lines; versioned schema in docs/json.md). Holders are "open", or "opening" while blocked in open(2); counts are lower bounds when some processes could not be inspected'
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-reader -d 'First wait until a process holds each PATH open for reading, or is blocked opening it to read (seen in /proc; the FIFO is never opened). Prints nothing unless -c, --printf or --json'
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-writer -d 'First wait until a process holds each PATH open for writing, or is blocked opening it to write'
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -589,11 +589,7 @@ mod bad_input {
                 1,
                 "fifo stat: 'dangling': cannot stat: No such file or directory",
             ),
-            case(
-                &["stat", "-c", "%Q", "fifo"],
-                2,
-                "unknown directive '%Q'",
-            ),
+            case(&["stat", "-c", "%Q", "fifo"], 2, "unknown directive '%Q'"),
             case(
                 &["stat", "--wait-reader", "-t", "100ms", "fifo"],
                 124,

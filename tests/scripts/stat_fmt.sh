@@ -14,6 +14,11 @@ mkdir dir
 ln -s fifo link
 printf x > $'bad\xffname'
 
+# Names are bytes: %n and %N print them as GNU does, not mangled.
+name=$'bad\xffname'
+eq "$(printf '%s\n' "$name" | od -An -tx1)" "$("$F" stat -c '%n' "$name" | od -An -tx1)" \
+   "%n prints a name that is not UTF-8 as its raw bytes"
+
 directives=(n N a A b B d D f F g G h i m o r R s t T u U w W x X y Y z Z)
 for zone in America/New_York Asia/Kolkata UTC; do
     [ -e "/usr/share/zoneinfo/$zone" ] || skip "tzdata lacks $zone"
@@ -34,10 +39,6 @@ done
 eq "$(TZ=Asia/Kolkata stat -c 'Modify: %y' fifo)" \
    "$(TZ=Asia/Kolkata "$F" stat fifo | grep '^Modify:')" "the default output prints local times as GNU does"
 
-# Names are bytes: %n and %N print them as GNU does, not mangled.
-name=$'bad\xffname'
-eq "$(printf '%s\n' "$name" | od -An -tx1)" "$("$F" stat -c '%n' "$name" | od -An -tx1)" \
-   "%n prints a name that is not UTF-8 as its raw bytes"
 eq "$(stat -c '%N' "$name")" "$("$F" stat -c '%N' "$name")" "%N quotes it as GNU does"
 
 # --printf: backslash escapes, no newline added.

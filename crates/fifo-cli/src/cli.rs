@@ -294,7 +294,10 @@ pub struct StatArgs {
     /// and print no newline of its own.
     #[arg(long, value_name = "FMT", value_parser = Format::parse_printf, conflicts_with = "format")]
     pub printf: Option<Format>,
-    /// Print one JSON object per PATH, one per line (schema in docs/json.md).
+    /// Print one JSON object per PATH, one per line (JSON Lines; versioned
+    /// schema in docs/json.md). Holders are "open", or "opening" while blocked
+    /// in open(2); counts are lower bounds when some processes could not be
+    /// inspected.
     #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
     /// First wait until a process holds each PATH open for reading, or is

@@ -16,6 +16,7 @@ use crate::report;
 
 mod format;
 mod json;
+mod values;
 
 pub use format::Format;
 
@@ -53,12 +54,12 @@ fn human(path: &Path, status: &Status) -> String {
         "Device: {}   Inode: {}   Links: {}   Size: {}",
         status.device, status.inode, status.links, status.size
     );
-    let _ = writeln!(out, "Access: {}", format::human_time(status.accessed));
-    let _ = writeln!(out, "Modify: {}", format::human_time(status.modified));
-    let _ = writeln!(out, "Change: {}", format::human_time(status.changed));
+    let _ = writeln!(out, "Access: {}", values::human_time(status.accessed));
+    let _ = writeln!(out, "Modify: {}", values::human_time(status.modified));
+    let _ = writeln!(out, "Change: {}", values::human_time(status.changed));
     let born = status
         .born
-        .map_or_else(|| "-".to_owned(), format::human_time);
+        .map_or_else(|| "-".to_owned(), values::human_time);
     let _ = writeln!(out, " Birth: {born}");
     if status.kind == FileKind::Fifo {
         let pipe = &status.pipe;

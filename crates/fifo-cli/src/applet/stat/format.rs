@@ -6,15 +6,13 @@
 //! zone, names as raw bytes); the live pipe state has names in braces that
 //! cannot collide with GNU's letters, e.g. `%{readers}`.
 
-use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::Path;
 
-use fifo_core::FileKind;
 use fifo_core::inspect::{Count, Status};
+
+use super::values::{epoch, human_time, mount_point, quoted_name, type_name};
 
 /// What a directive is rendered from.
 pub struct Subject<'a> {
@@ -91,14 +89,14 @@ const DIRECTIVES: &[Directive] = &[
     }),
     gnu("h", "number of hard links", |s| text(s.status.links)),
     gnu("i", "inode number", |s| text(s.status.inode)),
-    gnu("m", "mount point", mount_point),
+    gnu("m", "mount point", |s| mount_point(s.path, s.status.kind)),
     gnu("n", "file name, exactly as given", |s| {
         s.path.as_os_str().as_bytes().to_vec()
     }),
     gnu(
         "N",
         "quoted file name, with the target if a symbolic link",
-        quoted_name,
+        |s| quoted_name(s.path, s.status.kind),
     ),
     gnu("o", "optimal I/O transfer size hint", |s| {
         text(s.status.io_block)
@@ -361,15 +359,6 @@ fn name(value: Option<&String>) -> String {
     value.cloned().unwrap_or_else(|| "UNKNOWN".to_owned())
 }
 
-/// GNU's `%F`: an empty regular file has a name of its own.
-pub fn type_name(status: &Status) -> String {
-    if status.kind == FileKind::Regular && status.size == 0 {
-        "regular empty file".to_owned()
-    } else {
-        status.kind.to_string()
-    }
-}
-
 fn known(value: Option<u64>) -> Vec<u8> {
     text(value.map_or_else(|| "?".to_owned(), |v| v.to_string()))
 }
@@ -397,114 +386,6 @@ fn holders(subject: &Subject<'_>) -> Vec<u8> {
         })
         .collect();
     text(list.join(" "))
-}
-
-/// Seconds since the epoch, negative before it (GNU's `%X`).
-pub fn epoch(time: SystemTime) -> i64 {
-    fifo_core::inspect::epoch_time(time).map_or(0, |(secs, _)| secs)
-}
-
-/// `2026-11-23 19:49:53.123456789 -0500`: GNU stat's layout, in the local
-/// time zone.
-pub fn human_time(time: SystemTime) -> String {
-    local_time_text(time, ' ', " ", "").unwrap_or_else(|| "?".to_owned())
-}
-
-/// `time` in the local zone as date, `between`, time with nanoseconds,
-/// `zone`, and the offset with `separator` between hours and minutes: GNU
-/// stat's layout with `' '`, `" "` and `""`; RFC 3339's with `'T'`, `""` and
-/// `":"`.
-pub fn local_time_text(
-    time: SystemTime,
-    between: char,
-    zone: &str,
-    separator: &str,
-) -> Option<String> {
-    fifo_core::inspect::local_time(time).map(|t| {
-        format!(
-            "{:04}-{:02}-{:02}{between}{:02}:{:02}:{:02}.{:09}{zone}{}",
-            t.year,
-            t.month,
-            t.day,
-            t.hour,
-            t.minute,
-            t.second,
-            t.nanosecond,
-            offset(t.offset, separator)
-        )
-    })
-}
-
-/// `-0500` (or `-05:00` with a `:` separator).
-fn offset(seconds: i64, separator: &str) -> String {
-    let sign = if seconds < 0 { '-' } else { '+' };
-    let minutes = seconds.unsigned_abs() / 60;
-    format!("{sign}{:02}{separator}{:02}", minutes / 60, minutes % 60)
-}
-
-/// GNU's `%N`: the name quoted for a shell, then ` -> 'target'` for a
-/// symbolic link.
-fn quoted_name(subject: &Subject<'_>) -> Vec<u8> {
-    let mut out = shell_quote(subject.path.as_os_str().as_bytes());
-    if subject.status.kind == FileKind::Symlink {
-        if let Ok(target) = std::fs::read_link(subject.path) {
-            out.extend_from_slice(b" -> ");
-            out.extend(shell_quote(target.as_os_str().as_bytes()));
-        }
-    }
-    out
-}
-
-/// Quotes like GNU's `shell-escape-always` style: `'name'`, `"it's"`, and
-/// `'bad'$'\377''name'` for bytes that are not printable.
-fn shell_quote(name: &[u8]) -> Vec<u8> {
-    let printable = |b: &u8| (0x20..0x7f).contains(b);
-    if name.iter().all(printable) {
-        if !name.contains(&b'\'') {
-            return [b"'", name, b"'"].concat();
-        }
-        if !name.iter().any(|b| b"\"$`\\!".contains(b)) {
-            return [b"\"", name, b"\""].concat();
-        }
-    }
-    let mut out = b"'".to_vec();
-    for &byte in name {
-        match byte {
-            b'\'' => out.extend_from_slice(b"'\\''"),
-            b if printable(&b) => out.push(b),
-            b'\n' => out.extend_from_slice(b"'$'\\n''"),
-            b'\t' => out.extend_from_slice(b"'$'\\t''"),
-            b => out.extend(format!("'$'\\{b:03o}''").into_bytes()),
-        }
-    }
-    out.push(b'\'');
-    out
-}
-
-/// GNU's `%m`: the directory (the file's own, when it is one) walked up
-/// while the device stays the same.
-fn mount_point(subject: &Subject<'_>) -> Vec<u8> {
-    let start = if subject.status.kind == FileKind::Directory {
-        subject.path.to_path_buf()
-    } else {
-        match subject.path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        }
-    };
-    let Ok(mut here) = std::fs::canonicalize(&start) else {
-        return text("?");
-    };
-    let Ok(device) = std::fs::metadata(&here).map(|m| m.dev()) else {
-        return text("?");
-    };
-    while let Some(parent) = here.parent() {
-        match std::fs::metadata(parent) {
-            Ok(meta) if meta.dev() == device => here = parent.to_path_buf(),
-            _ => break,
-        }
-    }
-    OsStr::as_bytes(here.as_os_str()).to_vec()
 }
 
 #[cfg(test)]
@@ -540,21 +421,6 @@ mod tests {
             Format::parse_printf(r"\q").unwrap_err(),
             "unknown escape '\\q'"
         );
-    }
-
-    #[test]
-    fn names_are_quoted_as_gnu_quotes_them() {
-        assert_eq!(shell_quote(b"seed"), b"'seed'");
-        assert_eq!(shell_quote(b"it's"), b"\"it's\"");
-        assert_eq!(shell_quote(b"a$b"), b"'a$b'");
-        assert_eq!(shell_quote(b"bad\xffname"), b"'bad'$'\\377''name'");
-    }
-
-    #[test]
-    fn offsets_print_as_gnu_and_rfc_3339_print_them() {
-        assert_eq!(offset(-5 * 3600, ""), "-0500");
-        assert_eq!(offset(5 * 3600 + 1800, ":"), "+05:30");
-        assert_eq!(offset(0, ""), "+0000");
     }
 
     #[test]

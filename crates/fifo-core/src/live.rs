@@ -35,11 +35,11 @@ const DIR_FLAGS: OFlag = OFlag::O_RDONLY
     .union(OFlag::O_DIRECTORY)
     .union(OFlag::O_CLOEXEC);
 
-/// The shortest pause between two looks of [`wait_for`]...
+/// The shortest pause between two looks of [`watch`]...
 const WAIT_POLL: Duration = Duration::from_millis(10);
 /// ...and the longest, however long a scan of /proc takes.
 const WAIT_POLL_MAX: Duration = Duration::from_millis(500);
-/// A waiter pauses this many times as long as its last scan took, so that
+/// A watcher pauses this many times as long as its last scan took, so that
 /// with thousands of processes it spends at most about a fifth of a CPU.
 const WAIT_PAUSE_PER_SCAN: u32 = 4;
 
@@ -225,10 +225,37 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
 /// be inspected are not waited for: only what is seen counts.
 ///
 /// # Errors
-/// [`Error::TimedOut`] after `timeout`, [`Error::NotAFifo`] when `path` is
-/// something else, [`Error::Sys`] when it cannot be looked at or /proc
-/// cannot be read.
+/// [`Error::TimedOut`] after `timeout`, and those of [`watch`].
 pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
+    let present = |found: &Holders| match peer {
+        Peer::Reader => found.readers() > 0,
+        Peer::Writer => found.writers() > 0,
+    };
+    if watch(path, timeout, present)? {
+        return Ok(());
+    }
+    Err(Error::TimedOut {
+        subject: Subject::path(path),
+        peer,
+        waited: timeout.unwrap_or_default(),
+    })
+}
+
+/// Looks at the holders of the FIFO at `path` (symlinks followed) until
+/// `done` is satisfied with them: `Ok(true)`, or `Ok(false)` once `timeout`
+/// has passed. The one waiting loop: every wait on a FIFO's holders or
+/// contents (see [`pipe_contents`]) is a `done` for it. Between looks it
+/// pauses four times as long as the last scan of /proc took (10 ms to
+/// 500 ms), so waiting stays cheap with thousands of processes.
+///
+/// # Errors
+/// [`Error::NotAFifo`] when `path` is something else, [`Error::Sys`] when
+/// it cannot be looked at or /proc cannot be read.
+pub fn watch(
+    path: &Path,
+    timeout: Option<Duration>,
+    mut done: impl FnMut(&Holders) -> bool,
+) -> Result<bool> {
     let subject = || Subject::path(path);
     let meta = std::fs::metadata(path).map_err(|err| {
         Error::sys(
@@ -249,22 +276,14 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
         let scan = Instant::now();
         let found = holders(meta.dev(), meta.ino())
             .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
-        let present = match peer {
-            Peer::Reader => found.readers(),
-            Peer::Writer => found.writers(),
-        };
-        if present > 0 {
-            return Ok(());
+        if done(&found) {
+            return Ok(true);
         }
         let mut pause = (scan.elapsed() * WAIT_PAUSE_PER_SCAN).clamp(WAIT_POLL, WAIT_POLL_MAX);
         if let Some(limit) = timeout {
             let waited = started.elapsed();
             if waited >= limit {
-                return Err(Error::TimedOut {
-                    subject: subject(),
-                    peer,
-                    waited: limit,
-                });
+                return Ok(false);
             }
             pause = pause.min(limit.saturating_sub(waited));
         }

@@ -254,7 +254,7 @@ fn status_of(st: &FileStat) -> Status {
         raw_mode: u32::from(st.st_mode),
         blocks: u64::try_from(st.st_blocks).unwrap_or(0),
         io_block: u64::try_from(st.st_blksize).unwrap_or(0),
-        rdev: u64::from(st.st_rdev),
+        rdev: u64::try_from(st.st_rdev).unwrap_or(0),
         rdev_major: u64::try_from(nix::libc::major(st.st_rdev)).unwrap_or(0),
         rdev_minor: u64::try_from(nix::libc::minor(st.st_rdev)).unwrap_or(0),
         born: None,

@@ -127,8 +127,11 @@ fn opening_of(pid: i32, base: &str, device: u64, inode: u64) -> Result<Option<Di
         Err(_) => return Ok(None),
     };
     let target = resolve(base, dirfd, &name);
-    let Ok(meta) = std::fs::metadata(&target) else {
-        return Ok(None);
+    let meta = match std::fs::metadata(&target) {
+        Ok(meta) => meta,
+        Err(err) if denied(&err) => return Err(()),
+        // Gone, or the task moved on.
+        Err(_) => return Ok(None),
     };
     if meta.dev() != device || meta.ino() != inode {
         return Ok(None);

@@ -1,4 +1,5 @@
-# fifo stat sees processes blocked in open(2) on a FIFO, waiting for the
+# fifo stat sees processes blocked in open(2), openat(2) (with a directory
+# descriptor) or openat2(2) on a FIFO, waiting for the
 # other end, as readers or writers in the state "opening": counted in
 # %{readers}/%{writers}/%{opening}, listed as holders (default output,
 # %{holders}, --json), and enough for --wait-reader/--wait-writer. Looking
@@ -76,6 +77,29 @@ writer_case() {
 reader_case "fifo cat" j1 "$F" cat j1
 reader_case "coreutils cat" j2 cat j2
 reader_case "bash -c 'grep x < j3'" j3 bash -c 'grep x < j3'
+# openat relative to a directory descriptor, from another working directory.
+reader_case "python3 openat(dirfd, j7) from /" j7 python3 -c '
+import os
+d = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+os.chdir("/")
+print(os.read(os.open("j7", os.O_RDONLY, dir_fd=d), 100).decode().strip())'
+# openat2(2), whose flags are in a struct open_how in the caller's memory.
+OPENAT2='
+import ctypes, os, sys
+class OpenHow(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
+libc = ctypes.CDLL(None, use_errno=True)
+how = OpenHow(os.O_RDONLY, 0, 0)
+fd = libc.syscall(ctypes.c_long(437), ctypes.c_long(-100), sys.argv[1].encode(), ctypes.byref(how), ctypes.c_long(24))
+if fd < 0:
+    raise OSError(ctypes.get_errno(), "openat2")
+print(os.read(fd, 100).decode().strip())'
+printf probe > probe
+if python3 -c "$OPENAT2" probe 2>/dev/null; then
+    reader_case "python3 openat2(AT_FDCWD, j8)" j8 python3 -c "$OPENAT2" j8
+else
+    printf 'skip - openat2 case: this kernel has no openat2(2)\n'
+fi
 
 # Writers blocked in open: python3 os.open, a shell redirection, and fifo
 # tee, which opens its outputs on worker threads.

@@ -135,17 +135,18 @@ Register-ArgumentCompleter -Native -CommandName 'fifo' -ScriptBlock {
             break
         }
         'fifo;stat' {
-            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print FMT, plus a newline, per PATH (GNU stat directives; pipe state as %{readers} %{writers} %{opening} %{buffered} %{capacity} %{holders})')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print FMT, plus a newline, per PATH (GNU stat directives; pipe state as %{readers} %{writers} %{opening} %{buffered} %{capacity} %{holders})')
+            [CompletionResult]::new('--printf', '--printf', [CompletionResultType]::ParameterName, 'Like -c, but interpret backslash escapes (\n, \t, \NNN octal, \xHH) and print no newline of its own')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'With --wait-reader/--wait-writer: give up after DUR (status 124)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait-reader/--wait-writer: give up after DUR (status 124)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow a final symbolic link')
             [CompletionResult]::new('--dereference', '--dereference', [CompletionResultType]::ParameterName, 'Follow a final symbolic link')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per PATH, one per line')
-            [CompletionResult]::new('--wait-reader', '--wait-reader', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for reading (seen in /proc; the FIFO is never opened). Prints nothing unless -c or --json')
-            [CompletionResult]::new('--wait-writer', '--wait-writer', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for writing')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object per PATH, one per line (JSON Lines; versioned schema in docs/json.md). Holders are "open", or "opening" while blocked in open(2); counts are lower bounds when some processes could not be inspected')
+            [CompletionResult]::new('--wait-reader', '--wait-reader', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for reading, or is blocked opening it to read (seen in /proc; the FIFO is never opened). Prints nothing unless -c, --printf or --json')
+            [CompletionResult]::new('--wait-writer', '--wait-writer', [CompletionResultType]::ParameterName, 'First wait until a process holds each PATH open for writing, or is blocked opening it to write')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

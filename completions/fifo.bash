@@ -469,7 +469,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__stat)
-            opts="-L -c -t -h -V --dereference --format --json --wait-reader --wait-writer --timeout --help --version"
+            opts="-L -c -t -h -V --dereference --format --printf --json --wait-reader --wait-writer --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -480,6 +480,10 @@ _fifo() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --printf)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -101,13 +101,14 @@ complete -c fifo -n "__fish_fifo_using_subcommand redirect" -l create -d 'Make P
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s h -l help -d 'Print help'
 complete -c fifo -n "__fish_fifo_using_subcommand redirect" -s V -l version -d 'Print version'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -s c -l format -d 'Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size, %i inode, %d device, %h links, %x/%y/%z access/modify/change times, %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent. Unknown values print "?"' -r
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s c -l format -d 'Print FMT, plus a newline, per PATH (GNU stat directives; pipe state as %{readers} %{writers} %{opening} %{buffered} %{capacity} %{holders})' -r
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l printf -d 'Like -c, but interpret backslash escapes (\\n, \\t, \\NNN octal, \\xHH) and print no newline of its own' -r
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s t -l timeout -d 'With --wait-reader/--wait-writer: give up after DUR (status 124)' -r
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s L -l dereference -d 'Follow a final symbolic link'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -l json -d 'Print one JSON object per PATH, one per line'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-reader -d 'First wait until a process holds each PATH open for reading (seen in /proc; the FIFO is never opened). Prints nothing unless -c or --json'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-writer -d 'First wait until a process holds each PATH open for writing'
-complete -c fifo -n "__fish_fifo_using_subcommand stat" -s h -l help -d 'Print help'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l json -d 'Print one JSON object per PATH, one per line (JSON Lines; versioned schema in docs/json.md). Holders are "open", or "opening" while blocked in open(2); counts are lower bounds when some processes could not be inspected'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-reader -d 'First wait until a process holds each PATH open for reading, or is blocked opening it to read (seen in /proc; the FIFO is never opened). Prints nothing unless -c, --printf or --json'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -l wait-writer -d 'First wait until a process holds each PATH open for writing, or is blocked opening it to write'
+complete -c fifo -n "__fish_fifo_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fifo -n "__fish_fifo_using_subcommand stat" -s V -l version -d 'Print version'
 complete -c fifo -n "__fish_fifo_using_subcommand hold" -l idle -d 'End the hold after DUR in which no other process held any PATH and nothing was buffered' -r
 complete -c fifo -n "__fish_fifo_using_subcommand hold" -s t -l timeout -d 'With --stop: give up waiting for a holder to end after DUR (status 124)' -r

@@ -222,7 +222,11 @@ scenarios!(
     not_a_fifo,
     capacity,
     counted_reads,
-    merge_lines
+    merge_lines,
+    stat_open,
+    stat_user,
+    stat_fmt,
+    stat_json
 );
 
 #[test]
@@ -617,11 +621,7 @@ mod bad_input {
                 1,
                 "fifo stat: 'dangling': cannot stat: No such file or directory",
             ),
-            case(
-                &["stat", "-c", "%Q", "fifo"],
-                2,
-                "unknown format escape '%Q'",
-            ),
+            case(&["stat", "-c", "%Q", "fifo"], 2, "unknown directive '%Q'"),
             case(
                 &["stat", "--wait-reader", "-t", "100ms", "fifo"],
                 124,

@@ -295,21 +295,33 @@ pub struct StatArgs {
     /// Follow a final symbolic link.
     #[arg(short = 'L', long)]
     pub dereference: bool,
-    /// Print FMT (plus a newline) per PATH: %n name, %F type, %A permissions
-    /// (prw-------), %a octal mode, %U/%G owner/group names, %u/%g ids, %s size,
-    /// %i inode, %d device, %h links, %x/%y/%z access/modify/change times,
-    /// %r readers, %w writers, %b buffered bytes, %C capacity, %% a percent.
-    /// Unknown values print "?".
-    #[arg(short = 'c', long, value_name = "FMT", value_parser = Format::parse)]
+    /// Print FMT, plus a newline, per PATH (GNU stat directives; pipe state
+    /// as %{readers} %{writers} %{opening} %{buffered} %{capacity} %{holders}).
+    #[arg(
+        short = 'c',
+        long,
+        value_name = "FMT",
+        value_parser = Format::parse,
+        long_help = crate::applet::stat::format_help()
+    )]
     pub format: Option<Format>,
-    /// Print one JSON object per PATH, one per line.
-    #[arg(long, conflicts_with = "format")]
+    /// Like -c, but interpret backslash escapes (\n, \t, \NNN octal, \xHH)
+    /// and print no newline of its own.
+    #[arg(long, value_name = "FMT", value_parser = Format::parse_printf, conflicts_with = "format")]
+    pub printf: Option<Format>,
+    /// Print one JSON object per PATH, one per line (JSON Lines; versioned
+    /// schema in docs/json.md). Holders are "open", or "opening" while blocked
+    /// in open(2); counts are lower bounds when some processes could not be
+    /// inspected.
+    #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
-    /// First wait until a process holds each PATH open for reading (seen in
-    /// /proc; the FIFO is never opened). Prints nothing unless -c or --json.
+    /// First wait until a process holds each PATH open for reading, or is
+    /// blocked opening it to read (seen in /proc; the FIFO is never opened).
+    /// Prints nothing unless -c, --printf or --json.
     #[arg(long)]
     pub wait_reader: bool,
-    /// First wait until a process holds each PATH open for writing.
+    /// First wait until a process holds each PATH open for writing, or is
+    /// blocked opening it to write.
     #[arg(long)]
     pub wait_writer: bool,
     /// With --wait-reader/--wait-writer: give up after DUR (status 124).

@@ -98,8 +98,9 @@ impl Held {
 pub struct Released {
     /// The `fifo hold` processes that were asked to end, and did.
     pub stopped: Vec<i32>,
-    /// Bytes that were still in the pipe when its last holder ended, which
-    /// the kernel dropped with the pipe; `None` when they could not be seen.
+    /// Bytes that were still in the pipe when its last holder (as far as
+    /// can be seen) ended, which the kernel dropped with the pipe; `None`
+    /// when they could not be seen.
     pub lost: Option<u64>,
 }
 
@@ -144,15 +145,10 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
             });
         }
     }
-    // Another holder keeps the pipe, and what is in it, alive; a process
-    // that could not be inspected might.
-    let lost = if others_stay {
-        Some(0)
-    } else if found.uninspected > 0 {
-        None
-    } else {
-        waiting
-    };
+    // Another holder keeps the pipe, and what is in it, alive. Processes
+    // this user may not inspect are not seen, so they do not count (as
+    // everywhere in `live`).
+    let lost = if others_stay { Some(0) } else { waiting };
     Ok(Released {
         stopped: ours,
         lost,

@@ -12,16 +12,93 @@ use crate::{Action, Error, FileKind, Result, Subject};
 /// What is known about a pipe's live state; `None` where it cannot be seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PipeState {
-    /// Who holds the FIFO open, as far as /proc shows (`None`: not known).
+    /// Who holds the FIFO open or is opening it, as far as /proc shows
+    /// (`None`: /proc cannot be read).
     pub holders: Option<crate::live::Holders>,
-    /// Descriptors open for reading.
-    pub readers: Option<u64>,
-    /// Descriptors open for writing.
-    pub writers: Option<u64>,
     /// Bytes written and not yet read.
     pub buffered: Option<u64>,
     /// The pipe's capacity in bytes.
     pub capacity: Option<u64>,
+}
+
+/// A count of holders: exact, or a lower bound when some processes could
+/// not be inspected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// How many were seen.
+    pub seen: u64,
+    /// Whether every process was inspected, so `seen` is the whole count.
+    pub exact: bool,
+}
+
+impl PipeState {
+    /// Readers, open or opening (see [`crate::live::Holders::readers`]).
+    #[must_use]
+    pub fn readers(&self) -> Option<Count> {
+        self.count(crate::live::Holders::readers)
+    }
+
+    /// Writers, open or opening.
+    #[must_use]
+    pub fn writers(&self) -> Option<Count> {
+        self.count(crate::live::Holders::writers)
+    }
+
+    /// Threads blocked opening the FIFO.
+    #[must_use]
+    pub fn opening(&self) -> Option<Count> {
+        self.count(crate::live::Holders::opening)
+    }
+
+    fn count(&self, seen: impl Fn(&crate::live::Holders) -> u64) -> Option<Count> {
+        self.holders.as_ref().map(|holders| Count {
+            seen: seen(holders),
+            exact: holders.complete(),
+        })
+    }
+}
+
+/// A moment in the local time zone (`TZ`, else the system's), broken down
+/// as `localtime(3)` gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    /// The year, e.g. 2026.
+    pub year: i64,
+    /// 1 to 12.
+    pub month: u8,
+    /// 1 to 31.
+    pub day: u8,
+    /// 0 to 23.
+    pub hour: u8,
+    /// 0 to 59.
+    pub minute: u8,
+    /// 0 to 60 (a leap second).
+    pub second: u8,
+    /// 0 to 999 999 999.
+    pub nanosecond: u32,
+    /// Seconds east of UTC in effect at that moment.
+    pub offset: i64,
+    /// Whole seconds since the epoch (negative before 1970).
+    pub epoch: i64,
+}
+
+/// `time` in the local time zone; `None` when the C library cannot
+/// represent it.
+#[must_use]
+pub fn local_time(time: SystemTime) -> Option<LocalTime> {
+    let (epoch, nanosecond) = epoch_time(time)?;
+    let local = crate::sys::clock::local_time(epoch)?;
+    Some(LocalTime {
+        year: local.year,
+        month: local.month,
+        day: local.day,
+        hour: local.hour,
+        minute: local.minute,
+        second: local.second,
+        nanosecond,
+        offset: local.offset,
+        epoch,
+    })
 }
 
 /// A path's metadata, as `stat(2)` gives it, with owner names resolved.
@@ -47,6 +124,20 @@ pub struct Status {
     pub links: u64,
     /// Size in bytes (always 0 for a FIFO).
     pub size: u64,
+    /// The whole `st_mode`: type and permission bits.
+    pub raw_mode: u32,
+    /// 512-byte blocks allocated.
+    pub blocks: u64,
+    /// The preferred I/O size (`st_blksize`).
+    pub io_block: u64,
+    /// The device a device special file stands for (`st_rdev`).
+    pub rdev: u64,
+    /// Its major number.
+    pub rdev_major: u64,
+    /// Its minor number.
+    pub rdev_minor: u64,
+    /// Creation, when the file system records it.
+    pub born: Option<SystemTime>,
     /// Last access.
     pub accessed: SystemTime,
     /// Last modification.
@@ -90,36 +181,56 @@ pub fn inspect(path: &Path, follow: bool, live: bool) -> Result<Status> {
     let st = if follow { stat(path) } else { lstat(path) }
         .map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
     let mut status = status_of(&st);
+    status.born =
+        crate::sys::birth_time(path, follow).map(|(secs, nanos)| time_of(secs, nanos.into()));
     if live && status.kind == FileKind::Fifo {
         status.pipe = pipe_state(status.device, status.inode);
     }
     Ok(status)
 }
 
-/// The live state of the FIFO with this device and inode. Counts are known
-/// only when every process could be inspected; a FIFO nobody holds has no
-/// pipe, so nothing is buffered and there is no capacity to report.
+/// The live state of the FIFO with this device and inode. A FIFO nobody
+/// holds has no pipe, so nothing is buffered and there is no capacity to
+/// report; capacity and contents are read through a descriptor borrowed from
+/// an open holder, so with only threads still opening they stay unknown.
 fn pipe_state(device: u64, inode: u64) -> PipeState {
     let Some(holders) = crate::live::holders(device, inode) else {
         return PipeState::default();
     };
-    let complete = holders.uninspected == 0;
     let (capacity, buffered) = if holders.seen.is_empty() {
-        (None, complete.then_some(0))
+        (None, holders.complete().then_some(0))
     } else {
         crate::live::pipe_contents(&holders)
     };
     PipeState {
-        readers: complete.then(|| holders.readers()),
-        writers: complete.then(|| holders.writers()),
         buffered,
         capacity,
         holders: Some(holders),
     }
 }
 
-// `mode_t` and `nlink_t` are narrower on macOS and the BSDs than on Linux.
-#[allow(clippy::useless_conversion)]
+/// Whole seconds since the epoch (rounded down, as `st_mtim.tv_sec` is)
+/// and the nanoseconds after them; `None` beyond the range of `i64`.
+#[must_use]
+pub fn epoch_time(time: SystemTime) -> Option<(i64, u32)> {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => Some((i64::try_from(after.as_secs()).ok()?, after.subsec_nanos())),
+        Err(before) => {
+            let before = before.duration();
+            let mut secs = -i64::try_from(before.as_secs()).ok()?;
+            let mut nanos = before.subsec_nanos();
+            if nanos > 0 {
+                secs -= 1;
+                nanos = 1_000_000_000 - nanos;
+            }
+            Some((secs, nanos))
+        }
+    }
+}
+
+// `mode_t` and `nlink_t` are narrower on macOS and the BSDs than on Linux,
+// and `major` is signed there.
+#[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)]
 fn status_of(st: &FileStat) -> Status {
     let uid = st.st_uid;
     let gid = st.st_gid;
@@ -140,6 +251,13 @@ fn status_of(st: &FileStat) -> Status {
         device: st.st_dev,
         links: u64::from(st.st_nlink),
         size: u64::try_from(st.st_size).unwrap_or(0),
+        raw_mode: u32::from(st.st_mode),
+        blocks: u64::try_from(st.st_blocks).unwrap_or(0),
+        io_block: u64::try_from(st.st_blksize).unwrap_or(0),
+        rdev: u64::try_from(st.st_rdev).unwrap_or(0),
+        rdev_major: u64::try_from(nix::libc::major(st.st_rdev)).unwrap_or(0),
+        rdev_minor: u64::try_from(nix::libc::minor(st.st_rdev)).unwrap_or(0),
+        born: None,
         accessed: time_of(st.st_atime, st.st_atime_nsec),
         modified: time_of(st.st_mtime, st.st_mtime_nsec),
         changed: time_of(st.st_ctime, st.st_ctime_nsec),

@@ -15,6 +15,7 @@ pub mod live;
 pub mod merge;
 pub mod mode;
 pub mod open;
+mod opening;
 pub mod record;
 mod records;
 mod sys;

@@ -7,6 +7,13 @@
 //! direction comes from the `flags` in `/proc/PID/fdinfo/N`. Capacity and
 //! buffered bytes need a descriptor: one is borrowed from a holder with
 //! `pidfd_getfd(2)`, a copy of its open file description that changes nothing.
+//! Processes blocked in `open(2)` on the FIFO are holders too, in the state
+//! [`State::Opening`] (see the `opening` module): they are readers or writers
+//! for every purpose a user cares about, and the other end's open completes
+//! the moment it comes.
+//!
+//! What cannot be inspected (another user's processes, for an ordinary user)
+//! is counted, never guessed: the counts are then lower bounds.
 //! Elsewhere than Linux, or without /proc, nothing is known.
 
 use std::os::fd::AsFd;
@@ -14,6 +21,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use nix::dir::Dir;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, fstatat};
@@ -21,66 +29,106 @@ use nix::sys::stat::{Mode, fstatat};
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
-/// How the scan opens a /proc/PID/fd directory: only as an anchor for
-/// fstatat, so `O_PATH` where Linux has it.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const DIR_FLAGS: OFlag = OFlag::O_PATH
-    .union(OFlag::O_DIRECTORY)
-    .union(OFlag::O_CLOEXEC);
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+/// How the scan opens a /proc/PID/fd directory: to list it, and as the
+/// anchor for fstatat.
 const DIR_FLAGS: OFlag = OFlag::O_RDONLY
     .union(OFlag::O_DIRECTORY)
     .union(OFlag::O_CLOEXEC);
 
-/// How often [`wait_for`] looks again.
+/// The shortest pause between two looks of [`watch`]...
 const WAIT_POLL: Duration = Duration::from_millis(10);
+/// ...and the longest, however long a scan of /proc takes.
+const WAIT_POLL_MAX: Duration = Duration::from_secs(1);
+/// A watcher pauses this many times as long as its last scan took, so that
+/// with thousands of processes it spends at most about a twentieth of a CPU
+/// (see `bench/wait.sh`).
+const WAIT_PAUSE_PER_SCAN: u32 = 20;
 
-/// One descriptor some process holds on the FIFO.
+/// Whether a holder has the FIFO open or is still waiting in `open(2)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// It holds a descriptor on the FIFO.
+    Open,
+    /// One of its threads is blocked opening the FIFO, waiting for the other
+    /// end.
+    Opening,
+}
+
+/// `open` or `opening`, as `fifo stat` prints a holder's state.
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Open => "open",
+            Self::Opening => "opening",
+        })
+    }
+}
+
+/// One descriptor some process holds on the FIFO, or one of its threads
+/// blocked opening it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
     /// The process.
     pub pid: i32,
     /// Its command name (`/proc/PID/comm`).
     pub command: String,
-    /// The descriptor number in that process.
-    pub fd: i32,
-    /// Which way it was opened.
+    /// The descriptor number in that process (`None` while opening).
+    pub fd: Option<i32>,
+    /// The thread blocked in `open(2)` (`None` when open).
+    pub thread: Option<i32>,
+    /// Which way it was opened, or is being opened.
     pub direction: Direction,
+    /// Open, or still opening.
+    pub state: State,
 }
 
 /// Everyone seen holding a FIFO, and how many processes could not be looked
 /// at (their descriptors are unknown, not absent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holders {
-    /// Descriptors found on the FIFO.
+    /// Descriptors found on the FIFO, and threads blocked opening it.
     pub seen: Vec<Holder>,
-    /// Processes whose descriptors this process may not read.
+    /// Processes this process may not fully inspect: their descriptors, or a
+    /// thread of theirs waiting in a FIFO open, are unknown. When it is not
+    /// zero, every count is a lower bound.
     pub uninspected: u64,
 }
 
 impl Holders {
-    /// Descriptors open for reading (read-write ones included).
+    /// Readers: descriptors open for reading (read-write ones included) and
+    /// threads blocked opening for reading.
     #[must_use]
     pub fn readers(&self) -> u64 {
-        self.count(|d| matches!(d, Direction::Read | Direction::ReadWrite))
+        self.count(|h| matches!(h.direction, Direction::Read | Direction::ReadWrite))
     }
 
-    /// Descriptors open for writing (read-write ones included).
+    /// Writers: descriptors open for writing (read-write ones included) and
+    /// threads blocked opening for writing.
     #[must_use]
     pub fn writers(&self) -> u64 {
-        self.count(|d| matches!(d, Direction::Write | Direction::ReadWrite))
+        self.count(|h| matches!(h.direction, Direction::Write | Direction::ReadWrite))
     }
 
-    fn count(&self, wanted: impl Fn(Direction) -> bool) -> u64 {
-        self.seen
-            .iter()
-            .filter(|holder| wanted(holder.direction))
-            .count() as u64
+    /// Threads blocked in `open(2)` on the FIFO (either direction).
+    #[must_use]
+    pub fn opening(&self) -> u64 {
+        self.count(|h| h.state == State::Opening)
+    }
+
+    /// Whether every process could be inspected, so the counts are exact.
+    #[must_use]
+    pub fn complete(&self) -> bool {
+        self.uninspected == 0
+    }
+
+    fn count(&self, wanted: impl Fn(&Holder) -> bool) -> u64 {
+        self.seen.iter().filter(|holder| wanted(holder)).count() as u64
     }
 }
 
-/// Every process descriptor on the file with this device and inode, or
-/// `None` when /proc cannot be read at all.
+/// Every process descriptor on the file with this device and inode, and
+/// every thread blocked opening it, or `None` when /proc cannot be read at
+/// all. A snapshot: an open that completes during the scan may be missed.
 #[must_use]
 pub fn holders(device: u64, inode: u64) -> Option<Holders> {
     let me = i32::try_from(std::process::id()).ok()?;
@@ -96,53 +144,119 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
         if pid == me {
             continue;
         }
-        // Names from getdents, and fstatat relative to an O_PATH descriptor
-        // of the directory: far fewer /proc path walks than a stat of
-        // /proc/PID/fd/N for each descriptor.
-        let dir = format!("/proc/{pid}/fd");
-        let names: Vec<std::ffi::OsString> = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries.flatten().map(|entry| entry.file_name()).collect(),
-            Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
-                found.uninspected += 1;
-                continue;
-            }
-            // The process ended meanwhile.
-            Err(_) => continue,
-        };
-        let Ok(dir_fd) = nix::fcntl::open(dir.as_str(), DIR_FLAGS, Mode::empty()) else {
-            continue;
-        };
-        for name in names {
-            let Some(fd) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
-                continue;
-            };
-            let Ok(st) = fstatat(&dir_fd, name.as_os_str(), AtFlags::empty()) else {
-                continue;
-            };
-            if st.st_dev != device || st.st_ino != inode {
-                continue;
-            }
-            if let Some(direction) = direction_of(pid, fd) {
-                found.seen.push(Holder {
-                    pid,
-                    command: command_of(pid),
-                    fd,
-                    direction,
-                });
-            }
+        if scan_process(pid, device, inode, &mut found.seen) == Seen::Partly {
+            found.uninspected += 1;
         }
     }
     Some(found)
 }
 
-/// Waits until some process holds the FIFO at `path` open as `peer`
-/// (symlinks followed), looking at /proc, never opening the FIFO.
+/// Whether a process could be looked at as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Wholly,
+    Partly,
+}
+
+/// Adds process `pid`'s descriptors on the file, and its threads blocked
+/// opening it, to `seen`. A process that ended meanwhile counts as seen.
+fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Seen {
+    // One open of the directory serves both getdents (through a duplicate
+    // that nix's Dir owns) and fstatat relative to it: far fewer /proc path
+    // walks than a stat of /proc/PID/fd/N for each descriptor.
+    let dir_fd =
+        match nix::fcntl::open(format!("/proc/{pid}/fd").as_str(), DIR_FLAGS, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
+            // The process ended meanwhile.
+            Err(_) => return Seen::Wholly,
+        };
+    let names: Vec<std::ffi::CString> = match nix::unistd::dup(&dir_fd).and_then(Dir::from_fd) {
+        Ok(mut dir) => dir
+            .iter()
+            .flatten()
+            .map(|entry| entry.file_name().to_owned())
+            .collect(),
+        Err(_) => return Seen::Wholly,
+    };
+    let mut whole = Seen::Wholly;
+    for name in names {
+        let Some(fd) = name.to_str().ok().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let st = match fstatat(&dir_fd, name.as_c_str(), AtFlags::empty()) {
+            Ok(st) => st,
+            // Listing the descriptors needs less than following them
+            // (ptrace read access): unknown, not absent.
+            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
+            // Closed meanwhile.
+            Err(_) => continue,
+        };
+        if st.st_dev != device || st.st_ino != inode {
+            continue;
+        }
+        if let Some(direction) = direction_of(pid, fd) {
+            seen.push(Holder {
+                pid,
+                command: command_of(pid),
+                fd: Some(fd),
+                thread: None,
+                direction,
+                state: State::Open,
+            });
+        }
+    }
+    match crate::opening::blocked_opens(pid, device, inode) {
+        Some(openings) => seen.extend(openings.into_iter().map(|opening| Holder {
+            pid,
+            command: command_of(pid),
+            fd: None,
+            thread: Some(opening.tid),
+            direction: opening.direction,
+            state: State::Opening,
+        })),
+        None => whole = Seen::Partly,
+    }
+    whole
+}
+
+/// Waits until some process holds the FIFO at `path` open as `peer`, or is
+/// blocked opening it as one (symlinks followed), looking at /proc, never
+/// opening the FIFO, so no waiting open is completed. Processes that cannot
+/// be inspected are not waited for: only what is seen counts.
 ///
 /// # Errors
-/// [`Error::TimedOut`] after `timeout`, [`Error::NotAFifo`] when `path` is
-/// something else, [`Error::Sys`] when it cannot be looked at or /proc
-/// cannot be read.
+/// [`Error::TimedOut`] after `timeout`, and those of [`watch`].
 pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
+    let present = |found: &Holders| match peer {
+        Peer::Reader => found.readers() > 0,
+        Peer::Writer => found.writers() > 0,
+    };
+    if watch(path, timeout, present)? {
+        return Ok(());
+    }
+    Err(Error::TimedOut {
+        subject: Subject::path(path),
+        peer,
+        waited: timeout.unwrap_or_default(),
+    })
+}
+
+/// Looks at the holders of the FIFO at `path` (symlinks followed) until
+/// `done` is satisfied with them: `Ok(true)`, or `Ok(false)` once `timeout`
+/// has passed. The one waiting loop: every wait on a FIFO's holders or
+/// contents (see [`pipe_contents`]) is a `done` for it. Between looks it
+/// pauses twenty times as long as the last scan of /proc took (10 ms to
+/// 1 s), so waiting stays cheap with thousands of processes.
+///
+/// # Errors
+/// [`Error::NotAFifo`] when `path` is something else, [`Error::Sys`] when
+/// it cannot be looked at or /proc cannot be read.
+pub fn watch(
+    path: &Path,
+    timeout: Option<Duration>,
+    mut done: impl FnMut(&Holders) -> bool,
+) -> Result<bool> {
     let subject = || Subject::path(path);
     let meta = std::fs::metadata(path).map_err(|err| {
         Error::sys(
@@ -160,25 +274,21 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
     }
     let started = Instant::now();
     loop {
+        let scan = Instant::now();
         let found = holders(meta.dev(), meta.ino())
             .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
-        let present = match peer {
-            Peer::Reader => found.readers(),
-            Peer::Writer => found.writers(),
-        };
-        if present > 0 {
-            return Ok(());
+        if done(&found) {
+            return Ok(true);
         }
+        let mut pause = (scan.elapsed() * WAIT_PAUSE_PER_SCAN).clamp(WAIT_POLL, WAIT_POLL_MAX);
         if let Some(limit) = timeout {
-            if started.elapsed() >= limit {
-                return Err(Error::TimedOut {
-                    subject: subject(),
-                    peer,
-                    waited: limit,
-                });
+            let waited = started.elapsed();
+            if waited >= limit {
+                return Ok(false);
             }
+            pause = pause.min(limit.saturating_sub(waited));
         }
-        std::thread::sleep(WAIT_POLL);
+        std::thread::sleep(pause);
     }
 }
 
@@ -187,7 +297,8 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
 #[must_use]
 pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
     for holder in &holders.seen {
-        if let Ok(copy) = sys::borrow_descriptor(holder.pid, holder.fd) {
+        let Some(fd) = holder.fd else { continue };
+        if let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) {
             let capacity = sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64);
             let waiting = sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64);
             return (capacity, waiting);
@@ -252,13 +363,50 @@ mod tests {
             .expect("the child holds it");
         assert_eq!(
             (holder.fd, holder.direction, holder.command.as_str()),
-            (7, Direction::ReadWrite, "bash")
+            (Some(7), Direction::ReadWrite, "bash")
         );
+        assert_eq!(holder.state, State::Open);
         assert_eq!((found.readers(), found.writers()), (1, 1));
         assert_eq!(
             contents,
             (Some(65_536), Some(5)),
             "capacity and bytes waiting"
+        );
+    }
+
+    #[test]
+    fn a_reader_blocked_in_open_is_an_opening_holder_and_ends_a_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j");
+        make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+        let mut child = Command::new("cat")
+            .arg(&path)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        wait_for(
+            &path,
+            Peer::Reader,
+            Some(std::time::Duration::from_secs(10)),
+        )
+        .unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let found = holders(meta.dev(), meta.ino()).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        let holder = found
+            .seen
+            .iter()
+            .find(|h| h.pid == pid)
+            .expect("cat is seen");
+        assert_eq!(
+            (holder.fd, holder.thread, holder.direction, holder.state),
+            (None, Some(pid), Direction::Read, State::Opening)
+        );
+        assert_eq!(
+            (found.readers(), found.writers(), found.opening()),
+            (1, 0, 1)
         );
     }
 }

@@ -48,10 +48,6 @@ impl fmt::Display for Condition {
     }
 }
 
-/// The shortest and longest pause between two looks at /proc.
-const LOOK_EVERY: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
-/// A look may cost at most this share of the time spent waiting (1/20).
-const LOOK_SHARE: u32 = 20;
 /// How long [`until_exists`] polls before it asks for inotify.
 const POLL_FIRST: Duration = Duration::from_secs(1);
 
@@ -75,46 +71,32 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 /// Waits until bytes are waiting in the FIFO at `path` ([`Condition::Data`])
 /// or none are (otherwise), as seen through a holder's descriptor.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
-    let subject = || Subject::path(path);
-    let st = stat(path).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    found(path, FileKind::of(&st))?;
-    let started = Instant::now();
-    loop {
-        let look = Instant::now();
-        let holders = crate::live::holders(st.st_dev, st.st_ino)
-            .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
-        let waiting = if holders.seen.is_empty() && holders.uninspected == 0 {
-            // Nobody holds it: there is no pipe, so nothing waits in it.
-            0
+    let mut blind = false;
+    let done = crate::live::watch(path, timeout, |holders| {
+        let waiting = if holders.seen.iter().all(|holder| holder.fd.is_none()) {
+            // Nobody seen has it open (at most some are still opening): no
+            // byte can have been written. As for readers and writers, only
+            // what is seen counts.
+            Some(0)
         } else {
-            match crate::live::pipe_contents(&holders).1 {
-                Some(waiting) => waiting,
-                // Holders seen, but none would lend a descriptor to look
-                // through; and without one the answer never comes.
-                None if !holders.seen.is_empty() => {
-                    return Err(Error::sys(subject(), Action::Wait, Errno::EPERM));
-                }
-                None => 0,
-            }
+            crate::live::pipe_contents(holders).1
         };
-        if (waiting > 0) == (condition == Condition::Data) {
-            return Ok(());
-        }
-        if timeout.is_some_and(|limit| started.elapsed() >= limit) {
-            return Err(Error::WaitTimedOut {
-                subject: subject(),
-                condition,
-                waited: timeout.unwrap_or_default(),
-            });
-        }
-        std::thread::sleep(pause_after(look.elapsed()));
+        // Holders seen, but none would lend a descriptor to look through:
+        // without one the answer never comes.
+        blind = waiting.is_none();
+        waiting.is_none_or(|waiting| (waiting > 0) == (condition == Condition::Data))
+    })?;
+    if blind {
+        return Err(Error::sys(Subject::path(path), Action::Wait, Errno::EPERM));
     }
-}
-
-/// How long to wait before looking again, after a look that took `cost`.
-#[must_use]
-pub fn pause_after(cost: Duration) -> Duration {
-    (cost * LOOK_SHARE).clamp(LOOK_EVERY.0, LOOK_EVERY.1)
+    if done {
+        return Ok(());
+    }
+    Err(Error::WaitTimedOut {
+        subject: Subject::path(path),
+        condition,
+        waited: timeout.unwrap_or_default(),
+    })
 }
 
 /// Waits until `path` (symlinks followed) exists and is a FIFO, also when

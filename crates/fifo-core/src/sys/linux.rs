@@ -158,3 +158,63 @@ pub(crate) fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
 pub(crate) fn reopen_path(fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
     Some(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)).into())
 }
+
+/// Which open call, if any, system call number `nr` of this architecture is.
+// `c_long` is `i32` on 32-bit targets.
+#[allow(clippy::useless_conversion)]
+pub(crate) fn open_call(nr: i64) -> Option<super::OpenCall> {
+    use super::OpenCall;
+    #[cfg(any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "arm",
+        target_arch = "powerpc64",
+        target_arch = "s390x"
+    ))]
+    if nr == i64::from(nix::libc::SYS_open) {
+        return Some(OpenCall::Open);
+    }
+    if nr == i64::from(nix::libc::SYS_openat) {
+        Some(OpenCall::OpenAt)
+    } else if nr == i64::from(nix::libc::SYS_openat2) {
+        Some(OpenCall::OpenAt2)
+    } else {
+        None
+    }
+}
+
+/// When `path` was created (seconds, nanoseconds since the epoch), from
+/// `statx(2)`; `None` when the file system does not record it.
+#[cfg(any(target_env = "gnu", target_env = "musl", target_os = "android"))]
+pub(crate) fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u32)> {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let flags = if follow {
+        0
+    } else {
+        nix::libc::AT_SYMLINK_NOFOLLOW
+    };
+    // SAFETY: `statx` is plain old data; all-zero bytes are a valid value.
+    let mut buf: nix::libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: `name` is a NUL-terminated string and `buf` a live statx on
+    // this stack frame; the kernel writes only into `buf` and keeps neither.
+    let result = unsafe {
+        nix::libc::statx(
+            nix::libc::AT_FDCWD,
+            name.as_ptr(),
+            flags,
+            nix::libc::STATX_BTIME,
+            &raw mut buf,
+        )
+    };
+    if result != 0 || buf.stx_mask & nix::libc::STATX_BTIME == 0 {
+        return None;
+    }
+    Some((buf.stx_btime.tv_sec, buf.stx_btime.tv_nsec))
+}
+
+/// No `statx` in this C library: birth times are unknown.
+#[cfg(not(any(target_env = "gnu", target_env = "musl", target_os = "android")))]
+pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64, u32)> {
+    None
+}

@@ -4,6 +4,7 @@
 #![allow(unsafe_code)]
 
 pub(crate) mod at;
+pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod lock;
@@ -16,11 +17,23 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, reopen_path, set_pipe_size, splice,
-    tee_pipe,
+    ScratchPipe, birth_time, borrow_descriptor, bytes_waiting, open_call, pipe_size, reopen_path,
+    set_pipe_size, splice, tee_pipe,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    ScratchPipe, borrow_descriptor, bytes_waiting, pipe_size, reopen_path, set_pipe_size, splice,
-    tee_pipe,
+    ScratchPipe, birth_time, borrow_descriptor, bytes_waiting, open_call, pipe_size, reopen_path,
+    set_pipe_size, splice, tee_pipe,
 };
+
+/// The system calls that open a path, as a blocked task reports them in
+/// `/proc/PID/task/TID/syscall`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpenCall {
+    /// `open(path, flags, mode)`.
+    Open,
+    /// `openat(dirfd, path, flags, mode)`.
+    OpenAt,
+    /// `openat2(dirfd, path, how, size)`: the flags are in `*how`.
+    OpenAt2,
+}

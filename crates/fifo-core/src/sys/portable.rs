@@ -65,3 +65,13 @@ pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
 pub(crate) fn reopen_path(_fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
     None
 }
+
+/// System call numbers are not read from /proc here.
+pub(crate) fn open_call(_nr: i64) -> Option<super::OpenCall> {
+    None
+}
+
+/// Birth times need `statx(2)`.
+pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64, u32)> {
+    None
+}

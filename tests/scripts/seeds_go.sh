@@ -12,7 +12,7 @@ go build -o go-reader "$PEERS/reader.go"
 go build -o go-writer "$PEERS/writer.go"
 spawn bash -c "./go-reader gofifo > go-read"
 reader=$SPAWNED
-until [ -p gofifo ]; do sleep 0.01; done
+wait_until 10 "gofifo to exist as a FIFO" test -p gofifo
 eq 600 "$(mode_of gofifo)" "the Go reader makes its FIFO 0600"
 printf 'Go' | timeout 20 "$F" send gofifo
 finish "$reader"

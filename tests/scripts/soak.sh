@@ -1,3 +1,4 @@
+# heavy: runs only with FIFO_SOAK=1 or `cargo test -- --ignored` (CI runs it)
 # Soak: big checksummed transfers through send|cat and tee, 8 writers x
 # 100,000 lines into one cat -k, and 30 s of writers and readers arriving
 # and leaving with every line accounted for.

@@ -10,7 +10,8 @@ eq "$(stat -c '%A %a %U %G %u %g %s %i %h %F' seed)" \
    "$("$F" stat -c '%A %a %U %G %u %g %s %i %h %F' seed)" "format fields agree with coreutils stat"
 eq "$(ls -l seed | cut -c1-10)" "$("$F" stat -c %A seed)" "permissions agree with ls -l"
 eq "type=fifo 100% done" "$("$F" stat -c 'type=%F 100%% done' seed)" "literal text and %% survive"
-eq "seed: 0 0 0 ?" "$("$F" stat -c '%n: %r %w %b %C' seed)" "nobody holds it: 0 readers, 0 writers, nothing buffered, no pipe (capacity ?)"
+if counts_known; then counts="0 0"; else counts="? ?"; fi
+eq "seed: $counts 0 ?" "$("$F" stat -c '%n: %r %w %b %C' seed)" "nobody holds it: $counts readers and writers, nothing buffered, no pipe (capacity ?)"
 
 run "$F" stat seed
 eq 0 "$STATUS" "human output exits 0"
@@ -23,7 +24,7 @@ echo hello > file
 mkdir dir
 ln -s seed link
 "$F" stat --json seed file dir link > json.out
-python3 - "$T" <<'PY'
+python3 - "$counts" <<'PY'
 import json, os, stat, sys
 rows = [json.loads(line) for line in open("json.out")]
 assert [r["path"] for r in rows] == ["seed", "file", "dir", "link"], rows
@@ -33,7 +34,8 @@ st = os.lstat("seed")
 assert seed["permissions"] == "prw-------" and seed["mode"] == "0600", seed
 assert seed["inode"] == st.st_ino and seed["uid"] == st.st_uid and seed["links"] == 1, seed
 assert rows[1]["size"] == 6, rows[1]
-assert seed["readers"] == 0 and seed["writers"] == 0 and seed["capacity"] is None, seed
+count = 0 if sys.argv[1] == "0 0" else None
+assert seed["readers"] == count and seed["writers"] == count and seed["capacity"] is None, seed
 PY
 ok "--json gives one valid object per PATH"
 eq fifo "$("$F" stat -L -c %F link)" "-L follows a symlink"

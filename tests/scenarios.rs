@@ -42,6 +42,8 @@ impl Header {
         for line in script.lines().take_while(|line| line.starts_with('#')) {
             let line = line.trim_start_matches('#').trim();
             if let Some(needs) = line.strip_prefix("needs:") {
+                // A `#` after the list starts a comment.
+                let needs = needs.split('#').next().unwrap_or_default();
                 header
                     .needs
                     .extend(needs.split_whitespace().map(str::to_owned));

@@ -1,6 +1,6 @@
 # Sourced by every scenario under tests/scripts: strict mode, a private
 # temporary directory, and helpers that never wait forever.
-# The Rust driver (tests/cli.rs) runs each scenario with FIFO_BIN set.
+# The Rust harness (tests/scenarios.rs) runs each scenario with FIFO_BIN set.
 set -euo pipefail
 F=${FIFO_BIN:?FIFO_BIN must name the fifo binary}
 # Where the scenarios live, before we move into the temporary directory.
@@ -161,7 +161,7 @@ else
 fi
 
 # SKIPPED: the status a scenario exits with when it cannot run here; the
-# driver (tests/cli.rs) reports it by name as skipped, never as passed.
+# harness (tests/scenarios.rs) reports it by name as skipped, never as passed.
 SKIPPED=77
 
 # skip REASON: ends the scenario as skipped, saying why. Under

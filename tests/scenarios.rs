@@ -98,8 +98,11 @@ pub fn trials() -> Vec<Trial> {
                 .unwrap_or_default();
             let header = Header::parse(&script);
             let ignored = header.heavy && !soak;
+            // The kind shows as `test [heavy] scripts::soak ... ignored`.
+            let kind = if header.heavy { "heavy" } else { "" };
             Trial::ignorable_test(format!("scripts::{name}"), move || run(&name, &header))
                 .with_ignored_flag(ignored)
+                .with_kind(kind)
         })
         .collect()
 }

@@ -37,6 +37,18 @@ for mode in "" --no-splice; do
     eq "$want" "$(traced cat "$F" cat $mode f | sum)" "$label: cat FIFO -> pipe"
     finish "$SPAWNED"
 
+    # send: a pipe into a FIFO.
+    spawn bash -c "sha256sum < f | cut -d' ' -f1 > f.sum"
+    cat src | traced send-pipe "$F" send $mode f
+    finish "$SPAWNED"
+    eq "$want" "$(cat f.sum)" "$label: send pipe -> FIFO"
+
+    # cat: a FIFO into a regular file.
+    spawn bash -c "cat src > f"
+    traced cat-file "$F" cat $mode f > out
+    finish "$SPAWNED"
+    eq "$want" "$(sum < out)" "$label: cat FIFO -> regular file"
+
     # tee: a pipe into two FIFOs and a pipe.
     spawn bash -c "sha256sum < f | cut -d' ' -f1 > f.sum"
     rf=$SPAWNED
@@ -46,13 +58,17 @@ for mode in "" --no-splice; do
     finish "$rf"; finish "$rg"
     eq "$want $want" "$(cat f.sum) $(cat g.sum)" "$label: tee pipe -> two FIFOs"
 
-    counts="send $(calls send splice) $(calls send tee), cat $(calls cat splice) $(calls cat tee), tee $(calls tee splice) $(calls tee tee)"
+    counts=""
+    for name in send send-pipe cat cat-file tee; do
+        counts+="${counts:+, }$name $(calls "$name" splice) $(calls "$name" tee)"
+    done
     if [ -z "$mode" ]; then
-        [ "$(calls send splice)" -gt 0 ] || fail "default send made no splice call ($counts)"
-        [ "$(calls cat splice)" -gt 0 ] || fail "default cat made no splice call ($counts)"
-        [ "$(calls tee tee)" -gt 0 ] || fail "default tee made no tee call ($counts)"
+        for name in send send-pipe cat cat-file; do
+            [ "$(calls "$name" splice)" -gt 0 ] || fail "default $name made no splice call (splice, tee calls: $counts)"
+        done
+        [ "$(calls tee tee)" -gt 0 ] || fail "default tee made no tee call (splice, tee calls: $counts)"
         ok "default: send and cat splice, tee copies with tee(2) (splice, tee calls: $counts)"
     else
-        eq "send 0 0, cat 0 0, tee 0 0" "$counts" "--no-splice: no splice or tee call anywhere"
+        eq "send 0 0, send-pipe 0 0, cat 0 0, cat-file 0 0, tee 0 0" "$counts" "--no-splice: no splice or tee call anywhere"
     fi
 done

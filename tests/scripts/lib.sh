@@ -70,12 +70,12 @@ descendants() {
     done
 }
 
-# OPEN_SYSCALLS: the number /proc/PID/syscall shows for a task blocked
+# OPEN_SYSCALL: the number /proc/PID/syscall shows for a task blocked
 # opening a FIFO (openat on most machines, but numbers differ by
 # architecture), learnt once per scenario from a python3 process left
 # blocked opening a scratch FIFO. No kernel symbol names are involved.
-OPEN_SYSCALLS=""
-learn_open_syscalls() {
+OPEN_SYSCALL=""
+learn_open_syscall() {
     local pid
     mkfifo "$T/.probe"
     # python3 says it is ready, then opens: after that it sleeps in the open.
@@ -88,7 +88,7 @@ learn_open_syscalls() {
     rm -f "$T/.probe" "$T/.probe-ready"
 }
 # probe_blocked PID: PID said it is ready and sleeps in the same system call
-# twice in a row, 50 ms apart; that call's number joins OPEN_SYSCALLS.
+# twice in a row, 50 ms apart; that call's number becomes OPEN_SYSCALL.
 probe_blocked() {
     local first second
     [ -s "$T/.probe-ready" ] || return 1
@@ -96,7 +96,7 @@ probe_blocked() {
     sleep 0.05
     second=$(sleeping_syscall "$1") || return 1
     [ "$first" = "$second" ] || return 1
-    OPEN_SYSCALLS="$first"
+    OPEN_SYSCALL="$first"
 }
 # sleeping_syscall PID: the system call PID sleeps in, if it sleeps in one.
 sleeping_syscall() {
@@ -114,7 +114,7 @@ in_open() {
     local pid call
     for pid in $(descendants "$1"); do
         for call in $(cut -d' ' -f1 /proc/"$pid"/task/*/syscall 2>/dev/null); do
-            [ "$call" != "$OPEN_SYSCALLS" ] || return 0
+            [ "$call" != "$OPEN_SYSCALL" ] || return 0
         done
     done
     return 1
@@ -123,7 +123,7 @@ in_open() {
 # blocked_in_open PID: waits until PID (or a process below it) is blocked
 # opening a FIFO; fails after 10 s.
 blocked_in_open() {
-    [ -n "$OPEN_SYSCALLS" ] || learn_open_syscalls
+    [ -n "$OPEN_SYSCALL" ] || learn_open_syscall
     wait_until 10 "process $1 to block in a FIFO open" in_open "$1"
 }
 

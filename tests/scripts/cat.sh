@@ -54,7 +54,7 @@ c" "$( (timeout 20 "$F" cat -l 1 - | tr '\n' '|'; cat) < abc)" "-l on a seekable
 
 # --create makes a private FIFO; --rm removes it when done.
 spawn "$F" send --create made hello
-until [ -p made ]; do sleep 0.01; done
+wait_until 10 "made to exist as a FIFO" test -p made
 timeout 20 "$F" cat made > /dev/null
 finish "$SPAWNED"
 [ -p made ] || fail "--create did not make a FIFO"
@@ -108,6 +108,7 @@ expect_fail 2 "invalid duration" "$F" cat -t soon lonely
 expect_fail 2 "--create" "$F" cat --rm lonely
 expect_fail 1 "fifo cat: standard output: write error: No space left on device" bash -c "'$F' cat one > /dev/full"
 
-# Permission denied: a root-owned 0600 FIFO, read by another user.
-"$F" mk private
-expect_fail 1 "fifo cat: 'private': cannot open: Permission denied" "${AS_NOBODY[@]}" "$F" cat -t 5s private
+# Permission denied: a mode 000 FIFO refuses its owner too (root, which
+# passes every check, tries as another user).
+"$F" mk -m 000 locked
+expect_fail 1 "fifo cat: 'locked': cannot open: Permission denied" "${UNPRIVILEGED[@]}" "$F" cat -t 5s locked

@@ -1,6 +1,6 @@
 # Sourced by every scenario under tests/scripts: strict mode, a private
 # temporary directory, and helpers that never wait forever.
-# The Rust driver (tests/cli.rs) runs each scenario with FIFO_BIN set.
+# The Rust harness (tests/scenarios.rs) runs each scenario with FIFO_BIN set.
 set -euo pipefail
 F=${FIFO_BIN:?FIFO_BIN must name the fifo binary}
 # Where the scenarios live, before we move into the temporary directory.
@@ -70,34 +70,101 @@ descendants() {
     done
 }
 
-# blocked_in_open PID: waits until PID or a process below it (e.g. under
-# timeout and bash) is blocked opening a FIFO, waiting for the other end.
-blocked_in_open() {
-    local pid tries=0
-    while [ $tries -lt 2000 ]; do
-        for pid in $(descendants "$1"); do
-            # Every thread: fifo tee opens its outputs on worker threads.
-            if cat /proc/"$pid"/task/*/wchan 2>/dev/null | grep -q wait_for_partner; then
-                return 0
-            fi
+# OPEN_SYSCALL: the number /proc/PID/syscall shows for a task blocked
+# opening a FIFO (openat on most machines, but numbers differ by
+# architecture), learnt once per scenario from a python3 process left
+# blocked opening a scratch FIFO. No kernel symbol names are involved.
+OPEN_SYSCALL=""
+# EXTRA_OPEN_SYSCALLS: other open calls a scenario makes its peers block in
+# (e.g. 437, openat2, which python3 can only call by number).
+EXTRA_OPEN_SYSCALLS=""
+learn_open_syscall() {
+    local pid
+    mkfifo "$T/.probe"
+    # python3 says it is ready, then opens: after that it sleeps in the open.
+    python3 -c 'import os, sys; print(flush=True); os.open(sys.argv[1], os.O_RDONLY)' "$T/.probe" > "$T/.probe-ready" &
+    pid=$!
+    PIDS+=("$pid")
+    wait_until 10 "python3 to block opening a FIFO" probe_blocked "$pid"
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null || true
+    rm -f "$T/.probe" "$T/.probe-ready"
+}
+# probe_blocked PID: PID said it is ready and sleeps in the same system call
+# twice in a row, 50 ms apart; that call's number becomes OPEN_SYSCALL.
+probe_blocked() {
+    local first second
+    [ -s "$T/.probe-ready" ] || return 1
+    first=$(sleeping_syscall "$1") || return 1
+    sleep 0.05
+    second=$(sleeping_syscall "$1") || return 1
+    [ "$first" = "$second" ] || return 1
+    OPEN_SYSCALL="$first"
+}
+# sleeping_syscall PID: the system call PID sleeps in, if it sleeps in one.
+sleeping_syscall() {
+    local state call
+    state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
+    call=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
+    [ "$state" = S ] && [[ "$call" =~ ^[0-9]+$ ]] || return 1
+    echo "$call"
+}
+
+# in_open PID: PID or a process below it (e.g. under timeout and bash), on
+# any thread (fifo tee opens its outputs on worker threads), sleeps in the
+# open system call: blocked opening a FIFO, waiting for the other end.
+in_open() {
+    local pid call
+    for pid in $(descendants "$1"); do
+        for call in $(cut -d' ' -f1 /proc/"$pid"/task/*/syscall 2>/dev/null); do
+            [[ " $OPEN_SYSCALL $EXTRA_OPEN_SYSCALLS " != *" $call "* ]] || return 0
         done
-        tries=$((tries + 1))
-        sleep 0.01
     done
-    fail "process $1 never blocked in a FIFO open"
+    return 1
+}
+
+# blocked_in_open PID: waits until PID (or a process below it) is blocked
+# opening a FIFO; fails after 10 s.
+blocked_in_open() {
+    [ -n "$OPEN_SYSCALL" ] || learn_open_syscall
+    wait_until 10 "process $1 to block in a FIFO open" in_open "$1"
+}
+
+# default_pipe_size: the capacity a new pipe gets here. Usually 64 KiB, but
+# the per-user pipe page limits (fs.pipe-user-pages-soft) can make it less.
+default_pipe_size() {
+    python3 -c 'import fcntl, os; r, w = os.pipe(); print(fcntl.fcntl(r, getattr(fcntl, "F_GETPIPE_SZ", 1032)))'
+}
+
+# counts_known: whether fifo stat can count a FIFO's readers and writers
+# here. Root inspects every process; any other user only its own, so while
+# other users' processes run, the counts are honestly unknown (?), not 0.
+counts_known() {
+    [ "$(id -u)" = 0 ] || ! pgrep -v -u "$(id -u)" > /dev/null
 }
 
 # mode_of PATH: octal permission bits, as coreutils stat prints them.
 mode_of() { stat -c %a "$1"; }
 
-# "${AS_NOBODY[@]}" CMD...: runs CMD as an unprivileged user, because root
-# (which CI runs as) passes every permission check. The temporary directory
-# is traversable (0755) so that the files in it can be tried.
+# "${AS_NOBODY[@]}" CMD...: runs CMD as another, unprivileged user. Only
+# root can (a scenario using it calls need_root and says `# needs: root`).
+# The temporary directory is traversable (0755) so that the files in it
+# can be tried.
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 chmod 755 "$T"
 
+# "${UNPRIVILEGED[@]}" CMD...: runs CMD as a user that permissions refuse:
+# root, which passes every check, drops to uid 65534; anyone else already
+# is such a user and runs CMD as is. Aim it at what refuses its owner too
+# (a mode 000 FIFO, a 0555 directory), and the check holds both ways.
+if [ "$(id -u)" = 0 ]; then
+    UNPRIVILEGED=("${AS_NOBODY[@]}")
+else
+    UNPRIVILEGED=()
+fi
+
 # SKIPPED: the status a scenario exits with when it cannot run here; the
-# driver (tests/cli.rs) reports it by name as skipped, never as passed.
+# harness (tests/scenarios.rs) reports it by name as skipped, never as passed.
 SKIPPED=77
 
 # skip REASON: ends the scenario as skipped, saying why. Under

@@ -57,7 +57,9 @@ expect_fail 2 "--temp takes at most one NAME" "$F" mk --temp a b
 expect_fail 1 "cannot create directory: No such file or directory" "$F" mk --temp --dir "$T/none"
 expect_fail 2 "required" "$F" mk
 
-# Permission denied, for a user who may not write here.
-expect_fail 1 "fifo mk: 'denied': cannot create fifo: Permission denied" "${AS_NOBODY[@]}" "$F" mk denied
-[ ! -e denied ] || fail "a denied mk left something behind"
+# Permission denied: a 0555 directory refuses its owner too (root, which
+# passes every check, tries as another user).
+mkdir -m 555 ro
+expect_fail 1 "fifo mk: 'ro/denied': cannot create fifo: Permission denied" "${UNPRIVILEGED[@]}" "$F" mk ro/denied
+[ ! -e ro/denied ] || fail "a denied mk left something behind"
 ok "a denied mk creates nothing"

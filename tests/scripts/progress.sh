@@ -1,6 +1,7 @@
 # --progress on cat, send and tee: drawn on a terminal (run under script(1),
 # which gives the command a pty), silent when stderr is not a terminal,
 # plain lines with --progress=always, and a summary line at the end.
+# needs: script
 source "$(dirname "$0")/lib.sh"
 need script
 
@@ -9,9 +10,10 @@ head -c 100000000 /dev/urandom > big
 
 # on_pty CMD: runs the shell command CMD on a pseudo-terminal; prints what
 # the terminal received as lines: carriage returns become newlines, and
-# cursor-control sequences are dropped.
+# cursor-control sequences are dropped. TERM names a real terminal: with
+# none set (as under CI or env -i), no bar is drawn.
 on_pty() {
-    timeout 20 script -qfec "$1" /dev/null < /dev/null | tr '\r' '\n' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
+    TERM=xterm timeout 20 script -qfec "$1" /dev/null < /dev/null | tr '\r' '\n' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'
 }
 
 # send from a regular file: the total is known, so percentage and ETA.

@@ -34,7 +34,7 @@ fds_of_cmd() {
     local pid
     pid=$(python3 -c 'import subprocess, sys; print(subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL).pid)' "$@")
     PIDS+=("$pid")
-    until [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+    wait_until 10 "CMD to start" grep -qx sleep "/proc/$pid/comm"
     ls "/proc/$pid/fd" | sort -n | tr '\n' ' '
     kill "$pid"
 }

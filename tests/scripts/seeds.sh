@@ -43,7 +43,7 @@ os.unlink(pipe_path)
 PY
 spawn bash -c "python3 server.py > served"
 server=$SPAWNED
-until [ -p ping ]; do sleep 0.01; done
+wait_until 10 "ping to exist as a FIFO" test -p ping
 timeout 20 "$F" send -n ping "$(printf 'ping%.0s' $(seq 100))end"
 finish "$server"
 eq "0 100" "$STATUS $(grep -c '^Server: Received ping$' served)" "python ping server got 100 pings from fifo send"
@@ -66,7 +66,7 @@ with open("./fifo", "rb") as f:
 PY
 spawn bash -c "python3 reader.py > bytes"
 reader=$SPAWNED
-until [ -p fifo ]; do sleep 0.01; done
+wait_until 10 "fifo to exist as a FIFO" test -p fifo
 eq "prw-------" "$("$F" stat -c %A fifo)" "the python reader's FIFO is prw-------"
 printf '\x00\x01\x02\xff' | timeout 20 "$F" send fifo
 finish "$reader"

@@ -1,5 +1,6 @@
 # The seed article's Go reader and writer (tests/peers, built with Debian's
 # golang-go) with fifo on the other end.
+# needs: go
 source "$(dirname "$0")/lib.sh"
 PEERS=$SCRIPTS/../peers
 
@@ -12,7 +13,7 @@ go build -o go-reader "$PEERS/reader.go"
 go build -o go-writer "$PEERS/writer.go"
 spawn bash -c "./go-reader gofifo > go-read"
 reader=$SPAWNED
-until [ -p gofifo ]; do sleep 0.01; done
+wait_until 10 "gofifo to exist as a FIFO" test -p gofifo
 eq 600 "$(mode_of gofifo)" "the Go reader makes its FIFO 0600"
 printf 'Go' | timeout 20 "$F" send gofifo
 finish "$reader"

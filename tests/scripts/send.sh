@@ -14,7 +14,7 @@ sys.stdout.write(" ".join(str(b) for b in data))
 PY
 spawn bash -c "python3 reader.py seed > seen"
 reader=$SPAWNED
-until [ -p seed ]; do sleep 0.01; done
+wait_until 10 "seed to exist as a FIFO" test -p seed
 timeout 20 "$F" send -n seed "$(printf '\x01\x02\x03')"
 finish "$reader"
 eq "1 2 3" "$(cat seen)" "the python reader got exactly the bytes sent"
@@ -47,7 +47,7 @@ eq "there is a reader" "$(cat out)" "--no-wait sends when a reader is there"
 # --create makes a private FIFO and waits for a reader there.
 spawn "$F" send --create fresh made
 writer=$SPAWNED
-until [ -p fresh ]; do sleep 0.01; done
+wait_until 10 "fresh to exist as a FIFO" test -p fresh
 eq made "$(timeout 20 cat fresh)" "--create then send"
 finish "$writer"
 eq 600 "$(mode_of fresh)" "--create makes mode 0600"
@@ -78,7 +78,9 @@ import os
 fd = os.open("p", os.O_RDONLY)
 got = 0
 while got < 100:
-    got += len(os.read(fd, 100 - got))
+    chunk = os.read(fd, 100 - got)
+    assert chunk, "end of data before 100 bytes"
+    got += len(chunk)
 '
 expect_fail 1 "fifo send: 'p': reader went away; " bash -c "'$F' send p < zeros"
 delivered=$(sed -n 's/.*; \([0-9]*\) bytes were written into its pipe/\1/p' <<<"$ERR")
@@ -97,8 +99,10 @@ printf 'a\0b\0c' | timeout 20 "$F" send -0 p
 finish "$SPAWNED"
 eq "a|b|c" "$(tr '\0' '|' < out)" "-0 sends NUL-separated records"
 
-# Permission denied: a root-owned 0600 FIFO, tried by another user.
-"$F" mk private
-expect_fail 1 "fifo send: 'private': cannot open: Permission denied" "${AS_NOBODY[@]}" "$F" send --no-wait private x
-expect_fail 1 "fifo send: 'nobody-made': cannot create fifo: Permission denied" "${AS_NOBODY[@]}" "$F" send --create nobody-made x
-[ ! -e nobody-made ] || fail "a denied --create left something behind"
+# Permission denied: a mode 000 FIFO and a 0555 directory refuse their
+# owner too (root, which passes every check, tries as another user).
+"$F" mk -m 000 locked
+expect_fail 1 "fifo send: 'locked': cannot open: Permission denied" "${UNPRIVILEGED[@]}" "$F" send --no-wait locked x
+mkdir -m 555 ro
+expect_fail 1 "fifo send: 'ro/denied': cannot create fifo: Permission denied" "${UNPRIVILEGED[@]}" "$F" send --create ro/denied x
+[ ! -e ro/denied ] || fail "a denied --create left something behind"

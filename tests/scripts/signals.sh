@@ -25,7 +25,7 @@ for signal in INT TERM HUP; do
     blocked_in_open "$pid"
     exec 8> "busy.$signal"
     echo first >&8
-    until [ -s "got.$signal" ]; do sleep 0.01; done
+    wait_until 10 "the first line to arrive" test -s "got.$signal"
     kill -s "$signal" "$pid"
     finish "$pid"
     exec 8>&-
@@ -83,12 +83,16 @@ spawn bash -c "'$F' cat -k sig > received"
 reader=$SPAWNED
 "$F" send -l sig < records &
 sender=$!
-until [ "$(stat -c %s received 2>/dev/null || echo 0)" -gt 1000000 ]; do sleep 0.01; done
+# more_than BYTES FILE: FILE holds more than BYTES bytes.
+more_than() { [ "$(stat -c %s "$2" 2>/dev/null || echo 0)" -gt "$1" ]; }
+wait_until 30 "1 MB of records to arrive" more_than 1000000 received
 kill -TERM "$sender"
 finish "$sender"
 eq 143 "$STATUS" "send -l killed by SIGTERM mid-stream"
 spawn "$F" send sig "end"
-until tail -n 1 received | grep -qx end; do sleep 0.01; done
+# ends_with_end: the last line received is "end".
+ends_with_end() { [ "$(tail -n 1 received)" = end ]; }
+wait_until 30 "the last record to arrive" ends_with_end
 kill "$reader"
 python3 - <<'PY'
 lines = open("received").read().split("\n")

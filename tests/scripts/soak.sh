@@ -1,3 +1,4 @@
+# heavy: runs only with FIFO_SOAK=1 or `cargo test -- --ignored` (CI runs it)
 # Soak: big checksummed transfers through send|cat and tee, 8 writers x
 # 100,000 lines into one cat -k, and 30 s of writers and readers arriving
 # and leaving with every line accounted for.
@@ -83,7 +84,9 @@ for n in range(rng.randrange(1, 300)):
 churn=$!
 : > received
 readers=0
+deadline=$((SECONDS + LONG))
 while kill -0 "$churn" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "the churn's writers were still running after ${LONG}s"
     timeout "$LONG" "$F" cat -l $((RANDOM % 500 + 1)) --idle 1s b >> received
     readers=$((readers + 1))
 done

@@ -25,7 +25,7 @@ echo hello > file
 mkdir dir
 ln -s seed link
 "$F" stat --json seed file dir link > json.out
-python3 - "$T" <<'PY'
+python3 - <<'PY'
 import json, os, stat, sys
 rows = [json.loads(line) for line in open("json.out")]
 assert [r["path"] for r in rows] == ["seed", "file", "dir", "link"], rows

@@ -4,6 +4,7 @@
 # attacker (uid 65534) acts once the trace shows fifo is there. fifo must
 # refuse (status 1, one line), and not one byte of root's secret may reach
 # its stdout, nor one byte of root's message the attacker's reader.
+# needs: root strace
 source "$(dirname "$0")/lib.sh"
 need_root
 need strace
@@ -19,8 +20,10 @@ traced() {
     local log=$1 syscall=$2
     shift 2
     : > "$log"
-    SPAWN_TIMEOUT=60 spawn strace -f -qq -o "$log" -e trace="$syscall" \
-        -e inject="$syscall":delay_exit=500000 "$@"
+    # Without cargo's LD_LIBRARY_PATH: the loader would probe every one of
+    # its directories, each probe held for the injected delay.
+    SPAWN_TIMEOUT=60 spawn env -u LD_LIBRARY_PATH strace -f -qq -o "$log" \
+        -e trace="$syscall" -e inject="$syscall":delay_exit=500000 "$@"
 }
 
 # as_attacker_once PID WHAT CMD...: waits (up to 15 s) for WHAT to hold, or

@@ -28,7 +28,7 @@ while chunk := os.read(fd, 65536):
     data += chunk
 open("b.got", "wb").write(data)' > b.state
 rb=$SPAWNED
-until grep -q opened b.state; do sleep 0.01; done
+wait_until 10 "b's reader to open" grep -q opened b.state
 ok "b's reader opened while a had no reader"
 spawn bash -c "cat a > a.got"
 ra=$SPAWNED
@@ -45,7 +45,9 @@ import os
 fd = os.open("a", os.O_RDONLY)
 got = 0
 while got < 100:
-    got += len(os.read(fd, 100 - got))'
+    chunk = os.read(fd, 100 - got)
+    assert chunk, "end of data before 100 bytes"
+    got += len(chunk)'
 spawn bash -c "cat b | sha256sum > b.sum"
 rb=$SPAWNED
 run bash -c "'$F' tee a b < mid > /dev/null"

@@ -187,20 +187,52 @@ mod tests {
         assert_eq!(reads(&r), vec![b"last".to_vec()]);
     }
 
+    /// Every `write(2)` of records of many sizes, seen one by one: a
+    /// datagram socket keeps write boundaries (each receive returns exactly
+    /// one write), where a pipe would merge them.
     #[test]
     fn batches_hold_whole_records_and_stay_within_pipe_buf() {
-        let (r, w) = nix::unistd::pipe().unwrap();
-        let line = [b'x'; 999];
+        let (tx, rx) = std::os::unix::net::UnixDatagram::pair().unwrap();
+        rx.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
         let mut input = Vec::new();
-        for _ in 0..10 {
-            input.extend_from_slice(&line);
+        for n in 0..300_usize {
+            input.extend(std::iter::repeat_n(b'a' + (n % 26) as u8, (n * 997) % 3000));
             input.push(b'\n');
         }
-        let mut writer = RecordWriter::new(w.as_fd(), Subject::path("f"), b'\n');
-        writer.push(&input).unwrap();
-        let total: usize = reads(&r).iter().map(Vec::len).sum();
-        assert_eq!(total, 10_000);
-        assert_eq!(writer.delivered(), 10_000);
+        let total = input.len();
+        let receiver = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buf = vec![0u8; 4 * PIPE_BUF];
+            let mut received = 0;
+            while received < total {
+                let n = rx.recv(&mut buf).expect("every write arrives in time");
+                received += n;
+                seen.push(buf[..n].to_vec());
+            }
+            seen
+        });
+        let mut writer = RecordWriter::new(tx.as_fd(), Subject::path("f"), b'\n');
+        // Fed in uneven pieces, as reads from stdin come.
+        for piece in input.chunks(7777) {
+            writer.push(piece).unwrap();
+        }
+        assert_eq!(writer.finish().unwrap(), total as u64);
+        let batches = receiver.join().unwrap();
+        for (n, write) in batches.iter().enumerate() {
+            assert!(
+                write.len() <= PIPE_BUF,
+                "write {n} is {} bytes",
+                write.len()
+            );
+            assert_eq!(write.last(), Some(&b'\n'), "write {n} ends inside a record");
+        }
+        assert!(
+            batches.len() < 300,
+            "records were not batched: {} batches",
+            batches.len()
+        );
+        assert_eq!(batches.concat(), input);
     }
 
     #[test]

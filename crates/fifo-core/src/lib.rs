@@ -12,6 +12,7 @@ pub mod copy;
 pub mod create;
 pub mod descriptor;
 pub mod error;
+pub mod frame;
 pub mod inspect;
 pub mod kind;
 pub mod live;

@@ -49,6 +49,8 @@ use crate::PIPE_BUF;
 mod decode;
 mod encode;
 #[cfg(test)]
+mod pipe_tests;
+#[cfg(test)]
 mod tests;
 
 pub use decode::{Decoder, Message, Unfinished};

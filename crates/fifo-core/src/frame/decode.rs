@@ -6,6 +6,10 @@ use std::collections::{HashMap, VecDeque};
 use super::{FrameProblem, HEADER_LEN, Header, WriterId};
 use crate::{Error, Result, Subject};
 
+/// What the memory cap charges for each unfinished message besides its
+/// bytes: about what the decoder spends to keep track of it.
+pub const ENTRY_COST: u64 = 64;
+
 /// A complete message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -65,7 +69,9 @@ enum Broken {
 /// Memory: the decoder holds every unfinished message's bytes received so far
 /// (it must: a message is handed out whole, never in part), plus complete
 /// messages not yet popped, plus at most one chunk header. Nothing else grows
-/// with the stream. [`Decoder::with_max_pending_bytes`] bounds the first part.
+/// with the stream. [`Decoder::with_max_pending_bytes`] bounds the first part
+/// (in bytes received; a growing message's allocation can be up to twice its
+/// bytes).
 ///
 /// It does not resynchronise: from the first byte that is not a valid
 /// continuation of the stream, every call fails with the same
@@ -111,7 +117,10 @@ impl Decoder {
     }
 
     /// Refuses the stream ([`Error::PendingTooLarge`]) once unfinished
-    /// messages would hold more than `limit` bytes.
+    /// messages would hold more than `limit` bytes. Each unfinished message
+    /// counts its bytes so far plus [`ENTRY_COST`] for its bookkeeping, so
+    /// that a flood of empty first chunks from made-up writers is bounded
+    /// too.
     #[must_use]
     pub fn with_max_pending_bytes(mut self, limit: u64) -> Self {
         self.limit = limit;
@@ -238,7 +247,12 @@ impl Decoder {
             }
         };
         let len = u64::from(header.len);
-        if self.pending_bytes.saturating_add(len) > self.limit {
+        let entries = self.pending.len() as u64 + 1;
+        let need = self
+            .pending_bytes
+            .saturating_add(len)
+            .saturating_add(entries * ENTRY_COST);
+        if need > self.limit {
             self.broken = Some(Broken::TooLarge);
             return Err(self.error(Broken::TooLarge));
         }

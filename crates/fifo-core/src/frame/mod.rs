@@ -53,7 +53,7 @@ mod pipe_tests;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{Decoder, Message, Unfinished};
+pub use decode::{Decoder, ENTRY_COST, Message, Unfinished};
 pub use encode::FrameWriter;
 
 /// The first byte of every chunk. It never occurs in UTF-8 text, so a reader

@@ -249,18 +249,42 @@ fn a_stream_ending_inside_a_chunk_is_truncated() {
 #[test]
 fn the_pending_cap_refuses_what_would_exceed_it() {
     let stream = chunks(0, &[vec![1; 2 * MAX_PAYLOAD]]).concat();
-    let limit = MAX_PAYLOAD as u64 + 10;
-    let mut decoder = fresh().with_max_pending_bytes(limit);
+    let exact = 2 * MAX_PAYLOAD as u64 + ENTRY_COST;
+    let mut decoder = fresh().with_max_pending_bytes(exact - 1);
     let err = decoder.push(&stream).unwrap_err();
-    assert!(matches!(err, Error::PendingTooLarge { limit: l, .. } if l == limit));
+    assert!(matches!(err, Error::PendingTooLarge { limit, .. } if limit == exact - 1));
     assert_eq!(
         err.to_string(),
-        format!("unfinished messages would hold more than {limit} bytes in memory")
+        format!(
+            "unfinished messages would hold more than {} bytes in memory",
+            exact - 1
+        )
     );
-    // Exactly the message's size is enough.
-    let mut decoder = Decoder::new(Subject::Stdin).with_max_pending_bytes(2 * MAX_PAYLOAD as u64);
+    // Exactly the message's size and its bookkeeping is enough.
+    let mut decoder = Decoder::new(Subject::Stdin).with_max_pending_bytes(exact);
     decoder.push(&stream).unwrap();
     assert_eq!(decoder.pop().unwrap().data.len(), 2 * MAX_PAYLOAD);
+}
+
+#[test]
+fn the_pending_cap_also_bounds_a_flood_of_empty_first_chunks() {
+    // Empty first chunks (no LAST) from 1000 made-up writers.
+    let flood: Vec<u8> = (0..1000)
+        .flat_map(|n| {
+            let header = Header {
+                flags: FIRST,
+                writer: writer(n),
+                sequence: 0,
+                index: 0,
+                len: 0,
+            };
+            header.encode()
+        })
+        .collect();
+    let mut decoder = fresh().with_max_pending_bytes(100 * ENTRY_COST);
+    let err = decoder.push(&flood).unwrap_err();
+    assert!(matches!(err, Error::PendingTooLarge { .. }), "{err:?}");
+    assert_eq!(decoder.unfinished().messages, 100);
 }
 
 /// Merges several writers' chunk lists in the order `picks` chooses,

@@ -105,9 +105,15 @@ impl Chunker {
 /// back whole.
 #[derive(Debug)]
 pub struct FrameWriter<'fd> {
+    chunker: Chunker,
+    pipe: Pipe<'fd>,
+}
+
+/// Where the chunks go, and how many bytes went.
+#[derive(Debug)]
+struct Pipe<'fd> {
     dst: BorrowedFd<'fd>,
     subject: Subject,
-    chunker: Chunker,
     delivered: u64,
 }
 
@@ -124,10 +130,12 @@ impl<'fd> FrameWriter<'fd> {
             nonce: random_nonce()?,
         };
         Ok(Self {
-            dst,
-            subject,
             chunker: Chunker::new(writer),
-            delivered: 0,
+            pipe: Pipe {
+                dst,
+                subject,
+                delivered: 0,
+            },
         })
     }
 
@@ -140,7 +148,7 @@ impl<'fd> FrameWriter<'fd> {
     /// Bytes written to the pipe so far, headers included.
     #[must_use]
     pub fn delivered(&self) -> u64 {
-        self.delivered
+        self.pipe.delivered
     }
 
     /// Messages ended so far.
@@ -159,15 +167,8 @@ impl<'fd> FrameWriter<'fd> {
     /// when the destination took only part of a chunk (it is not a pipe), or
     /// [`Error::Sys`]. The message is then unfinished and a reader drops it.
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
-        let Self {
-            dst,
-            subject,
-            chunker,
-            delivered,
-        } = self;
-        chunker.write(data, &mut |chunk| {
-            send_chunk(*dst, subject, delivered, chunk)
-        })
+        let pipe = &mut self.pipe;
+        self.chunker.write(data, &mut |chunk| pipe.send(chunk))
     }
 
     /// Ends the current message: writes its last chunk. With nothing written
@@ -176,13 +177,8 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// As [`FrameWriter::write`].
     pub fn end(&mut self) -> Result<()> {
-        let Self {
-            dst,
-            subject,
-            chunker,
-            delivered,
-        } = self;
-        chunker.end(&mut |chunk| send_chunk(*dst, subject, delivered, chunk))
+        let pipe = &mut self.pipe;
+        self.chunker.end(&mut |chunk| pipe.send(chunk))
     }
 
     /// Sends `message` as one message.
@@ -218,24 +214,23 @@ impl<'fd> FrameWriter<'fd> {
     }
 }
 
-/// Writes one chunk to `dst`, counting it in `delivered`.
-fn send_chunk(
-    dst: BorrowedFd<'_>,
-    subject: &Subject,
-    delivered: &mut u64,
-    chunk: &[u8],
-) -> Result<()> {
-    match write_chunk(dst, chunk) {
-        Ok(()) => {
-            *delivered += chunk.len() as u64;
-            Ok(())
+impl Pipe<'_> {
+    /// Writes one chunk, counting it in `delivered`.
+    fn send(&mut self, chunk: &[u8]) -> Result<()> {
+        match write_chunk(self.dst, chunk) {
+            Ok(()) => {
+                self.delivered += chunk.len() as u64;
+                Ok(())
+            }
+            Err(Short::Errno(errno)) => {
+                Err(write_failed(self.subject.clone(), errno, self.delivered))
+            }
+            Err(Short::Torn(written)) => Err(Error::ChunkTorn {
+                subject: self.subject.clone(),
+                len: chunk.len(),
+                written,
+            }),
         }
-        Err(Short::Errno(errno)) => Err(write_failed(subject.clone(), errno, *delivered)),
-        Err(Short::Torn(written)) => Err(Error::ChunkTorn {
-            subject: subject.clone(),
-            len: chunk.len(),
-            written,
-        }),
     }
 }
 

@@ -45,22 +45,28 @@ fn content(seed: u64, len: usize) -> Vec<u8> {
     out
 }
 
-/// Reads `src` to its end through a decoder; returns the messages and what
-/// was dropped.
-fn decode_all(src: OwnedFd) -> (Vec<Message>, Unfinished) {
+/// Reads `src` to its end through a decoder, passing each message to
+/// `each` as soon as it is complete; returns what was dropped.
+fn read_messages(src: OwnedFd, mut each: impl FnMut(Message)) -> Unfinished {
     let mut src = File::from(src);
     let mut decoder = Decoder::new(Subject::path("q"));
     let mut buf = vec![0u8; 1 << 16];
-    let mut messages = Vec::new();
     loop {
         let n = src.read(&mut buf).unwrap();
         if n == 0 {
             break;
         }
         decoder.push(&buf[..n]).unwrap();
-        messages.extend(std::iter::from_fn(|| decoder.pop()));
+        std::iter::from_fn(|| decoder.pop()).for_each(&mut each);
     }
-    (messages, decoder.finish().unwrap())
+    decoder.finish().unwrap()
+}
+
+/// Reads `src` to its end; returns the messages and what was dropped.
+fn decode_all(src: OwnedFd) -> (Vec<Message>, Unfinished) {
+    let mut messages = Vec::new();
+    let dropped = read_messages(src, |message| messages.push(message));
+    (messages, dropped)
 }
 
 #[test]
@@ -84,32 +90,24 @@ fn eight_concurrent_writers_into_one_pipe_each_message_once_and_whole() {
         let (r, w) = nix::unistd::pipe().unwrap();
         let (ids, writers) = mpsc::channel();
         let reader = std::thread::spawn(move || {
-            let mut src = File::from(r);
-            let mut decoder = Decoder::new(Subject::path("q"));
-            let mut buf = vec![0u8; 1 << 16];
             let mut seen = HashSet::new();
             let mut thread_of = HashMap::new();
-            loop {
-                let n = src.read(&mut buf).unwrap();
-                if n == 0 {
-                    break;
+            // Each message is checked as it arrives: keeping 400 of up to
+            // 1 MiB each to compare at the end would cost 200 MB.
+            let dropped = read_messages(r, |message| {
+                if thread_of.is_empty() {
+                    thread_of = writers.iter().take(WRITERS as usize).collect();
                 }
-                decoder.push(&buf[..n]).unwrap();
-                while let Some(message) = decoder.pop() {
-                    if thread_of.is_empty() {
-                        thread_of = writers.iter().take(WRITERS as usize).collect();
-                    }
-                    let thread: u64 = thread_of[&message.writer];
-                    let number = thread * MESSAGES + message.sequence;
-                    assert_eq!(message.data.len(), size(number), "message {number}");
-                    assert!(
-                        message.data == content(number, size(number)),
-                        "message {number} differs"
-                    );
-                    assert!(seen.insert(number), "message {number} twice");
-                }
-            }
-            (seen.len() as u64, decoder.finish().unwrap())
+                let thread: u64 = thread_of[&message.writer];
+                let number = thread * MESSAGES + message.sequence;
+                assert_eq!(message.data.len(), size(number), "message {number}");
+                assert!(
+                    message.data == content(number, size(number)),
+                    "message {number} differs"
+                );
+                assert!(seen.insert(number), "message {number} twice");
+            });
+            (seen.len() as u64, dropped)
         });
         std::thread::scope(|scope| {
             for thread in 0..WRITERS {
@@ -204,6 +202,35 @@ fn message_files(dir: &Path, tag: u64) -> Vec<(PathBuf, Vec<u8>)> {
         .collect()
 }
 
+/// A temporary directory with the peer in it and a FIFO `q`, or `None`
+/// (after saying so) when there is no python3.
+fn python_fifo() -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = python_peer(dir.path())?;
+    let fifo = dir.path().join("q");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    Some((dir, peer, fifo))
+}
+
+/// Checks that `got` holds exactly the `expected` messages, in any order.
+fn same_messages(mut got: Vec<Vec<u8>>, mut expected: Vec<Vec<u8>>) {
+    got.sort();
+    expected.sort();
+    let counts = (got.len(), expected.len());
+    assert!(
+        got == expected,
+        "{} messages, {} expected",
+        counts.0,
+        counts.1
+    );
+}
+
+/// Checks that a peer succeeded, showing what it said when it did not.
+fn succeeded(out: &std::process::Output) {
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+}
+
 /// Runs the peer with `args`, under `timeout` when `bounded`.
 fn python(peer: &Path, args: &[&Path], bounded: bool, stdout: Stdio) -> Child {
     let mut command = if bounded {
@@ -225,12 +252,9 @@ fn python(peer: &Path, args: &[&Path], bounded: bool, stdout: Stdio) -> Child {
 #[test]
 fn python_writers_to_a_rust_reader_through_a_fifo() {
     within(Duration::from_secs(120), || {
-        let dir = tempfile::tempdir().unwrap();
-        let Some(peer) = python_peer(dir.path()) else {
+        let Some((dir, peer, fifo)) = python_fifo() else {
             return;
         };
-        let fifo = dir.path().join("q");
-        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
         // Held open for writing so that the reader sees no end of file
         // between writers; it never writes.
         let hold = std::fs::OpenOptions::new()
@@ -272,38 +296,22 @@ fn python_writers_to_a_rust_reader_through_a_fifo() {
         }
         let reader = std::thread::spawn(move || decode_all(read_end));
         for child in children {
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            succeeded(&child.wait_with_output().unwrap());
         }
         drop(hold);
         let (messages, dropped) = reader.join().unwrap();
         assert_eq!(dropped.messages, 1, "the killed writer's message");
         assert!(dropped.bytes > 0);
-        let mut got: Vec<Vec<u8>> = messages.into_iter().map(|m| m.data).collect();
-        got.sort();
-        expected.sort();
-        assert!(
-            got == expected,
-            "{} messages, {} expected",
-            got.len(),
-            expected.len()
-        );
+        same_messages(messages.into_iter().map(|m| m.data).collect(), expected);
     });
 }
 
 #[test]
 fn rust_writers_to_the_python_reader_through_a_fifo() {
     within(Duration::from_secs(120), || {
-        let dir = tempfile::tempdir().unwrap();
-        let Some(peer) = python_peer(dir.path()) else {
+        let Some((dir, peer, fifo)) = python_fifo() else {
             return;
         };
-        let fifo = dir.path().join("q");
-        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
         // Its output goes to a file: a pipe that nobody reads until the end
         // would fill and stop the reader.
         let output = dir.path().join("out");
@@ -345,11 +353,7 @@ fn rust_writers_to_the_python_reader_through_a_fifo() {
         });
         drop(opened);
         let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&out);
         assert!(
             out.stderr.is_empty(),
             "{}",
@@ -368,14 +372,7 @@ fn rust_writers_to_the_python_reader_through_a_fifo() {
             rest = &rest[newline + 1 + len..];
         }
         assert!(rest.is_empty());
-        got.sort();
-        expected.sort();
-        assert!(
-            got == expected,
-            "{} messages, {} expected",
-            got.len(),
-            expected.len()
-        );
+        same_messages(got, expected);
     });
 }
 

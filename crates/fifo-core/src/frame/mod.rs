@@ -51,6 +51,8 @@ mod encode;
 #[cfg(test)]
 mod pipe_tests;
 #[cfg(test)]
+mod python_tests;
+#[cfg(test)]
 mod tests;
 
 pub use decode::{Decoder, ENTRY_COST, Message, Unfinished};

@@ -75,6 +75,22 @@ const FIRST: u8 = 0x01;
 /// Flag bit: the chunk is its message's last.
 const LAST: u8 = 0x02;
 
+/// The size of the chunk at the start of `bytes`, header included, once its
+/// header is all there (`None` before).
+///
+/// For a reader of a stream that mixes chunks with text lines (told apart
+/// by their first byte, [`MAGIC`]): it says how many bytes to hand to a
+/// [`Decoder`] before the next line or chunk may begin.
+///
+/// # Errors
+/// The [`FrameProblem`] of a header that is not valid.
+pub fn chunk_len(bytes: &[u8]) -> Result<Option<usize>, FrameProblem> {
+    match bytes.first_chunk::<HEADER_LEN>() {
+        Some(header) => Header::decode(header).map(|h| Some(HEADER_LEN + h.len as usize)),
+        None => Header::check_prefix(bytes).map(|()| None),
+    }
+}
+
 /// Who wrote a message: the writing process and a random number drawn when
 /// its writer was made.
 ///

@@ -120,6 +120,19 @@ fn the_header_is_laid_out_as_documented() {
 }
 
 #[test]
+fn chunk_len_measures_the_chunk_at_the_start_once_its_header_is_there() {
+    let stream = chunks(0, &[vec![5; MAX_PAYLOAD + 10]]).concat();
+    assert_eq!(chunk_len(&stream), Ok(Some(crate::PIPE_BUF)));
+    assert_eq!(
+        chunk_len(&stream[crate::PIPE_BUF..]),
+        Ok(Some(HEADER_LEN + 10))
+    );
+    assert_eq!(chunk_len(&stream[..HEADER_LEN - 1]), Ok(None));
+    assert_eq!(chunk_len(b""), Ok(None));
+    assert_eq!(chunk_len(b"line\n"), Err(FrameProblem::BadMagic));
+}
+
+#[test]
 fn interleaved_writers_reassemble_in_order_of_their_last_chunks() {
     let a = vec![vec![b'a'; 3 * MAX_PAYLOAD], vec![b'A'; 5]];
     let b = vec![vec![b'b'; 2 * MAX_PAYLOAD + 1]];

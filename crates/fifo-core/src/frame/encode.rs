@@ -102,7 +102,8 @@ impl Chunker {
 /// [`FrameWriter::end`] is one message, of any size: at most one chunk of it
 /// is held in memory. Messages from several `FrameWriter`s (threads or
 /// processes) can share one pipe; a [`Decoder`](super::Decoder) gives each
-/// back whole.
+/// back whole. Give each thread its own writer (it is `Send`), and do not
+/// use one on both sides of a `fork`: the copies would share an identity.
 #[derive(Debug)]
 pub struct FrameWriter<'fd> {
     chunker: Chunker,

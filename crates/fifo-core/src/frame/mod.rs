@@ -97,8 +97,9 @@ pub fn chunk_len(bytes: &[u8]) -> Result<Option<usize>, FrameProblem> {
 /// The random nonce keeps two writers apart when they share a process
 /// (threads), when a process id is reused after a writer died mid-message,
 /// and when writers in different PID namespaces share a FIFO. The process id
-/// keeps apart a writer and its copy in a forked child (same nonce) and tells
-/// a person which process wrote.
+/// tells a person which process wrote, and keeps live processes apart
+/// without relying on chance. A writer copied into a forked child keeps its
+/// identity, so a child must make its own writer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WriterId {
     /// The writing process's id, as that process saw it.

@@ -187,6 +187,39 @@ pub enum Error {
         /// The atomic write limit.
         limit: usize,
     },
+    /// A framed-message chunk went out only in part, so the stream now holds
+    /// a torn chunk: the destination does not keep `PIPE_BUF`-byte writes
+    /// whole (it is not a pipe).
+    #[error(
+        "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
+    )]
+    ChunkTorn {
+        /// The destination.
+        subject: Subject,
+        /// The chunk's size.
+        len: usize,
+        /// How much of it the one write took.
+        written: usize,
+    },
+    /// The bytes read are not a valid stream of framed messages; nothing
+    /// from `offset` on is decoded.
+    #[error("not a framed stream at byte {offset}: {problem}")]
+    NotFramed {
+        /// Where the bytes came from.
+        subject: Subject,
+        /// 0-based offset in the stream of the first byte of the bad chunk.
+        offset: u64,
+        /// What is wrong there.
+        problem: crate::frame::FrameProblem,
+    },
+    /// Unfinished framed messages would need more memory than allowed.
+    #[error("unfinished messages would hold more than {limit} bytes in memory")]
+    PendingTooLarge {
+        /// Where the bytes came from.
+        subject: Subject,
+        /// The limit that was reached.
+        limit: u64,
+    },
     /// The system refused a pipe capacity (`--capacity`).
     #[error(
         "cannot set the pipe capacity to {requested} bytes: {}{}",
@@ -264,6 +297,9 @@ impl Error {
             | Self::StillRunning { subject, .. }
             | Self::ReaderLeft { subject, .. }
             | Self::RecordTooLong { subject, .. }
+            | Self::ChunkTorn { subject, .. }
+            | Self::NotFramed { subject, .. }
+            | Self::PendingTooLarge { subject, .. }
             | Self::CapacityRefused { subject, .. }
             | Self::Unsafe { subject, .. }
             | Self::Replaced { subject, .. }

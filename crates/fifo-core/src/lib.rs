@@ -8,6 +8,7 @@ pub mod copy;
 pub mod create;
 pub mod descriptor;
 pub mod error;
+pub mod frame;
 pub mod hold;
 pub mod inspect;
 pub mod kind;

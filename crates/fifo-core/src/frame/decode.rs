@@ -1,0 +1,320 @@
+//! The reading side: reassembles each writer's chunks, fed bytes in any
+//! split, and hands out every message whole when its last chunk arrives.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::{FrameProblem, HEADER_LEN, Header, WriterId};
+use crate::{Error, Result, Subject};
+
+/// What the memory cap charges for each unfinished message besides its
+/// bytes: about what the decoder spends to keep track of it.
+pub const ENTRY_COST: u64 = 64;
+
+/// A complete message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Message {
+    /// Who wrote it.
+    pub writer: WriterId,
+    /// Its number among its writer's messages, from 0.
+    pub sequence: u64,
+    /// Its bytes.
+    pub data: Vec<u8>,
+    /// The stream offset just past its last chunk.
+    pub end: u64,
+}
+
+/// Messages whose last chunk has not arrived, and their bytes so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Unfinished {
+    /// How many messages.
+    pub messages: u64,
+    /// Their payload bytes received so far.
+    pub bytes: u64,
+}
+
+/// The part of a writer's message received so far.
+#[derive(Debug)]
+struct Partial {
+    sequence: u64,
+    /// The index of the chunk that must come next.
+    next: u64,
+    data: Vec<u8>,
+}
+
+/// A chunk whose header has been read and whose payload is arriving.
+#[derive(Debug)]
+struct Current {
+    writer: WriterId,
+    partial: Partial,
+    remaining: usize,
+    last: bool,
+}
+
+/// Why the decoder stopped for good.
+#[derive(Debug, Clone)]
+enum Broken {
+    Corrupt { offset: u64, problem: FrameProblem },
+    TooLarge,
+}
+
+/// Reassembles framed messages from a byte stream.
+///
+/// Feed it bytes as they arrive with [`Decoder::push`], in any split, and
+/// take complete messages with [`Decoder::pop`], in the order their last
+/// chunks arrived. At the end of the stream, [`Decoder::finish`] says what
+/// was dropped: the messages whose writers never sent their last chunk.
+///
+/// Memory: the decoder holds every unfinished message's bytes received so far
+/// (it must: a message is handed out whole, never in part), plus complete
+/// messages not yet popped, plus at most one chunk header. Nothing else grows
+/// with the stream. [`Decoder::with_max_pending_bytes`] bounds the first part
+/// (in bytes received; a growing message's allocation can be up to twice its
+/// bytes).
+///
+/// It does not resynchronise: from the first byte that is not a valid
+/// continuation of the stream, every call fails with the same
+/// [`Error::NotFramed`]. Messages completed before that point can still be
+/// popped.
+#[derive(Debug)]
+pub struct Decoder {
+    subject: Subject,
+    /// Bytes consumed so far.
+    offset: u64,
+    /// Offset of the first byte of the chunk being read.
+    chunk_start: u64,
+    header: [u8; HEADER_LEN],
+    /// Header bytes gathered so far (0 between chunks and during a payload).
+    have: usize,
+    current: Option<Current>,
+    pending: HashMap<WriterId, Partial>,
+    /// Payload bytes of unfinished messages, the current chunk's included.
+    pending_bytes: u64,
+    limit: u64,
+    ready: VecDeque<Message>,
+    broken: Option<Broken>,
+}
+
+impl Decoder {
+    /// A decoder for the stream read from `subject` (named in errors), with
+    /// no limit on unfinished messages' memory.
+    #[must_use]
+    pub fn new(subject: Subject) -> Self {
+        Self {
+            subject,
+            offset: 0,
+            chunk_start: 0,
+            header: [0; HEADER_LEN],
+            have: 0,
+            current: None,
+            pending: HashMap::new(),
+            pending_bytes: 0,
+            limit: u64::MAX,
+            ready: VecDeque::new(),
+            broken: None,
+        }
+    }
+
+    /// Refuses the stream ([`Error::PendingTooLarge`]) once unfinished
+    /// messages would hold more than `limit` bytes. Each unfinished message
+    /// counts its bytes so far plus [`ENTRY_COST`] for its bookkeeping, so
+    /// that a flood of empty first chunks from made-up writers is bounded
+    /// too.
+    #[must_use]
+    pub fn with_max_pending_bytes(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Bytes consumed so far.
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// True between chunks: no header or payload is half read.
+    #[must_use]
+    pub fn at_chunk_boundary(&self) -> bool {
+        self.have == 0 && self.current.is_none()
+    }
+
+    /// The messages begun but not finished, and their bytes so far.
+    #[must_use]
+    pub fn unfinished(&self) -> Unfinished {
+        let current = self.current.as_ref().map(|c| &c.partial);
+        let partials = self.pending.values().chain(current);
+        Unfinished {
+            messages: partials.count() as u64,
+            bytes: self.pending_bytes,
+        }
+    }
+
+    /// The oldest complete message not yet taken.
+    pub fn pop(&mut self) -> Option<Message> {
+        self.ready.pop_front()
+    }
+
+    /// Consumes `data`, the next bytes of the stream.
+    ///
+    /// # Errors
+    /// [`Error::NotFramed`] naming the offset of the first bad chunk, or
+    /// [`Error::PendingTooLarge`]; every later call fails the same way.
+    pub fn push(&mut self, mut data: &[u8]) -> Result<()> {
+        if let Some(broken) = &self.broken {
+            return Err(self.error(broken.clone()));
+        }
+        while !data.is_empty() {
+            if let Some(current) = &mut self.current {
+                let take = current.remaining.min(data.len());
+                current.partial.data.extend_from_slice(&data[..take]);
+                current.remaining -= take;
+                data = &data[take..];
+                self.offset += take as u64;
+                if current.remaining == 0 {
+                    self.chunk_done();
+                }
+                continue;
+            }
+            if self.have == 0 {
+                self.chunk_start = self.offset;
+            }
+            let take = (HEADER_LEN - self.have).min(data.len());
+            self.header[self.have..self.have + take].copy_from_slice(&data[..take]);
+            self.have += take;
+            data = &data[take..];
+            self.offset += take as u64;
+            let parsed = if self.have == HEADER_LEN {
+                self.have = 0;
+                Header::decode(&self.header).map(Some)
+            } else {
+                Header::check_prefix(&self.header[..self.have]).map(|()| None)
+            };
+            match parsed {
+                Ok(Some(header)) => self.chunk_begins(&header)?,
+                Ok(None) => {}
+                Err(problem) => return Err(self.corrupt(problem)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the stream; returns what was dropped: the messages whose last
+    /// chunk never came.
+    ///
+    /// # Errors
+    /// [`Error::NotFramed`] when the stream ends inside a chunk, or the
+    /// error that stopped the decoder earlier.
+    pub fn finish(&mut self) -> Result<Unfinished> {
+        if let Some(broken) = &self.broken {
+            return Err(self.error(broken.clone()));
+        }
+        if !self.at_chunk_boundary() {
+            return Err(self.corrupt(FrameProblem::Truncated));
+        }
+        let dropped = self.unfinished();
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(dropped)
+    }
+
+    /// A header has been read: checks that the chunk continues its writer's
+    /// message and gets ready for its payload.
+    fn chunk_begins(&mut self, header: &Header) -> Result<()> {
+        let writer = header.writer;
+        let out_of_order = FrameProblem::OutOfOrder {
+            writer,
+            sequence: header.sequence,
+            index: header.index,
+        };
+        let partial = if header.index == 0 {
+            if self.pending.contains_key(&writer) {
+                return Err(self.corrupt(out_of_order));
+            }
+            Partial {
+                sequence: header.sequence,
+                next: 0,
+                data: Vec::new(),
+            }
+        } else {
+            match self.pending.remove(&writer) {
+                Some(partial)
+                    if partial.sequence == header.sequence && partial.next == header.index =>
+                {
+                    partial
+                }
+                _ => return Err(self.corrupt(out_of_order)),
+            }
+        };
+        let len = u64::from(header.len);
+        let entries = self.pending.len() as u64 + 1;
+        let need = self
+            .pending_bytes
+            .saturating_add(len)
+            .saturating_add(entries * ENTRY_COST);
+        if need > self.limit {
+            self.broken = Some(Broken::TooLarge);
+            return Err(self.error(Broken::TooLarge));
+        }
+        self.pending_bytes += len;
+        self.current = Some(Current {
+            writer,
+            partial,
+            remaining: header.len as usize,
+            last: header.is_last(),
+        });
+        if header.len == 0 {
+            self.chunk_done();
+        }
+        Ok(())
+    }
+
+    /// The current chunk's payload is all here.
+    fn chunk_done(&mut self) {
+        let Some(Current {
+            writer,
+            mut partial,
+            last,
+            ..
+        }) = self.current.take()
+        else {
+            return;
+        };
+        partial.next += 1;
+        if last {
+            self.pending_bytes -= partial.data.len() as u64;
+            self.ready.push_back(Message {
+                writer,
+                sequence: partial.sequence,
+                data: partial.data,
+                end: self.offset,
+            });
+        } else {
+            self.pending.insert(writer, partial);
+        }
+    }
+
+    fn corrupt(&mut self, problem: FrameProblem) -> Error {
+        let broken = Broken::Corrupt {
+            offset: self.chunk_start,
+            problem,
+        };
+        self.broken = Some(broken.clone());
+        self.error(broken)
+    }
+
+    fn error(&self, broken: Broken) -> Error {
+        let subject = self.subject.clone();
+        match broken {
+            Broken::Corrupt { offset, problem } => Error::NotFramed {
+                subject,
+                offset,
+                problem,
+            },
+            Broken::TooLarge => Error::PendingTooLarge {
+                subject,
+                limit: self.limit,
+            },
+        }
+    }
+}

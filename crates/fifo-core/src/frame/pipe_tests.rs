@@ -1,0 +1,215 @@
+//! Tests of framed messages through real pipes: concurrent writers, a
+//! reader that left, a writer that stopped mid-message, a short write.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{AsFd, OwnedFd};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::*;
+use crate::{Error, Subject};
+
+/// Runs `test` on its own thread and fails, instead of hanging, when it
+/// takes longer than `limit`.
+pub(super) fn within<T: Send + 'static>(
+    limit: Duration,
+    test: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, finished) = mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let result = test();
+        let _ = done.send(());
+        result
+    });
+    if let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(limit) {
+        panic!("the test took longer than {limit:?}");
+    }
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `len` bytes that only the message numbered `seed` has.
+pub(super) fn content(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// Reads `src` to its end through a decoder, passing each message to
+/// `each` as soon as it is complete; returns what was dropped.
+fn read_messages(src: OwnedFd, mut each: impl FnMut(Message)) -> Unfinished {
+    let mut src = File::from(src);
+    let mut decoder = Decoder::new(Subject::path("q"));
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = src.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        decoder.push(&buf[..n]).unwrap();
+        std::iter::from_fn(|| decoder.pop()).for_each(&mut each);
+    }
+    decoder.finish().unwrap()
+}
+
+/// Reads `src` to its end; returns the messages and what was dropped.
+pub(super) fn decode_all(src: OwnedFd) -> (Vec<Message>, Unfinished) {
+    let mut messages = Vec::new();
+    let dropped = read_messages(src, |message| messages.push(message));
+    (messages, dropped)
+}
+
+#[test]
+fn the_writer_is_send() {
+    fn send<T: Send>() {}
+    send::<FrameWriter<'static>>();
+    send::<Decoder>();
+}
+
+#[test]
+fn eight_concurrent_writers_into_one_pipe_each_message_once_and_whole() {
+    const WRITERS: u64 = 8;
+    const MESSAGES: u64 = 50;
+    let size = |seed: u64| {
+        1 + (content(seed ^ 0xABCD, 4)[..4]
+            .iter()
+            .fold(0usize, |a, &b| a << 8 | b as usize)
+            % (1 << 20))
+    };
+    within(Duration::from_secs(300), move || {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let (ids, writers) = mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut seen = HashSet::new();
+            let mut thread_of = HashMap::new();
+            // Each message is checked as it arrives: keeping 400 of up to
+            // 1 MiB each to compare at the end would cost 200 MB.
+            let dropped = read_messages(r, |message| {
+                if thread_of.is_empty() {
+                    thread_of = writers.iter().take(WRITERS as usize).collect();
+                }
+                let thread: u64 = thread_of[&message.writer];
+                let number = thread * MESSAGES + message.sequence;
+                assert_eq!(message.data.len(), size(number), "message {number}");
+                assert!(
+                    message.data == content(number, size(number)),
+                    "message {number} differs"
+                );
+                assert!(seen.insert(number), "message {number} twice");
+            });
+            (seen.len() as u64, dropped)
+        });
+        std::thread::scope(|scope| {
+            for thread in 0..WRITERS {
+                let (w, ids) = (&w, ids.clone());
+                scope.spawn(move || {
+                    let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+                    ids.send((writer.writer(), thread)).unwrap();
+                    for n in 0..MESSAGES {
+                        let seed = thread * MESSAGES + n;
+                        writer.send(&content(seed, size(seed))).unwrap();
+                    }
+                });
+            }
+        });
+        drop(w);
+        let (count, dropped) = reader.join().unwrap();
+        assert_eq!(count, WRITERS * MESSAGES);
+        assert_eq!(dropped, Unfinished::default());
+    });
+}
+
+#[test]
+fn a_reader_that_left_is_reported_with_the_bytes_delivered() {
+    let (r, w) = nix::unistd::pipe().unwrap();
+    let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+    writer.send(b"first").unwrap();
+    drop(r);
+    let err = writer.send(b"second").unwrap_err();
+    let expected = (HEADER_LEN + 5) as u64;
+    assert!(
+        matches!(err, Error::ReaderLeft { delivered, .. } if delivered == expected),
+        "{err:?}"
+    );
+}
+
+/// Set in the child process of the short-write test.
+const TORN_CHILD: &str = "FIFO_FRAME_TORN_CHILD";
+
+#[test]
+fn a_short_write_is_an_error_naming_the_torn_chunk() {
+    const NAME: &str = "frame::pipe_tests::a_short_write_is_an_error_naming_the_torn_chunk";
+    if let Some(path) = std::env::var_os(TORN_CHILD) {
+        // A file size limit cuts the second chunk short: the one way to get
+        // a short write of a chunk, since a pipe never gives one. It is set
+        // here, in a child process, because it would hit every test.
+        let limit = (crate::PIPE_BUF + 100) as u64;
+        nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_FSIZE, limit, limit)
+            .unwrap();
+        let file = File::create(path).unwrap();
+        let mut writer = FrameWriter::new(file.as_fd(), Subject::path("f")).unwrap();
+        let err = writer.send(&[0; 3 * MAX_PAYLOAD]).unwrap_err();
+        assert!(
+            matches!(err, Error::ChunkTorn { len, written: 100, .. } if len == crate::PIPE_BUF),
+            "{err:?}"
+        );
+        let said = format!(
+            "only 100 bytes of a {}-byte chunk were written; the destination is not a pipe",
+            crate::PIPE_BUF
+        );
+        assert_eq!(err.to_string(), said);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("timeout")
+        .args(["60".as_ref(), std::env::current_exe().unwrap().as_os_str()])
+        .args(["--exact", NAME, "--test-threads=1"])
+        .env(TORN_CHILD, dir.path().join("f"))
+        .output()
+        .unwrap();
+    succeeded(&out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+}
+
+#[test]
+fn a_message_streamed_from_a_reader_and_one_left_unfinished() {
+    within(Duration::from_secs(60), || {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let reader = std::thread::spawn(move || decode_all(r));
+        let big = content(7, 3 * MAX_PAYLOAD + 5);
+        let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+        assert_eq!(
+            writer.send_from(&big[..], Subject::Stdin).unwrap(),
+            big.len() as u64
+        );
+        writer.write(&big).unwrap(); // never ended: the writer "dies" here
+        drop(writer);
+        drop(w);
+        let (messages, dropped) = reader.join().unwrap();
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].data == big);
+        assert_eq!(dropped.messages, 1);
+        assert_eq!(
+            dropped.bytes,
+            3 * MAX_PAYLOAD as u64,
+            "the held-back chunk was never sent"
+        );
+    });
+}
+
+/// Checks that a peer succeeded, showing what it said when it did not.
+pub(super) fn succeeded(out: &std::process::Output) {
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+}

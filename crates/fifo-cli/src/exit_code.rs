@@ -1,5 +1,5 @@
 //! Exit statuses, and the one mapping from errors to them.
-//! Keep in sync with the EXIT STATUS table in README.md and SPEC.md §3.
+//! Keep in sync with the exit status table in README.md.
 
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;

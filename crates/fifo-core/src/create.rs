@@ -11,7 +11,7 @@ use nix::sys::stat::{Mode, stat, umask};
 
 use crate::{Action, Error, FileKind, Result, Subject};
 
-/// The mode of every FIFO `fifo` makes for itself: private, as the seed
+/// The mode of every FIFO `fifo` makes for itself: private, as careful
 /// programs make theirs with `os.mkfifo(path, 0o600)`.
 pub const PRIVATE_MODE: u32 = 0o600;
 

@@ -18,7 +18,7 @@ use crate::report;
 const APPLET: &str = "tee";
 
 /// The exit status so far: a timeout outranks a plain failure, and a closed
-/// stdout (when nothing else is left) is the SPEC's 141.
+/// stdout (when nothing else is left) is 141, as for a tool killed by SIGPIPE.
 #[derive(Debug, Default)]
 struct Status(u8);
 

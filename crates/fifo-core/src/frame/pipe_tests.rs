@@ -32,9 +32,9 @@ pub(super) fn within<T: Send + 'static>(
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
-/// `len` bytes that only the message numbered `seed` has.
-pub(super) fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+/// `len` bytes that only the message numbered `number` has.
+pub(super) fn content(number: u64, len: usize) -> Vec<u8> {
+    let mut state = number.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut out = Vec::with_capacity(len + 8);
     while out.len() < len {
         state ^= state << 13;
@@ -81,8 +81,8 @@ fn the_writer_is_send() {
 fn eight_concurrent_writers_into_one_pipe_each_message_once_and_whole() {
     const WRITERS: u64 = 8;
     const MESSAGES: u64 = 50;
-    let size = |seed: u64| {
-        1 + (content(seed ^ 0xABCD, 4)[..4]
+    let size = |number: u64| {
+        1 + (content(number ^ 0xABCD, 4)[..4]
             .iter()
             .fold(0usize, |a, &b| a << 8 | b as usize)
             % (1 << 20))
@@ -117,8 +117,8 @@ fn eight_concurrent_writers_into_one_pipe_each_message_once_and_whole() {
                     let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
                     ids.send((writer.writer(), thread)).unwrap();
                     for n in 0..MESSAGES {
-                        let seed = thread * MESSAGES + n;
-                        writer.send(&content(seed, size(seed))).unwrap();
+                        let number = thread * MESSAGES + n;
+                        writer.send(&content(number, size(number))).unwrap();
                     }
                 });
             }

@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn names_are_quoted_as_gnu_quotes_them() {
-        assert_eq!(shell_quote(b"seed"), b"'seed'");
+        assert_eq!(shell_quote(b"name"), b"'name'");
         assert_eq!(shell_quote(b"it's"), b"\"it's\"");
         assert_eq!(shell_quote(b"a$b"), b"'a$b'");
         assert_eq!(shell_quote(b"bad\xffname"), b"'bad'$'\\377''name'");

@@ -220,7 +220,8 @@ scenarios!(
     no_effect,
     swap_race,
     not_a_fifo,
-    capacity
+    capacity,
+    complete
 );
 
 #[test]

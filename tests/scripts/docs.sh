@@ -1,6 +1,6 @@
-# The committed completions and man pages work in the real programs: bash,
-# zsh and fish load the completions and complete a command name; man renders
-# every page and mandoc's lint finds no errors. Also --list and fifo-CMD links.
+# The committed man pages work in the real programs: man renders every page
+# and mandoc's lint finds no errors. Also --list and fifo-CMD links.
+# (Completions: complete.sh.)
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 
@@ -19,31 +19,6 @@ cp "$F" hard/fifo
 ln hard/fifo hard/fifo-stat
 eq "regular file" "$(hard/fifo-stat -c %F names)" "a hard link named fifo-stat acts as fifo stat"
 expect_fail 2 "'fifo-nope' names no fifo command" bash -c "ln -s '$F' links/fifo-nope && links/fifo-nope"
-
-# bash: the completion registers and completes subcommands and options.
-bash_completes=$(bash -c '
-    source "$1"
-    complete -p fifo
-    COMP_WORDS=(fifo se); COMP_CWORD=1; COMP_LINE="fifo se"; COMP_POINT=7
-    _fifo fifo se fifo
-    echo "${COMPREPLY[*]}"
-    COMP_WORDS=(fifo send --no); COMP_CWORD=2
-    _fifo fifo --no send
-    echo "${COMPREPLY[*]}"' _ "$ROOT/completions/fifo.bash")
-[[ "$bash_completes" == *"-F _fifo fifo"* ]] || fail "bash: complete -p fifo: $bash_completes"
-[[ "$bash_completes" == *$'\n'"send"$'\n'* ]] || fail "bash did not complete 'se' to send: $bash_completes"
-[[ "$bash_completes" == *"--no-wait"* ]] || fail "bash did not complete --no-wait: $bash_completes"
-ok "bash sources the completion and completes fifo se -> send, --no -> --no-wait"
-
-# zsh and fish: installed from Debian by .ci/run.
-need zsh fish
-zsh_loaded=$(zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2/zcompdump"; print -r -- ${_comps[fifo]}' _ "$ROOT/completions" "$T")
-eq _fifo "$zsh_loaded" "zsh's compinit loads _fifo for fifo"
-zsh -n "$ROOT/completions/_fifo" || fail "zsh cannot parse _fifo"
-fish -n "$ROOT/completions/fifo.fish" || fail "fish cannot parse fifo.fish"
-fish_completes=$(HOME="$T" fish --no-config -c 'source $argv[1]; complete -C "fifo te"' "$ROOT/completions/fifo.fish")
-[[ "$fish_completes" == tee* ]] || fail "fish did not complete 'te' to tee: $fish_completes"
-ok "fish parses the completion and completes fifo te -> tee"
 
 # man pages: man renders each, mandoc's lint reports no errors.
 need man mandoc

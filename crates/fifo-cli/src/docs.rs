@@ -192,9 +192,7 @@ pub fn list() -> u8 {
 
 /// `fifo completions SHELL`.
 pub fn completions(shell: clap_complete::Shell) -> u8 {
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
-    report::write_stdout("completions", &script)
+    report::write_stdout("completions", &crate::complete::script(shell))
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.

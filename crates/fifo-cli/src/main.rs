@@ -6,6 +6,7 @@
 
 mod applet;
 mod cli;
+mod complete;
 mod docs;
 mod exit_code;
 mod progress;
@@ -15,6 +16,7 @@ mod signals;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(err) => return ExitCode::from(report::usage("", &err)),

@@ -221,7 +221,8 @@ scenarios!(
     swap_race,
     not_a_fifo,
     capacity,
-    complete
+    complete,
+    install
 );
 
 #[test]

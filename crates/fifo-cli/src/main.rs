@@ -9,6 +9,7 @@ mod cli;
 mod complete;
 mod docs;
 mod exit_code;
+mod manpage;
 mod progress;
 mod report;
 mod signals;

@@ -222,7 +222,8 @@ scenarios!(
     not_a_fifo,
     capacity,
     complete,
-    install
+    install,
+    meter
 );
 
 #[test]

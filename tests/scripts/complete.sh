@@ -86,44 +86,50 @@ fpath=("$T/.zfunc" \$fpath)
 autoload -Uz compinit && compinit -u -d "$T/zcompdump"
 setopt list_rows_first
 EOF
-SOCK="$T/tmux.sock"
-tmux -S "$SOCK" new-session -d -x 200 -y 50 "env ZDOTDIR='$T' PATH='$PATH' zsh -i"
-PIDS+=("$(tmux -S "$SOCK" display-message -p '#{pid}')")
-trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; cleanup' EXIT
+# One tmux server per query (socket $T/tmux.N), all ended on exit.
+trap 'for sock in "$T"/tmux.*; do tmux -S "$sock" kill-server 2>/dev/null || true; done; cleanup' EXIT
+QUERY=0
 screen() { tmux -S "$SOCK" capture-pane -p; }
 # (capture-pane drops trailing blanks: the prompt "% " shows as "%".)
 prompt_shown() { screen | grep -q '^%'; }
-wait_until 10 "zsh's prompt" prompt_shown
-# zsh_complete LINE: types LINE, presses Tab, then types a marker: once
-# the marker shows, zsh has handled the Tab. Prints the screen, clears.
+marked() { screen | grep -q '#END'; }
+# zsh_complete LINE: in a fresh zsh, types LINE, presses Tab, then types a
+# marker: once the marker shows, zsh has handled the Tab. Prints the screen
+# into $T/screen.
 zsh_complete() {
+    QUERY=$((QUERY + 1))
+    SOCK="$T/tmux.$QUERY"
+    tmux -S "$SOCK" new-session -d -x 200 -y 50 "env ZDOTDIR='$T' PATH='$PATH' zsh -i"
+    wait_until 10 "zsh's prompt" prompt_shown
     tmux -S "$SOCK" send-keys "$1" Tab
     tmux -S "$SOCK" send-keys -l "#END"
-    marked() { screen | grep -q '#END'; }
     wait_until 10 "zsh to complete '$1'" marked
-    screen
-    tmux -S "$SOCK" send-keys C-c
-    tmux -S "$SOCK" send-keys clear Enter
-    cleared() { [ "$(screen | grep -cv '^$')" = 1 ]; }
-    wait_until 10 "the screen to clear" cleared
+    screen > "$T/screen"
+    tmux -S "$SOCK" kill-server
 }
-out=$(zsh_complete "fifo cat ")
+zsh_complete "fifo cat "
+out=$(cat screen)
 [[ "$out" == *zz.fifo*aa.txt* ]] || fail "zsh: fifo cat <Tab> does not list the FIFO before the file: $out"
 [[ "$out" == *--keep-open* ]] || fail "zsh: fifo cat <Tab> lacks the options: $out"
 [[ "$out" == *--no-splice* ]] && fail "zsh: fifo cat <Tab> offers --no-splice: $out"
 ok "zsh: fifo cat <Tab> lists the FIFO before other files, no hidden option"
-out=$(zsh_complete "fifo send ")
+zsh_complete "fifo send "
+out=$(cat screen)
 [[ "$out" == *zz.fifo* && "$out" != *aa.txt* ]] || fail "zsh: fifo send <Tab>: $out"
 ok "zsh: fifo send <Tab> offers the FIFO, not the regular file"
-out=$(zsh_complete "fifo-stat ")
+zsh_complete "fifo-stat "
+out=$(cat screen)
 [[ "$out" == *zz.fifo*aa.txt* ]] || fail "zsh: fifo-stat <Tab>: $out"
 ok "zsh: the fifo-stat link completes like fifo stat"
-out=$(zsh_complete "fifo completions ")
+zsh_complete "fifo completions "
+out=$(cat screen)
 [[ "$out" == *bash*elvish*fish*powershell*zsh* && "$out" != *aa.txt* ]] || fail "zsh: fifo completions <Tab>: $out"
 ok "zsh: fifo completions <Tab> lists the shells"
-out=$(zsh_complete "fifo cat -t ")
+zsh_complete "fifo cat -t "
+out=$(cat screen)
 [[ "$out" != *aa.txt* && "$out" != *zz.fifo* ]] || fail "zsh: fifo cat -t <Tab> offers files: $out"
 ok "zsh: -t offers no files"
-out=$(zsh_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-ca")
+zsh_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-ca"
+out=$(cat screen)
 grep -q "^% fifo redirect --fd 3 --read zz.fifo -- fifo-cat" <<<"$out" || fail "zsh: redirect ... -- fifo-ca<Tab>: $out"
 ok "zsh: after redirect ... -- a command"

@@ -218,6 +218,16 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
         _ => "",
     };
     out.extend_from_slice(tail.replace("LINKS", &links).as_bytes());
+    if shell == clap_complete::Shell::Zsh {
+        // compinit reads the first line of `_fifo` in `$fpath`: name the
+        // links there too, so that a fifo-CMD is completed in a new shell.
+        let script = String::from_utf8_lossy(&out).replacen(
+            "#compdef fifo\n",
+            &format!("#compdef fifo {links}\n"),
+            1,
+        );
+        return script.into_bytes();
+    }
     out
 }
 

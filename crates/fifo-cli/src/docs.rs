@@ -162,8 +162,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("read the manual", "fifo man | man -l -"),
             (
-                "install every page",
-                "fifo man --dir ~/.local/share/man/man1",
+                "install every page beside ~/.cargo/bin, where man looks",
+                "mkdir -p ~/.cargo/share/man/man1 && fifo man --dir ~/.cargo/share/man/man1",
             ),
         ],
     ),

@@ -33,12 +33,12 @@ bash_complete() {
 }
 first3() { head -3 | tr '\n' ' ' | sed 's/ $//'; }
 for cmd in cat stat tee hold wait; do
-    eq "zz.fifo dd/ aa.txt" "$(bash_complete fifo "$cmd" "" | first3)" "bash: fifo $cmd <Tab> lists the FIFO, then directories, then files"
+    eq "zz.fifo dd aa.txt" "$(bash_complete fifo "$cmd" "" | first3)" "bash: fifo $cmd <Tab> lists the FIFO, then directories, then files"
 done
-eq "zz.fifo dd/ -n" "$(bash_complete fifo send "" | first3)" "bash: fifo send <Tab> lists FIFOs and directories only"
-eq "zz.fifo dd/ aa.txt" "$(bash_complete fifo redirect --fd 3 --read "" | first3)" "bash: fifo redirect --fd 3 --read <Tab>"
-eq "zz.fifo dd/ aa.txt" "$(bash_complete fifo-cat "" | first3)" "bash: the fifo-cat link completes like fifo cat"
-eq "zz.fifo dd/ -n" "$(bash_complete fifo-send "" | first3)" "bash: the fifo-send link completes like fifo send"
+eq "zz.fifo dd -n" "$(bash_complete fifo send "" | first3)" "bash: fifo send <Tab> lists FIFOs and directories only"
+eq "zz.fifo dd aa.txt" "$(bash_complete fifo redirect --fd 3 --read "" | first3)" "bash: fifo redirect --fd 3 --read <Tab>"
+eq "zz.fifo dd aa.txt" "$(bash_complete fifo-cat "" | first3)" "bash: the fifo-cat link completes like fifo cat"
+eq "zz.fifo dd -n" "$(bash_complete fifo-send "" | first3)" "bash: the fifo-send link completes like fifo send"
 eq "bash elvish fish powershell zsh" "$(bash_complete fifo completions "" | grep -v '^-' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo completions <Tab> lists the shells"
 out=$(bash_complete fifo cat "")
 grep -qx -- --keep-open <<<"$out" || fail "bash: fifo cat <Tab> lacks --keep-open: $out"
@@ -52,9 +52,25 @@ for words in "cat -t" "cat --idle" "send --capacity" "stat -c" "wait -t" "redire
     # shellcheck disable=SC2086
     eq "" "$(bash_complete fifo $words "")" "bash: fifo $words <Tab> offers no files"
 done
-eq "dd/" "$(bash_complete fifo man --dir "" | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo man --dir <Tab> offers directories only"
+eq "dd" "$(bash_complete fifo man --dir "" | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo man --dir <Tab> offers directories only"
 eq "fifo-cat" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-ca)" "bash: after redirect ... -- a command from PATH"
-eq "zz.fifo dd/ aa.txt" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-cat "" | first3)" "bash: the command's arguments complete as paths"
+# Quoting is readline's: a real interactive bash, under tmux.
+need tmux
+touch "my file"
+printf '%s\n' "PS1='$ '" "source /usr/share/bash-completion/bash_completion" "source '$T/fifo.bash'" > bashrc
+SOCK="$T/tmux.bash"
+tmux -S "$SOCK" new-session -d -x 200 -y 50 "env HOME='$T' PATH='$PATH' bash --rcfile '$T/bashrc' -i"
+trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; cleanup' EXIT
+bash_screen() { tmux -S "$SOCK" capture-pane -p; }
+bash_prompt() { bash_screen | grep -q '^\$'; }
+wait_until 10 "bash's prompt" bash_prompt
+tmux -S "$SOCK" send-keys "fifo cat my" Tab
+tmux -S "$SOCK" send-keys -l "#END"
+bash_marked() { bash_screen | grep -q '#END'; }
+wait_until 10 "bash to complete 'fifo cat my'" bash_marked
+eq '$ fifo cat my\ file #END' "$(bash_screen | grep '#END')" "bash: a name with a space is completed quoted"
+tmux -S "$SOCK" kill-server
+eq "zz.fifo dd aa.txt" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-cat "" | first3)" "bash: the command's arguments complete as paths"
 
 # --- fish: its own completion entry point, complete -C.
 need fish

@@ -231,14 +231,26 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     out
 }
 
-/// bash: `fifo-CMD ARGS` completes as `fifo CMD ARGS`.
-const BASH_LINKS: &str = r#"# fifo-CMD links complete like fifo CMD.
+/// bash: names quoted and directories marked as bash does for files (clap's
+/// function leaves `my file` unquoted), and `fifo-CMD ARGS` completes as
+/// `fifo CMD ARGS`.
+const BASH_LINKS: &str = r#"# Quote names and mark directories as for files (the function above
+# leaves "my file" unquoted); readline adds the / back to directories.
+_fifo() {
+    _clap_complete_fifo "$@"
+    if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
+        compopt -o filenames 2> /dev/null
+        COMPREPLY=("${COMPREPLY[@]%/}")
+    fi
+}
+# fifo-CMD links complete like fifo CMD.
 _fifo_link() {
     local link=${COMP_WORDS[0]##*/}
     COMP_WORDS=(fifo "${link#fifo-}" "${COMP_WORDS[@]:1}")
     COMP_CWORD=$((COMP_CWORD + 1))
-    _clap_complete_fifo fifo "$2" "$3"
+    _fifo fifo "$2" "$3"
 }
+complete -o nospace -o bashdefault -o nosort -F _fifo fifo
 complete -o nospace -o bashdefault -o nosort -F _fifo_link LINKS
 "#;
 

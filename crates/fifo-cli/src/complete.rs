@@ -276,3 +276,31 @@ for link in LINKS
     complete --keep-order --exclusive --command $link --arguments "(FIFO_COMPLETE=fish fifo -- fifo (string replace fifo- '' -- $link) (commandline --current-process --tokenize --cut-at-cursor)[2..] (commandline --current-token))"
 end
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_completion_command_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn fifos_come_first_then_directories_then_files() {
+        let dir = tempfile::tempdir().unwrap();
+        nix::unistd::mkfifo(&dir.path().join("z.fifo"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        std::fs::create_dir(dir.path().join("m")).unwrap();
+        std::fs::write(dir.path().join("a.txt"), "").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "").unwrap();
+        let prefix = format!("{}/", dir.path().display());
+        let values = |only_fifos| -> Vec<String> {
+            paths(OsStr::new(&prefix), only_fifos)
+                .iter()
+                .map(|c| c.get_value().to_string_lossy().replace(&prefix, ""))
+                .collect()
+        };
+        assert_eq!(values(false), ["z.fifo", "m/", "a.txt"]);
+        assert_eq!(values(true), ["z.fifo", "m/"]);
+    }
+}

@@ -188,9 +188,7 @@ fn completing_first_word_after_escape() -> bool {
 /// The script `fifo completions SHELL` prints: clap's registration, which
 /// asks `fifo` for candidates, plus the same for every `fifo-CMD` link.
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
-    let links: Vec<String> = crate::cli::command()
-        .get_subcommands()
-        .filter(|sub| sub.get_name() != "help")
+    let links: Vec<String> = crate::docs::commands(&crate::cli::command())
         .map(|sub| format!("fifo-{}", sub.get_name()))
         .collect();
     let links = links.join(" ");

@@ -1,6 +1,7 @@
-//! What `fifo` says about itself: the command list, shell completions and
-//! man pages, all generated from [`crate::cli::command`], plus the examples
-//! that `--help` and the man pages share.
+//! What `fifo` says about itself: the command list, shell completions
+//! (built in `complete.rs`) and man pages (`manpage.rs`), all generated from
+//! [`crate::cli::command`], plus the examples that `--help` and the man
+//! pages share.
 
 use std::io::Write;
 use std::path::Path;
@@ -221,7 +222,7 @@ pub fn man(dir: Option<&Path>) -> u8 {
 }
 
 /// The applets (not `help`).
-fn commands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+pub fn commands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
     command
         .get_subcommands()
         .filter(|sub| sub.get_name() != "help")

@@ -4,6 +4,7 @@
 # offers nothing else), empty words list candidates, hidden options stay
 # hidden, values that are no paths complete nothing, --dir only directories,
 # `redirect ... --` commands, and the fifo-CMD links complete like fifo CMD.
+# needs: zsh fish tmux
 source "$(dirname "$0")/lib.sh"
 
 # A FIFO named to sort last, so only "FIFOs first" puts it first.

@@ -1,6 +1,7 @@
 # The committed man pages work in the real programs: man renders every page
 # and mandoc's lint finds no errors. Also --list and fifo-CMD links.
 # (Completions: complete.sh.)
+# needs: man mandoc
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 

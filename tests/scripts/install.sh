@@ -2,6 +2,7 @@
 # it stands by an ordinary user (uid 65534 when root) with a fresh HOME and
 # the binary in ~/.cargo/bin: afterwards `man fifo-tee` shows the page, and
 # bash-completion loads the completion for fifo and for a fifo-CMD link.
+# needs: man
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 need man

@@ -1,6 +1,7 @@
 # The --progress meter fits its terminal: in a 60-column tmux window it is
 # one row (fields dropped, as pv does, never wrapped onto a second row), and
 # --progress=always into a log writes plain lines without bar glyphs.
+# needs: python3 tmux
 source "$(dirname "$0")/lib.sh"
 need python3
 

@@ -248,8 +248,14 @@ _fifo_link() {
     COMP_CWORD=$((COMP_CWORD + 1))
     _fifo fifo "$2" "$3"
 }
-complete -o nospace -o bashdefault -o nosort -F _fifo fifo
-complete -o nospace -o bashdefault -o nosort -F _fifo_link LINKS
+# -o nosort (bash 4.4 and later) keeps FIFOs first.
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -o nospace -o bashdefault -o nosort -F _fifo fifo
+    complete -o nospace -o bashdefault -o nosort -F _fifo_link LINKS
+else
+    complete -o nospace -o bashdefault -F _fifo fifo
+    complete -o nospace -o bashdefault -F _fifo_link LINKS
+fi
 "#;
 
 /// zsh: the links, and the first completion when this file is autoloaded

@@ -1,6 +1,7 @@
-# The committed completions and man pages work in the real programs: bash,
-# zsh and fish load the completions and complete a command name; man renders
-# every page and mandoc's lint finds no errors. Also --list and fifo-CMD links.
+# The committed man pages work in the real programs: man renders every page
+# and mandoc's lint finds no errors. Also --list and fifo-CMD links.
+# (Completions: complete.sh.)
+# needs: man mandoc
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 
@@ -20,43 +21,51 @@ ln hard/fifo hard/fifo-stat
 eq "regular file" "$(hard/fifo-stat -c %F names)" "a hard link named fifo-stat acts as fifo stat"
 expect_fail 2 "'fifo-nope' names no fifo command" bash -c "ln -s '$F' links/fifo-nope && links/fifo-nope"
 
-# bash: the completion registers and completes subcommands and options.
-bash_completes=$(bash -c '
-    source "$1"
-    complete -p fifo
-    COMP_WORDS=(fifo se); COMP_CWORD=1; COMP_LINE="fifo se"; COMP_POINT=7
-    _fifo fifo se fifo
-    echo "${COMPREPLY[*]}"
-    COMP_WORDS=(fifo send --no); COMP_CWORD=2
-    _fifo fifo --no send
-    echo "${COMPREPLY[*]}"' _ "$ROOT/completions/fifo.bash")
-[[ "$bash_completes" == *"-F _fifo fifo"* ]] || fail "bash: complete -p fifo: $bash_completes"
-[[ "$bash_completes" == *$'\n'"send"$'\n'* ]] || fail "bash did not complete 'se' to send: $bash_completes"
-[[ "$bash_completes" == *"--no-wait"* ]] || fail "bash did not complete --no-wait: $bash_completes"
-ok "bash sources the completion and completes fifo se -> send, --no -> --no-wait"
-
-# zsh and fish: installed from Debian by .ci/run.
-need zsh fish
-zsh_loaded=$(zsh -f -c 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2/zcompdump"; print -r -- ${_comps[fifo]}' _ "$ROOT/completions" "$T")
-eq _fifo "$zsh_loaded" "zsh's compinit loads _fifo for fifo"
-zsh -n "$ROOT/completions/_fifo" || fail "zsh cannot parse _fifo"
-fish -n "$ROOT/completions/fifo.fish" || fail "fish cannot parse fifo.fish"
-fish_completes=$(HOME="$T" fish --no-config -c 'source $argv[1]; complete -C "fifo te"' "$ROOT/completions/fifo.fish")
-[[ "$fish_completes" == tee* ]] || fail "fish did not complete 'te' to tee: $fish_completes"
-ok "fish parses the completion and completes fifo te -> tee"
-
-# man pages: man renders each, mandoc's lint reports no errors.
+# man pages, as fifo writes them (tests/cli.rs checks that man/ holds the
+# same): man renders each with every section, mandoc's lint has no warning.
 need man mandoc
-for page in "$ROOT"/man/*.1; do
+mkdir pages
+"$F" man --dir pages
+# section PAGE NAME: the text of section NAME of the rendered PAGE, blanks
+# squeezed.
+section() {
+    MANWIDTH=200 man -l "pages/$1.1" 2> /dev/null | tr -s ' ' |
+        awk -v name="$2" '/^[A-Z]/ { on = ($0 == name); next } on && NF'
+}
+for page in pages/*.1; do
     rendered=$(MANWIDTH=80 man -l "$page" 2>&1)
-    for section in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES "EXIT STATUS" "SEE ALSO"; do
-        grep -q "^$section" <<<"$rendered" || fail "$(basename "$page") renders without $section"
+    for name in NAME SYNOPSIS DESCRIPTION OPTIONS EXAMPLES "EXIT STATUS" "SEE ALSO"; do
+        grep -q "^$name\$" <<<"$rendered" || fail "$(basename "$page") renders without $name"
     done
+    grep -q "^VERSION" <<<"$rendered" && fail "$(basename "$page") has a VERSION section"
+    grep -Eq "^fifo [0-9.]+ +[0-9]{4}-[0-9]{2}-[0-9]{2} " <<<"$rendered" || fail "$(basename "$page"): no version and date in the footer: $(tail -1 <<<"$rendered")"
+    page=$(basename "$page" .1)
+    name=$(section "$page" NAME)
+    description=$(section "$page" DESCRIPTION)
+    [ "${#description}" -gt $((${#name} + 40)) ] || fail "$page: DESCRIPTION [$description] says no more than NAME [$name]"
 done
-ok "man renders every page with NAME ... SEE ALSO"
-lint=$(mandoc -T lint -W error "$ROOT"/man/*.1 2>&1) || fail "mandoc -T lint: $lint"
-eq "" "$lint" "mandoc -T lint reports no errors"
-MANWIDTH=80 man -l "$ROOT/man/fifo-redirect.1" > redirect.txt 2>&1
+ok "man renders every page with NAME ... SEE ALSO, a dated footer with the version, no VERSION section, a DESCRIPTION longer than NAME"
+lint=$(mandoc -T lint -W warning pages/*.1 2>&1) || fail "mandoc -T lint -W warning: $lint"
+eq "" "$lint" "mandoc -T lint -W warning reports nothing"
+
+# SYNOPSIS: option values, redirect's -- CMD [ARG...], PATH... for several.
+eq " fifo redirect --fd N {--read|--write|--rw} [--create] [-t DUR] [--capacity BYTES] [-v] PATH -- CMD [ARG...]" \
+    "$(section fifo-redirect SYNOPSIS)" "fifo-redirect(1) SYNOPSIS"
+eq " fifo wait {--exists|--reader|--writer|--data|--empty} [-t DUR] [-q] PATH..." \
+    "$(section fifo-wait SYNOPSIS)" "fifo-wait(1) SYNOPSIS"
+[[ "$(section fifo-cat SYNOPSIS)" == *"[-t DUR] [--idle DUR] [-c N] [-l N]"*"[--capacity BYTES] [-v] [PATH...]" ]] || fail "fifo-cat(1) SYNOPSIS: $(section fifo-cat SYNOPSIS)"
+[[ "$(section fifo-send SYNOPSIS)" == *" PATH [MESSAGE...]" ]] || fail "fifo-send(1) SYNOPSIS: $(section fifo-send SYNOPSIS)"
+[[ "$(section fifo-hold SYNOPSIS)" != *detached* && "$(section fifo-cat SYNOPSIS)" != *splice* ]] || fail "a SYNOPSIS shows a hidden option"
+ok "SYNOPSIS shows option values, PATH..., redirect's -- CMD [ARG...], no hidden option"
+
+# EXIT STATUS: each page its own command's.
+statuses() { section "$1" "EXIT STATUS" | grep -Eo '^ (other|[0-9]+(, [0-9]+)*)' | tr -d ' ' | tr '\n' ' ' | sed 's/ $//'; }
+eq "0 1 2" "$(statuses fifo-mk)" "fifo-mk(1) lists mk's statuses only"
+eq "0 1 2 3 124" "$(statuses fifo-send)" "fifo-send(1) lists send's statuses only"
+eq "0 1 2 124 126,127 other" "$(statuses fifo-redirect)" "fifo-redirect(1) lists redirect's statuses, with CMD's"
+eq "0 1 2 3 124 126,127 129,130,143 141 other" "$(statuses fifo)" "fifo(1) lists them all"
+
+MANWIDTH=80 man -l pages/fifo-redirect.1 > redirect.txt 2>&1
 grep -q "exec 42> flow" redirect.txt || fail "fifo-redirect.1 lacks its exec 42> example"
 grep -q "mkfifo(1), tee(1), fifo(7), pipe(7)" redirect.txt || fail "fifo-redirect.1 SEE ALSO: $(grep -A2 'SEE ALSO' redirect.txt)"
 ok "pages carry their examples and SEE ALSO"

@@ -1,17 +1,15 @@
-//! What `fifo` says about itself: the command list, shell completions and
-//! man pages, all generated from [`crate::cli::command`], plus the examples
-//! that `--help` and the man pages share.
+//! What `fifo` says about itself: the command list, shell completions
+//! (built in `complete.rs`) and man pages (`manpage.rs`), all generated from
+//! [`crate::cli::command`], plus the examples that `--help` and the man
+//! pages share.
 
 use std::io::Write;
 use std::path::Path;
 
-use clap_mangen::Man;
-use clap_mangen::roff::{Roff, bold, italic, roman};
-
 use fifo_core::{Action, Error, Subject};
 
-use crate::exit_code::{self, SUCCESS};
-use crate::{cli, report};
+use crate::exit_code::SUCCESS;
+use crate::{cli, manpage, report};
 
 /// Examples per command ("" is `fifo` itself): what it does, the command.
 const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
@@ -165,8 +163,8 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         &[
             ("read the manual", "fifo man | man -l -"),
             (
-                "install every page",
-                "fifo man --dir ~/.local/share/man/man1",
+                "install every page beside ~/.cargo/bin, where man looks",
+                "mkdir -p ~/.cargo/share/man/man1 && fifo man --dir ~/.cargo/share/man/man1",
             ),
         ],
     ),
@@ -192,9 +190,7 @@ pub fn list() -> u8 {
 
 /// `fifo completions SHELL`.
 pub fn completions(shell: clap_complete::Shell) -> u8 {
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
-    report::write_stdout("completions", &script)
+    report::write_stdout("completions", &crate::complete::script(shell))
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
@@ -202,13 +198,15 @@ pub fn man(dir: Option<&Path>) -> u8 {
     let mut top = cli::command().disable_help_subcommand(true);
     // Building propagates the version to the subcommands' pages.
     top.build();
+    let subs: Vec<&clap::Command> = commands(&top).collect();
+    let page = manpage::render(&top, "", &subs);
     let Some(dir) = dir else {
-        return report::write_stdout("man", &render(&top, ""));
+        return report::write_stdout("man", &page);
     };
-    let mut pages = vec![("fifo.1".to_owned(), render(&top, ""))];
-    for sub in commands(&top) {
+    let mut pages = vec![("fifo.1".to_owned(), page)];
+    for sub in &subs {
         let name = sub.get_name().to_owned();
-        pages.push((format!("fifo-{name}.1"), render(sub, &name)));
+        pages.push((format!("fifo-{name}.1"), manpage::render(sub, &name, &subs)));
     }
     for (file, page) in pages {
         let path = dir.join(&file);
@@ -224,85 +222,8 @@ pub fn man(dir: Option<&Path>) -> u8 {
 }
 
 /// The applets (not `help`).
-fn commands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
+pub fn commands(command: &clap::Command) -> impl Iterator<Item = &clap::Command> {
     command
         .get_subcommands()
         .filter(|sub| sub.get_name() != "help")
-}
-
-/// The roff page of `command` (`name` is "" for `fifo` itself).
-fn render(command: &clap::Command, name: &str) -> Vec<u8> {
-    let page_name = if name.is_empty() {
-        "fifo".to_owned()
-    } else {
-        format!("fifo-{name}")
-    };
-    let man = Man::new(command.clone().name(page_name.clone()).after_help(""))
-        .title(page_name.to_uppercase());
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = man.render_title(&mut out);
-    let _ = man.render_name_section(&mut out);
-    let _ = man.render_synopsis_section(&mut out);
-    let _ = man.render_description_section(&mut out);
-    let _ = man.render_options_section(&mut out);
-    if name.is_empty() {
-        let _ = man.render_subcommands_section(&mut out);
-    }
-    let mut roff = Roff::default();
-    roff.control("SH", ["EXAMPLES"]);
-    for (index, (what, line)) in examples(name).iter().enumerate() {
-        // A section heading already starts a paragraph.
-        if index > 0 {
-            roff.control("PP", []);
-        }
-        roff.text([roman(format!("{}:", capitalize(what)))]);
-        roff.control("RS", [])
-            .control("nf", [])
-            .text([bold(*line)])
-            .control("fi", [])
-            .control("RE", []);
-    }
-    roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in exit_code::TABLE {
-        roff.control("TP", [])
-            .text([bold(*code)])
-            .text([roman(*meaning)]);
-    }
-    roff.control("SH", ["SEE ALSO"]);
-    let mut see_also: Vec<String> = if name.is_empty() {
-        commands(command)
-            .map(|sub| format!("fifo-{}(1)", sub.get_name()))
-            .collect()
-    } else {
-        vec!["fifo(1)".to_owned()]
-    };
-    see_also.extend(["mkfifo(1)", "tee(1)", "fifo(7)", "pipe(7)"].map(str::to_owned));
-    let last = see_also.len() - 1;
-    let inlines: Vec<_> = see_also
-        .into_iter()
-        .enumerate()
-        .flat_map(|(i, page)| {
-            let (title, section) = page.split_once('(').unwrap_or((&page, ""));
-            let mut parts = vec![italic(title.to_owned()), roman(format!("({section}"))];
-            if i != last {
-                parts.push(roman(", "));
-            }
-            parts
-        })
-        .collect();
-    roff.text(inlines);
-    let _ = roff.to_writer(&mut out);
-    if command.get_version().is_some() {
-        let _ = man.render_version_section(&mut out);
-    }
-    out
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

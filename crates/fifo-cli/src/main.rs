@@ -6,8 +6,10 @@
 
 mod applet;
 mod cli;
+mod complete;
 mod docs;
 mod exit_code;
+mod manpage;
 mod progress;
 mod report;
 mod signals;
@@ -15,6 +17,7 @@ mod signals;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(err) => return ExitCode::from(report::usage("", &err)),

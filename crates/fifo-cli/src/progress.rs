@@ -1,7 +1,8 @@
 //! The `--progress` meter on stderr: bytes, rate and elapsed time, plus a
 //! bar, percentage and ETA when the total is known (a regular file); a
 //! summary line when the command ends. Drawn by indicatif when stderr is a
-//! terminal; `--progress=always` elsewhere writes one plain line a second.
+//! terminal, in one row that fits its width; `--progress=always` elsewhere
+//! writes one plain line a second, without a bar.
 
 use std::io::{self, IsTerminal, Write};
 use std::os::fd::BorrowedFd;
@@ -35,26 +36,21 @@ impl Meter {
     /// the byte count to expect, when known.
     pub fn start(applet: &'static str, when: Option<When>, total: Option<u64>) -> Option<Self> {
         let terminal = io::stderr().is_terminal();
-        let target = match when? {
+        let (target, width) = match when? {
             When::Never => return None,
             When::Auto if !terminal => return None,
-            When::Auto | When::Always if terminal => ProgressDrawTarget::stderr(),
-            When::Always | When::Auto => {
-                ProgressDrawTarget::term_like_with_hz(Box::new(PlainLines), 1)
-            }
-        };
-        let (bar, template) = match total {
-            Some(total) => (
-                ProgressBar::with_draw_target(Some(total), target),
-                "{bar:30} {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+            When::Auto | When::Always if terminal => (
+                ProgressDrawTarget::stderr(),
+                Some(console::Term::stderr().size().1),
             ),
-            None => (
-                ProgressBar::with_draw_target(None, target),
-                "{binary_bytes} {binary_bytes_per_sec} {elapsed}",
+            When::Always | When::Auto => (
+                ProgressDrawTarget::term_like_with_hz(Box::new(PlainLines), 1),
+                None,
             ),
         };
-        let prefix = format!("fifo {applet}: {template}");
-        if let Ok(style) = ProgressStyle::with_template(&prefix) {
+        let bar = ProgressBar::with_draw_target(total, target);
+        let template = template(&format!("fifo {applet}: "), total.is_some(), width);
+        if let Ok(style) = ProgressStyle::with_template(&template) {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(200));
@@ -84,6 +80,57 @@ impl Meter {
             ),
         );
     }
+}
+
+/// The fields of a meter, each with the most columns it takes.
+const PERCENT: (&str, usize) = ("{percent:>3}%", 4);
+const BYTES: (&str, usize) = ("{binary_bytes}", 11);
+const BYTES_OF_TOTAL: (&str, usize) = ("{binary_bytes}/{binary_total_bytes}", 23);
+const RATE: (&str, usize) = ("{binary_bytes_per_sec}", 13);
+const ETA: (&str, usize) = ("ETA {eta}", 8);
+const ELAPSED: (&str, usize) = ("{elapsed}", 4);
+
+/// The fewest columns a bar is worth drawing in.
+const MIN_BAR: usize = 10;
+
+/// The meter's template after `prefix`: on a terminal `width` columns wide,
+/// the richest set of fields that fits in one line (pv drops fields, it
+/// never wraps), with a bar taking the columns left when the total is
+/// known; without a terminal, every field and no bar, for a log.
+fn template(prefix: &str, known_total: bool, width: Option<u16>) -> String {
+    let choices: &[&[(&str, usize)]] = if known_total {
+        &[
+            &[PERCENT, BYTES_OF_TOTAL, RATE, ETA],
+            &[PERCENT, BYTES, RATE, ETA],
+            &[PERCENT, BYTES, ETA],
+            &[PERCENT, ETA],
+            &[PERCENT],
+        ]
+    } else {
+        &[&[BYTES, RATE, ELAPSED], &[BYTES, RATE], &[BYTES]]
+    };
+    let join = |fields: &[(&str, usize)]| {
+        let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
+        names.join(" ")
+    };
+    let Some(width) = width else {
+        return format!("{prefix}{}", join(choices[0]));
+    };
+    // The last column stays free: writing into it makes some terminals wrap.
+    let room = usize::from(width).saturating_sub(1);
+    let columns = |fields: &[(&str, usize)]| {
+        prefix.len() + fields.iter().map(|(_, cols)| cols + 1).sum::<usize>() - 1
+    };
+    if known_total {
+        if let Some(fields) = choices.iter().find(|f| columns(f) + 1 + MIN_BAR <= room) {
+            return format!("{prefix}{{wide_bar}} {}", join(fields));
+        }
+    }
+    let fields = choices
+        .iter()
+        .find(|fields| columns(fields) <= room)
+        .unwrap_or(&choices[choices.len() - 1]);
+    format!("{prefix}{}", join(fields))
 }
 
 /// Plain lines for a stderr that is not a terminal: no cursor movement.
@@ -131,4 +178,56 @@ pub fn remaining(fd: BorrowedFd<'_>) -> Option<u64> {
     }
     let offset = nix::unistd::lseek(fd, 0, nix::unistd::Whence::SeekCur).ok()?;
     u64::try_from(st.st_size - offset).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The most columns a meter drawn from `template` takes.
+    fn widest(template: &str) -> usize {
+        [PERCENT, BYTES_OF_TOTAL, BYTES, RATE, ETA, ELAPSED]
+            .iter()
+            .fold(template.replace("{wide_bar}", ""), |text, (name, cols)| {
+                text.replace(name, &"x".repeat(*cols))
+            })
+            .len()
+    }
+
+    #[test]
+    fn the_meter_fits_the_terminal() {
+        for width in 30..=200 {
+            for known in [true, false] {
+                let template = template("fifo send: ", known, Some(width));
+                let bar = if template.contains("{wide_bar}") {
+                    MIN_BAR
+                } else {
+                    0
+                };
+                assert!(
+                    widest(&template) + bar < usize::from(width),
+                    "{width} columns: {template}"
+                );
+            }
+        }
+        let wide = template("fifo send: ", true, Some(200));
+        assert!(
+            wide.contains("{wide_bar}") && wide.contains("{binary_total_bytes}"),
+            "{wide}"
+        );
+        let narrow = template("fifo send: ", true, Some(60));
+        assert!(
+            narrow.contains("{wide_bar}") && narrow.contains("ETA"),
+            "{narrow}"
+        );
+    }
+
+    #[test]
+    fn a_log_gets_every_field_and_no_bar() {
+        let plain = template("fifo send: ", true, None);
+        assert_eq!(
+            plain,
+            "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
+        );
+    }
 }

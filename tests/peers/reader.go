@@ -1,4 +1,4 @@
-// The seed article's Go reader, bounded: it makes the FIFO with
+// A Go reader, bounded: it makes the FIFO with
 // syscall.Mkfifo(path, 0600) when missing, then prints each byte it reads
 // until end of file.
 package main

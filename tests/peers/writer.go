@@ -1,6 +1,6 @@
-// The seed article's Go writer, bounded: it opens an existing FIFO with
+// A Go writer, bounded: it opens an existing FIFO with
 // os.OpenFile(path, os.O_WRONLY, 0) and writes the bytes 0..count-1, one
-// little-endian uint8 per write, without the seed's one-second sleep.
+// little-endian uint8 per write, without a one-second sleep between writes.
 package main
 
 import (

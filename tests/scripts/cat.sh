@@ -2,7 +2,7 @@
 # -c/-l that leave the rest in the FIFO, 141 on a closed stdout, and errors.
 source "$(dirname "$0")/lib.sh"
 
-# The seed's ping client (python, os.open + os.write) against fifo cat.
+# The classic ping client (python, os.open + os.write) against fifo cat.
 mkfifo ping
 spawn bash -c "'$F' cat ping > got"
 reader=$SPAWNED

@@ -1,9 +1,9 @@
 # fifo redirect: a FIFO on descriptor N for CMD (read, write, rw), the
-# seed's exec 42> flow, status and signal passthrough, no leaked
+# classic exec 42> flow, status and signal passthrough, no leaked
 # descriptors, chains, timeouts and bad input.
 source "$(dirname "$0")/lib.sh"
 
-# The seed: exec 42> /tmp/fd/42; echo 'message from the process A' >&42.
+# The classic: exec 42> /tmp/fd/42; echo 'message from the process A' >&42.
 mkdir fd
 "$F" mk fd/42
 spawn bash -c "'$F' cat fd/42 | base64 > got"

@@ -2,7 +2,7 @@
 # mode, refusal of anything that is not a FIFO, and a reader that leaves.
 source "$(dirname "$0")/lib.sh"
 
-# The seed's python reader makes its FIFO with os.mkfifo(path, 0o600) and
+# The classic python reader makes its FIFO with os.mkfifo(path, 0o600) and
 # reads byte by byte until EOF.
 cat > reader.py <<'PY'
 import os, sys

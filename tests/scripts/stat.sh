@@ -3,7 +3,7 @@
 # releases a peer waiting in open.
 source "$(dirname "$0")/lib.sh"
 
-# The seed's reader makes its FIFO this way.
+# Careful readers make their FIFO this way.
 python3 -c 'import os; os.mkfifo("seed", 0o600)'
 eq "prw-------" "$("$F" stat -c %A seed)" "python os.mkfifo(0o600) FIFO shows prw-------"
 eq "$(stat -c '%A %a %U %G %u %g %s %i %h %F' seed)" \

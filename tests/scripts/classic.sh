@@ -1,6 +1,6 @@
-# The seed articles' flows, with fifo on one end and the articles' own kind of
+# Classic FIFO flows (a ping client and server, exec 42>, a byte reader), with fifo on one end and the usual kind of
 # peer on the other: bash exec 42>/42<, the python ping server and client,
-# and the python byte reader. (The Go peers are in seeds_go.sh.)
+# and the python byte reader. (The Go peers are in go_peers.sh.)
 source "$(dirname "$0")/lib.sh"
 MESSAGE_B64=bWVzc2FnZSBmcm9tIHRoZSBwcm9jZXNzIEEK
 
@@ -27,7 +27,7 @@ timeout 20 "$F" send --no-wait rw held
 eq held "$(timeout 20 head -n 1 <&7)" "exec 7<> lets send --no-wait deliver"
 exec 7>&-
 
-# The ping server from the seed: python makes /tmp-style FIFO with
+# The classic ping server: python makes /tmp-style FIFO with
 # os.mkfifo and reads 4 bytes at a time until "end"; fifo send is the client.
 cat > server.py <<'PY'
 import os
@@ -49,7 +49,7 @@ finish "$server"
 eq "0 100" "$STATUS $(grep -c '^Server: Received ping$' served)" "python ping server got 100 pings from fifo send"
 [ ! -e ping ] || fail "the server did not unlink its FIFO"
 
-# The seed's python reader: os.mkfifo(path, 0o600), then one byte at a time.
+# The classic python reader: os.mkfifo(path, 0o600), then one byte at a time.
 cat > reader.py <<'PY'
 import os
 path = "./fifo"

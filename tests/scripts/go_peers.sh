@@ -1,4 +1,4 @@
-# The seed article's Go reader and writer (tests/peers, built with Debian's
+# A Go reader and writer (tests/peers, built with Debian's
 # golang-go) with fifo on the other end.
 # needs: go
 source "$(dirname "$0")/lib.sh"

@@ -68,3 +68,30 @@ expect_fail 124 "fifo wait: 'never2': timed out after 300ms" \
     "$F" wait --exists -t 300ms idle never2
 expect_fail 2 "required" "$F" wait q
 expect_fail 2 "cannot be used with" "$F" wait --data --empty q
+
+# A reader still blocked in open(2) is a reader: wait --reader returns at
+# once, and neither the reader nor a writer waiting on the other FIFO is
+# disturbed: the reader is still blocked afterwards, and meets its writer.
+"$F" mk blocked
+spawn bash -c 'cat blocked > blocked.got'
+reader=$SPAWNED
+blocked_in_open "$reader"
+run "$F" wait --reader -t 5s blocked
+eq 0 "$STATUS" "wait --reader sees coreutils cat blocked in open ($ERR)"
+in_open "$reader" || fail "the reader is no longer blocked in open after the wait"
+ok "the blocked reader is still waiting in open"
+expect_fail 124 "fifo wait: 'blocked': timed out after 200ms waiting for a writer" \
+    "$F" wait --writer -t 200ms blocked
+# A writer blocked in open (sh's redirection) is a writer, and stays blocked.
+"$F" mk wblocked
+spawn sh -c 'echo from-sh > wblocked'
+writer=$SPAWNED
+blocked_in_open "$writer"
+run "$F" wait --writer -t 5s wblocked
+eq 0 "$STATUS" "wait --writer sees sh blocked opening to write ($ERR)"
+in_open "$writer" || fail "the writer is no longer blocked in open after the wait"
+eq from-sh "$(timeout 5 "$F" cat wblocked)" "the writer still meets its reader"
+finish "$writer"
+"$F" send blocked 'to the blocked reader'
+finish "$reader"
+eq "to the blocked reader" "$(cat blocked.got)" "the reader still meets its writer"

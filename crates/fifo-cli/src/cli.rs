@@ -316,12 +316,13 @@ pub struct StatArgs {
     #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
     /// First wait until a process holds each PATH open for reading, or is
-    /// blocked opening it to read (seen in /proc; the FIFO is never opened).
-    /// Prints nothing unless -c, --printf or --json.
+    /// blocked opening it to read (seen in /proc; the FIFO is never opened):
+    /// the same wait as `fifo wait --reader`. Prints nothing unless -c,
+    /// --printf or --json.
     #[arg(long)]
     pub wait_reader: bool,
     /// First wait until a process holds each PATH open for writing, or is
-    /// blocked opening it to write.
+    /// blocked opening it to write: the same wait as `fifo wait --writer`.
     #[arg(long)]
     pub wait_writer: bool,
     /// With --wait-reader/--wait-writer: give up after DUR (status 124).

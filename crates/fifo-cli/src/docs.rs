@@ -216,7 +216,7 @@ pub fn man(dir: Option<&Path>) -> u8 {
             .map_err(|err| (Action::Open, err))
             .and_then(|mut out| out.write_all(&page).map_err(|err| (Action::Write, err)));
         if let Err((action, err)) = written {
-            let err = Error::sys(Subject::path(path), action, report::errno_of(&err));
+            let err = Error::sys(Subject::path(path), action, err);
             return report::failure("man", &err);
         }
     }

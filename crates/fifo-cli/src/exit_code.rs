@@ -45,9 +45,9 @@ pub fn code(err: &Error) -> u8 {
         }
         Error::Sys {
             subject: Subject::Stdout,
-            errno: Errno::EPIPE,
+            source,
             ..
-        } => STDOUT_CLOSED,
+        } if source.raw_os_error() == Some(Errno::EPIPE as i32) => STDOUT_CLOSED,
         _ => FAILURE,
     }
 }

@@ -56,7 +56,7 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
         Errno::EPERM | Errno::EBUSY => Error::CapacityRefused {
             subject,
             requested: bytes,
-            errno,
+            source: errno.into(),
             // EPERM also means this user's pipes are over
             // fs.pipe-user-pages-soft; name the limit only when it is why.
             limit: unprivileged_limit().filter(|&limit| errno == Errno::EPERM && bytes > limit),
@@ -119,15 +119,7 @@ mod tests {
         let file = tempfile::tempfile().unwrap();
         assert_eq!(raise(file.as_fd()), None);
         let err = set(file.as_fd(), 4096, Subject::path("f")).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Sys {
-                    errno: Errno::EBADF,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::Sys { .. }), "{err:?}");
+        assert_eq!(err.errno(), Some(Errno::EBADF), "{err:?}");
     }
 }

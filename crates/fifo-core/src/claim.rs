@@ -99,8 +99,10 @@ pub fn create_and_open(
     on_created: impl FnOnce(CreatedFifo),
 ) -> Result<Opened> {
     let subject = || Subject::path(path);
-    let (parent, name) =
-        split(path).ok_or_else(|| Error::sys(subject(), Action::CreateFifo, Errno::EINVAL))?;
+    let (parent, name) = split(path).ok_or_else(|| Error::BadName {
+        subject: subject(),
+        action: Action::CreateFifo,
+    })?;
     let dir = sys::at::open_dir(parent)
         .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
     let dir_stat = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
@@ -126,7 +128,7 @@ pub fn create_and_open(
             }
             let dir = dir
                 .try_clone()
-                .map_err(|err| Error::sys(subject(), Action::Open, errno_of(&err)))?;
+                .map_err(|err| Error::sys(subject(), Action::Open, err))?;
             on_created(CreatedFifo {
                 dir,
                 name: name.to_owned(),
@@ -234,10 +236,6 @@ fn identity(st: &FileStat) -> (u64, u64) {
     (u64::from(st.st_dev), u64::from(st.st_ino))
 }
 
-fn errno_of(err: &std::io::Error) -> Errno {
-    Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
-}
-
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -291,7 +289,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, &planted).unwrap();
         let err = claim(&planted, Direction::ReadWrite, Wait::Forever).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing a symlink in a world-writable sticky directory"
         );
         let private_link = dir.path().join("link");
@@ -315,7 +313,7 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing it: it was replaced after fifo made it"
         );
     }
@@ -372,7 +370,7 @@ mod tests {
         nix::unistd::chown(&path, nobody, None).unwrap();
         let err = claim(&path, Direction::ReadWrite, Wait::Forever).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing a FIFO owned by another user in a world-writable sticky directory"
         );
     }

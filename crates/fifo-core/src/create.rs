@@ -86,10 +86,8 @@ pub fn make_parents(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
-    std::fs::create_dir_all(parent).map_err(|err| {
-        let errno = Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-        Error::sys(Subject::path(parent), Action::CreateDir, errno)
-    })
+    std::fs::create_dir_all(parent)
+        .map_err(|err| Error::sys(Subject::path(parent), Action::CreateDir, err))
 }
 
 /// Creates a FIFO named `name` inside a new private (0700) directory under
@@ -99,15 +97,15 @@ pub fn make_parents(path: &Path) -> Result<()> {
 /// made by `mkdtemp(3)`, so nobody else can have put anything in it.
 ///
 /// # Errors
-/// [`Error::Sys`] when the directory or the FIFO cannot be made; a directory
-/// made for a FIFO that then failed is removed again.
+/// [`Error::BadName`] when `name` is not a plain file name, [`Error::Sys`]
+/// when the directory or the FIFO cannot be made; a directory made for a
+/// FIFO that then failed is removed again.
 pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
     if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
-        return Err(Error::sys(
-            Subject::path(name),
-            Action::CreateFifo,
-            Errno::EINVAL,
-        ));
+        return Err(Error::BadName {
+            subject: Subject::path(name),
+            action: Action::CreateFifo,
+        });
     }
     let template = dir.join("fifo.XXXXXXXX");
     let private = nix::unistd::mkdtemp(&template)

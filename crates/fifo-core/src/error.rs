@@ -1,6 +1,8 @@
 //! The one error type of `fifo-core`: what failed, on which path, and why.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
+use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -28,6 +30,37 @@ impl Subject {
     /// The subject for a path.
     pub fn path(path: impl Into<PathBuf>) -> Self {
         Self::Path(path.into())
+    }
+}
+
+/// How a subject reads in a message: a path in single quotes, with control
+/// characters and bytes that are not UTF-8 escaped so the message stays one
+/// readable line (`'x\ny'`, `'bad\xffname'`); `standard input`, `standard
+/// output`, `process PID` for the others.
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = match self {
+            Self::Path(path) => path,
+            Self::Stdin => return f.write_str("standard input"),
+            Self::Stdout => return f.write_str("standard output"),
+            Self::Process(pid) => return write!(f, "process {pid}"),
+        };
+        f.write_char('\'')?;
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            for ch in chunk.valid().chars() {
+                match ch {
+                    '\n' => f.write_str("\\n")?,
+                    '\t' => f.write_str("\\t")?,
+                    '\\' => f.write_str("\\\\")?,
+                    c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                    c => f.write_char(c)?,
+                }
+            }
+            for byte in chunk.invalid() {
+                write!(f, "\\x{byte:02x}")?;
+            }
+        }
+        f.write_char('\'')
     }
 }
 
@@ -93,24 +126,38 @@ impl fmt::Display for Peer {
 
 /// Everything that can go wrong in a FIFO operation.
 ///
-/// Each variant names its [`Subject`]; `Display` gives the rest of a
-/// one-line message (without the subject), so a front end can print
-/// `PROGRAM: 'PATH': MESSAGE`.
+/// Each variant names its [`Subject`]. `Display` gives the whole story on
+/// one line, `'PATH': what happened`; [`Error::reason`] gives the part after
+/// the subject, for a front end that words the subject itself. An error from
+/// the system keeps it as its [`source`](std::error::Error::source).
+///
+/// ```
+/// use fifo_core::{Action, Error, Subject};
+///
+/// let err = Error::sys(
+///     Subject::path("/tmp/jobs"),
+///     Action::Open,
+///     std::io::Error::from_raw_os_error(2),
+/// );
+/// assert_eq!(err.to_string(), "'/tmp/jobs': cannot open: No such file or directory");
+/// assert_eq!(err.reason().to_string(), "cannot open: No such file or directory");
+/// assert_eq!(err.raw_os_error(), Some(2));
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A system call failed.
-    #[error("{action}: {}", errno.desc())]
     Sys {
         /// What was being acted on.
         subject: Subject,
         /// The step that failed.
         action: Action,
-        /// Why, as the kernel said it.
-        errno: Errno,
+        /// Why, as the system said it.
+        #[source]
+        source: io::Error,
     },
     /// The path exists but is not a named pipe, so it is refused.
-    #[error("not a fifo (it is a {found})")]
     NotAFifo {
         /// The refused path.
         subject: Subject,
@@ -118,7 +165,6 @@ pub enum Error {
         found: FileKind,
     },
     /// Nobody has the FIFO open at the other end and waiting was not allowed.
-    #[error("no {peer} (nobody has it open for {})", peer_verb(*peer))]
     NoPeer {
         /// The FIFO.
         subject: Subject,
@@ -126,7 +172,6 @@ pub enum Error {
         peer: Peer,
     },
     /// The wait for the other end ran out.
-    #[error("timed out after {} waiting for a {peer}", humantime::format_duration(*waited))]
     TimedOut {
         /// The FIFO.
         subject: Subject,
@@ -136,7 +181,6 @@ pub enum Error {
         waited: Duration,
     },
     /// A wait for a FIFO's state ran out.
-    #[error("timed out after {} waiting until {condition}", humantime::format_duration(*waited))]
     WaitTimedOut {
         /// The FIFO.
         subject: Subject,
@@ -146,13 +190,11 @@ pub enum Error {
         waited: Duration,
     },
     /// No `fifo hold` process of this user holds the FIFO.
-    #[error("no fifo hold process of this user holds it")]
     NotHeld {
         /// The FIFO.
         subject: Subject,
     },
     /// A process asked to end had not ended when the wait ran out.
-    #[error("process {pid} holding it has not ended after {}", humantime::format_duration(*waited))]
     StillRunning {
         /// The FIFO it holds.
         subject: Subject,
@@ -162,7 +204,6 @@ pub enum Error {
         waited: Duration,
     },
     /// The reader closed the FIFO before everything was written.
-    #[error("reader went away; {delivered} bytes were written into its pipe")]
     ReaderLeft {
         /// The FIFO.
         subject: Subject,
@@ -171,10 +212,6 @@ pub enum Error {
         delivered: u64,
     },
     /// A record cannot be written in one atomic `write`.
-    #[error(
-        "record {record} is {len} bytes{}, longer than PIPE_BUF ({limit}); it was not sent",
-        if *complete { "" } else { " or more" }
-    )]
     RecordTooLong {
         /// The FIFO.
         subject: Subject,
@@ -190,9 +227,6 @@ pub enum Error {
     /// A framed-message chunk went out only in part, so the stream now holds
     /// a torn chunk: the destination does not keep `PIPE_BUF`-byte writes
     /// whole (it is not a pipe).
-    #[error(
-        "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
-    )]
     ChunkTorn {
         /// The destination.
         subject: Subject,
@@ -203,7 +237,6 @@ pub enum Error {
     },
     /// The bytes read are not a valid stream of framed messages; nothing
     /// from `offset` on is decoded.
-    #[error("not a framed stream at byte {offset}: {problem}")]
     NotFramed {
         /// Where the bytes came from.
         subject: Subject,
@@ -213,31 +246,25 @@ pub enum Error {
         problem: crate::frame::FrameProblem,
     },
     /// Unfinished framed messages would need more memory than allowed.
-    #[error("unfinished messages would hold more than {limit} bytes in memory")]
     PendingTooLarge {
         /// Where the bytes came from.
         subject: Subject,
         /// The limit that was reached.
         limit: u64,
     },
-    /// The system refused a pipe capacity (`--capacity`).
-    #[error(
-        "cannot set the pipe capacity to {requested} bytes: {}{}",
-        errno.desc(),
-        limit.map(|limit| format!(" (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)")).unwrap_or_default()
-    )]
+    /// The system refused a pipe capacity.
     CapacityRefused {
         /// The pipe.
         subject: Subject,
         /// The capacity asked for.
         requested: usize,
-        /// Why it was refused.
-        errno: Errno,
+        /// Why it was refused, as the system said it.
+        #[source]
+        source: io::Error,
         /// The unprivileged maximum, when that is why.
         limit: Option<usize>,
     },
     /// An existing path another user may have planted (`--create`).
-    #[error("refusing {reason}")]
     Unsafe {
         /// The path.
         subject: Subject,
@@ -246,24 +273,165 @@ pub enum Error {
     },
     /// The path no longer names the FIFO this process made or opened: it was
     /// swapped for another file (a symlink, another FIFO) in between.
-    #[error(
-        "refusing it: it was replaced after fifo {} it",
-        if *made { "made" } else { "opened" }
-    )]
     Replaced {
         /// The path.
         subject: Subject,
         /// True when this process had created the FIFO (`--create`).
         made: bool,
     },
-    /// The path already exists and is not a FIFO (`mk --exist-ok`).
-    #[error("already exists and is not a fifo (it is a {found})")]
+    /// The path already exists and is not a FIFO (when an existing FIFO
+    /// is accepted).
     ExistsNotFifo {
         /// The path.
         subject: Subject,
         /// What it is.
         found: FileKind,
     },
+    /// The name cannot name a file in a directory: empty, `.`, `..`, or
+    /// holding a `/` where a plain file name is needed.
+    BadName {
+        /// The name.
+        subject: Subject,
+        /// The step that needed it.
+        action: Action,
+    },
+    /// This system cannot tell which processes hold a file (there is no
+    /// Linux-style `/proc`).
+    NoProcessTable {
+        /// The file asked about.
+        subject: Subject,
+        /// The step that needed to know.
+        action: Action,
+    },
+    /// Processes hold the FIFO, but none of them lets this process look
+    /// through its descriptor, so how much the pipe holds cannot be known.
+    ContentsHidden {
+        /// The FIFO.
+        subject: Subject,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.subject(), self.reason())
+    }
+}
+
+/// What happened, without the subject: see [`Error::reason`].
+#[derive(Debug, Clone, Copy)]
+pub struct Reason<'a>(&'a Error);
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let since = |waited: &Duration| humantime::format_duration(*waited);
+        match self.0 {
+            Error::Sys { action, source, .. } => write!(f, "{action}: {}", describe(source)),
+            Error::NotAFifo { found, .. } => write!(f, "not a fifo (it is a {found})"),
+            Error::NoPeer { peer, .. } => {
+                write!(f, "no {peer} (nobody has it open for {})", peer_verb(*peer))
+            }
+            Error::TimedOut { peer, waited, .. } => {
+                write!(f, "timed out after {} waiting for a {peer}", since(waited))
+            }
+            Error::WaitTimedOut {
+                condition, waited, ..
+            } => write!(
+                f,
+                "timed out after {} waiting until {condition}",
+                since(waited)
+            ),
+            Error::NotHeld { .. } => f.write_str("no fifo hold process of this user holds it"),
+            Error::StillRunning { pid, waited, .. } => write!(
+                f,
+                "process {pid} holding it has not ended after {}",
+                since(waited)
+            ),
+            Error::ReaderLeft { delivered, .. } => write!(
+                f,
+                "reader went away; {delivered} bytes were written into its pipe"
+            ),
+            Error::RecordTooLong {
+                record,
+                len,
+                complete,
+                limit,
+                ..
+            } => write!(
+                f,
+                "record {record} is {len} bytes{}, longer than PIPE_BUF ({limit}); it was not sent",
+                if *complete { "" } else { " or more" }
+            ),
+            Error::ChunkTorn { len, written, .. } => write!(
+                f,
+                "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
+            ),
+            Error::NotFramed {
+                offset, problem, ..
+            } => write!(f, "not a framed stream at byte {offset}: {problem}"),
+            Error::PendingTooLarge { limit, .. } => write!(
+                f,
+                "unfinished messages would hold more than {limit} bytes in memory"
+            ),
+            Error::CapacityRefused {
+                requested,
+                source,
+                limit,
+                ..
+            } => {
+                write!(
+                    f,
+                    "cannot set the pipe capacity to {requested} bytes: {}",
+                    describe(source)
+                )?;
+                match limit {
+                    Some(limit) => write!(
+                        f,
+                        " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
+                    ),
+                    None => Ok(()),
+                }
+            }
+            Error::Unsafe { reason, .. } => write!(f, "refusing {reason}"),
+            Error::Replaced { made, .. } => write!(
+                f,
+                "refusing it: it was replaced after fifo {} it",
+                if *made { "made" } else { "opened" }
+            ),
+            Error::ExistsNotFifo { found, .. } => {
+                write!(f, "already exists and is not a fifo (it is a {found})")
+            }
+            Error::BadName { action, .. } => write!(
+                f,
+                "{action}: not a file name (empty, '.', '..' or holding '/')"
+            ),
+            Error::NoProcessTable { action, .. } => write!(
+                f,
+                "{action}: this system does not show which processes hold a file"
+            ),
+            Error::ContentsHidden { .. } => f.write_str(
+                "cannot wait: the processes that hold it do not let this user look into the pipe",
+            ),
+        }
+    }
+}
+
+/// How an I/O error reads in a message: the system's plain description of
+/// its `errno` (`No such file or directory`, never Rust's `(os error 2)`
+/// suffix), or the error's own text when it carries no `errno`.
+///
+/// This is the one conversion from [`io::Error`] to words; a front end that
+/// reports its own I/O errors uses it too, so every message reads alike.
+///
+/// ```
+/// let err = std::io::Error::from_raw_os_error(13);
+/// assert_eq!(fifo_core::error::describe(&err), "Permission denied");
+/// ```
+#[must_use]
+pub fn describe(err: &io::Error) -> String {
+    match err.raw_os_error() {
+        Some(raw) => Errno::from_raw(raw).desc().to_owned(),
+        None => err.to_string(),
+    }
 }
 
 fn peer_verb(peer: Peer) -> &'static str {
@@ -274,14 +442,21 @@ fn peer_verb(peer: Peer) -> &'static str {
 }
 
 impl Error {
-    /// A failed system call on `subject`.
+    /// A failed system call on `subject`, `source` saying why.
     #[must_use]
-    pub fn sys(subject: Subject, action: Action, errno: Errno) -> Self {
+    pub fn sys(subject: Subject, action: Action, source: impl Into<io::Error>) -> Self {
         Self::Sys {
             subject,
             action,
-            errno,
+            source: source.into(),
         }
+    }
+
+    /// What happened, without the subject: the part of a message after
+    /// `'PATH': `.
+    #[must_use]
+    pub fn reason(&self) -> Reason<'_> {
+        Reason(self)
     }
 
     /// What the failing operation was acting on.
@@ -303,17 +478,31 @@ impl Error {
             | Self::CapacityRefused { subject, .. }
             | Self::Unsafe { subject, .. }
             | Self::Replaced { subject, .. }
-            | Self::ExistsNotFifo { subject, .. } => subject,
+            | Self::ExistsNotFifo { subject, .. }
+            | Self::BadName { subject, .. }
+            | Self::NoProcessTable { subject, .. }
+            | Self::ContentsHidden { subject } => subject,
         }
     }
 
-    /// The `errno` behind the error, when a system call failed.
+    /// The OS error behind the error, when the system refused something.
     #[must_use]
-    pub fn errno(&self) -> Option<Errno> {
+    pub fn io_error(&self) -> Option<&io::Error> {
         match self {
-            Self::Sys { errno, .. } | Self::CapacityRefused { errno, .. } => Some(*errno),
+            Self::Sys { source, .. } | Self::CapacityRefused { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// The `errno` behind the error, when a system call failed with one.
+    #[must_use]
+    pub fn raw_os_error(&self) -> Option<i32> {
+        self.io_error().and_then(io::Error::raw_os_error)
+    }
+
+    /// [`Error::raw_os_error`] as nix's type, for this crate's own matching.
+    pub(crate) fn errno(&self) -> Option<Errno> {
+        self.raw_os_error().map(Errno::from_raw)
     }
 }
 
@@ -324,7 +513,42 @@ mod tests {
     #[test]
     fn sys_message_uses_the_plain_errno_description() {
         let err = Error::sys(Subject::path("x"), Action::Open, Errno::ENOENT);
-        assert_eq!(err.to_string(), "cannot open: No such file or directory");
+        assert_eq!(
+            err.reason().to_string(),
+            "cannot open: No such file or directory"
+        );
+        assert_eq!(err.raw_os_error(), Some(nix::libc::ENOENT));
+    }
+
+    #[test]
+    fn display_names_the_subject_and_source_keeps_the_os_error() {
+        let err = Error::sys(Subject::path("x\ny"), Action::Read, Errno::EIO);
+        assert_eq!(err.to_string(), "'x\\ny': read error: I/O error");
+        let source = std::error::Error::source(&err).expect("a source");
+        let io = source.downcast_ref::<io::Error>().expect("an io::Error");
+        assert_eq!(io.raw_os_error(), Some(nix::libc::EIO));
+        let err = Error::NotHeld {
+            subject: Subject::Process(7),
+        };
+        assert_eq!(
+            err.to_string(),
+            "process 7: no fifo hold process of this user holds it"
+        );
+    }
+
+    #[test]
+    fn subjects_stay_on_one_readable_line() {
+        use std::ffi::OsStr;
+        assert_eq!(Subject::path("/tmp/a b").to_string(), "'/tmp/a b'");
+        let bytes = OsStr::from_bytes(b"bad\xffname");
+        assert_eq!(Subject::path(bytes).to_string(), "'bad\\xffname'");
+        assert_eq!(Subject::Stdin.to_string(), "standard input");
+    }
+
+    #[test]
+    fn an_io_error_without_errno_reads_as_itself() {
+        let err = io::Error::new(io::ErrorKind::UnexpectedEof, "the input shrank");
+        assert_eq!(describe(&err), "the input shrank");
     }
 
     #[test]
@@ -334,7 +558,7 @@ mod tests {
             peer: Peer::Reader,
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "no reader (nobody has it open for reading)"
         );
     }
@@ -346,7 +570,7 @@ mod tests {
             delivered: 42,
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "reader went away; 42 bytes were written into its pipe"
         );
     }
@@ -359,7 +583,7 @@ mod tests {
             waited: Duration::from_millis(1500),
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "timed out after 1s 500ms waiting for a writer"
         );
     }

@@ -114,12 +114,11 @@ pub struct Released {
 /// cannot be looked at or a signal cannot be sent.
 pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| {
-        let errno = Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-        Error::sys(subject(), Action::Stat, errno)
+    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+    let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+        subject: subject(),
+        action: Action::Stat,
     })?;
-    let found = holders(meta.dev(), meta.ino())
-        .ok_or_else(|| Error::sys(subject(), Action::Stat, Errno::ENOSYS))?;
     let me = nix::unistd::geteuid().as_raw();
     let mut ours: Vec<i32> = found
         .seen

@@ -306,6 +306,9 @@ mod tests {
     #[test]
     fn a_missing_path_is_a_stat_error() {
         let err = inspect(Path::new("/nonexistent/x"), false, true).unwrap_err();
-        assert_eq!(err.to_string(), "cannot stat: No such file or directory");
+        assert_eq!(
+            err.reason().to_string(),
+            "cannot stat: No such file or directory"
+        );
     }
 }

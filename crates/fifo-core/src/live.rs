@@ -258,13 +258,7 @@ pub fn watch(
     mut done: impl FnMut(&Holders) -> bool,
 ) -> Result<bool> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| {
-        Error::sys(
-            subject(),
-            Action::Stat,
-            Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO)),
-        )
-    })?;
+    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
     let kind = FileKind::from_mode(meta.mode() as nix::libc::mode_t);
     if kind != FileKind::Fifo {
         return Err(Error::NotAFifo {
@@ -275,8 +269,10 @@ pub fn watch(
     let started = Instant::now();
     loop {
         let scan = Instant::now();
-        let found = holders(meta.dev(), meta.ino())
-            .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
+        let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+            subject: subject(),
+            action: Action::Wait,
+        })?;
         if done(&found) {
             return Ok(true);
         }

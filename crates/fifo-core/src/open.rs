@@ -269,14 +269,7 @@ pub(crate) fn open_in(
         flags |= OFlag::O_NOFOLLOW;
     }
     let call = || nix::fcntl::openat(place.dir, place.name, flags, Mode::empty());
-    let fd = match wait {
-        Wait::Forever | Wait::No => retry_on_eintr(call),
-        Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
-            Interrupted::Failed(errno) => errno,
-            Interrupted::TimedOut => Errno::ETIMEDOUT,
-        }),
-    }
-    .map_err(|errno| match errno {
+    let refused = |errno| match errno {
         Errno::ENXIO => match place.stat().map(|st| FileKind::of(&st)) {
             Ok(found) if found != FileKind::Fifo => Error::NotAFifo {
                 subject: subject(),
@@ -288,16 +281,21 @@ pub(crate) fn open_in(
             },
             _ => Error::sys(subject(), Action::Open, errno),
         },
-        Errno::ETIMEDOUT if matches!(wait, Wait::Timeout(_)) => Error::TimedOut {
-            subject: subject(),
-            peer: direction.peer(),
-            waited: match wait {
-                Wait::Timeout(limit) => limit,
-                _ => Duration::ZERO,
-            },
-        },
         errno => Error::sys(subject(), Action::Open, errno),
-    })?;
+    };
+    // A deadline that passes is told apart from every errno, so a real
+    // ETIMEDOUT from open (a network file system) stays a system error.
+    let fd = match wait {
+        Wait::Forever | Wait::No => retry_on_eintr(call).map_err(refused),
+        Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
+            Interrupted::Failed(errno) => refused(errno),
+            Interrupted::TimedOut => Error::TimedOut {
+                subject: subject(),
+                peer: direction.peer(),
+                waited: limit,
+            },
+        }),
+    }?;
     if wait == Wait::No {
         set_nonblocking(fd.as_fd(), false)
             .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
@@ -435,7 +433,7 @@ mod tests {
                 assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
             }
             Err(err) => assert_eq!(
-                err.to_string(),
+                err.reason().to_string(),
                 "refusing it: it was replaced after fifo opened it"
             ),
         }

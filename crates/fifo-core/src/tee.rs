@@ -424,7 +424,7 @@ mod tests {
             let mut dropped = Vec::new();
             let ended = fan
                 .run(src.as_fd(), &mut outputs, |output, err| {
-                    dropped.push((output.subject().clone(), err.to_string()));
+                    dropped.push((output.subject().clone(), err.reason().to_string()));
                     ControlFlow::Continue(())
                 })
                 .unwrap();

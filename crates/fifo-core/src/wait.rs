@@ -87,7 +87,9 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
         waiting.is_none_or(|waiting| (waiting > 0) == (condition == Condition::Data))
     })?;
     if blind {
-        return Err(Error::sys(Subject::path(path), Action::Wait, Errno::EPERM));
+        return Err(Error::ContentsHidden {
+            subject: Subject::path(path),
+        });
     }
     if done {
         return Ok(());
@@ -258,7 +260,7 @@ mod tests {
             let limit = Some(Duration::from_millis(120));
             let err = until_exists_with(&dir.path().join("q"), limit, watch).unwrap_err();
             assert_eq!(
-                err.to_string(),
+                err.reason().to_string(),
                 "timed out after 120ms waiting until it exists"
             );
         }

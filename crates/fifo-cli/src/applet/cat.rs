@@ -1,5 +1,6 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
+use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -109,11 +110,9 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
         .sum()
 }
 
-fn cannot_watch(errno: nix::errno::Errno) -> u8 {
-    report::message(
-        APPLET,
-        &format!("cannot watch for signals: {}", errno.desc()),
-    );
+fn cannot_watch(err: impl Into<io::Error>) -> u8 {
+    let why = fifo_core::error::describe(&err.into());
+    report::message(APPLET, &format!("cannot watch for signals: {why}"));
     FAILURE
 }
 
@@ -131,10 +130,12 @@ fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
 /// by the merge loop, which ends its unfinished lines; then what `--create`
 /// made is removed (with `--rm`) and the command dies of the signal.
 fn merge(args: &CatArgs) -> u8 {
-    let watched = Cleanup::install_with_notice().and_then(|(cleanup, notice)| {
-        let told = notice.try_clone().map_err(|err| errno_of(&err))?;
-        Ok((cleanup, notice, told))
-    });
+    let watched = Cleanup::install_with_notice()
+        .map_err(io::Error::from)
+        .and_then(|(cleanup, notice)| {
+            let told = notice.try_clone()?;
+            Ok((cleanup, notice, told))
+        });
     let (cleanup, notice, told) = match watched {
         Ok(watched) => watched,
         Err(errno) => return cannot_watch(errno),
@@ -190,7 +191,7 @@ fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result
     if path.as_os_str() == "-" {
         let stdin = stdin_fd()
             .try_clone_to_owned()
-            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, errno_of(&err)))?;
+            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, err))?;
         return Ok(Input::new(Subject::Stdin, stdin, prefix));
     }
     let opened = open_input(args, path, Wait::No, cleanup)?;
@@ -204,10 +205,6 @@ fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result
     } else {
         input
     })
-}
-
-fn errno_of(err: &std::io::Error) -> nix::errno::Errno {
-    nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
 }
 
 /// Opens PATH to read; with `--create`, makes it a FIFO if missing

@@ -70,7 +70,7 @@ fn launch(args: &HoldArgs) -> u8 {
     let mut child = match started {
         Ok(child) => child,
         Err(err) => {
-            let why = report::errno_of(&err).desc();
+            let why = fifo_core::error::describe(&err);
             report::message(APPLET, &format!("cannot start the holder: {why}"));
             return FAILURE;
         }

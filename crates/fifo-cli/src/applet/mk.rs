@@ -73,7 +73,7 @@ fn unmake_temp(path: &Path) {
         .map_err(|err| (path, err))
         .and_then(|()| std::fs::remove_dir(dir).map_err(|err| (dir, err)));
     if let Err((left, err)) = removed {
-        let err = Error::sys(Subject::path(left), Action::Remove, report::errno_of(&err));
+        let err = Error::sys(Subject::path(left), Action::Remove, err);
         report::failure(APPLET, &err);
     }
 }

@@ -145,21 +145,20 @@ pub fn run(args: &StatArgs) -> u8 {
             (None, false) => human(path, &report).into_bytes(),
         };
         if let Err(err) = out.write_all(&text) {
-            return write_failed(&err);
+            return write_failed(err);
         }
     }
     match out.flush() {
         Ok(()) => status,
-        Err(err) => write_failed(&err),
+        Err(err) => write_failed(err),
     }
 }
 
-fn write_failed(err: &io::Error) -> u8 {
+fn write_failed(err: io::Error) -> u8 {
     if err.kind() == io::ErrorKind::BrokenPipe {
         return STDOUT_CLOSED;
     }
-    let errno = nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-    let err = fifo_core::Error::sys(Subject::Stdout, fifo_core::Action::Write, errno);
+    let err = fifo_core::Error::sys(Subject::Stdout, fifo_core::Action::Write, err);
     report::failure(APPLET, &err).max(FAILURE)
 }
 

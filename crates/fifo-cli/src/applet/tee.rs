@@ -78,8 +78,8 @@ pub fn run(args: &TeeArgs) -> u8 {
     }
     let ended = fan.run(stdin_fd(), &mut outputs, |_, err| {
         alive -= 1;
-        let reader_gone =
-            matches!(err, Error::ReaderLeft { .. }) || err.errno() == Some(Errno::EPIPE);
+        let reader_gone = matches!(err, Error::ReaderLeft { .. })
+            || err.raw_os_error() == Some(Errno::EPIPE as i32);
         if alive == 0 && matches!(err.subject(), Subject::Stdout) && reader_gone {
             // Nothing left but a stdout its reader closed: end quietly.
             status.record(STDOUT_CLOSED);

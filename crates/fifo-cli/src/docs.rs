@@ -10,7 +10,7 @@ use clap_mangen::roff::{Roff, bold, italic, roman};
 
 use fifo_core::{Action, Error, Subject};
 
-use crate::exit_code::{self, SUCCESS};
+use crate::exit_code::{self, ExitCode};
 use crate::{cli, report};
 
 /// Examples per command ("" is `fifo` itself): what it does, the command.
@@ -181,7 +181,7 @@ pub fn examples(name: &str) -> &'static [(&'static str, &'static str)] {
 }
 
 /// `fifo --list`: the command names, one per line.
-pub fn list() -> u8 {
+pub fn list() -> ExitCode {
     let mut names = String::new();
     for sub in commands(&cli::command()) {
         names.push_str(sub.get_name());
@@ -191,14 +191,14 @@ pub fn list() -> u8 {
 }
 
 /// `fifo completions SHELL`.
-pub fn completions(shell: clap_complete::Shell) -> u8 {
+pub fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cli::command(), "fifo", &mut script);
     report::write_stdout("completions", &script)
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
-pub fn man(dir: Option<&Path>) -> u8 {
+pub fn man(dir: Option<&Path>) -> ExitCode {
     let mut top = cli::command().disable_help_subcommand(true);
     // Building propagates the version to the subcommands' pages.
     top.build();
@@ -220,7 +220,7 @@ pub fn man(dir: Option<&Path>) -> u8 {
             return report::failure("man", &err);
         }
     }
-    SUCCESS
+    ExitCode::Success
 }
 
 /// The applets (not `help`).

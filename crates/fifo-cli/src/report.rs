@@ -8,11 +8,11 @@ use std::path::Path;
 use fifo_core::{Action, Error, Subject};
 
 use crate::applet::{Needs, check_standard_streams};
-use crate::exit_code::{self, SUCCESS};
+use crate::exit_code::{self, ExitCode};
 
 /// Prints `err` for applet `applet` (unless it is quiet) and returns its
 /// exit status.
-pub fn failure(applet: &str, err: &Error) -> u8 {
+pub fn failure(applet: &str, err: &Error) -> ExitCode {
     if !exit_code::is_quiet(err) {
         message(applet, &err.to_string());
     }
@@ -35,13 +35,13 @@ pub fn message(applet: &str, text: &str) {
 /// Writes `bytes` (a whole document: help, completions, a path) to standard
 /// output for `applet` and returns the exit status: 0, or the failure
 /// reported as for any other write to standard output.
-pub fn write_stdout(applet: &str, bytes: &[u8]) -> u8 {
+pub fn write_stdout(applet: &str, bytes: &[u8]) -> ExitCode {
     if let Err(err) = check_standard_streams(STDOUT_ONLY) {
         return failure(applet, &err);
     }
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => SUCCESS,
+        Ok(()) => ExitCode::Success,
         Err(err) => stdout_failed(applet, err),
     }
 }
@@ -54,16 +54,20 @@ const STDOUT_ONLY: Needs = Needs {
 /// Reports a failed write to standard output, `fifo APPLET: standard
 /// output: write error: WHY` (quiet, 141, when its reader closed it), and
 /// returns the status.
-fn stdout_failed(applet: &str, err: io::Error) -> u8 {
+fn stdout_failed(applet: &str, err: io::Error) -> ExitCode {
     failure(applet, &Error::sys(Subject::Stdout, Action::Write, err))
 }
 
 /// Prints what clap says about the command line and returns its status:
 /// help and version as clap renders them (a failed write to standard output
 /// is reported like any other), a mistake as one line.
-pub fn usage(applet: &str, err: &clap::Error) -> u8 {
+pub fn usage(applet: &str, err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    let status = u8::try_from(err.exit_code()).unwrap_or(exit_code::USAGE);
+    let status = if err.exit_code() == 0 {
+        ExitCode::Success
+    } else {
+        ExitCode::Usage
+    };
     if matches!(
         err.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion

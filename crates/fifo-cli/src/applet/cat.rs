@@ -13,7 +13,7 @@ use fifo_core::{Action, Error, FileKind, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 use crate::signals::{Cleanup, die_of};
@@ -22,7 +22,7 @@ const APPLET: &str = "cat";
 
 /// Runs `fifo cat`: each PATH in order; a failing PATH is reported and the
 /// rest still copied, as cat(1) does.
-pub fn run(args: &CatArgs) -> u8 {
+pub fn run(args: &CatArgs) -> ExitCode {
     if args.merge {
         return merge(args);
     }
@@ -48,7 +48,7 @@ pub fn run(args: &CatArgs) -> u8 {
         Copier::without_fast_paths,
         Copier::with_progress,
     );
-    let mut status = SUCCESS;
+    let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {
             break;
@@ -58,10 +58,8 @@ pub fn run(args: &CatArgs) -> u8 {
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
                 let code = report::failure(APPLET, &err);
-                if status == SUCCESS {
-                    status = code;
-                }
-                if code == STDOUT_CLOSED {
+                status = status.merge(code);
+                if code == ExitCode::StdoutClosed {
                     break;
                 }
             }
@@ -110,17 +108,17 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
         .sum()
 }
 
-fn cannot_watch(err: impl Into<io::Error>) -> u8 {
+fn cannot_watch(err: impl Into<io::Error>) -> ExitCode {
     let why = fifo_core::error::describe(&err.into());
     report::message(APPLET, &format!("cannot watch for signals: {why}"));
-    FAILURE
+    ExitCode::Failure
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
+fn finish(mut status: ExitCode, cleanup: Option<Cleanup>) -> ExitCode {
     if let Some(cleanup) = cleanup {
         for err in cleanup.finish() {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
         }
     }
     status
@@ -129,7 +127,7 @@ fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
 /// `--merge`: every PATH read at once, whole lines out. A signal is taken
 /// by the merge loop, which ends its unfinished lines; then what `--create`
 /// made is removed (with `--rm`) and the command dies of the signal.
-fn merge(args: &CatArgs) -> u8 {
+fn merge(args: &CatArgs) -> ExitCode {
     let watched = Cleanup::install_with_notice()
         .map_err(io::Error::from)
         .and_then(|(cleanup, notice)| {
@@ -150,7 +148,7 @@ fn merge(args: &CatArgs) -> u8 {
 
 /// Opens every input and merges them; the status, and whether a signal
 /// ended the merge.
-fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (u8, bool) {
+fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (ExitCode, bool) {
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return (report::failure(APPLET, &err), false);
     }
@@ -172,7 +170,7 @@ fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (
         meter.finish();
     }
     match result {
-        Ok(stop) => (SUCCESS, stop == Stop::Interrupted),
+        Ok(stop) => (ExitCode::Success, stop == Stop::Interrupted),
         Err(err) => (report::failure(APPLET, &err), false),
     }
 }

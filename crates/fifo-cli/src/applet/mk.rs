@@ -9,13 +9,13 @@ use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_te
 use fifo_core::{Action, Error, Subject};
 
 use crate::cli::MkArgs;
-use crate::exit_code::{SUCCESS, USAGE};
+use crate::exit_code::ExitCode;
 use crate::report;
 
 const APPLET: &str = "mk";
 
 /// Runs `fifo mk`; every PATH is tried, and any failure makes the status 1.
-pub fn run(args: &MkArgs) -> u8 {
+pub fn run(args: &MkArgs) -> ExitCode {
     let mode = args.mode.unwrap_or(PRIVATE_MODE);
     if args.temp {
         return temp(args, mode);
@@ -25,7 +25,7 @@ pub fn run(args: &MkArgs) -> u8 {
     } else {
         IfExists::Fail
     };
-    let mut status = SUCCESS;
+    let mut status = ExitCode::Success;
     for path in &args.paths {
         let result = if args.parents {
             make_parents(path)
@@ -34,19 +34,19 @@ pub fn run(args: &MkArgs) -> u8 {
         }
         .and_then(|()| make_fifo(path, mode, if_exists));
         if let Err(err) = result {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
         }
     }
     status
 }
 
-fn temp(args: &MkArgs, mode: u32) -> u8 {
+fn temp(args: &MkArgs, mode: u32) -> ExitCode {
     let name = match args.paths.as_slice() {
         [] => OsStr::new("fifo"),
         [name] => name.as_os_str(),
         _ => {
             report::message(APPLET, "--temp takes at most one NAME");
-            return USAGE;
+            return ExitCode::Usage;
         }
     };
     let dir = args.dir.clone().unwrap_or_else(std::env::temp_dir);
@@ -57,7 +57,7 @@ fn temp(args: &MkArgs, mode: u32) -> u8 {
     let mut line = path.clone().into_os_string().into_vec();
     line.push(b'\n');
     let status = report::write_stdout(APPLET, &line);
-    if status != SUCCESS {
+    if !status.is_success() {
         // Nobody learnt the name: a FIFO left behind would be litter in
         // DIR that no script can find, so take back what was made.
         unmake_temp(&path);

@@ -10,14 +10,14 @@ use fifo_core::{Error, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
-use crate::exit_code::SUCCESS;
+use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 
 const APPLET: &str = "send";
 
 /// Runs `fifo send`.
-pub fn run(args: &SendArgs) -> u8 {
+pub fn run(args: &SendArgs) -> ExitCode {
     let total = if args.message.is_empty() {
         remaining(stdin_fd())
     } else {
@@ -29,7 +29,7 @@ pub fn run(args: &SendArgs) -> u8 {
         meter.finish();
     }
     match sent {
-        Ok(_) => SUCCESS,
+        Ok(_) => ExitCode::Success,
         Err(err) => report::failure(APPLET, &err),
     }
 }

@@ -11,7 +11,7 @@ use fifo_core::live::{State, wait_for};
 use fifo_core::{FileKind, Peer, Subject};
 
 use crate::cli::StatArgs;
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::exit_code::ExitCode;
 use crate::report;
 
 mod format;
@@ -104,9 +104,9 @@ fn human(path: &Path, status: &Status) -> String {
 
 /// Runs `fifo stat`: every PATH is reported; a missing one makes status 1.
 /// With `--wait-reader`/`--wait-writer`, each PATH is first waited for.
-pub fn run(args: &StatArgs) -> u8 {
+pub fn run(args: &StatArgs) -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut status = SUCCESS;
+    let mut status = ExitCode::Success;
     let waiting = args.wait_reader || args.wait_writer;
     for (index, path) in args.paths.iter().enumerate() {
         let peers = [
@@ -118,7 +118,7 @@ pub fn run(args: &StatArgs) -> u8 {
             .filter(|(wanted, _)| *wanted)
             .try_for_each(|(_, peer)| wait_for(path, peer, args.timeout));
         if let Err(err) = waited {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
             continue;
         }
         let format = args.format.as_ref().or(args.printf.as_ref());
@@ -131,7 +131,7 @@ pub fn run(args: &StatArgs) -> u8 {
         let report = match inspect(path, args.dereference, live) {
             Ok(found) => found,
             Err(err) => {
-                status = status.max(report::failure(APPLET, &err));
+                status = status.merge(report::failure(APPLET, &err));
                 continue;
             }
         };
@@ -145,21 +145,18 @@ pub fn run(args: &StatArgs) -> u8 {
             (None, false) => human(path, &report).into_bytes(),
         };
         if let Err(err) = out.write_all(&text) {
-            return write_failed(err);
+            return status.merge(write_failed(err));
         }
     }
     match out.flush() {
         Ok(()) => status,
-        Err(err) => write_failed(err),
+        Err(err) => status.merge(write_failed(err)),
     }
 }
 
-fn write_failed(err: io::Error) -> u8 {
-    if err.kind() == io::ErrorKind::BrokenPipe {
-        return STDOUT_CLOSED;
-    }
+fn write_failed(err: io::Error) -> ExitCode {
     let err = fifo_core::Error::sys(Subject::Stdout, fifo_core::Action::Write, err);
-    report::failure(APPLET, &err).max(FAILURE)
+    report::failure(APPLET, &err)
 }
 
 #[cfg(test)]

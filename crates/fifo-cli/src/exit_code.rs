@@ -110,7 +110,8 @@ pub const TABLE: &[(&str, &str)] = &[
 ];
 
 /// How several outcomes combine, for `--help` under [`TABLE`].
-pub const MERGE_RULE: &str = "  Of several failures, a signal outranks a timeout and a timeout any other
+pub const MERGE_RULE: &str =
+    "  Of several failures, a signal outranks a timeout and a timeout any other
   failure; otherwise the first failure's status stands.";
 
 /// The exit status that `err` means.

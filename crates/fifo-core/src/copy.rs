@@ -13,9 +13,11 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
+use crate::sys::fd::{retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
+use crate::write::write_failed;
 use crate::{Action, Error, Subject, sys};
 
 /// Large enough that system calls are not the cost of a copy.
@@ -77,48 +79,6 @@ impl CopyError {
             Side::Source => Error::sys(source, Action::Read, self.errno),
             Side::Destination => write_failed(destination, self.errno, self.copied),
         }
-    }
-}
-
-/// Writes all of `data` to `dst` (named `subject` in errors) and returns the
-/// byte count.
-///
-/// # Errors
-/// [`Error::ReaderLeft`] with the count delivered when a pipe's reader left,
-/// else [`Error::Sys`].
-pub fn write_data(dst: BorrowedFd<'_>, subject: Subject, data: &[u8]) -> Result<u64, Error> {
-    write_all(dst, data).map_err(|(errno, written)| write_failed(subject, errno, written))?;
-    Ok(data.len() as u64)
-}
-
-/// The error for a failed write of `subject` after `delivered` bytes.
-pub(crate) fn write_failed(subject: Subject, errno: Errno, delivered: u64) -> Error {
-    match (errno, &subject) {
-        (Errno::EPIPE, Subject::Path(_)) => Error::ReaderLeft { subject, delivered },
-        _ => Error::sys(subject, Action::Write, errno),
-    }
-}
-
-/// Something told how many bytes moved, as they move (a progress meter).
-pub struct Progress(Box<dyn FnMut(u64)>);
-
-impl Progress {
-    /// Calls `report` with each count of bytes moved.
-    pub fn new(report: impl FnMut(u64) + 'static) -> Self {
-        Self(Box::new(report))
-    }
-
-    /// Reports `n` more bytes moved.
-    pub(crate) fn add(progress: &mut Option<Self>, n: usize) {
-        if let Some(Self(report)) = progress {
-            report(n as u64);
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
     }
 }
 
@@ -308,23 +268,6 @@ fn wait_readable(fd: BorrowedFd<'_>, idle: Duration) -> nix::Result<bool> {
     retry_on_eintr(|| poll(&mut fds, timeout)).map(|ready| ready > 0)
 }
 
-/// Writes all of `data`, resuming after short writes and `EINTR`. On failure
-/// returns the `errno` and how many bytes had been written.
-pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Errno, u64)> {
-    let mut written = 0u64;
-    while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
-            Ok(0) => return Err((Errno::EIO, written)),
-            Ok(n) => {
-                data = &data[n..];
-                written += n as u64;
-            }
-            Err(errno) => return Err((errno, written)),
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::{Seek, SeekFrom, Write};
@@ -339,7 +282,7 @@ mod tests {
     }
 
     fn drain(fd: &OwnedFd) -> Vec<u8> {
-        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        crate::sys::fd::set_nonblocking(fd.as_fd(), true).unwrap();
         let mut out = Vec::new();
         let mut buf = [0u8; 4096];
         while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {

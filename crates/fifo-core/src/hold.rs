@@ -212,7 +212,7 @@ mod tests {
         make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
         let held = Held::open(&path).unwrap();
         let writer = open_fifo(&path, Direction::Write, Wait::No).unwrap();
-        crate::copy::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
+        crate::write::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
         drop(writer);
         assert_eq!(held.buffered().unwrap(), 4);
         assert!(held.others().unwrap().seen.is_empty(), "only this process");

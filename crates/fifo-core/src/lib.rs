@@ -17,11 +17,13 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
+pub mod progress;
 pub mod record;
 mod records;
 mod sys;
 pub mod tee;
 pub mod wait;
+pub mod write;
 
 pub use error::{Action, Error, Peer, Result, Subject};
 pub use kind::FileKind;
@@ -31,3 +33,25 @@ pub use kind::FileKind;
 /// Writes of at most this many bytes are never interleaved with other
 /// writers' data (POSIX `PIPE_BUF`; 4096 on Linux and at least 512 anywhere).
 pub const PIPE_BUF: usize = nix::libc::PIPE_BUF;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compiles only while every engine may move to another thread, as a
+    /// caller running transfers on worker threads needs.
+    #[test]
+    fn the_engines_are_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<copy::Copier>();
+        assert_send::<record::RecordWriter<'static>>();
+        assert_send::<tee::FanOut>();
+        assert_send::<tee::Output<'static>>();
+        assert_send::<merge::Merger>();
+        assert_send::<merge::Input>();
+        assert_send::<frame::FrameWriter<'static>>();
+        assert_send::<frame::Decoder>();
+        assert_send::<progress::Progress>();
+        assert_send::<Error>();
+    }
+}

@@ -11,11 +11,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::fcntl::{AtFlags, FcntlArg, OFlag, fcntl};
+use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
 use crate::sys;
 use crate::sys::deadline::{self, Interrupted};
+use crate::sys::fd::{retry_on_eintr, set_nonblocking};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
 
 /// Which way data flows through the opened descriptor.
@@ -316,23 +317,6 @@ pub(crate) fn open_in(
 /// As [`open`], plus [`Error::NotAFifo`].
 pub fn open_fifo(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
     open(path, direction, wait)?.expect_fifo(path)
-}
-
-/// Sets or clears `O_NONBLOCK` on an open file description.
-pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> nix::Result<()> {
-    let mut flags = OFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFL)?);
-    flags.set(OFlag::O_NONBLOCK, on);
-    fcntl(fd, FcntlArg::F_SETFL(flags)).map(drop)
-}
-
-/// Repeats a system call that a signal interrupted.
-pub(crate) fn retry_on_eintr<T>(mut call: impl FnMut() -> nix::Result<T>) -> nix::Result<T> {
-    loop {
-        match call() {
-            Err(Errno::EINTR) => {}
-            other => return other,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 
 use std::os::fd::BorrowedFd;
 
-use crate::copy::{Progress, write_all, write_failed};
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
+use crate::sys::fd::retry_on_eintr;
+use crate::sys::fd::write_all;
+use crate::write::write_failed;
 use crate::{Action, Error, PIPE_BUF, Result, Subject};
 
 const READ_SIZE: usize = 64 * 1024;
@@ -165,7 +167,7 @@ mod tests {
     use super::*;
 
     fn reads(fd: &OwnedFd) -> Vec<Vec<u8>> {
-        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        crate::sys::fd::set_nonblocking(fd.as_fd(), true).unwrap();
         let mut chunks = Vec::new();
         let mut buf = vec![0u8; 1 << 16];
         while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {

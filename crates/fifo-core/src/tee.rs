@@ -11,8 +11,10 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
-use crate::copy::{Progress, write_all, write_failed};
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
+use crate::sys::fd::retry_on_eintr;
+use crate::sys::fd::write_all;
+use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject, capacity, sys};
 
 /// The portable path's buffer.

@@ -6,9 +6,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, Progress, Stop};
+use fifo_core::copy::{Copier, Limit, Stop};
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
+use fifo_core::progress::Progress;
 use fifo_core::{Action, Error, FileKind, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};

@@ -3,9 +3,10 @@
 use std::os::unix::ffi::OsStringExt;
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, write_data};
+use fifo_core::copy::{Copier, Limit};
 use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
+use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};

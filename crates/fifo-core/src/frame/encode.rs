@@ -8,8 +8,8 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::{FIRST, HEADER_LEN, Header, LAST, MAX_PAYLOAD, WriterId};
-use crate::copy::write_failed;
-use crate::open::retry_on_eintr;
+use crate::sys::fd::retry_on_eintr;
+use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject};
 
 /// How much `send_from` reads at a time.

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::sys::stat::fstat;
 
-use crate::open::{Direction, Wait, open, set_nonblocking};
+use crate::open::{Direction, Wait, open};
 use crate::records::seekable;
+use crate::sys::fd::set_nonblocking;
 use crate::sys::lock::ReadLock;
 use crate::{Action, Error, Result, Subject};
 

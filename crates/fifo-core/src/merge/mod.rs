@@ -16,10 +16,12 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use crate::copy::{Progress, Stop, write_data};
-use crate::open::retry_on_eintr;
+use crate::copy::Stop;
+use crate::progress::Progress;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe};
+use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked};
+use crate::write::write_data;
 use crate::{Action, Error, Result, Subject, sys};
 
 /// How much of one input's unfinished line is held before the line is
@@ -404,7 +406,7 @@ mod tests {
     use std::os::fd::AsFd;
 
     use super::*;
-    use crate::copy::write_all;
+    use crate::sys::fd::write_all;
 
     fn input(name: &str, data: &[u8], prefix: bool) -> Input {
         let (r, w) = nix::unistd::pipe().unwrap();

@@ -6,7 +6,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, SpliceFFlags, tee};
 
-use crate::open::retry_on_eintr;
+use crate::sys::fd::retry_on_eintr;
 
 /// A private pipe that a FIFO's waiting bytes are duplicated into with
 /// tee(2), so that they can be looked at without being consumed. Made on

@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use fifo_core::mode::{MKFIFO_BASE, ModeSpec, current_umask};
 
-use crate::applet::stat::Format;
+use crate::stat_format::Format;
 
 /// Named pipes (FIFOs) made pleasant and safe to use from the shell.
 #[derive(Debug, Parser)]
@@ -302,7 +302,7 @@ pub struct StatArgs {
         long,
         value_name = "FMT",
         value_parser = Format::parse,
-        long_help = crate::applet::stat::format_help()
+        long_help = crate::stat_format::help()
     )]
     pub format: Option<Format>,
     /// Like -c, but interpret backslash escapes (\n, \t, \NNN octal, \xHH)

@@ -11,6 +11,7 @@ mod exit_code;
 mod progress;
 mod report;
 mod signals;
+mod stat_format;
 
 use std::process::ExitCode;
 

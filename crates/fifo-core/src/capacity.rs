@@ -17,7 +17,7 @@ pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
 /// The largest capacity any pipe can have: Linux refuses more than 2^31
 /// bytes whatever the privileges (`round_pipe_size` in fs/pipe.c).
-pub const MAX_CAPACITY: usize = 1 << 31;
+pub const MAX_CAPACITY: usize = sys::MAX_PIPE_SIZE;
 
 /// Where Linux keeps the largest capacity an unprivileged process may set.
 const PIPE_MAX_SIZE: &str = "/proc/sys/fs/pipe-max-size";

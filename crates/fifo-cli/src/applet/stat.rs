@@ -13,17 +13,9 @@ use fifo_core::{FileKind, Peer, Subject};
 use crate::cli::StatArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
+use crate::stat_format::{self as format, Format, values};
 
-mod format;
 mod json;
-mod values;
-
-pub use format::Format;
-
-/// The `-c` help: every directive, from the one table.
-pub fn format_help() -> String {
-    format::help()
-}
 
 const APPLET: &str = "stat";
 

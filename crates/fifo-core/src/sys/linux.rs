@@ -101,7 +101,7 @@ pub(crate) fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize> {
 ///
 /// 2^31 itself does not fit the `int` argument, but 2^31 - 1 rounds up to it.
 pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize> {
-    if bytes > crate::capacity::MAX_CAPACITY {
+    if bytes > super::MAX_PIPE_SIZE {
         return Err(Errno::EINVAL);
     }
     let bytes = nix::libc::c_int::try_from(bytes).unwrap_or(nix::libc::c_int::MAX);

@@ -27,6 +27,10 @@ pub(crate) use portable::{
     set_pipe_size, splice, tee_pipe,
 };
 
+/// The largest pipe capacity Linux grants whatever the privileges
+/// (`round_pipe_size` in fs/pipe.c): 2^31 bytes.
+pub(crate) const MAX_PIPE_SIZE: usize = 1 << 31;
+
 /// The system calls that open a path, as a blocked task reports them in
 /// `/proc/PID/task/TID/syscall`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,16 +60,23 @@ pub enum Side {
 
 /// A failed copy: which side, why, and how much had been written before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CopyError {
     /// The side whose system call failed.
     pub side: Side,
-    /// Why it failed.
-    pub errno: Errno,
+    /// Why it failed, as nix says it (see [`CopyError::raw_os_error`]).
+    errno: Errno,
     /// Bytes written to the destination before the failure.
     pub copied: u64,
 }
 
 impl CopyError {
+    /// Why it failed: the `errno` of the system call.
+    #[must_use]
+    pub fn raw_os_error(&self) -> i32 {
+        self.errno as i32
+    }
+
     /// The [`Error`] this failure means for the named source and destination:
     /// a pipe whose reader left (`EPIPE`) while writing to a path becomes
     /// [`Error::ReaderLeft`] with the count delivered.

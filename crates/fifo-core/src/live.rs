@@ -259,7 +259,7 @@ pub fn watch(
 ) -> Result<bool> {
     let subject = || Subject::path(path);
     let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
-    let kind = FileKind::from_mode(meta.mode() as nix::libc::mode_t);
+    let kind = FileKind::from_mode(meta.mode());
     if kind != FileKind::Fifo {
         return Err(Error::NotAFifo {
             subject: subject(),

@@ -51,7 +51,7 @@ impl Held {
     /// [`Error::NotAFifo`] when it is not a FIFO, [`Error::Sys`] when it
     /// cannot be looked at.
     pub fn from_opened(path: &Path, opened: Opened) -> Result<Self> {
-        let fd = opened.expect_fifo(path)?.into_fd();
+        let fd = opened.expect_fifo()?.into_fd();
         let st =
             fstat(&fd).map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
         Ok(Self {
@@ -131,7 +131,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     if ours.is_empty() {
         return Err(Error::NotHeld { subject: subject() });
     }
-    let (_, waiting) = pipe_contents(&found);
+    let waiting = pipe_contents(&found).waiting;
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
     let started = Instant::now();
     for &pid in &ours {

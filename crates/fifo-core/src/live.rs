@@ -288,19 +288,31 @@ pub fn watch(
     }
 }
 
+/// What a pipe holds, as seen through a descriptor borrowed from a holder;
+/// `None` for what cannot be seen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Contents {
+    /// The pipe's capacity in bytes.
+    pub capacity: Option<u64>,
+    /// The bytes written into it and not yet read.
+    pub waiting: Option<u64>,
+}
+
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from
-/// one of `holders`; `None` for what cannot be seen.
+/// one of `holders`.
 #[must_use]
-pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
+pub fn pipe_contents(holders: &Holders) -> Contents {
     for holder in &holders.seen {
         let Some(fd) = holder.fd else { continue };
         if let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) {
-            let capacity = sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64);
-            let waiting = sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64);
-            return (capacity, waiting);
+            return Contents {
+                capacity: sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64),
+                waiting: sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64),
+            };
         }
     }
-    (None, None)
+    Contents::default()
 }
 
 fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
@@ -364,7 +376,7 @@ mod tests {
         assert_eq!(holder.state, State::Open);
         assert_eq!((found.readers(), found.writers()), (1, 1));
         assert_eq!(
-            contents,
+            (contents.capacity, contents.waiting),
             (Some(65_536), Some(5)),
             "capacity and bytes waiting"
         );

@@ -7,7 +7,7 @@
 //! without an existing FIFO it would silently make a regular file.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use nix::errno::Errno;
@@ -72,10 +72,12 @@ pub enum Wait {
     Timeout(Duration),
 }
 
-/// A descriptor opened by [`open`], with what `fstat` said it is.
+/// A descriptor opened by [`open`], with the path it was opened from and
+/// what `fstat` said it is.
 #[derive(Debug)]
 pub struct Opened {
     fd: OwnedFd,
+    path: PathBuf,
     kind: FileKind,
     device: u64,
     inode: u64,
@@ -87,6 +89,13 @@ impl Opened {
     #[must_use]
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
+    }
+
+    /// The path it was opened from, which names it in errors. It may name
+    /// another file by now: the descriptor is what was opened.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Gives up ownership of the descriptor.
@@ -115,13 +124,13 @@ impl Opened {
     /// not a FIFO must be refused before any byte moves.
     ///
     /// # Errors
-    /// [`Error::NotAFifo`] naming `path` and what it is.
-    pub fn expect_fifo(self, path: &Path) -> Result<Self> {
+    /// [`Error::NotAFifo`] naming the path and what it is.
+    pub fn expect_fifo(self) -> Result<Self> {
         if self.kind == FileKind::Fifo {
             Ok(self)
         } else {
             Err(Error::NotAFifo {
-                subject: Subject::path(path),
+                subject: Subject::path(self.path),
                 found: self.kind,
             })
         }
@@ -132,13 +141,14 @@ impl Opened {
     ///
     /// Where the system can reopen the descriptor itself (Linux's
     /// `/proc/self/fd`), that is what is opened: the very FIFO, whatever
-    /// `path` names now. Elsewhere `path`, which must be the path this was
-    /// opened from, is opened and checked to be the same FIFO.
+    /// its path names now. Elsewhere the path it was opened from is opened
+    /// and checked to be the same FIFO.
     ///
     /// # Errors
     /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
     /// no longer names this FIFO.
-    pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
+    pub fn hold_write_end(&self) -> Result<OwnedFd> {
+        let path = self.path.as_path();
         let by_path = || open(path, Direction::Write, Wait::No);
         let held = match sys::reopen_path(self.fd()) {
             Some(own) => match open_in(
@@ -308,6 +318,7 @@ pub(crate) fn open_in(
         inode: st.st_ino,
         owner: st.st_uid,
         fd,
+        path: path.to_path_buf(),
     })
 }
 
@@ -316,7 +327,7 @@ pub(crate) fn open_in(
 /// # Errors
 /// As [`open`], plus [`Error::NotAFifo`].
 pub fn open_fifo(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
-    open(path, direction, wait)?.expect_fifo(path)
+    open(path, direction, wait)?.expect_fifo()
 }
 
 #[cfg(test)]
@@ -409,7 +420,7 @@ mod tests {
         std::fs::rename(&twin, &path).unwrap();
         // A reader on the twin, so that opening it by path would succeed.
         let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
-        match reader.hold_write_end(&path) {
+        match reader.hold_write_end() {
             // Reopened through the descriptor: the very FIFO, never the twin.
             Ok(held) => {
                 nix::unistd::write(&held, b"x").unwrap();
@@ -470,7 +481,7 @@ mod tests {
         let rw = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
         assert_eq!(rw.kind(), FileKind::Fifo);
         let reader = open(&path, Direction::Read, Wait::Forever).unwrap();
-        let held = reader.hold_write_end(&path).unwrap();
+        let held = reader.hold_write_end().unwrap();
         nix::unistd::write(&held, b"hi").unwrap();
         let mut buf = [0u8; 2];
         assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));

@@ -79,7 +79,7 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
             // what is seen counts.
             Some(0)
         } else {
-            crate::live::pipe_contents(holders).1
+            crate::live::pipe_contents(holders).waiting
         };
         // Holders seen, but none would lend a descriptor to look through:
         // without one the answer never comes.

@@ -243,7 +243,7 @@ fn cat_one(
     // Holding the write end ourselves means the last writer leaving is not
     // end-of-file: later writers are served by the same read end.
     let _held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end(path)?)
+        Some(input.hold_write_end()?)
     } else {
         None
     };

@@ -58,7 +58,7 @@ fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> 
         open_fifo(&args.path, direction, wait)?
     };
     size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
-    place(opened, args.fd, &args.path)
+    place(opened, args.fd)
 }
 
 /// Marks close-on-exec each standard stream that was closed when this

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use fifo_core::inspect::{Count, Status, inspect};
+use fifo_core::inspect::{Count, Options, Status, inspect};
 use fifo_core::live::{State, wait_for};
 use fifo_core::{FileKind, Peer, Subject};
 
@@ -120,7 +120,7 @@ pub fn run(args: &StatArgs) -> ExitCode {
         // The /proc scan costs a few system calls per process: skip it when
         // the output cannot show its results.
         let live = format.is_none_or(Format::shows_live_state);
-        let report = match inspect(path, args.dereference, live) {
+        let report = match inspect(path, Options::default().follow(args.dereference).live(live)) {
             Ok(found) => found,
             Err(err) => {
                 status = status.merge(report::failure(APPLET, &err));
@@ -157,7 +157,7 @@ mod tests {
 
     #[test]
     fn human_output_marks_lower_bounds_and_opening_holders() {
-        let mut status = inspect(Path::new("/"), false, false).unwrap();
+        let mut status = inspect(Path::new("/"), Options::default().live(false)).unwrap();
         status.kind = FileKind::Fifo;
         status.pipe.holders = Some(fifo_core::live::Holders {
             seen: vec![fifo_core::live::Holder {

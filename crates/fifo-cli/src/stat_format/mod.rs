@@ -414,7 +414,11 @@ mod tests {
 
     #[test]
     fn printf_decodes_escapes_and_adds_no_newline() {
-        let status = fifo_core::inspect::inspect(Path::new("/"), false, false).unwrap();
+        let status = fifo_core::inspect::inspect(
+            Path::new("/"),
+            fifo_core::inspect::Options::default().live(false),
+        )
+        .unwrap();
         let subject = Subject {
             path: Path::new("/"),
             status: &status,
@@ -444,7 +448,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn no_format_makes_stat_panic(text in "(%?[nNFAaUGugsidhxyzrwbBC%Q{}\\\\ ]|\\PC){0,30}") {
-            let status = fifo_core::inspect::inspect(Path::new("/"), false, false).unwrap();
+            let status = fifo_core::inspect::inspect(Path::new("/"), fifo_core::inspect::Options::default().live(false)).unwrap();
             let subject = Subject { path: Path::new("/"), status: &status };
             for format in [Format::parse(&text), Format::parse_printf(&text)].into_iter().flatten() {
                 let _ = format.render(&subject);

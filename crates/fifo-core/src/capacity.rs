@@ -5,6 +5,21 @@
 //! the default 64 KiB. So whenever `fifo` holds an end of a pipe it raises the
 //! pipe to [`DEFAULT_CAPACITY`], quietly keeping what the system refuses;
 //! `--capacity` asks for an exact size and reports a refusal.
+//!
+//! ```
+//! use fifo_core::capacity;
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! // Read-write never waits (Linux holds both ends), so this is a pipe to try.
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! let granted = capacity::set(fifo.fd(), 1 << 16, fifo_core::Subject::path(&path))?;
+//! assert!(granted >= 1 << 16);
+//! assert_eq!(capacity::current(fifo.fd()), Some(granted));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd};
 

@@ -14,6 +14,20 @@
 //! `fs.protected_symlinks` is no substitute (it is often off, and lets a
 //! directory owner's links through); `fs.protected_fifos` only guards
 //! `O_CREAT`.
+//!
+//! ```
+//! use fifo_core::claim::create_and_open;
+//! use fifo_core::open::{Direction, Wait};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("jobs");
+//! let mut made = None;
+//! let fifo = create_and_open(&path, Direction::ReadWrite, Wait::No, |created| made = Some(created))?;
+//! assert_eq!(fifo.kind(), fifo_core::FileKind::Fifo);
+//! // Only the very FIFO this call made is removed.
+//! assert!(made.expect("it was missing").remove()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};

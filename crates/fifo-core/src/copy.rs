@@ -6,6 +6,28 @@
 //! (a counted read). A budgeted copy from a FIFO holds the counted readers'
 //! lock (an exclusive flock(2) on its open file) until it ends, so that
 //! concurrent budgeted readers each get whole lines.
+//!
+//! ```
+//! use std::io::Write;
+//! use std::os::fd::AsFd;
+//!
+//! use fifo_core::copy::{Copier, Limit, Stop};
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//! use fifo_core::Subject;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! fifo_core::write::write_data(fifo.fd(), Subject::path(&path), b"one\ntwo\n")?;
+//! let out = tempfile::tempfile()?;
+//! // One line, and not a byte more taken from the FIFO: "two" stays for the next reader.
+//! let (copied, stop) = Copier::new(Limit::Lines(1), None)
+//!     .copy(fifo.fd(), out.as_fd())
+//!     .map_err(|err| err.attribute(Subject::path(&path), Subject::path("out")))?;
+//! assert_eq!((copied, stop), (4, Stop::LimitReached));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
@@ -27,6 +49,7 @@ const SPLICE_CHUNK: usize = crate::capacity::DEFAULT_CAPACITY;
 
 /// How much a copy may move before it stops by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Limit {
     /// Until end of file.
     Unlimited,
@@ -105,6 +128,10 @@ pub struct Copier {
 
 impl Copier {
     /// A copier with a budget and an optional idle timeout.
+    ///
+    /// With both a budget and an idle timeout, the wait for the counted
+    /// readers' lock is bounded as [`Wait::Timeout`](crate::open::Wait::Timeout)
+    /// is, by a process-wide `SIGURG` handler installed on first use.
     #[must_use]
     pub fn new(limit: Limit, idle: Option<Duration>) -> Self {
         Self {

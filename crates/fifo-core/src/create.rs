@@ -1,6 +1,19 @@
 //! Making FIFOs: with an exact mode, with parents, and inside a private
 //! temporary directory. Making one only if missing and then opening it, as
 //! `--create` does, is [`crate::claim`].
+//!
+//! ```
+//! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo, make_temp};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("jobs");
+//! assert_eq!(make_fifo(&path, 0o640, IfExists::Fail)?, Made::New);
+//! assert_eq!(make_fifo(&path, 0o640, IfExists::AcceptFifo)?, Made::Existing);
+//! // A FIFO nobody else can have planted: inside a new 0700 directory.
+//! let private = make_temp(dir.path(), "reply".as_ref(), PRIVATE_MODE)?;
+//! assert!(private.ends_with("reply"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -1,5 +1,16 @@
 //! Opening a FIFO on a chosen file descriptor, as bash's `N<`, `N>` and
 //! `N<>` do, for a command to inherit.
+//!
+//! ```rust,no_run
+//! use fifo_core::descriptor::{max_descriptor, place};
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! assert!(max_descriptor() >= 9);
+//! let fifo = open_fifo("/tmp/jobs".as_ref(), Direction::Read, Wait::Forever)?;
+//! // Descriptor 9 now reads the FIFO, and a program exec'd next inherits it.
+//! place(fifo, 9)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::RawFd;
 

@@ -15,6 +15,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What an operation was acting on when it failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Subject {
     /// A path named by the user.
     Path(PathBuf),
@@ -66,6 +67,7 @@ impl fmt::Display for Subject {
 
 /// The step of an operation that failed; it leads the error message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// Creating a FIFO.
     CreateFifo,

@@ -7,6 +7,21 @@
 //! When the last holder closes, whatever is still buffered is gone: the
 //! kernel frees the pipe. [`Held::buffered`] and [`Held::others`] let the
 //! caller say so rather than lose it silently.
+//!
+//! ```
+//! use fifo_core::hold::Held;
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let held = Held::open(&path)?;
+//! // A writer no longer waits for a reader, and nothing it writes is lost.
+//! let writer = open_fifo(&path, Direction::Write, Wait::No)?;
+//! fifo_core::write::write_data(writer.fd(), fifo_core::Subject::path(&path), b"kept")?;
+//! assert_eq!(held.buffered()?, 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;

@@ -11,6 +11,7 @@ use crate::{Action, Error, FileKind, Result, Subject};
 
 /// What is known about a pipe's live state; `None` where it cannot be seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PipeState {
     /// Who holds the FIFO open or is opening it, as far as /proc shows
     /// (`None`: /proc cannot be read).
@@ -103,6 +104,7 @@ pub fn local_time(time: SystemTime) -> Option<LocalTime> {
 
 /// A path's metadata, as `stat(2)` gives it, with owner names resolved.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Status {
     /// File type.
     pub kind: FileKind,

@@ -15,6 +15,22 @@
 //! What cannot be inspected (another user's processes, for an ordinary user)
 //! is counted, never guessed: the counts are then lower bounds.
 //! Elsewhere than Linux, or without /proc, nothing is known.
+//!
+//! ```
+//! use std::os::unix::fs::MetadataExt;
+//!
+//! use fifo_core::live::holders;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let meta = std::fs::metadata(&path)?;
+//! // Nobody holds it yet; `None` where the system has no Linux-style /proc.
+//! if let Some(found) = holders(meta.dev(), meta.ino()) {
+//!     assert_eq!((found.readers(), found.writers()), (0, 0));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -46,6 +62,7 @@ const WAIT_PAUSE_PER_SCAN: u32 = 20;
 
 /// Whether a holder has the FIFO open or is still waiting in `open(2)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum State {
     /// It holds a descriptor on the FIFO.
     Open,

@@ -5,6 +5,15 @@
 //! coreutils' mkfifo(1) uses: symbolic modes start from `a=rw` (0666), and the
 //! umask only masks clauses that name no `u`, `g`, `o` or `a`.
 //! See: <https://git.savannah.gnu.org/cgit/gnulib.git/tree/lib/modechange.c>
+//!
+//! ```
+//! use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
+//!
+//! let spec = ModeSpec::parse("u=rw,g=r,o=")?;
+//! assert_eq!(spec.apply(MKFIFO_BASE, 0o022)?, 0o640);
+//! assert_eq!(ModeSpec::parse("600")?.apply(MKFIFO_BASE, 0o022)?, 0o600);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 

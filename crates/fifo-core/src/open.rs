@@ -5,6 +5,24 @@
 //! Nothing here ever passes `O_CREAT`: opening an existing FIFO with it is
 //! refused in sticky directories under Linux's `fs.protected_fifos`, and
 //! without an existing FIFO it would silently make a regular file.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! // Nobody reads it: a writer that may not wait is refused at once.
+//! let refused = open_fifo(&path, Direction::Write, Wait::No).unwrap_err();
+//! assert!(matches!(refused, fifo_core::Error::NoPeer { .. }));
+//! // A read open that may not wait succeeds; then a writer finds its reader.
+//! let _reader = open_fifo(&path, Direction::Read, Wait::No)?;
+//! let writer = open_fifo(&path, Direction::Write, Wait::Timeout(Duration::from_secs(5)))?;
+//! assert_eq!(writer.path(), path);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -62,6 +80,7 @@ impl std::fmt::Display for Direction {
 
 /// How long an open may wait for the other end of a FIFO.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Wait {
     /// Until the other end appears, as a plain `open(2)` does.
     Forever,
@@ -69,6 +88,12 @@ pub enum Wait {
     /// (A read open never needs to wait to succeed.)
     No,
     /// Up to this long, then [`Error::TimedOut`].
+    ///
+    /// `open(2)` has no timeout, so a watchdog thread interrupts it with
+    /// `SIGURG`. The first such wait installs a process-wide `SIGURG`
+    /// handler that does nothing (without `SA_RESTART`) and replaces any
+    /// handler installed before; a program that handles `SIGURG` itself (Go's
+    /// runtime uses it to preempt goroutines) must not use this wait.
     Timeout(Duration),
 }
 

@@ -1,4 +1,30 @@
 //! Telling a caller how many bytes moved, as they move (a progress meter).
+//!
+//! ```
+//! use std::io::{Seek, Write};
+//! use std::os::fd::AsFd;
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! use fifo_core::copy::{Copier, Limit};
+//! use fifo_core::progress::Progress;
+//!
+//! let moved = Arc::new(AtomicU64::new(0));
+//! let counter = Arc::clone(&moved);
+//! let progress = Progress::new(move |n| {
+//!     counter.fetch_add(n, Ordering::Relaxed);
+//! });
+//! let mut src = tempfile::tempfile()?;
+//! src.write_all(b"hello")?;
+//! src.rewind()?;
+//! let dst = tempfile::tempfile()?;
+//! Copier::new(Limit::Unlimited, None)
+//!     .with_progress(progress)
+//!     .copy(src.as_fd(), dst.as_fd())
+//!     .map_err(|err| err.attribute(fifo_core::Subject::Stdin, fifo_core::Subject::Stdout))?;
+//! assert_eq!(moved.load(Ordering::Relaxed), 5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 /// Something told how many bytes moved, as they move (a progress meter).
 pub struct Progress(Box<dyn FnMut(u64) + Send>);

@@ -4,6 +4,23 @@
 //!
 //! Several whole records may share a write, but a record that has arrived is
 //! written at once, never held back waiting for more.
+//!
+//! ```
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//! use fifo_core::record::RecordWriter;
+//! use fifo_core::Subject;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! let mut writer = RecordWriter::new(fifo.fd(), Subject::path(&path), b'\n');
+//! // Each line goes out in one write(2), whole, however the data arrives.
+//! writer.push(b"job 1\njo")?;
+//! writer.push(b"b 2\n")?;
+//! assert_eq!(writer.finish()?, 12);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::BorrowedFd;
 

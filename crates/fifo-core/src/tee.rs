@@ -3,6 +3,34 @@
 //!
 //! An output that fails is handed to the caller, who decides whether it is
 //! dropped (the others go on) or the whole copy stops.
+//!
+//! ```
+//! use std::io::{Read, Seek, Write};
+//! use std::ops::ControlFlow;
+//! use std::os::fd::AsFd;
+//!
+//! use fifo_core::tee::{FanOut, Output};
+//! use fifo_core::Subject;
+//!
+//! let mut src = tempfile::tempfile()?;
+//! src.write_all(b"to both")?;
+//! src.rewind()?;
+//! let (mut a, mut b) = (tempfile::tempfile()?, tempfile::tempfile()?);
+//! let mut outputs = vec![
+//!     Output::new(Subject::path("a"), a.as_fd()),
+//!     Output::new(Subject::path("b"), b.as_fd()),
+//! ];
+//! // A failing output could be dropped (Continue) or end it all (Break).
+//! FanOut::new().run(src.as_fd(), &mut outputs, |_, _| ControlFlow::Continue(()))?;
+//! drop(outputs);
+//! for out in [&mut a, &mut b] {
+//!     let mut text = String::new();
+//!     out.rewind()?;
+//!     out.read_to_string(&mut text)?;
+//!     assert_eq!(text, "to both");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -50,6 +78,7 @@ impl<'fd> Output<'fd> {
 
 /// Why a fan-out ended without an input error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Ended {
     /// The input reached end of file.
     EndOfInput,

@@ -8,6 +8,21 @@
 //! (see [`crate::live`]), looked at again at an interval that grows with
 //! what one look costs, so that a machine with thousands of processes is not
 //! kept busy by a waiting script.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use fifo_core::wait::{Condition, until};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! until(&path, Condition::Exists, Some(Duration::from_secs(5)))?;
+//! // Nothing is opened to find out, so no writer is ever released by looking.
+//! let err = until(&path, Condition::Writer, Some(Duration::from_millis(50))).unwrap_err();
+//! assert!(matches!(err, fifo_core::Error::TimedOut { .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,15 @@
 //! Writing a whole buffer to a descriptor, with an error that says whether
 //! the reader of a pipe went away.
+//!
+//! ```
+//! use std::os::fd::AsFd;
+//!
+//! use fifo_core::write::write_data;
+//!
+//! let file = tempfile::tempfile()?;
+//! assert_eq!(write_data(file.as_fd(), fifo_core::Subject::path("f"), b"hello")?, 5);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::BorrowedFd;
 

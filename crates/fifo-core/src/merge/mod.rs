@@ -9,6 +9,27 @@
 //! leaving an unfinished one in its FIFO, so that nothing it does not print
 //! is consumed, and it takes the counted readers' lock (an exclusive
 //! flock(2) on the FIFO's open file) for each read.
+//!
+//! ```
+//! use std::io::{Read, Seek, Write};
+//! use std::os::fd::{AsFd, OwnedFd};
+//!
+//! use fifo_core::merge::{Input, Merger};
+//! use fifo_core::Subject;
+//!
+//! let mut file = tempfile::tempfile()?;
+//! file.write_all(b"one\ntwo")?;
+//! file.rewind()?;
+//! let mut inputs = vec![Input::new(Subject::path("a"), OwnedFd::from(file), b"a: ".to_vec())];
+//! let mut out = tempfile::tempfile()?;
+//! Merger::new(None, None).run(&mut inputs, out.as_fd())?;
+//! let mut merged = String::new();
+//! out.rewind()?;
+//! out.read_to_string(&mut merged)?;
+//! // Every line tagged, and the unfinished last one ended with a newline.
+//! assert_eq!(merged, "a: one\na: two\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::{Duration, Instant};

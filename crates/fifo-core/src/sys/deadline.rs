@@ -36,8 +36,9 @@ pub(crate) fn install_wake_handler() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());
-        // SAFETY: `wake` is async-signal-safe (it does nothing), and nothing
-        // else in this program handles SIGURG, so no handler is replaced.
+        // SAFETY: `wake` is async-signal-safe (it does nothing). A handler
+        // the program installed for SIGURG is replaced: the public docs
+        // (`Wait::Timeout`, the crate README) say so.
         let installed = unsafe { sigaction(WAKE_SIGNAL, &action) };
         debug_assert!(installed.is_ok(), "sigaction(SIGURG) cannot fail");
     });

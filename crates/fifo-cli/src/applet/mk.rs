@@ -6,6 +6,7 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_temp};
+use fifo_core::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
 use fifo_core::{Action, Error, Subject};
 
 use crate::cli::MkArgs;
@@ -16,7 +17,13 @@ const APPLET: &str = "mk";
 
 /// Runs `fifo mk`; every PATH is tried, and any failure makes the status 1.
 pub fn run(args: &MkArgs) -> ExitCode {
-    let mode = args.mode.unwrap_or(PRIVATE_MODE);
+    let mode = match resolve_mode(args.mode.as_ref(), current_umask()) {
+        Ok(mode) => mode,
+        Err(err) => {
+            report::message(APPLET, &err.to_string());
+            return ExitCode::Usage;
+        }
+    };
     if args.temp {
         return temp(args, mode);
     }
@@ -38,6 +45,12 @@ pub fn run(args: &MkArgs) -> ExitCode {
         }
     }
     status
+}
+
+/// The mode to create with: `-m` under `umask` as mkfifo(1) computes it, or
+/// the private default.
+fn resolve_mode(spec: Option<&ModeSpec>, umask: u32) -> Result<u32, ModeError> {
+    spec.map_or(Ok(PRIVATE_MODE), |spec| spec.apply(MKFIFO_BASE, umask))
 }
 
 fn temp(args: &MkArgs, mode: u32) -> ExitCode {
@@ -75,5 +88,20 @@ fn unmake_temp(path: &Path) {
     if let Err((left, err)) = removed {
         let err = Error::sys(Subject::path(left), Action::Remove, err);
         report::failure(APPLET, &err);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_resolve_like_mkfifo() {
+        let spec = |text| ModeSpec::parse(text).unwrap();
+        assert_eq!(resolve_mode(None, 0o022), Ok(PRIVATE_MODE));
+        assert_eq!(resolve_mode(Some(&spec("600")), 0o077), Ok(0o600));
+        assert_eq!(resolve_mode(Some(&spec("u=rw,g=r")), 0o022), Ok(0o646));
+        // Without classes, a symbolic mode keeps to the umask.
+        assert_eq!(resolve_mode(Some(&spec("=rw")), 0o027), Ok(0o640));
     }
 }

@@ -37,7 +37,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::progress::Progress;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
-use crate::sys::fd::{retry_on_eintr, write_all};
+use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
 use crate::write::write_failed;
 use crate::{Action, Error, Subject, sys};
@@ -87,17 +87,21 @@ pub enum Side {
 pub struct CopyError {
     /// The side whose system call failed.
     pub side: Side,
-    /// Why it failed, as nix says it (see [`CopyError::raw_os_error`]).
-    errno: Errno,
+    /// Why it failed (see [`CopyError::raw_os_error`]).
+    fault: Fault,
     /// Bytes written to the destination before the failure.
     pub copied: u64,
 }
 
 impl CopyError {
-    /// Why it failed: the `errno` of the system call.
+    /// Why it failed: the `errno` of the system call, or `None` when the
+    /// call succeeded but moved nothing where bytes were due.
     #[must_use]
-    pub fn raw_os_error(&self) -> i32 {
-        self.errno as i32
+    pub fn raw_os_error(&self) -> Option<i32> {
+        match self.fault {
+            Fault::Os(errno) => Some(errno as i32),
+            Fault::WroteNothing | Fault::Vanished => None,
+        }
     }
 
     /// The [`Error`] this failure means for the named source and destination:
@@ -106,8 +110,8 @@ impl CopyError {
     #[must_use]
     pub fn attribute(self, source: Subject, destination: Subject) -> Error {
         match self.side {
-            Side::Source => Error::sys(source, Action::Read, self.errno),
-            Side::Destination => write_failed(destination, self.errno, self.copied),
+            Side::Source => Error::sys(source, Action::Read, self.fault),
+            Side::Destination => write_failed(destination, self.fault, self.copied),
         }
     }
 }
@@ -189,9 +193,9 @@ impl Copier {
         let seekable = seekable(src);
         let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
-        let fail = |side, errno, copied| CopyError {
+        let fail = |side, fault: Fault, copied| CopyError {
             side,
-            errno,
+            fault,
             copied,
         };
         let _lock = if self.limit == Limit::Unlimited {
@@ -202,7 +206,7 @@ impl Copier {
                 Ok(held) => held,
                 Err(NotLocked::Busy) => return Ok((0, Stop::Idle)),
                 Err(NotLocked::Unsupported) => None,
-                Err(NotLocked::Failed(errno)) => return Err(fail(Side::Source, errno, 0)),
+                Err(NotLocked::Failed(errno)) => return Err(fail(Side::Source, errno.into(), 0)),
             }
         };
         loop {
@@ -213,7 +217,7 @@ impl Copier {
                 match wait_readable(src, idle) {
                     Ok(true) => {}
                     Ok(false) => return Ok((copied, Stop::Idle)),
-                    Err(errno) => return Err(fail(Side::Source, errno, copied)),
+                    Err(errno) => return Err(fail(Side::Source, errno.into(), copied)),
                 }
             }
             if splicing {
@@ -227,18 +231,18 @@ impl Copier {
                     }
                     // Refused before anything moved: this pair cannot splice.
                     Err(Errno::EINVAL | Errno::ENOSYS) if copied == 0 => splicing = false,
-                    Err(errno) => return Err(fail(splice_side(errno), errno, copied)),
+                    Err(errno) => return Err(fail(splice_side(errno), errno.into(), copied)),
                 }
                 continue;
             }
             let n = self
                 .fill(src, seekable)
-                .map_err(|errno| fail(Side::Source, errno, copied))?;
+                .map_err(|errno| fail(Side::Source, errno.into(), copied))?;
             if n == 0 {
                 return Ok((copied, Stop::EndOfFile));
             }
             write_all(dst, &self.buf[..n])
-                .map_err(|(errno, written)| fail(Side::Destination, errno, copied + written))?;
+                .map_err(|(fault, written)| fail(Side::Destination, fault, copied + written))?;
             copied += n as u64;
             Progress::add(&mut self.progress, n);
         }
@@ -523,8 +527,8 @@ mod tests {
             .copy(r.as_fd(), out_w.as_fd())
             .unwrap_err();
         assert_eq!(
-            (err.side, err.errno, err.copied),
-            (Side::Destination, Errno::EPIPE, 0)
+            (err.side, err.raw_os_error(), err.copied),
+            (Side::Destination, Some(Errno::EPIPE as i32), 0)
         );
         let attributed = err.attribute(Subject::Stdin, Subject::path("f"));
         assert!(matches!(attributed, Error::ReaderLeft { delivered: 0, .. }));

@@ -147,8 +147,8 @@ impl<'fd> RecordWriter<'fd> {
         if start == end {
             return Ok(());
         }
-        write_all(self.dst, &self.pending[start..end]).map_err(|(errno, written)| {
-            write_failed(self.subject.clone(), errno, self.delivered + written)
+        write_all(self.dst, &self.pending[start..end]).map_err(|(fault, written)| {
+            write_failed(self.subject.clone(), fault, self.delivered + written)
         })?;
         self.delivered += (end - start) as u64;
         Progress::add(&mut self.progress, end - start);

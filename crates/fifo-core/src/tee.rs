@@ -41,7 +41,7 @@ use nix::sys::stat::Mode;
 
 use crate::progress::Progress;
 use crate::sys::fd::retry_on_eintr;
-use crate::sys::fd::write_all;
+use crate::sys::fd::{Fault, write_all};
 use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject, capacity, sys};
 
@@ -148,12 +148,12 @@ impl FanOut {
 fn drop_output(
     outputs: &mut Vec<Output<'_>>,
     index: usize,
-    errno: Errno,
+    fault: impl Into<Fault>,
     partial: u64,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     let output = outputs.remove(index);
-    let err = write_failed(output.subject.clone(), errno, output.written + partial);
+    let err = write_failed(output.subject.clone(), fault, output.written + partial);
     on_error(&output, err)
 }
 
@@ -180,8 +180,8 @@ fn read_write(
                     outputs[index].written += n as u64;
                     index += 1;
                 }
-                Err((errno, partial)) => {
-                    if drop_output(outputs, index, errno, partial, &mut on_error).is_break() {
+                Err((fault, partial)) => {
+                    if drop_output(outputs, index, fault, partial, &mut on_error).is_break() {
                         return Ok(Ended::Stopped);
                     }
                 }
@@ -243,12 +243,12 @@ fn tee_pipes(
                     outputs[index].written += n as u64;
                     index += 1;
                 }
-                Err(Shortfall::Output(errno, partial)) => {
-                    if drop_output(outputs, index, errno, partial, on_error).is_break() {
+                Err(Shortfall::Output(fault, partial)) => {
+                    if drop_output(outputs, index, fault, partial, on_error).is_break() {
                         return Ok(Some(Ended::Stopped));
                     }
                 }
-                Err(Shortfall::Input(errno)) => return Err(read_failed(errno)),
+                Err(Shortfall::Input(fault)) => return Err(read_failed(fault)),
             }
         }
         if !topup.end_round() {
@@ -278,9 +278,9 @@ struct TopUp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shortfall {
     /// Writing the output failed after it got this many of the round's bytes.
-    Output(Errno, u64),
+    Output(Fault, u64),
     /// Reading the input failed.
-    Input(Errno),
+    Input(Fault),
 }
 
 impl TopUp {
@@ -295,7 +295,7 @@ impl TopUp {
             0
         } else {
             retry_on_eintr(|| sys::tee_pipe(src, dst, n))
-                .map_err(|errno| Shortfall::Output(errno, 0))?
+                .map_err(|errno| Shortfall::Output(errno.into(), 0))?
         };
         if teed == n {
             return Ok(());
@@ -306,7 +306,7 @@ impl TopUp {
             self.copy_round(src, n).map_err(Shortfall::Input)?;
         }
         write_all(dst, &self.buf[teed..n])
-            .map_err(|(errno, written)| Shortfall::Output(errno, teed as u64 + written))
+            .map_err(|(fault, written)| Shortfall::Output(fault, teed as u64 + written))
     }
 
     /// Ends a round; true when its bytes were already consumed from the input.
@@ -317,7 +317,7 @@ impl TopUp {
     /// Copies the first `n` bytes waiting in `src` into `self.buf`: peeked
     /// (the same peek the copy engine uses for `-l`) when the whole round
     /// fits the scratch pipe, else read out of `src`.
-    fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+    fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
         if self.buf.is_empty() {
             self.buf = vec![0; TEE_CHUNK];
         }
@@ -333,7 +333,7 @@ impl TopUp {
         while got < n {
             match retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[got..n]))? {
                 // Someone else read the input: the round's bytes are gone.
-                0 => return Err(Errno::EIO),
+                0 => return Err(Fault::Vanished),
                 more => got += more,
             }
         }
@@ -343,28 +343,28 @@ impl TopUp {
 }
 
 /// Consumes `n` bytes of `src` into `sink` (/dev/null).
-fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
     let mut left = n;
     while left > 0 {
         match retry_on_eintr(|| sys::splice(src, sink, left)) {
-            Ok(0) => return Err(Errno::EIO),
+            Ok(0) => return Err(Fault::Vanished),
             Ok(done) => left -= done,
             Err(Errno::EINVAL) => {
                 let mut buf = vec![0; left.min(BUFFER_SIZE)];
                 let done = retry_on_eintr(|| nix::unistd::read(src, &mut buf))?;
                 if done == 0 {
-                    return Err(Errno::EIO);
+                    return Err(Fault::Vanished);
                 }
                 left -= done;
             }
-            Err(errno) => return Err(errno),
+            Err(errno) => return Err(errno.into()),
         }
     }
     Ok(())
 }
 
-fn read_failed(errno: Errno) -> Error {
-    Error::sys(Subject::Stdin, Action::Read, errno)
+fn read_failed(fault: impl Into<Fault>) -> Error {
+    Error::sys(Subject::Stdin, Action::Read, fault.into())
 }
 
 #[cfg(test)]

@@ -1,130 +1,21 @@
 //! The one error type of `fifo-core`: what failed, on which path, and why.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use nix::errno::Errno;
 
 use crate::FileKind;
 
+mod reason;
+mod subject;
+
+pub use reason::{Reason, describe};
+pub use subject::{Action, Peer, Subject};
+
 /// Shorthand for results that fail with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// What an operation was acting on when it failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Subject {
-    /// A path named by the user.
-    Path(PathBuf),
-    /// The process's standard input.
-    Stdin,
-    /// The process's standard output.
-    Stdout,
-    /// Another process, by its PID.
-    Process(i32),
-}
-
-impl Subject {
-    /// The subject for a path.
-    pub fn path(path: impl Into<PathBuf>) -> Self {
-        Self::Path(path.into())
-    }
-}
-
-/// How a subject reads in a message: a path in single quotes, with control
-/// characters and bytes that are not UTF-8 escaped so the message stays one
-/// readable line (`'x\ny'`, `'bad\xffname'`); `standard input`, `standard
-/// output`, `process PID` for the others.
-impl fmt::Display for Subject {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = match self {
-            Self::Path(path) => path,
-            Self::Stdin => return f.write_str("standard input"),
-            Self::Stdout => return f.write_str("standard output"),
-            Self::Process(pid) => return write!(f, "process {pid}"),
-        };
-        f.write_char('\'')?;
-        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-            for ch in chunk.valid().chars() {
-                match ch {
-                    '\n' => f.write_str("\\n")?,
-                    '\t' => f.write_str("\\t")?,
-                    '\\' => f.write_str("\\\\")?,
-                    c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
-                    c => f.write_char(c)?,
-                }
-            }
-            for byte in chunk.invalid() {
-                write!(f, "\\x{byte:02x}")?;
-            }
-        }
-        f.write_char('\'')
-    }
-}
-
-/// The step of an operation that failed; it leads the error message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Action {
-    /// Creating a FIFO.
-    CreateFifo,
-    /// Creating a directory (`mk -p`, `mk --temp`).
-    CreateDir,
-    /// Opening a path.
-    Open,
-    /// Reading data.
-    Read,
-    /// Writing data.
-    Write,
-    /// Looking at a path's metadata.
-    Stat,
-    /// Removing a FIFO this process created.
-    Remove,
-    /// Changing a descriptor's flags or pipe size.
-    Configure,
-    /// Waiting for data or a peer.
-    Wait,
-    /// Sending a signal to a process.
-    Signal,
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::CreateFifo => "cannot create fifo",
-            Self::CreateDir => "cannot create directory",
-            Self::Open => "cannot open",
-            Self::Read => "read error",
-            Self::Write => "write error",
-            Self::Stat => "cannot stat",
-            Self::Remove => "cannot remove",
-            Self::Configure => "cannot configure",
-            Self::Wait => "cannot wait",
-            Self::Signal => "cannot signal",
-        })
-    }
-}
-
-/// The other end of a FIFO that an open waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peer {
-    /// A process that opens the FIFO for reading.
-    Reader,
-    /// A process that opens the FIFO for writing.
-    Writer,
-}
-
-impl fmt::Display for Peer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Reader => "reader",
-            Self::Writer => "writer",
-        })
-    }
-}
 
 /// Everything that can go wrong in a FIFO operation.
 ///
@@ -319,130 +210,6 @@ impl fmt::Display for Error {
     }
 }
 
-/// What happened, without the subject: see [`Error::reason`].
-#[derive(Debug, Clone, Copy)]
-pub struct Reason<'a>(&'a Error);
-
-impl fmt::Display for Reason<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let since = |waited: &Duration| humantime::format_duration(*waited);
-        match self.0 {
-            Error::Sys { action, source, .. } => write!(f, "{action}: {}", describe(source)),
-            Error::NotAFifo { found, .. } => write!(f, "not a fifo (it is a {found})"),
-            Error::NoPeer { peer, .. } => {
-                write!(f, "no {peer} (nobody has it open for {})", peer_verb(*peer))
-            }
-            Error::TimedOut { peer, waited, .. } => {
-                write!(f, "timed out after {} waiting for a {peer}", since(waited))
-            }
-            Error::WaitTimedOut {
-                condition, waited, ..
-            } => write!(
-                f,
-                "timed out after {} waiting until {condition}",
-                since(waited)
-            ),
-            Error::NotHeld { .. } => f.write_str("no fifo hold process of this user holds it"),
-            Error::StillRunning { pid, waited, .. } => write!(
-                f,
-                "process {pid} holding it has not ended after {}",
-                since(waited)
-            ),
-            Error::ReaderLeft { delivered, .. } => write!(
-                f,
-                "reader went away; {delivered} bytes were written into its pipe"
-            ),
-            Error::RecordTooLong {
-                record,
-                len,
-                complete,
-                limit,
-                ..
-            } => write!(
-                f,
-                "record {record} is {len} bytes{}, longer than PIPE_BUF ({limit}); it was not sent",
-                if *complete { "" } else { " or more" }
-            ),
-            Error::ChunkTorn { len, written, .. } => write!(
-                f,
-                "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
-            ),
-            Error::NotFramed {
-                offset, problem, ..
-            } => write!(f, "not a framed stream at byte {offset}: {problem}"),
-            Error::PendingTooLarge { limit, .. } => write!(
-                f,
-                "unfinished messages would hold more than {limit} bytes in memory"
-            ),
-            Error::CapacityRefused {
-                requested,
-                source,
-                limit,
-                ..
-            } => {
-                write!(
-                    f,
-                    "cannot set the pipe capacity to {requested} bytes: {}",
-                    describe(source)
-                )?;
-                match limit {
-                    Some(limit) => write!(
-                        f,
-                        " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
-                    ),
-                    None => Ok(()),
-                }
-            }
-            Error::Unsafe { reason, .. } => write!(f, "refusing {reason}"),
-            Error::Replaced { made, .. } => write!(
-                f,
-                "refusing it: it was replaced after fifo {} it",
-                if *made { "made" } else { "opened" }
-            ),
-            Error::ExistsNotFifo { found, .. } => {
-                write!(f, "already exists and is not a fifo (it is a {found})")
-            }
-            Error::BadName { action, .. } => write!(
-                f,
-                "{action}: not a file name (empty, '.', '..' or holding '/')"
-            ),
-            Error::NoProcessTable { action, .. } => write!(
-                f,
-                "{action}: this system does not show which processes hold a file"
-            ),
-            Error::ContentsHidden { .. } => f.write_str(
-                "cannot wait: the processes that hold it do not let this user look into the pipe",
-            ),
-        }
-    }
-}
-
-/// How an I/O error reads in a message: the system's plain description of
-/// its `errno` (`No such file or directory`, never Rust's `(os error 2)`
-/// suffix), or the error's own text when it carries no `errno`.
-///
-/// This is the one conversion from [`io::Error`] to words; a front end that
-/// reports its own I/O errors uses it too, so every message reads alike.
-///
-/// ```
-/// let err = std::io::Error::from_raw_os_error(13);
-/// assert_eq!(fifo_core::error::describe(&err), "Permission denied");
-/// ```
-#[must_use]
-pub fn describe(err: &io::Error) -> String {
-    match err.raw_os_error() {
-        Some(raw) => Errno::from_raw(raw).desc().to_owned(),
-        None => err.to_string(),
-    }
-}
-
-fn peer_verb(peer: Peer) -> &'static str {
-    match peer {
-        Peer::Reader => "reading",
-        Peer::Writer => "writing",
-    }
-}
-
 impl Error {
     /// A failed system call on `subject`, `source` saying why.
     #[must_use]
@@ -541,6 +308,7 @@ mod tests {
     #[test]
     fn subjects_stay_on_one_readable_line() {
         use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
         assert_eq!(Subject::path("/tmp/a b").to_string(), "'/tmp/a b'");
         let bytes = OsStr::from_bytes(b"bad\xffname");
         assert_eq!(Subject::path(bytes).to_string(), "'bad\\xffname'");

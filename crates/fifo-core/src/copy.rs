@@ -135,7 +135,8 @@ impl Copier {
     ///
     /// With both a budget and an idle timeout, the wait for the counted
     /// readers' lock is bounded as [`Wait::Timeout`](crate::open::Wait::Timeout)
-    /// is, by a process-wide `SIGURG` handler installed on first use.
+    /// is, by a process-wide `SIGURG` handler installed on first use (see
+    /// [`crate::wake`]).
     #[must_use]
     pub fn new(limit: Limit, idle: Option<Duration>) -> Self {
         Self {

@@ -23,6 +23,7 @@ mod records;
 mod sys;
 pub mod tee;
 pub mod wait;
+pub mod wake;
 pub mod write;
 
 pub use error::{Action, Error, Peer, Result, Subject};

@@ -93,7 +93,8 @@ pub enum Wait {
     /// `SIGURG`. The first such wait installs a process-wide `SIGURG`
     /// handler that does nothing (without `SA_RESTART`) and replaces any
     /// handler installed before; a program that handles `SIGURG` itself (Go's
-    /// runtime uses it to preempt goroutines) must not use this wait.
+    /// runtime uses it to preempt goroutines) chooses another signal first
+    /// with [`crate::wake::choose_signal`].
     Timeout(Duration),
 }
 

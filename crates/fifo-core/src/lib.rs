@@ -55,4 +55,45 @@ mod tests {
         assert_send::<progress::Progress>();
         assert_send::<Error>();
     }
+
+    /// An engine's errors name the ends it was given, not the command
+    /// line's standard streams: here a source that cannot be read (a
+    /// pipe's write end) and an output that cannot be written (/dev/null
+    /// opened for reading).
+    #[test]
+    fn the_engines_name_the_ends_they_were_given() {
+        use std::io::{Seek, Write};
+        use std::os::fd::{AsFd, OwnedFd};
+
+        let (read_end, write_end) = nix::unistd::pipe().unwrap();
+        let source = || Subject::path("in");
+        let mut outputs = vec![tee::Output::new(Subject::path("a"), read_end.as_fd())];
+        let err = tee::FanOut::new()
+            .reading(source())
+            .without_fast_paths()
+            .run(write_end.as_fd(), &mut outputs, |_, _| {
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap_err();
+        assert_eq!(err.subject(), &source(), "{err:?}");
+
+        let writer = record::RecordWriter::new(write_end.as_fd(), Subject::path("f"), b'\n');
+        let err = record::send_records(write_end.as_fd(), writer.reading(source())).unwrap_err();
+        assert_eq!(err.subject(), &source(), "{err:?}");
+
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(b"line\n").unwrap();
+        file.rewind().unwrap();
+        let mut inputs = vec![merge::Input::new(
+            Subject::path("f"),
+            OwnedFd::from(file),
+            Vec::new(),
+        )];
+        let unwritable = std::fs::File::open("/dev/null").unwrap();
+        let err = merge::Merger::new(None, None)
+            .writing_to(Subject::path("out"))
+            .run(&mut inputs, unwritable.as_fd())
+            .unwrap_err();
+        assert_eq!(err.subject(), &Subject::path("out"), "{err:?}");
+    }
 }

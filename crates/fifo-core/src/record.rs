@@ -37,6 +37,8 @@ const READ_SIZE: usize = 64 * 1024;
 pub struct RecordWriter<'fd> {
     dst: BorrowedFd<'fd>,
     subject: Subject,
+    /// What [`send_records`] reads, for its errors.
+    source: Subject,
     separator: u8,
     /// The start of a record whose separator has not arrived yet.
     pending: Vec<u8>,
@@ -54,12 +56,21 @@ impl<'fd> RecordWriter<'fd> {
         Self {
             dst,
             subject,
+            source: Subject::Stdin,
             separator,
             pending: Vec::with_capacity(PIPE_BUF),
             records: 0,
             delivered: 0,
             progress: None,
         }
+    }
+
+    /// Names what [`send_records`] reads, in its errors (standard input
+    /// unless named).
+    #[must_use]
+    pub fn reading(mut self, source: Subject) -> Self {
+        self.source = source;
+        self
     }
 
     /// Reports every batch written to `progress`.
@@ -94,7 +105,7 @@ impl<'fd> RecordWriter<'fd> {
         let read = retry_on_eintr(|| nix::unistd::read(src, &mut self.pending[start..]));
         let n = read.as_ref().map_or(0, |n| *n);
         self.pending.truncate(start + n);
-        read.map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
+        read.map_err(|errno| Error::sys(self.source.clone(), Action::Read, errno))?;
         if n > 0 {
             self.write_complete()?;
         }
@@ -170,7 +181,8 @@ impl<'fd> RecordWriter<'fd> {
 /// returns the bytes delivered.
 ///
 /// # Errors
-/// [`Error::Sys`] naming standard input when reading fails, or any error of
+/// [`Error::Sys`] naming the source (see [`RecordWriter::reading`]) when
+/// reading fails, or any error of
 /// [`RecordWriter::push`].
 pub fn send_records(src: BorrowedFd<'_>, mut writer: RecordWriter<'_>) -> Result<u64> {
     while writer.read_from(src)? > 0 {}

@@ -89,17 +89,37 @@ pub enum Ended {
 }
 
 /// Copies one input to many outputs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FanOut {
+    source: Subject,
     portable: bool,
     progress: Option<Progress>,
 }
 
+impl Default for FanOut {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl FanOut {
-    /// A fan-out that takes the Linux fast path when it can.
+    /// A fan-out that takes the Linux fast path when it can, reading a
+    /// source its errors call standard input unless
+    /// [`FanOut::reading`] names it.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            source: Subject::Stdin,
+            portable: false,
+            progress: None,
+        }
+    }
+
+    /// Names the input in errors.
+    #[must_use]
+    pub fn reading(mut self, source: Subject) -> Self {
+        self.source = source;
+        self
     }
 
     /// Uses only the portable read/write loop, so that it can be tested here.
@@ -127,7 +147,8 @@ impl FanOut {
     /// duplicated with tee(2) and never copied through user memory.
     ///
     /// # Errors
-    /// [`Error::Sys`] naming standard input when reading `src` fails.
+    /// [`Error::Sys`] naming the source (see [`FanOut::reading`]) when
+    /// reading `src` fails.
     pub fn run(
         &mut self,
         src: BorrowedFd<'_>,
@@ -136,11 +157,13 @@ impl FanOut {
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
         if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
-            if let Some(ended) = tee_pipes(src, outputs, &mut on_error, &mut self.progress)? {
+            let source = &self.source;
+            if let Some(ended) = tee_pipes(src, source, outputs, &mut on_error, &mut self.progress)?
+            {
                 return Ok(ended);
             }
         }
-        read_write(src, outputs, on_error, &mut self.progress)
+        read_write(src, &self.source, outputs, on_error, &mut self.progress)
     }
 }
 
@@ -160,6 +183,7 @@ fn drop_output(
 /// The portable fan-out: read a chunk, write it to every output.
 fn read_write(
     src: BorrowedFd<'_>,
+    source: &Subject,
     outputs: &mut Vec<Output<'_>>,
     mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     progress: &mut Option<Progress>,
@@ -169,7 +193,8 @@ fn read_write(
         if outputs.is_empty() {
             return Ok(Ended::NoOutputsLeft);
         }
-        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf)).map_err(read_failed)?;
+        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
+            .map_err(|errno| read_failed(source, errno))?;
         if n == 0 {
             return Ok(Ended::EndOfInput);
         }
@@ -198,6 +223,7 @@ fn read_write(
 /// Returns `None` when tee(2) is refused before anything moved.
 fn tee_pipes(
     src: BorrowedFd<'_>,
+    source: &Subject,
     outputs: &mut Vec<Output<'_>>,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     progress: &mut Option<Progress>,
@@ -248,11 +274,11 @@ fn tee_pipes(
                         return Ok(Some(Ended::Stopped));
                     }
                 }
-                Err(Shortfall::Input(fault)) => return Err(read_failed(fault)),
+                Err(Shortfall::Input(fault)) => return Err(read_failed(source, fault)),
             }
         }
         if !topup.end_round() {
-            discard(src, sink.as_fd(), n).map_err(read_failed)?;
+            discard(src, sink.as_fd(), n).map_err(|fault| read_failed(source, fault))?;
         }
         Progress::add(progress, n);
     }
@@ -363,8 +389,8 @@ fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> Result<(), Fa
     Ok(())
 }
 
-fn read_failed(fault: impl Into<Fault>) -> Error {
-    Error::sys(Subject::Stdin, Action::Read, fault.into())
+fn read_failed(source: &Subject, fault: impl Into<Fault>) -> Error {
+    Error::sys(source.clone(), Action::Read, fault.into())
 }
 
 #[cfg(test)]

@@ -65,6 +65,7 @@ use input::State;
 /// Merges inputs line by line into one output.
 #[derive(Debug)]
 pub struct Merger {
+    destination: Subject,
     lines_left: Option<u64>,
     idle: Option<Duration>,
     reader: CountedReader,
@@ -81,6 +82,7 @@ impl Merger {
     #[must_use]
     pub fn new(lines: Option<u64>, idle: Option<Duration>) -> Self {
         Self {
+            destination: Subject::Stdout,
             lines_left: lines,
             idle,
             reader: CountedReader::default(),
@@ -89,6 +91,13 @@ impl Merger {
             interrupt: None,
             moved: false,
         }
+    }
+
+    /// Names the output in errors (standard output unless named).
+    #[must_use]
+    pub fn writing_to(mut self, destination: Subject) -> Self {
+        self.destination = destination;
+        self
     }
 
     /// Uses only portable reads, never a Linux peek: with a line budget a
@@ -410,7 +419,7 @@ impl Merger {
     }
 
     fn write_out(&mut self, dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
-        write_data(dst, Subject::Stdout, data)?;
+        write_data(dst, self.destination.clone(), data)?;
         Progress::add(&mut self.progress, data.len());
         Ok(())
     }

@@ -2,9 +2,9 @@
 //!
 //! A pipe's cost is per page, not per byte: moving data between two splicing
 //! ends of a FIFO ran about 6 times faster here with a 1 MiB pipe than with
-//! the default 64 KiB. So whenever `fifo` holds an end of a pipe it raises the
-//! pipe to [`DEFAULT_CAPACITY`], quietly keeping what the system refuses;
-//! `--capacity` asks for an exact size and reports a refusal.
+//! the default 64 KiB. So [`raise`] asks for [`DEFAULT_CAPACITY`], quietly
+//! keeping what the system refuses, while [`set`] asks for an exact size and
+//! reports a refusal.
 //!
 //! ```
 //! use fifo_core::capacity;

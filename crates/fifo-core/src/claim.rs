@@ -1,4 +1,4 @@
-//! Making a FIFO if it is missing and opening it, as `--create` does, with
+//! Making a FIFO if it is missing and opening it, with
 //! every check made on the one object that was opened; and removing it later
 //! only if the name still holds that very FIFO.
 //!
@@ -198,7 +198,7 @@ impl Found {
     }
 }
 
-/// Accepts `found` as the FIFO `--create` may use: the very one this process
+/// Accepts `found` as the FIFO [`create_and_open`] may use: the very one this process
 /// `made`; else an existing FIFO, which in a `shared` (sticky, world-writable)
 /// directory must belong to this user and must not be reached by a symlink.
 fn judge(path: &Path, found: &Found, made: Option<(u64, u64)>, shared: bool) -> Result<()> {

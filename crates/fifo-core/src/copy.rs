@@ -117,7 +117,7 @@ impl CopyError {
 }
 
 /// Copies data between descriptors, keeping its budget across calls so that
-/// `-c`/`-l` count over several inputs.
+/// one budget counts over several inputs.
 #[derive(Debug)]
 pub struct Copier {
     limit: Limit,

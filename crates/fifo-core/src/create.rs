@@ -1,6 +1,6 @@
 //! Making FIFOs: with an exact mode, with parents, and inside a private
-//! temporary directory. Making one only if missing and then opening it, as
-//! `--create` does, is [`crate::claim`].
+//! temporary directory. Making one only if missing and then opening it is
+//! [`crate::claim`].
 //!
 //! ```
 //! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo, make_temp};
@@ -33,7 +33,7 @@ pub const PRIVATE_MODE: u32 = 0o600;
 pub enum IfExists {
     /// Fail with `EEXIST` (`mk`).
     Fail,
-    /// Accept an existing FIFO, symlinks followed (`mk --exist-ok`).
+    /// Accept an existing FIFO, symlinks followed.
     AcceptFifo,
 }
 

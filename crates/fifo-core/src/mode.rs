@@ -31,7 +31,7 @@ const CHMOD_MODE_BITS: u32 = 0o7777;
 /// The bits a FIFO's mode may hold: permissions only.
 const PERMISSION_BITS: u32 = 0o777;
 
-/// The mode mkfifo(1) starts from before applying `-m`: `a=rw`.
+/// The mode mkfifo(1) starts from before applying a mode: `a=rw`.
 pub const MKFIFO_BASE: u32 = 0o666;
 
 /// Why a mode string was refused.
@@ -73,7 +73,7 @@ struct Change {
     value: u32,
 }
 
-/// A parsed `-m` argument, ready to be applied to a starting mode.
+/// A parsed mode, octal or symbolic, ready to be applied to a starting mode.
 #[derive(Debug, Clone)]
 pub struct ModeSpec {
     text: String,

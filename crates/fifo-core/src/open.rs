@@ -67,7 +67,7 @@ impl Direction {
     }
 }
 
-/// `read`, `write` or `read-write`, as `fifo stat` prints a holder's access.
+/// `read`, `write` or `read-write`, as a holder's access reads.
 impl std::fmt::Display for Direction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

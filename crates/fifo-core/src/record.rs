@@ -1,6 +1,6 @@
-//! Record mode (`send -l`, `send -0`): every record reaches the pipe whole,
-//! inside one `write(2)` of at most `PIPE_BUF` bytes, so concurrent senders
-//! never interleave inside a record.
+//! Records: every record reaches the pipe whole, inside one `write(2)` of at
+//! most `PIPE_BUF` bytes, so concurrent senders never interleave inside a
+//! record.
 //!
 //! Several whole records may share a write, but a record that has arrived is
 //! written at once, never held back waiting for more.

@@ -341,7 +341,7 @@ impl TopUp {
     }
 
     /// Copies the first `n` bytes waiting in `src` into `self.buf`: peeked
-    /// (the same peek the copy engine uses for `-l`) when the whole round
+    /// (the same peek the copy engine uses for a line budget) when the whole round
     /// fits the scratch pipe, else read out of `src`.
     fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
         if self.buf.is_empty() {

@@ -157,7 +157,8 @@ pub enum Error {
         /// The unprivileged maximum, when that is why.
         limit: Option<usize>,
     },
-    /// An existing path another user may have planted (`--create`).
+    /// An existing path another user may have planted, found where a FIFO
+    /// was to be made or used.
     Unsafe {
         /// The path.
         subject: Subject,
@@ -169,7 +170,7 @@ pub enum Error {
     Replaced {
         /// The path.
         subject: Subject,
-        /// True when this process had created the FIFO (`--create`).
+        /// True when this process had created the FIFO.
         made: bool,
     },
     /// The path already exists and is not a FIFO (when an existing FIFO

@@ -63,7 +63,7 @@ impl fmt::Display for Subject {
 pub enum Action {
     /// Creating a FIFO.
     CreateFifo,
-    /// Creating a directory (`mk -p`, `mk --temp`).
+    /// Creating a directory (missing parents, a private temporary one).
     CreateDir,
     /// Opening a path.
     Open,

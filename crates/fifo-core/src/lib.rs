@@ -44,6 +44,7 @@ mod tests {
     #[test]
     fn the_engines_are_send() {
         fn assert_send<T: Send>() {}
+        fn assert_sync<T: Sync>() {}
         assert_send::<copy::Copier>();
         assert_send::<record::RecordWriter<'static>>();
         assert_send::<tee::FanOut>();
@@ -54,6 +55,8 @@ mod tests {
         assert_send::<frame::Decoder>();
         assert_send::<progress::Progress>();
         assert_send::<Error>();
+        // So that `Box<dyn std::error::Error + Send + Sync>` takes it.
+        assert_sync::<Error>();
     }
 
     /// An engine's errors name the ends it was given, not the command

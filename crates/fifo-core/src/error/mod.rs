@@ -211,6 +211,16 @@ impl fmt::Display for Error {
     }
 }
 
+/// For callers that work in `std::io` terms: the kind of the system's error
+/// when there is one (else [`io::ErrorKind::Other`]), carrying this error,
+/// whole, as its inner error.
+impl From<Error> for io::Error {
+    fn from(err: Error) -> Self {
+        let kind = err.io_error().map_or(io::ErrorKind::Other, io::Error::kind);
+        Self::new(kind, err)
+    }
+}
+
 impl Error {
     /// A failed system call on `subject`, `source` saying why.
     #[must_use]
@@ -314,6 +324,18 @@ mod tests {
         let bytes = OsStr::from_bytes(b"bad\xffname");
         assert_eq!(Subject::path(bytes).to_string(), "'bad\\xffname'");
         assert_eq!(Subject::Stdin.to_string(), "standard input");
+    }
+
+    #[test]
+    fn as_an_io_error_it_keeps_the_kind_and_the_whole_message() {
+        let io: io::Error = Error::sys(Subject::path("p"), Action::Open, Errno::ENOENT).into();
+        assert_eq!(io.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            io.to_string(),
+            "'p': cannot open: No such file or directory"
+        );
+        let inner = io.into_inner().expect("an inner error");
+        assert!(inner.downcast::<Error>().is_ok());
     }
 
     #[test]

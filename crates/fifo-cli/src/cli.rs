@@ -404,14 +404,13 @@ pub struct WaitArgs {
 /// the exit statuses in its `--help`; man pages and completions use it too.
 pub fn command() -> clap::Command {
     let mut command = Cli::command().after_help(format!(
-        "{}\n\nExit status:\n{}\n\n{}",
+        "{}\n\nExit status:\n{}",
         examples_help(crate::docs::examples("")),
         crate::exit_code::TABLE
             .iter()
             .map(|(code, meaning)| format!("  {code:>13}  {meaning}"))
             .collect::<Vec<_>>()
-            .join("\n"),
-        crate::exit_code::MERGE_RULE
+            .join("\n")
     ));
     let names: Vec<String> = command
         .get_subcommands()

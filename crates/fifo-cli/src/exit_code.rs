@@ -107,12 +107,11 @@ pub const TABLE: &[(&str, &str)] = &[
     ),
     ("141", "stdout was closed by its reader"),
     ("other", "redirect passes CMD's status through"),
+    (
+        "several",
+        "a signal outranks a timeout, a timeout any other failure; else the first stands",
+    ),
 ];
-
-/// How several outcomes combine, for `--help` under [`TABLE`].
-pub const MERGE_RULE: &str =
-    "  Of several failures, a signal outranks a timeout and a timeout any other
-  failure; otherwise the first failure's status stands.";
 
 /// The exit status that `err` means.
 pub fn code(err: &Error) -> ExitCode {

@@ -56,21 +56,23 @@ impl Held {
     /// # Errors
     /// As [`open_fifo`].
     pub fn open(path: &Path) -> Result<Self> {
-        Self::from_opened(path, open_fifo(path, Direction::ReadWrite, Wait::No)?)
+        Self::from_opened(open_fifo(path, Direction::ReadWrite, Wait::No)?)
     }
 
     /// Holds a FIFO already opened for reading and writing, e.g. by
-    /// [`crate::claim::create_and_open`] (named `path` in errors).
+    /// [`crate::claim::create_and_open`].
     ///
     /// # Errors
     /// [`Error::NotAFifo`] when it is not a FIFO, [`Error::Sys`] when it
     /// cannot be looked at.
-    pub fn from_opened(path: &Path, opened: Opened) -> Result<Self> {
-        let fd = opened.expect_fifo()?.into_fd();
+    pub fn from_opened(opened: Opened) -> Result<Self> {
+        let opened = opened.expect_fifo()?;
+        let path = opened.path().to_owned();
+        let fd = opened.into_fd();
         let st =
-            fstat(&fd).map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
+            fstat(&fd).map_err(|errno| Error::sys(Subject::path(&path), Action::Stat, errno))?;
         Ok(Self {
-            path: path.to_owned(),
+            path,
             fd,
             device: st.st_dev,
             inode: st.st_ino,

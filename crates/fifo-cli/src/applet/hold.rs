@@ -176,7 +176,7 @@ fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Err
                 cleanup.add(created);
             }
         })?;
-        Held::from_opened(path, opened)?
+        Held::from_opened(opened)?
     } else {
         Held::open(path)?
     };

@@ -77,6 +77,10 @@ ok "--rm leaves a FIFO it did not create"
 # -t: no writer in time is status 124; --idle ends a quiet stream with 0.
 mkfifo lonely
 expect_fail 124 "fifo cat: 'lonely': timed out after 200ms waiting for a writer" "$F" cat -t 200ms lonely
+# Of several failures a timeout outranks a plain one that came first.
+run "$F" cat -t 200ms missing lonely
+eq "124 fifo cat: 'missing': cannot open: No such file or directory
+fifo cat: 'lonely': timed out after 200ms waiting for a writer" "$STATUS $ERR" "a timeout after a failure is status 124"
 mkfifo quiet
 spawn bash -c "exec 3>quiet; echo said >&3; sleep 30"
 holder=$SPAWNED

@@ -54,6 +54,7 @@ eq fifo "$(basename "$made")" "--temp default name"
 made=$("$F" mk --temp --dir "$T" -m 640 jobs)
 eq "jobs 640" "$(basename "$made") $(mode_of "$made")" "--temp --dir with NAME and -m"
 expect_fail 2 "--temp takes at most one NAME" "$F" mk --temp a b
+expect_fail 1 "fifo mk: 'a/b': cannot create fifo: not a file name (empty, '.', '..' or holding '/')" "$F" mk --temp --dir "$T" a/b
 expect_fail 1 "cannot create directory: No such file or directory" "$F" mk --temp --dir "$T/none"
 expect_fail 2 "required" "$F" mk
 

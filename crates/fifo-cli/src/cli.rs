@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use fifo_core::mode::{MKFIFO_BASE, ModeSpec, current_umask};
+use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
 
-use crate::applet::stat::Format;
+use crate::stat_format::Format;
 
 /// Named pipes (FIFOs) made pleasant and safe to use from the shell.
 #[derive(Debug, Parser)]
@@ -115,7 +115,7 @@ pub struct MkArgs {
     /// leaves others rw: add o= to shut them out. Default 0600, private, as
     /// careful programs make them; mkfifo(1) would give 0666 & ~umask.
     #[arg(short, long, value_name = "MODE", value_parser = parse_mode, allow_hyphen_values = true)]
-    pub mode: Option<u32>,
+    pub mode: Option<ModeSpec>,
     /// Create missing parent directories.
     #[arg(short, long, conflicts_with = "temp")]
     pub parents: bool,
@@ -302,7 +302,7 @@ pub struct StatArgs {
         long,
         value_name = "FMT",
         value_parser = Format::parse,
-        long_help = crate::applet::stat::format_help()
+        long_help = crate::stat_format::help()
     )]
     pub format: Option<Format>,
     /// Like -c, but interpret backslash escapes (\n, \t, \NNN octal, \xHH)
@@ -443,9 +443,12 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
-fn parse_mode(text: &str) -> Result<u32, String> {
+/// Parses a `-m` mode; the umask is applied later, by the command. A mode
+/// that would set more than permission bits does so whatever the umask (it
+/// only ever clears permission bits), so it is refused here, as bad usage.
+fn parse_mode(text: &str) -> Result<ModeSpec, String> {
     ModeSpec::parse(text)
-        .and_then(|spec| spec.apply(MKFIFO_BASE, current_umask()))
+        .and_then(|spec| spec.apply(MKFIFO_BASE, 0).map(|_| spec))
         .map_err(|err| err.to_string())
 }
 
@@ -595,10 +598,14 @@ mod tests {
     }
 
     #[test]
-    fn modes_are_resolved_like_mkfifo() {
-        assert_eq!(parse_mode("600"), Ok(0o600));
-        assert_eq!(parse_mode("u=rw,g=r"), Ok(0o646));
-        assert_eq!(parse_mode("nope"), Err("invalid mode 'nope'".to_owned()));
+    fn modes_are_parsed_and_checked_but_not_resolved() {
+        assert!(parse_mode("600").is_ok());
+        assert!(parse_mode("u=rw,g=r").is_ok());
+        assert_eq!(parse_mode("nope").unwrap_err(), "invalid mode 'nope'");
+        assert_eq!(
+            parse_mode("u+s").unwrap_err(),
+            "mode 'u+s' must specify only file permission bits"
+        );
     }
 
     proptest::proptest! {

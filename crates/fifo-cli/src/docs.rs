@@ -8,7 +8,7 @@ use std::path::Path;
 
 use fifo_core::{Action, Error, Subject};
 
-use crate::exit_code::SUCCESS;
+use crate::exit_code::ExitCode;
 use crate::{cli, manpage, report};
 
 /// Examples per command ("" is `fifo` itself): what it does, the command.
@@ -179,7 +179,7 @@ pub fn examples(name: &str) -> &'static [(&'static str, &'static str)] {
 }
 
 /// `fifo --list`: the command names, one per line.
-pub fn list() -> u8 {
+pub fn list() -> ExitCode {
     let mut names = String::new();
     for sub in commands(&cli::command()) {
         names.push_str(sub.get_name());
@@ -189,12 +189,12 @@ pub fn list() -> u8 {
 }
 
 /// `fifo completions SHELL`.
-pub fn completions(shell: clap_complete::Shell) -> u8 {
+pub fn completions(shell: clap_complete::Shell) -> ExitCode {
     report::write_stdout("completions", &crate::complete::script(shell))
 }
 
 /// `fifo man [--dir DIR]`: `fifo.1` to stdout, or every page into DIR.
-pub fn man(dir: Option<&Path>) -> u8 {
+pub fn man(dir: Option<&Path>) -> ExitCode {
     let mut top = cli::command().disable_help_subcommand(true);
     // Building propagates the version to the subcommands' pages.
     top.build();
@@ -214,11 +214,11 @@ pub fn man(dir: Option<&Path>) -> u8 {
             .map_err(|err| (Action::Open, err))
             .and_then(|mut out| out.write_all(&page).map_err(|err| (Action::Write, err)));
         if let Err((action, err)) = written {
-            let err = Error::sys(Subject::path(path), action, report::errno_of(&err));
+            let err = Error::sys(Subject::path(path), action, err);
             return report::failure("man", &err);
         }
     }
-    SUCCESS
+    ExitCode::Success
 }
 
 /// The applets (not `help`).

@@ -13,24 +13,27 @@ mod manpage;
 mod progress;
 mod report;
 mod signals;
+mod stat_format;
 
 use std::process::ExitCode;
+
+use crate::exit_code::ExitCode as Status;
 
 fn main() -> ExitCode {
     complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,
-        Err(err) => return ExitCode::from(report::usage("", &err)),
+        Err(err) => return report::usage("", &err).into(),
     };
     match cli::parse(&args) {
         Ok(cli::Cli {
             command: Some(command),
             ..
-        }) => ExitCode::from(applet::run(command)),
-        Ok(cli::Cli { list: true, .. }) => ExitCode::from(docs::list()),
+        }) => applet::run(command).into(),
+        Ok(cli::Cli { list: true, .. }) => docs::list().into(),
         Ok(cli::Cli { .. }) => {
             let _ = cli::command().print_help();
-            ExitCode::from(exit_code::USAGE)
+            Status::Usage.into()
         }
         Err(err) => {
             let applet = args
@@ -38,7 +41,7 @@ fn main() -> ExitCode {
                 .and_then(|arg| arg.to_str())
                 .filter(|name| cli::command().find_subcommand(name).is_some())
                 .unwrap_or("");
-            ExitCode::from(report::usage(applet, &err))
+            report::usage(applet, &err).into()
         }
     }
 }

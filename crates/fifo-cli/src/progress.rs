@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
-use fifo_core::copy::Progress;
+use fifo_core::progress::Progress;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use crate::report;
@@ -173,7 +173,8 @@ impl TermLike for PlainLines {
 /// The size left to read of `fd` when it is a regular file (a known total).
 pub fn remaining(fd: BorrowedFd<'_>) -> Option<u64> {
     let st = nix::sys::stat::fstat(fd).ok()?;
-    if fifo_core::FileKind::of(&st) != fifo_core::FileKind::Regular {
+    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+    if fifo_core::FileKind::from_mode(st.st_mode.into()) != fifo_core::FileKind::Regular {
         return None;
     }
     let offset = nix::unistd::lseek(fd, 0, nix::unistd::Whence::SeekCur).ok()?;

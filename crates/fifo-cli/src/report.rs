@@ -2,38 +2,26 @@
 //! and whole documents (help, completions, a path) written to standard
 //! output, whose write errors are reported the same way.
 
-use std::fmt::Write as _;
 use std::io::{self, Write as _};
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use fifo_core::{Action, Error, Subject};
-use nix::errno::Errno;
 
 use crate::applet::{Needs, check_standard_streams};
-use crate::exit_code::{self, SUCCESS};
+use crate::exit_code::{self, ExitCode};
 
 /// Prints `err` for applet `applet` (unless it is quiet) and returns its
 /// exit status.
-pub fn failure(applet: &str, err: &Error) -> u8 {
+pub fn failure(applet: &str, err: &Error) -> ExitCode {
     if !exit_code::is_quiet(err) {
-        message(applet, &format!("{}: {err}", subject(err)));
+        message(applet, &err.to_string());
     }
     exit_code::code(err)
 }
 
 /// Prints `err` followed by what was done about it (e.g. "skipped").
 pub fn warning(applet: &str, err: &Error, outcome: &str) {
-    message(applet, &format!("{}: {err}; {outcome}", subject(err)));
-}
-
-fn subject(err: &Error) -> String {
-    match err.subject() {
-        Subject::Path(path) => quote(path),
-        Subject::Stdin => "standard input".to_owned(),
-        Subject::Stdout => "standard output".to_owned(),
-        Subject::Process(pid) => format!("process {pid}"),
-    }
+    message(applet, &format!("{err}; {outcome}"));
 }
 
 /// Prints `fifo APPLET: TEXT` (or `fifo: TEXT` for no applet) as one line
@@ -47,14 +35,14 @@ pub fn message(applet: &str, text: &str) {
 /// Writes `bytes` (a whole document: help, completions, a path) to standard
 /// output for `applet` and returns the exit status: 0, or the failure
 /// reported as for any other write to standard output.
-pub fn write_stdout(applet: &str, bytes: &[u8]) -> u8 {
+pub fn write_stdout(applet: &str, bytes: &[u8]) -> ExitCode {
     if let Err(err) = check_standard_streams(STDOUT_ONLY) {
         return failure(applet, &err);
     }
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => SUCCESS,
-        Err(err) => stdout_failed(applet, &err),
+        Ok(()) => ExitCode::Success,
+        Err(err) => stdout_failed(applet, err),
     }
 }
 
@@ -66,25 +54,20 @@ const STDOUT_ONLY: Needs = Needs {
 /// Reports a failed write to standard output, `fifo APPLET: standard
 /// output: write error: WHY` (quiet, 141, when its reader closed it), and
 /// returns the status.
-fn stdout_failed(applet: &str, err: &io::Error) -> u8 {
-    failure(
-        applet,
-        &Error::sys(Subject::Stdout, Action::Write, errno_of(err)),
-    )
-}
-
-/// The errno behind an I/O error (`EIO` when there is none), so messages
-/// use its plain description, never Rust's "(os error N)".
-pub fn errno_of(err: &io::Error) -> Errno {
-    Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
+fn stdout_failed(applet: &str, err: io::Error) -> ExitCode {
+    failure(applet, &Error::sys(Subject::Stdout, Action::Write, err))
 }
 
 /// Prints what clap says about the command line and returns its status:
 /// help and version as clap renders them (a failed write to standard output
 /// is reported like any other), a mistake as one line.
-pub fn usage(applet: &str, err: &clap::Error) -> u8 {
+pub fn usage(applet: &str, err: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
-    let status = u8::try_from(err.exit_code()).unwrap_or(exit_code::USAGE);
+    let status = if err.exit_code() == 0 {
+        ExitCode::Success
+    } else {
+        ExitCode::Usage
+    };
     if matches!(
         err.kind(),
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
@@ -94,7 +77,7 @@ pub fn usage(applet: &str, err: &clap::Error) -> u8 {
         }
         return match err.print().and_then(|()| io::stdout().flush()) {
             Ok(()) => status,
-            Err(write) => stdout_failed(applet, &write),
+            Err(write) => stdout_failed(applet, write),
         };
     }
     if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
@@ -115,41 +98,7 @@ pub fn usage(applet: &str, err: &clap::Error) -> u8 {
     status
 }
 
-/// `'path'`, with control characters and bytes that are not UTF-8 escaped so
-/// the message stays one readable line.
+/// `'path'` as every message quotes a path: on one readable line.
 pub fn quote(path: &Path) -> String {
-    let mut out = String::from("'");
-    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        for ch in chunk.valid().chars() {
-            match ch {
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => {
-                    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-                }
-                c => out.push(c),
-            }
-        }
-        for byte in chunk.invalid() {
-            let _ = write!(out, "\\x{byte:02x}");
-        }
-    }
-    out.push('\'');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use std::ffi::OsStr;
-
-    use super::*;
-
-    #[test]
-    fn quoting_keeps_a_message_on_one_line() {
-        assert_eq!(quote(Path::new("/tmp/a b")), "'/tmp/a b'");
-        assert_eq!(quote(Path::new("x\ny")), "'x\\ny'");
-        let bytes = OsStr::from_bytes(b"bad\xffname");
-        assert_eq!(quote(Path::new(bytes)), "'bad\\xffname'");
-    }
+    Subject::path(path).to_string()
 }

@@ -7,6 +7,7 @@
 //! thread needs no interrupting.
 //! See: <https://www.cons.org/cracauer/sigint.html> (why re-raise, not exit).
 
+use crate::exit_code::ExitCode;
 use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -115,7 +116,7 @@ fn remove_all(created: &Mutex<Vec<CreatedFifo>>) -> Vec<fifo_core::Error> {
 /// Ends the process by the signal that `notice` (from
 /// [`Cleanup::install_with_notice`]) reported; returns the status to exit
 /// with should the signal not end it.
-pub fn die_of(notice: &OwnedFd) -> u8 {
+pub fn die_of(notice: &OwnedFd) -> ExitCode {
     let mut number = [0u8; 1];
     let signal = match nix::unistd::read(notice, &mut number) {
         Ok(1) => Signal::try_from(i32::from(number[0])).unwrap_or(Signal::SIGTERM),
@@ -127,5 +128,5 @@ pub fn die_of(notice: &OwnedFd) -> u8 {
     // raised signal ends the process.
     let _ = only.thread_unblock();
     let _ = raise(signal);
-    128 + signal as u8
+    ExitCode::Signalled(signal as u8)
 }

@@ -2,9 +2,24 @@
 //!
 //! A pipe's cost is per page, not per byte: moving data between two splicing
 //! ends of a FIFO ran about 6 times faster here with a 1 MiB pipe than with
-//! the default 64 KiB. So whenever `fifo` holds an end of a pipe it raises the
-//! pipe to [`DEFAULT_CAPACITY`], quietly keeping what the system refuses;
-//! `--capacity` asks for an exact size and reports a refusal.
+//! the default 64 KiB. So [`raise`] asks for [`DEFAULT_CAPACITY`], quietly
+//! keeping what the system refuses, while [`set`] asks for an exact size and
+//! reports a refusal.
+//!
+//! ```
+//! use fifo_core::capacity;
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! // Read-write never waits (Linux holds both ends), so this is a pipe to try.
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! let granted = capacity::set(fifo.fd(), 1 << 16, fifo_core::Subject::path(&path))?;
+//! assert!(granted >= 1 << 16);
+//! assert_eq!(capacity::current(fifo.fd()), Some(granted));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -17,7 +32,7 @@ pub const DEFAULT_CAPACITY: usize = 1 << 20;
 
 /// The largest capacity any pipe can have: Linux refuses more than 2^31
 /// bytes whatever the privileges (`round_pipe_size` in fs/pipe.c).
-pub const MAX_CAPACITY: usize = 1 << 31;
+pub const MAX_CAPACITY: usize = sys::MAX_PIPE_SIZE;
 
 /// Where Linux keeps the largest capacity an unprivileged process may set.
 const PIPE_MAX_SIZE: &str = "/proc/sys/fs/pipe-max-size";
@@ -56,7 +71,7 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
         Errno::EPERM | Errno::EBUSY => Error::CapacityRefused {
             subject,
             requested: bytes,
-            errno,
+            source: errno.into(),
             // EPERM also means this user's pipes are over
             // fs.pipe-user-pages-soft; name the limit only when it is why.
             limit: unprivileged_limit().filter(|&limit| errno == Errno::EPERM && bytes > limit),
@@ -119,15 +134,7 @@ mod tests {
         let file = tempfile::tempfile().unwrap();
         assert_eq!(raise(file.as_fd()), None);
         let err = set(file.as_fd(), 4096, Subject::path("f")).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Sys {
-                    errno: Errno::EBADF,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::Sys { .. }), "{err:?}");
+        assert_eq!(err.errno(), Some(Errno::EBADF), "{err:?}");
     }
 }

@@ -1,4 +1,4 @@
-//! Making a FIFO if it is missing and opening it, as `--create` does, with
+//! Making a FIFO if it is missing and opening it, with
 //! every check made on the one object that was opened; and removing it later
 //! only if the name still holds that very FIFO.
 //!
@@ -14,6 +14,20 @@
 //! `fs.protected_symlinks` is no substitute (it is often off, and lets a
 //! directory owner's links through); `fs.protected_fifos` only guards
 //! `O_CREAT`.
+//!
+//! ```
+//! use fifo_core::claim::create_and_open;
+//! use fifo_core::open::{Direction, Wait};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("jobs");
+//! let mut made = None;
+//! let fifo = create_and_open(&path, Direction::ReadWrite, Wait::No, |created| made = Some(created))?;
+//! assert_eq!(fifo.kind(), fifo_core::FileKind::Fifo);
+//! // Only the very FIFO this call made is removed.
+//! assert!(made.expect("it was missing").remove()?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -99,8 +113,10 @@ pub fn create_and_open(
     on_created: impl FnOnce(CreatedFifo),
 ) -> Result<Opened> {
     let subject = || Subject::path(path);
-    let (parent, name) =
-        split(path).ok_or_else(|| Error::sys(subject(), Action::CreateFifo, Errno::EINVAL))?;
+    let (parent, name) = split(path).ok_or_else(|| Error::BadName {
+        subject: subject(),
+        action: Action::CreateFifo,
+    })?;
     let dir = sys::at::open_dir(parent)
         .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
     let dir_stat = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
@@ -126,7 +142,7 @@ pub fn create_and_open(
             }
             let dir = dir
                 .try_clone()
-                .map_err(|err| Error::sys(subject(), Action::Open, errno_of(&err)))?;
+                .map_err(|err| Error::sys(subject(), Action::Open, err))?;
             on_created(CreatedFifo {
                 dir,
                 name: name.to_owned(),
@@ -182,7 +198,7 @@ impl Found {
     }
 }
 
-/// Accepts `found` as the FIFO `--create` may use: the very one this process
+/// Accepts `found` as the FIFO [`create_and_open`] may use: the very one this process
 /// `made`; else an existing FIFO, which in a `shared` (sticky, world-writable)
 /// directory must belong to this user and must not be reached by a symlink.
 fn judge(path: &Path, found: &Found, made: Option<(u64, u64)>, shared: bool) -> Result<()> {
@@ -232,10 +248,6 @@ fn split(path: &Path) -> Option<(&Path, &Path)> {
 fn identity(st: &FileStat) -> (u64, u64) {
     #[allow(clippy::useless_conversion)] // The types differ between systems.
     (u64::from(st.st_dev), u64::from(st.st_ino))
-}
-
-fn errno_of(err: &std::io::Error) -> Errno {
-    Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
 }
 
 #[cfg(test)]
@@ -291,7 +303,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, &planted).unwrap();
         let err = claim(&planted, Direction::ReadWrite, Wait::Forever).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing a symlink in a world-writable sticky directory"
         );
         let private_link = dir.path().join("link");
@@ -315,7 +327,7 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing it: it was replaced after fifo made it"
         );
     }
@@ -372,7 +384,7 @@ mod tests {
         nix::unistd::chown(&path, nobody, None).unwrap();
         let err = claim(&path, Direction::ReadWrite, Wait::Forever).unwrap_err();
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "refusing a FIFO owned by another user in a world-writable sticky directory"
         );
     }

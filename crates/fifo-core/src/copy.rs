@@ -6,6 +6,28 @@
 //! (a counted read). A budgeted copy from a FIFO holds the counted readers'
 //! lock (an exclusive flock(2) on its open file) until it ends, so that
 //! concurrent budgeted readers each get whole lines.
+//!
+//! ```
+//! use std::io::Write;
+//! use std::os::fd::AsFd;
+//!
+//! use fifo_core::copy::{Copier, Limit, Stop};
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//! use fifo_core::Subject;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! fifo_core::write::write_data(fifo.fd(), Subject::path(&path), b"one\ntwo\n")?;
+//! let out = tempfile::tempfile()?;
+//! // One line, and not a byte more taken from the FIFO: "two" stays for the next reader.
+//! let (copied, stop) = Copier::new(Limit::Lines(1), None)
+//!     .copy(fifo.fd(), out.as_fd())
+//!     .map_err(|err| err.attribute(Subject::path(&path), Subject::path("out")))?;
+//! assert_eq!((copied, stop), (4, Stop::LimitReached));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::BorrowedFd;
 use std::time::Duration;
@@ -13,9 +35,11 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
+use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
+use crate::write::write_failed;
 use crate::{Action, Error, Subject, sys};
 
 /// Large enough that system calls are not the cost of a copy.
@@ -25,6 +49,7 @@ const SPLICE_CHUNK: usize = crate::capacity::DEFAULT_CAPACITY;
 
 /// How much a copy may move before it stops by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Limit {
     /// Until end of file.
     Unlimited,
@@ -58,72 +83,41 @@ pub enum Side {
 
 /// A failed copy: which side, why, and how much had been written before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CopyError {
     /// The side whose system call failed.
     pub side: Side,
-    /// Why it failed.
-    pub errno: Errno,
+    /// Why it failed (see [`CopyError::raw_os_error`]).
+    fault: Fault,
     /// Bytes written to the destination before the failure.
     pub copied: u64,
 }
 
 impl CopyError {
+    /// Why it failed: the `errno` of the system call, or `None` when the
+    /// call succeeded but moved nothing where bytes were due.
+    #[must_use]
+    pub fn raw_os_error(&self) -> Option<i32> {
+        match self.fault {
+            Fault::Os(errno) => Some(errno as i32),
+            Fault::WroteNothing | Fault::Vanished => None,
+        }
+    }
+
     /// The [`Error`] this failure means for the named source and destination:
     /// a pipe whose reader left (`EPIPE`) while writing to a path becomes
     /// [`Error::ReaderLeft`] with the count delivered.
     #[must_use]
     pub fn attribute(self, source: Subject, destination: Subject) -> Error {
         match self.side {
-            Side::Source => Error::sys(source, Action::Read, self.errno),
-            Side::Destination => write_failed(destination, self.errno, self.copied),
+            Side::Source => Error::sys(source, Action::Read, self.fault),
+            Side::Destination => write_failed(destination, self.fault, self.copied),
         }
-    }
-}
-
-/// Writes all of `data` to `dst` (named `subject` in errors) and returns the
-/// byte count.
-///
-/// # Errors
-/// [`Error::ReaderLeft`] with the count delivered when a pipe's reader left,
-/// else [`Error::Sys`].
-pub fn write_data(dst: BorrowedFd<'_>, subject: Subject, data: &[u8]) -> Result<u64, Error> {
-    write_all(dst, data).map_err(|(errno, written)| write_failed(subject, errno, written))?;
-    Ok(data.len() as u64)
-}
-
-/// The error for a failed write of `subject` after `delivered` bytes.
-pub(crate) fn write_failed(subject: Subject, errno: Errno, delivered: u64) -> Error {
-    match (errno, &subject) {
-        (Errno::EPIPE, Subject::Path(_)) => Error::ReaderLeft { subject, delivered },
-        _ => Error::sys(subject, Action::Write, errno),
-    }
-}
-
-/// Something told how many bytes moved, as they move (a progress meter).
-pub struct Progress(Box<dyn FnMut(u64)>);
-
-impl Progress {
-    /// Calls `report` with each count of bytes moved.
-    pub fn new(report: impl FnMut(u64) + 'static) -> Self {
-        Self(Box::new(report))
-    }
-
-    /// Reports `n` more bytes moved.
-    pub(crate) fn add(progress: &mut Option<Self>, n: usize) {
-        if let Some(Self(report)) = progress {
-            report(n as u64);
-        }
-    }
-}
-
-impl std::fmt::Debug for Progress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Progress")
     }
 }
 
 /// Copies data between descriptors, keeping its budget across calls so that
-/// `-c`/`-l` count over several inputs.
+/// one budget counts over several inputs.
 #[derive(Debug)]
 pub struct Copier {
     limit: Limit,
@@ -138,6 +132,11 @@ pub struct Copier {
 
 impl Copier {
     /// A copier with a budget and an optional idle timeout.
+    ///
+    /// With both a budget and an idle timeout, the wait for the counted
+    /// readers' lock is bounded as [`Wait::Timeout`](crate::open::Wait::Timeout)
+    /// is, by a process-wide `SIGURG` handler installed on first use (see
+    /// [`crate::wake`]).
     #[must_use]
     pub fn new(limit: Limit, idle: Option<Duration>) -> Self {
         Self {
@@ -195,9 +194,9 @@ impl Copier {
         let seekable = seekable(src);
         let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
-        let fail = |side, errno, copied| CopyError {
+        let fail = |side, fault: Fault, copied| CopyError {
             side,
-            errno,
+            fault,
             copied,
         };
         let _lock = if self.limit == Limit::Unlimited {
@@ -208,7 +207,7 @@ impl Copier {
                 Ok(held) => held,
                 Err(NotLocked::Busy) => return Ok((0, Stop::Idle)),
                 Err(NotLocked::Unsupported) => None,
-                Err(NotLocked::Failed(errno)) => return Err(fail(Side::Source, errno, 0)),
+                Err(NotLocked::Failed(errno)) => return Err(fail(Side::Source, errno.into(), 0)),
             }
         };
         loop {
@@ -219,7 +218,7 @@ impl Copier {
                 match wait_readable(src, idle) {
                     Ok(true) => {}
                     Ok(false) => return Ok((copied, Stop::Idle)),
-                    Err(errno) => return Err(fail(Side::Source, errno, copied)),
+                    Err(errno) => return Err(fail(Side::Source, errno.into(), copied)),
                 }
             }
             if splicing {
@@ -233,18 +232,18 @@ impl Copier {
                     }
                     // Refused before anything moved: this pair cannot splice.
                     Err(Errno::EINVAL | Errno::ENOSYS) if copied == 0 => splicing = false,
-                    Err(errno) => return Err(fail(splice_side(errno), errno, copied)),
+                    Err(errno) => return Err(fail(splice_side(errno), errno.into(), copied)),
                 }
                 continue;
             }
             let n = self
                 .fill(src, seekable)
-                .map_err(|errno| fail(Side::Source, errno, copied))?;
+                .map_err(|errno| fail(Side::Source, errno.into(), copied))?;
             if n == 0 {
                 return Ok((copied, Stop::EndOfFile));
             }
             write_all(dst, &self.buf[..n])
-                .map_err(|(errno, written)| fail(Side::Destination, errno, copied + written))?;
+                .map_err(|(fault, written)| fail(Side::Destination, fault, copied + written))?;
             copied += n as u64;
             Progress::add(&mut self.progress, n);
         }
@@ -308,23 +307,6 @@ fn wait_readable(fd: BorrowedFd<'_>, idle: Duration) -> nix::Result<bool> {
     retry_on_eintr(|| poll(&mut fds, timeout)).map(|ready| ready > 0)
 }
 
-/// Writes all of `data`, resuming after short writes and `EINTR`. On failure
-/// returns the `errno` and how many bytes had been written.
-pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Errno, u64)> {
-    let mut written = 0u64;
-    while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
-            Ok(0) => return Err((Errno::EIO, written)),
-            Ok(n) => {
-                data = &data[n..];
-                written += n as u64;
-            }
-            Err(errno) => return Err((errno, written)),
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::{Seek, SeekFrom, Write};
@@ -339,7 +321,7 @@ mod tests {
     }
 
     fn drain(fd: &OwnedFd) -> Vec<u8> {
-        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        crate::sys::fd::set_nonblocking(fd.as_fd(), true).unwrap();
         let mut out = Vec::new();
         let mut buf = [0u8; 4096];
         while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
@@ -546,8 +528,8 @@ mod tests {
             .copy(r.as_fd(), out_w.as_fd())
             .unwrap_err();
         assert_eq!(
-            (err.side, err.errno, err.copied),
-            (Side::Destination, Errno::EPIPE, 0)
+            (err.side, err.raw_os_error(), err.copied),
+            (Side::Destination, Some(Errno::EPIPE as i32), 0)
         );
         let attributed = err.attribute(Subject::Stdin, Subject::path("f"));
         assert!(matches!(attributed, Error::ReaderLeft { delivered: 0, .. }));

@@ -1,6 +1,19 @@
 //! Making FIFOs: with an exact mode, with parents, and inside a private
-//! temporary directory. Making one only if missing and then opening it, as
-//! `--create` does, is [`crate::claim`].
+//! temporary directory. Making one only if missing and then opening it is
+//! [`crate::claim`].
+//!
+//! ```
+//! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo, make_temp};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("jobs");
+//! assert_eq!(make_fifo(&path, 0o640, IfExists::Fail)?, Made::New);
+//! assert_eq!(make_fifo(&path, 0o640, IfExists::AcceptFifo)?, Made::Existing);
+//! // A FIFO nobody else can have planted: inside a new 0700 directory.
+//! let private = make_temp(dir.path(), "reply".as_ref(), PRIVATE_MODE)?;
+//! assert!(private.ends_with("reply"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -20,7 +33,7 @@ pub const PRIVATE_MODE: u32 = 0o600;
 pub enum IfExists {
     /// Fail with `EEXIST` (`mk`).
     Fail,
-    /// Accept an existing FIFO, symlinks followed (`mk --exist-ok`).
+    /// Accept an existing FIFO, symlinks followed.
     AcceptFifo,
 }
 
@@ -86,10 +99,8 @@ pub fn make_parents(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
-    std::fs::create_dir_all(parent).map_err(|err| {
-        let errno = Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-        Error::sys(Subject::path(parent), Action::CreateDir, errno)
-    })
+    std::fs::create_dir_all(parent)
+        .map_err(|err| Error::sys(Subject::path(parent), Action::CreateDir, err))
 }
 
 /// Creates a FIFO named `name` inside a new private (0700) directory under
@@ -99,15 +110,15 @@ pub fn make_parents(path: &Path) -> Result<()> {
 /// made by `mkdtemp(3)`, so nobody else can have put anything in it.
 ///
 /// # Errors
-/// [`Error::Sys`] when the directory or the FIFO cannot be made; a directory
-/// made for a FIFO that then failed is removed again.
+/// [`Error::BadName`] when `name` is not a plain file name, [`Error::Sys`]
+/// when the directory or the FIFO cannot be made; a directory made for a
+/// FIFO that then failed is removed again.
 pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
     if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
-        return Err(Error::sys(
-            Subject::path(name),
-            Action::CreateFifo,
-            Errno::EINVAL,
-        ));
+        return Err(Error::BadName {
+            subject: Subject::path(name),
+            action: Action::CreateFifo,
+        });
     }
     let template = dir.join("fifo.XXXXXXXX");
     let private = nix::unistd::mkdtemp(&template)

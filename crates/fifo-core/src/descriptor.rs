@@ -1,8 +1,18 @@
 //! Opening a FIFO on a chosen file descriptor, as bash's `N<`, `N>` and
 //! `N<>` do, for a command to inherit.
+//!
+//! ```rust,no_run
+//! use fifo_core::descriptor::{max_descriptor, place};
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! assert!(max_descriptor() >= 9);
+//! let fifo = open_fifo("/tmp/jobs".as_ref(), Direction::Read, Wait::Forever)?;
+//! // Descriptor 9 now reads the FIFO, and a program exec'd next inherits it.
+//! place(fifo, 9)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::RawFd;
-use std::path::Path;
 
 use nix::sys::resource::{Resource, getrlimit};
 
@@ -18,14 +28,15 @@ pub fn max_descriptor() -> u64 {
 
 /// Leaves `opened` open on descriptor `target`, without close-on-exec, so
 /// that a program this process then execs inherits it. Every other
-/// descriptor this library opens is close-on-exec. `path` names it in errors.
+/// descriptor this library opens is close-on-exec.
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::Configure`] when the descriptor cannot be
 /// placed.
-pub fn place(opened: Opened, target: RawFd, path: &Path) -> Result<()> {
+pub fn place(opened: Opened, target: RawFd) -> Result<()> {
+    let subject = Subject::path(opened.path());
     sys::place::place_at(opened.into_fd(), target)
-        .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))
+        .map_err(|errno| Error::sys(subject, Action::Configure, errno))
 }
 
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when this program

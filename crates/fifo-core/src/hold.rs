@@ -7,6 +7,21 @@
 //! When the last holder closes, whatever is still buffered is gone: the
 //! kernel frees the pipe. [`Held::buffered`] and [`Held::others`] let the
 //! caller say so rather than lose it silently.
+//!
+//! ```
+//! use fifo_core::hold::Held;
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let held = Held::open(&path)?;
+//! // A writer no longer waits for a reader, and nothing it writes is lost.
+//! let writer = open_fifo(&path, Direction::Write, Wait::No)?;
+//! fifo_core::write::write_data(writer.fd(), fifo_core::Subject::path(&path), b"kept")?;
+//! assert_eq!(held.buffered()?, 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
@@ -41,21 +56,23 @@ impl Held {
     /// # Errors
     /// As [`open_fifo`].
     pub fn open(path: &Path) -> Result<Self> {
-        Self::from_opened(path, open_fifo(path, Direction::ReadWrite, Wait::No)?)
+        Self::from_opened(open_fifo(path, Direction::ReadWrite, Wait::No)?)
     }
 
     /// Holds a FIFO already opened for reading and writing, e.g. by
-    /// [`crate::claim::create_and_open`] (named `path` in errors).
+    /// [`crate::claim::create_and_open`].
     ///
     /// # Errors
     /// [`Error::NotAFifo`] when it is not a FIFO, [`Error::Sys`] when it
     /// cannot be looked at.
-    pub fn from_opened(path: &Path, opened: Opened) -> Result<Self> {
-        let fd = opened.expect_fifo(path)?.into_fd();
+    pub fn from_opened(opened: Opened) -> Result<Self> {
+        let opened = opened.expect_fifo()?;
+        let path = opened.path().to_owned();
+        let fd = opened.into_fd();
         let st =
-            fstat(&fd).map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
+            fstat(&fd).map_err(|errno| Error::sys(Subject::path(&path), Action::Stat, errno))?;
         Ok(Self {
-            path: path.to_owned(),
+            path,
             fd,
             device: st.st_dev,
             inode: st.st_ino,
@@ -114,12 +131,11 @@ pub struct Released {
 /// cannot be looked at or a signal cannot be sent.
 pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| {
-        let errno = Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-        Error::sys(subject(), Action::Stat, errno)
+    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+    let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+        subject: subject(),
+        action: Action::Stat,
     })?;
-    let found = holders(meta.dev(), meta.ino())
-        .ok_or_else(|| Error::sys(subject(), Action::Stat, Errno::ENOSYS))?;
     let me = nix::unistd::geteuid().as_raw();
     let mut ours: Vec<i32> = found
         .seen
@@ -132,7 +148,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     if ours.is_empty() {
         return Err(Error::NotHeld { subject: subject() });
     }
-    let (_, waiting) = pipe_contents(&found);
+    let waiting = pipe_contents(&found).waiting;
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
     let started = Instant::now();
     for &pid in &ours {
@@ -213,7 +229,7 @@ mod tests {
         make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
         let held = Held::open(&path).unwrap();
         let writer = open_fifo(&path, Direction::Write, Wait::No).unwrap();
-        crate::copy::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
+        crate::write::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
         drop(writer);
         assert_eq!(held.buffered().unwrap(), 4);
         assert!(held.others().unwrap().seen.is_empty(), "only this process");

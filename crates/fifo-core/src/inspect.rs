@@ -11,6 +11,7 @@ use crate::{Action, Error, FileKind, Result, Subject};
 
 /// What is known about a pipe's live state; `None` where it cannot be seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PipeState {
     /// Who holds the FIFO open or is opening it, as far as /proc shows
     /// (`None`: /proc cannot be read).
@@ -103,6 +104,7 @@ pub fn local_time(time: SystemTime) -> Option<LocalTime> {
 
 /// A path's metadata, as `stat(2)` gives it, with owner names resolved.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Status {
     /// File type.
     pub kind: FileKind,
@@ -172,18 +174,65 @@ impl Status {
     }
 }
 
-/// Reports on `path`, following a final symlink only when `follow` is set;
-/// a FIFO's live state (a scan of /proc) only when `live` is set.
+/// What [`inspect`] looks at.
+///
+/// By default a final symlink is reported as itself, as `stat(1)` does, and
+/// a FIFO's live state is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Follow a final symlink and report what it points to.
+    pub follow: bool,
+    /// Read a FIFO's live state: who holds it, what its pipe holds (a scan
+    /// of /proc, a few system calls per process).
+    pub live: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            follow: false,
+            live: true,
+        }
+    }
+}
+
+impl Options {
+    /// Whether to follow a final symlink.
+    #[must_use]
+    pub fn follow(mut self, follow: bool) -> Self {
+        self.follow = follow;
+        self
+    }
+
+    /// Whether to read a FIFO's live state.
+    #[must_use]
+    pub fn live(mut self, live: bool) -> Self {
+        self.live = live;
+        self
+    }
+}
+
+/// Reports on `path` as `options` say.
+///
+/// ```
+/// use fifo_core::inspect::{Options, inspect};
+///
+/// let status = inspect("/".as_ref(), Options::default().live(false))?;
+/// assert_eq!(status.kind, fifo_core::FileKind::Directory);
+/// # Ok::<(), fifo_core::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::Stat`] when the path cannot be looked at.
-pub fn inspect(path: &Path, follow: bool, live: bool) -> Result<Status> {
+pub fn inspect(path: &Path, options: Options) -> Result<Status> {
+    let follow = options.follow;
     let st = if follow { stat(path) } else { lstat(path) }
         .map_err(|errno| Error::sys(Subject::path(path), Action::Stat, errno))?;
     let mut status = status_of(&st);
     status.born =
         crate::sys::birth_time(path, follow).map(|(secs, nanos)| time_of(secs, nanos.into()));
-    if live && status.kind == FileKind::Fifo {
+    if options.live && status.kind == FileKind::Fifo {
         status.pipe = pipe_state(status.device, status.inode);
     }
     Ok(status)
@@ -200,7 +249,8 @@ fn pipe_state(device: u64, inode: u64) -> PipeState {
     let (capacity, buffered) = if holders.seen.is_empty() {
         (None, holders.complete().then_some(0))
     } else {
-        crate::live::pipe_contents(&holders)
+        let contents = crate::live::pipe_contents(&holders);
+        (contents.capacity, contents.waiting)
     };
     PipeState {
         buffered,
@@ -286,7 +336,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         make_fifo(&path, 0o600, crate::create::IfExists::Fail).unwrap();
-        let status = inspect(&path, false, true).unwrap();
+        let status = inspect(&path, Options::default()).unwrap();
         assert_eq!(status.kind, FileKind::Fifo);
         assert_eq!(status.permissions(), "prw-------");
         assert_eq!(status.mode, 0o600);
@@ -296,7 +346,7 @@ mod tests {
     #[test]
     fn special_bits_show_as_ls_shows_them() {
         let dir = tempfile::tempdir().unwrap();
-        let mut status = inspect(dir.path(), false, true).unwrap();
+        let mut status = inspect(dir.path(), Options::default()).unwrap();
         status.mode = 0o1777;
         assert_eq!(status.permissions(), "drwxrwxrwt");
         status.mode = 0o4644;
@@ -305,7 +355,10 @@ mod tests {
 
     #[test]
     fn a_missing_path_is_a_stat_error() {
-        let err = inspect(Path::new("/nonexistent/x"), false, true).unwrap_err();
-        assert_eq!(err.to_string(), "cannot stat: No such file or directory");
+        let err = inspect(Path::new("/nonexistent/x"), Options::default()).unwrap_err();
+        assert_eq!(
+            err.reason().to_string(),
+            "cannot stat: No such file or directory"
+        );
     }
 }

@@ -28,14 +28,25 @@ pub enum FileKind {
 impl FileKind {
     /// The kind recorded in a `stat` result.
     #[must_use]
-    pub fn of(stat: &FileStat) -> Self {
-        Self::from_mode(stat.st_mode)
+    pub(crate) fn of(stat: &FileStat) -> Self {
+        #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+        Self::from_mode(u32::from(stat.st_mode))
     }
 
-    /// The kind encoded in the `S_IFMT` bits of a raw `st_mode`.
+    /// The kind encoded in the `S_IFMT` bits of a raw `st_mode`, as
+    /// [`std::os::unix::fs::MetadataExt::mode`] gives it.
+    ///
+    /// ```
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// let mode = std::fs::metadata("/").unwrap().mode();
+    /// assert_eq!(fifo_core::FileKind::from_mode(mode), fifo_core::FileKind::Directory);
+    /// ```
     #[must_use]
-    pub fn from_mode(mode: nix::libc::mode_t) -> Self {
-        match SFlag::from_bits_truncate(mode & SFlag::S_IFMT.bits()) {
+    pub fn from_mode(mode: u32) -> Self {
+        // Bits beyond `mode_t` are no file type.
+        let format = nix::libc::mode_t::try_from(mode).unwrap_or_default() & SFlag::S_IFMT.bits();
+        match SFlag::from_bits_truncate(format) {
             SFlag::S_IFIFO => Self::Fifo,
             SFlag::S_IFREG => Self::Regular,
             SFlag::S_IFDIR => Self::Directory,
@@ -85,7 +96,7 @@ mod tests {
 
     #[test]
     fn fifo_mode_bits_are_a_fifo_with_letter_p() {
-        let kind = FileKind::from_mode(SFlag::S_IFIFO.bits() | 0o600);
+        let kind = FileKind::from_mode(0o010_600);
         assert_eq!(kind, FileKind::Fifo);
         assert_eq!(kind.letter(), 'p');
         assert_eq!(kind.to_string(), "fifo");
@@ -93,10 +104,7 @@ mod tests {
 
     #[test]
     fn regular_and_directory_are_told_apart() {
-        assert_eq!(
-            FileKind::from_mode(SFlag::S_IFREG.bits()),
-            FileKind::Regular
-        );
-        assert_eq!(FileKind::from_mode(SFlag::S_IFDIR.bits()).letter(), 'd');
+        assert_eq!(FileKind::from_mode(0o100_644), FileKind::Regular);
+        assert_eq!(FileKind::from_mode(0o040_755).letter(), 'd');
     }
 }

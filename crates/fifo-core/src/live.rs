@@ -15,6 +15,22 @@
 //! What cannot be inspected (another user's processes, for an ordinary user)
 //! is counted, never guessed: the counts are then lower bounds.
 //! Elsewhere than Linux, or without /proc, nothing is known.
+//!
+//! ```
+//! use std::os::unix::fs::MetadataExt;
+//!
+//! use fifo_core::live::holders;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let meta = std::fs::metadata(&path)?;
+//! // Nobody holds it yet; `None` where the system has no Linux-style /proc.
+//! if let Some(found) = holders(meta.dev(), meta.ino()) {
+//!     assert_eq!((found.readers(), found.writers()), (0, 0));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -46,6 +62,7 @@ const WAIT_PAUSE_PER_SCAN: u32 = 20;
 
 /// Whether a holder has the FIFO open or is still waiting in `open(2)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum State {
     /// It holds a descriptor on the FIFO.
     Open,
@@ -258,14 +275,8 @@ pub fn watch(
     mut done: impl FnMut(&Holders) -> bool,
 ) -> Result<bool> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| {
-        Error::sys(
-            subject(),
-            Action::Stat,
-            Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO)),
-        )
-    })?;
-    let kind = FileKind::from_mode(meta.mode() as nix::libc::mode_t);
+    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+    let kind = FileKind::from_mode(meta.mode());
     if kind != FileKind::Fifo {
         return Err(Error::NotAFifo {
             subject: subject(),
@@ -275,8 +286,10 @@ pub fn watch(
     let started = Instant::now();
     loop {
         let scan = Instant::now();
-        let found = holders(meta.dev(), meta.ino())
-            .ok_or_else(|| Error::sys(subject(), Action::Wait, Errno::ENOSYS))?;
+        let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+            subject: subject(),
+            action: Action::Wait,
+        })?;
         if done(&found) {
             return Ok(true);
         }
@@ -292,19 +305,31 @@ pub fn watch(
     }
 }
 
+/// What a pipe holds, as seen through a descriptor borrowed from a holder;
+/// `None` for what cannot be seen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Contents {
+    /// The pipe's capacity in bytes.
+    pub capacity: Option<u64>,
+    /// The bytes written into it and not yet read.
+    pub waiting: Option<u64>,
+}
+
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from
-/// one of `holders`; `None` for what cannot be seen.
+/// one of `holders`.
 #[must_use]
-pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
+pub fn pipe_contents(holders: &Holders) -> Contents {
     for holder in &holders.seen {
         let Some(fd) = holder.fd else { continue };
         if let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) {
-            let capacity = sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64);
-            let waiting = sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64);
-            return (capacity, waiting);
+            return Contents {
+                capacity: sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64),
+                waiting: sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64),
+            };
         }
     }
-    (None, None)
+    Contents::default()
 }
 
 fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
@@ -368,7 +393,7 @@ mod tests {
         assert_eq!(holder.state, State::Open);
         assert_eq!((found.readers(), found.writers()), (1, 1));
         assert_eq!(
-            contents,
+            (contents.capacity, contents.waiting),
             (Some(65_536), Some(5)),
             "capacity and bytes waiting"
         );

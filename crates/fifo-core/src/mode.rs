@@ -5,6 +5,15 @@
 //! coreutils' mkfifo(1) uses: symbolic modes start from `a=rw` (0666), and the
 //! umask only masks clauses that name no `u`, `g`, `o` or `a`.
 //! See: <https://git.savannah.gnu.org/cgit/gnulib.git/tree/lib/modechange.c>
+//!
+//! ```
+//! use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
+//!
+//! let spec = ModeSpec::parse("u=rw,g=r,o=")?;
+//! assert_eq!(spec.apply(MKFIFO_BASE, 0o022)?, 0o640);
+//! assert_eq!(ModeSpec::parse("600")?.apply(MKFIFO_BASE, 0o022)?, 0o600);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 
@@ -22,7 +31,7 @@ const CHMOD_MODE_BITS: u32 = 0o7777;
 /// The bits a FIFO's mode may hold: permissions only.
 const PERMISSION_BITS: u32 = 0o777;
 
-/// The mode mkfifo(1) starts from before applying `-m`: `a=rw`.
+/// The mode mkfifo(1) starts from before applying a mode: `a=rw`.
 pub const MKFIFO_BASE: u32 = 0o666;
 
 /// Why a mode string was refused.
@@ -64,7 +73,7 @@ struct Change {
     value: u32,
 }
 
-/// A parsed `-m` argument, ready to be applied to a starting mode.
+/// A parsed mode, octal or symbolic, ready to be applied to a starting mode.
 #[derive(Debug, Clone)]
 pub struct ModeSpec {
     text: String,

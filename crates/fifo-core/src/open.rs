@@ -5,17 +5,36 @@
 //! Nothing here ever passes `O_CREAT`: opening an existing FIFO with it is
 //! refused in sticky directories under Linux's `fs.protected_fifos`, and
 //! without an existing FIFO it would silently make a regular file.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! // Nobody reads it: a writer that may not wait is refused at once.
+//! let refused = open_fifo(&path, Direction::Write, Wait::No).unwrap_err();
+//! assert!(matches!(refused, fifo_core::Error::NoPeer { .. }));
+//! // A read open that may not wait succeeds; then a writer finds its reader.
+//! let _reader = open_fifo(&path, Direction::Read, Wait::No)?;
+//! let writer = open_fifo(&path, Direction::Write, Wait::Timeout(Duration::from_secs(5)))?;
+//! assert_eq!(writer.path(), path);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::fcntl::{AtFlags, FcntlArg, OFlag, fcntl};
+use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
 use crate::sys;
 use crate::sys::deadline::{self, Interrupted};
+use crate::sys::fd::{retry_on_eintr, set_nonblocking};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
 
 /// Which way data flows through the opened descriptor.
@@ -48,7 +67,7 @@ impl Direction {
     }
 }
 
-/// `read`, `write` or `read-write`, as `fifo stat` prints a holder's access.
+/// `read`, `write` or `read-write`, as a holder's access reads.
 impl std::fmt::Display for Direction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
@@ -61,6 +80,7 @@ impl std::fmt::Display for Direction {
 
 /// How long an open may wait for the other end of a FIFO.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Wait {
     /// Until the other end appears, as a plain `open(2)` does.
     Forever,
@@ -68,13 +88,22 @@ pub enum Wait {
     /// (A read open never needs to wait to succeed.)
     No,
     /// Up to this long, then [`Error::TimedOut`].
+    ///
+    /// `open(2)` has no timeout, so a watchdog thread interrupts it with
+    /// `SIGURG`. The first such wait installs a process-wide `SIGURG`
+    /// handler that does nothing (without `SA_RESTART`) and replaces any
+    /// handler installed before; a program that handles `SIGURG` itself (Go's
+    /// runtime uses it to preempt goroutines) chooses another signal first
+    /// with [`crate::wake::choose_signal`].
     Timeout(Duration),
 }
 
-/// A descriptor opened by [`open`], with what `fstat` said it is.
+/// A descriptor opened by [`open`], with the path it was opened from and
+/// what `fstat` said it is.
 #[derive(Debug)]
 pub struct Opened {
     fd: OwnedFd,
+    path: PathBuf,
     kind: FileKind,
     device: u64,
     inode: u64,
@@ -86,6 +115,13 @@ impl Opened {
     #[must_use]
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
+    }
+
+    /// The path it was opened from, which names it in errors. It may name
+    /// another file by now: the descriptor is what was opened.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Gives up ownership of the descriptor.
@@ -114,13 +150,13 @@ impl Opened {
     /// not a FIFO must be refused before any byte moves.
     ///
     /// # Errors
-    /// [`Error::NotAFifo`] naming `path` and what it is.
-    pub fn expect_fifo(self, path: &Path) -> Result<Self> {
+    /// [`Error::NotAFifo`] naming the path and what it is.
+    pub fn expect_fifo(self) -> Result<Self> {
         if self.kind == FileKind::Fifo {
             Ok(self)
         } else {
             Err(Error::NotAFifo {
-                subject: Subject::path(path),
+                subject: Subject::path(self.path),
                 found: self.kind,
             })
         }
@@ -131,13 +167,14 @@ impl Opened {
     ///
     /// Where the system can reopen the descriptor itself (Linux's
     /// `/proc/self/fd`), that is what is opened: the very FIFO, whatever
-    /// `path` names now. Elsewhere `path`, which must be the path this was
-    /// opened from, is opened and checked to be the same FIFO.
+    /// its path names now. Elsewhere the path it was opened from is opened
+    /// and checked to be the same FIFO.
     ///
     /// # Errors
     /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
     /// no longer names this FIFO.
-    pub fn hold_write_end(&self, path: &Path) -> Result<OwnedFd> {
+    pub fn hold_write_end(&self) -> Result<OwnedFd> {
+        let path = self.path.as_path();
         let by_path = || open(path, Direction::Write, Wait::No);
         let held = match sys::reopen_path(self.fd()) {
             Some(own) => match open_in(
@@ -269,14 +306,7 @@ pub(crate) fn open_in(
         flags |= OFlag::O_NOFOLLOW;
     }
     let call = || nix::fcntl::openat(place.dir, place.name, flags, Mode::empty());
-    let fd = match wait {
-        Wait::Forever | Wait::No => retry_on_eintr(call),
-        Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
-            Interrupted::Failed(errno) => errno,
-            Interrupted::TimedOut => Errno::ETIMEDOUT,
-        }),
-    }
-    .map_err(|errno| match errno {
+    let refused = |errno| match errno {
         Errno::ENXIO => match place.stat().map(|st| FileKind::of(&st)) {
             Ok(found) if found != FileKind::Fifo => Error::NotAFifo {
                 subject: subject(),
@@ -288,16 +318,21 @@ pub(crate) fn open_in(
             },
             _ => Error::sys(subject(), Action::Open, errno),
         },
-        Errno::ETIMEDOUT if matches!(wait, Wait::Timeout(_)) => Error::TimedOut {
-            subject: subject(),
-            peer: direction.peer(),
-            waited: match wait {
-                Wait::Timeout(limit) => limit,
-                _ => Duration::ZERO,
-            },
-        },
         errno => Error::sys(subject(), Action::Open, errno),
-    })?;
+    };
+    // A deadline that passes is told apart from every errno, so a real
+    // ETIMEDOUT from open (a network file system) stays a system error.
+    let fd = match wait {
+        Wait::Forever | Wait::No => retry_on_eintr(call).map_err(refused),
+        Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
+            Interrupted::Failed(errno) => refused(errno),
+            Interrupted::TimedOut => Error::TimedOut {
+                subject: subject(),
+                peer: direction.peer(),
+                waited: limit,
+            },
+        }),
+    }?;
     if wait == Wait::No {
         set_nonblocking(fd.as_fd(), false)
             .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
@@ -309,6 +344,7 @@ pub(crate) fn open_in(
         inode: st.st_ino,
         owner: st.st_uid,
         fd,
+        path: path.to_path_buf(),
     })
 }
 
@@ -317,24 +353,7 @@ pub(crate) fn open_in(
 /// # Errors
 /// As [`open`], plus [`Error::NotAFifo`].
 pub fn open_fifo(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
-    open(path, direction, wait)?.expect_fifo(path)
-}
-
-/// Sets or clears `O_NONBLOCK` on an open file description.
-pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, on: bool) -> nix::Result<()> {
-    let mut flags = OFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFL)?);
-    flags.set(OFlag::O_NONBLOCK, on);
-    fcntl(fd, FcntlArg::F_SETFL(flags)).map(drop)
-}
-
-/// Repeats a system call that a signal interrupted.
-pub(crate) fn retry_on_eintr<T>(mut call: impl FnMut() -> nix::Result<T>) -> nix::Result<T> {
-    loop {
-        match call() {
-            Err(Errno::EINTR) => {}
-            other => return other,
-        }
-    }
+    open(path, direction, wait)?.expect_fifo()
 }
 
 #[cfg(test)]
@@ -427,7 +446,7 @@ mod tests {
         std::fs::rename(&twin, &path).unwrap();
         // A reader on the twin, so that opening it by path would succeed.
         let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
-        match reader.hold_write_end(&path) {
+        match reader.hold_write_end() {
             // Reopened through the descriptor: the very FIFO, never the twin.
             Ok(held) => {
                 nix::unistd::write(&held, b"x").unwrap();
@@ -435,7 +454,7 @@ mod tests {
                 assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
             }
             Err(err) => assert_eq!(
-                err.to_string(),
+                err.reason().to_string(),
                 "refusing it: it was replaced after fifo opened it"
             ),
         }
@@ -488,7 +507,7 @@ mod tests {
         let rw = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
         assert_eq!(rw.kind(), FileKind::Fifo);
         let reader = open(&path, Direction::Read, Wait::Forever).unwrap();
-        let held = reader.hold_write_end(&path).unwrap();
+        let held = reader.hold_write_end().unwrap();
         nix::unistd::write(&held, b"hi").unwrap();
         let mut buf = [0u8; 2];
         assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));

@@ -1,14 +1,33 @@
-//! Record mode (`send -l`, `send -0`): every record reaches the pipe whole,
-//! inside one `write(2)` of at most `PIPE_BUF` bytes, so concurrent senders
-//! never interleave inside a record.
+//! Records: every record reaches the pipe whole, inside one `write(2)` of at
+//! most `PIPE_BUF` bytes, so concurrent senders never interleave inside a
+//! record.
 //!
 //! Several whole records may share a write, but a record that has arrived is
 //! written at once, never held back waiting for more.
+//!
+//! ```
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//! use fifo_core::record::RecordWriter;
+//! use fifo_core::Subject;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let fifo = open_fifo(&path, Direction::ReadWrite, Wait::No)?;
+//! let mut writer = RecordWriter::new(fifo.fd(), Subject::path(&path), b'\n');
+//! // Each line goes out in one write(2), whole, however the data arrives.
+//! writer.push(b"job 1\njo")?;
+//! writer.push(b"b 2\n")?;
+//! assert_eq!(writer.finish()?, 12);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::BorrowedFd;
 
-use crate::copy::{Progress, write_all, write_failed};
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
+use crate::sys::fd::retry_on_eintr;
+use crate::sys::fd::write_all;
+use crate::write::write_failed;
 use crate::{Action, Error, PIPE_BUF, Result, Subject};
 
 const READ_SIZE: usize = 64 * 1024;
@@ -18,6 +37,8 @@ const READ_SIZE: usize = 64 * 1024;
 pub struct RecordWriter<'fd> {
     dst: BorrowedFd<'fd>,
     subject: Subject,
+    /// What [`send_records`] reads, for its errors.
+    source: Subject,
     separator: u8,
     /// The start of a record whose separator has not arrived yet.
     pending: Vec<u8>,
@@ -35,12 +56,21 @@ impl<'fd> RecordWriter<'fd> {
         Self {
             dst,
             subject,
+            source: Subject::Stdin,
             separator,
             pending: Vec::with_capacity(PIPE_BUF),
             records: 0,
             delivered: 0,
             progress: None,
         }
+    }
+
+    /// Names what [`send_records`] reads, in its errors (standard input
+    /// unless named).
+    #[must_use]
+    pub fn reading(mut self, source: Subject) -> Self {
+        self.source = source;
+        self
     }
 
     /// Reports every batch written to `progress`.
@@ -75,7 +105,7 @@ impl<'fd> RecordWriter<'fd> {
         let read = retry_on_eintr(|| nix::unistd::read(src, &mut self.pending[start..]));
         let n = read.as_ref().map_or(0, |n| *n);
         self.pending.truncate(start + n);
-        read.map_err(|errno| Error::sys(Subject::Stdin, Action::Read, errno))?;
+        read.map_err(|errno| Error::sys(self.source.clone(), Action::Read, errno))?;
         if n > 0 {
             self.write_complete()?;
         }
@@ -128,8 +158,8 @@ impl<'fd> RecordWriter<'fd> {
         if start == end {
             return Ok(());
         }
-        write_all(self.dst, &self.pending[start..end]).map_err(|(errno, written)| {
-            write_failed(self.subject.clone(), errno, self.delivered + written)
+        write_all(self.dst, &self.pending[start..end]).map_err(|(fault, written)| {
+            write_failed(self.subject.clone(), fault, self.delivered + written)
         })?;
         self.delivered += (end - start) as u64;
         Progress::add(&mut self.progress, end - start);
@@ -151,7 +181,8 @@ impl<'fd> RecordWriter<'fd> {
 /// returns the bytes delivered.
 ///
 /// # Errors
-/// [`Error::Sys`] naming standard input when reading fails, or any error of
+/// [`Error::Sys`] naming the source (see [`RecordWriter::reading`]) when
+/// reading fails, or any error of
 /// [`RecordWriter::push`].
 pub fn send_records(src: BorrowedFd<'_>, mut writer: RecordWriter<'_>) -> Result<u64> {
     while writer.read_from(src)? > 0 {}
@@ -165,7 +196,7 @@ mod tests {
     use super::*;
 
     fn reads(fd: &OwnedFd) -> Vec<Vec<u8>> {
-        crate::open::set_nonblocking(fd.as_fd(), true).unwrap();
+        crate::sys::fd::set_nonblocking(fd.as_fd(), true).unwrap();
         let mut chunks = Vec::new();
         let mut buf = vec![0u8; 1 << 16];
         while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {

@@ -20,7 +20,7 @@ use std::os::fd::BorrowedFd;
 use nix::sys::stat::{SFlag, fstat};
 use nix::unistd::{Whence, lseek};
 
-use crate::open::retry_on_eintr;
+use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked, ReadLock, lock};
 use crate::sys::{self, ScratchPipe};
 
@@ -251,7 +251,7 @@ mod tests {
     use std::os::fd::AsFd;
 
     use super::*;
-    use crate::copy::write_all;
+    use crate::sys::fd::write_all;
 
     const LINE: Boundary = Boundary::Separator(b'\n');
 

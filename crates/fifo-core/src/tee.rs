@@ -3,6 +3,34 @@
 //!
 //! An output that fails is handed to the caller, who decides whether it is
 //! dropped (the others go on) or the whole copy stops.
+//!
+//! ```
+//! use std::io::{Read, Seek, Write};
+//! use std::ops::ControlFlow;
+//! use std::os::fd::AsFd;
+//!
+//! use fifo_core::tee::{FanOut, Output};
+//! use fifo_core::Subject;
+//!
+//! let mut src = tempfile::tempfile()?;
+//! src.write_all(b"to both")?;
+//! src.rewind()?;
+//! let (mut a, mut b) = (tempfile::tempfile()?, tempfile::tempfile()?);
+//! let mut outputs = vec![
+//!     Output::new(Subject::path("a"), a.as_fd()),
+//!     Output::new(Subject::path("b"), b.as_fd()),
+//! ];
+//! // A failing output could be dropped (Continue) or end it all (Break).
+//! FanOut::new().run(src.as_fd(), &mut outputs, |_, _| ControlFlow::Continue(()))?;
+//! drop(outputs);
+//! for out in [&mut a, &mut b] {
+//!     let mut text = String::new();
+//!     out.rewind()?;
+//!     out.read_to_string(&mut text)?;
+//!     assert_eq!(text, "to both");
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
@@ -11,8 +39,10 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
-use crate::copy::{Progress, write_all, write_failed};
-use crate::open::retry_on_eintr;
+use crate::progress::Progress;
+use crate::sys::fd::retry_on_eintr;
+use crate::sys::fd::{Fault, write_all};
+use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject, capacity, sys};
 
 /// The portable path's buffer.
@@ -48,6 +78,7 @@ impl<'fd> Output<'fd> {
 
 /// Why a fan-out ended without an input error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Ended {
     /// The input reached end of file.
     EndOfInput,
@@ -58,17 +89,37 @@ pub enum Ended {
 }
 
 /// Copies one input to many outputs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FanOut {
+    source: Subject,
     portable: bool,
     progress: Option<Progress>,
 }
 
+impl Default for FanOut {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl FanOut {
-    /// A fan-out that takes the Linux fast path when it can.
+    /// A fan-out that takes the Linux fast path when it can, reading a
+    /// source its errors call standard input unless
+    /// [`FanOut::reading`] names it.
     #[must_use]
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            source: Subject::Stdin,
+            portable: false,
+            progress: None,
+        }
+    }
+
+    /// Names the input in errors.
+    #[must_use]
+    pub fn reading(mut self, source: Subject) -> Self {
+        self.source = source;
+        self
     }
 
     /// Uses only the portable read/write loop, so that it can be tested here.
@@ -96,7 +147,8 @@ impl FanOut {
     /// duplicated with tee(2) and never copied through user memory.
     ///
     /// # Errors
-    /// [`Error::Sys`] naming standard input when reading `src` fails.
+    /// [`Error::Sys`] naming the source (see [`FanOut::reading`]) when
+    /// reading `src` fails.
     pub fn run(
         &mut self,
         src: BorrowedFd<'_>,
@@ -105,11 +157,13 @@ impl FanOut {
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
         if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
-            if let Some(ended) = tee_pipes(src, outputs, &mut on_error, &mut self.progress)? {
+            let source = &self.source;
+            if let Some(ended) = tee_pipes(src, source, outputs, &mut on_error, &mut self.progress)?
+            {
                 return Ok(ended);
             }
         }
-        read_write(src, outputs, on_error, &mut self.progress)
+        read_write(src, &self.source, outputs, on_error, &mut self.progress)
     }
 }
 
@@ -117,18 +171,19 @@ impl FanOut {
 fn drop_output(
     outputs: &mut Vec<Output<'_>>,
     index: usize,
-    errno: Errno,
+    fault: impl Into<Fault>,
     partial: u64,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     let output = outputs.remove(index);
-    let err = write_failed(output.subject.clone(), errno, output.written + partial);
+    let err = write_failed(output.subject.clone(), fault, output.written + partial);
     on_error(&output, err)
 }
 
 /// The portable fan-out: read a chunk, write it to every output.
 fn read_write(
     src: BorrowedFd<'_>,
+    source: &Subject,
     outputs: &mut Vec<Output<'_>>,
     mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     progress: &mut Option<Progress>,
@@ -138,7 +193,8 @@ fn read_write(
         if outputs.is_empty() {
             return Ok(Ended::NoOutputsLeft);
         }
-        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf)).map_err(read_failed)?;
+        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
+            .map_err(|errno| read_failed(source, errno))?;
         if n == 0 {
             return Ok(Ended::EndOfInput);
         }
@@ -149,8 +205,8 @@ fn read_write(
                     outputs[index].written += n as u64;
                     index += 1;
                 }
-                Err((errno, partial)) => {
-                    if drop_output(outputs, index, errno, partial, &mut on_error).is_break() {
+                Err((fault, partial)) => {
+                    if drop_output(outputs, index, fault, partial, &mut on_error).is_break() {
                         return Ok(Ended::Stopped);
                     }
                 }
@@ -167,6 +223,7 @@ fn read_write(
 /// Returns `None` when tee(2) is refused before anything moved.
 fn tee_pipes(
     src: BorrowedFd<'_>,
+    source: &Subject,
     outputs: &mut Vec<Output<'_>>,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     progress: &mut Option<Progress>,
@@ -212,16 +269,16 @@ fn tee_pipes(
                     outputs[index].written += n as u64;
                     index += 1;
                 }
-                Err(Shortfall::Output(errno, partial)) => {
-                    if drop_output(outputs, index, errno, partial, on_error).is_break() {
+                Err(Shortfall::Output(fault, partial)) => {
+                    if drop_output(outputs, index, fault, partial, on_error).is_break() {
                         return Ok(Some(Ended::Stopped));
                     }
                 }
-                Err(Shortfall::Input(errno)) => return Err(read_failed(errno)),
+                Err(Shortfall::Input(fault)) => return Err(read_failed(source, fault)),
             }
         }
         if !topup.end_round() {
-            discard(src, sink.as_fd(), n).map_err(read_failed)?;
+            discard(src, sink.as_fd(), n).map_err(|fault| read_failed(source, fault))?;
         }
         Progress::add(progress, n);
     }
@@ -247,9 +304,9 @@ struct TopUp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shortfall {
     /// Writing the output failed after it got this many of the round's bytes.
-    Output(Errno, u64),
+    Output(Fault, u64),
     /// Reading the input failed.
-    Input(Errno),
+    Input(Fault),
 }
 
 impl TopUp {
@@ -264,7 +321,7 @@ impl TopUp {
             0
         } else {
             retry_on_eintr(|| sys::tee_pipe(src, dst, n))
-                .map_err(|errno| Shortfall::Output(errno, 0))?
+                .map_err(|errno| Shortfall::Output(errno.into(), 0))?
         };
         if teed == n {
             return Ok(());
@@ -275,7 +332,7 @@ impl TopUp {
             self.copy_round(src, n).map_err(Shortfall::Input)?;
         }
         write_all(dst, &self.buf[teed..n])
-            .map_err(|(errno, written)| Shortfall::Output(errno, teed as u64 + written))
+            .map_err(|(fault, written)| Shortfall::Output(fault, teed as u64 + written))
     }
 
     /// Ends a round; true when its bytes were already consumed from the input.
@@ -284,9 +341,9 @@ impl TopUp {
     }
 
     /// Copies the first `n` bytes waiting in `src` into `self.buf`: peeked
-    /// (the same peek the copy engine uses for `-l`) when the whole round
+    /// (the same peek the copy engine uses for a line budget) when the whole round
     /// fits the scratch pipe, else read out of `src`.
-    fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+    fn copy_round(&mut self, src: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
         if self.buf.is_empty() {
             self.buf = vec![0; TEE_CHUNK];
         }
@@ -302,7 +359,7 @@ impl TopUp {
         while got < n {
             match retry_on_eintr(|| nix::unistd::read(src, &mut self.buf[got..n]))? {
                 // Someone else read the input: the round's bytes are gone.
-                0 => return Err(Errno::EIO),
+                0 => return Err(Fault::Vanished),
                 more => got += more,
             }
         }
@@ -312,28 +369,28 @@ impl TopUp {
 }
 
 /// Consumes `n` bytes of `src` into `sink` (/dev/null).
-fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> nix::Result<()> {
+fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
     let mut left = n;
     while left > 0 {
         match retry_on_eintr(|| sys::splice(src, sink, left)) {
-            Ok(0) => return Err(Errno::EIO),
+            Ok(0) => return Err(Fault::Vanished),
             Ok(done) => left -= done,
             Err(Errno::EINVAL) => {
                 let mut buf = vec![0; left.min(BUFFER_SIZE)];
                 let done = retry_on_eintr(|| nix::unistd::read(src, &mut buf))?;
                 if done == 0 {
-                    return Err(Errno::EIO);
+                    return Err(Fault::Vanished);
                 }
                 left -= done;
             }
-            Err(errno) => return Err(errno),
+            Err(errno) => return Err(errno.into()),
         }
     }
     Ok(())
 }
 
-fn read_failed(errno: Errno) -> Error {
-    Error::sys(Subject::Stdin, Action::Read, errno)
+fn read_failed(source: &Subject, fault: impl Into<Fault>) -> Error {
+    Error::sys(source.clone(), Action::Read, fault.into())
 }
 
 #[cfg(test)]
@@ -424,7 +481,7 @@ mod tests {
             let mut dropped = Vec::new();
             let ended = fan
                 .run(src.as_fd(), &mut outputs, |output, err| {
-                    dropped.push((output.subject().clone(), err.to_string()));
+                    dropped.push((output.subject().clone(), err.reason().to_string()));
                     ControlFlow::Continue(())
                 })
                 .unwrap();

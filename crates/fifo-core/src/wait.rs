@@ -8,6 +8,21 @@
 //! (see [`crate::live`]), looked at again at an interval that grows with
 //! what one look costs, so that a machine with thousands of processes is not
 //! kept busy by a waiting script.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use fifo_core::wait::{Condition, until};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! until(&path, Condition::Exists, Some(Duration::from_secs(5)))?;
+//! // Nothing is opened to find out, so no writer is ever released by looking.
+//! let err = until(&path, Condition::Writer, Some(Duration::from_millis(50))).unwrap_err();
+//! assert!(matches!(err, fifo_core::Error::TimedOut { .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -79,7 +94,7 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
             // what is seen counts.
             Some(0)
         } else {
-            crate::live::pipe_contents(holders).1
+            crate::live::pipe_contents(holders).waiting
         };
         // Holders seen, but none would lend a descriptor to look through:
         // without one the answer never comes.
@@ -87,7 +102,9 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
         waiting.is_none_or(|waiting| (waiting > 0) == (condition == Condition::Data))
     })?;
     if blind {
-        return Err(Error::sys(Subject::path(path), Action::Wait, Errno::EPERM));
+        return Err(Error::ContentsHidden {
+            subject: Subject::path(path),
+        });
     }
     if done {
         return Ok(());
@@ -258,7 +275,7 @@ mod tests {
             let limit = Some(Duration::from_millis(120));
             let err = until_exists_with(&dir.path().join("q"), limit, watch).unwrap_err();
             assert_eq!(
-                err.to_string(),
+                err.reason().to_string(),
                 "timed out after 120ms waiting until it exists"
             );
         }

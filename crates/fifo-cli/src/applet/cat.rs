@@ -1,18 +1,20 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
+use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, Progress, Stop};
+use fifo_core::copy::{Copier, Limit, Stop};
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
+use fifo_core::progress::Progress;
 use fifo_core::{Action, Error, FileKind, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::CatArgs;
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 use crate::signals::{Cleanup, die_of};
@@ -21,7 +23,7 @@ const APPLET: &str = "cat";
 
 /// Runs `fifo cat`: each PATH in order; a failing PATH is reported and the
 /// rest still copied, as cat(1) does.
-pub fn run(args: &CatArgs) -> u8 {
+pub fn run(args: &CatArgs) -> ExitCode {
     if args.merge {
         return merge(args);
     }
@@ -47,7 +49,7 @@ pub fn run(args: &CatArgs) -> u8 {
         Copier::without_fast_paths,
         Copier::with_progress,
     );
-    let mut status = SUCCESS;
+    let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {
             break;
@@ -57,10 +59,8 @@ pub fn run(args: &CatArgs) -> u8 {
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
                 let code = report::failure(APPLET, &err);
-                if status == SUCCESS {
-                    status = code;
-                }
-                if code == STDOUT_CLOSED {
+                status = status.merge(code);
+                if code == ExitCode::StdoutClosed {
                     break;
                 }
             }
@@ -109,19 +109,17 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
         .sum()
 }
 
-fn cannot_watch(errno: nix::errno::Errno) -> u8 {
-    report::message(
-        APPLET,
-        &format!("cannot watch for signals: {}", errno.desc()),
-    );
-    FAILURE
+fn cannot_watch(err: impl Into<io::Error>) -> ExitCode {
+    let why = fifo_core::error::describe(&err.into());
+    report::message(APPLET, &format!("cannot watch for signals: {why}"));
+    ExitCode::Failure
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
+fn finish(mut status: ExitCode, cleanup: Option<Cleanup>) -> ExitCode {
     if let Some(cleanup) = cleanup {
         for err in cleanup.finish() {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
         }
     }
     status
@@ -130,11 +128,13 @@ fn finish(mut status: u8, cleanup: Option<Cleanup>) -> u8 {
 /// `--merge`: every PATH read at once, whole lines out. A signal is taken
 /// by the merge loop, which ends its unfinished lines; then what `--create`
 /// made is removed (with `--rm`) and the command dies of the signal.
-fn merge(args: &CatArgs) -> u8 {
-    let watched = Cleanup::install_with_notice().and_then(|(cleanup, notice)| {
-        let told = notice.try_clone().map_err(|err| errno_of(&err))?;
-        Ok((cleanup, notice, told))
-    });
+fn merge(args: &CatArgs) -> ExitCode {
+    let watched = Cleanup::install_with_notice()
+        .map_err(io::Error::from)
+        .and_then(|(cleanup, notice)| {
+            let told = notice.try_clone()?;
+            Ok((cleanup, notice, told))
+        });
     let (cleanup, notice, told) = match watched {
         Ok(watched) => watched,
         Err(errno) => return cannot_watch(errno),
@@ -149,7 +149,7 @@ fn merge(args: &CatArgs) -> u8 {
 
 /// Opens every input and merges them; the status, and whether a signal
 /// ended the merge.
-fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (u8, bool) {
+fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (ExitCode, bool) {
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return (report::failure(APPLET, &err), false);
     }
@@ -171,7 +171,7 @@ fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (
         meter.finish();
     }
     match result {
-        Ok(stop) => (SUCCESS, stop == Stop::Interrupted),
+        Ok(stop) => (ExitCode::Success, stop == Stop::Interrupted),
         Err(err) => (report::failure(APPLET, &err), false),
     }
 }
@@ -190,7 +190,7 @@ fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result
     if path.as_os_str() == "-" {
         let stdin = stdin_fd()
             .try_clone_to_owned()
-            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, errno_of(&err)))?;
+            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, err))?;
         return Ok(Input::new(Subject::Stdin, stdin, prefix));
     }
     let opened = open_input(args, path, Wait::No, cleanup)?;
@@ -204,10 +204,6 @@ fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result
     } else {
         input
     })
-}
-
-fn errno_of(err: &std::io::Error) -> nix::errno::Errno {
-    nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
 }
 
 /// Opens PATH to read; with `--create`, makes it a FIFO if missing
@@ -247,7 +243,7 @@ fn cat_one(
     // Holding the write end ourselves means the last writer leaving is not
     // end-of-file: later writers are served by the same read end.
     let _held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end(path)?)
+        Some(input.hold_write_end()?)
     } else {
         None
     };

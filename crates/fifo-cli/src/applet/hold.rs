@@ -17,7 +17,7 @@ use fifo_core::open::{Direction, Wait};
 
 use super::{check_capacity, size_pipe};
 use crate::cli::HoldArgs;
-use crate::exit_code::{FAILURE, SUCCESS};
+use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::Cleanup;
 
@@ -26,7 +26,7 @@ const APPLET: &str = "hold";
 const READY: &[u8] = b"ready\n";
 
 /// Runs `fifo hold`.
-pub fn run(args: &HoldArgs) -> u8 {
+pub fn run(args: &HoldArgs) -> ExitCode {
     if args.stop {
         stop(args)
     } else if args.background && !args.detached {
@@ -37,8 +37,8 @@ pub fn run(args: &HoldArgs) -> u8 {
 }
 
 /// `--stop`: ends the holders of every PATH; a PATH nobody held is status 1.
-fn stop(args: &HoldArgs) -> u8 {
-    let mut status = SUCCESS;
+fn stop(args: &HoldArgs) -> ExitCode {
+    let mut status = ExitCode::Success;
     for path in &args.paths {
         match release(path, args.timeout) {
             Ok(released) => {
@@ -48,10 +48,10 @@ fn stop(args: &HoldArgs) -> u8 {
                         report::quote(path)
                     );
                     report::message(APPLET, &text);
-                    status = status.max(FAILURE);
+                    status = status.merge(ExitCode::Failure);
                 }
             }
-            Err(err) => status = status.max(report::failure(APPLET, &err)),
+            Err(err) => status = status.merge(report::failure(APPLET, &err)),
         }
     }
     status
@@ -59,7 +59,7 @@ fn stop(args: &HoldArgs) -> u8 {
 
 /// `--background`: starts the detached holder, waits until it holds every
 /// PATH (or has failed, saying why on the shared stderr), prints its PID.
-fn launch(args: &HoldArgs) -> u8 {
+fn launch(args: &HoldArgs) -> ExitCode {
     let started = std::env::current_exe().and_then(|exe| {
         Command::new(exe)
             .args(detached_args(args))
@@ -70,9 +70,9 @@ fn launch(args: &HoldArgs) -> u8 {
     let mut child = match started {
         Ok(child) => child,
         Err(err) => {
-            let why = report::errno_of(&err).desc();
+            let why = fifo_core::error::describe(&err);
             report::message(APPLET, &format!("cannot start the holder: {why}"));
-            return FAILURE;
+            return ExitCode::Failure;
         }
     };
     let mut said = Vec::new();
@@ -85,8 +85,9 @@ fn launch(args: &HoldArgs) -> u8 {
         return match child.wait() {
             Ok(status) => status
                 .code()
-                .map_or(FAILURE, |code| u8::try_from(code).unwrap_or(FAILURE)),
-            Err(_) => FAILURE,
+                .and_then(|code| u8::try_from(code).ok())
+                .map_or(ExitCode::Failure, ExitCode::Passed),
+            Err(_) => ExitCode::Failure,
         };
     }
     report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes())
@@ -116,16 +117,14 @@ fn detached_args(args: &HoldArgs) -> Vec<OsString> {
 }
 
 /// Holds every PATH until a signal, or until `--idle` passes quietly.
-fn hold(args: &HoldArgs) -> u8 {
+fn hold(args: &HoldArgs) -> ExitCode {
     // Before any other thread: the signals must be blocked in all of them.
     let cleanup = match Cleanup::install() {
         Ok(cleanup) => cleanup,
         Err(errno) => {
-            report::message(
-                APPLET,
-                &format!("cannot watch for signals: {}", errno.desc()),
-            );
-            return FAILURE;
+            let why = fifo_core::error::describe(&errno.into());
+            report::message(APPLET, &format!("cannot watch for signals: {why}"));
+            return ExitCode::Failure;
         }
     };
     if args.detached {
@@ -153,7 +152,7 @@ fn hold(args: &HoldArgs) -> u8 {
         });
     }
     if args.detached && !announce_ready() {
-        return finish(FAILURE, cleanup);
+        return finish(ExitCode::Failure, cleanup);
     }
     match args.idle {
         Some(idle) => wait_idle(&held, idle),
@@ -162,9 +161,9 @@ fn hold(args: &HoldArgs) -> u8 {
         },
     }
     let status = if report_losses(&held) {
-        FAILURE
+        ExitCode::Failure
     } else {
-        SUCCESS
+        ExitCode::Success
     };
     finish(status, cleanup)
 }
@@ -177,7 +176,7 @@ fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Err
                 cleanup.add(created);
             }
         })?;
-        Held::from_opened(path, opened)?
+        Held::from_opened(opened)?
     } else {
         Held::open(path)?
     };
@@ -237,9 +236,9 @@ fn report_losses(held: &[Held]) -> bool {
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: u8, cleanup: Cleanup) -> u8 {
+fn finish(mut status: ExitCode, cleanup: Cleanup) -> ExitCode {
     for err in cleanup.finish() {
-        status = status.max(report::failure(APPLET, &err));
+        status = status.merge(report::failure(APPLET, &err));
     }
     status
 }

@@ -6,17 +6,24 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::Path;
 
 use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_temp};
+use fifo_core::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
 use fifo_core::{Action, Error, Subject};
 
 use crate::cli::MkArgs;
-use crate::exit_code::{SUCCESS, USAGE};
+use crate::exit_code::ExitCode;
 use crate::report;
 
 const APPLET: &str = "mk";
 
 /// Runs `fifo mk`; every PATH is tried, and any failure makes the status 1.
-pub fn run(args: &MkArgs) -> u8 {
-    let mode = args.mode.unwrap_or(PRIVATE_MODE);
+pub fn run(args: &MkArgs) -> ExitCode {
+    let mode = match resolve_mode(args.mode.as_ref(), current_umask()) {
+        Ok(mode) => mode,
+        Err(err) => {
+            report::message(APPLET, &err.to_string());
+            return ExitCode::Usage;
+        }
+    };
     if args.temp {
         return temp(args, mode);
     }
@@ -25,7 +32,7 @@ pub fn run(args: &MkArgs) -> u8 {
     } else {
         IfExists::Fail
     };
-    let mut status = SUCCESS;
+    let mut status = ExitCode::Success;
     for path in &args.paths {
         let result = if args.parents {
             make_parents(path)
@@ -34,19 +41,25 @@ pub fn run(args: &MkArgs) -> u8 {
         }
         .and_then(|()| make_fifo(path, mode, if_exists));
         if let Err(err) = result {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
         }
     }
     status
 }
 
-fn temp(args: &MkArgs, mode: u32) -> u8 {
+/// The mode to create with: `-m` under `umask` as mkfifo(1) computes it, or
+/// the private default.
+fn resolve_mode(spec: Option<&ModeSpec>, umask: u32) -> Result<u32, ModeError> {
+    spec.map_or(Ok(PRIVATE_MODE), |spec| spec.apply(MKFIFO_BASE, umask))
+}
+
+fn temp(args: &MkArgs, mode: u32) -> ExitCode {
     let name = match args.paths.as_slice() {
         [] => OsStr::new("fifo"),
         [name] => name.as_os_str(),
         _ => {
             report::message(APPLET, "--temp takes at most one NAME");
-            return USAGE;
+            return ExitCode::Usage;
         }
     };
     let dir = args.dir.clone().unwrap_or_else(std::env::temp_dir);
@@ -57,7 +70,7 @@ fn temp(args: &MkArgs, mode: u32) -> u8 {
     let mut line = path.clone().into_os_string().into_vec();
     line.push(b'\n');
     let status = report::write_stdout(APPLET, &line);
-    if status != SUCCESS {
+    if !status.is_success() {
         // Nobody learnt the name: a FIFO left behind would be litter in
         // DIR that no script can find, so take back what was made.
         unmake_temp(&path);
@@ -73,7 +86,22 @@ fn unmake_temp(path: &Path) {
         .map_err(|err| (path, err))
         .and_then(|()| std::fs::remove_dir(dir).map_err(|err| (dir, err)));
     if let Err((left, err)) = removed {
-        let err = Error::sys(Subject::path(left), Action::Remove, report::errno_of(&err));
+        let err = Error::sys(Subject::path(left), Action::Remove, err);
         report::failure(APPLET, &err);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_resolve_like_mkfifo() {
+        let spec = |text| ModeSpec::parse(text).unwrap();
+        assert_eq!(resolve_mode(None, 0o022), Ok(PRIVATE_MODE));
+        assert_eq!(resolve_mode(Some(&spec("600")), 0o077), Ok(0o600));
+        assert_eq!(resolve_mode(Some(&spec("u=rw,g=r")), 0o022), Ok(0o646));
+        // Without classes, a symbolic mode keeps to the umask.
+        assert_eq!(resolve_mode(Some(&spec("=rw")), 0o027), Ok(0o640));
     }
 }

@@ -21,10 +21,11 @@ use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
 use crate::cli::{Command, PipeArgs};
+use crate::exit_code::ExitCode;
 use crate::report;
 
 /// Runs one command and returns its exit status.
-pub fn run(command: Command) -> u8 {
+pub fn run(command: Command) -> ExitCode {
     // Before anything is opened, read or waited for: a command that would
     // read stdin or write stdout refuses to start without them, so a FIFO's
     // data is never consumed into nowhere (or an empty message sent).

@@ -10,21 +10,19 @@ use std::path::Path;
 use fifo_core::Error;
 use fifo_core::claim::create_and_open;
 use fifo_core::descriptor::{closed_at_start, place};
+use fifo_core::error::describe;
 use fifo_core::open::{Direction, Wait, open_fifo};
 use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 
 use super::{check_capacity, size_pipe, wait_from};
 use crate::cli::RedirectArgs;
+use crate::exit_code::ExitCode;
 use crate::report;
 
 const APPLET: &str = "redirect";
-/// As a shell reports a command it found but could not run.
-const NOT_EXECUTABLE: u8 = 126;
-/// As a shell reports a command it could not find.
-const NOT_FOUND: u8 = 127;
 
 /// Runs `fifo redirect`; returns only if CMD could not be started.
-pub fn run(args: &RedirectArgs) -> u8 {
+pub fn run(args: &RedirectArgs) -> ExitCode {
     let direction = match (args.read, args.write) {
         (true, _) => Direction::Read,
         (_, true) => Direction::Write,
@@ -41,8 +39,8 @@ pub fn run(args: &RedirectArgs) -> u8 {
     // starts with the signal dispositions a shell would give it.
     let err = std::process::Command::new(program).args(rest).exec();
     let (status, reason) = match err.kind() {
-        io::ErrorKind::NotFound => (NOT_FOUND, "command not found".to_owned()),
-        _ => (NOT_EXECUTABLE, describe(&err)),
+        io::ErrorKind::NotFound => (ExitCode::NotFound, "command not found".to_owned()),
+        _ => (ExitCode::NotExecutable, describe(&err)),
     };
     report::message(
         APPLET,
@@ -60,7 +58,7 @@ fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> 
         open_fifo(&args.path, direction, wait)?
     };
     size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
-    place(opened, args.fd, &args.path)
+    place(opened, args.fd)
 }
 
 /// Marks close-on-exec each standard stream that was closed when this
@@ -78,11 +76,4 @@ fn reclose_standard_streams(placed: RawFd) {
             let _ = fcntl(fd, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC));
         }
     }
-}
-
-fn describe(err: &io::Error) -> String {
-    err.raw_os_error().map_or_else(
-        || err.to_string(),
-        |raw| nix::errno::Errno::from_raw(raw).desc().to_owned(),
-    )
 }

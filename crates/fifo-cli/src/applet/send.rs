@@ -3,21 +3,22 @@
 use std::os::unix::ffi::OsStringExt;
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, write_data};
+use fifo_core::copy::{Copier, Limit};
 use fifo_core::open::{Direction, open_fifo};
 use fifo_core::record::{RecordWriter, send_records};
+use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
-use crate::exit_code::SUCCESS;
+use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 
 const APPLET: &str = "send";
 
 /// Runs `fifo send`.
-pub fn run(args: &SendArgs) -> u8 {
+pub fn run(args: &SendArgs) -> ExitCode {
     let total = if args.message.is_empty() {
         remaining(stdin_fd())
     } else {
@@ -29,7 +30,7 @@ pub fn run(args: &SendArgs) -> u8 {
         meter.finish();
     }
     match sent {
-        Ok(_) => SUCCESS,
+        Ok(_) => ExitCode::Success,
         Err(err) => report::failure(APPLET, &err),
     }
 }

@@ -6,24 +6,16 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use fifo_core::inspect::{Count, Status, inspect};
+use fifo_core::inspect::{Count, Options, Status, inspect};
 use fifo_core::live::{State, wait_for};
 use fifo_core::{FileKind, Peer, Subject};
 
 use crate::cli::StatArgs;
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::exit_code::ExitCode;
 use crate::report;
+use crate::stat_format::{self as format, Format, values};
 
-mod format;
 mod json;
-mod values;
-
-pub use format::Format;
-
-/// The `-c` help: every directive, from the one table.
-pub fn format_help() -> String {
-    format::help()
-}
 
 const APPLET: &str = "stat";
 
@@ -102,65 +94,104 @@ fn human(path: &Path, status: &Status) -> String {
     out
 }
 
+/// What `fifo stat` shows for each PATH.
+#[derive(Debug, Clone, Copy)]
+enum Show<'a> {
+    /// Nothing: `--wait-*` alone only waits.
+    Nothing,
+    /// The stat(1) layout.
+    Human,
+    /// `-c`/`--printf`.
+    Format(&'a Format),
+    /// `--json`.
+    Json,
+}
+
+/// What `fifo stat` will do, resolved from its arguments before any PATH
+/// is looked at.
+#[derive(Debug)]
+struct Plan<'a> {
+    /// The peers each PATH is first waited for, in order.
+    waits: Vec<Peer>,
+    show: Show<'a>,
+    /// How each PATH is inspected: the /proc scan costs a few system calls
+    /// per process, so it is skipped when the output cannot show it.
+    inspect: Options,
+}
+
+fn plan(args: &StatArgs) -> Plan<'_> {
+    let waits: Vec<Peer> = [
+        (args.wait_reader, Peer::Reader),
+        (args.wait_writer, Peer::Writer),
+    ]
+    .into_iter()
+    .filter_map(|(wanted, peer)| wanted.then_some(peer))
+    .collect();
+    let show = match (args.format.as_ref().or(args.printf.as_ref()), args.json) {
+        (Some(format), _) => Show::Format(format),
+        (None, true) => Show::Json,
+        (None, false) if !waits.is_empty() => Show::Nothing,
+        (None, false) => Show::Human,
+    };
+    let live = match show {
+        Show::Format(format) => format.shows_live_state(),
+        Show::Nothing => false,
+        Show::Human | Show::Json => true,
+    };
+    Plan {
+        waits,
+        show,
+        inspect: Options::default().follow(args.dereference).live(live),
+    }
+}
+
 /// Runs `fifo stat`: every PATH is reported; a missing one makes status 1.
 /// With `--wait-reader`/`--wait-writer`, each PATH is first waited for.
-pub fn run(args: &StatArgs) -> u8 {
+pub fn run(args: &StatArgs) -> ExitCode {
+    let plan = plan(args);
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut status = SUCCESS;
-    let waiting = args.wait_reader || args.wait_writer;
+    let mut status = ExitCode::Success;
     for (index, path) in args.paths.iter().enumerate() {
-        let peers = [
-            (args.wait_reader, Peer::Reader),
-            (args.wait_writer, Peer::Writer),
-        ];
-        let waited = peers
-            .into_iter()
-            .filter(|(wanted, _)| *wanted)
-            .try_for_each(|(_, peer)| wait_for(path, peer, args.timeout));
+        let waited = plan
+            .waits
+            .iter()
+            .try_for_each(|&peer| wait_for(path, peer, args.timeout));
         if let Err(err) = waited {
-            status = status.max(report::failure(APPLET, &err));
+            status = status.merge(report::failure(APPLET, &err));
             continue;
         }
-        let format = args.format.as_ref().or(args.printf.as_ref());
-        if waiting && format.is_none() && !args.json {
+        if matches!(plan.show, Show::Nothing) {
             continue;
         }
-        // The /proc scan costs a few system calls per process: skip it when
-        // the output cannot show its results.
-        let live = format.is_none_or(Format::shows_live_state);
-        let report = match inspect(path, args.dereference, live) {
+        let report = match inspect(path, plan.inspect) {
             Ok(found) => found,
             Err(err) => {
-                status = status.max(report::failure(APPLET, &err));
+                status = status.merge(report::failure(APPLET, &err));
                 continue;
             }
         };
-        let text = match (format, args.json) {
-            (Some(format), _) => format.render(&format::Subject {
+        let text = match plan.show {
+            Show::Format(format) => format.render(&format::Subject {
                 path,
                 status: &report,
             }),
-            (None, true) => json::render(path, &report).into_bytes(),
-            (None, false) if index > 0 => format!("\n{}", human(path, &report)).into_bytes(),
-            (None, false) => human(path, &report).into_bytes(),
+            Show::Json => json::render(path, &report).into_bytes(),
+            Show::Human if index > 0 => format!("\n{}", human(path, &report)).into_bytes(),
+            Show::Human | Show::Nothing => human(path, &report).into_bytes(),
         };
         if let Err(err) = out.write_all(&text) {
-            return write_failed(&err);
+            return status.merge(write_failed(err));
         }
     }
     match out.flush() {
         Ok(()) => status,
-        Err(err) => write_failed(&err),
+        Err(err) => status.merge(write_failed(err)),
     }
 }
 
-fn write_failed(err: &io::Error) -> u8 {
-    if err.kind() == io::ErrorKind::BrokenPipe {
-        return STDOUT_CLOSED;
-    }
-    let errno = nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO));
-    let err = fifo_core::Error::sys(Subject::Stdout, fifo_core::Action::Write, errno);
-    report::failure(APPLET, &err).max(FAILURE)
+fn write_failed(err: io::Error) -> ExitCode {
+    let err = fifo_core::Error::sys(Subject::Stdout, fifo_core::Action::Write, err);
+    report::failure(APPLET, &err)
 }
 
 #[cfg(test)]
@@ -169,7 +200,7 @@ mod tests {
 
     #[test]
     fn human_output_marks_lower_bounds_and_opening_holders() {
-        let mut status = inspect(Path::new("/"), false, false).unwrap();
+        let mut status = inspect(Path::new("/"), Options::default().live(false)).unwrap();
         status.kind = FileKind::Fifo;
         status.pipe.holders = Some(fifo_core::live::Holders {
             seen: vec![fifo_core::live::Holder {
@@ -190,6 +221,52 @@ mod tests {
         assert!(
             text.contains("Holder: pid 42 (cat) read (opening: blocked in open)"),
             "{text}"
+        );
+    }
+
+    fn planned(words: &[&str]) -> (Vec<Peer>, String, bool) {
+        let line: Vec<std::ffi::OsString> = ["fifo", "stat"]
+            .iter()
+            .chain(words)
+            .map(std::ffi::OsString::from)
+            .collect();
+        let Some(crate::cli::Command::Stat(args)) = crate::cli::parse(&line).unwrap().command
+        else {
+            panic!("not stat");
+        };
+        let plan = plan(&args);
+        let show = match plan.show {
+            Show::Nothing => "nothing",
+            Show::Human => "human",
+            Show::Format(_) => "format",
+            Show::Json => "json",
+        };
+        (plan.waits, show.to_owned(), plan.inspect.live)
+    }
+
+    #[test]
+    fn the_plan_scans_proc_only_when_the_output_shows_it() {
+        assert_eq!(planned(&["p"]), (vec![], "human".to_owned(), true));
+        assert_eq!(planned(&["--json", "p"]), (vec![], "json".to_owned(), true));
+        assert_eq!(
+            planned(&["-c", "%n", "p"]),
+            (vec![], "format".to_owned(), false)
+        );
+        assert_eq!(
+            planned(&["-c", "%{readers}", "p"]),
+            (vec![], "format".to_owned(), true)
+        );
+        assert_eq!(
+            planned(&["--wait-writer", "--wait-reader", "p"]),
+            (
+                vec![Peer::Reader, Peer::Writer],
+                "nothing".to_owned(),
+                false
+            )
+        );
+        assert_eq!(
+            planned(&["--wait-reader", "-c", "%n", "p"]),
+            (vec![Peer::Reader], "format".to_owned(), false)
         );
     }
 }

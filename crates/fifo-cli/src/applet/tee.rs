@@ -11,28 +11,15 @@ use nix::errno::Errno;
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS, TIMED_OUT};
+use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 
 const APPLET: &str = "tee";
 
-/// The exit status so far: a timeout outranks a plain failure, and a closed
-/// stdout (when nothing else is left) is 141, as for a tool killed by SIGPIPE.
-#[derive(Debug, Default)]
-struct Status(u8);
-
-impl Status {
-    fn record(&mut self, code: u8) {
-        if code == TIMED_OUT || self.0 == SUCCESS {
-            self.0 = code;
-        }
-    }
-}
-
 /// Runs `fifo tee`.
-pub fn run(args: &TeeArgs) -> u8 {
-    let mut status = Status::default();
+pub fn run(args: &TeeArgs) -> ExitCode {
+    let mut status = ExitCode::Success;
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return report::failure(APPLET, &err);
     }
@@ -45,7 +32,7 @@ pub fn run(args: &TeeArgs) -> u8 {
             Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe) {
                 Ok(()) => Some((path, opened)),
                 Err(err) => {
-                    status.record(report::failure(APPLET, &err));
+                    status = status.merge(report::failure(APPLET, &err));
                     None
                 }
             },
@@ -54,7 +41,7 @@ pub fn run(args: &TeeArgs) -> u8 {
                 None
             }
             Err(err) => {
-                status.record(report::failure(APPLET, &err));
+                status = status.merge(report::failure(APPLET, &err));
                 None
             }
         })
@@ -78,11 +65,12 @@ pub fn run(args: &TeeArgs) -> u8 {
     }
     let ended = fan.run(stdin_fd(), &mut outputs, |_, err| {
         alive -= 1;
-        let reader_gone =
-            matches!(err, Error::ReaderLeft { .. }) || err.errno() == Some(Errno::EPIPE);
+        let reader_gone = matches!(err, Error::ReaderLeft { .. })
+            || err.raw_os_error() == Some(Errno::EPIPE as i32);
         if alive == 0 && matches!(err.subject(), Subject::Stdout) && reader_gone {
-            // Nothing left but a stdout its reader closed: end quietly.
-            status.record(STDOUT_CLOSED);
+            // Nothing left but a stdout its reader closed: end quietly, as
+            // a tool killed by SIGPIPE.
+            status = status.merge(ExitCode::StdoutClosed);
             return ControlFlow::Break(());
         }
         match args.output_error {
@@ -90,12 +78,12 @@ pub fn run(args: &TeeArgs) -> u8 {
                 ControlFlow::Continue(())
             }
             Some(OutputError::Exit | OutputError::ExitNopipe) => {
-                status.record(report::failure(APPLET, &err));
+                status = status.merge(report::failure(APPLET, &err));
                 ControlFlow::Break(())
             }
             None | Some(OutputError::Warn | OutputError::WarnNopipe) => {
                 report::warning(APPLET, &err, "output dropped");
-                status.record(FAILURE);
+                status = status.merge(ExitCode::Failure);
                 ControlFlow::Continue(())
             }
         }
@@ -104,7 +92,7 @@ pub fn run(args: &TeeArgs) -> u8 {
         meter.finish();
     }
     if let Err(err) = ended {
-        status.record(report::failure(APPLET, &err));
+        status = status.merge(report::failure(APPLET, &err));
     }
-    status.0
+    status
 }

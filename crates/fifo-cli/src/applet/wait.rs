@@ -7,14 +7,14 @@ use fifo_core::Error;
 use fifo_core::wait::{Condition, until};
 
 use crate::cli::WaitArgs;
-use crate::exit_code::{SUCCESS, code};
+use crate::exit_code::{ExitCode, code};
 use crate::report;
 
 const APPLET: &str = "wait";
 
 /// Runs `fifo wait`: the PATHs are waited for in turn, within one
 /// `--timeout` for all; the first that fails ends the command.
-pub fn run(args: &WaitArgs) -> u8 {
+pub fn run(args: &WaitArgs) -> ExitCode {
     let condition = if args.exists {
         Condition::Exists
     } else if args.reader {
@@ -47,5 +47,5 @@ pub fn run(args: &WaitArgs) -> u8 {
             };
         }
     }
-    SUCCESS
+    ExitCode::Success
 }

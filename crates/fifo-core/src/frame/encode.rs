@@ -8,8 +8,8 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::{FIRST, HEADER_LEN, Header, LAST, MAX_PAYLOAD, WriterId};
-use crate::copy::write_failed;
-use crate::open::retry_on_eintr;
+use crate::sys::fd::retry_on_eintr;
+use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject};
 
 /// How much `send_from` reads at a time.
@@ -205,7 +205,7 @@ impl<'fd> FrameWriter<'fd> {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(Error::sys(src_subject, Action::Read, io_errno(&err))),
+                Err(err) => return Err(Error::sys(src_subject, Action::Read, err)),
             };
             self.write(&buf[..n])?;
             size += n as u64;
@@ -262,15 +262,10 @@ fn write_chunk(dst: BorrowedFd<'_>, chunk: &[u8]) -> Result<(), Short> {
 /// 64 bits from the kernel's random source.
 fn random_nonce() -> Result<u64> {
     const SOURCE: &str = "/dev/urandom";
-    let failed = |action: Action| {
-        move |err: std::io::Error| Error::sys(Subject::path(SOURCE), action, io_errno(&err))
-    };
+    let failed =
+        |action: Action| move |err: std::io::Error| Error::sys(Subject::path(SOURCE), action, err);
     let mut file = std::fs::File::open(SOURCE).map_err(failed(Action::Open))?;
     let mut bytes = [0u8; 8];
     file.read_exact(&mut bytes).map_err(failed(Action::Read))?;
     Ok(u64::from_be_bytes(bytes))
-}
-
-fn io_errno(err: &std::io::Error) -> Errno {
-    Errno::from_raw(err.raw_os_error().unwrap_or(Errno::EIO as i32))
 }

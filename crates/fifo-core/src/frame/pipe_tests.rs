@@ -168,7 +168,7 @@ fn a_short_write_is_an_error_naming_the_torn_chunk() {
             "only 100 bytes of a {}-byte chunk were written; the destination is not a pipe",
             crate::PIPE_BUF
         );
-        assert_eq!(err.to_string(), said);
+        assert_eq!(err.reason().to_string(), said);
         return;
     }
     let dir = tempfile::tempdir().unwrap();

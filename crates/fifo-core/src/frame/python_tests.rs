@@ -164,7 +164,7 @@ fn rust_writers_to_the_python_reader_through_a_fifo() {
         )
         .unwrap();
         // Non-blocking, so that a full pipe makes the writers wait in poll.
-        crate::open::set_nonblocking(opened.fd(), true).unwrap();
+        crate::sys::fd::set_nonblocking(opened.fd(), true).unwrap();
         let mut expected = Vec::new();
         let sent: Vec<crate::Result<()>> = std::thread::scope(|scope| {
             let threads: Vec<_> = (0..4u64)

@@ -181,7 +181,7 @@ fn plain_text_is_refused_at_its_first_byte_without_waiting_for_a_header() {
         (good.len() as u64, FrameProblem::BadMagic)
     );
     assert_eq!(
-        err.to_string(),
+        err.reason().to_string(),
         format!(
             "not a framed stream at byte {}: no frame header (it must start with bytes 0xff 0x46)",
             good.len()
@@ -253,7 +253,7 @@ fn a_stream_ending_inside_a_chunk_is_truncated() {
         let err = decoder.finish().unwrap_err();
         assert_eq!(not_framed(&err), (0, FrameProblem::Truncated), "cut {cut}");
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "not a framed stream at byte 0: the stream ends inside a chunk"
         );
     }
@@ -267,7 +267,7 @@ fn the_pending_cap_refuses_what_would_exceed_it() {
     let err = decoder.push(&stream).unwrap_err();
     assert!(matches!(err, Error::PendingTooLarge { limit, .. } if limit == exact - 1));
     assert_eq!(
-        err.to_string(),
+        err.reason().to_string(),
         format!(
             "unfinished messages would hold more than {} bytes in memory",
             exact - 1

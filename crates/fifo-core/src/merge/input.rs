@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::sys::stat::fstat;
 
-use crate::open::{Direction, Wait, open, set_nonblocking};
+use crate::open::{Direction, Wait, open};
 use crate::records::seekable;
+use crate::sys::fd::set_nonblocking;
 use crate::sys::lock::ReadLock;
 use crate::{Action, Error, Result, Subject};
 
@@ -79,9 +80,12 @@ impl Input {
         let opened = open(path, Direction::Read, Wait::No)?;
         let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| (st.st_dev, st.st_ino));
         if same(opened.fd()).ok() != same(self.fd.as_fd()).ok() {
-            return Err(Error::NotAFifo {
+            // Something else is refused as such; another FIFO is not the
+            // one this merge was reading.
+            opened.expect_fifo()?;
+            return Err(Error::Replaced {
                 subject: Subject::path(path),
-                found: opened.kind(),
+                made: false,
             });
         }
         let fd = opened.into_fd();
@@ -94,5 +98,40 @@ impl Input {
 
     pub(super) fn read_failed(&self, errno: Errno) -> Error {
         Error::sys(self.subject.clone(), Action::Read, errno)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::create::{IfExists, PRIVATE_MODE, make_fifo};
+
+    #[test]
+    fn another_fifo_in_its_place_is_replaced_and_a_file_is_not_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let first = open(&path, Direction::Read, Wait::No).unwrap();
+        let mut input = Input::new(Subject::path(&path), first.into_fd(), Vec::new());
+        std::fs::remove_file(&path).unwrap();
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let err = input.open_again(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::Replaced { made: false, .. }),
+            "{err:?}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, "x").unwrap();
+        let err = input.open_again(&path).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NotAFifo {
+                    found: crate::FileKind::Regular,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

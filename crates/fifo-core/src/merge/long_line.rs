@@ -8,8 +8,8 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::{Input, Merger, NEWLINE, READ_SIZE};
 use crate::copy::Stop;
-use crate::open::retry_on_eintr;
 use crate::records::{Counted, Partial};
+use crate::sys::fd::retry_on_eintr;
 use crate::{Action, Error, Result};
 
 impl Merger {

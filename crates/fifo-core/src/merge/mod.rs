@@ -9,6 +9,27 @@
 //! leaving an unfinished one in its FIFO, so that nothing it does not print
 //! is consumed, and it takes the counted readers' lock (an exclusive
 //! flock(2) on the FIFO's open file) for each read.
+//!
+//! ```
+//! use std::io::{Read, Seek, Write};
+//! use std::os::fd::{AsFd, OwnedFd};
+//!
+//! use fifo_core::merge::{Input, Merger};
+//! use fifo_core::Subject;
+//!
+//! let mut file = tempfile::tempfile()?;
+//! file.write_all(b"one\ntwo")?;
+//! file.rewind()?;
+//! let mut inputs = vec![Input::new(Subject::path("a"), OwnedFd::from(file), b"a: ".to_vec())];
+//! let mut out = tempfile::tempfile()?;
+//! Merger::new(None, None).run(&mut inputs, out.as_fd())?;
+//! let mut merged = String::new();
+//! out.rewind()?;
+//! out.read_to_string(&mut merged)?;
+//! // Every line tagged, and the unfinished last one ended with a newline.
+//! assert_eq!(merged, "a: one\na: two\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::{Duration, Instant};
@@ -16,9 +37,10 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use crate::copy::{Progress, Stop, write_data};
-use crate::open::retry_on_eintr;
+use crate::copy::Stop;
+use crate::progress::Progress;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe};
+use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked};
 use crate::{Action, Error, Result, Subject, sys};
 
@@ -35,6 +57,7 @@ const TURN: usize = 16;
 
 mod input;
 mod long_line;
+mod output;
 
 pub use input::Input;
 use input::State;
@@ -42,6 +65,7 @@ use input::State;
 /// Merges inputs line by line into one output.
 #[derive(Debug)]
 pub struct Merger {
+    destination: Subject,
     lines_left: Option<u64>,
     idle: Option<Duration>,
     reader: CountedReader,
@@ -58,6 +82,7 @@ impl Merger {
     #[must_use]
     pub fn new(lines: Option<u64>, idle: Option<Duration>) -> Self {
         Self {
+            destination: Subject::Stdout,
             lines_left: lines,
             idle,
             reader: CountedReader::default(),
@@ -66,6 +91,13 @@ impl Merger {
             interrupt: None,
             moved: false,
         }
+    }
+
+    /// Names the output in errors (standard output unless named).
+    #[must_use]
+    pub fn writing_to(mut self, destination: Subject) -> Self {
+        self.destination = destination;
+        self
     }
 
     /// Uses only portable reads, never a Linux peek: with a line budget a
@@ -326,71 +358,6 @@ impl Merger {
         }
         Ok(None)
     }
-
-    /// The input's writers have all left: ends its unfinished line, then
-    /// opens it again to serve later writers, or marks it done.
-    fn end_of_stream(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
-        self.end_line(input, dst)?;
-        input.lock = None;
-        if let Some(path) = input.reopen.clone() {
-            input.open_again(&path)
-        } else {
-            input.state = State::Done;
-            Ok(())
-        }
-    }
-
-    /// Writes every input's unfinished line with a newline.
-    fn end_unfinished(&mut self, inputs: &mut [Input], dst: BorrowedFd<'_>) -> Result<()> {
-        for input in inputs {
-            self.end_line(input, dst)?;
-            input.lock = None;
-        }
-        Ok(())
-    }
-
-    /// Writes `input`'s unfinished line, if any, with a newline.
-    fn end_line(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
-        if !input.pending.is_empty() {
-            input.pending.push(b'\n');
-            self.emit_lines(input, dst)?;
-        }
-        Ok(())
-    }
-
-    /// Writes every complete line in `input.pending`, within the budget.
-    fn emit_lines(&mut self, input: &mut Input, dst: BorrowedFd<'_>) -> Result<()> {
-        let end = match self.lines_left {
-            Some(0) => 0,
-            Some(left) => NEWLINE
-                .cut(&input.pending, left)
-                .unwrap_or_else(|| NEWLINE.whole(&input.pending)),
-            None => NEWLINE.whole(&input.pending),
-        };
-        if end == 0 {
-            return Ok(());
-        }
-        let mut out = Vec::with_capacity(end);
-        for line in input.pending[..end].split_inclusive(|&b| b == b'\n') {
-            out.extend_from_slice(&input.prefix);
-            out.extend_from_slice(line);
-        }
-        self.count_lines(NEWLINE.count(&input.pending[..end]));
-        input.pending.drain(..end);
-        self.write_out(dst, &out)
-    }
-
-    fn count_lines(&mut self, lines: u64) {
-        if let Some(left) = &mut self.lines_left {
-            *left = left.saturating_sub(lines);
-        }
-    }
-
-    fn write_out(&mut self, dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
-        write_data(dst, Subject::Stdout, data)?;
-        Progress::add(&mut self.progress, data.len());
-        Ok(())
-    }
 }
 
 /// Whether `fd` has data or end of file right now.
@@ -400,129 +367,4 @@ fn readable_now(fd: BorrowedFd<'_>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::os::fd::AsFd;
-
-    use super::*;
-    use crate::copy::write_all;
-
-    fn input(name: &str, data: &[u8], prefix: bool) -> Input {
-        let (r, w) = nix::unistd::pipe().unwrap();
-        write_all(w.as_fd(), data).unwrap();
-        drop(w);
-        let tag = if prefix {
-            format!("{name}: ").into_bytes()
-        } else {
-            Vec::new()
-        };
-        Input::new(Subject::path(name), r, tag)
-    }
-
-    /// Runs the merge into a pipe drained by a thread, so a long output
-    /// cannot fill the pipe and stall the test.
-    fn merged(inputs: &mut [Input], merger: &mut Merger) -> (Stop, Vec<u8>) {
-        let (r, w) = nix::unistd::pipe().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut out = Vec::new();
-            let mut buf = vec![0u8; 65536];
-            while let Ok(n @ 1..) = retry_on_eintr(|| nix::unistd::read(&r, &mut buf)) {
-                out.extend_from_slice(&buf[..n]);
-            }
-            out
-        });
-        let stop = merger.run(inputs, w.as_fd()).unwrap();
-        drop(w);
-        (stop, reader.join().unwrap())
-    }
-
-    #[test]
-    fn lines_are_whole_and_tagged_and_a_last_line_is_terminated() {
-        let mut inputs = [input("a", b"a1\na2\n", true), input("b", b"b1\nb2", true)];
-        let (stop, out) = merged(&mut inputs, &mut Merger::new(None, None));
-        assert_eq!(stop, Stop::EndOfFile);
-        let text = String::from_utf8(out).unwrap();
-        let mut lines: Vec<&str> = text.lines().collect();
-        lines.sort_unstable();
-        assert_eq!(lines, ["a: a1", "a: a2", "b: b1", "b: b2"]);
-        assert!(text.ends_with('\n'));
-    }
-
-    #[test]
-    fn a_line_longer_than_the_buffer_is_passed_on_whole() {
-        let mut long = vec![b'x'; LINE_BUFFER + 10];
-        long.push(b'\n');
-        let (r, w) = nix::unistd::pipe().unwrap();
-        let writer = std::thread::spawn(move || {
-            write_all(w.as_fd(), &long).unwrap();
-            write_all(w.as_fd(), b"short\n").unwrap();
-        });
-        let mut inputs = [
-            Input::new(Subject::path("long"), r, Vec::new()),
-            input("b", b"b1\n", false),
-        ];
-        let (_, out) = merged(&mut inputs, &mut Merger::new(None, None));
-        writer.join().unwrap();
-        let lines: Vec<&[u8]> = out
-            .split(|&b| b == b'\n')
-            .filter(|l| !l.is_empty())
-            .collect();
-        assert_eq!(lines.len(), 3);
-        let long_line = vec![b'x'; LINE_BUFFER + 10];
-        assert!(
-            lines.contains(&long_line.as_slice()),
-            "the long line arrived whole"
-        );
-        assert!(lines.contains(&&b"short"[..]) && lines.contains(&&b"b1"[..]));
-    }
-
-    #[test]
-    fn a_line_budget_leaves_the_rest_in_the_pipe() {
-        let (r, w) = nix::unistd::pipe().unwrap();
-        write_all(w.as_fd(), b"1\n2\n3\n").unwrap();
-        let mut inputs = [Input::new(Subject::path("a"), r, Vec::new())];
-        let (stop, out) = merged(&mut inputs, &mut Merger::new(Some(2), None));
-        assert_eq!((stop, out), (Stop::LimitReached, b"1\n2\n".to_vec()));
-        drop(w);
-        let mut rest = [0u8; 8];
-        let n = nix::unistd::read(&inputs[0].fd, &mut rest).unwrap();
-        assert_eq!(&rest[..n], b"3\n");
-    }
-
-    #[test]
-    fn a_line_budget_leaves_another_inputs_unfinished_line() {
-        let (a_r, a_w) = nix::unistd::pipe().unwrap();
-        write_all(a_w.as_fd(), b"abc").unwrap();
-        let (b_r, b_w) = nix::unistd::pipe().unwrap();
-        write_all(b_w.as_fd(), b"1\n").unwrap();
-        let mut inputs = [
-            Input::new(Subject::path("a"), a_r, Vec::new()),
-            Input::new(Subject::path("b"), b_r, Vec::new()),
-        ];
-        let (stop, out) = merged(&mut inputs, &mut Merger::new(Some(1), None));
-        assert_eq!((stop, out), (Stop::LimitReached, b"1\n".to_vec()));
-        drop(a_w);
-        let mut rest = [0u8; 8];
-        let n = nix::unistd::read(&inputs[0].fd, &mut rest).unwrap();
-        assert_eq!(&rest[..n], b"abc");
-        drop(b_w);
-    }
-
-    #[test]
-    fn idle_ends_unfinished_lines_on_both_paths() {
-        for merger in [
-            Merger::new(None, None),
-            Merger::new(Some(5), None).without_fast_paths(),
-        ] {
-            let mut merger = Merger {
-                idle: Some(Duration::from_millis(50)),
-                ..merger
-            };
-            let (r, w) = nix::unistd::pipe().unwrap();
-            write_all(w.as_fd(), b"partial").unwrap();
-            let mut inputs = [Input::new(Subject::path("a"), r, Vec::new())];
-            let (stop, out) = merged(&mut inputs, &mut merger);
-            assert_eq!((stop, out), (Stop::Idle, b"partial\n".to_vec()));
-            drop(w);
-        }
-    }
-}
+mod tests;

@@ -4,22 +4,28 @@
 //! timeout parameter. Opening with `O_NONBLOCK` and polling cannot stand in
 //! for it: a non-blocking read open never waits, and a write open can only be
 //! retried. So the real blocking call runs on the calling thread while a
-//! watchdog thread, once the deadline passes, sends that thread `SIGURG`,
-//! whose handler does nothing and is installed without `SA_RESTART`: the call
-//! fails with `EINTR` and nothing else about the pipe changes. `SIGURG` is
-//! ignored by default, so a signal still pending after an `exec` is harmless.
+//! watchdog thread, once the deadline passes, sends that thread a signal
+//! (`SIGURG` unless the program chose another, see `fifo_core::wake`), whose
+//! handler does nothing and is installed without `SA_RESTART`: the call fails
+//! with `EINTR` and nothing else about the pipe changes. `SIGURG` is ignored
+//! by default, so a signal still pending after an `exec` is harmless.
 
-use std::sync::{Arc, Condvar, Mutex, Once};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::pthread::{pthread_kill, pthread_self};
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
 
-const WAKE_SIGNAL: Signal = Signal::SIGURG;
+/// The signal that wakes a blocked call unless the program chose another
+/// before the first bounded wait.
+const DEFAULT_WAKE_SIGNAL: Signal = Signal::SIGURG;
 /// How often the watchdog repeats its signal, in case the first one arrived
 /// just before the call started to block.
 const RESEND_EVERY: Duration = Duration::from_millis(20);
+
+/// The wake signal, fixed (and its handler installed) on first use.
+static WAKE_SIGNAL: OnceLock<Signal> = OnceLock::new();
 
 /// Why [`run`] gave up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,15 +38,28 @@ pub(crate) enum Interrupted {
 
 extern "C" fn wake(_: nix::libc::c_int) {}
 
-pub(crate) fn install_wake_handler() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());
-        // SAFETY: `wake` is async-signal-safe (it does nothing), and nothing
-        // else in this program handles SIGURG, so no handler is replaced.
-        let installed = unsafe { sigaction(WAKE_SIGNAL, &action) };
-        debug_assert!(installed.is_ok(), "sigaction(SIGURG) cannot fail");
-    });
+/// Installs the do-nothing handler for `signal`.
+fn install(signal: Signal) -> nix::Result<()> {
+    let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());
+    // SAFETY: `wake` is async-signal-safe (it does nothing). A handler the
+    // program installed for this signal is replaced: the public docs
+    // (`fifo_core::wake`, `Wait::Timeout`, the crate README) say so.
+    unsafe { sigaction(signal, &action) }.map(drop)
+}
+
+/// Makes `signal` (one a handler can catch: not `SIGKILL` or `SIGSTOP`)
+/// the wake signal, unless one is fixed already; returns the one in use.
+pub(crate) fn choose(signal: Signal) -> Signal {
+    *WAKE_SIGNAL.get_or_init(|| {
+        let installed = install(signal);
+        debug_assert!(installed.is_ok(), "sigaction({signal}) cannot fail");
+        signal
+    })
+}
+
+/// The wake signal, installing its handler on first use.
+pub(crate) fn install_wake_handler() -> Signal {
+    choose(DEFAULT_WAKE_SIGNAL)
 }
 
 /// Runs `call` (retrying it on `EINTR`) until it succeeds, fails, or
@@ -49,7 +68,7 @@ pub(crate) fn run<T>(
     timeout: Duration,
     mut call: impl FnMut() -> nix::Result<T>,
 ) -> Result<T, Interrupted> {
-    install_wake_handler();
+    let signal = install_wake_handler();
     let started = Instant::now();
     let done = Arc::new((Mutex::new(false), Condvar::new()));
     let watchdog = {
@@ -70,7 +89,7 @@ pub(crate) fn run<T>(
                 if !*finished && started.elapsed() >= timeout {
                     // The target is alive: it joins this thread before
                     // returning, and stops us (under this lock) first.
-                    let _ = pthread_kill(target, WAKE_SIGNAL);
+                    let _ = pthread_kill(target, signal);
                 }
             }
         })

@@ -57,7 +57,8 @@ impl DirWatch {
     /// The fallback, also for tests: checks only that `dir` is a directory.
     pub(crate) fn polling(dir: &Path) -> nix::Result<Self> {
         let st = nix::sys::stat::stat(dir)?;
-        if crate::FileKind::of(&st) == crate::FileKind::Directory {
+        let kind = nix::sys::stat::SFlag::S_IFMT.bits() & st.st_mode;
+        if kind == nix::sys::stat::SFlag::S_IFDIR.bits() {
             Ok(Self::Poll)
         } else {
             Err(nix::errno::Errno::ENOTDIR)

@@ -6,7 +6,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, SpliceFFlags, tee};
 
-use crate::open::retry_on_eintr;
+use crate::sys::fd::retry_on_eintr;
 
 /// A private pipe that a FIFO's waiting bytes are duplicated into with
 /// tee(2), so that they can be looked at without being consumed. Made on
@@ -62,7 +62,9 @@ impl ScratchPipe {
         let mut got = 0;
         while got < copied {
             match retry_on_eintr(|| nix::unistd::read(read_end, &mut buf[got..copied])) {
-                Ok(0) => return Some(Err(Errno::EIO)),
+                // Nothing else reads this private pipe, so this never
+                // happens; should it, the bytes read so far are the peek.
+                Ok(0) => return Some(Ok(got)),
                 Ok(n) => got += n,
                 Err(errno) => return Some(Err(errno)),
             }
@@ -101,7 +103,7 @@ pub(crate) fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize> {
 ///
 /// 2^31 itself does not fit the `int` argument, but 2^31 - 1 rounds up to it.
 pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize> {
-    if bytes > crate::capacity::MAX_CAPACITY {
+    if bytes > super::MAX_PIPE_SIZE {
         return Err(Errno::EINVAL);
     }
     let bytes = nix::libc::c_int::try_from(bytes).unwrap_or(nix::libc::c_int::MAX);

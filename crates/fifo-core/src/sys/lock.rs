@@ -48,7 +48,7 @@ pub(crate) fn lock(fd: BorrowedFd<'_>, wait: LockWait) -> Result<ReadLock, NotLo
     let attempt = || {
         let dup = fd
             .try_clone_to_owned()
-            .map_err(|err| Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EBADF)))?;
+            .map_err(|err| err.raw_os_error().map_or(Errno::EBADF, Errno::from_raw))?;
         let arg = if wait == LockWait::No {
             FlockArg::LockExclusiveNonblock
         } else {
@@ -56,25 +56,25 @@ pub(crate) fn lock(fd: BorrowedFd<'_>, wait: LockWait) -> Result<ReadLock, NotLo
         };
         Flock::lock(dup, arg).map_err(|(_, errno)| errno)
     };
+    let refused = |errno| match errno {
+        Errno::EWOULDBLOCK => NotLocked::Busy,
+        Errno::EOPNOTSUPP | Errno::ENOLCK | Errno::EINVAL => NotLocked::Unsupported,
+        errno => NotLocked::Failed(errno),
+    };
     let locked = match wait {
         LockWait::Forever | LockWait::No => loop {
             match attempt() {
                 Err(Errno::EINTR) => {}
-                other => break other,
+                other => break other.map_err(refused),
             }
         },
         LockWait::Upto(limit) => deadline::run(limit, attempt).map_err(|why| match why {
-            Interrupted::Failed(errno) => errno,
-            Interrupted::TimedOut => Errno::EWOULDBLOCK,
+            Interrupted::Failed(errno) => refused(errno),
+            // Still held by another reader when the wait ran out.
+            Interrupted::TimedOut => NotLocked::Busy,
         }),
     };
-    locked
-        .map(|held| ReadLock { _held: held })
-        .map_err(|errno| match errno {
-            Errno::EWOULDBLOCK => NotLocked::Busy,
-            Errno::EOPNOTSUPP | Errno::ENOLCK | Errno::EINVAL => NotLocked::Unsupported,
-            errno => NotLocked::Failed(errno),
-        })
+    locked.map(|held| ReadLock { _held: held })
 }
 
 #[cfg(test)]

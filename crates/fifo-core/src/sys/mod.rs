@@ -7,6 +7,7 @@ pub(crate) mod at;
 pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
+pub(crate) mod fd;
 pub(crate) mod lock;
 pub(crate) mod place;
 pub(crate) mod startup;
@@ -25,6 +26,10 @@ pub(crate) use portable::{
     ScratchPipe, birth_time, borrow_descriptor, bytes_waiting, open_call, pipe_size, reopen_path,
     set_pipe_size, splice, tee_pipe,
 };
+
+/// The largest pipe capacity Linux grants whatever the privileges
+/// (`round_pipe_size` in fs/pipe.c): 2^31 bytes.
+pub(crate) const MAX_PIPE_SIZE: usize = 1 << 31;
 
 /// The system calls that open a path, as a blocked task reports them in
 /// `/proc/PID/task/TID/syscall`.

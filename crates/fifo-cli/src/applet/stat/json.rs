@@ -136,7 +136,7 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
 /// nanoseconds after them.
 fn time(time: SystemTime) -> Value {
     let (epoch, nanos) = fifo_core::inspect::epoch_time(time).unwrap_or((0, 0));
-    let rfc3339 = super::values::local_time_text(time, 'T', "", ":");
+    let rfc3339 = crate::stat_format::values::local_time_text(time, 'T', "", ":");
     json!({"rfc3339": rfc3339, "epoch": epoch, "nanoseconds": nanos})
 }
 

@@ -1,116 +1,56 @@
 //! The one error type of `fifo-core`: what failed, on which path, and why.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::io;
 use std::time::Duration;
 
 use nix::errno::Errno;
 
 use crate::FileKind;
 
+mod reason;
+mod subject;
+
+pub use reason::{Reason, describe};
+pub use subject::{Action, Peer, Subject};
+
 /// Shorthand for results that fail with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// What an operation was acting on when it failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Subject {
-    /// A path named by the user.
-    Path(PathBuf),
-    /// The process's standard input.
-    Stdin,
-    /// The process's standard output.
-    Stdout,
-    /// Another process, by its PID.
-    Process(i32),
-}
-
-impl Subject {
-    /// The subject for a path.
-    pub fn path(path: impl Into<PathBuf>) -> Self {
-        Self::Path(path.into())
-    }
-}
-
-/// The step of an operation that failed; it leads the error message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Creating a FIFO.
-    CreateFifo,
-    /// Creating a directory (`mk -p`, `mk --temp`).
-    CreateDir,
-    /// Opening a path.
-    Open,
-    /// Reading data.
-    Read,
-    /// Writing data.
-    Write,
-    /// Looking at a path's metadata.
-    Stat,
-    /// Removing a FIFO this process created.
-    Remove,
-    /// Changing a descriptor's flags or pipe size.
-    Configure,
-    /// Waiting for data or a peer.
-    Wait,
-    /// Sending a signal to a process.
-    Signal,
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::CreateFifo => "cannot create fifo",
-            Self::CreateDir => "cannot create directory",
-            Self::Open => "cannot open",
-            Self::Read => "read error",
-            Self::Write => "write error",
-            Self::Stat => "cannot stat",
-            Self::Remove => "cannot remove",
-            Self::Configure => "cannot configure",
-            Self::Wait => "cannot wait",
-            Self::Signal => "cannot signal",
-        })
-    }
-}
-
-/// The other end of a FIFO that an open waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peer {
-    /// A process that opens the FIFO for reading.
-    Reader,
-    /// A process that opens the FIFO for writing.
-    Writer,
-}
-
-impl fmt::Display for Peer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Reader => "reader",
-            Self::Writer => "writer",
-        })
-    }
-}
-
 /// Everything that can go wrong in a FIFO operation.
 ///
-/// Each variant names its [`Subject`]; `Display` gives the rest of a
-/// one-line message (without the subject), so a front end can print
-/// `PROGRAM: 'PATH': MESSAGE`.
+/// Each variant names its [`Subject`]. `Display` gives the whole story on
+/// one line, `'PATH': what happened`; [`Error::reason`] gives the part after
+/// the subject, for a front end that words the subject itself. An error from
+/// the system keeps it as its [`source`](std::error::Error::source).
+///
+/// ```
+/// use fifo_core::{Action, Error, Subject};
+///
+/// let err = Error::sys(
+///     Subject::path("/tmp/jobs"),
+///     Action::Open,
+///     std::io::Error::from_raw_os_error(2),
+/// );
+/// assert_eq!(err.to_string(), "'/tmp/jobs': cannot open: No such file or directory");
+/// assert_eq!(err.reason().to_string(), "cannot open: No such file or directory");
+/// assert_eq!(err.raw_os_error(), Some(2));
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A system call failed.
-    #[error("{action}: {}", errno.desc())]
     Sys {
         /// What was being acted on.
         subject: Subject,
         /// The step that failed.
         action: Action,
-        /// Why, as the kernel said it.
-        errno: Errno,
+        /// Why, as the system said it.
+        #[source]
+        source: io::Error,
     },
     /// The path exists but is not a named pipe, so it is refused.
-    #[error("not a fifo (it is a {found})")]
     NotAFifo {
         /// The refused path.
         subject: Subject,
@@ -118,7 +58,6 @@ pub enum Error {
         found: FileKind,
     },
     /// Nobody has the FIFO open at the other end and waiting was not allowed.
-    #[error("no {peer} (nobody has it open for {})", peer_verb(*peer))]
     NoPeer {
         /// The FIFO.
         subject: Subject,
@@ -126,7 +65,6 @@ pub enum Error {
         peer: Peer,
     },
     /// The wait for the other end ran out.
-    #[error("timed out after {} waiting for a {peer}", humantime::format_duration(*waited))]
     TimedOut {
         /// The FIFO.
         subject: Subject,
@@ -136,7 +74,6 @@ pub enum Error {
         waited: Duration,
     },
     /// A wait for a FIFO's state ran out.
-    #[error("timed out after {} waiting until {condition}", humantime::format_duration(*waited))]
     WaitTimedOut {
         /// The FIFO.
         subject: Subject,
@@ -146,13 +83,11 @@ pub enum Error {
         waited: Duration,
     },
     /// No `fifo hold` process of this user holds the FIFO.
-    #[error("no fifo hold process of this user holds it")]
     NotHeld {
         /// The FIFO.
         subject: Subject,
     },
     /// A process asked to end had not ended when the wait ran out.
-    #[error("process {pid} holding it has not ended after {}", humantime::format_duration(*waited))]
     StillRunning {
         /// The FIFO it holds.
         subject: Subject,
@@ -162,7 +97,6 @@ pub enum Error {
         waited: Duration,
     },
     /// The reader closed the FIFO before everything was written.
-    #[error("reader went away; {delivered} bytes were written into its pipe")]
     ReaderLeft {
         /// The FIFO.
         subject: Subject,
@@ -171,10 +105,6 @@ pub enum Error {
         delivered: u64,
     },
     /// A record cannot be written in one atomic `write`.
-    #[error(
-        "record {record} is {len} bytes{}, longer than PIPE_BUF ({limit}); it was not sent",
-        if *complete { "" } else { " or more" }
-    )]
     RecordTooLong {
         /// The FIFO.
         subject: Subject,
@@ -190,9 +120,6 @@ pub enum Error {
     /// A framed-message chunk went out only in part, so the stream now holds
     /// a torn chunk: the destination does not keep `PIPE_BUF`-byte writes
     /// whole (it is not a pipe).
-    #[error(
-        "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
-    )]
     ChunkTorn {
         /// The destination.
         subject: Subject,
@@ -203,7 +130,6 @@ pub enum Error {
     },
     /// The bytes read are not a valid stream of framed messages; nothing
     /// from `offset` on is decoded.
-    #[error("not a framed stream at byte {offset}: {problem}")]
     NotFramed {
         /// Where the bytes came from.
         subject: Subject,
@@ -213,31 +139,26 @@ pub enum Error {
         problem: crate::frame::FrameProblem,
     },
     /// Unfinished framed messages would need more memory than allowed.
-    #[error("unfinished messages would hold more than {limit} bytes in memory")]
     PendingTooLarge {
         /// Where the bytes came from.
         subject: Subject,
         /// The limit that was reached.
         limit: u64,
     },
-    /// The system refused a pipe capacity (`--capacity`).
-    #[error(
-        "cannot set the pipe capacity to {requested} bytes: {}{}",
-        errno.desc(),
-        limit.map(|limit| format!(" (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)")).unwrap_or_default()
-    )]
+    /// The system refused a pipe capacity.
     CapacityRefused {
         /// The pipe.
         subject: Subject,
         /// The capacity asked for.
         requested: usize,
-        /// Why it was refused.
-        errno: Errno,
+        /// Why it was refused, as the system said it.
+        #[source]
+        source: io::Error,
         /// The unprivileged maximum, when that is why.
         limit: Option<usize>,
     },
-    /// An existing path another user may have planted (`--create`).
-    #[error("refusing {reason}")]
+    /// An existing path another user may have planted, found where a FIFO
+    /// was to be made or used.
     Unsafe {
         /// The path.
         subject: Subject,
@@ -246,42 +167,76 @@ pub enum Error {
     },
     /// The path no longer names the FIFO this process made or opened: it was
     /// swapped for another file (a symlink, another FIFO) in between.
-    #[error(
-        "refusing it: it was replaced after fifo {} it",
-        if *made { "made" } else { "opened" }
-    )]
     Replaced {
         /// The path.
         subject: Subject,
-        /// True when this process had created the FIFO (`--create`).
+        /// True when this process had created the FIFO.
         made: bool,
     },
-    /// The path already exists and is not a FIFO (`mk --exist-ok`).
-    #[error("already exists and is not a fifo (it is a {found})")]
+    /// The path already exists and is not a FIFO (when an existing FIFO
+    /// is accepted).
     ExistsNotFifo {
         /// The path.
         subject: Subject,
         /// What it is.
         found: FileKind,
     },
+    /// The name cannot name a file in a directory: empty, `.`, `..`, or
+    /// holding a `/` where a plain file name is needed.
+    BadName {
+        /// The name.
+        subject: Subject,
+        /// The step that needed it.
+        action: Action,
+    },
+    /// This system cannot tell which processes hold a file (there is no
+    /// Linux-style `/proc`).
+    NoProcessTable {
+        /// The file asked about.
+        subject: Subject,
+        /// The step that needed to know.
+        action: Action,
+    },
+    /// Processes hold the FIFO, but none of them lets this process look
+    /// through its descriptor, so how much the pipe holds cannot be known.
+    ContentsHidden {
+        /// The FIFO.
+        subject: Subject,
+    },
 }
 
-fn peer_verb(peer: Peer) -> &'static str {
-    match peer {
-        Peer::Reader => "reading",
-        Peer::Writer => "writing",
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.subject(), self.reason())
+    }
+}
+
+/// For callers that work in `std::io` terms: the kind of the system's error
+/// when there is one (else [`io::ErrorKind::Other`]), carrying this error,
+/// whole, as its inner error.
+impl From<Error> for io::Error {
+    fn from(err: Error) -> Self {
+        let kind = err.io_error().map_or(io::ErrorKind::Other, io::Error::kind);
+        Self::new(kind, err)
     }
 }
 
 impl Error {
-    /// A failed system call on `subject`.
+    /// A failed system call on `subject`, `source` saying why.
     #[must_use]
-    pub fn sys(subject: Subject, action: Action, errno: Errno) -> Self {
+    pub fn sys(subject: Subject, action: Action, source: impl Into<io::Error>) -> Self {
         Self::Sys {
             subject,
             action,
-            errno,
+            source: source.into(),
         }
+    }
+
+    /// What happened, without the subject: the part of a message after
+    /// `'PATH': `.
+    #[must_use]
+    pub fn reason(&self) -> Reason<'_> {
+        Reason(self)
     }
 
     /// What the failing operation was acting on.
@@ -303,17 +258,31 @@ impl Error {
             | Self::CapacityRefused { subject, .. }
             | Self::Unsafe { subject, .. }
             | Self::Replaced { subject, .. }
-            | Self::ExistsNotFifo { subject, .. } => subject,
+            | Self::ExistsNotFifo { subject, .. }
+            | Self::BadName { subject, .. }
+            | Self::NoProcessTable { subject, .. }
+            | Self::ContentsHidden { subject } => subject,
         }
     }
 
-    /// The `errno` behind the error, when a system call failed.
+    /// The OS error behind the error, when the system refused something.
     #[must_use]
-    pub fn errno(&self) -> Option<Errno> {
+    pub fn io_error(&self) -> Option<&io::Error> {
         match self {
-            Self::Sys { errno, .. } | Self::CapacityRefused { errno, .. } => Some(*errno),
+            Self::Sys { source, .. } | Self::CapacityRefused { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// The `errno` behind the error, when a system call failed with one.
+    #[must_use]
+    pub fn raw_os_error(&self) -> Option<i32> {
+        self.io_error().and_then(io::Error::raw_os_error)
+    }
+
+    /// [`Error::raw_os_error`] as nix's type, for this crate's own matching.
+    pub(crate) fn errno(&self) -> Option<Errno> {
+        self.raw_os_error().map(Errno::from_raw)
     }
 }
 
@@ -324,7 +293,55 @@ mod tests {
     #[test]
     fn sys_message_uses_the_plain_errno_description() {
         let err = Error::sys(Subject::path("x"), Action::Open, Errno::ENOENT);
-        assert_eq!(err.to_string(), "cannot open: No such file or directory");
+        assert_eq!(
+            err.reason().to_string(),
+            "cannot open: No such file or directory"
+        );
+        assert_eq!(err.raw_os_error(), Some(nix::libc::ENOENT));
+    }
+
+    #[test]
+    fn display_names_the_subject_and_source_keeps_the_os_error() {
+        let err = Error::sys(Subject::path("x\ny"), Action::Read, Errno::EIO);
+        assert_eq!(err.to_string(), "'x\\ny': read error: I/O error");
+        let source = std::error::Error::source(&err).expect("a source");
+        let io = source.downcast_ref::<io::Error>().expect("an io::Error");
+        assert_eq!(io.raw_os_error(), Some(nix::libc::EIO));
+        let err = Error::NotHeld {
+            subject: Subject::Process(7),
+        };
+        assert_eq!(
+            err.to_string(),
+            "process 7: no fifo hold process of this user holds it"
+        );
+    }
+
+    #[test]
+    fn subjects_stay_on_one_readable_line() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        assert_eq!(Subject::path("/tmp/a b").to_string(), "'/tmp/a b'");
+        let bytes = OsStr::from_bytes(b"bad\xffname");
+        assert_eq!(Subject::path(bytes).to_string(), "'bad\\xffname'");
+        assert_eq!(Subject::Stdin.to_string(), "standard input");
+    }
+
+    #[test]
+    fn as_an_io_error_it_keeps_the_kind_and_the_whole_message() {
+        let io: io::Error = Error::sys(Subject::path("p"), Action::Open, Errno::ENOENT).into();
+        assert_eq!(io.kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            io.to_string(),
+            "'p': cannot open: No such file or directory"
+        );
+        let inner = io.into_inner().expect("an inner error");
+        assert!(inner.downcast::<Error>().is_ok());
+    }
+
+    #[test]
+    fn an_io_error_without_errno_reads_as_itself() {
+        let err = io::Error::new(io::ErrorKind::UnexpectedEof, "the input shrank");
+        assert_eq!(describe(&err), "the input shrank");
     }
 
     #[test]
@@ -334,7 +351,7 @@ mod tests {
             peer: Peer::Reader,
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "no reader (nobody has it open for reading)"
         );
     }
@@ -346,7 +363,7 @@ mod tests {
             delivered: 42,
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "reader went away; 42 bytes were written into its pipe"
         );
     }
@@ -359,7 +376,7 @@ mod tests {
             waited: Duration::from_millis(1500),
         };
         assert_eq!(
-            err.to_string(),
+            err.reason().to_string(),
             "timed out after 1s 500ms waiting for a writer"
         );
     }

@@ -5,6 +5,10 @@
 //! Every letter means what it means in GNU `stat` (times in the local time
 //! zone, names as raw bytes); the live pipe state has names in braces that
 //! cannot collide with GNU's letters, e.g. `%{readers}`.
+//!
+//! It depends on nothing else in the command, so the command-line
+//! definition (which parses `-c` with it) and `fifo stat` (which renders
+//! with it) both use it without importing each other.
 
 use std::fmt::Write as _;
 use std::os::unix::ffi::OsStrExt;
@@ -12,7 +16,9 @@ use std::path::Path;
 
 use fifo_core::inspect::{Count, Status};
 
-use super::values::{epoch, human_time, mount_point, quoted_name, type_name};
+pub mod values;
+
+use values::{epoch, human_time, mount_point, quoted_name, type_name};
 
 /// What a directive is rendered from.
 pub struct Subject<'a> {
@@ -408,7 +414,11 @@ mod tests {
 
     #[test]
     fn printf_decodes_escapes_and_adds_no_newline() {
-        let status = fifo_core::inspect::inspect(Path::new("/"), false, false).unwrap();
+        let status = fifo_core::inspect::inspect(
+            Path::new("/"),
+            fifo_core::inspect::Options::default().live(false),
+        )
+        .unwrap();
         let subject = Subject {
             path: Path::new("/"),
             status: &status,
@@ -438,7 +448,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn no_format_makes_stat_panic(text in "(%?[nNFAaUGugsidhxyzrwbBC%Q{}\\\\ ]|\\PC){0,30}") {
-            let status = fifo_core::inspect::inspect(Path::new("/"), false, false).unwrap();
+            let status = fifo_core::inspect::inspect(Path::new("/"), fifo_core::inspect::Options::default().live(false)).unwrap();
             let subject = Subject { path: Path::new("/"), status: &status };
             for format in [Format::parse(&text), Format::parse_printf(&text)].into_iter().flatten() {
                 let _ = format.render(&subject);

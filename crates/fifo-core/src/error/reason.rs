@@ -1,0 +1,134 @@
+//! How an error reads: the words after the subject, and the one conversion
+//! of an [`io::Error`] to words.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use nix::errno::Errno;
+
+use super::{Error, Peer};
+
+/// What happened, without the subject: see [`Error::reason`].
+#[derive(Debug, Clone, Copy)]
+pub struct Reason<'a>(pub(super) &'a Error);
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let since = |waited: &Duration| humantime::format_duration(*waited);
+        match self.0 {
+            Error::Sys { action, source, .. } => write!(f, "{action}: {}", describe(source)),
+            Error::NotAFifo { found, .. } => write!(f, "not a fifo (it is a {found})"),
+            Error::NoPeer { peer, .. } => {
+                write!(f, "no {peer} (nobody has it open for {})", peer_verb(*peer))
+            }
+            Error::TimedOut { peer, waited, .. } => {
+                write!(f, "timed out after {} waiting for a {peer}", since(waited))
+            }
+            Error::WaitTimedOut {
+                condition, waited, ..
+            } => write!(
+                f,
+                "timed out after {} waiting until {condition}",
+                since(waited)
+            ),
+            Error::NotHeld { .. } => f.write_str("no fifo hold process of this user holds it"),
+            Error::StillRunning { pid, waited, .. } => write!(
+                f,
+                "process {pid} holding it has not ended after {}",
+                since(waited)
+            ),
+            Error::ReaderLeft { delivered, .. } => write!(
+                f,
+                "reader went away; {delivered} bytes were written into its pipe"
+            ),
+            Error::RecordTooLong {
+                record,
+                len,
+                complete,
+                limit,
+                ..
+            } => write!(
+                f,
+                "record {record} is {len} bytes{}, longer than PIPE_BUF ({limit}); it was not sent",
+                if *complete { "" } else { " or more" }
+            ),
+            Error::ChunkTorn { len, written, .. } => write!(
+                f,
+                "only {written} bytes of a {len}-byte chunk were written; the destination is not a pipe"
+            ),
+            Error::NotFramed {
+                offset, problem, ..
+            } => write!(f, "not a framed stream at byte {offset}: {problem}"),
+            Error::PendingTooLarge { limit, .. } => write!(
+                f,
+                "unfinished messages would hold more than {limit} bytes in memory"
+            ),
+            Error::CapacityRefused {
+                requested,
+                source,
+                limit,
+                ..
+            } => {
+                write!(
+                    f,
+                    "cannot set the pipe capacity to {requested} bytes: {}",
+                    describe(source)
+                )?;
+                match limit {
+                    Some(limit) => write!(
+                        f,
+                        " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
+                    ),
+                    None => Ok(()),
+                }
+            }
+            Error::Unsafe { reason, .. } => write!(f, "refusing {reason}"),
+            Error::Replaced { made, .. } => write!(
+                f,
+                "refusing it: it was replaced after fifo {} it",
+                if *made { "made" } else { "opened" }
+            ),
+            Error::ExistsNotFifo { found, .. } => {
+                write!(f, "already exists and is not a fifo (it is a {found})")
+            }
+            Error::BadName { action, .. } => write!(
+                f,
+                "{action}: not a file name (empty, '.', '..' or holding '/')"
+            ),
+            Error::NoProcessTable { action, .. } => write!(
+                f,
+                "{action}: this system does not show which processes hold a file"
+            ),
+            Error::ContentsHidden { .. } => f.write_str(
+                "cannot wait: the processes that hold it do not let this user look into the pipe",
+            ),
+        }
+    }
+}
+
+/// How an I/O error reads in a message: the system's plain description of
+/// its `errno` (`No such file or directory`, never Rust's `(os error 2)`
+/// suffix), or the error's own text when it carries no `errno`.
+///
+/// This is the one conversion from [`io::Error`] to words; a front end that
+/// reports its own I/O errors uses it too, so every message reads alike.
+///
+/// ```
+/// let err = std::io::Error::from_raw_os_error(13);
+/// assert_eq!(fifo_core::error::describe(&err), "Permission denied");
+/// ```
+#[must_use]
+pub fn describe(err: &io::Error) -> String {
+    match err.raw_os_error() {
+        Some(raw) => Errno::from_raw(raw).desc().to_owned(),
+        None => err.to_string(),
+    }
+}
+
+fn peer_verb(peer: Peer) -> &'static str {
+    match peer {
+        Peer::Reader => "reading",
+        Peer::Writer => "writing",
+    }
+}

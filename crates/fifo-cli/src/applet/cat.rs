@@ -1,5 +1,7 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
+mod frame;
+
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,9 @@ const APPLET: &str = "cat";
 pub fn run(args: &CatArgs) -> u8 {
     if args.merge {
         return merge(args);
+    }
+    if args.frame {
+        return frame::run(args);
     }
     let cleanup = if args.rm {
         match Cleanup::install() {

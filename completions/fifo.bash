@@ -103,7 +103,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__cat)
-            opts="-k -t -c -l -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --merge --prefix --progress --capacity --verbose --no-splice --help --version"
+            opts="-k -t -c -l -0 -v -h -V --keep-open --create --rm --timeout --idle --bytes --lines --merge --prefix --frame --null --json --max-pending --progress --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +134,10 @@ _fifo() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pending)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -439,7 +443,7 @@ _fifo() {
             return 0
             ;;
         fifo__subcmd__send)
-            opts="-n -t -l -0 -v -h -V --timeout --no-wait --create --lines --null --progress --capacity --verbose --no-splice --help --version"
+            opts="-n -t -l -0 -v -h -V --timeout --no-wait --create --lines --null --frame --progress --capacity --verbose --no-splice --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -49,6 +49,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -s t -l timeout -d 'Give 
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l idle -d 'Stop after DUR without data' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s c -l bytes -d 'Stop after N bytes; the rest stays in the FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent readers take turns' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s l -l lines -d 'Stop after N lines; the rest stays in the FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent readers each get whole lines (other programs can take it too: flock(1) on a descriptor)' -r
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l max-pending -d 'With --frame: refuse the stream (status 1) once messages not yet finished would hold more than BYTES in memory (suffixes K, M, G) [default: no limit]' -r
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l progress -d 'Show a progress meter on stderr: bytes, rate, elapsed; percentage and ETA when the size is known. Drawn only on a terminal unless =always' -r -f -a "auto\t'Only when stderr is a terminal'
 always\t'Always: plain lines when stderr is not a terminal'
 never\t'Never'"
@@ -58,6 +59,9 @@ complete -c fifo -n "__fish_fifo_using_subcommand cat" -l create -d 'Make PATH (
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l rm -d 'Remove the FIFOs --create made when done, also on SIGINT/SIGTERM/SIGHUP'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l merge -d 'Read all PATHs at once and write whole lines only, so lines from different FIFOs never mix; an unfinished line gets a newline when its writers leave, on --idle or a signal. With -l, only whole lines are consumed'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l prefix -d 'With --merge: start each line with its source, "PATH: "'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l frame -d 'Read framed messages (written by fifo send --frame) and write each one whole, in the order they were completed, so that messages of any size from concurrent writers never mix. A message whose writer left before finishing it is never printed, not even in part: a warning says how many were dropped, and the status is 1. Data that is not framed is an error naming its byte offset. Not with -c or -l'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -s 0 -l null -d 'With --frame: write a NUL after each message'
+complete -c fifo -n "__fish_fifo_using_subcommand cat" -l json -d 'With --frame: write one JSON object per message, one per line: the writer, the message\'s size and its bytes, as UTF-8 text or base64'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand cat" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -72,6 +76,7 @@ complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-wait -d 'Fail at o
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l create -d 'Make PATH (a FIFO, mode 0600) if it does not exist'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s l -l lines -d 'Send each line whole in one write (at most PIPE_BUF bytes), so concurrent senders never interleave inside a line'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s 0 -l null -d 'Like --lines, for NUL-terminated records (a MESSAGE ends with NUL instead of a newline)'
+complete -c fifo -n "__fish_fifo_using_subcommand send" -l frame -d 'Send MESSAGE or stdin as one framed message of any size (with -l or -0: each line or record is its own message, of any size), streamed in chunks that concurrent senders cannot tear apart; read them with fifo cat --frame'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s v -l verbose -d 'Say what capacity each FIFO\'s pipe got'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -l no-splice -d 'Move data with read and write only (no splice or tee), as on other systems'
 complete -c fifo -n "__fish_fifo_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -142,3 +142,9 @@ expect_fail 2 "the argument '--frame' cannot be used with '--lines <N>'" \
     "$F" cat --frame -l 1 q
 expect_fail 2 "the argument '--frame' cannot be used with '--bytes <N>'" \
     "$F" cat --frame -c 1 q
+
+# --max-pending: a message in flight beyond the cap refuses the stream.
+spawn bash -c "head -c 10000 /dev/zero | '$F' send --frame q"
+expect_fail 1 "fifo cat: 'q': unfinished messages would hold more than 1024 bytes in memory" \
+    "$F" cat --frame --max-pending 1K q
+finish "$SPAWNED"

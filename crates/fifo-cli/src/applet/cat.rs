@@ -61,11 +61,7 @@ pub fn run(args: &CatArgs) -> u8 {
             Ok(Stop::EndOfFile) => {}
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
-                let code = report::failure(APPLET, &err);
-                if status == SUCCESS {
-                    status = code;
-                }
-                if code == STDOUT_CLOSED {
+                if failed(&err, &mut status) {
                     break;
                 }
             }
@@ -75,6 +71,16 @@ pub fn run(args: &CatArgs) -> u8 {
         meter.finish();
     }
     finish(status, cleanup)
+}
+
+/// Reports a PATH that failed (the first failure sets the status) and says
+/// whether to stop: nothing more can be written once stdout is closed.
+fn failed(err: &Error, status: &mut u8) -> bool {
+    let code = report::failure(APPLET, err);
+    if *status == SUCCESS {
+        *status = code;
+    }
+    code == STDOUT_CLOSED
 }
 
 /// Applies the transfer options to a copy engine (the portable path, the
@@ -245,19 +251,30 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
-    if input.kind() == FileKind::Fifo {
-        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
-    }
-    // Holding the write end ourselves means the last writer leaving is not
-    // end-of-file: later writers are served by the same read end.
-    let _held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end(path)?)
-    } else {
-        None
-    };
+    let (input, _held) = open_source(args, path, cleanup)?;
     copier
         .copy(input.fd(), stdout_fd())
         .map(|(_, stop)| stop)
         .map_err(|err| err.attribute(Subject::path(path), Subject::Stdout))
+}
+
+/// Opens PATH to read as `cat` does: waiting up to `--timeout`, making it
+/// with `--create`, sizing a FIFO's pipe; with `-k`, also the write end it
+/// holds, so that the last writer leaving is not end of file: later writers
+/// are served by the same read end.
+fn open_source(
+    args: &CatArgs,
+    path: &Path,
+    cleanup: Option<&Cleanup>,
+) -> Result<(Opened, Option<OwnedFd>), Error> {
+    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
+    if input.kind() == FileKind::Fifo {
+        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
+    }
+    let held = if args.keep_open && input.kind() == FileKind::Fifo {
+        Some(input.hold_write_end(path)?)
+    } else {
+        None
+    };
+    Ok((input, held))
 }

@@ -16,6 +16,8 @@ use crate::report;
 
 mod format;
 mod json;
+/// Also for `cat --frame --json`, which shows binary messages the same way.
+pub(crate) use json::base64;
 mod values;
 
 pub use format::Format;

@@ -10,12 +10,12 @@ use std::path::Path;
 
 use fifo_core::copy::Stop;
 use fifo_core::frame::{Decoder, Ended, FrameReader, Unfinished};
-use fifo_core::{Error, FileKind, Subject};
+use fifo_core::{Error, Subject};
 
-use super::{APPLET, cannot_watch, finish, open_input};
-use crate::applet::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
+use super::{APPLET, cannot_watch, failed, finish, open_source};
+use crate::applet::{check_capacity, raise_standard_pipes, stdin_fd};
 use crate::cli::CatArgs;
-use crate::exit_code::{FAILURE, STDOUT_CLOSED, SUCCESS};
+use crate::exit_code::{FAILURE, SUCCESS};
 use crate::report;
 use crate::signals::{Cleanup, die_of};
 use output::Output;
@@ -55,11 +55,7 @@ pub(super) fn run(args: &CatArgs) -> u8 {
                 }
             }
             Err(err) => {
-                let code = report::failure(APPLET, &err);
-                if status == SUCCESS {
-                    status = code;
-                }
-                if code == STDOUT_CLOSED {
+                if failed(&err, &mut status) {
                     break;
                 }
             }
@@ -83,17 +79,7 @@ fn cat_one(
     if path.as_os_str() == "-" {
         return read(args, stdin_fd(), Subject::Stdin, notice, output);
     }
-    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
-    if input.kind() == FileKind::Fifo {
-        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
-    }
-    // As plain cat: holding the write end makes the last writer leaving no
-    // end of file; only --idle or a signal ends the reading.
-    let _held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end(path)?)
-    } else {
-        None
-    };
+    let (input, _held) = open_source(args, path, cleanup)?;
     read(args, input.fd(), Subject::path(path), notice, output)
 }
 

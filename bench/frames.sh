@@ -69,8 +69,8 @@ for row in "framed, 64 KiB messages:$framed" "plain 4 KiB write/read loop:$plain
         "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$(echo "$dd / $secs" | bc -l)"
 done
 
-# The CLI. A message is a 64 KiB line (65535 bytes and its newline); the
-# bench shell holds a write end (descriptor 3) while the writers run, so the
+# The CLI. A message is a 64 KiB line (65535 bytes and its newline), read
+# by each writer from a file made beforehand; the bench shell holds a write end (descriptor 3) while the writers run, so the
 # reader sees no end of file between writers.
 LINE=$(head -c $((MESSAGE - 1)) /dev/zero | tr '\0' m)
 export LINE FIFO
@@ -80,12 +80,13 @@ export LINE FIFO
 # reader's user+system time).
 cli() {
     local writers=$1 each=$(($BYTES / $1)) start end got i pids=()
+    [ -s "$T/lines.$writers" ] || head -c "$each" < <(yes "$LINE") > "$T/lines.$writers"
     start=$(date +%s.%N)
     timeout "$LIMIT" python3 "$MEASURE" "$FIFO" cat --frame "$F" > "$T/got" &
     local reader=$!
     exec 3> "$F"
     for i in $(seq "$writers"); do
-        timeout "$LIMIT" bash -c 'yes "$LINE" | head -c "$1" | "$FIFO" send --frame -l "$2"' _ "$each" "$F" 3>&- &
+        timeout "$LIMIT" "$FIFO" send --frame -l "$F" < "$T/lines.$writers" 3>&- &
         pids+=($!)
     done
     wait "${pids[@]}"

@@ -75,14 +75,15 @@ done
 LINE=$(head -c $((MESSAGE - 1)) /dev/zero | tr '\0' m)
 export LINE FIFO
 
-# cli WRITERS: one transfer of BYTES in 64 KiB messages from WRITERS
-# concurrent `fifo send --frame -l`; prints "SECONDS CPU_SECONDS" (the
-# reader's user+system time).
+# cli WRITERS [--null]: one transfer of BYTES in 64 KiB messages from
+# WRITERS concurrent `fifo send --frame -l`; prints "SECONDS CPU_SECONDS"
+# (the reader's user+system time). The reader's output is counted and must
+# be BYTES, or with --null goes to /dev/null (as dd's does) unchecked.
 cli() {
     local writers=$1 each=$(($BYTES / $1)) start end got i pids=()
     [ -s "$T/lines.$writers" ] || head -c "$each" < <(yes "$LINE") > "$T/lines.$writers"
     start=$(date +%s.%N)
-    timeout "$LIMIT" python3 "$MEASURE" "$FIFO" cat --frame "$F" > "$T/got" &
+    timeout "$LIMIT" python3 "$MEASURE" ${2:-} "$FIFO" cat --frame "$F" > "$T/got" &
     local reader=$!
     exec 3> "$F"
     for i in $(seq "$writers"); do
@@ -94,13 +95,15 @@ cli() {
     wait "$reader"
     end=$(date +%s.%N)
     read -r got cpu _ < "$T/got"
-    [ "$got" = $((each * writers)) ] || { echo "short transfer: $got" >&2; exit 1; }
+    [ "$got" = -1 ] || [ "$got" = $((each * writers)) ] || { echo "short transfer: $got" >&2; exit 1; }
     echo "$(echo "$end - $start" | bc -l) $cpu"
 }
 
+# cli_median WRITERS: one counted run, then the median of RUNS uncounted.
 cli_median() {
     local i
-    for i in $(seq "$RUNS"); do cli "$1"; done | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+    cli "$1" > /dev/null
+    for i in $(seq "$RUNS"); do cli "$1" --null; done | sort -g | sed -n "$(((RUNS + 1) / 2))p"
 }
 
 echo

@@ -148,3 +148,14 @@ spawn bash -c "head -c 10000 /dev/zero | '$F' send --frame q"
 expect_fail 1 "fifo cat: 'q': unfinished messages would hold more than 1024 bytes in memory" \
     "$F" cat --frame --max-pending 1K q
 finish "$SPAWNED"
+
+# As for cat and send: a closed stdout (141, quietly), -t (124), --no-wait (3).
+spawn bash -c "seq 1000000 | '$F' send --frame q"
+sender=$SPAWNED
+run bash -c "'$F' cat --frame q | head -c 10 > /dev/null; echo \${PIPESTATUS[0]}"
+eq "141" "$OUT" "cat --frame whose stdout closes: status 141"
+eq "" "$ERR" "a closed stdout is not reported"
+finish "$sender"
+expect_fail 124 "fifo cat: 'q': timed out after 100ms waiting for a writer" \
+    "$F" cat --frame -t 100ms q
+expect_fail 3 "fifo send: 'q': no reader" "$F" send --frame --no-wait q hi

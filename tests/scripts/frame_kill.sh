@@ -86,3 +86,16 @@ eq "fifo cat: 'made': dropped 1 unfinished message (5 bytes received): the write
 ok "--rm removed the FIFO --create made"
 touch release
 finish "$stall"
+
+# SIGTERM while still waiting for a writer: nothing to report; --rm still
+# removes the FIFO, and the status is 143.
+spawn bash -c "exec '$F' cat --frame --create --rm waiting 2> err"
+reader=$SPAWNED
+wait_until 10 "cat --create to make its FIFO" test -p waiting
+blocked_in_open "$reader"
+kill -TERM "$(pgrep -P "$reader")"
+finish "$reader"
+eq 143 "$STATUS" "SIGTERM while opening: 143"
+eq "" "$(cat err)" "nothing to report"
+[ -e waiting ] && fail "--rm did not remove the FIFO"
+ok "--rm removed the FIFO while the reader waited for a writer"

@@ -37,13 +37,7 @@ pub(super) fn run(args: &CatArgs) -> u8 {
     let mut status = SUCCESS;
     let mut signalled = false;
     for path in &args.paths {
-        match cat_one(
-            args,
-            path,
-            args.rm.then_some(&cleanup),
-            notice.as_fd(),
-            output,
-        ) {
+        match cat_one(args, path, &cleanup, notice.as_fd(), output) {
             Ok(ended) => {
                 if ended.dropped.messages > 0 {
                     warn_dropped(path, ended.dropped);
@@ -68,18 +62,24 @@ pub(super) fn run(args: &CatArgs) -> u8 {
     status
 }
 
-/// Opens one PATH (`-`: stdin) and reads it as one framed stream.
+/// Opens one PATH (`-`: stdin) and reads it as one framed stream; `watcher`
+/// watches for signals (and removes what `--create` made, with `--rm`).
 fn cat_one(
     args: &CatArgs,
     path: &Path,
-    cleanup: Option<&Cleanup>,
+    watcher: &Cleanup,
     notice: BorrowedFd<'_>,
     output: Output,
 ) -> Result<Ended, Error> {
     if path.as_os_str() == "-" {
         return read(args, stdin_fd(), Subject::Stdin, notice, output);
     }
-    let (input, _held) = open_source(args, path, cleanup)?;
+    // A signal while waiting for a writer has nothing to report: it ends
+    // the command at once.
+    watcher.heeding(false);
+    let opened = open_source(args, path, args.rm.then_some(watcher));
+    watcher.heeding(true);
+    let (input, _held) = opened?;
     read(args, input.fd(), Subject::path(path), notice, output)
 }
 

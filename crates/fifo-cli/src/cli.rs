@@ -171,6 +171,26 @@ pub struct CatArgs {
     /// With --merge: start each line with its source, "PATH: ".
     #[arg(long, requires = "merge")]
     pub prefix: bool,
+    /// Read framed messages (written by fifo send --frame) and write each
+    /// one whole, in the order they were completed, so that messages of any
+    /// size from concurrent writers never mix. A message whose writer left
+    /// before finishing it is never printed, not even in part: a warning
+    /// says how many were dropped, and the status is 1. Data that is not
+    /// framed is an error naming its byte offset. Not with -c or -l.
+    #[arg(long, conflicts_with_all = ["bytes", "lines", "merge", "progress"])]
+    pub frame: bool,
+    /// With --frame: write a NUL after each message.
+    #[arg(short = '0', long, requires = "frame")]
+    pub null: bool,
+    /// With --frame: write one JSON object per message, one per line: the
+    /// writer, the message's size and its bytes, as UTF-8 text or base64.
+    #[arg(long, requires = "frame", conflicts_with = "null")]
+    pub json: bool,
+    /// With --frame: refuse the stream (status 1) once messages not yet
+    /// finished would hold more than BYTES in memory (suffixes K, M, G)
+    /// [default: no limit].
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "frame")]
+    pub max_pending: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Files to copy in order; "-" is standard input.
@@ -201,6 +221,12 @@ pub struct SendArgs {
     /// instead of a newline).
     #[arg(short = '0', long)]
     pub null: bool,
+    /// Send MESSAGE or stdin as one framed message of any size (with -l or
+    /// -0: each line or record is its own message, of any size), streamed
+    /// in chunks that concurrent senders cannot tear apart; read them with
+    /// fifo cat --frame.
+    #[arg(long)]
+    pub frame: bool,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// The FIFO to write to; anything that is not a FIFO is refused.

@@ -57,6 +57,10 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "take one line, leave the rest for the next reader",
                 "fifo cat -l 1 /tmp/jobs",
             ),
+            (
+                "whole JSON documents of any size from many writers, one per NUL",
+                "fifo cat --frame -0 /tmp/docs | xargs -0 -n 1 ./handle",
+            ),
         ],
     ),
     (
@@ -69,6 +73,10 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
             (
                 "many writers, no torn lines",
                 "tail -f app.log | fifo send -l /tmp/log",
+            ),
+            (
+                "a message of any size, never torn by other writers",
+                "jq -c . big.json | fifo send --frame /tmp/docs",
             ),
         ],
     ),

@@ -9,6 +9,7 @@
 
 use crate::exit_code::ExitCode;
 use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ type Hook = Box<dyn FnOnce() + Send>;
 pub struct Cleanup {
     created: Arc<Mutex<Vec<CreatedFifo>>>,
     hook: Arc<Mutex<Option<Hook>>>,
+    /// Whether the command watches the notice now (see [`Cleanup::heeding`]).
+    heeded: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Cleanup {
@@ -62,14 +65,16 @@ impl Cleanup {
         set.thread_block()?;
         let created = Arc::new(Mutex::new(Vec::new()));
         let hook: Arc<Mutex<Option<Hook>>> = Arc::new(Mutex::new(None));
+        let heeded = Arc::new(AtomicBool::new(true));
         let watched = Arc::clone(&created);
         let first = Arc::clone(&hook);
+        let heeding = Arc::clone(&heeded);
         std::thread::spawn(move || {
             let Ok(signal) = set.wait() else { return };
             if let Some(hook) = first.lock().unwrap_or_else(PoisonError::into_inner).take() {
                 hook();
             }
-            if let Some(tell) = notice {
+            if let Some(tell) = notice.filter(|_| heeding.load(Ordering::SeqCst)) {
                 let number = u8::try_from(signal as i32).unwrap_or(0);
                 let _ = nix::unistd::write(&tell, &[number]);
                 std::thread::sleep(GRACE);
@@ -82,7 +87,19 @@ impl Cleanup {
             let _ = only.thread_unblock();
             let _ = raise(signal);
         });
-        Ok(Self { created, hook })
+        Ok(Self {
+            created,
+            hook,
+            heeded,
+        })
+    }
+
+    /// Says whether the command watches the notice of
+    /// [`Cleanup::install_with_notice`] now (it does from the start). While
+    /// it does not, e.g. blocked opening a FIFO, a signal ends it at once,
+    /// after removing what it made, with no grace period.
+    pub fn heeding(&self, heeded: bool) {
+        self.heeded.store(heeded, Ordering::SeqCst);
     }
 
     /// Runs `hook` first if a signal ends the command (e.g. to say what is

@@ -35,6 +35,11 @@ impl Progress {
         Self(Box::new(report))
     }
 
+    /// Reports `n` more bytes moved, for a copy loop outside this crate.
+    pub fn report(&mut self, n: u64) {
+        (self.0)(n);
+    }
+
     /// Reports `n` more bytes moved.
     pub(crate) fn add(progress: &mut Option<Self>, n: usize) {
         if let Some(Self(report)) = progress {

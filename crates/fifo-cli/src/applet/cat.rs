@@ -1,5 +1,7 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
+mod frame;
+
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
@@ -26,6 +28,9 @@ const APPLET: &str = "cat";
 pub fn run(args: &CatArgs) -> ExitCode {
     if args.merge {
         return merge(args);
+    }
+    if args.frame {
+        return frame::run(args);
     }
     let cleanup = if args.rm {
         match Cleanup::install() {
@@ -58,9 +63,7 @@ pub fn run(args: &CatArgs) -> ExitCode {
             Ok(Stop::EndOfFile) => {}
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
-                let code = report::failure(APPLET, &err);
-                status = status.merge(code);
-                if code == ExitCode::StdoutClosed {
+                if failed(&err, &mut status) {
                     break;
                 }
             }
@@ -70,6 +73,14 @@ pub fn run(args: &CatArgs) -> ExitCode {
         meter.finish();
     }
     finish(status, cleanup)
+}
+
+/// Reports a PATH that failed (the first failure sets the status) and says
+/// whether to stop: nothing more can be written once stdout is closed.
+fn failed(err: &Error, status: &mut ExitCode) -> bool {
+    let code = report::failure(APPLET, err);
+    *status = status.merge(code);
+    code == ExitCode::StdoutClosed
 }
 
 /// Applies the transfer options to a copy engine (the portable path, the
@@ -236,19 +247,30 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
-    if input.kind() == FileKind::Fifo {
-        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
-    }
-    // Holding the write end ourselves means the last writer leaving is not
-    // end-of-file: later writers are served by the same read end.
-    let _held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end()?)
-    } else {
-        None
-    };
+    let (input, _held) = open_source(args, path, cleanup)?;
     copier
         .copy(input.fd(), stdout_fd())
         .map(|(_, stop)| stop)
         .map_err(|err| err.attribute(Subject::path(path), Subject::Stdout))
+}
+
+/// Opens PATH to read as `cat` does: waiting up to `--timeout`, making it
+/// with `--create`, sizing a FIFO's pipe; with `-k`, also the write end it
+/// holds, so that the last writer leaving is not end of file: later writers
+/// are served by the same read end.
+fn open_source(
+    args: &CatArgs,
+    path: &Path,
+    cleanup: Option<&Cleanup>,
+) -> Result<(Opened, Option<OwnedFd>), Error> {
+    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
+    if input.kind() == FileKind::Fifo {
+        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
+    }
+    let held = if args.keep_open && input.kind() == FileKind::Fifo {
+        Some(input.hold_write_end()?)
+    } else {
+        None
+    };
+    Ok((input, held))
 }

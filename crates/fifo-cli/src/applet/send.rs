@@ -1,5 +1,7 @@
 //! `fifo send`: write a message or stdin into a FIFO, waiting for a reader.
 
+mod frame;
+
 use std::os::unix::ffi::OsStringExt;
 
 use fifo_core::claim::create_and_open;
@@ -53,6 +55,9 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
         (false, true) => Some(0),
         (false, false) => None,
     };
+    if args.frame {
+        return frame::send(args, fifo.fd(), subject(), separator, meter);
+    }
     if !args.message.is_empty() {
         let mut message = args.message.join(std::ffi::OsStr::new(" ")).into_vec();
         if !args.no_newline {

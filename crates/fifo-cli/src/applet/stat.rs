@@ -16,6 +16,8 @@ use crate::report;
 use crate::stat_format::{self as format, Format, values};
 
 mod json;
+/// Also for `cat --frame --json`, which shows binary messages the same way.
+pub(crate) use json::base64;
 
 const APPLET: &str = "stat";
 

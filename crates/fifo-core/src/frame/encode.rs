@@ -197,21 +197,74 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// [`Error::Sys`] naming `src_subject` when reading fails (the message is
     /// then left unfinished), or as [`FrameWriter::write`].
-    pub fn send_from(&mut self, mut src: impl Read, src_subject: Subject) -> Result<u64> {
-        let mut buf = vec![0u8; READ_SIZE];
+    pub fn send_from(&mut self, src: impl Read, src_subject: Subject) -> Result<u64> {
         let mut size = 0u64;
+        self.stream(src, src_subject, |data| (data.len(), false), &mut size)?;
+        self.end()?;
+        Ok(size)
+    }
+
+    /// Reads `src` to its end and sends each record that `separator` ends
+    /// (a line for `b'\n'`) as its own message, separator included, so a
+    /// reader that writes the messages one after another gives back `src`.
+    /// A last record without its separator is sent as it is. Streaming: a
+    /// record of any size needs no more memory than a short one. Returns
+    /// the number of messages sent.
+    ///
+    /// # Errors
+    /// As [`FrameWriter::send_from`]; the record being sent is then left
+    /// unfinished.
+    pub fn send_records_from(
+        &mut self,
+        src: impl Read,
+        src_subject: Subject,
+        separator: u8,
+    ) -> Result<u64> {
+        let mut size = 0u64;
+        let before = self.messages();
+        let cut = |data: &[u8]| match memchr::memchr(separator, data) {
+            Some(at) => (at + 1, true),
+            None => (data.len(), false),
+        };
+        self.stream(src, src_subject, cut, &mut size)?;
+        // The last record had no separator: it still ends with the input.
+        if size > 0 {
+            self.end()?;
+        }
+        Ok(self.messages() - before)
+    }
+
+    /// Reads `src` to its end, writing what it reads; `cut` says how much of
+    /// the data left in a read belongs to the current message and whether
+    /// the message ends there. `size` counts the bytes of the message that
+    /// is still open when the input ends.
+    fn stream(
+        &mut self,
+        mut src: impl Read,
+        src_subject: Subject,
+        cut: impl Fn(&[u8]) -> (usize, bool),
+        size: &mut u64,
+    ) -> Result<()> {
+        let mut buf = vec![0u8; READ_SIZE];
         loop {
             let n = match src.read(&mut buf) {
-                Ok(0) => break,
+                Ok(0) => return Ok(()),
                 Ok(n) => n,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(err) => return Err(Error::sys(src_subject, Action::Read, err)),
             };
-            self.write(&buf[..n])?;
-            size += n as u64;
+            let mut data = &buf[..n];
+            while !data.is_empty() {
+                let (take, ends) = cut(data);
+                self.write(&data[..take])?;
+                *size += take as u64;
+                data = &data[take..];
+                if ends {
+                    self.end()?;
+                    *size = 0;
+                }
+            }
         }
-        self.end()?;
-        Ok(size)
     }
 }
 

@@ -52,11 +52,13 @@ mod encode;
 mod pipe_tests;
 #[cfg(test)]
 mod python_tests;
+mod read;
 #[cfg(test)]
 mod tests;
 
 pub use decode::{Decoder, ENTRY_COST, Message, Unfinished};
 pub use encode::FrameWriter;
+pub use read::{Ended, FrameReader};
 
 /// The first byte of every chunk. It never occurs in UTF-8 text, so a reader
 /// can tell a chunk from a text line by its first byte.

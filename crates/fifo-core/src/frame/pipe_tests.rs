@@ -208,6 +208,39 @@ fn a_message_streamed_from_a_reader_and_one_left_unfinished() {
     });
 }
 
+#[test]
+fn records_streamed_each_a_message_separator_included() {
+    within(Duration::from_secs(60), || {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let reader = std::thread::spawn(move || decode_all(r));
+        // A record longer than a read (64 KiB), an empty one, and a last
+        // one without its separator.
+        let long: Vec<u8> = content(3, 200_000).iter().map(|b| b | 0x80).collect();
+        let mut input = long.clone();
+        input.extend_from_slice(b"\n\nshort\nno end");
+        let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+        let sent = writer
+            .send_records_from(&input[..], Subject::Stdin, b'\n')
+            .unwrap();
+        assert_eq!(sent, 4);
+        let ended = writer.send_records_from(&b"x\n"[..], Subject::Stdin, b'\n');
+        assert_eq!(
+            ended.unwrap(),
+            1,
+            "a separator at the end adds no empty message"
+        );
+        drop(writer);
+        drop(w);
+        let (messages, dropped) = reader.join().unwrap();
+        let got: Vec<&[u8]> = messages.iter().map(|m| &m.data[..]).collect();
+        let mut first = long.clone();
+        first.push(b'\n');
+        let want: Vec<&[u8]> = vec![&first, b"\n", b"short\n", b"no end", b"x\n"];
+        assert!(got == want, "messages differ");
+        assert_eq!(dropped.messages, 0);
+    });
+}
+
 /// Checks that a peer succeeded, showing what it said when it did not.
 pub(super) fn succeeded(out: &std::process::Output) {
     let said = String::from_utf8_lossy(&out.stderr);

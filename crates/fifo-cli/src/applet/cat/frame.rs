@@ -1,0 +1,119 @@
+//! `fifo cat --frame`: reassembles framed messages (from `fifo send
+//! --frame`, or any writer of the format in docs/frames.md) and writes each
+//! one whole. A message whose writer left before its last chunk is dropped
+//! with a warning, never printed in part.
+
+mod output;
+
+use std::os::fd::{AsFd, BorrowedFd};
+use std::path::Path;
+
+use fifo_core::copy::Stop;
+use fifo_core::frame::{Decoder, Ended, FrameReader, Unfinished};
+use fifo_core::{Error, Subject};
+
+use super::{APPLET, cannot_watch, failed, finish, open_source};
+use crate::applet::{check_capacity, raise_standard_pipes, stdin_fd};
+use crate::cli::CatArgs;
+use crate::exit_code::ExitCode;
+use crate::report;
+use crate::signals::{Cleanup, die_of};
+use output::Output;
+
+/// Runs `fifo cat --frame`: each PATH in turn, a stream of its own. A
+/// signal stops the reading, which then says what it drops, removes what
+/// `--create` made (with `--rm`) and dies of the signal.
+pub(super) fn run(args: &CatArgs) -> ExitCode {
+    let (cleanup, notice) = match Cleanup::install_with_notice() {
+        Ok(watched) => watched,
+        Err(errno) => return cannot_watch(errno),
+    };
+    let paths = args.paths.iter().map(std::path::PathBuf::as_path);
+    if let Err(err) = check_capacity(&args.transfer.pipe, paths) {
+        return finish(report::failure(APPLET, &err), Some(cleanup));
+    }
+    raise_standard_pipes();
+    let output = Output::new(args.null, args.json);
+    let mut status = ExitCode::Success;
+    let mut signalled = false;
+    for path in &args.paths {
+        match cat_one(args, path, &cleanup, notice.as_fd(), output) {
+            Ok(ended) => {
+                if ended.dropped.messages > 0 {
+                    warn_dropped(path, ended.dropped);
+                    status = status.merge(ExitCode::Failure);
+                }
+                signalled = ended.stop == Stop::Interrupted;
+                if ended.stop != Stop::EndOfFile {
+                    break;
+                }
+            }
+            Err(err) => {
+                if failed(&err, &mut status) {
+                    break;
+                }
+            }
+        }
+    }
+    let status = finish(status, Some(cleanup));
+    if signalled {
+        return die_of(&notice);
+    }
+    status
+}
+
+/// Opens one PATH (`-`: stdin) and reads it as one framed stream; `watcher`
+/// watches for signals (and removes what `--create` made, with `--rm`).
+fn cat_one(
+    args: &CatArgs,
+    path: &Path,
+    watcher: &Cleanup,
+    notice: BorrowedFd<'_>,
+    output: Output,
+) -> Result<Ended, Error> {
+    if path.as_os_str() == "-" {
+        return read(args, stdin_fd(), Subject::Stdin, notice, output);
+    }
+    // A signal while waiting for a writer has nothing to report: it ends
+    // the command at once.
+    watcher.heeding(false);
+    let opened = open_source(args, path, args.rm.then_some(watcher));
+    watcher.heeding(true);
+    let (input, _held) = opened?;
+    read(args, input.fd(), Subject::path(path), notice, output)
+}
+
+fn read(
+    args: &CatArgs,
+    src: BorrowedFd<'_>,
+    subject: Subject,
+    notice: BorrowedFd<'_>,
+    output: Output,
+) -> Result<Ended, Error> {
+    let mut decoder = Decoder::new(subject.clone());
+    if let Some(limit) = args.max_pending {
+        decoder = decoder.with_max_pending_bytes(limit as u64);
+    }
+    FrameReader::new(src, subject)
+        .idle(args.idle)
+        .interrupted_by(notice)
+        .run(&mut decoder, |message| output.write(&message))
+}
+
+/// Says what was dropped from PATH's stream.
+fn warn_dropped(path: &Path, dropped: Unfinished) {
+    let name = if path.as_os_str() == "-" {
+        "standard input".to_owned()
+    } else {
+        report::quote(path)
+    };
+    let (messages, bytes) = (dropped.messages, dropped.bytes);
+    let plural = if messages == 1 { "" } else { "s" };
+    report::message(
+        APPLET,
+        &format!(
+            "{name}: dropped {messages} unfinished message{plural} ({bytes} bytes received): \
+             the writer did not send its last chunk"
+        ),
+    );
+}

@@ -1,0 +1,15 @@
+# README.md's "Messages of any size" example (run as written by readme.sh), with
+# the message's content checked too.
+# needs: python3
+source "$(dirname "$0")/lib.sh"
+
+"$F" mk docs
+spawn bash -c "'$F' cat --frame --json docs > messages"
+reader=$SPAWNED
+seq 100000 | timeout 20 "$F" send --frame docs
+finish "$reader"
+eq 0 "$STATUS" "the reader ends with its writer"
+eq '"size":588895' "$(grep -o '"size":[0-9]*' messages)" "README: one message of 588895 bytes"
+eq "$(seq 100000 | python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))')" \
+    "$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["data"]))' messages)" \
+    "the message is seq's whole output"

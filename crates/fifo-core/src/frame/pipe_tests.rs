@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::*;
+use crate::copy::Stop;
 use crate::{Error, Subject};
 
 /// Runs `test` on its own thread and fails, instead of hanging, when it
@@ -237,6 +238,54 @@ fn records_streamed_each_a_message_separator_included() {
         first.push(b'\n');
         let want: Vec<&[u8]> = vec![&first, b"\n", b"short\n", b"no end", b"x\n"];
         assert!(got == want, "messages differ");
+        assert_eq!(dropped.messages, 0);
+    });
+}
+
+#[test]
+fn a_frame_reader_stops_at_end_of_file_when_idle_and_when_told() {
+    within(Duration::from_secs(60), || {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+        writer.send(b"whole").unwrap();
+        let big = content(1, MAX_PAYLOAD + 10);
+        writer.write(&big).unwrap(); // one chunk out, one held back
+        // One decoder throughout: a caller may go on reading after a stop.
+        let mut decoder = Decoder::new(Subject::path("q"));
+        let mut run = |reader: FrameReader<'_>| {
+            let mut got = Vec::new();
+            let ended = reader
+                .run(&mut decoder, |m| {
+                    got.push(m.data);
+                    Ok(())
+                })
+                .unwrap();
+            (got, ended.stop, ended.dropped)
+        };
+        let idle = Some(Duration::from_millis(50));
+        let (got, stop, unfinished) =
+            run(FrameReader::new(r.as_fd(), Subject::path("q")).idle(idle));
+        assert_eq!((got, stop), (vec![b"whole".to_vec()], Stop::Idle));
+        assert_eq!(
+            (unfinished.messages, unfinished.bytes),
+            (1, MAX_PAYLOAD as u64)
+        );
+
+        let (told, tell) = nix::unistd::pipe().unwrap();
+        nix::unistd::write(&tell, b"x").unwrap();
+        let reader = FrameReader::new(r.as_fd(), Subject::path("q")).interrupted_by(told.as_fd());
+        assert_eq!(run(reader).1, Stop::Interrupted);
+
+        writer.end().unwrap();
+        writer.send(b"last").unwrap();
+        drop(writer);
+        drop(w);
+        let (got, stop, dropped) = run(FrameReader::new(r.as_fd(), Subject::path("q")));
+        assert_eq!(stop, Stop::EndOfFile);
+        assert!(
+            got == vec![big, b"last".to_vec()],
+            "the message went on after the stops"
+        );
         assert_eq!(dropped.messages, 0);
     });
 }

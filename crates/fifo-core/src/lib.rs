@@ -19,6 +19,7 @@ pub mod open;
 mod opening;
 pub mod record;
 mod records;
+pub mod serve;
 mod sys;
 pub mod tee;
 pub mod wait;

@@ -19,7 +19,9 @@ use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
 pub const VAR: &str = "FIFO_COMPLETE";
 
 /// Commands whose PATH operands are FIFOs (or, for some, also files).
-const FIFO_COMMANDS: &[&str] = &["cat", "send", "tee", "redirect", "stat", "hold", "wait"];
+const FIFO_COMMANDS: &[&str] = &[
+    "cat", "send", "tee", "redirect", "stat", "hold", "wait", "serve", "call",
+];
 
 /// Answers a completion request and exits, when `FIFO_COMPLETE` is set;
 /// otherwise returns at once.

@@ -102,3 +102,16 @@ pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) ->
     }
     Ok(())
 }
+
+/// A new, already unlinked temporary file in `dir`, open for reading and
+/// writing: where a job's output waits until it can be written out whole.
+/// Nothing is left behind however the process ends.
+///
+/// # Errors
+/// [`Error::Sys`] naming `dir` when the file cannot be made.
+pub fn spool(dir: &Path) -> Result<std::fs::File> {
+    let failed = |errno| Error::sys(Subject::path(dir), Action::Open, errno);
+    let (fd, path) = nix::unistd::mkstemp(&dir.join("fifo-serve.XXXXXX")).map_err(failed)?;
+    nix::unistd::unlink(&path).map_err(failed)?;
+    Ok(std::fs::File::from(fd))
+}

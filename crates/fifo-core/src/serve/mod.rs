@@ -103,6 +103,13 @@ pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) ->
     Ok(())
 }
 
+/// Makes `command` start with no signal blocked, whatever this thread
+/// blocks: a server that takes SIGINT, SIGTERM and SIGHUP with `sigwait`
+/// blocks them everywhere, and its commands would inherit that.
+pub fn unblock_signals_in_child(command: &mut std::process::Command) {
+    crate::sys::spawn::unblock_signals_in_child(command);
+}
+
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.
 /// Nothing is left behind however the process ends.

@@ -14,7 +14,9 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use fifo_core::serve::{Origin, ReplyKind, Request, Status, open_reply, record_header, spool};
+use fifo_core::serve::{
+    Origin, ReplyKind, Request, Status, open_reply, record_header, spool, unblock_signals_in_child,
+};
 use fifo_core::{Error, PIPE_BUF, Subject};
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
@@ -117,12 +119,14 @@ fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, F
     let stdout = spool(&shared.spool_dir)?;
     let mut stderr = spool(&shared.spool_dir)?;
     let stdin = stdin_for(shared, body)?;
-    let spawned = Command::new(&shared.command[0])
+    let mut command = Command::new(&shared.command[0]);
+    command
         .args(&shared.command[1..])
         .stdin(stdin)
         .stdout(clone(&stdout, &shared.spool_dir)?)
-        .stderr(clone(&stderr, &shared.spool_dir)?)
-        .spawn();
+        .stderr(clone(&stderr, &shared.spool_dir)?);
+    unblock_signals_in_child(&mut command);
+    let spawned = command.spawn();
     let mut child = match spawned {
         Ok(child) => child,
         Err(err) => {

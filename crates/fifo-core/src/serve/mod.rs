@@ -56,10 +56,13 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
             found: kind,
         });
     }
-    if let Some(uid) = caller_uid(pid) {
-        if uid != before.st_uid {
+    match caller_uid(pid) {
+        // The caller is gone: nobody will read the reply.
+        Some(None) => return Err(Error::sys(subject(), Action::Open, Errno::ENXIO)),
+        Some(Some(uid)) if uid != before.st_uid => {
             return Err(Error::sys(subject(), Action::Open, Errno::EPERM));
         }
+        _ => {}
     }
     let flags = OFlag::O_WRONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
     let fd = retry_on_eintr(|| nix::fcntl::open(path, flags, Mode::empty()))
@@ -74,13 +77,17 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
     Ok(fd)
 }
 
-/// The user process `pid` runs as, from `/proc`; `None` where `/proc` is
-/// not there to tell. A process that is gone has no user: `Some(u32::MAX)`.
-fn caller_uid(pid: u32) -> Option<u32> {
+/// The user process `pid` runs as, from `/proc`: `Some(None)` when it is
+/// gone, `None` where `/proc` is not there to tell.
+fn caller_uid(pid: u32) -> Option<Option<u32>> {
     if !Path::new("/proc/self").exists() {
         return None;
     }
-    Some(std::fs::metadata(format!("/proc/{pid}")).map_or(u32::MAX, |meta| meta.uid()))
+    Some(
+        std::fs::metadata(format!("/proc/{pid}"))
+            .ok()
+            .map(|meta| meta.uid()),
+    )
 }
 
 /// Writes all of `data` to `dst`, which may be non-blocking: when it is

@@ -56,10 +56,10 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
             found: kind,
         });
     }
-    match caller_uid(pid) {
-        // The caller is gone: nobody will read the reply.
-        Some(None) => return Err(Error::sys(subject(), Action::Open, Errno::ENXIO)),
-        Some(Some(uid)) if uid != before.st_uid => {
+    match caller(pid) {
+        // Nobody will read the reply.
+        Caller::Gone => return Err(Error::sys(subject(), Action::Open, Errno::ENXIO)),
+        Caller::User(uid) if uid != before.st_uid => {
             return Err(Error::sys(subject(), Action::Open, Errno::EPERM));
         }
         _ => {}
@@ -77,17 +77,21 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
     Ok(fd)
 }
 
-/// The user process `pid` runs as, from `/proc`: `Some(None)` when it is
-/// gone, `None` where `/proc` is not there to tell.
-fn caller_uid(pid: u32) -> Option<Option<u32>> {
+/// What `/proc` says of a caller.
+enum Caller {
+    /// `/proc` is not there to tell.
+    Unknown,
+    /// The process is gone.
+    Gone,
+    /// It runs as this user.
+    User(u32),
+}
+
+fn caller(pid: u32) -> Caller {
     if !Path::new("/proc/self").exists() {
-        return None;
+        return Caller::Unknown;
     }
-    Some(
-        std::fs::metadata(format!("/proc/{pid}"))
-            .ok()
-            .map(|meta| meta.uid()),
-    )
+    std::fs::metadata(format!("/proc/{pid}")).map_or(Caller::Gone, |meta| Caller::User(meta.uid()))
 }
 
 /// Writes all of `data` to `dst`, which may be non-blocking: when it is

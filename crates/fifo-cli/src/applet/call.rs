@@ -9,7 +9,7 @@ use std::io::Write;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use fifo_core::create::{PRIVATE_MODE, make_temp};
@@ -42,14 +42,31 @@ pub fn run(args: &CallArgs) -> u8 {
             return FAILURE;
         }
     };
-    let reply = match make_temp(&std::env::temp_dir(), "reply".as_ref(), PRIVATE_MODE) {
-        Ok(path) => TempReply(path),
-        Err(err) => return report::failure(APPLET, &err),
-    };
+    // The hook waits for the lock, so a signal while the reply FIFO is being
+    // made removes what was made, never less.
+    let made: Arc<Mutex<Option<PathBuf>>> = Arc::default();
     {
-        let path = reply.0.clone();
-        cleanup.on_signal(move || remove_reply(&path));
+        let made = Arc::clone(&made);
+        cleanup.on_signal(move || {
+            if let Some(path) = made
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_deref()
+            {
+                remove_reply(path);
+            }
+        });
     }
+    let reply = {
+        let mut slot = made.lock().unwrap_or_else(PoisonError::into_inner);
+        match make_temp(&std::env::temp_dir(), "reply".as_ref(), PRIVATE_MODE) {
+            Ok(path) => {
+                *slot = Some(path.clone());
+                TempReply(path)
+            }
+            Err(err) => return report::failure(APPLET, &err),
+        }
+    };
     let status = call(args, &reply.0, started);
     drop(reply);
     let _ = cleanup.finish();

@@ -59,7 +59,10 @@ pub fn run(args: &CallArgs) -> u8 {
     }
     let reply = {
         let mut slot = made.lock().unwrap_or_else(PoisonError::into_inner);
-        match make_temp(&std::env::temp_dir(), "reply".as_ref(), PRIVATE_MODE) {
+        // Absolute: the server resolves the path, not from our directory.
+        let tmp =
+            std::path::absolute(std::env::temp_dir()).unwrap_or_else(|_| std::env::temp_dir());
+        match make_temp(&tmp, "reply".as_ref(), PRIVATE_MODE) {
             Ok(path) => {
                 *slot = Some(path.clone());
                 TempReply(path)

@@ -55,7 +55,8 @@ pub fn run(args: &ServeArgs) -> u8 {
         }
     };
     let shared = Shared {
-        command: args.command.clone(),
+        command: resolved(&args.command),
+        name: args.command[0].to_string_lossy().into_owned(),
         spool_dir: std::env::temp_dir(),
         output: Mutex::new(()),
         children: Mutex::new(std::collections::HashMap::new()),
@@ -103,6 +104,29 @@ pub fn run(args: &ServeArgs) -> u8 {
             finish(status, cleanup)
         }
     }
+}
+
+/// CMD with its program looked up in `PATH` once, as `execvp` would, so
+/// that each job execs it directly instead of trying every `PATH` entry
+/// again; a name not found is left for the job to report (status 127).
+fn resolved(command: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> {
+    let mut command = command.to_vec();
+    let Some(program) = command.first_mut() else {
+        return command;
+    };
+    if std::os::unix::ffi::OsStrExt::as_bytes(program.as_os_str()).contains(&b'/') {
+        return command;
+    }
+    let search = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&search)
+        .map(|dir| dir.join(&*program))
+        .find(|path| {
+            nix::unistd::access(path, nix::unistd::AccessFlags::X_OK).is_ok() && path.is_file()
+        });
+    if let Some(path) = found {
+        *program = path.into_os_string();
+    }
+    command
 }
 
 /// Why serving stopped early.

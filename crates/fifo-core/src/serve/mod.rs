@@ -131,5 +131,11 @@ pub fn spool(dir: &Path) -> Result<std::fs::File> {
     let failed = |errno| Error::sys(Subject::path(dir), Action::Open, errno);
     let (fd, path) = nix::unistd::mkstemp(&dir.join("fifo-serve.XXXXXX")).map_err(failed)?;
     nix::unistd::unlink(&path).map_err(failed)?;
+    // Commands started later must not inherit it.
+    nix::fcntl::fcntl(
+        &fd,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )
+    .map_err(failed)?;
     Ok(std::fs::File::from(fd))
 }

@@ -31,8 +31,10 @@ const RECORD: usize = 64 * 1024;
 /// What every job shares.
 #[derive(Debug)]
 pub struct Shared {
-    /// CMD and its arguments.
+    /// CMD (its program looked up in `PATH`) and its arguments.
     pub command: Vec<OsString>,
+    /// CMD as it was given, for messages.
+    pub name: String,
     /// Where job output is spooled.
     pub spool_dir: PathBuf,
     /// Held while a job's output is written out, so that no two mix.
@@ -105,11 +107,8 @@ pub fn run(shared: &Shared, number: u64, request: &Request) {
 }
 
 impl Shared {
-    fn name(&self) -> String {
-        self.command
-            .first()
-            .map(|cmd| cmd.to_string_lossy().into_owned())
-            .unwrap_or_default()
+    fn name(&self) -> &str {
+        &self.name
     }
 }
 

@@ -8,14 +8,14 @@ mod job;
 
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use fifo_core::claim::create_and_open;
 use fifo_core::hold::Held;
 use fifo_core::open::{Direction, Wait, open_fifo};
-use fifo_core::serve::{Event, Request, Splitter};
+use fifo_core::serve::{Event, Request, Spawner, Splitter};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -54,8 +54,20 @@ pub fn run(args: &ServeArgs) -> u8 {
             return finish(report::failure(APPLET, &err), cleanup);
         }
     };
+    let spawner = match Spawner::new(&resolved(&args.command)) {
+        Ok(spawner) => spawner,
+        Err(errno) => {
+            let text = format!(
+                "cannot run {}: {}",
+                args.command[0].to_string_lossy(),
+                errno.desc()
+            );
+            report::message(APPLET, &text);
+            return finish(FAILURE, cleanup);
+        }
+    };
     let shared = Shared {
-        command: resolved(&args.command),
+        spawner,
         name: args.command[0].to_string_lossy().into_owned(),
         spool_dir: std::env::temp_dir(),
         output: Mutex::new(()),
@@ -63,7 +75,22 @@ pub fn run(args: &ServeArgs) -> u8 {
         failed: std::sync::atomic::AtomicBool::new(false),
         stopping: std::sync::atomic::AtomicBool::new(false),
     };
+    // One worker thread per job slot, each running one job at a time: a
+    // thread per job would cost more than the rest of the dispatch.
+    let (hand, jobs) = std::sync::mpsc::channel::<(u64, Request)>();
+    let jobs = Mutex::new(jobs);
     let ended = std::thread::scope(|scope| {
+        for _ in 0..args.jobs {
+            let (shared, done, jobs) = (&shared, &done_write, &jobs);
+            scope.spawn(move || {
+                loop {
+                    let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    let Ok((number, request)) = next else { return };
+                    job::run(shared, number, &request);
+                    let _ = nix::unistd::write(done, &[1]);
+                }
+            });
+        }
         let mut server = Server {
             args,
             held: &held,
@@ -73,13 +100,10 @@ pub fn run(args: &ServeArgs) -> u8 {
             running: 0,
         };
         let ended = server.serve(&notice, &done_read, |number, request| {
-            let shared = &shared;
-            let done = &done_write;
-            scope.spawn(move || {
-                job::run(shared, number, &request);
-                let _ = nix::unistd::write(done, &[1]);
-            });
+            // The workers outlive the sender, so the job always arrives.
+            let _ = hand.send((number, request));
         });
+        drop(hand);
         if ended.is_err() {
             shared.stopping.store(true, Ordering::SeqCst);
             shared.terminate_all();

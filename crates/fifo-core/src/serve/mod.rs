@@ -30,12 +30,14 @@ use crate::{Action, Error, FileKind, Result, Subject};
 
 mod envelope;
 mod request;
+mod spawn;
 
 pub use envelope::{
     CALL_MAGIC, CALL_VERSION, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
     record_header,
 };
 pub use request::{Event, Origin, Request, Skip, Splitter};
+pub use spawn::{Spawner, wait};
 
 /// Opens the reply FIFO `path` of a call from process `pid` for writing,
 /// without waiting: it must be a FIFO (never followed through a symlink,
@@ -112,13 +114,6 @@ pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) ->
         }
     }
     Ok(())
-}
-
-/// Makes `command` start with no signal blocked, whatever this thread
-/// blocks: a server that takes SIGINT, SIGTERM and SIGHUP with `sigwait`
-/// blocks them everywhere, and its commands would inherit that.
-pub fn unblock_signals_in_child(command: &mut std::process::Command) {
-    crate::sys::spawn::unblock_signals_in_child(command);
 }
 
 /// A new, already unlinked temporary file in `dir`, open for reading and

@@ -9,7 +9,6 @@ pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod lock;
 pub(crate) mod place;
-pub(crate) mod spawn;
 pub(crate) mod startup;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -4,18 +4,15 @@
 //! FIFO.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::fs::File;
 use std::io::{Read, Seek, Write};
-use std::os::fd::AsFd;
-use std::os::unix::process::ExitStatusExt;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use fifo_core::serve::{
-    Origin, ReplyKind, Request, Status, open_reply, record_header, spool, unblock_signals_in_child,
+    Origin, ReplyKind, Request, Spawner, Status, open_reply, record_header, spool, wait,
 };
 use fifo_core::{Error, PIPE_BUF, Subject};
 use nix::errno::Errno;
@@ -31,8 +28,8 @@ const RECORD: usize = 64 * 1024;
 /// What every job shares.
 #[derive(Debug)]
 pub struct Shared {
-    /// CMD (its program looked up in `PATH`) and its arguments.
-    pub command: Vec<OsString>,
+    /// CMD, ready to start.
+    pub spawner: Spawner,
     /// CMD as it was given, for messages.
     pub name: String,
     /// Where job output is spooled.
@@ -118,18 +115,13 @@ fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, F
     let stdout = spool(&shared.spool_dir)?;
     let mut stderr = spool(&shared.spool_dir)?;
     let stdin = stdin_for(shared, body)?;
-    let mut command = Command::new(&shared.command[0]);
-    command
-        .args(&shared.command[1..])
-        .stdin(stdin)
-        .stdout(clone(&stdout, &shared.spool_dir)?)
-        .stderr(clone(&stderr, &shared.spool_dir)?);
-    unblock_signals_in_child(&mut command);
-    let spawned = command.spawn();
-    let mut child = match spawned {
-        Ok(child) => child,
-        Err(err) => {
-            let errno = report::errno_of(&err);
+    let spawned = shared
+        .spawner
+        .spawn(stdin.as_fd(), stdout.as_fd(), stderr.as_fd());
+    drop(stdin);
+    let pid = match spawned {
+        Ok(pid) => pid,
+        Err(errno) => {
             let code = if errno == Errno::ENOENT { 127 } else { 126 };
             let _ = writeln!(
                 stderr,
@@ -140,54 +132,35 @@ fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, F
             return Ok((Status::Exited(code), stdout, stderr));
         }
     };
-    let pid = Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
     lock(&shared.children).insert(number, pid);
     if shared.stopping.load(Ordering::SeqCst) {
         let _ = kill(pid, Signal::SIGTERM);
     }
-    let waited = child.wait();
+    let waited = wait(pid);
     lock(&shared.children).remove(&number);
-    let status = match waited {
-        Ok(status) => status
-            .code()
-            .map(Status::Exited)
-            .or_else(|| status.signal().map(Status::Signaled))
-            .unwrap_or(Status::Exited(1)),
-        Err(_) => Status::Exited(1),
-    };
-    Ok((status, stdout, stderr))
+    Ok((waited.unwrap_or(Status::Exited(1)), stdout, stderr))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn clone(file: &File, dir: &Path) -> Result<File, Error> {
-    file.try_clone().map_err(|err| {
-        Error::sys(
-            Subject::path(dir),
-            fifo_core::Action::Open,
-            report::errno_of(&err),
-        )
-    })
-}
-
 /// CMD's stdin: a pipe already holding a small request (it fits whole), or
 /// a spooled file for a larger one, so that nothing waits on CMD reading.
-fn stdin_for(shared: &Shared, body: &[u8]) -> Result<Stdio, Error> {
+fn stdin_for(shared: &Shared, body: &[u8]) -> Result<OwnedFd, Error> {
     let failed = |errno| Error::sys(Subject::Stdin, fifo_core::Action::Write, errno);
     if body.len() <= PIPE_BUF {
         let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).map_err(failed)?;
         if !body.is_empty() {
             nix::unistd::write(&write, body).map_err(failed)?;
         }
-        return Ok(Stdio::from(read));
+        return Ok(read);
     }
     let mut file = spool(&shared.spool_dir)?;
     file.write_all(body)
         .and_then(|()| file.rewind())
         .map_err(|err| failed(report::errno_of(&err)))?;
-    Ok(Stdio::from(file))
+    Ok(OwnedFd::from(file))
 }
 
 /// Copies a spooled stream from its start to `out`.

@@ -75,6 +75,19 @@ kill -0 "$server" || fail "the server died with its caller"
 wait_until 10 "the lost reply's note" grep -q "request 1: the reply to '.*' is lost: the caller is gone" slow.err
 ok "the lost reply is noted on the server's stderr"
 
+# A server killed while a caller waits: the caller says so and fails.
+spawn "$F" serve --create dies -- sh -c 'read x; echo $$ > started.dies; exec sleep 30'
+dying=$SPAWNED
+serving dies
+spawn bash -c "exec '$F' call dies x 2> dies.err"
+caller=$SPAWNED
+wait_until 10 "the job to start" test -s started.dies
+pkill -KILL -P "$dying"
+finish "$caller"
+eq "1 fifo call: 'dies': the server ended without replying" "$STATUS $(cat dies.err)" "a caller whose server dies fails with 1"
+no_leftovers "after the server died"
+kill "$(cat started.dies)"
+
 # No server.
 mkfifo lonely
 expect_fail 3 "fifo call: 'lonely': " "$F" call --no-wait lonely x

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use fifo_core::create::{PRIVATE_MODE, make_temp};
 use fifo_core::frame::FrameWriter;
-use fifo_core::open::{Direction, open_fifo};
+use fifo_core::open::{Direction, Wait, open_fifo};
 use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
@@ -29,6 +29,9 @@ use crate::report;
 use crate::signals::Cleanup;
 
 const APPLET: &str = "call";
+/// How often a call waiting for its reply looks whether a server still
+/// reads PATH.
+const SERVER_CHECK: Duration = Duration::from_millis(500);
 
 /// Runs `fifo call`.
 pub fn run(args: &CallArgs) -> u8 {
@@ -169,27 +172,31 @@ fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> u8 {
     let mut buf = vec![0u8; 64 * 1024];
     let mut stdout_open = true;
     loop {
-        let timeout = match left(deadline) {
+        let limit = match left(deadline) {
             Some(limit) if limit.is_zero() => return timed_out(args),
-            Some(limit) => PollTimeout::try_from(limit.max(Duration::from_millis(1)))
-                .unwrap_or(PollTimeout::MAX),
-            None => PollTimeout::NONE,
+            Some(limit) => limit.min(SERVER_CHECK),
+            None => SERVER_CHECK,
         };
+        let timeout =
+            PollTimeout::try_from(limit.max(Duration::from_millis(1))).unwrap_or(PollTimeout::MAX);
         let mut fds = [PollFd::new(replies.as_fd(), PollFlags::POLLIN)];
         match poll(&mut fds, timeout) {
-            Ok(0) => return timed_out(args),
+            Ok(0) => {
+                // Still nothing: is anybody left to answer? A server writes
+                // its last reply before it lets go of PATH, so one more look
+                // at the reply FIFO settles it.
+                if open_fifo(&args.path, Direction::Write, Wait::No).is_err()
+                    && !poll(&mut fds, PollTimeout::ZERO).is_ok_and(|n| n > 0)
+                {
+                    return server_gone(args);
+                }
+                continue;
+            }
             Ok(_) | Err(Errno::EINTR) => {}
             Err(errno) => return wait_failed(args, errno),
         }
         let n = match nix::unistd::read(replies, &mut buf) {
-            Ok(0) => {
-                let text = format!(
-                    "{}: the server ended without replying",
-                    report::quote(&args.path)
-                );
-                report::message(APPLET, &text);
-                return FAILURE;
-            }
+            Ok(0) => return server_gone(args),
             Ok(n) => n,
             Err(Errno::EAGAIN | Errno::EINTR) => continue,
             Err(errno) => return wait_failed(args, errno),
@@ -224,6 +231,16 @@ fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> u8 {
 /// What is left of the time until `deadline`.
 fn left(deadline: Option<Instant>) -> Option<Duration> {
     deadline.map(|at| at.saturating_duration_since(Instant::now()))
+}
+
+/// The server went away, or never took the request, without replying.
+fn server_gone(args: &CallArgs) -> u8 {
+    let text = format!(
+        "{}: the server ended without replying",
+        report::quote(&args.path)
+    );
+    report::message(APPLET, &text);
+    FAILURE
 }
 
 fn timed_out(args: &CallArgs) -> u8 {

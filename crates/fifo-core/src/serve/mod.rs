@@ -30,6 +30,8 @@ use crate::{Action, Error, FileKind, Result, Subject};
 
 mod envelope;
 mod request;
+#[cfg(test)]
+mod request_tests;
 mod spawn;
 
 pub use envelope::{

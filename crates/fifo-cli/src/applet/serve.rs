@@ -98,6 +98,7 @@ pub fn run(args: &ServeArgs) -> u8 {
             queue: VecDeque::new(),
             taken: 0,
             running: 0,
+            buf: vec![0; READ_SIZE],
         };
         let ended = server.serve(&notice, &done_read, |number, request| {
             // The workers outlive the sender, so the job always arrives.
@@ -183,6 +184,8 @@ struct Server<'a> {
     /// Requests taken from the stream so far (they are numbered from 1).
     taken: u64,
     running: u32,
+    /// Where reads land.
+    buf: Vec<u8>,
 }
 
 impl Server<'_> {
@@ -251,7 +254,7 @@ impl Server<'_> {
     /// Reads what is waiting (with `-n`, no byte past the last request
     /// wanted) and queues the requests it completes.
     fn read_requests(&mut self) -> Result<(), Ended> {
-        let mut buf = vec![0u8; READ_SIZE];
+        let buf = &mut self.buf;
         let want = match self.args.requests {
             Some(_) => self.splitter.safe_read_len().min(READ_SIZE),
             None => READ_SIZE,
@@ -261,7 +264,7 @@ impl Server<'_> {
             Err(Errno::EINTR | Errno::EAGAIN) => return Ok(()),
             Err(errno) => return Err(self.failed(Action::Read, errno)),
         };
-        self.splitter.push(&buf[..n]);
+        self.splitter.push(&self.buf[..n]);
         while let Some(event) = self.splitter.pop() {
             match event {
                 Event::Request(request) => {

@@ -55,6 +55,7 @@ for words in "cat -t" "cat --idle" "send --capacity" "stat -c" "wait -t" "redire
 done
 eq "dd" "$(bash_complete fifo man --dir "" | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo man --dir <Tab> offers directories only"
 eq "fifo-cat" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-cat)" "bash: after redirect ... -- a command from PATH"
+eq "fifo-cat" "$(bash_complete fifo serve zz.fifo -- fifo-cat)" "bash: after serve ... -- a command from PATH"
 out=$(bash_complete fifo redirect --fd 3 --read zz.fifo -- "")
 grep -qx fifo-cat <<<"$out" || fail "bash: redirect ... -- <Tab> lists no commands: $(head -5 <<<"$out")"
 grep -qx aa.txt <<<"$out" && fail "bash: redirect ... -- <Tab> lists files for the command"

@@ -75,6 +75,20 @@ kill -0 "$server" || fail "the server died with its caller"
 wait_until 10 "the lost reply's note" grep -q "request 1: the reply to '.*' is lost: the caller is gone" slow.err
 ok "the lost reply is noted on the server's stderr"
 
+# A caller that stops reading (its stdout is full) holds up nobody: with
+# one job slot, the next caller still gets its 5 MB reply, then the first
+# gets all of its.
+spawn "$F" serve --create -j 1 fat -- sh -c 'cat > /dev/null; head -c 5000000 /dev/zero | tr "\\0" x'
+serving fat
+timeout 60 "$F" call fat first | timeout 60 bash -c 'while [ ! -e go ]; do sleep 0.01; done; wc -c' > first.count &
+first=$!
+PIDS+=("$first")
+run "$F" call -t 15s fat second
+eq "0 5000000" "$STATUS ${#OUT}" "the second caller is served while the first one reads nothing"
+touch go
+wait "$first" || fail "the first caller failed"
+eq 5000000 "$(cat first.count)" "the first caller then gets all of its reply"
+
 # A server killed while a caller waits: the caller says so and fails.
 spawn "$F" serve --create dies -- sh -c 'read x; echo $$ > started.dies; exec sleep 30'
 dying=$SPAWNED

@@ -86,8 +86,11 @@ pub fn run(args: &ServeArgs) -> u8 {
                 loop {
                     let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((number, request)) = next else { return };
-                    job::run(shared, number, &request);
+                    let reply = job::run(shared, number, request);
                     let _ = nix::unistd::write(done, &[1]);
+                    if let Some(reply) = reply {
+                        scope.spawn(move || reply.send());
+                    }
                 }
             });
         }

@@ -55,34 +55,70 @@ impl Shared {
     }
 }
 
-/// Runs request `number` to the end and delivers its output.
-pub fn run(shared: &Shared, number: u64, request: &Request) {
+/// A call's reply, waiting to be sent.
+#[derive(Debug)]
+pub struct Reply {
+    number: u64,
+    path: PathBuf,
+    pid: u32,
+    status: Status,
+    stdout: File,
+    stderr: File,
+}
+
+impl Reply {
+    /// Sends the reply to its caller, or says why it is lost.
+    pub fn send(self) {
+        if let Err(err) = send_reply(&self.path, self.pid, self.status, self.stdout, self.stderr) {
+            let text = format!(
+                "request {}: the reply to {} is lost: {}",
+                self.number,
+                report::quote(&self.path),
+                describe(&err)
+            );
+            report::message(APPLET, &text);
+        }
+    }
+}
+
+/// Runs request `number` to the end and writes out its output; returns the
+/// reply to send for a call, which the caller sends on a thread of its own
+/// so that a caller slow to read never holds up a job slot.
+pub fn run(shared: &Shared, number: u64, request: Request) -> Option<Reply> {
     let outcome = execute(shared, number, &request.body);
     let (status, stdout, stderr) = match outcome {
         Ok(done) => done,
         Err(err) => {
             report::failure(APPLET, &err);
             shared.failed.store(true, Ordering::Relaxed);
-            return;
+            return None;
         }
     };
     if status != Status::Exited(0) {
         shared.failed.store(true, Ordering::Relaxed);
     }
-    if let Origin::Call { pid, reply } = &request.origin {
-        if let Err(err) = send_reply(reply, *pid, status, stdout, stderr) {
-            let text = format!(
-                "request {number}: the reply to {} is lost: {}",
-                report::quote(reply),
-                describe(&err)
-            );
-            report::message(APPLET, &text);
-        }
-    } else {
+    if let Origin::Call { pid, reply } = request.origin {
+        report_status(shared, number, status);
+        return Some(Reply {
+            number,
+            path: reply,
+            pid,
+            status,
+            stdout,
+            stderr,
+        });
+    }
+    {
         let _held = shared.output.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = copy_out(stdout, &mut std::io::stdout().lock());
         let _ = copy_out(stderr, &mut std::io::stderr().lock());
     }
+    report_status(shared, number, status);
+    None
+}
+
+/// Says on stderr how a CMD that failed ended.
+fn report_status(shared: &Shared, number: u64, status: Status) {
     match status {
         Status::Exited(0) => {}
         Status::Exited(code) => report::message(

@@ -167,12 +167,6 @@ impl Splitter {
         }
     }
 
-    /// True when no line, chunk or message is half gathered.
-    #[must_use]
-    pub fn is_idle(&self) -> bool {
-        self.unit == Unit::Start && self.writers.is_empty()
-    }
-
     /// Consumes the next bytes of the stream.
     pub fn push(&mut self, mut data: &[u8]) {
         while let Some(&first) = data.first() {

@@ -84,6 +84,18 @@ eq "0 next" "$STATUS $(cat outb)" "a line after a skipped one is served"
 [[ "$(cat errb)" == "fifo serve: 'b': at byte 0: a line starting with byte 0xff is not a frame"* ]] || fail "no note of the skipped line: $(cat errb)"
 ok "the skipped line is noted with its offset"
 
+# serve's stdout closed by its reader: serve stops, quietly, with 141.
+spawn bash -c "'$F' serve --create c -- cat 2> errc | head -1 > outc; echo \${PIPESTATUS[0]} > statusc"
+server=$SPAWNED
+serving c
+printf 'one\n' > c
+wait_until 10 "head to take a line" test -s outc
+printf 'two\n' > c
+printf 'three\n' > c
+finish "$server"
+eq "141 one" "$(cat statusc) $(cat outc)" "serve stops with 141 once its stdout is closed"
+eq "" "$(cat errc)" "and says nothing about it"
+
 # --idle: a quiet spell with no job running ends serve with status 0.
 run "$F" serve --create --rm --idle 300ms i -- cat
 eq 0 "$STATUS" "--idle ends a quiet serve ($ERR)"

@@ -74,6 +74,7 @@ pub fn run(args: &ServeArgs) -> u8 {
         children: Mutex::new(std::collections::HashMap::new()),
         failed: std::sync::atomic::AtomicBool::new(false),
         stopping: std::sync::atomic::AtomicBool::new(false),
+        stdout_closed: std::sync::atomic::AtomicBool::new(false),
     };
     // One worker thread per job slot, each running one job at a time: a
     // thread per job would cost more than the rest of the dispatch.
@@ -102,6 +103,7 @@ pub fn run(args: &ServeArgs) -> u8 {
             taken: 0,
             running: 0,
             buf: vec![0; READ_SIZE],
+            stdout_closed: &shared.stdout_closed,
         };
         let ended = server.serve(&notice, &done_read, |number, request| {
             // The workers outlive the sender, so the job always arrives.
@@ -189,6 +191,8 @@ struct Server<'a> {
     running: u32,
     /// Where reads land.
     buf: Vec<u8>,
+    /// Set by a job that found serve's stdout closed.
+    stdout_closed: &'a std::sync::atomic::AtomicBool,
 }
 
 impl Server<'_> {
@@ -246,6 +250,12 @@ impl Server<'_> {
                 let n = nix::unistd::read(done, &mut buf).unwrap_or(0);
                 self.running -= u32::try_from(n).unwrap_or(0);
                 quiet_since = Instant::now();
+                if self.stdout_closed.load(Ordering::SeqCst) {
+                    // Nobody reads the output any more: stop (141), as any
+                    // command whose stdout is closed.
+                    let closed = Error::sys(Subject::Stdout, Action::Write, Errno::EPIPE);
+                    return Err(Ended::Failed(closed));
+                }
             }
             if fds.get(2).is_some_and(ready) {
                 self.read_requests()?;

@@ -43,6 +43,8 @@ pub struct Shared {
     /// Set once serve is ending on a signal: a CMD started after that is
     /// ended at once.
     pub stopping: AtomicBool,
+    /// Set once serve's own stdout was closed by its reader.
+    pub stdout_closed: AtomicBool,
 }
 
 impl Shared {
@@ -110,7 +112,11 @@ pub fn run(shared: &Shared, number: u64, request: Request) -> Option<Reply> {
     }
     {
         let _held = shared.output.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = copy_out(stdout, &mut std::io::stdout().lock());
+        if let Err(err) = copy_out(stdout, &mut std::io::stdout().lock()) {
+            if err.kind() == std::io::ErrorKind::BrokenPipe {
+                shared.stdout_closed.store(true, Ordering::SeqCst);
+            }
+        }
         let _ = copy_out(stderr, &mut std::io::stderr().lock());
     }
     report_status(shared, number, status);

@@ -80,11 +80,21 @@ impl Spawner {
     }
 }
 
-/// Waits for `pid` to end and says how it did.
+/// Waits for `pid` to end and says how it did. `ended` runs once it has
+/// ended but (where the system allows, Linux's `waitid(WNOWAIT)`) before it
+/// is reaped: while `ended` runs, `pid` still names this child and no other
+/// process, so another thread that signals children it knows of (forgetting
+/// them in `ended`) can never hit a stranger that reused the number.
 ///
 /// # Errors
 /// The `waitpid` error (`ECHILD`: not a child of this process).
-pub fn wait(pid: Pid) -> Result<Status, Errno> {
+pub fn wait(pid: Pid, ended: impl FnOnce()) -> Result<Status, Errno> {
+    let unreaped = crate::sys::wait_ended_unreaped(pid);
+    ended();
+    match unreaped {
+        Ok(()) | Err(Errno::ENOSYS) => {}
+        Err(errno) => return Err(errno),
+    }
     loop {
         match waitpid(pid, None) {
             Ok(WaitStatus::Exited(_, code)) => return Ok(Status::Exited(code)),
@@ -117,7 +127,7 @@ mod tests {
             .unwrap();
             let pid = spawner.spawn(read.as_fd(), write.as_fd(), write.as_fd());
             drop(write);
-            let status = wait(pid.unwrap()).unwrap();
+            let status = wait(pid.unwrap(), || {}).unwrap();
             let mut out = String::new();
             std::io::Read::read_to_string(&mut std::fs::File::from(read), &mut out).unwrap();
             (status, out)

@@ -178,8 +178,9 @@ fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, F
     if shared.stopping.load(Ordering::SeqCst) {
         let _ = kill(pid, Signal::SIGTERM);
     }
-    let waited = wait(pid);
-    lock(&shared.children).remove(&number);
+    let waited = wait(pid, || {
+        lock(&shared.children).remove(&number);
+    });
     Ok((waited.unwrap_or(Status::Exited(1)), stdout, stderr))
 }
 

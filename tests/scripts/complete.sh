@@ -54,7 +54,8 @@ for words in "cat -t" "cat --idle" "send --capacity" "stat -c" "wait -t" "redire
     eq "" "$(bash_complete fifo $words "")" "bash: fifo $words <Tab> offers no files"
 done
 eq "dd" "$(bash_complete fifo man --dir "" | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo man --dir <Tab> offers directories only"
-eq "fifo-cat" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-ca)" "bash: after redirect ... -- a command from PATH"
+eq "fifo-cat" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-cat)" "bash: after redirect ... -- a command from PATH"
+eq "fifo-cat" "$(bash_complete fifo serve zz.fifo -- fifo-cat)" "bash: after serve ... -- a command from PATH"
 out=$(bash_complete fifo redirect --fd 3 --read zz.fifo -- "")
 grep -qx fifo-cat <<<"$out" || fail "bash: redirect ... -- <Tab> lists no commands: $(head -5 <<<"$out")"
 grep -qx aa.txt <<<"$out" && fail "bash: redirect ... -- <Tab> lists files for the command"
@@ -64,7 +65,9 @@ need tmux
 touch "my file"
 printf '%s\n' "PS1='$ '" "source /usr/share/bash-completion/bash_completion" "source '$T/fifo.bash'" > bashrc
 SOCK="$T/tmux.bash"
-tmux -S "$SOCK" new-session -d -x 200 -y 50 "env HOME='$T' PATH='$PATH' bash --rcfile '$T/bashrc' -i"
+# SHELL: tmux runs the command with it, and a user such as nobody has
+# /usr/sbin/nologin as a login shell.
+SHELL=/bin/sh tmux -S "$SOCK" new-session -d -x 200 -y 50 "env HOME='$T' PATH='$PATH' bash --rcfile '$T/bashrc' -i"
 trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; cleanup' EXIT
 bash_screen() { tmux -S "$SOCK" capture-pane -p; }
 bash_prompt() { bash_screen | grep -q '^\$'; }
@@ -95,7 +98,7 @@ ok "fish: hidden options are never offered"
 eq "" "$(fish_complete "fifo cat --timeout ")" "fish: --timeout offers no files"
 eq "" "$(fish_complete "fifo stat -c ")" "fish: stat -c offers no files"
 eq "dd/" "$(fish_complete "fifo mk --temp --dir " | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "fish: --dir offers directories only"
-eq "fifo-cat" "$(fish_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-ca")" "fish: after redirect ... -- a command"
+eq "fifo-cat" "$(fish_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-cat")" "fish: after redirect ... -- a command"
 
 # --- zsh: an interactive zsh under tmux, its listing read off the screen.
 need zsh tmux
@@ -120,7 +123,7 @@ marked() { screen | grep -q '#END'; }
 zsh_complete() {
     QUERY=$((QUERY + 1))
     SOCK="$T/tmux.$QUERY"
-    tmux -S "$SOCK" new-session -d -x 200 -y 50 "env ZDOTDIR='$T' PATH='$PATH' zsh -i"
+    SHELL=/bin/sh tmux -S "$SOCK" new-session -d -x 200 -y 50 "env ZDOTDIR='$T' PATH='$PATH' zsh -i"
     wait_until 10 "zsh's prompt" prompt_shown
     tmux -S "$SOCK" send-keys "$1" Tab
     tmux -S "$SOCK" send-keys -l "#END"
@@ -150,7 +153,7 @@ zsh_complete "fifo cat -t "
 out=$(cat screen)
 [[ "$out" != *aa.txt* && "$out" != *zz.fifo* ]] || fail "zsh: fifo cat -t <Tab> offers files: $out"
 ok "zsh: -t offers no files"
-zsh_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-ca"
+zsh_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-cat"
 out=$(cat screen)
-grep -q "^% fifo redirect --fd 3 --read zz.fifo -- fifo-cat" <<<"$out" || fail "zsh: redirect ... -- fifo-ca<Tab>: $out"
+grep -q "^% fifo redirect --fd 3 --read zz.fifo -- fifo-cat" <<<"$out" || fail "zsh: redirect ... -- fifo-cat<Tab>: $out"
 ok "zsh: after redirect ... -- a command"

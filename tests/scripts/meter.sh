@@ -43,7 +43,8 @@ need tmux
 rm -f go
 reader p2
 SOCK="$T/tmux.sock"
-tmux -S "$SOCK" new-session -d -x 60 -y 20 "'$F' send --progress p2 < big; sleep 30"
+# SHELL: tmux runs the command with it (nobody's login shell is nologin).
+SHELL=/bin/sh tmux -S "$SOCK" new-session -d -x 60 -y 20 "'$F' send --progress p2 < big; sleep 30"
 PIDS+=("$(tmux -S "$SOCK" display-message -p '#{pid}')")
 trap 'tmux -S "$SOCK" kill-server 2>/dev/null || true; cleanup' EXIT
 screen() { tmux -S "$SOCK" capture-pane -p; }

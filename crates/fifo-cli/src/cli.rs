@@ -50,6 +50,12 @@ pub enum Command {
     /// Wait, never opening anything, until each FIFO exists, has a reader or
     /// a writer, or has data waiting in it or none.
     Wait(WaitArgs),
+    /// Run CMD once per request read from a FIFO (a line, a NUL-terminated
+    /// record or a framed message), up to N at once, output never interleaved.
+    Serve(ServeArgs),
+    /// Send one request to a fifo serve and print its reply; exit with its
+    /// command's status.
+    Call(CallArgs),
     /// Print the completion script for a shell.
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them into a directory.
@@ -392,6 +398,57 @@ pub struct HoldArgs {
     /// The FIFOs to hold (or, with --stop, to release).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `fifo serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Run up to N requests at once (1: one after another, in order).
+    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: u32,
+    /// Requests are NUL-terminated records instead of lines (CMD gets a
+    /// record without its NUL).
+    #[arg(short = '0', long)]
+    pub null: bool,
+    /// Stop after N requests, reading no byte past the last one.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub requests: Option<u64>,
+    /// Stop after DUR with no request coming in and no job running.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub idle: Option<Duration>,
+    /// Make PATH (a FIFO, mode 0600) if it does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Remove the FIFO --create made when serve ends, also on
+    /// SIGINT/SIGTERM/SIGHUP.
+    #[arg(long, requires = "create")]
+    pub rm: bool,
+    /// The FIFO to read requests from; serve holds it open at both ends.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The command to run for each request, with the request on its stdin,
+    /// after `--`.
+    #[arg(value_name = "CMD", last = true, required = true)]
+    pub command: Vec<OsString>,
+}
+
+/// Arguments of `fifo call`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Give up (status 124) if the whole call, reply included, takes
+    /// longer than DUR.
+    #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Fail at once (status 3) if no server is reading PATH.
+    #[arg(long, conflicts_with = "timeout")]
+    pub no_wait: bool,
+    /// The FIFO a fifo serve reads.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Words to send, joined by spaces, plus a newline; without them, all
+    /// of stdin.
+    #[arg(value_name = "REQUEST")]
+    pub request: Vec<OsString>,
 }
 
 /// Arguments of `fifo wait`.

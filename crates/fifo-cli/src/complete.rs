@@ -19,7 +19,9 @@ use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
 pub const VAR: &str = "FIFO_COMPLETE";
 
 /// Commands whose PATH operands are FIFOs (or, for some, also files).
-const FIFO_COMMANDS: &[&str] = &["cat", "send", "tee", "redirect", "stat", "hold", "wait"];
+const FIFO_COMMANDS: &[&str] = &[
+    "cat", "send", "tee", "redirect", "stat", "hold", "wait", "serve", "call",
+];
 
 /// Answers a completion request and exits, when `FIFO_COMPLETE` is set;
 /// otherwise returns at once.
@@ -134,7 +136,7 @@ fn paths(current: &OsStr, only_fifos: bool) -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// `redirect ... -- CMD [ARG...]`: CMD from `$PATH` (or a path to an
+/// `redirect ... -- CMD [ARG...]` (and `serve`'s): CMD from `$PATH` (or a path to an
 /// executable), ARGs as any path.
 struct Command;
 
@@ -162,7 +164,7 @@ impl clap_complete::engine::ValueCompleter for Command {
 }
 
 /// Whether the word being completed directly follows the `--` after
-/// `redirect`. clap's engine numbers the first two values of CMD alike, so
+/// `redirect` or `serve`. clap's engine numbers the first two values of CMD alike, so
 /// this reads the request itself: `fifo -- WORDS...`, the cursor at index
 /// `_CLAP_COMPLETE_INDEX` (bash, zsh) or on the last word (fish).
 fn completing_first_word_after_escape() -> bool {
@@ -176,7 +178,10 @@ fn completing_first_word_after_escape() -> bool {
         .and_then(|index| index.parse().ok())
         .unwrap_or(words.len().saturating_sub(1));
     let before = &words[..cursor.min(words.len())];
-    let Some(redirect) = before.iter().position(|word| word == "redirect") else {
+    let Some(redirect) = before
+        .iter()
+        .position(|word| word == "redirect" || word == "serve")
+    else {
         return false;
     };
     before[redirect..]

@@ -154,6 +154,32 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "serve",
+        &[
+            (
+                "a work queue: run each job line with up to 4 workers",
+                "fifo serve --create -j 4 /tmp/jobs -- sh -c 'read job; ./work \"$job\"'",
+            ),
+            (
+                "upper-case whatever a caller sends; stop after a minute of quiet",
+                "fifo serve --create --rm --idle 1m /tmp/upper -- tr a-z A-Z",
+            ),
+        ],
+    ),
+    (
+        "call",
+        &[
+            (
+                "ask the server and print its answer (HELLO)",
+                "fifo call /tmp/upper hello",
+            ),
+            (
+                "send a file as one request; give up after 10 seconds",
+                "fifo call -t 10s /tmp/upper < notes.txt",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (

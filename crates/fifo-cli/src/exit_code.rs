@@ -106,7 +106,7 @@ pub const TABLE: &[(&str, &str)] = &[
         "ended by SIGHUP, SIGINT, SIGTERM, after cleaning up (--rm)",
     ),
     ("141", "stdout was closed by its reader"),
-    ("other", "redirect passes CMD's status through"),
+    ("other", "redirect, call pass CMD's status through"),
     (
         "several",
         "a signal outranks a timeout, a timeout any other failure; else the first stands",

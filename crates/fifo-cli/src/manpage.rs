@@ -77,6 +77,24 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
          in place of a sleep loop before starting the other side.",
     ),
     (
+        "serve",
+        "fifo serve reads requests from the FIFO PATH and runs CMD once per request, with the \
+         request on its standard input: a line (with -0, a NUL-terminated record) or a framed \
+         message, told apart by its first byte. Up to --jobs requests run at once, each by \
+         exactly one CMD. Each job's output is written out whole when it ends, never \
+         interleaved with another's; a request from fifo call gets its output, errors and \
+         status back instead. serve holds PATH open at both ends, so producers never block. \
+         The status is 0 if every CMD succeeded, 1 if any failed.",
+    ),
+    (
+        "call",
+        "fifo call sends one request (the words joined by spaces, plus a newline, or all of \
+         standard input) to the fifo serve reading PATH, as one framed message naming a \
+         private reply FIFO, and copies the reply to standard output and standard error. \
+         The status is CMD's (128+N if signal N killed it). The reply FIFO and its directory \
+         are removed however the call ends.",
+    ),
+    (
         "completions",
         "fifo completions prints the script that makes SHELL complete fifo and its fifo-COMMAND \
          links: commands, options, and FIFOs before other files. The script asks fifo itself \
@@ -100,6 +118,8 @@ const STATUSES: &[(&str, &[&str])] = &[
     ("stat", &["0", "1", "2", "124", "141"]),
     ("hold", &["0", "1", "2", "124", "129, 130, 143"]),
     ("wait", &["0", "1", "2", "124"]),
+    ("serve", &["0", "1", "2", "129, 130, 143", "141"]),
+    ("call", &["0", "1", "2", "3", "124", "other"]),
     ("completions", &["0", "2", "141"]),
     ("man", &["0", "1", "2", "141"]),
 ];

@@ -20,6 +20,7 @@ mod opening;
 pub mod progress;
 pub mod record;
 mod records;
+pub mod serve;
 mod sys;
 pub mod tee;
 pub mod wait;

@@ -1,11 +1,13 @@
 //! One module per command; each takes its parsed arguments and returns the
 //! exit status, having printed its own messages.
 
+pub mod call;
 pub mod cat;
 pub mod hold;
 pub mod mk;
 pub mod redirect;
 pub mod send;
+pub mod serve;
 pub mod stat;
 pub mod tee;
 pub mod wait;
@@ -42,6 +44,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Redirect(args) => redirect::run(&args),
         Command::Hold(args) => hold::run(&args),
         Command::Wait(args) => wait::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Call(args) => call::run(&args),
         Command::Completions(args) => crate::docs::completions(args.shell),
         Command::Man(args) => crate::docs::man(args.dir.as_deref()),
     }
@@ -70,6 +74,8 @@ fn standard_streams(command: &Command) -> (&'static str, Needs) {
         // The launcher of a background hold prints the holder's PID.
         Command::Hold(args) => ("hold", needs(false, args.background && !args.detached)),
         Command::Wait(_) => ("wait", needs(false, false)),
+        Command::Serve(_) => ("serve", needs(false, true)),
+        Command::Call(args) => ("call", needs(args.request.is_empty(), true)),
         Command::Stat(args) => {
             let waits_only =
                 (args.wait_reader || args.wait_writer) && args.format.is_none() && !args.json;

@@ -93,6 +93,20 @@ pub fn chunk_len(bytes: &[u8]) -> Result<Option<usize>, FrameProblem> {
     }
 }
 
+/// The chunks of `message` from `writer`, for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn test_chunks(writer: WriterId, message: &[u8]) -> Vec<Vec<u8>> {
+    let mut chunker = encode::Chunker::new(writer);
+    let mut out = Vec::new();
+    let mut emit = |chunk: &[u8]| -> Result<(), std::convert::Infallible> {
+        out.push(chunk.to_vec());
+        Ok(())
+    };
+    let _ = chunker.write(message, &mut emit);
+    let _ = chunker.end(&mut emit);
+    out
+}
+
 /// Who wrote a message: the writing process and a random number drawn when
 /// its writer was made.
 ///

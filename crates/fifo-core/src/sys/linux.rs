@@ -220,3 +220,10 @@ pub(crate) fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u
 pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64, u32)> {
     None
 }
+
+/// Waits until the child `pid` has ended, leaving it unreaped (a zombie), so
+/// that its process id cannot be reused until the caller reaps it.
+pub(crate) fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()> {
+    use nix::sys::wait::{Id, WaitPidFlag, waitid};
+    retry_on_eintr(|| waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)).map(drop)
+}

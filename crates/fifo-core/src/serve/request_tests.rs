@@ -1,0 +1,155 @@
+//! Tests of splitting one stream into requests: lines, records and framed
+//! messages mixed, binary lines, broken writers, safe read lengths.
+
+use super::envelope::call_header;
+use super::*;
+use crate::frame::{FrameProblem, WriterId};
+
+/// The chunks of one framed message from writer `n`.
+fn framed(n: u32, message: &[u8]) -> Vec<u8> {
+    crate::frame::test_chunks(
+        WriterId {
+            pid: 7000 + n,
+            nonce: u64::from(n),
+        },
+        message,
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn split(stream: &[u8], separator: u8, step: usize) -> Vec<Event> {
+    let mut splitter = Splitter::new(separator, 1 << 30);
+    for piece in stream.chunks(step) {
+        splitter.push(piece);
+    }
+    std::iter::from_fn(|| splitter.pop()).collect()
+}
+
+fn bodies(events: &[Event]) -> Vec<(Vec<u8>, Origin)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Request(r) => Some((r.body.clone(), r.origin.clone())),
+            Event::Skipped { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn lines_records_and_frames_mix_in_one_stream() {
+    let big = vec![b'z'; 10_000];
+    let mut stream = b"one\n".to_vec();
+    stream.extend(framed(1, &big));
+    stream.extend(b"two\n");
+    let mut call = call_header(std::path::Path::new("/tmp/d/reply")).unwrap();
+    call.extend(b"hello\n");
+    stream.extend(framed(2, &call));
+    for step in [1, 3, 36, 4096, usize::MAX] {
+        let got = bodies(&split(&stream, b'\n', step.min(stream.len())));
+        assert_eq!(
+            got,
+            [
+                (b"one\n".to_vec(), Origin::Line),
+                (big.clone(), Origin::Message { pid: 7001 }),
+                (b"two\n".to_vec(), Origin::Line),
+                (
+                    b"hello\n".to_vec(),
+                    Origin::Call {
+                        pid: 7002,
+                        reply: "/tmp/d/reply".into()
+                    }
+                ),
+            ],
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn records_lose_their_nul() {
+    let got = bodies(&split(b"a b\0c\nd\0", 0, 2));
+    assert_eq!(
+        got,
+        [
+            (b"a b".to_vec(), Origin::Line),
+            (b"c\nd".to_vec(), Origin::Line)
+        ]
+    );
+}
+
+#[test]
+fn a_binary_line_starting_with_0xff_is_skipped_and_the_stream_goes_on() {
+    let stream = b"\xffbinary junk\nnext\n";
+    for step in [1, 5, 100] {
+        let events = split(stream, b'\n', step);
+        assert_eq!(
+            events,
+            [
+                Event::Skipped {
+                    offset: 0,
+                    why: Skip::NotAChunk(FrameProblem::BadMagic)
+                },
+                Event::Request(Request {
+                    body: b"next\n".to_vec(),
+                    origin: Origin::Line
+                })
+            ],
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn an_out_of_order_chunk_drops_only_its_writer() {
+    let chunks = crate::frame::test_chunks(WriterId { pid: 1, nonce: 1 }, &vec![1; 9000]);
+    let mut stream = chunks[0].clone();
+    stream.extend(&chunks[2]);
+    stream.extend(b"ok\n");
+    let events = split(&stream, b'\n', 4096);
+    assert!(matches!(
+        events[0],
+        Event::Skipped {
+            why: Skip::OutOfOrder(_),
+            ..
+        }
+    ));
+    assert_eq!(bodies(&events), [(b"ok\n".to_vec(), Origin::Line)]);
+}
+
+#[test]
+fn safe_reads_never_cross_a_request() {
+    let mut stream = framed(3, b"abc");
+    stream.extend(b"x\n");
+    let mut splitter = Splitter::new(b'\n', 1 << 20);
+    let mut at = 0;
+    let mut seen = 0;
+    while at < stream.len() {
+        let n = splitter.safe_read_len().min(stream.len() - at);
+        splitter.push(&stream[at..at + n]);
+        at += n;
+        if splitter.pop().is_some() {
+            seen += 1;
+            // The first request ends exactly at the chunk's end.
+            if seen == 1 {
+                assert_eq!(at, stream.len() - 2);
+            }
+        }
+    }
+    assert_eq!(seen, 2);
+}
+
+#[test]
+fn an_overlong_line_is_skipped() {
+    let mut splitter = Splitter::new(b'\n', 4);
+    splitter.push(b"123456789\nok\n");
+    assert_eq!(
+        splitter.pop(),
+        Some(Event::Skipped {
+            offset: 0,
+            why: Skip::TooLarge(4)
+        })
+    );
+    assert!(matches!(splitter.pop(), Some(Event::Request(_))));
+}

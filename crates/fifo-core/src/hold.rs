@@ -163,6 +163,10 @@ fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
         Err(Errno::ESRCH) => return Ok(true),
         Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
     }
+    // A stopped holder (SIGSTOP, ^Z) would keep the SIGTERM pending and the
+    // wait below would never end: let it run to take it, as kill(1) of a
+    // shell's stopped job does.
+    let _ = kill(Pid::from_raw(pid), Signal::SIGCONT);
     let started = Instant::now();
     while !gone(pid) {
         if timeout.is_some_and(|limit| started.elapsed() >= limit) {

@@ -5,15 +5,19 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use fifo_core::Error;
-use fifo_core::claim::create_and_open;
+use fifo_core::claim::{CreatedFifo, create_and_open};
 use fifo_core::hold::{Held, release};
 use fifo_core::open::{Direction, Wait};
+use fifo_core::{Error, FileKind};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::waitpid;
+use nix::unistd::Pid;
 
 use super::{check_capacity, size_pipe};
 use crate::cli::HoldArgs;
@@ -59,7 +63,38 @@ fn stop(args: &HoldArgs) -> u8 {
 
 /// `--background`: starts the detached holder, waits until it holds every
 /// PATH (or has failed, saying why on the shared stderr), prints its PID.
+///
+/// A holder whose PID the caller never learns (the launcher is killed while
+/// it waits, or the PID cannot be printed) is ended again, so that a failed
+/// `fifo hold -b` never leaves a hold running unannounced.
 fn launch(args: &HoldArgs) -> u8 {
+    let cleanup = match Cleanup::install() {
+        Ok(cleanup) => cleanup,
+        Err(errno) => {
+            report::message(
+                APPLET,
+                &format!("cannot watch for signals: {}", errno.desc()),
+            );
+            return FAILURE;
+        }
+    };
+    // The holder to end if a signal ends the launcher before the PID is out;
+    // locked across the spawn, so that a signal meanwhile waits for its PID.
+    let unannounced: Arc<Mutex<Option<u32>>> = Arc::default();
+    {
+        let unannounced = Arc::clone(&unannounced);
+        cleanup.on_signal(move || {
+            if let Some(pid) = unannounced
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+            {
+                abandon(pid);
+            }
+        });
+    }
+    let mut armed = unannounced.lock().unwrap_or_else(PoisonError::into_inner);
+    // std's spawn clears the signal mask: the holder gets the signals.
     let started = std::env::current_exe().and_then(|exe| {
         Command::new(exe)
             .args(detached_args(args))
@@ -75,6 +110,8 @@ fn launch(args: &HoldArgs) -> u8 {
             return FAILURE;
         }
     };
+    *armed = Some(child.id());
+    drop(armed);
     let mut said = Vec::new();
     if let Some(mut out) = child.stdout.take() {
         // Ends when the holder has announced itself and let go of the pipe,
@@ -89,7 +126,27 @@ fn launch(args: &HoldArgs) -> u8 {
             Err(_) => FAILURE,
         };
     }
-    report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes())
+    let status = report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes());
+    let armed = unannounced
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if status != SUCCESS {
+        if let Some(pid) = armed {
+            abandon(pid);
+        }
+    }
+    status
+}
+
+/// Ends the detached holder `pid` (a child of this process) as a signal
+/// would, so that `--rm` removes what it made, and reaps it.
+fn abandon(pid: u32) {
+    let Ok(pid) = i32::try_from(pid).map(Pid::from_raw) else {
+        return;
+    };
+    let _ = kill(pid, Signal::SIGTERM);
+    let _ = waitpid(pid, None);
 }
 
 /// The command line of the detached holder: this one, plus `--detached`.
@@ -136,15 +193,25 @@ fn hold(args: &HoldArgs) -> u8 {
         return finish(report::failure(APPLET, &err), cleanup);
     }
     let mut held = Vec::new();
+    // What --create made without --rm: kept if every PATH is held, removed
+    // if one fails, so that a failed hold leaves nothing behind.
+    let mut made = Vec::new();
     for path in &args.paths {
-        match hold_one(args, path, &cleanup) {
+        match hold_one(args, path, &cleanup, &mut made) {
             Ok(one) => held.push(one),
             Err(err) => {
-                let status = report::failure(APPLET, &err);
+                let mut status = report::failure(APPLET, &err);
+                drop(held);
+                for fifo in made {
+                    if let Err(err) = fifo.remove() {
+                        status = status.max(report::failure(APPLET, &err));
+                    }
+                }
                 return finish(status, cleanup);
             }
         }
     }
+    drop(made);
     let held = Arc::new(held);
     {
         let held = Arc::clone(&held);
@@ -169,12 +236,20 @@ fn hold(args: &HoldArgs) -> u8 {
     finish(status, cleanup)
 }
 
-/// Makes (with `--create`), holds and sizes one FIFO.
-fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Error> {
+/// Makes (with `--create`), holds and sizes one FIFO; what it makes goes to
+/// `cleanup` with `--rm`, to `made` without.
+fn hold_one(
+    args: &HoldArgs,
+    path: &Path,
+    cleanup: &Cleanup,
+    made: &mut Vec<CreatedFifo>,
+) -> Result<Held, Error> {
     let held = if args.create {
         let opened = create_and_open(path, Direction::ReadWrite, Wait::No, |created| {
             if args.rm {
                 cleanup.add(created);
+            } else {
+                made.push(created);
             }
         })?;
         Held::from_opened(path, opened)?
@@ -187,13 +262,22 @@ fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Err
 
 /// Tells the launching `fifo hold -b` that everything is held, then lets go
 /// of the pipe to it (stdout becomes /dev/null), so that it returns.
+///
+/// A stderr that is a pipe or a socket is let go of too: whoever captures
+/// the command's output with it (`$(fifo hold -b q 2>&1)`, a subprocess
+/// reading both) would otherwise wait for the end of the holder. A terminal
+/// or a file keeps the holder's later messages (what a signal made it lose).
 fn announce_ready() -> bool {
     let told = std::io::stdout().lock().write_all(READY).is_ok();
-    let released = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/null")
-        .is_ok_and(|null| nix::unistd::dup2_stdout(&null).is_ok());
-    told && released
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+        return false;
+    };
+    let captured = nix::sys::stat::fstat(std::io::stderr().as_fd())
+        .is_ok_and(|st| matches!(FileKind::of(&st), FileKind::Fifo | FileKind::Socket));
+    if captured {
+        let _ = nix::unistd::dup2_stderr(&null);
+    }
+    told && nix::unistd::dup2_stdout(&null).is_ok()
 }
 
 /// Returns once `idle` has passed in which no other process held any of

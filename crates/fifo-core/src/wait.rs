@@ -50,6 +50,10 @@ impl fmt::Display for Condition {
 
 /// How long [`until_exists`] polls before it asks for inotify.
 const POLL_FIRST: Duration = Duration::from_secs(1);
+/// How often [`until_exists`] looks again while inotify tells it nothing:
+/// a change above the watched directory (a symlink pointed elsewhere) or
+/// under /proc (which sends no events) makes the path appear silently.
+const RELOOK: Duration = Duration::from_secs(1);
 
 /// Waits until `condition` holds for `path`, for at most `timeout` (`None`:
 /// as long as it takes).
@@ -150,20 +154,27 @@ fn until_exists_with(
             Err(Errno::ENOENT | Errno::ENOTDIR) => continue,
             Err(errno) => return Err(Error::sys(Subject::path(&anchor), Action::Wait, errno)),
         };
-        if let Some(kind) = look(path)? {
-            return found(path, kind);
-        }
-        let left = deadline.map(|end| end.saturating_duration_since(Instant::now()));
-        let changed = left.is_none_or(|left| !left.is_zero())
-            && watch
-                .wait(left)
+        loop {
+            if let Some(kind) = look(path)? {
+                return found(path, kind);
+            }
+            let left = deadline.map(|end| end.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(Error::WaitTimedOut {
+                    subject: Subject::path(path),
+                    condition: Condition::Exists,
+                    waited: timeout.unwrap_or_default(),
+                });
+            }
+            let nap = left.map_or(RELOOK, |left| left.min(RELOOK));
+            let changed = watch
+                .wait(Some(nap))
                 .map_err(|errno| Error::sys(Subject::path(&anchor), Action::Wait, errno))?;
-        if !changed {
-            return Err(Error::WaitTimedOut {
-                subject: Subject::path(path),
-                condition: Condition::Exists,
-                waited: timeout.unwrap_or_default(),
-            });
+            // An event re-arms the watch (the nearest directory may have
+            // changed); a quiet spell only looks again.
+            if changed || nearest_directory(path) != anchor {
+                break;
+            }
         }
     }
 }

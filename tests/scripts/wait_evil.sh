@@ -1,0 +1,50 @@
+# fifo wait against paths that change under it: a symlinked directory
+# pointed elsewhere, a FIFO appearing under /proc (where inotify tells
+# nothing), a parent directory removed and made again, a timeout of 0.
+source "$(dirname "$0")/lib.sh"
+
+# Waits longer than the first second (which polls), so inotify is in use.
+# A symlink above the FIFO is pointed at another directory, where the FIFO
+# is: nothing happens in the watched directory, yet the path now exists.
+mkdir one two
+ln -s one link
+spawn "$F" wait --exists -t 15s link/q
+waiter=$SPAWNED
+sleep 1.5
+mkfifo two/q
+ln -sfn two link
+finish "$waiter"
+eq 0 "$STATUS" "wait --exists sees link/q once link points where q is"
+
+# /proc/PID/fd/N: a process opens the FIFO on fd 5 later; procfs sends no
+# inotify events.
+mkfifo held
+# (Not spawn: the PID must be bash's own, not that of timeout above it.)
+bash -c 'sleep 1.5; exec 5<> held; sleep 15' &
+opener=$!
+PIDS+=("$opener")
+spawn "$F" wait --exists -t 15s "/proc/$opener/fd/5"
+waiter=$SPAWNED
+finish "$waiter"
+eq 0 "$STATUS" "wait --exists sees /proc/PID/fd/5 once bash opens the FIFO on it"
+kill "$opener"
+
+# The parent directory is removed and made again, with the FIFO in it.
+mkdir gone
+spawn "$F" wait --exists -t 15s gone/q
+waiter=$SPAWNED
+sleep 1.5
+rmdir gone
+mkdir gone
+mkfifo gone/q
+finish "$waiter"
+eq 0 "$STATUS" "wait --exists sees q in the directory made again"
+
+# A timeout of 0 looks once.
+"$F" mk zero
+exec 3<> zero
+run "$F" wait --reader -t 0 zero
+eq "0 " "$STATUS $ERR" "wait --reader -t 0 on a held FIFO"
+exec 3<&-
+expect_fail 124 "fifo wait: 'zero': timed out after 0s waiting for a reader" \
+    "$F" wait --reader -t 0 zero

@@ -16,6 +16,8 @@ reap() {
     done
     return 1
 }
+# ended PID: PID has ended (it may wait, a zombie, for its parent).
+ended() { [ ! -e "/proc/$1" ] || [[ "$(cut -d' ' -f3 "/proc/$1/stat" 2> /dev/null)" == [ZX] ]]; }
 # orphan PATH WHAT: fails naming WHAT if a hold is left on PATH, after
 # ending it.
 orphan() { reap "$1" || fail "$2"; }
@@ -57,11 +59,14 @@ ok "a failed hold -b leaves no FIFO it created"
 # printed the PID (which the holder may then outlive), or no holder is left.
 unannounced=()
 for i in $(seq 0 19); do
-    timeout 10 "$F" hold -b --create --rm "sig$i" > "sig$i.pid" 2> /dev/null &
+    # Not under timeout(1), which may return before its command ends: the
+    # bound is the wait_until below.
+    "$F" hold -b --create --rm "sig$i" > "sig$i.pid" 2> /dev/null &
     launcher=$!
     PIDS+=("$launcher")
     sleep "0.00$((i % 10))"
     kill -TERM "$launcher" 2> /dev/null || true
+    wait_until 10 "the launcher of sig$i to end" ended "$launcher"
     finish "$launcher"
     if [ -s "sig$i.pid" ]; then
         PIDS+=("$(cat "sig$i.pid")")

@@ -10,6 +10,7 @@
 //! kept busy by a waiting script.
 
 use std::fmt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -62,7 +63,8 @@ const RELOOK: Duration = Duration::from_secs(1);
 /// [`Error::NotAFifo`] when the path is something else,
 /// [`Error::WaitTimedOut`] or [`Error::TimedOut`] when `timeout` passes
 /// first, [`Error::Sys`] when the path or /proc cannot be looked at, or the
-/// bytes waiting in a held FIFO cannot be seen.
+/// bytes waiting cannot be seen (`EPERM`: no holder lends a descriptor, or
+/// none is seen while processes of other users may hold it).
 pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
     match condition {
         Condition::Exists => until_exists(path, timeout),
@@ -73,20 +75,23 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 }
 
 /// Waits until bytes are waiting in the FIFO at `path` ([`Condition::Data`])
-/// or none are (otherwise), as seen through a holder's descriptor.
+/// or none are (otherwise), as seen through a holder's descriptor. A FIFO
+/// nobody holds is empty only when every process could be inspected.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
     let mut blind = false;
     let done = crate::live::watch(path, timeout, |holders| {
-        let waiting = if holders.seen.iter().all(|holder| holder.fd.is_none()) {
-            // Nobody seen has it open (at most some are still opening): no
-            // byte can have been written. As for readers and writers, only
-            // what is seen counts.
+        let waiting = if holders.seen.iter().any(|holder| holder.fd.is_some()) {
+            crate::live::pipe_contents(holders).1
+        } else if holders.complete() || !others_out_of_sight() {
+            // Nobody has it open (at most some are still opening): no byte
+            // can have been written.
             Some(0)
         } else {
-            crate::live::pipe_contents(holders).1
+            // Nobody seen has it open, but other users' processes, which
+            // this user may not inspect, might: "empty" would be a guess.
+            None
         };
-        // Holders seen, but none would lend a descriptor to look through:
-        // without one the answer never comes.
+        // Without a descriptor to look through the answer never comes.
         blind = waiting.is_none();
         waiting.is_none_or(|waiting| (waiting > 0) == (condition == Condition::Data))
     })?;
@@ -100,6 +105,26 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
         subject: Subject::path(path),
         condition,
         waited: timeout.unwrap_or_default(),
+    })
+}
+
+/// Whether some process of another user hides its descriptors from this
+/// one. (A process of this user's own that cannot be inspected, such as a
+/// sandbox's init seen by root, holds nothing this user could not.)
+fn others_out_of_sight() -> bool {
+    let me = nix::unistd::geteuid().as_raw();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        let is_pid = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()));
+        is_pid
+            && entry.metadata().is_ok_and(|meta| meta.uid() != me)
+            && std::fs::read_dir(entry.path().join("fd"))
+                .is_err_and(|err| err.kind() == std::io::ErrorKind::PermissionDenied)
     })
 }
 

@@ -84,6 +84,14 @@ impl Held {
             .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Stat, errno))
     }
 
+    /// Whether the FIFO has been removed from its directory (perhaps
+    /// replaced by a new one at the same path): nobody can open it by name
+    /// any more.
+    #[must_use]
+    pub fn unlinked(&self) -> bool {
+        fstat(&self.fd).is_ok_and(|st| st.st_nlink == 0)
+    }
+
     /// Every other process holding the FIFO (this one is left out), or
     /// `None` where /proc cannot be read.
     #[must_use]
@@ -221,6 +229,10 @@ mod tests {
         drop(writer);
         assert_eq!(held.buffered().unwrap(), 4);
         assert!(held.others().unwrap().seen.is_empty(), "only this process");
+        assert!(!held.unlinked());
+        std::fs::remove_file(&path).unwrap();
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        assert!(held.unlinked(), "replaced: the held FIFO has no name");
     }
 
     #[test]

@@ -26,6 +26,8 @@ use crate::report;
 use crate::signals::Cleanup;
 
 const APPLET: &str = "hold";
+/// How often a hold without `--idle` looks whether its FIFOs were removed.
+const REMOVED_POLL: Duration = Duration::from_secs(1);
 /// What the detached holder writes on its stdout once everything is held.
 const READY: &[u8] = b"ready\n";
 
@@ -172,7 +174,8 @@ fn detached_args(args: &HoldArgs) -> Vec<OsString> {
     line
 }
 
-/// Holds every PATH until a signal, or until `--idle` passes quietly.
+/// Holds every PATH until a signal, until `--idle` passes quietly, or until
+/// every FIFO held was removed and nobody else holds it.
 fn hold(args: &HoldArgs) -> u8 {
     // Before any other thread: the signals must be blocked in all of them.
     let cleanup = match Cleanup::install() {
@@ -224,9 +227,11 @@ fn hold(args: &HoldArgs) -> u8 {
     }
     match args.idle {
         Some(idle) => wait_idle(&held, idle),
-        None => loop {
-            std::thread::park();
-        },
+        None => {
+            while !all_removed(&held) {
+                std::thread::sleep(REMOVED_POLL);
+            }
+        }
     }
     let status = if report_losses(&held) {
         FAILURE
@@ -290,6 +295,9 @@ fn wait_idle(held: &[Held], idle: Duration) {
             one.buffered().is_ok_and(|n| n == 0)
                 && one.others().is_none_or(|others| others.seen.is_empty())
         });
+        if all_removed(held) {
+            return;
+        }
         match (quiet, quiet_since) {
             (false, _) => quiet_since = None,
             (true, None) => quiet_since = Some(Instant::now()),
@@ -298,6 +306,14 @@ fn wait_idle(held: &[Held], idle: Duration) {
         }
         std::thread::sleep(step);
     }
+}
+
+/// Whether every FIFO held has been removed (or replaced) and no other
+/// process holds it: the hold then serves nobody, and `--stop` could never
+/// find it by PATH again, so it ends rather than run on unseen.
+fn all_removed(held: &[Held]) -> bool {
+    held.iter()
+        .all(|one| one.unlinked() && one.others().is_some_and(|others| others.seen.is_empty()))
 }
 
 /// Says, for every FIFO whose pipe dies with this process, how many bytes

@@ -1,0 +1,60 @@
+# fifo tee to three FIFOs under pipe-memory pressure (8 KiB pipes, scratch
+# pipe too), one reader leaving mid-stream: the other two readers and stdout
+# must still get every byte.
+# needs: root
+source "$(dirname "$0")/lib.sh"
+need_root
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 for the pipe hog"
+# A uid of its own (as pipe_pressure.sh, another one): exhausting the pipe
+# memory of a user other tests run as would starve them.
+PRESSED=(setpriv --reuid=64996 --regid=64996 --clear-groups)
+mkdir -m 777 work
+cd work
+head -c 4000000 /dev/urandom > in
+want=$(sha256sum < in)
+mkfifo -m 666 t1 t2 t3 stdin stdout
+exec 5<> stdin 6<> stdout
+cat > hog.py <<'PY'
+import fcntl, os, signal
+F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032
+held = []
+for _ in range(100000):
+    r, w = os.pipe()
+    held.append((r, w))
+    if fcntl.fcntl(w, F_GETPIPE_SZ) < 65536:
+        break
+    try:
+        fcntl.fcntl(w, F_SETPIPE_SZ, 1 << 20)
+    except PermissionError:
+        pass
+print(fcntl.fcntl(held[-1][1], F_GETPIPE_SZ), flush=True)
+signal.pause()
+PY
+exec 3< <(exec "${PRESSED[@]}" /usr/bin/python3 hog.py 5<&- 6>&-)
+PIDS+=($!)
+read -r -t 20 small <&3 || fail "the pipe hog never reported"
+[ "$small" -lt 65536 ] || fail "new pipes are still $small bytes: fs.pipe-user-pages-soft was not reached"
+ok "over the soft limit, the pressed user's new pipes get $small bytes"
+
+spawn "${PRESSED[@]}" bash -c 'cat t1 | sha256sum > t1.sum' 5<&- 6>&-
+r1=$SPAWNED
+# The reader of t2 leaves after 100,000 bytes.
+spawn "${PRESSED[@]}" bash -c 'head -c 100000 t2 > t2.got' 5<&- 6>&-
+r2=$SPAWNED
+spawn "${PRESSED[@]}" bash -c 'cat t3 | sha256sum > t3.sum' 5<&- 6>&-
+r3=$SPAWNED
+spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
+out_reader=$SPAWNED
+spawn bash -c 'cat in > stdin' 5<&- 6>&-
+writer=$SPAWNED
+exec 5<&- 6>&-
+STATUS=0
+timeout 20 "${PRESSED[@]}" "$F" tee t1 t2 t3 < stdin > stdout 2> tee.err || STATUS=$?
+eq 1 "$STATUS" "tee exits 1: a reader left (stderr: $(cat tee.err))"
+[[ "$(cat tee.err)" == "fifo tee: 't2': "* ]] || fail "tee does not name t2: $(cat tee.err)"
+eq 1 "$(wc -l < tee.err)" "tee says one line, about t2"
+finish "$writer"; finish "$r1"; finish "$r2"; finish "$r3"; finish "$out_reader"
+eq "$(head -c 100000 in | sha256sum)" "$(sha256sum < t2.got)" "the leaving reader got the first 100,000 bytes"
+eq "$want" "$(cat t1.sum)" "t1's reader got every byte"
+eq "$want" "$(cat t3.sum)" "t3's reader got every byte"
+eq "$want" "$(cat stdout.sum)" "stdout got every byte"

@@ -105,3 +105,14 @@ eq 1 "$STATUS" "--stop of two holders reports the loss"
     fail "no loss report: $ERR"
 orphan twice "a holder of twice is left"
 ok "--stop ends both holders"
+
+# A hold of two FIFOs stopped by one of them: what the other loses is said
+# by --stop too (the holder's own stderr may be gone), and --stop fails.
+holder=$("$F" hold -b --create x1 x2 2> /dev/null)
+PIDS+=("$holder")
+"$F" send --no-wait x2 precious
+run "$F" hold --stop x1
+eq 1 "$STATUS" "--stop x1 fails: x2 lost bytes with the holder"
+[[ "$ERR" == *"/x2': 9 bytes still in the pipe were lost: no other process held it"* ]] ||
+    fail "--stop x1 does not say what x2 lost: [$ERR]"
+ok "--stop x1 names the 9 bytes x2 lost"

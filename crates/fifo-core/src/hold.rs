@@ -9,7 +9,7 @@
 //! caller say so rather than lose it silently.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -110,6 +110,10 @@ pub struct Released {
     /// can be seen) ended, which the kernel dropped with the pipe; `None`
     /// when they could not be seen.
     pub lost: Option<u64>,
+    /// Other FIFOs the stopped processes held, nobody else held, and that
+    /// had bytes in them, lost with them: where each was (as /proc names
+    /// it) and how many bytes.
+    pub also_lost: Vec<(PathBuf, u64)>,
 }
 
 /// Ends the `fifo hold` processes of this user that hold `path` (those
@@ -142,6 +146,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     }
     let (_, waiting) = pipe_contents(&found);
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
+    let also_lost = lost_elsewhere(&ours, (meta.dev(), meta.ino()));
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
@@ -160,7 +165,53 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     Ok(Released {
         stopped: ours,
         lost,
+        also_lost,
     })
+}
+
+/// The other named FIFOs that `pids` hold read-write, that no other process
+/// holds, and that have bytes in them: stopping `pids` loses those bytes.
+fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
+    let mut seen = Vec::new();
+    let mut lost = Vec::new();
+    for &pid in pids {
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for link in fds.flatten() {
+            let fd = link
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok());
+            let (Some(fd), Ok(target), Ok(meta)) = (
+                fd,
+                std::fs::read_link(link.path()),
+                std::fs::metadata(link.path()),
+            ) else {
+                continue;
+            };
+            let id = (meta.dev(), meta.ino());
+            // Named FIFOs only: an anonymous pipe (stderr) reads "pipe:[N]".
+            if !meta.file_type().is_fifo()
+                || !target.is_absolute()
+                || id == this
+                || seen.contains(&id)
+                || crate::live::direction_of(pid, fd) != Some(Direction::ReadWrite)
+            {
+                continue;
+            }
+            seen.push(id);
+            let Some(found) = holders(id.0, id.1) else {
+                continue;
+            };
+            if found.seen.iter().all(|holder| pids.contains(&holder.pid)) {
+                if let (_, Some(bytes @ 1..)) = pipe_contents(&found) {
+                    lost.push((target, bytes));
+                }
+            }
+        }
+    }
+    lost
 }
 
 /// Asks process `pid` to end (SIGTERM) and waits until it has, at most

@@ -307,7 +307,8 @@ pub fn pipe_contents(holders: &Holders) -> (Option<u64>, Option<u64>) {
     (None, None)
 }
 
-fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
+/// Which way process `pid` opened its descriptor `fd` (`/proc/PID/fdinfo`).
+pub(crate) fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
     let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
     let flags = info
         .lines()

@@ -48,10 +48,14 @@ fn stop(args: &HoldArgs) -> u8 {
     for path in &args.paths {
         match release(path, args.timeout) {
             Ok(released) => {
-                if let Some(lost @ 1..) = released.lost {
+                let here = released.lost.map(|lost| (path.clone(), lost));
+                for (path, lost) in here.into_iter().chain(released.also_lost) {
+                    if lost == 0 {
+                        continue;
+                    }
                     let text = format!(
                         "{}: {lost} bytes still in the pipe were lost: no other process held it",
-                        report::quote(path)
+                        report::quote(&path)
                     );
                     report::message(APPLET, &text);
                     status = status.max(FAILURE);

@@ -116,3 +116,17 @@ eq 1 "$STATUS" "--stop x1 fails: x2 lost bytes with the holder"
 [[ "$ERR" == *"/x2': 9 bytes still in the pipe were lost: no other process held it"* ]] ||
     fail "--stop x1 does not say what x2 lost: [$ERR]"
 ok "--stop x1 names the 9 bytes x2 lost"
+
+# A process named fifo that holds the FIFO read-write but is no hold (fifo
+# cat reading it through an inherited exec 3<>) is not stopped.
+"$F" mk notahold
+exec 3<> notahold
+spawn "$F" cat /dev/fd/3
+reader=$SPAWNED
+exec 3<&-
+wait_until 10 "fifo cat to hold notahold" "$F" wait --reader -q -t 0 notahold
+expect_fail 1 "fifo hold: 'notahold': no fifo hold process of this user holds it" \
+    "$F" hold --stop notahold
+[ -e "/proc/$reader" ] && ! ended "$reader" || fail "--stop ended fifo cat"
+ok "fifo cat holding the FIFO read-write is left alone"
+kill "$reader"

@@ -4,7 +4,6 @@
 # needs: root
 source "$(dirname "$0")/lib.sh"
 need_root
-[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 for the pipe hog"
 # A uid of its own (as pipe_pressure.sh, another one): exhausting the pipe
 # memory of a user other tests run as would starve them.
 PRESSED=(setpriv --reuid=64996 --regid=64996 --clear-groups)
@@ -14,27 +13,7 @@ head -c 4000000 /dev/urandom > in
 want=$(sha256sum < in)
 mkfifo -m 666 t1 t2 t3 stdin stdout
 exec 5<> stdin 6<> stdout
-cat > hog.py <<'PY'
-import fcntl, os, signal
-F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032
-held = []
-for _ in range(100000):
-    r, w = os.pipe()
-    held.append((r, w))
-    if fcntl.fcntl(w, F_GETPIPE_SZ) < 65536:
-        break
-    try:
-        fcntl.fcntl(w, F_SETPIPE_SZ, 1 << 20)
-    except PermissionError:
-        pass
-print(fcntl.fcntl(held[-1][1], F_GETPIPE_SZ), flush=True)
-signal.pause()
-PY
-exec 3< <(exec "${PRESSED[@]}" /usr/bin/python3 hog.py 5<&- 6>&-)
-PIDS+=($!)
-read -r -t 20 small <&3 || fail "the pipe hog never reported"
-[ "$small" -lt 65536 ] || fail "new pipes are still $small bytes: fs.pipe-user-pages-soft was not reached"
-ok "over the soft limit, the pressed user's new pipes get $small bytes"
+start_pipe_hog "${PRESSED[@]}"
 
 spawn "${PRESSED[@]}" bash -c 'cat t1 | sha256sum > t1.sum' 5<&- 6>&-
 r1=$SPAWNED

@@ -74,15 +74,8 @@ fn stop(args: &HoldArgs) -> u8 {
 /// it waits, or the PID cannot be printed) is ended again, so that a failed
 /// `fifo hold -b` never leaves a hold running unannounced.
 fn launch(args: &HoldArgs) -> u8 {
-    let cleanup = match Cleanup::install() {
-        Ok(cleanup) => cleanup,
-        Err(errno) => {
-            report::message(
-                APPLET,
-                &format!("cannot watch for signals: {}", errno.desc()),
-            );
-            return FAILURE;
-        }
+    let Some(cleanup) = watch_signals() else {
+        return FAILURE;
     };
     // The holder to end if a signal ends the launcher before the PID is out;
     // locked across the spawn, so that a signal meanwhile waits for its PID.
@@ -155,6 +148,17 @@ fn abandon(pid: u32) {
     let _ = waitpid(pid, None);
 }
 
+/// [`Cleanup::install`], or `None` after saying why it failed. Call it
+/// before any other thread starts: the signals must be blocked in all.
+fn watch_signals() -> Option<Cleanup> {
+    Cleanup::install()
+        .map_err(|errno| {
+            let text = format!("cannot watch for signals: {}", errno.desc());
+            report::message(APPLET, &text);
+        })
+        .ok()
+}
+
 /// The command line of the detached holder: this one, plus `--detached`.
 fn detached_args(args: &HoldArgs) -> Vec<OsString> {
     let mut line: Vec<OsString> = vec!["hold".into(), "--background".into(), "--detached".into()];
@@ -181,16 +185,8 @@ fn detached_args(args: &HoldArgs) -> Vec<OsString> {
 /// Holds every PATH until a signal, until `--idle` passes quietly, or until
 /// every FIFO held was removed and nobody else holds it.
 fn hold(args: &HoldArgs) -> u8 {
-    // Before any other thread: the signals must be blocked in all of them.
-    let cleanup = match Cleanup::install() {
-        Ok(cleanup) => cleanup,
-        Err(errno) => {
-            report::message(
-                APPLET,
-                &format!("cannot watch for signals: {}", errno.desc()),
-            );
-            return FAILURE;
-        }
+    let Some(cleanup) = watch_signals() else {
+        return FAILURE;
     };
     if args.detached {
         // Out of the caller's session: its terminal's signals are not ours.

@@ -48,3 +48,24 @@ eq "0 " "$STATUS $ERR" "wait --reader -t 0 on a held FIFO"
 exec 3<&-
 expect_fail 124 "fifo wait: 'zero': timed out after 0s waiting for a reader" \
     "$F" wait --reader -t 0 zero
+
+# The FIFO is replaced (a new one renamed over it) during wait --reader: the
+# reader of the FIFO now at the path counts. Then it is removed: the wait
+# says so rather than wait for a FIFO nobody can open any more.
+"$F" mk swapped
+spawn "$F" wait --reader -t 15s swapped
+waiter=$SPAWNED
+sleep 0.3
+"$F" mk swapped.new
+mv swapped.new swapped
+exec 7<> swapped
+finish "$waiter"
+exec 7<&-
+eq 0 "$STATUS" "wait --reader sees the reader of the FIFO renamed over the old one"
+"$F" mk removed
+spawn "$F" wait --writer -t 15s removed 2> removed.err
+waiter=$SPAWNED
+sleep 0.3
+rm removed
+finish "$waiter"
+eq 1 "$STATUS" "wait --writer on a FIFO removed meanwhile fails ($(cat removed.err))"

@@ -69,3 +69,14 @@ sleep 0.3
 rm removed
 finish "$waiter"
 eq 1 "$STATUS" "wait --writer on a FIFO removed meanwhile fails ($(cat removed.err))"
+
+# A directory one may search but not read (0311): inotify refuses to watch
+# it, yet the FIFO made in it later must be seen (by polling).
+mkdir -m 0311 blind
+spawn "${UNPRIVILEGED[@]}" "$F" wait --exists -t 15s blind/q
+waiter=$SPAWNED
+sleep 1.5
+mkfifo blind/q
+finish "$waiter"
+eq 0 "$STATUS" "wait --exists sees a FIFO made in a directory it may not read"
+chmod 755 blind   # so that the temporary directory can be removed

@@ -32,6 +32,24 @@ eq 1 "$STATUS" "hold -b with stdout on /dev/full fails"
 orphan full "a holder nobody knows the PID of still holds full"
 ok "no holder is left behind when its PID cannot be printed"
 
+# ...nor into a pipe whose reader has gone (| head -c0, made certain: the
+# read end is closed before fifo starts): 141, and no holder.
+"$F" mk gone
+run python3 -c '
+import os, sys
+r, w = os.pipe()
+os.close(r)
+os.dup2(w, 1)
+os.execv(sys.argv[1], sys.argv[1:])' "$F" hold -b gone
+eq 141 "$STATUS" "hold -b into a pipe nobody reads is 141 ($ERR)"
+orphan gone "a holder nobody knows the PID of still holds gone"
+ok "no holder is left behind when its PID goes into a pipe nobody reads"
+# A closed stdout: status 1, and no holder either.
+"$F" mk shut
+run sh -c "exec '$F' hold -b shut >&-"
+eq 1 "$STATUS" "hold -b with stdout closed fails ($ERR)"
+orphan shut "a holder nobody knows the PID of still holds shut"
+
 # stderr captured with the PID, as $(...) 2>&1 or a subprocess capturing
 # both do: the detached holder must not keep the capture open until it ends.
 run bash -c "pid=\$('$F' hold -b --create cap 2>&1); echo \"\$pid\""

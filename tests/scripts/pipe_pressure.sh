@@ -24,9 +24,13 @@ spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
 out_reader=$SPAWNED
 spawn bash -c 'cat in > stdin' 5<&- 6>&-
 writer=$SPAWNED
+# Only once tee holds its stdin and stdout (spawn's redirections are opened
+# here, before it returns) may 5 and 6 go: else the reader of stdout can see
+# no writer for a moment (end of file), or the writer of stdin no reader.
+spawn "${PRESSED[@]}" "$F" tee t1 < stdin > stdout 2> tee.err 5<&- 6>&-
+teeing=$SPAWNED
 exec 5<&- 6>&-
-STATUS=0
-timeout 20 "${PRESSED[@]}" "$F" tee t1 < stdin > stdout 2> tee.err || STATUS=$?
+finish "$teeing"
 eq 0 "$STATUS" "tee exits 0 under pipe-memory pressure (stderr: $(cat tee.err))"
 eq "" "$(cat tee.err)" "tee says nothing"
 finish "$writer"; finish "$reader"; finish "$out_reader"

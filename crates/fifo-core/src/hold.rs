@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::stat::fstat;
 use nix::unistd::Pid;
@@ -216,8 +217,26 @@ fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
 
 /// Asks process `pid` to end (SIGTERM) and waits until it has, at most
 /// `timeout`; true when it is gone.
+///
+/// The process is pinned by a pidfd first and looked at again: the PID the
+/// scan found may have been taken since by another process, which must not
+/// be signalled. (Without pidfds, before Linux 5.3, it is signalled by PID.)
 fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
-    match kill(Pid::from_raw(pid), Signal::SIGTERM) {
+    let pinned = match sys::pidfd_open(pid) {
+        Ok(pidfd) => Some(pidfd),
+        Err(Errno::ESRCH) => return Ok(true),
+        Err(_) => None,
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs_fifo_hold(pid)) {
+        // The hold ended, and its PID is another process's now.
+        return Ok(true);
+    }
+    let send = |signal| match &pinned {
+        Some(pidfd) => sys::pidfd_signal(pidfd.as_fd(), signal),
+        None => kill(Pid::from_raw(pid), signal),
+    };
+    match send(Signal::SIGTERM) {
         Ok(()) => {}
         Err(Errno::ESRCH) => return Ok(true),
         Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
@@ -225,15 +244,25 @@ fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
     // A stopped holder (SIGSTOP, ^Z) would keep the SIGTERM pending and the
     // wait below would never end: let it run to take it, as kill(1) of a
     // shell's stopped job does.
-    let _ = kill(Pid::from_raw(pid), Signal::SIGCONT);
+    let _ = send(Signal::SIGCONT);
     let started = Instant::now();
-    while !gone(pid) {
+    loop {
+        let ended = match &pinned {
+            // Readable once the process has ended.
+            Some(pidfd) => {
+                let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+                matches!(poll(&mut fds, PollTimeout::ZERO), Ok(1..))
+            }
+            None => gone(pid),
+        };
+        if ended {
+            return Ok(true);
+        }
         if timeout.is_some_and(|limit| started.elapsed() >= limit) {
             return Ok(false);
         }
         std::thread::sleep(STOP_POLL);
     }
-    Ok(true)
 }
 
 /// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
@@ -292,6 +321,27 @@ mod tests {
         let path = dir.path().join("file");
         std::fs::write(&path, "x").unwrap();
         assert!(matches!(Held::open(&path), Err(Error::NotAFifo { .. })));
+    }
+
+    #[test]
+    fn a_pid_that_now_names_another_process_is_not_signalled() {
+        // As when the hold a scan found has ended and its PID was taken by
+        // another process of this user: `sleep` is no fifo hold.
+        if sys::pidfd_open(i32::try_from(std::process::id()).unwrap()).is_err() {
+            eprintln!("skip - no pidfd_open(2) here: processes are signalled by PID");
+            return;
+        }
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        let stopped = stop(pid, Some(Duration::from_secs(5))).unwrap();
+        let untouched = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(stopped, "the hold counts as gone");
+        assert!(untouched, "the process that took its PID was signalled");
     }
 
     #[test]

@@ -200,3 +200,39 @@ wait_until() {
         sleep 0.01
     done
 }
+
+# start_pipe_hog CMD...: runs python3, as the user the prefix CMD (a setpriv
+# line) switches to, making pipes until that user is over
+# fs.pipe-user-pages-soft and new pipes get less than 64 KiB; sets SMALL to
+# what they get. The hog runs until cleanup, and first closes every
+# descriptor it inherited but 0-2, so it holds no end of the caller's pipes.
+# Use a uid of its own: exhausting the pipe memory of a user that other
+# tests run as (nobody, in the unprivileged run) would starve them.
+start_pipe_hog() {
+    # /usr/bin: the pressed user cannot run a python3 installed under /root.
+    [ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 for the pipe hog"
+    cat > "$T/.hog.py" <<'PY'
+import fcntl, os, signal
+os.closerange(3, 4096)
+F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032
+held = []
+for _ in range(100000):
+    r, w = os.pipe()
+    held.append((r, w))
+    if fcntl.fcntl(w, F_GETPIPE_SZ) < 65536:
+        break
+    try:
+        fcntl.fcntl(w, F_SETPIPE_SZ, 1 << 20)
+    except PermissionError:
+        pass
+print(fcntl.fcntl(held[-1][1], F_GETPIPE_SZ), flush=True)
+signal.pause()
+PY
+    chmod 644 "$T/.hog.py"
+    local hog
+    exec {hog}< <(exec "$@" /usr/bin/python3 "$T/.hog.py")
+    PIDS+=($!)
+    read -r -t 20 SMALL <&"$hog" || fail "the pipe hog never reported"
+    [ "$SMALL" -lt 65536 ] || fail "new pipes are still $SMALL bytes: fs.pipe-user-pages-soft was not reached"
+    ok "over the soft limit, the pressed user's new pipes get $SMALL bytes"
+}

@@ -4,8 +4,6 @@
 # needs: root
 source "$(dirname "$0")/lib.sh"
 need_root
-# The pressed user cannot run a python3 installed under /root.
-[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 for the pipe hog"
 # A uid of its own: exhausting the pipe memory of a user that other tests
 # run as (nobody, in the unprivileged run) would starve them.
 PRESSED=(setpriv --reuid=64999 --regid=64999 --clear-groups)
@@ -17,27 +15,7 @@ mkfifo -m 666 t1 stdin stdout
 # The input and output pipes exist before the limit is reached: 64 KiB or
 # more, larger than anything the pressed user can make afterwards.
 exec 5<> stdin 6<> stdout
-cat > hog.py <<'PY'
-import fcntl, os, signal
-F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032
-held = []
-for _ in range(100000):
-    r, w = os.pipe()
-    held.append((r, w))
-    if fcntl.fcntl(w, F_GETPIPE_SZ) < 65536:
-        break
-    try:
-        fcntl.fcntl(w, F_SETPIPE_SZ, 1 << 20)
-    except PermissionError:
-        pass
-print(fcntl.fcntl(held[-1][1], F_GETPIPE_SZ), flush=True)
-signal.pause()
-PY
-exec 3< <(exec "${PRESSED[@]}" /usr/bin/python3 hog.py 5<&- 6>&-)
-PIDS+=($!)
-read -r -t 20 small <&3 || fail "the pipe hog never reported"
-[ "$small" -lt 65536 ] || fail "new pipes are still $small bytes: fs.pipe-user-pages-soft was not reached"
-ok "over the soft limit, the pressed user's new pipes get $small bytes"
+start_pipe_hog "${PRESSED[@]}"
 
 # The children must not inherit 5 and 6: a held write end is no end of file.
 spawn "${PRESSED[@]}" bash -c 'cat t1 | sha256sum > t1.sum' 5<&- 6>&-
@@ -46,9 +24,13 @@ spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
 out_reader=$SPAWNED
 spawn bash -c 'cat in > stdin' 5<&- 6>&-
 writer=$SPAWNED
+# Only once tee holds its stdin and stdout (spawn's redirections are opened
+# here, before it returns) may 5 and 6 go: else the reader of stdout can see
+# no writer for a moment (end of file), or the writer of stdin no reader.
+spawn "${PRESSED[@]}" "$F" tee t1 < stdin > stdout 2> tee.err 5<&- 6>&-
+teeing=$SPAWNED
 exec 5<&- 6>&-
-STATUS=0
-timeout 20 "${PRESSED[@]}" "$F" tee t1 < stdin > stdout 2> tee.err || STATUS=$?
+finish "$teeing"
 eq 0 "$STATUS" "tee exits 0 under pipe-memory pressure (stderr: $(cat tee.err))"
 eq "" "$(cat tee.err)" "tee says nothing"
 finish "$writer"; finish "$reader"; finish "$out_reader"

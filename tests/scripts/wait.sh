@@ -58,10 +58,21 @@ finish "$waiter"
 eq 0 "$STATUS" "wait --empty returns once a reader drained it"
 exec 3>&-
 kill "$reader"
-# A FIFO nobody holds has no pipe, so nothing waits in it.
+# A FIFO nobody holds has no pipe, so nothing waits in it. A private FIFO of
+# one's own (0600) is empty to any user: no other user's process, out of
+# sight, can hold it. One that others may open is "empty" only when every
+# process can be inspected (see wait_root.sh).
 "$F" mk idle
 run "$F" wait --empty -t 5s idle
-eq 0 "$STATUS" "a FIFO nobody holds is empty"
+eq 0 "$STATUS" "a private FIFO nobody holds is empty"
+"$F" mk -m 666 shared
+if counts_known; then
+    run "$F" wait --empty -t 5s shared
+    eq 0 "$STATUS" "a shared FIFO nobody holds is empty when every process is seen"
+else
+    expect_fail 1 "fifo wait: 'shared': cannot wait: the processes that hold it do not let this user look into the pipe" \
+        "$F" wait --empty -t 5s shared
+fi
 
 # Every PATH must satisfy the condition, within one timeout.
 expect_fail 124 "fifo wait: 'never2': timed out after 300ms" \

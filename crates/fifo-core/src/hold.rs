@@ -24,11 +24,12 @@
 //! ```
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::stat::fstat;
 use nix::unistd::Pid;
@@ -101,6 +102,14 @@ impl Held {
             .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Stat, errno))
     }
 
+    /// Whether the FIFO has been removed from its directory (perhaps
+    /// replaced by a new one at the same path): nobody can open it by name
+    /// any more.
+    #[must_use]
+    pub fn unlinked(&self) -> bool {
+        fstat(&self.fd).is_ok_and(|st| st.st_nlink == 0)
+    }
+
     /// Every other process holding the FIFO (this one is left out), or
     /// `None` where /proc cannot be read.
     #[must_use]
@@ -119,6 +128,10 @@ pub struct Released {
     /// can be seen) ended, which the kernel dropped with the pipe; `None`
     /// when they could not be seen.
     pub lost: Option<u64>,
+    /// Other FIFOs the stopped processes held, nobody else held, and that
+    /// had bytes in them, lost with them: where each was (as /proc names
+    /// it) and how many bytes.
+    pub also_lost: Vec<(PathBuf, u64)>,
 }
 
 /// Ends the `fifo hold` processes of this user that hold `path` (those
@@ -150,6 +163,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     }
     let waiting = pipe_contents(&found).waiting;
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
+    let also_lost = lost_elsewhere(&ours, (meta.dev(), meta.ino()));
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
@@ -168,25 +182,103 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     Ok(Released {
         stopped: ours,
         lost,
+        also_lost,
     })
+}
+
+/// The other named FIFOs that `pids` hold read-write, that no other process
+/// holds, and that have bytes in them: stopping `pids` loses those bytes.
+fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
+    let mut seen = Vec::new();
+    let mut lost = Vec::new();
+    for &pid in pids {
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for link in fds.flatten() {
+            let fd = link
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok());
+            let (Some(fd), Ok(target), Ok(meta)) = (
+                fd,
+                std::fs::read_link(link.path()),
+                std::fs::metadata(link.path()),
+            ) else {
+                continue;
+            };
+            let id = (meta.dev(), meta.ino());
+            // Named FIFOs only: an anonymous pipe (stderr) reads "pipe:[N]".
+            if !meta.file_type().is_fifo()
+                || !target.is_absolute()
+                || id == this
+                || seen.contains(&id)
+                || crate::live::direction_of(pid, fd) != Some(Direction::ReadWrite)
+            {
+                continue;
+            }
+            seen.push(id);
+            let Some(found) = holders(id.0, id.1) else {
+                continue;
+            };
+            if found.seen.iter().all(|holder| pids.contains(&holder.pid)) {
+                if let Some(bytes @ 1..) = pipe_contents(&found).waiting {
+                    lost.push((target, bytes));
+                }
+            }
+        }
+    }
+    lost
 }
 
 /// Asks process `pid` to end (SIGTERM) and waits until it has, at most
 /// `timeout`; true when it is gone.
+///
+/// The process is pinned by a pidfd first and looked at again: the PID the
+/// scan found may have been taken since by another process, which must not
+/// be signalled. (Without pidfds, before Linux 5.3, it is signalled by PID.)
 fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
-    match kill(Pid::from_raw(pid), Signal::SIGTERM) {
+    let pinned = match sys::pidfd_open(pid) {
+        Ok(pidfd) => Some(pidfd),
+        Err(Errno::ESRCH) => return Ok(true),
+        Err(_) => None,
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs_fifo_hold(pid)) {
+        // The hold ended, and its PID is another process's now.
+        return Ok(true);
+    }
+    let send = |signal| match &pinned {
+        Some(pidfd) => sys::pidfd_signal(pidfd.as_fd(), signal),
+        None => kill(Pid::from_raw(pid), signal),
+    };
+    match send(Signal::SIGTERM) {
         Ok(()) => {}
         Err(Errno::ESRCH) => return Ok(true),
         Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
     }
+    // A stopped holder (SIGSTOP, ^Z) would keep the SIGTERM pending and the
+    // wait below would never end: let it run to take it, as kill(1) of a
+    // shell's stopped job does.
+    let _ = send(Signal::SIGCONT);
     let started = Instant::now();
-    while !gone(pid) {
+    loop {
+        let ended = match &pinned {
+            // Readable once the process has ended.
+            Some(pidfd) => {
+                let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+                matches!(poll(&mut fds, PollTimeout::ZERO), Ok(1..))
+            }
+            None => gone(pid),
+        };
+        if ended {
+            return Ok(true);
+        }
         if timeout.is_some_and(|limit| started.elapsed() >= limit) {
             return Ok(false);
         }
         std::thread::sleep(STOP_POLL);
     }
-    Ok(true)
 }
 
 /// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
@@ -233,6 +325,10 @@ mod tests {
         drop(writer);
         assert_eq!(held.buffered().unwrap(), 4);
         assert!(held.others().unwrap().seen.is_empty(), "only this process");
+        assert!(!held.unlinked());
+        std::fs::remove_file(&path).unwrap();
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        assert!(held.unlinked(), "replaced: the held FIFO has no name");
     }
 
     #[test]
@@ -241,6 +337,27 @@ mod tests {
         let path = dir.path().join("file");
         std::fs::write(&path, "x").unwrap();
         assert!(matches!(Held::open(&path), Err(Error::NotAFifo { .. })));
+    }
+
+    #[test]
+    fn a_pid_that_now_names_another_process_is_not_signalled() {
+        // As when the hold a scan found has ended and its PID was taken by
+        // another process of this user: `sleep` is no fifo hold.
+        if sys::pidfd_open(i32::try_from(std::process::id()).unwrap()).is_err() {
+            eprintln!("skip - no pidfd_open(2) here: processes are signalled by PID");
+            return;
+        }
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        let stopped = stop(pid, Some(Duration::from_secs(5))).unwrap();
+        let untouched = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(stopped, "the hold counts as gone");
+        assert!(untouched, "the process that took its PID was signalled");
     }
 
     #[test]

@@ -259,9 +259,9 @@ pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()
     })
 }
 
-/// Looks at the holders of the FIFO at `path` (symlinks followed) until
-/// `done` is satisfied with them: `Ok(true)`, or `Ok(false)` once `timeout`
-/// has passed. The one waiting loop: every wait on a FIFO's holders or
+/// Looks at the holders of the FIFO at `path` (symlinks followed, the path
+/// looked up again each time) until `done` is satisfied with them:
+/// `Ok(true)`, or `Ok(false)` once `timeout` has passed. The one waiting loop: every wait on a FIFO's holders or
 /// contents (see [`pipe_contents`]) is a `done` for it. Between looks it
 /// pauses twenty times as long as the last scan of /proc took (10 ms to
 /// 1 s), so waiting stays cheap with thousands of processes.
@@ -275,18 +275,27 @@ pub fn watch(
     mut done: impl FnMut(&Holders) -> bool,
 ) -> Result<bool> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
-    let kind = FileKind::from_mode(meta.mode());
-    if kind != FileKind::Fifo {
-        return Err(Error::NotAFifo {
-            subject: subject(),
-            found: kind,
-        });
-    }
+    // Looked up again before every scan: the path may be given a new FIFO
+    // (made beside and renamed over it) while the wait goes on, and it is
+    // the FIFO at the path now that counts.
+    let identify = || {
+        let meta =
+            std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+        let kind = FileKind::from_mode(meta.mode());
+        if kind == FileKind::Fifo {
+            Ok((meta.dev(), meta.ino()))
+        } else {
+            Err(Error::NotAFifo {
+                subject: subject(),
+                found: kind,
+            })
+        }
+    };
     let started = Instant::now();
     loop {
+        let (device, inode) = identify()?;
         let scan = Instant::now();
-        let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+        let found = holders(device, inode).ok_or_else(|| Error::NoProcessTable {
             subject: subject(),
             action: Action::Wait,
         })?;
@@ -332,7 +341,8 @@ pub fn pipe_contents(holders: &Holders) -> Contents {
     Contents::default()
 }
 
-fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
+/// Which way process `pid` opened its descriptor `fd` (`/proc/PID/fdinfo`).
+pub(crate) fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
     let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
     let flags = info
         .lines()

@@ -25,6 +25,7 @@
 //! ```
 
 use std::fmt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -65,6 +66,10 @@ impl fmt::Display for Condition {
 
 /// How long [`until_exists`] polls before it asks for inotify.
 const POLL_FIRST: Duration = Duration::from_secs(1);
+/// How often [`until_exists`] looks again while inotify tells it nothing:
+/// a change above the watched directory (a symlink pointed elsewhere) or
+/// under /proc (which sends no events) makes the path appear silently.
+const RELOOK: Duration = Duration::from_secs(1);
 
 /// Waits until `condition` holds for `path`, for at most `timeout` (`None`:
 /// as long as it takes).
@@ -73,7 +78,8 @@ const POLL_FIRST: Duration = Duration::from_secs(1);
 /// [`Error::NotAFifo`] when the path is something else,
 /// [`Error::WaitTimedOut`] or [`Error::TimedOut`] when `timeout` passes
 /// first, [`Error::Sys`] when the path or /proc cannot be looked at, or the
-/// bytes waiting in a held FIFO cannot be seen.
+/// bytes waiting cannot be seen (`EPERM`: no holder lends a descriptor, or
+/// none is seen while processes of other users may hold it).
 pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
     match condition {
         Condition::Exists => until_exists(path, timeout),
@@ -84,20 +90,28 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 }
 
 /// Waits until bytes are waiting in the FIFO at `path` ([`Condition::Data`])
-/// or none are (otherwise), as seen through a holder's descriptor.
+/// or none are (otherwise), as seen through a holder's descriptor. A FIFO
+/// nobody holds is empty only when every process could be inspected.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
+    // A FIFO only its owner may open, and the owner is this user: no other
+    // user's process can hold it unseen (root aside, which can do anything).
+    let me = nix::unistd::geteuid().as_raw();
+    let private =
+        std::fs::metadata(path).is_ok_and(|meta| meta.uid() == me && meta.mode() & 0o066 == 0);
     let mut blind = false;
     let done = crate::live::watch(path, timeout, |holders| {
-        let waiting = if holders.seen.iter().all(|holder| holder.fd.is_none()) {
-            // Nobody seen has it open (at most some are still opening): no
-            // byte can have been written. As for readers and writers, only
-            // what is seen counts.
+        let waiting = if holders.seen.iter().any(|holder| holder.fd.is_some()) {
+            crate::live::pipe_contents(holders).waiting
+        } else if holders.complete() || private || !others_out_of_sight() {
+            // Nobody has it open (at most some are still opening): no byte
+            // can have been written.
             Some(0)
         } else {
-            crate::live::pipe_contents(holders).waiting
+            // Nobody seen has it open, but other users' processes, which
+            // this user may not inspect, might: "empty" would be a guess.
+            None
         };
-        // Holders seen, but none would lend a descriptor to look through:
-        // without one the answer never comes.
+        // Without a descriptor to look through the answer never comes.
         blind = waiting.is_none();
         waiting.is_none_or(|waiting| (waiting > 0) == (condition == Condition::Data))
     })?;
@@ -113,6 +127,26 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
         subject: Subject::path(path),
         condition,
         waited: timeout.unwrap_or_default(),
+    })
+}
+
+/// Whether some process of another user hides its descriptors from this
+/// one. (A process of this user's own that cannot be inspected, such as a
+/// sandbox's init seen by root, holds nothing this user could not.)
+fn others_out_of_sight() -> bool {
+    let me = nix::unistd::geteuid().as_raw();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    entries.flatten().any(|entry| {
+        let is_pid = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()));
+        is_pid
+            && entry.metadata().is_ok_and(|meta| meta.uid() != me)
+            && std::fs::read_dir(entry.path().join("fd"))
+                .is_err_and(|err| err.kind() == std::io::ErrorKind::PermissionDenied)
     })
 }
 
@@ -167,20 +201,27 @@ fn until_exists_with(
             Err(Errno::ENOENT | Errno::ENOTDIR) => continue,
             Err(errno) => return Err(Error::sys(Subject::path(&anchor), Action::Wait, errno)),
         };
-        if let Some(kind) = look(path)? {
-            return found(path, kind);
-        }
-        let left = deadline.map(|end| end.saturating_duration_since(Instant::now()));
-        let changed = left.is_none_or(|left| !left.is_zero())
-            && watch
-                .wait(left)
+        loop {
+            if let Some(kind) = look(path)? {
+                return found(path, kind);
+            }
+            let left = deadline.map(|end| end.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(Error::WaitTimedOut {
+                    subject: Subject::path(path),
+                    condition: Condition::Exists,
+                    waited: timeout.unwrap_or_default(),
+                });
+            }
+            let nap = left.map_or(RELOOK, |left| left.min(RELOOK));
+            let changed = watch
+                .wait(Some(nap))
                 .map_err(|errno| Error::sys(Subject::path(&anchor), Action::Wait, errno))?;
-        if !changed {
-            return Err(Error::WaitTimedOut {
-                subject: Subject::path(path),
-                condition: Condition::Exists,
-                waited: timeout.unwrap_or_default(),
-            });
+            // An event re-arms the watch (the nearest directory may have
+            // changed); a quiet spell only looks again.
+            if changed || nearest_directory(path) != anchor {
+                break;
+            }
         }
     }
 }

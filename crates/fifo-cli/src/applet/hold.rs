@@ -5,15 +5,19 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use fifo_core::Error;
-use fifo_core::claim::create_and_open;
+use fifo_core::claim::{CreatedFifo, create_and_open};
 use fifo_core::hold::{Held, release};
 use fifo_core::open::{Direction, Wait};
+use fifo_core::{Error, FileKind};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::waitpid;
+use nix::unistd::Pid;
 
 use super::{check_capacity, size_pipe};
 use crate::cli::HoldArgs;
@@ -22,6 +26,8 @@ use crate::report;
 use crate::signals::Cleanup;
 
 const APPLET: &str = "hold";
+/// How often a hold without `--idle` looks whether its FIFOs were removed.
+const REMOVED_POLL: Duration = Duration::from_secs(1);
 /// What the detached holder writes on its stdout once everything is held.
 const READY: &[u8] = b"ready\n";
 
@@ -42,10 +48,14 @@ fn stop(args: &HoldArgs) -> ExitCode {
     for path in &args.paths {
         match release(path, args.timeout) {
             Ok(released) => {
-                if let Some(lost @ 1..) = released.lost {
+                let here = released.lost.map(|lost| (path.clone(), lost));
+                for (path, lost) in here.into_iter().chain(released.also_lost) {
+                    if lost == 0 {
+                        continue;
+                    }
                     let text = format!(
                         "{}: {lost} bytes still in the pipe were lost: no other process held it",
-                        report::quote(path)
+                        report::quote(&path)
                     );
                     report::message(APPLET, &text);
                     status = status.merge(ExitCode::Failure);
@@ -59,7 +69,31 @@ fn stop(args: &HoldArgs) -> ExitCode {
 
 /// `--background`: starts the detached holder, waits until it holds every
 /// PATH (or has failed, saying why on the shared stderr), prints its PID.
+///
+/// A holder whose PID the caller never learns (the launcher is killed while
+/// it waits, or the PID cannot be printed) is ended again, so that a failed
+/// `fifo hold -b` never leaves a hold running unannounced.
 fn launch(args: &HoldArgs) -> ExitCode {
+    let Some(cleanup) = watch_signals() else {
+        return ExitCode::Failure;
+    };
+    // The holder to end if a signal ends the launcher before the PID is out;
+    // locked across the spawn, so that a signal meanwhile waits for its PID.
+    let unannounced: Arc<Mutex<Option<u32>>> = Arc::default();
+    {
+        let unannounced = Arc::clone(&unannounced);
+        cleanup.on_signal(move || {
+            if let Some(pid) = unannounced
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+            {
+                abandon(pid);
+            }
+        });
+    }
+    let mut armed = unannounced.lock().unwrap_or_else(PoisonError::into_inner);
+    // std's spawn clears the signal mask: the holder gets the signals.
     let started = std::env::current_exe().and_then(|exe| {
         Command::new(exe)
             .args(detached_args(args))
@@ -75,6 +109,8 @@ fn launch(args: &HoldArgs) -> ExitCode {
             return ExitCode::Failure;
         }
     };
+    *armed = Some(child.id());
+    drop(armed);
     let mut said = Vec::new();
     if let Some(mut out) = child.stdout.take() {
         // Ends when the holder has announced itself and let go of the pipe,
@@ -90,7 +126,38 @@ fn launch(args: &HoldArgs) -> ExitCode {
             Err(_) => ExitCode::Failure,
         };
     }
-    report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes())
+    let status = report::write_stdout(APPLET, format!("{}\n", child.id()).as_bytes());
+    let armed = unannounced
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if !status.is_success() {
+        if let Some(pid) = armed {
+            abandon(pid);
+        }
+    }
+    status
+}
+
+/// Ends the detached holder `pid` (a child of this process) as a signal
+/// would, so that `--rm` removes what it made, and reaps it.
+fn abandon(pid: u32) {
+    let Ok(pid) = i32::try_from(pid).map(Pid::from_raw) else {
+        return;
+    };
+    let _ = kill(pid, Signal::SIGTERM);
+    let _ = waitpid(pid, None);
+}
+
+/// [`Cleanup::install`], or `None` after saying why it failed. Call it
+/// before any other thread starts: the signals must be blocked in all.
+fn watch_signals() -> Option<Cleanup> {
+    Cleanup::install()
+        .map_err(|errno| {
+            let text = format!("cannot watch for signals: {}", errno.desc());
+            report::message(APPLET, &text);
+        })
+        .ok()
 }
 
 /// The command line of the detached holder: this one, plus `--detached`.
@@ -116,16 +183,11 @@ fn detached_args(args: &HoldArgs) -> Vec<OsString> {
     line
 }
 
-/// Holds every PATH until a signal, or until `--idle` passes quietly.
+/// Holds every PATH until a signal, until `--idle` passes quietly, or until
+/// every FIFO held was removed and nobody else holds it.
 fn hold(args: &HoldArgs) -> ExitCode {
-    // Before any other thread: the signals must be blocked in all of them.
-    let cleanup = match Cleanup::install() {
-        Ok(cleanup) => cleanup,
-        Err(errno) => {
-            let why = fifo_core::error::describe(&errno.into());
-            report::message(APPLET, &format!("cannot watch for signals: {why}"));
-            return ExitCode::Failure;
-        }
+    let Some(cleanup) = watch_signals() else {
+        return ExitCode::Failure;
     };
     if args.detached {
         // Out of the caller's session: its terminal's signals are not ours.
@@ -135,15 +197,25 @@ fn hold(args: &HoldArgs) -> ExitCode {
         return finish(report::failure(APPLET, &err), cleanup);
     }
     let mut held = Vec::new();
+    // What --create made without --rm: kept if every PATH is held, removed
+    // if one fails, so that a failed hold leaves nothing behind.
+    let mut made = Vec::new();
     for path in &args.paths {
-        match hold_one(args, path, &cleanup) {
+        match hold_one(args, path, &cleanup, &mut made) {
             Ok(one) => held.push(one),
             Err(err) => {
-                let status = report::failure(APPLET, &err);
+                let mut status = report::failure(APPLET, &err);
+                drop(held);
+                for fifo in made {
+                    if let Err(err) = fifo.remove() {
+                        status = status.merge(report::failure(APPLET, &err));
+                    }
+                }
                 return finish(status, cleanup);
             }
         }
     }
+    drop(made);
     let held = Arc::new(held);
     {
         let held = Arc::clone(&held);
@@ -156,9 +228,11 @@ fn hold(args: &HoldArgs) -> ExitCode {
     }
     match args.idle {
         Some(idle) => wait_idle(&held, idle),
-        None => loop {
-            std::thread::park();
-        },
+        None => {
+            while !all_removed(&held) {
+                std::thread::sleep(REMOVED_POLL);
+            }
+        }
     }
     let status = if report_losses(&held) {
         ExitCode::Failure
@@ -168,12 +242,20 @@ fn hold(args: &HoldArgs) -> ExitCode {
     finish(status, cleanup)
 }
 
-/// Makes (with `--create`), holds and sizes one FIFO.
-fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Error> {
+/// Makes (with `--create`), holds and sizes one FIFO; what it makes goes to
+/// `cleanup` with `--rm`, to `made` without.
+fn hold_one(
+    args: &HoldArgs,
+    path: &Path,
+    cleanup: &Cleanup,
+    made: &mut Vec<CreatedFifo>,
+) -> Result<Held, Error> {
     let held = if args.create {
         let opened = create_and_open(path, Direction::ReadWrite, Wait::No, |created| {
             if args.rm {
                 cleanup.add(created);
+            } else {
+                made.push(created);
             }
         })?;
         Held::from_opened(opened)?
@@ -186,13 +268,25 @@ fn hold_one(args: &HoldArgs, path: &Path, cleanup: &Cleanup) -> Result<Held, Err
 
 /// Tells the launching `fifo hold -b` that everything is held, then lets go
 /// of the pipe to it (stdout becomes /dev/null), so that it returns.
+///
+/// A stderr that is a pipe or a socket is let go of too: whoever captures
+/// the command's output with it (`$(fifo hold -b q 2>&1)`, a subprocess
+/// reading both) would otherwise wait for the end of the holder. A terminal
+/// or a file keeps the holder's later messages (what a signal made it lose).
+#[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
 fn announce_ready() -> bool {
     let told = std::io::stdout().lock().write_all(READY).is_ok();
-    let released = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/null")
-        .is_ok_and(|null| nix::unistd::dup2_stdout(&null).is_ok());
-    told && released
+    let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
+        return false;
+    };
+    let captured = nix::sys::stat::fstat(std::io::stderr().as_fd()).is_ok_and(|st| {
+        let kind = FileKind::from_mode(u32::from(st.st_mode));
+        matches!(kind, FileKind::Fifo | FileKind::Socket)
+    });
+    if captured {
+        let _ = nix::unistd::dup2_stderr(&null);
+    }
+    told && nix::unistd::dup2_stdout(&null).is_ok()
 }
 
 /// Returns once `idle` has passed in which no other process held any of
@@ -205,6 +299,9 @@ fn wait_idle(held: &[Held], idle: Duration) {
             one.buffered().is_ok_and(|n| n == 0)
                 && one.others().is_none_or(|others| others.seen.is_empty())
         });
+        if all_removed(held) {
+            return;
+        }
         match (quiet, quiet_since) {
             (false, _) => quiet_since = None,
             (true, None) => quiet_since = Some(Instant::now()),
@@ -213,6 +310,14 @@ fn wait_idle(held: &[Held], idle: Duration) {
         }
         std::thread::sleep(step);
     }
+}
+
+/// Whether every FIFO held has been removed (or replaced) and no other
+/// process holds it: the hold then serves nobody, and `--stop` could never
+/// find it by PATH again, so it ends rather than run on unseen.
+fn all_removed(held: &[Held]) -> bool {
+    held.iter()
+        .all(|one| one.unlinked() && one.others().is_some_and(|others| others.seen.is_empty()))
 }
 
 /// Says, for every FIFO whose pipe dies with this process, how many bytes

@@ -1,6 +1,7 @@
 //! Being told when a directory's entries change, to wait for a path to
 //! appear without polling: inotify on Linux; a short sleep elsewhere, and on
-//! Linux when no inotify instance can be had (`fs.inotify.max_user_instances`).
+//! Linux when no inotify instance or watch can be had
+//! (`fs.inotify.max_user_instances`, a directory this user may not read).
 
 use std::path::Path;
 use std::time::Duration;
@@ -45,8 +46,9 @@ impl DirWatch {
                 | AddWatchFlags::IN_ONLYDIR;
             match inotify.add_watch(dir, events) {
                 Ok(_) => Ok(Self::Inotify(inotify)),
-                // Out of watches (`fs.inotify.max_user_watches`).
-                Err(Errno::ENOSPC) => Self::polling(dir),
+                // Out of watches (`fs.inotify.max_user_watches`), or a
+                // directory this user may search but not read (0311).
+                Err(Errno::ENOSPC | Errno::EACCES) => Self::polling(dir),
                 Err(errno) => Err(errno),
             }
         }

@@ -117,12 +117,7 @@ pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usi
 /// `pid` and Linux 5.6.
 pub(crate) fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd> {
     use std::os::fd::FromRawFd;
-    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor
-    // or -1; no memory is passed.
-    let pidfd = unsafe { nix::libc::syscall(nix::libc::SYS_pidfd_open, pid, 0) };
-    let pidfd = Errno::result(pidfd)?;
-    // SAFETY: a non-negative result of pidfd_open is a descriptor we own.
-    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as i32) };
+    let pidfd = pidfd_open(pid)?;
     // SAFETY: pidfd_getfd takes two descriptors and flags, returns a new
     // close-on-exec descriptor or -1; no memory is passed.
     let copy = unsafe {
@@ -136,6 +131,39 @@ pub(crate) fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd> {
     let copy = Errno::result(copy)?;
     // SAFETY: a non-negative result of pidfd_getfd is a descriptor we own.
     Ok(unsafe { OwnedFd::from_raw_fd(copy as i32) })
+}
+
+/// A descriptor naming process `pid` (`pidfd_open(2)`, Linux 5.3): that very
+/// process, never one that takes its PID after it has ended. It becomes
+/// readable when the process ends.
+pub(crate) fn pidfd_open(pid: i32) -> nix::Result<OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor
+    // or -1; no memory is passed.
+    let pidfd = unsafe { nix::libc::syscall(nix::libc::SYS_pidfd_open, pid, 0) };
+    let pidfd = Errno::result(pidfd)?;
+    // SAFETY: a non-negative result of pidfd_open is a descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(pidfd as i32) })
+}
+
+/// Sends `signal` to the process `pidfd` names (`pidfd_send_signal(2)`).
+pub(crate) fn pidfd_signal(
+    pidfd: BorrowedFd<'_>,
+    signal: nix::sys::signal::Signal,
+) -> nix::Result<()> {
+    // SAFETY: pidfd_send_signal takes a descriptor, a signal number, a
+    // siginfo pointer that may be null (as here) and flags; no memory is
+    // passed.
+    let result = unsafe {
+        nix::libc::syscall(
+            nix::libc::SYS_pidfd_send_signal,
+            std::os::fd::AsRawFd::as_raw_fd(&pidfd),
+            signal as nix::libc::c_int,
+            std::ptr::null::<nix::libc::siginfo_t>(),
+            0,
+        )
+    };
+    Errno::result(result).map(drop)
 }
 
 /// Bytes waiting in the pipe behind `fd` (FIONREAD), read without consuming.

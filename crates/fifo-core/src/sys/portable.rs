@@ -56,6 +56,19 @@ pub(crate) fn borrow_descriptor(_pid: i32, _fd: i32) -> nix::Result<OwnedFd> {
     Err(Errno::ENOSYS)
 }
 
+/// No `pidfd_open(2)` here: processes are signalled by PID.
+pub(crate) fn pidfd_open(_pid: i32) -> nix::Result<OwnedFd> {
+    Err(Errno::ENOSYS)
+}
+
+/// No `pidfd_send_signal(2)` here.
+pub(crate) fn pidfd_signal(
+    _pidfd: BorrowedFd<'_>,
+    _signal: nix::sys::signal::Signal,
+) -> nix::Result<()> {
+    Err(Errno::ENOSYS)
+}
+
 /// FIONREAD on pipes is not relied on here.
 pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)

@@ -1,0 +1,43 @@
+# fifo tee to three FIFOs under pipe-memory pressure (8 KiB pipes, scratch
+# pipe too), one reader leaving mid-stream: the other two readers and stdout
+# must still get every byte.
+# needs: root
+source "$(dirname "$0")/lib.sh"
+need_root
+# A uid of its own (as pipe_pressure.sh, another one): exhausting the pipe
+# memory of a user other tests run as would starve them.
+PRESSED=(setpriv --reuid=64996 --regid=64996 --clear-groups)
+mkdir -m 777 work
+cd work
+head -c 4000000 /dev/urandom > in
+want=$(sha256sum < in)
+mkfifo -m 666 t1 t2 t3 stdin stdout
+exec 5<> stdin 6<> stdout
+start_pipe_hog "${PRESSED[@]}"
+
+spawn "${PRESSED[@]}" bash -c 'cat t1 | sha256sum > t1.sum' 5<&- 6>&-
+r1=$SPAWNED
+# The reader of t2 leaves after 100,000 bytes.
+spawn "${PRESSED[@]}" bash -c 'head -c 100000 t2 > t2.got' 5<&- 6>&-
+r2=$SPAWNED
+spawn "${PRESSED[@]}" bash -c 'cat t3 | sha256sum > t3.sum' 5<&- 6>&-
+r3=$SPAWNED
+spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
+out_reader=$SPAWNED
+spawn bash -c 'cat in > stdin' 5<&- 6>&-
+writer=$SPAWNED
+# Only once tee holds its stdin and stdout (spawn's redirections are opened
+# here, before it returns) may 5 and 6 go: else the reader of stdout can see
+# no writer for a moment (end of file), or the writer of stdin no reader.
+spawn "${PRESSED[@]}" "$F" tee t1 t2 t3 < stdin > stdout 2> tee.err 5<&- 6>&-
+teeing=$SPAWNED
+exec 5<&- 6>&-
+finish "$teeing"
+eq 1 "$STATUS" "tee exits 1: a reader left (stderr: $(cat tee.err))"
+[[ "$(cat tee.err)" == "fifo tee: 't2': "* ]] || fail "tee does not name t2: $(cat tee.err)"
+eq 1 "$(wc -l < tee.err)" "tee says one line, about t2"
+finish "$writer"; finish "$r1"; finish "$r2"; finish "$r3"; finish "$out_reader"
+eq "$(head -c 100000 in | sha256sum)" "$(sha256sum < t2.got)" "the leaving reader got the first 100,000 bytes"
+eq "$want" "$(cat t1.sum)" "t1's reader got every byte"
+eq "$want" "$(cat t3.sum)" "t3's reader got every byte"
+eq "$want" "$(cat stdout.sum)" "stdout got every byte"

@@ -18,6 +18,7 @@ pub mod mode;
 pub mod open;
 mod opening;
 pub mod progress;
+pub mod rate;
 pub mod record;
 mod records;
 pub mod serve;

@@ -54,6 +54,9 @@ pub fn run(args: &CatArgs) -> ExitCode {
         Copier::without_fast_paths,
         Copier::with_progress,
     );
+    if let Some(rate) = args.transfer.rate_limit() {
+        copier = copier.with_rate_limit(rate);
+    }
     let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {

@@ -94,6 +94,9 @@ fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     if args.transfer.no_splice {
         copier = copier.without_fast_paths();
     }
+    if let Some(rate) = args.transfer.rate_limit() {
+        copier = copier.with_rate_limit(rate);
+    }
     match meter {
         Some(meter) => copier.with_progress(meter.progress()),
         None => copier,

@@ -59,6 +59,9 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     } else {
         FanOut::new()
     };
+    if let Some(rate) = args.transfer.rate_limit() {
+        fan = fan.with_rate_limit(rate);
+    }
     let meter = Meter::start(APPLET, args.transfer.progress, remaining(stdin_fd()));
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());

@@ -22,7 +22,8 @@ while True:
         start = time.monotonic()
     digest.update(chunk)
     total += len(chunk)
-print(total, int(total / max(time.monotonic() - start, 1e-6)), digest.hexdigest())' "$1"
+elapsed = time.monotonic() - start if start else 1
+print(total, int(total / max(elapsed, 1e-6)), digest.hexdigest())' "$1"
 }
 
 # near WANT GOT WHAT: GOT is within 25 % of WANT.

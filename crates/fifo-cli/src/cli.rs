@@ -295,6 +295,21 @@ pub struct TeeArgs {
         default_missing_value = "warn-nopipe"
     )]
     pub output_error: Option<OutputError>,
+    /// Also copy to the FIFO PATH (repeatable), lossily: it never slows
+    /// stdin or the other outputs. Its reader gets what fits in its pipe
+    /// plus --lossy-buffer; the rest is dropped in whole chunks (whole lines
+    /// with --lossy-lines) and counted. A FIFO nobody reads is skipped and
+    /// tried again every 0.1 s, so readers may come and go. The drop counts
+    /// are printed at the end and on SIGUSR1.
+    #[arg(long, value_name = "PATH")]
+    pub lossy: Vec<PathBuf>,
+    /// With --lossy: queue at most BYTES per lossy output beyond its pipe
+    /// (suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "1M", requires = "lossy")]
+    pub lossy_buffer: usize,
+    /// With --lossy: drop whole lines, never a part of one.
+    #[arg(long, requires = "lossy")]
+    pub lossy_lines: bool,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Outputs: FIFOs or existing regular files (never created).

@@ -13,6 +13,7 @@ pub mod hold;
 pub mod inspect;
 pub mod kind;
 pub mod live;
+pub mod lossy;
 pub mod merge;
 pub mod mode;
 pub mod open;

@@ -39,6 +39,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
+use crate::lossy::LossyOutput;
 use crate::progress::Progress;
 use crate::rate::RateLimit;
 use crate::sys::fd::retry_on_eintr;
@@ -96,6 +97,7 @@ pub struct FanOut {
     portable: bool,
     progress: Option<Progress>,
     rate: Option<RateLimit>,
+    lossy: Vec<LossyOutput>,
 }
 
 impl Default for FanOut {
@@ -115,7 +117,23 @@ impl FanOut {
             portable: false,
             progress: None,
             rate: None,
+            lossy: Vec::new(),
         }
+    }
+
+    /// Also feeds `output`, which never blocks the copy (see
+    /// [`crate::lossy`]). With a lossy output the data goes through user
+    /// memory (read and write), since tee(2) would block on a full pipe.
+    #[must_use]
+    pub fn with_lossy(mut self, output: LossyOutput) -> Self {
+        self.lossy.push(output);
+        self
+    }
+
+    /// The lossy outputs, to read their drop counts.
+    #[must_use]
+    pub fn lossy(&self) -> &[LossyOutput] {
+        &self.lossy
     }
 
     /// Moves at most `rate` allows: each tee(2) round, or each read on the
@@ -167,12 +185,16 @@ impl FanOut {
         mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
-        if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
-            if let Some(ended) = tee_pipes(src, self, outputs, &mut on_error)? {
-                return Ok(ended);
-            }
+        let teeing = !self.portable && self.lossy.is_empty();
+        let mut ended = None;
+        if teeing && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
+            ended = tee_pipes(src, self, outputs, &mut on_error).transpose();
         }
-        read_write(src, self, outputs, on_error)
+        let ended = ended.unwrap_or_else(|| read_write(src, self, outputs, on_error));
+        for output in &mut self.lossy {
+            output.finish();
+        }
+        ended
     }
 
     /// At most `max` bytes, or what the rate limit allows (waiting for it).
@@ -236,6 +258,9 @@ fn read_write(
                     }
                 }
             }
+        }
+        for lossy in &mut fan.lossy {
+            lossy.offer(&buf[..n]);
         }
         fan.delivered(n);
     }

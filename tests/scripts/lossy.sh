@@ -98,3 +98,25 @@ eq 0 "$STATUS" "a lossy FIFO with no reader: status"
 [[ "$ERR" =~ ^"fifo tee: 'absent': dropped "[0-9]+" chunks (1800000 bytes)"$ ]] || fail "no reader: [$ERR]"
 ok "a lossy FIFO with no reader is skipped, its data counted: $ERR"
 expect_fail 1 "'nope': cannot open" "$F" tee --lossy nope < /dev/null
+
+# A reader that attaches later gets whole lines from then on (the tap is
+# opened again every 0.1 s).
+"$F" mk late
+spawn bash -c 'for i in $(seq 1 40); do seq -f "%08g" $(( (i - 1) * 1000 + 1 )) $(( i * 1000 )); sleep 0.05; done |
+    "$0" tee --lossy-lines --lossy late > late.main 2> late.err' "$F"
+pipeline=$SPAWNED
+sleep 0.5
+timeout 20 cat late > late.out
+finish "$pipeline"
+eq 0 "$STATUS" "tee with a late reader: status"
+eq 40000 "$(wc -l < late.main)" "stdout got every line"
+python3 -c '
+data = open("late.out", "rb").read()
+lines = data.split(b"\n")
+assert lines.pop() == b"" and lines, "nothing, or a torn last line"
+assert all(len(l) == 8 and l.isdigit() for l in lines), "a torn line"
+assert int(lines[0]) > 1, "the late reader got the start"
+print(len(lines), len(data))' > got || fail "late reader: $(cat got)"
+read -r got_lines got_bytes < got
+eq "fifo tee: 'late': dropped $((40000 - got_lines)) lines ($((360000 - got_bytes)) bytes)" \
+    "$(cat late.err)" "a reader attached late: whole lines, the rest counted"

@@ -211,6 +211,13 @@ pub struct CatArgs {
     /// [default: no limit].
     #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "frame")]
     pub max_pending: Option<usize>,
+    /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
+    /// input and output, read by a thread of its own, so a bursty writer and
+    /// a slow reader each run at their own pace (as mbuffer does). Data then
+    /// moves with read and write.
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
+          conflicts_with_all = ["bytes", "lines", "idle", "merge", "frame", "rate_limit"])]
+    pub buffer: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Files to copy in order; "-" is standard input.
@@ -247,6 +254,13 @@ pub struct SendArgs {
     /// fifo cat --frame.
     #[arg(long, conflicts_with = "rate_limit")]
     pub frame: bool,
+    /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
+    /// input and output, read by a thread of its own, so a bursty writer and
+    /// a slow reader each run at their own pace (as mbuffer does). Data then
+    /// moves with read and write.
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
+          conflicts_with_all = ["lines", "null", "frame", "message", "rate_limit"])]
+    pub buffer: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// The FIFO to write to; anything that is not a FIFO is refused.
@@ -595,6 +609,14 @@ fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
         .ok_or_else(too_big)
 }
 
+/// Parses a buffer's size: a positive byte count with an optional binary
+/// suffix (`64M`, `1G`).
+fn parse_buffer(text: &str) -> Result<usize, String> {
+    parse_bytes(text, "size")?
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("out of range: '{text}' is more than this system can address"))
+}
+
 /// A positive byte count with an optional binary suffix (K, M, G, as `KiB`
 /// too); `None` when it is too large to compute.
 fn parse_bytes(text: &str, what: &str) -> Result<Option<u128>, String> {
@@ -778,6 +800,7 @@ mod tests {
             let _ = parse_duration(&text);
             let _ = parse_size(&text);
             let _ = parse_rate(&text);
+            let _ = parse_buffer(&text);
             let _ = parse_descriptor(&text);
         }
     }

@@ -95,6 +95,14 @@ pub struct CopyError {
 }
 
 impl CopyError {
+    pub(crate) fn new(side: Side, fault: Fault, copied: u64) -> Self {
+        Self {
+            side,
+            fault,
+            copied,
+        }
+    }
+
     /// Why it failed: the `errno` of the system call, or `None` when the
     /// call succeeded but moved nothing where bytes were due.
     #[must_use]
@@ -130,6 +138,8 @@ pub struct Copier {
     portable: bool,
     progress: Option<Progress>,
     rate: Option<RateLimit>,
+    /// The deep buffer's size, for a copy with nothing else to mind.
+    buffer: Option<usize>,
 }
 
 impl Copier {
@@ -149,7 +159,18 @@ impl Copier {
             portable: false,
             progress: None,
             rate: None,
+            buffer: None,
         }
+    }
+
+    /// Copies through a buffer of up to `size` bytes, filled by a thread of
+    /// its own as fast as the input comes and drained as fast as the output
+    /// takes (a deep buffer, as mbuffer keeps). It applies only to a copy without a
+    /// budget, idle timeout or rate limit, and always reads and writes.
+    #[must_use]
+    pub fn with_buffer(mut self, size: usize) -> Self {
+        self.buffer = Some(size);
+        self
     }
 
     /// Moves at most `rate` allows: each splice(2), or each read on the
@@ -202,14 +223,15 @@ impl Copier {
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
+        if let Some(size) = self.buffer {
+            if self.limit == Limit::Unlimited && self.idle.is_none() && self.rate.is_none() {
+                return crate::buffer::copy(src, dst, size, &mut self.progress);
+            }
+        }
         let seekable = seekable(src);
         let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
-        let fail = |side, fault: Fault, copied| CopyError {
-            side,
-            fault,
-            copied,
-        };
+        let fail = CopyError::new;
         let _lock = if self.limit == Limit::Unlimited {
             None
         } else {

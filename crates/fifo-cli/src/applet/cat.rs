@@ -57,6 +57,9 @@ pub fn run(args: &CatArgs) -> ExitCode {
     if let Some(rate) = args.transfer.rate_limit() {
         copier = copier.with_rate_limit(rate);
     }
+    if let Some(size) = args.buffer {
+        copier = copier.with_buffer(size);
+    }
     let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {

@@ -97,6 +97,9 @@ fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     if let Some(rate) = args.transfer.rate_limit() {
         copier = copier.with_rate_limit(rate);
     }
+    if let Some(size) = args.buffer {
+        copier = copier.with_buffer(size);
+    }
     match meter {
         Some(meter) => copier.with_progress(meter.progress()),
         None => copier,

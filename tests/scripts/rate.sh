@@ -26,6 +26,27 @@ elapsed = time.monotonic() - start if start else 1
 print(total, int(total / max(elapsed, 1e-6)), digest.hexdigest())' "$1"
 }
 
+# windows.py: a reader of the FIFO named by argv[1] that counts what it
+# reads in windows of time (read_for) and sums it all up (summary).
+cat > windows.py <<'PY'
+import hashlib, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+digest, total = hashlib.sha256(), 0
+def read_for(seconds):
+    global total
+    got, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        digest.update(chunk)
+        got += len(chunk)
+    total += got
+    return got
+def summary():
+    return f"{total} {digest.hexdigest()}"
+PY
+
 # near WANT GOT WHAT: GOT is within 25 % of WANT.
 near() {
     local want=$1 got=$2
@@ -92,31 +113,45 @@ want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
 spawn "$F" send --rate-limit 1M --capacity 64K s < data
 sender=$SPAWNED
 read -r after total sum < <(python3 -c '
-import hashlib, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDONLY)
-digest, total = hashlib.sha256(), 0
-def read_for(seconds):
-    global total
-    got, end = 0, time.monotonic() + seconds
-    while time.monotonic() < end:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            break
-        digest.update(chunk)
-        got += len(chunk)
-    total += got
-    return got
+import time
+from windows import read_for, summary
 read_for(1)
 time.sleep(2)
 after = read_for(0.5)
 read_for(60)
-print(after, total, digest.hexdigest())' s)
+print(after, summary())' s)
 finish "$sender"
 eq 0 "$STATUS" "send after a stall: status"
 eq "$want" "$total $sum" "send after a stall: every byte"
 [ "$after" -le $((900 * 1024)) ] || fail "after a 2 s stall: $after bytes in 0.5 s at 1M, a burst"
 [ "$after" -ge $((300 * 1024)) ] || fail "after a 2 s stall: only $after bytes in 0.5 s at 1M"
 ok "after a 2 s stall: $after bytes in 0.5 s at 1M (no saved-up burst)"
+
+# --rate-file: the reader measures 1 s at 100K, writes 2M into the file,
+# skips 0.6 s (the file is read twice a second), measures 1 s at 2M, then
+# writes a bad rate, which is reported.
+head -c $((5 * 1024 * 1024)) /dev/urandom > data
+want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
+"$F" mk t
+spawn bash -c "'$F' send --rate-limit 100K --rate-file rate t < data 2> send.err"
+sender=$SPAWNED
+read -r slow fast total sum < <(python3 -c '
+import time
+from windows import read_for, summary
+slow = read_for(1)
+open("rate", "w").write("2M\n")
+read_for(0.6)
+fast = read_for(1)
+open("rate", "w").write("bogus\n")
+read_for(60)
+print(slow, fast, summary())' t)
+finish "$sender"
+eq 0 "$STATUS" "send --rate-file: status"
+eq "$want" "$total $sum" "send --rate-file: every byte"
+near $((100 * 1024)) "$slow" "send --rate-file, before the change"
+near $((2 * 1024 * 1024)) "$fast" "send --rate-file, after writing 2M"
+eq "fifo send: 'rate': invalid rate 'bogus' (use a byte count, or K, M, G); rate unchanged" \
+    "$(cat send.err)" "send --rate-file: a bad rate is reported"
 
 expect_fail 2 "invalid rate '0'" "$F" cat --rate-limit 0 /dev/null
 expect_fail 2 "out of range" "$F" tee --rate-limit 99999999999G

@@ -109,9 +109,14 @@ pub struct TransferArgs {
     /// Move at most RATE bytes per second (suffixes K, M, G: 512K, 10M),
     /// in bursts of at most a tenth of a second's worth, so a stalled
     /// reader or writer never gets a burst over the limit when it resumes.
-    /// Data still moves with splice(2)/tee(2). Fixed for the whole run.
+    /// Data still moves with splice(2)/tee(2).
     #[arg(long, value_name = "RATE", value_parser = parse_rate)]
     pub rate_limit: Option<NonZeroU64>,
+    /// With --rate-limit: read a new RATE from the file PATH whenever its
+    /// content changes (checked twice a second), e.g. echo 1M > PATH. A
+    /// missing file or an invalid rate keeps the current one.
+    #[arg(long, value_name = "PATH", requires = "rate_limit")]
+    pub rate_file: Option<PathBuf>,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice or tee), as on other systems.
@@ -120,9 +125,28 @@ pub struct TransferArgs {
 }
 
 impl TransferArgs {
-    /// The token bucket --rate-limit asks for.
-    pub fn rate_limit(&self) -> Option<fifo_core::rate::RateLimit> {
-        self.rate_limit.map(fifo_core::rate::RateLimit::new)
+    /// The token bucket --rate-limit asks for, retuned from --rate-file;
+    /// `applet` names the command in warnings about that file.
+    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
+        let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
+        let Some(path) = self.rate_file.clone() else {
+            return Some(limit);
+        };
+        let mut last = String::new();
+        Some(limit.retuned_by(Duration::from_millis(500), move || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let text = text.trim();
+            if text == last {
+                return None;
+            }
+            text.clone_into(&mut last);
+            parse_rate(text)
+                .map_err(|why| {
+                    let path = fifo_core::Subject::path(&path);
+                    crate::report::message(applet, &format!("{path}: {why}; rate unchanged"));
+                })
+                .ok()
+        }))
     }
 }
 

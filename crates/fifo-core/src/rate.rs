@@ -36,9 +36,11 @@ use std::time::{Duration, Instant};
 /// The longest stretch of time whose bytes the bucket may save up.
 const BURST_WINDOW: Duration = Duration::from_millis(100);
 
+/// Asked now and then for a new rate; `None` keeps the current one.
+type Retune = Box<dyn FnMut() -> Option<NonZeroU64> + Send>;
+
 /// A token bucket: at most `bytes_per_second`, with bursts of at most a
 /// tenth of a second's worth.
-#[derive(Debug, Clone)]
 pub struct RateLimit {
     per_second: f64,
     /// The bucket's size, in bytes (at least one).
@@ -47,28 +49,69 @@ pub struct RateLimit {
     tokens: f64,
     /// When `tokens` was last brought up to date.
     updated: Option<Instant>,
+    /// Where a new rate may come from, how often to ask, when last asked.
+    retune: Option<(Retune, Duration, Instant)>,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("per_second", &self.per_second)
+            .field("tokens", &self.tokens)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimit {
     /// At most `bytes_per_second`, starting with a full (small) bucket.
     #[must_use]
     pub fn new(bytes_per_second: NonZeroU64) -> Self {
+        let mut limit = Self {
+            per_second: 1.0,
+            burst: 1.0,
+            tokens: 0.0,
+            updated: None,
+            retune: None,
+        };
+        limit.set(bytes_per_second);
+        limit.tokens = limit.burst;
+        limit
+    }
+
+    /// Asks `retune` for a new rate every `every` (while the copy runs), so
+    /// that the limit can change while running; `None` keeps the rate.
+    #[must_use]
+    pub fn retuned_by(
+        mut self,
+        every: Duration,
+        retune: impl FnMut() -> Option<NonZeroU64> + Send + 'static,
+    ) -> Self {
+        self.retune = Some((Box::new(retune), every, Instant::now()));
+        self
+    }
+
+    /// The rate from now on; what the bucket holds stays, up to its new size.
+    pub fn set(&mut self, bytes_per_second: NonZeroU64) {
         // Exact for every rate below 2^53 bytes per second.
         #[allow(clippy::cast_precision_loss)]
         let per_second = bytes_per_second.get() as f64;
-        let burst = (per_second * BURST_WINDOW.as_secs_f64()).max(1.0);
-        Self {
-            per_second,
-            burst,
-            tokens: burst,
-            updated: None,
-        }
+        self.per_second = per_second;
+        self.burst = (per_second * BURST_WINDOW.as_secs_f64()).max(1.0);
+        self.tokens = self.tokens.min(self.burst);
     }
 
     /// Waits (sleeping) until the bucket allows a worthwhile chunk, and
     /// returns how many bytes, at most `max`, may move now. Charge what
     /// actually moved with [`RateLimit::charge`].
     pub(crate) fn allowance(&mut self, max: usize) -> usize {
+        if let Some((retune, every, asked)) = &mut self.retune {
+            if asked.elapsed() >= *every {
+                *asked = Instant::now();
+                if let Some(rate) = retune() {
+                    self.set(rate);
+                }
+            }
+        }
         let wait = self.wait_for(max, Instant::now());
         if !wait.is_zero() {
             std::thread::sleep(wait);
@@ -167,6 +210,23 @@ mod tests {
         let start = Instant::now();
         let mut bucket = emptied(1, start);
         assert_eq!(bucket.wait_for(4096, start), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_new_rate_applies_at_once_and_shrinks_the_bucket() {
+        let start = Instant::now();
+        let mut bucket = limit(1_000_000);
+        bucket.wait_for(1, start);
+        bucket.set(NonZeroU64::new(1000).unwrap());
+        assert_eq!(bucket.granted(usize::MAX), 100);
+        bucket.charge(100);
+        assert_eq!(bucket.wait_for(50, start), Duration::from_millis(50));
+        let mut asked = 0;
+        let mut retuned = limit(1000).retuned_by(Duration::ZERO, move || {
+            asked += 1;
+            NonZeroU64::new(1_000_000 * asked)
+        });
+        assert_eq!(retuned.allowance(usize::MAX), 100_000);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn run(args: &CatArgs) -> ExitCode {
         Copier::without_fast_paths,
         Copier::with_progress,
     );
-    if let Some(rate) = args.transfer.rate_limit() {
+    if let Some(rate) = args.transfer.rate_limit(APPLET) {
         copier = copier.with_rate_limit(rate);
     }
     if let Some(size) = args.buffer {

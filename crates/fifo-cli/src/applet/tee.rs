@@ -66,7 +66,7 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     } else {
         FanOut::new()
     };
-    if let Some(rate) = args.transfer.rate_limit() {
+    if let Some(rate) = args.transfer.rate_limit(APPLET) {
         fan = fan.with_rate_limit(rate);
     }
     for output in lossy {

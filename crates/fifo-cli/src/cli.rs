@@ -4,6 +4,7 @@
 #![allow(clippy::doc_markdown)]
 
 use std::ffi::OsString;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -105,11 +106,48 @@ pub struct TransferArgs {
         default_missing_value = "auto"
     )]
     pub progress: Option<crate::progress::When>,
+    /// Move at most RATE bytes per second (suffixes K, M, G: 512K, 10M),
+    /// in bursts of at most a tenth of a second's worth, so a stalled
+    /// reader or writer never gets a burst over the limit when it resumes.
+    /// Data still moves with splice(2)/tee(2).
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub rate_limit: Option<NonZeroU64>,
+    /// With --rate-limit: read a new RATE from the file PATH whenever its
+    /// content changes (checked twice a second), e.g. echo 1M > PATH. A
+    /// missing file or an invalid rate keeps the current one.
+    #[arg(long, value_name = "PATH", requires = "rate_limit")]
+    pub rate_file: Option<PathBuf>,
     #[command(flatten)]
     pub pipe: PipeArgs,
     /// Move data with read and write only (no splice or tee), as on other systems.
     #[arg(long, hide = true)]
     pub no_splice: bool,
+}
+
+impl TransferArgs {
+    /// The token bucket --rate-limit asks for, retuned from --rate-file;
+    /// `applet` names the command in warnings about that file.
+    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
+        let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
+        let Some(path) = self.rate_file.clone() else {
+            return Some(limit);
+        };
+        let mut last = String::new();
+        Some(limit.retuned_by(Duration::from_millis(500), move || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let text = text.trim();
+            if text == last {
+                return None;
+            }
+            text.clone_into(&mut last);
+            parse_rate(text)
+                .map_err(|why| {
+                    let path = fifo_core::Subject::path(&path);
+                    crate::report::message(applet, &format!("{path}: {why}; rate unchanged"));
+                })
+                .ok()
+        }))
+    }
 }
 
 /// Arguments of `fifo mk`.
@@ -172,7 +210,7 @@ pub struct CatArgs {
     /// different FIFOs never mix; an unfinished line gets a newline when its
     /// writers leave, on --idle or a signal. With -l, only whole lines are
     /// consumed.
-    #[arg(long, conflicts_with_all = ["timeout", "bytes"])]
+    #[arg(long, conflicts_with_all = ["timeout", "bytes", "rate_limit"])]
     pub merge: bool,
     /// With --merge: start each line with its source, "PATH: ".
     #[arg(long, requires = "merge")]
@@ -183,7 +221,7 @@ pub struct CatArgs {
     /// before finishing it is never printed, not even in part: a warning
     /// says how many were dropped, and the status is 1. Data that is not
     /// framed is an error naming its byte offset. Not with -c or -l.
-    #[arg(long, conflicts_with_all = ["bytes", "lines", "merge", "progress"])]
+    #[arg(long, conflicts_with_all = ["bytes", "lines", "merge", "progress", "rate_limit"])]
     pub frame: bool,
     /// With --frame: write a NUL after each message.
     #[arg(short = '0', long, requires = "frame")]
@@ -197,6 +235,13 @@ pub struct CatArgs {
     /// [default: no limit].
     #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "frame")]
     pub max_pending: Option<usize>,
+    /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
+    /// input and output, read by a thread of its own, so a bursty writer and
+    /// a slow reader each run at their own pace (as mbuffer does). Data then
+    /// moves with read and write.
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
+          conflicts_with_all = ["bytes", "lines", "idle", "merge", "frame", "rate_limit"])]
+    pub buffer: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Files to copy in order; "-" is standard input.
@@ -221,18 +266,25 @@ pub struct SendArgs {
     pub create: bool,
     /// Send each line whole in one write (at most PIPE_BUF bytes), so
     /// concurrent senders never interleave inside a line.
-    #[arg(short, long, conflicts_with = "null")]
+    #[arg(short, long, conflicts_with_all = ["null", "rate_limit"])]
     pub lines: bool,
     /// Like --lines, for NUL-terminated records (a MESSAGE ends with NUL
     /// instead of a newline).
-    #[arg(short = '0', long)]
+    #[arg(short = '0', long, conflicts_with = "rate_limit")]
     pub null: bool,
     /// Send MESSAGE or stdin as one framed message of any size (with -l or
     /// -0: each line or record is its own message, of any size), streamed
     /// in chunks that concurrent senders cannot tear apart; read them with
     /// fifo cat --frame.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rate_limit")]
     pub frame: bool,
+    /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
+    /// input and output, read by a thread of its own, so a bursty writer and
+    /// a slow reader each run at their own pace (as mbuffer does). Data then
+    /// moves with read and write.
+    #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
+          conflicts_with_all = ["lines", "null", "frame", "message", "rate_limit"])]
+    pub buffer: Option<usize>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// The FIFO to write to; anything that is not a FIFO is refused.
@@ -240,7 +292,7 @@ pub struct SendArgs {
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, stdin
     /// (the only stream --progress meters).
-    #[arg(value_name = "MESSAGE", conflicts_with = "progress")]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "rate_limit"])]
     pub message: Vec<OsString>,
 }
 
@@ -281,6 +333,21 @@ pub struct TeeArgs {
         default_missing_value = "warn-nopipe"
     )]
     pub output_error: Option<OutputError>,
+    /// Also copy to the FIFO PATH (repeatable), lossily: it never slows
+    /// stdin or the other outputs. Its reader gets what fits in its pipe
+    /// plus --lossy-buffer; the rest is dropped in whole chunks (whole lines
+    /// with --lossy-lines) and counted. A FIFO nobody reads is skipped and
+    /// tried again every 0.1 s, so readers may come and go. The drop counts
+    /// are printed at the end and on SIGUSR1.
+    #[arg(long, value_name = "PATH")]
+    pub lossy: Vec<PathBuf>,
+    /// With --lossy: queue at most BYTES per lossy output beyond its pipe
+    /// (suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "1M", requires = "lossy")]
+    pub lossy_buffer: usize,
+    /// With --lossy: drop whole lines, never a part of one.
+    #[arg(long, requires = "lossy")]
+    pub lossy_lines: bool,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Outputs: FIFOs or existing regular files (never created).
@@ -540,7 +607,44 @@ fn parse_mode(text: &str) -> Result<ModeSpec, String> {
 /// (2G), so that a size no pipe can have is a usage error before anything
 /// is opened.
 fn parse_size(text: &str) -> Result<usize, String> {
-    let invalid = || format!("invalid size '{text}' (use a byte count, or K, M, G)");
+    let max = fifo_core::capacity::MAX_CAPACITY;
+    let too_big = || format!("out of range: a pipe holds at most 2G ({max} bytes)");
+    match parse_bytes(text, "size")? {
+        Some(n) => usize::try_from(n)
+            .ok()
+            .filter(|&bytes| bytes <= max)
+            .ok_or_else(too_big),
+        None => Err(too_big()),
+    }
+}
+
+/// Parses a rate limit: bytes per second with an optional binary suffix
+/// (`512K`, `10M`, `1G`), at least 1.
+fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
+    let too_big = || {
+        format!(
+            "out of range: a rate is at most {} bytes per second",
+            u64::MAX
+        )
+    };
+    parse_bytes(text, "rate")?
+        .and_then(|n| u64::try_from(n).ok())
+        .and_then(NonZeroU64::new)
+        .ok_or_else(too_big)
+}
+
+/// Parses a buffer's size: a positive byte count with an optional binary
+/// suffix (`64M`, `1G`).
+fn parse_buffer(text: &str) -> Result<usize, String> {
+    parse_bytes(text, "size")?
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("out of range: '{text}' is more than this system can address"))
+}
+
+/// A positive byte count with an optional binary suffix (K, M, G, as `KiB`
+/// too); `None` when it is too large to compute.
+fn parse_bytes(text: &str, what: &str) -> Result<Option<u128>, String> {
+    let invalid = || format!("invalid {what} '{text}' (use a byte count, or K, M, G)");
     let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let unit: u128 = match &text[digits.len()..] {
         "" | "B" => 1,
@@ -552,16 +656,11 @@ fn parse_size(text: &str) -> Result<usize, String> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
     }
-    let max = fifo_core::capacity::MAX_CAPACITY;
-    let too_big = || format!("out of range: a pipe holds at most 2G ({max} bytes)");
     match digits.parse::<u128>() {
         Ok(0) => Err(invalid()),
-        Ok(n) => usize::try_from(n.saturating_mul(unit))
-            .ok()
-            .filter(|&bytes| bytes <= max)
-            .ok_or_else(too_big),
+        Ok(n) => Ok(n.checked_mul(unit)),
         // Only digits, so too many of them.
-        Err(_) => Err(too_big()),
+        Err(_) => Ok(None),
     }
 }
 
@@ -681,6 +780,33 @@ mod tests {
     }
 
     #[test]
+    fn rates_take_binary_suffixes_and_refuse_zero_and_overflow() {
+        let rate = |n| NonZeroU64::new(n).unwrap();
+        assert_eq!(parse_rate("512K"), Ok(rate(512 << 10)));
+        assert_eq!(parse_rate("10M"), Ok(rate(10 << 20)));
+        assert_eq!(parse_rate("1G"), Ok(rate(1 << 30)));
+        assert_eq!(parse_rate("100"), Ok(rate(100)));
+        assert_eq!(
+            parse_rate("0").unwrap_err(),
+            "invalid rate '0' (use a byte count, or K, M, G)"
+        );
+        assert!(parse_rate("0K").is_err());
+        assert!(parse_rate("1X").is_err());
+        assert!(parse_rate("-1M").is_err());
+        assert_eq!(parse_rate("18446744073709551615"), Ok(rate(u64::MAX)));
+        for huge in [
+            "18446744073709551616",
+            "99999999999999999999G",
+            "9".repeat(60).as_str(),
+        ] {
+            assert!(
+                parse_rate(huge).unwrap_err().contains("out of range"),
+                "{huge}"
+            );
+        }
+    }
+
+    #[test]
     fn modes_are_parsed_and_checked_but_not_resolved() {
         assert!(parse_mode("600").is_ok());
         assert!(parse_mode("u=rw,g=r").is_ok());
@@ -697,6 +823,8 @@ mod tests {
             let _ = parse_mode(&text);
             let _ = parse_duration(&text);
             let _ = parse_size(&text);
+            let _ = parse_rate(&text);
+            let _ = parse_buffer(&text);
             let _ = parse_descriptor(&text);
         }
     }

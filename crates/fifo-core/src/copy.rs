@@ -36,6 +36,7 @@ use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::progress::Progress;
+use crate::rate::RateLimit;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
 use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
@@ -94,6 +95,14 @@ pub struct CopyError {
 }
 
 impl CopyError {
+    pub(crate) fn new(side: Side, fault: Fault, copied: u64) -> Self {
+        Self {
+            side,
+            fault,
+            copied,
+        }
+    }
+
     /// Why it failed: the `errno` of the system call, or `None` when the
     /// call succeeded but moved nothing where bytes were due.
     #[must_use]
@@ -128,6 +137,9 @@ pub struct Copier {
     /// Use only the portable read/write loop.
     portable: bool,
     progress: Option<Progress>,
+    rate: Option<RateLimit>,
+    /// The deep buffer's size, for a copy with nothing else to mind.
+    buffer: Option<usize>,
 }
 
 impl Copier {
@@ -146,7 +158,27 @@ impl Copier {
             reader: CountedReader::default(),
             portable: false,
             progress: None,
+            rate: None,
+            buffer: None,
         }
+    }
+
+    /// Copies through a buffer of up to `size` bytes, filled by a thread of
+    /// its own as fast as the input comes and drained as fast as the output
+    /// takes (a deep buffer, as mbuffer keeps). It applies only to a copy without a
+    /// budget, idle timeout or rate limit, and always reads and writes.
+    #[must_use]
+    pub fn with_buffer(mut self, size: usize) -> Self {
+        self.buffer = Some(size);
+        self
+    }
+
+    /// Moves at most `rate` allows: each splice(2), or each read on the
+    /// portable path, asks the bucket first, and waits when it is empty.
+    #[must_use]
+    pub fn with_rate_limit(mut self, rate: RateLimit) -> Self {
+        self.rate = Some(rate);
+        self
     }
 
     /// Reports every chunk moved to `progress`.
@@ -191,14 +223,15 @@ impl Copier {
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
+        if let Some(size) = self.buffer {
+            if self.limit == Limit::Unlimited && self.idle.is_none() && self.rate.is_none() {
+                return crate::buffer::copy(src, dst, size, &mut self.progress);
+            }
+        }
         let seekable = seekable(src);
         let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
         let mut copied = 0u64;
-        let fail = |side, fault: Fault, copied| CopyError {
-            side,
-            fault,
-            copied,
-        };
+        let fail = CopyError::new;
         let _lock = if self.limit == Limit::Unlimited {
             None
         } else {
@@ -227,6 +260,9 @@ impl Copier {
                     Ok(0) => return Ok((copied, Stop::EndOfFile)),
                     Ok(n) => {
                         self.charge(n);
+                        if let Some(rate) = &mut self.rate {
+                            rate.charge(n);
+                        }
                         copied += n as u64;
                         Progress::add(&mut self.progress, n);
                     }
@@ -242,6 +278,9 @@ impl Copier {
             if n == 0 {
                 return Ok((copied, Stop::EndOfFile));
             }
+            if let Some(rate) = &mut self.rate {
+                rate.charge(n);
+            }
             write_all(dst, &self.buf[..n])
                 .map_err(|(fault, written)| fail(Side::Destination, fault, copied + written))?;
             copied += n as u64;
@@ -253,16 +292,21 @@ impl Copier {
     /// than it returns, and charges what it read to the budget; 0 at end of
     /// file. Whatever a read returns is passed on, never discarded.
     fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
+        let room = match &mut self.rate {
+            Some(rate) => rate.allowance(self.buf.len()),
+            None => self.buf.len(),
+        };
+        let buf = &mut self.buf[..room];
         let (boundary, left) = match self.limit {
             Limit::Unlimited => {
-                return retry_on_eintr(|| nix::unistd::read(src, &mut self.buf));
+                return retry_on_eintr(|| nix::unistd::read(src, buf));
             }
             Limit::Bytes(left) => (Boundary::Byte, left),
             Limit::Lines(left) => (Boundary::Separator(b'\n'), left),
         };
-        let counted =
-            self.reader
-                .read(src, seekable, &mut self.buf, boundary, left, Partial::Take)?;
+        let counted = self
+            .reader
+            .read(src, seekable, buf, boundary, left, Partial::Take)?;
         let (len, records) = match counted {
             Counted::Read { len, records } => (len, records),
             Counted::EndOfFile | Counted::Unfinished => return Ok(0),
@@ -275,11 +319,16 @@ impl Copier {
         Ok(len)
     }
 
-    /// At most `max`, and no more than a byte budget allows.
-    fn allowance(&self, max: usize) -> usize {
-        match self.limit {
+    /// At most `max`, and no more than a byte budget and the rate limit
+    /// allow (waiting for the rate limit's bucket).
+    fn allowance(&mut self, max: usize) -> usize {
+        let max = match self.limit {
             Limit::Bytes(left) => max.min(usize::try_from(left).unwrap_or(usize::MAX)),
             Limit::Unlimited | Limit::Lines(_) => max,
+        };
+        match &mut self.rate {
+            Some(rate) => rate.allowance(max),
+            None => max,
         }
     }
 

@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod buffer;
 pub mod capacity;
 pub mod claim;
 pub mod copy;
@@ -13,11 +14,13 @@ pub mod hold;
 pub mod inspect;
 pub mod kind;
 pub mod live;
+pub mod lossy;
 pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
 pub mod progress;
+pub mod rate;
 pub mod record;
 mod records;
 pub mod serve;

@@ -39,7 +39,9 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
+use crate::lossy::LossyOutput;
 use crate::progress::Progress;
+use crate::rate::RateLimit;
 use crate::sys::fd::retry_on_eintr;
 use crate::sys::fd::{Fault, write_all};
 use crate::write::write_failed;
@@ -94,6 +96,8 @@ pub struct FanOut {
     source: Subject,
     portable: bool,
     progress: Option<Progress>,
+    rate: Option<RateLimit>,
+    lossy: Vec<LossyOutput>,
 }
 
 impl Default for FanOut {
@@ -112,7 +116,32 @@ impl FanOut {
             source: Subject::Stdin,
             portable: false,
             progress: None,
+            rate: None,
+            lossy: Vec::new(),
         }
+    }
+
+    /// Also feeds `output`, which never blocks the copy (see
+    /// [`crate::lossy`]). With a lossy output the data goes through user
+    /// memory (read and write), since tee(2) would block on a full pipe.
+    #[must_use]
+    pub fn with_lossy(mut self, output: LossyOutput) -> Self {
+        self.lossy.push(output);
+        self
+    }
+
+    /// The lossy outputs, to read their drop counts.
+    #[must_use]
+    pub fn lossy(&self) -> &[LossyOutput] {
+        &self.lossy
+    }
+
+    /// Moves at most `rate` allows: each tee(2) round, or each read on the
+    /// portable path, asks the bucket first, and waits when it is empty.
+    #[must_use]
+    pub fn with_rate_limit(mut self, rate: RateLimit) -> Self {
+        self.rate = Some(rate);
+        self
     }
 
     /// Names the input in errors.
@@ -156,14 +185,32 @@ impl FanOut {
         mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
-        if !self.portable && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
-            let source = &self.source;
-            if let Some(ended) = tee_pipes(src, source, outputs, &mut on_error, &mut self.progress)?
-            {
-                return Ok(ended);
-            }
+        let teeing = !self.portable && self.lossy.is_empty();
+        let mut ended = None;
+        if teeing && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
+            ended = tee_pipes(src, self, outputs, &mut on_error).transpose();
         }
-        read_write(src, &self.source, outputs, on_error, &mut self.progress)
+        let ended = ended.unwrap_or_else(|| read_write(src, self, outputs, on_error));
+        for output in &mut self.lossy {
+            output.finish();
+        }
+        ended
+    }
+
+    /// At most `max` bytes, or what the rate limit allows (waiting for it).
+    fn allowance(&mut self, max: usize) -> usize {
+        match &mut self.rate {
+            Some(rate) => rate.allowance(max),
+            None => max,
+        }
+    }
+
+    /// Counts a round of `n` bytes every output got.
+    fn delivered(&mut self, n: usize) {
+        if let Some(rate) = &mut self.rate {
+            rate.charge(n);
+        }
+        Progress::add(&mut self.progress, n);
     }
 }
 
@@ -183,18 +230,18 @@ fn drop_output(
 /// The portable fan-out: read a chunk, write it to every output.
 fn read_write(
     src: BorrowedFd<'_>,
-    source: &Subject,
+    fan: &mut FanOut,
     outputs: &mut Vec<Output<'_>>,
     mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
-    progress: &mut Option<Progress>,
 ) -> Result<Ended> {
     let mut buf = vec![0; BUFFER_SIZE];
     loop {
         if outputs.is_empty() {
             return Ok(Ended::NoOutputsLeft);
         }
-        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf))
-            .map_err(|errno| read_failed(source, errno))?;
+        let room = fan.allowance(buf.len());
+        let n = retry_on_eintr(|| nix::unistd::read(src, &mut buf[..room]))
+            .map_err(|errno| read_failed(&fan.source, errno))?;
         if n == 0 {
             return Ok(Ended::EndOfInput);
         }
@@ -212,7 +259,10 @@ fn read_write(
                 }
             }
         }
-        Progress::add(progress, n);
+        for lossy in &mut fan.lossy {
+            lossy.offer(&buf[..n]);
+        }
+        fan.delivered(n);
     }
 }
 
@@ -223,10 +273,9 @@ fn read_write(
 /// Returns `None` when tee(2) is refused before anything moved.
 fn tee_pipes(
     src: BorrowedFd<'_>,
-    source: &Subject,
+    fan: &mut FanOut,
     outputs: &mut Vec<Output<'_>>,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
-    progress: &mut Option<Progress>,
 ) -> Result<Option<Ended>> {
     let Ok(sink) = nix::fcntl::open(
         "/dev/null",
@@ -243,8 +292,9 @@ fn tee_pipes(
         }
         let mut n = 0;
         let mut index = 0;
+        let chunk = fan.allowance(TEE_CHUNK);
         while index < outputs.len() && n == 0 {
-            match retry_on_eintr(|| sys::tee_pipe(src, outputs[index].fd, TEE_CHUNK)) {
+            match retry_on_eintr(|| sys::tee_pipe(src, outputs[index].fd, chunk)) {
                 Ok(0) => return Ok(Some(Ended::EndOfInput)),
                 Ok(got) => {
                     n = got;
@@ -274,13 +324,13 @@ fn tee_pipes(
                         return Ok(Some(Ended::Stopped));
                     }
                 }
-                Err(Shortfall::Input(fault)) => return Err(read_failed(source, fault)),
+                Err(Shortfall::Input(fault)) => return Err(read_failed(&fan.source, fault)),
             }
         }
         if !topup.end_round() {
-            discard(src, sink.as_fd(), n).map_err(|fault| read_failed(source, fault))?;
+            discard(src, sink.as_fd(), n).map_err(|fault| read_failed(&fan.source, fault))?;
         }
-        Progress::add(progress, n);
+        fan.delivered(n);
     }
 }
 

@@ -54,6 +54,12 @@ pub fn run(args: &CatArgs) -> ExitCode {
         Copier::without_fast_paths,
         Copier::with_progress,
     );
+    if let Some(rate) = args.transfer.rate_limit(APPLET) {
+        copier = copier.with_rate_limit(rate);
+    }
+    if let Some(size) = args.buffer {
+        copier = copier.with_buffer(size);
+    }
     let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {

@@ -94,6 +94,12 @@ fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     if args.transfer.no_splice {
         copier = copier.without_fast_paths();
     }
+    if let Some(rate) = args.transfer.rate_limit(APPLET) {
+        copier = copier.with_rate_limit(rate);
+    }
+    if let Some(size) = args.buffer {
+        copier = copier.with_buffer(size);
+    }
     match meter {
         Some(meter) => copier.with_progress(meter.progress()),
         None => copier,

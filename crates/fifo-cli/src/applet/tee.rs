@@ -2,12 +2,15 @@
 //! concurrently and a departing reader dropped instead of killing the rest.
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use fifo_core::lossy::{Drops, LossyOutput, Unit};
 use fifo_core::open::open_outputs;
 use fifo_core::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
+use nix::sys::signal::{SigSet, Signal};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
@@ -23,6 +26,10 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return report::failure(APPLET, &err);
     }
+    let (lossy, drops) = match lossy_outputs(args, &mut status) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
     let wait = wait_from(args.no_wait, args.timeout);
     let opened: Vec<_> = args
         .paths
@@ -59,6 +66,12 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     } else {
         FanOut::new()
     };
+    if let Some(rate) = args.transfer.rate_limit(APPLET) {
+        fan = fan.with_rate_limit(rate);
+    }
+    for output in lossy {
+        fan = fan.with_lossy(output);
+    }
     let meter = Meter::start(APPLET, args.transfer.progress, remaining(stdin_fd()));
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());
@@ -91,8 +104,72 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     if let Some(meter) = meter {
         meter.finish();
     }
+    report_drops(&drops);
     if let Err(err) = ended {
         status = status.merge(report::failure(APPLET, &err));
     }
     status
+}
+
+/// Says what each lossy output dropped: `fifo tee: 'PATH': dropped N lines
+/// (B bytes)`, or chunks without --lossy-lines.
+fn report_drops(drops: &[(PathBuf, Arc<Drops>)]) {
+    for (path, drops) in drops {
+        let (units, bytes) = (drops.units(), drops.bytes());
+        let kind = match (units == 1, drops.unit()) {
+            (true, Unit::Line) => "line",
+            (false, Unit::Line) => "lines",
+            (true, Unit::Chunk) => "chunk",
+            (false, Unit::Chunk) => "chunks",
+        };
+        let path = Subject::path(Path::new(path));
+        report::message(
+            APPLET,
+            &format!("{path}: dropped {units} {kind} ({bytes} bytes)"),
+        );
+    }
+}
+
+/// What each lossy output dropped, by path.
+type DropCounts = Vec<(PathBuf, Arc<Drops>)>;
+
+/// Opens the --lossy outputs (a failure is reported and sets `status`) and
+/// starts the thread that reports their drops on SIGUSR1. Call it before
+/// any other thread starts, so that all of them leave SIGUSR1 to that one.
+fn lossy_outputs(
+    args: &TeeArgs,
+    status: &mut ExitCode,
+) -> Result<(Vec<LossyOutput>, DropCounts), ExitCode> {
+    if args.lossy.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut sigusr1 = SigSet::empty();
+    sigusr1.add(Signal::SIGUSR1);
+    if sigusr1.thread_block().is_err() {
+        report::message(APPLET, "cannot watch for SIGUSR1");
+        return Err(ExitCode::Failure);
+    }
+    let unit = if args.lossy_lines {
+        Unit::Line
+    } else {
+        Unit::Chunk
+    };
+    let mut lossy = Vec::new();
+    for path in &args.lossy {
+        match LossyOutput::new(path, unit, args.lossy_buffer) {
+            Ok(output) => lossy.push(output),
+            Err(err) => *status = status.merge(report::failure(APPLET, &err)),
+        }
+    }
+    let drops: DropCounts = lossy
+        .iter()
+        .map(|output| (output.path().to_owned(), output.drops()))
+        .collect();
+    let watched = drops.clone();
+    std::thread::spawn(move || {
+        while sigusr1.wait().is_ok() {
+            report_drops(&watched);
+        }
+    });
+    Ok((lossy, drops))
 }

@@ -1,0 +1,82 @@
+//! Options shared by several commands: pipe sizing, and how data moves.
+// Doc comments here are `--help` text, where Markdown backticks would show.
+#![allow(clippy::doc_markdown)]
+
+use std::num::NonZeroU64;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::values::{parse_rate, parse_size};
+
+/// Pipe sizing, shared by every command that opens a FIFO.
+#[derive(Debug, Args)]
+pub struct PipeArgs {
+    /// Set the FIFO's pipe capacity to BYTES (suffixes K, M: 64K, 1M) after
+    /// opening it. Without it, fifo raises every pipe it holds to 1M, or as
+    /// far as the system allows.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    pub capacity: Option<usize>,
+    /// Say what capacity each FIFO's pipe got.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// How data moves, shared by the commands that copy it (cat, send, tee).
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// Show a progress meter on stderr: bytes, rate, elapsed; percentage and
+    /// ETA when the size is known. Drawn only on a terminal unless =always.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "auto"
+    )]
+    pub progress: Option<crate::progress::When>,
+    /// Move at most RATE bytes per second (suffixes K, M, G: 512K, 10M),
+    /// in bursts of at most a tenth of a second's worth, so a stalled
+    /// reader or writer never gets a burst over the limit when it resumes.
+    /// Data still moves with splice(2)/tee(2).
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub rate_limit: Option<NonZeroU64>,
+    /// With --rate-limit: read a new RATE from the file PATH whenever its
+    /// content changes (checked twice a second), e.g. echo 1M > PATH. A
+    /// missing file or an invalid rate keeps the current one.
+    #[arg(long, value_name = "PATH", requires = "rate_limit")]
+    pub rate_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub pipe: PipeArgs,
+    /// Move data with read and write only (no splice or tee), as on other systems.
+    #[arg(long, hide = true)]
+    pub no_splice: bool,
+}
+
+impl TransferArgs {
+    /// The token bucket --rate-limit asks for, retuned from --rate-file;
+    /// `applet` names the command in warnings about that file.
+    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
+        let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
+        let Some(path) = self.rate_file.clone() else {
+            return Some(limit);
+        };
+        let mut last = String::new();
+        Some(limit.retuned_by(Duration::from_millis(500), move || {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let text = text.trim();
+            if text == last {
+                return None;
+            }
+            text.clone_into(&mut last);
+            parse_rate(text)
+                .map_err(|why| {
+                    let path = fifo_core::Subject::path(&path);
+                    crate::report::message(applet, &format!("{path}: {why}; rate unchanged"));
+                })
+                .ok()
+        }))
+    }
+}

@@ -24,15 +24,19 @@ spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
 out_reader=$SPAWNED
 spawn bash -c 'cat in > stdin' 5<&- 6>&-
 writer=$SPAWNED
-# Only once tee holds its stdin and stdout (spawn's redirections are opened
-# here, before it returns) may 5 and 6 go: else the reader of stdout can see
-# no writer for a moment (end of file), or the writer of stdin no reader.
+# 5 and 6 stand in for the other ends until the real ones are surely
+# there: 5 (a writer of stdin) goes once the writer has written everything,
+# so tee then sees end of file; 6 (a reader of stdout) goes once tee has
+# ended, so its writes never meet a FIFO with no reader (EPIPE) before the
+# reader of stdout has opened it.
 spawn "${PRESSED[@]}" "$F" tee t1 < stdin > stdout 2> tee.err 5<&- 6>&-
 teeing=$SPAWNED
-exec 5<&- 6>&-
+finish "$writer"
+exec 5<&-
 finish "$teeing"
+exec 6>&-
 eq 0 "$STATUS" "tee exits 0 under pipe-memory pressure (stderr: $(cat tee.err))"
 eq "" "$(cat tee.err)" "tee says nothing"
-finish "$writer"; finish "$reader"; finish "$out_reader"
+finish "$reader"; finish "$out_reader"
 eq "$want" "$(cat t1.sum)" "the FIFO's reader got every byte"
 eq "$want" "$(cat stdout.sum)" "stdout got every byte"

@@ -26,17 +26,21 @@ spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
 out_reader=$SPAWNED
 spawn bash -c 'cat in > stdin' 5<&- 6>&-
 writer=$SPAWNED
-# Only once tee holds its stdin and stdout (spawn's redirections are opened
-# here, before it returns) may 5 and 6 go: else the reader of stdout can see
-# no writer for a moment (end of file), or the writer of stdin no reader.
+# 5 and 6 stand in for the other ends until the real ones are surely
+# there: 5 (a writer of stdin) goes once the writer has written everything,
+# so tee then sees end of file; 6 (a reader of stdout) goes once tee has
+# ended, so its writes never meet a FIFO with no reader (EPIPE) before the
+# reader of stdout has opened it.
 spawn "${PRESSED[@]}" "$F" tee t1 t2 t3 < stdin > stdout 2> tee.err 5<&- 6>&-
 teeing=$SPAWNED
-exec 5<&- 6>&-
+finish "$writer"
+exec 5<&-
 finish "$teeing"
+exec 6>&-
 eq 1 "$STATUS" "tee exits 1: a reader left (stderr: $(cat tee.err))"
 [[ "$(cat tee.err)" == "fifo tee: 't2': "* ]] || fail "tee does not name t2: $(cat tee.err)"
 eq 1 "$(wc -l < tee.err)" "tee says one line, about t2"
-finish "$writer"; finish "$r1"; finish "$r2"; finish "$r3"; finish "$out_reader"
+finish "$r1"; finish "$r2"; finish "$r3"; finish "$out_reader"
 eq "$(head -c 100000 in | sha256sum)" "$(sha256sum < t2.got)" "the leaving reader got the first 100,000 bytes"
 eq "$want" "$(cat t1.sum)" "t1's reader got every byte"
 eq "$want" "$(cat t3.sum)" "t3's reader got every byte"

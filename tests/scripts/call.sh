@@ -29,6 +29,13 @@ spawn "$F" serve --create st -- sh -c 'cat > /dev/null; echo out; echo oops >&2;
 serving st
 run "$F" call -t 10s st x
 eq "7 out oops" "$STATUS $OUT $ERR" "CMD's stdout, stderr and exit status"
+# A reply that cannot be written (a full device) is never lost in silence.
+STATUS=0
+timeout 10 "$F" call -t 10s st x > /dev/full 2> full.err || STATUS=$?
+eq 1 "$STATUS" "a reply that cannot be written is status 1, not CMD's"
+eq "oops
+fifo call: standard output: write error: No space left on device" "$(cat full.err)" \
+    "CMD's stderr still arrives, and call says the reply was not written"
 spawn "$F" serve --create sig -- sh -c 'echo partial; kill -KILL $$'
 serving sig
 run "$F" call -t 10s sig x

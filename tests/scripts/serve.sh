@@ -119,3 +119,15 @@ for signal in INT TERM HUP; do
     ! kill -0 "$(cat child)" 2>/dev/null || fail "SIG$signal left the job running"
     ok "SIG$signal: the running job is ended and the FIFO removed"
 done
+
+# A job's output that cannot be written (a full device) is never lost in
+# silence: serve names the request and its status is 1.
+"$F" mk full
+spawn bash -c "'$F' serve -n 1 full -- echo output > /dev/full 2> full.err"
+server=$SPAWNED
+serving full
+"$F" send full job
+finish "$server"
+eq 1 "$STATUS" "serve's status is 1 when a job's output could not be written"
+eq "fifo serve: request 1: standard output: write error: No space left on device" \
+    "$(cat full.err)" "serve names the request whose output was lost"

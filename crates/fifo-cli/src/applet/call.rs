@@ -170,7 +170,9 @@ fn send(queue: &OwnedFd, path: &Path, header: &[u8], words: Option<Vec<u8>>) -> 
 fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> ExitCode {
     let mut decoder = ReplyDecoder::default();
     let mut buf = vec![0u8; 64 * 1024];
-    let mut stdout_open = true;
+    // The first failed write to stdout: the reply's rest is not written, and
+    // the call ends with that failure once the status arrives.
+    let mut stdout_failed: Option<std::io::Error> = None;
     loop {
         let limit = match left(deadline) {
             Some(limit) if limit.is_zero() => return timed_out(args),
@@ -212,15 +214,21 @@ fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> ExitC
         for part in parts {
             match part {
                 ReplyPart::Stdout(data) => {
-                    if stdout_open {
+                    if stdout_failed.is_none() {
                         let mut out = std::io::stdout().lock();
-                        stdout_open = out.write_all(&data).and_then(|()| out.flush()).is_ok();
+                        stdout_failed = out.write_all(&data).and_then(|()| out.flush()).err();
                     }
                 }
                 ReplyPart::Stderr(data) => {
                     let _ = std::io::stderr().lock().write_all(&data);
                 }
                 ReplyPart::Status(status) => {
+                    if let Some(err) = stdout_failed {
+                        // Never a reply lost in silence: a full disk is
+                        // status 1 with a message, a closed pipe 141.
+                        let err = Error::sys(Subject::Stdout, Action::Write, err);
+                        return report::failure(APPLET, &err);
+                    }
                     return ExitCode::Passed(u8::try_from(status.shell_code() & 0xff).unwrap_or(1));
                 }
             }

@@ -115,6 +115,12 @@ pub fn run(shared: &Shared, number: u64, request: Request) -> Option<Reply> {
         if let Err(err) = copy_out(stdout, &mut std::io::stdout().lock()) {
             if err.kind() == std::io::ErrorKind::BrokenPipe {
                 shared.stdout_closed.store(true, Ordering::SeqCst);
+            } else {
+                // Never lose a job's output silently (a full disk, an I/O
+                // error): say so, and serve ends with status 1.
+                let err = Error::sys(Subject::Stdout, fifo_core::Action::Write, err);
+                report::message(APPLET, &format!("request {number}: {err}"));
+                shared.failed.store(true, Ordering::Relaxed);
             }
         }
         let _ = copy_out(stderr, &mut std::io::stderr().lock());

@@ -1,20 +1,30 @@
 //! Reading a framed stream from a descriptor as it comes: every complete
 //! message is handed on as soon as its last chunk has arrived, and the
 //! reading stops at end of file, after a quiet spell, or when told to.
+//!
+//! A framed stream has one reader at a time: two would take each other's
+//! chunks and each see the other's messages as gaps. So a reader of a pipe
+//! first takes the lock counted readers share (an exclusive flock(2) on the
+//! FIFO's open file), and a second reader waits for its turn.
 
 use std::os::fd::BorrowedFd;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::{Decoder, Message, Unfinished};
 use crate::copy::Stop;
+use crate::records::lock_pipe;
 use crate::sys::fd::retry_on_eintr;
+use crate::sys::lock::{LockWait, NotLocked, ReadLock};
 use crate::{Action, Error, Result, Subject};
 
 /// How much one read takes.
 const READ_SIZE: usize = 64 * 1024;
+/// How long one try for the readers' lock waits before the reader looks
+/// whether it was told to stop or has been idle too long.
+const LOCK_STEP: Duration = Duration::from_millis(100);
 
 /// Reads framed messages from a pipe, FIFO or file.
 #[derive(Debug)]
@@ -78,8 +88,15 @@ impl<'fd> FrameReader<'fd> {
         decoder: &mut Decoder,
         mut each: impl FnMut(Message) -> Result<()>,
     ) -> Result<Ended> {
-        let mut buf = vec![0u8; READ_SIZE];
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
+        let _turn = match self.take_turn().map_err(failed)? {
+            Ok(turn) => turn,
+            Err(stop) => {
+                let dropped = decoder.unfinished();
+                return Ok(Ended { stop, dropped });
+            }
+        };
+        let mut buf = vec![0u8; READ_SIZE];
         let stop = loop {
             if let Some(stop) = self.wait().map_err(failed)? {
                 break stop;
@@ -102,6 +119,31 @@ impl<'fd> FrameReader<'fd> {
             decoder.unfinished()
         };
         Ok(Ended { stop, dropped })
+    }
+
+    /// Takes the readers' lock of a pipe (nothing to take elsewhere),
+    /// waiting for another reader to finish; `Err(stop)` when told to stop,
+    /// or idle for too long, first.
+    fn take_turn(&self) -> nix::Result<std::result::Result<Option<ReadLock>, Stop>> {
+        let started = Instant::now();
+        loop {
+            match lock_pipe(self.src, LockWait::Upto(LOCK_STEP)) {
+                Ok(turn) => return Ok(Ok(turn)),
+                Err(NotLocked::Busy) => {}
+                Err(NotLocked::Failed(errno)) => return Err(errno),
+                // `lock_pipe` reads on without a lock where there is none.
+                Err(NotLocked::Unsupported) => return Ok(Ok(None)),
+            }
+            if let Some(interrupt) = self.interrupt {
+                let mut fds = [PollFd::new(interrupt, PollFlags::POLLIN)];
+                if retry_on_eintr(|| poll(&mut fds, PollTimeout::ZERO))? > 0 {
+                    return Ok(Err(Stop::Interrupted));
+                }
+            }
+            if self.idle.is_some_and(|idle| started.elapsed() >= idle) {
+                return Ok(Err(Stop::Idle));
+            }
+        }
     }
 
     /// Waits until the source can be read; `Some` when the reading is to

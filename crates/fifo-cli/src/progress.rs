@@ -1,13 +1,16 @@
 //! The `--progress` meter on stderr: bytes, rate and elapsed time, plus a
 //! bar, percentage and ETA when the total is known (a regular file); a
-//! summary line when the command ends. Drawn by indicatif when stderr is a
+//! summary line when the command ends; with a deep buffer, how full it is.
+//! Drawn by indicatif when stderr is a
 //! terminal, in one row that fits its width; `--progress=always` elsewhere
 //! writes one plain line a second, without a bar.
 
 use std::io::{self, IsTerminal, Write};
 use std::os::fd::BorrowedFd;
+use std::sync::Arc;
 use std::time::Duration;
 
+use fifo_core::buffer::FillLevel;
 use fifo_core::progress::Progress;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
@@ -29,6 +32,9 @@ pub enum When {
 pub struct Meter {
     bar: ProgressBar,
     applet: &'static str,
+    known_total: bool,
+    /// The terminal's width, or none for plain lines.
+    width: Option<u16>,
 }
 
 impl Meter {
@@ -49,12 +55,33 @@ impl Meter {
             ),
         };
         let bar = ProgressBar::with_draw_target(total, target);
-        let template = template(&format!("fifo {applet}: "), total.is_some(), width);
+        let template = template(&format!("fifo {applet}: "), total.is_some(), false, width);
         if let Ok(style) = ProgressStyle::with_template(&template) {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(200));
-        Some(Self { bar, applet })
+        Some(Self {
+            bar,
+            applet,
+            known_total: total.is_some(),
+            width,
+        })
+    }
+
+    /// Also shows how full a deep buffer is: "buf 45% 3.60 MiB", its bytes
+    /// in memory and in its file as a percentage of its size (over 100 %
+    /// once it spills to its file).
+    pub fn show_fill(&self, level: Arc<FillLevel>) {
+        let prefix = format!("fifo {}: ", self.applet);
+        let template = template(&prefix, self.known_total, true, self.width);
+        let shown = move |_: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+            let buffered = level.buffered();
+            let percent = u128::from(buffered) * 100 / u128::from(level.size().max(1));
+            let _ = write!(out, "buf {percent}% {}", HumanBytes(buffered));
+        };
+        if let Ok(style) = ProgressStyle::with_template(&template) {
+            self.bar.set_style(style.with_key("fill", shown));
+        }
     }
 
     /// The callback the copy engine feeds.
@@ -89,6 +116,7 @@ const BYTES_OF_TOTAL: (&str, usize) = ("{binary_bytes}/{binary_total_bytes}", 23
 const RATE: (&str, usize) = ("{binary_bytes_per_sec}", 13);
 const ETA: (&str, usize) = ("ETA {eta}", 8);
 const ELAPSED: (&str, usize) = ("{elapsed}", 4);
+const FILL: (&str, usize) = ("{fill}", 21);
 
 /// The fewest columns a bar is worth drawing in.
 const MIN_BAR: usize = 10;
@@ -96,9 +124,11 @@ const MIN_BAR: usize = 10;
 /// The meter's template after `prefix`: on a terminal `width` columns wide,
 /// the richest set of fields that fits in one line (pv drops fields, it
 /// never wraps), with a bar taking the columns left when the total is
-/// known; without a terminal, every field and no bar, for a log.
-fn template(prefix: &str, known_total: bool, width: Option<u16>) -> String {
-    let choices: &[&[(&str, usize)]] = if known_total {
+/// known; without a terminal, every field and no bar, for a log. With
+/// `fill`, the buffer's fill level follows the other fields, and is the
+/// first to go when they do not fit.
+fn template(prefix: &str, known_total: bool, fill: bool, width: Option<u16>) -> String {
+    let plain: &[&[(&str, usize)]] = if known_total {
         &[
             &[PERCENT, BYTES_OF_TOTAL, RATE, ETA],
             &[PERCENT, BYTES, RATE, ETA],
@@ -109,12 +139,18 @@ fn template(prefix: &str, known_total: bool, width: Option<u16>) -> String {
     } else {
         &[&[BYTES, RATE, ELAPSED], &[BYTES, RATE], &[BYTES]]
     };
+    let with_fill = plain.iter().map(|fields| [*fields, &[FILL]].concat());
+    let choices: Vec<Vec<(&str, usize)>> = if fill {
+        with_fill.chain(plain.iter().map(|f| f.to_vec())).collect()
+    } else {
+        plain.iter().map(|f| f.to_vec()).collect()
+    };
     let join = |fields: &[(&str, usize)]| {
         let names: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
         names.join(" ")
     };
     let Some(width) = width else {
-        return format!("{prefix}{}", join(choices[0]));
+        return format!("{prefix}{}", join(&choices[0]));
     };
     // The last column stays free: writing into it makes some terminals wrap.
     let room = usize::from(width).saturating_sub(1);
@@ -187,7 +223,7 @@ mod tests {
 
     /// The most columns a meter drawn from `template` takes.
     fn widest(template: &str) -> usize {
-        [PERCENT, BYTES_OF_TOTAL, BYTES, RATE, ETA, ELAPSED]
+        [PERCENT, BYTES_OF_TOTAL, BYTES, RATE, ETA, ELAPSED, FILL]
             .iter()
             .fold(template.replace("{wide_bar}", ""), |text, (name, cols)| {
                 text.replace(name, &"x".repeat(*cols))
@@ -198,8 +234,8 @@ mod tests {
     #[test]
     fn the_meter_fits_the_terminal() {
         for width in 30..=200 {
-            for known in [true, false] {
-                let template = template("fifo send: ", known, Some(width));
+            for (known, fill) in [(true, false), (false, false), (true, true), (false, true)] {
+                let template = template("fifo send: ", known, fill, Some(width));
                 let bar = if template.contains("{wide_bar}") {
                     MIN_BAR
                 } else {
@@ -211,12 +247,12 @@ mod tests {
                 );
             }
         }
-        let wide = template("fifo send: ", true, Some(200));
+        let wide = template("fifo send: ", true, false, Some(200));
         assert!(
             wide.contains("{wide_bar}") && wide.contains("{binary_total_bytes}"),
             "{wide}"
         );
-        let narrow = template("fifo send: ", true, Some(60));
+        let narrow = template("fifo send: ", true, false, Some(60));
         assert!(
             narrow.contains("{wide_bar}") && narrow.contains("ETA"),
             "{narrow}"
@@ -225,10 +261,17 @@ mod tests {
 
     #[test]
     fn a_log_gets_every_field_and_no_bar() {
-        let plain = template("fifo send: ", true, None);
+        let plain = template("fifo send: ", true, false, None);
         assert_eq!(
             plain,
             "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
         );
+        let buffered = template("fifo cat: ", false, true, None);
+        assert_eq!(
+            buffered,
+            "fifo cat: {binary_bytes} {binary_bytes_per_sec} {elapsed} {fill}"
+        );
+        let narrow = template("fifo cat: ", false, true, Some(60));
+        assert!(narrow.contains("{fill}"), "{narrow}");
     }
 }

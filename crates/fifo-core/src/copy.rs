@@ -35,6 +35,7 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+use crate::buffer::Buffer;
 use crate::progress::Progress;
 use crate::rate::RateLimit;
 use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
@@ -80,6 +81,8 @@ pub enum Side {
     Source,
     /// Writing the destination.
     Destination,
+    /// Reading back what a deep buffer spilled to its file.
+    BufferFile,
 }
 
 /// A failed copy: which side, why, and how much had been written before.
@@ -121,6 +124,7 @@ impl CopyError {
         match self.side {
             Side::Source => Error::sys(source, Action::Read, self.fault),
             Side::Destination => write_failed(destination, self.fault, self.copied),
+            Side::BufferFile => Error::sys(Subject::BufferFile, Action::Read, self.fault),
         }
     }
 }
@@ -138,8 +142,8 @@ pub struct Copier {
     portable: bool,
     progress: Option<Progress>,
     rate: Option<RateLimit>,
-    /// The deep buffer's size, for a copy with nothing else to mind.
-    buffer: Option<usize>,
+    /// The deep buffer, for a copy with nothing else to mind.
+    buffer: Option<Buffer>,
 }
 
 impl Copier {
@@ -163,13 +167,13 @@ impl Copier {
         }
     }
 
-    /// Copies through a buffer of up to `size` bytes, filled by a thread of
-    /// its own as fast as the input comes and drained as fast as the output
-    /// takes (a deep buffer, as mbuffer keeps). It applies only to a copy without a
+    /// Copies through `buffer`, filled by a thread of its own as fast as
+    /// the input comes and drained as fast as the output takes (a deep
+    /// buffer, as mbuffer keeps). It applies only to a copy without a
     /// budget, idle timeout or rate limit, and always reads and writes.
     #[must_use]
-    pub fn with_buffer(mut self, size: usize) -> Self {
-        self.buffer = Some(size);
+    pub fn with_buffer(mut self, buffer: Buffer) -> Self {
+        self.buffer = Some(buffer);
         self
     }
 
@@ -223,9 +227,9 @@ impl Copier {
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
-        if let Some(size) = self.buffer {
-            if self.limit == Limit::Unlimited && self.idle.is_none() && self.rate.is_none() {
-                return crate::buffer::copy(src, dst, size, &mut self.progress);
+        if self.limit == Limit::Unlimited && self.idle.is_none() && self.rate.is_none() {
+            if let Some(buffer) = &self.buffer {
+                return crate::buffer::copy(src, dst, buffer, &mut self.progress);
             }
         }
         let seekable = seekable(src);

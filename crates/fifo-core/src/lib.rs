@@ -2,7 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-mod buffer;
+pub mod buffer;
 pub mod capacity;
 pub mod claim;
 pub mod copy;

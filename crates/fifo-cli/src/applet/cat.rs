@@ -14,7 +14,10 @@ use fifo_core::open::{Direction, Opened, Wait, open};
 use fifo_core::progress::Progress;
 use fifo_core::{Action, Error, FileKind, Subject};
 
-use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
+use super::{
+    check_capacity, deep_buffer, raise_standard_pipes, report_spill_refusals, size_pipe, stdin_fd,
+    stdout_fd, wait_from,
+};
 use crate::cli::CatArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
@@ -57,9 +60,15 @@ pub fn run(args: &CatArgs) -> ExitCode {
     if let Some(rate) = args.transfer.rate_limit(APPLET) {
         copier = copier.with_rate_limit(rate);
     }
-    if let Some(size) = args.buffer {
-        copier = copier.with_buffer(size);
-    }
+    let level = match deep_buffer(args.buffer, &args.buffering, meter.as_ref()) {
+        Ok(Some(buffer)) => {
+            let level = buffer.level();
+            copier = copier.with_buffer(buffer);
+            Some(level)
+        }
+        Ok(None) => None,
+        Err(err) => return finish(report::failure(APPLET, &err), cleanup),
+    };
     let mut status = ExitCode::Success;
     for path in &args.paths {
         if copier.exhausted() {
@@ -77,6 +86,9 @@ pub fn run(args: &CatArgs) -> ExitCode {
     }
     if let Some(meter) = meter {
         meter.finish();
+    }
+    if let Some(level) = level {
+        report_spill_refusals(APPLET, &level);
     }
     finish(status, cleanup)
 }

@@ -4,6 +4,7 @@ mod frame;
 
 use std::os::unix::ffi::OsStringExt;
 
+use fifo_core::buffer::Buffer;
 use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit};
 use fifo_core::open::{Direction, open_fifo};
@@ -11,7 +12,10 @@ use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
 
-use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
+use super::{
+    check_capacity, deep_buffer, raise_standard_pipes, report_spill_refusals, size_pipe, stdin_fd,
+    wait_from,
+};
 use crate::cli::SendArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
@@ -41,6 +45,9 @@ pub fn run(args: &SendArgs) -> ExitCode {
 fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
     check_capacity(&args.transfer.pipe, [path])?;
+    // Before the wait for a reader, so that a bad --buffer-file fails at once.
+    let buffer = deep_buffer(args.buffer, &args.buffering, meter)?;
+    let level = buffer.as_ref().map(Buffer::level);
     let wait = wait_from(args.no_wait, args.timeout);
     let fifo = if args.create {
         create_and_open(path, Direction::Write, wait, drop)?
@@ -82,14 +89,20 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
             }
             send_records(stdin_fd(), writer)
         }
-        None => copier(args, meter)
-            .copy(stdin_fd(), fifo.fd())
-            .map(|(copied, _)| copied)
-            .map_err(|err| err.attribute(Subject::Stdin, subject())),
+        None => {
+            let copied = copier(args, buffer, meter)
+                .copy(stdin_fd(), fifo.fd())
+                .map(|(copied, _)| copied)
+                .map_err(|err| err.attribute(Subject::Stdin, subject()));
+            if let Some(level) = level {
+                report_spill_refusals(APPLET, &level);
+            }
+            copied
+        }
     }
 }
 
-fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
+fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Copier {
     let mut copier = Copier::new(Limit::Unlimited, None);
     if args.transfer.no_splice {
         copier = copier.without_fast_paths();
@@ -97,8 +110,8 @@ fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     if let Some(rate) = args.transfer.rate_limit(APPLET) {
         copier = copier.with_rate_limit(rate);
     }
-    if let Some(size) = args.buffer {
-        copier = copier.with_buffer(size);
+    if let Some(buffer) = buffer {
+        copier = copier.with_buffer(buffer);
     }
     match meter {
         Some(meter) => copier.with_progress(meter.progress()),

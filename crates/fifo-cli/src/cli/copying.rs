@@ -10,7 +10,9 @@ use std::time::Duration;
 use clap::Args;
 use fifo_core::mode::ModeSpec;
 
-use super::values::{parse_buffer, parse_descriptor, parse_duration, parse_mode, parse_size};
+use super::values::{
+    parse_buffer, parse_descriptor, parse_duration, parse_mode, parse_percent, parse_size,
+};
 use super::{PipeArgs, TransferArgs};
 
 /// Arguments of `fifo mk`.
@@ -106,6 +108,8 @@ pub struct CatArgs {
           conflicts_with_all = ["bytes", "lines", "idle", "merge", "frame", "rate_limit"])]
     pub buffer: Option<usize>,
     #[command(flatten)]
+    pub buffering: BufferArgs,
+    #[command(flatten)]
     pub transfer: TransferArgs,
     /// Files to copy in order; "-" is standard input.
     #[arg(value_name = "PATH", default_value = "-")]
@@ -149,6 +153,8 @@ pub struct SendArgs {
           conflicts_with_all = ["lines", "null", "frame", "message", "rate_limit"])]
     pub buffer: Option<usize>,
     #[command(flatten)]
+    pub buffering: BufferArgs,
+    #[command(flatten)]
     pub transfer: TransferArgs,
     /// The FIFO to write to; anything that is not a FIFO is refused.
     #[arg(value_name = "PATH")]
@@ -157,6 +163,28 @@ pub struct SendArgs {
     /// (the only stream --progress meters).
     #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "rate_limit"])]
     pub message: Vec<OsString>,
+}
+
+/// How the deep buffer of `cat` and `send` runs (all need --buffer).
+#[derive(Debug, Args)]
+pub struct BufferArgs {
+    /// With --buffer: keep what does not fit in memory in a file, so a
+    /// burst larger than memory is still absorbed. PATH is a directory (the
+    /// file gets no name there) or a new file name (never an existing file
+    /// or symlink: refused), unlinked at once, so it is gone when fifo ends,
+    /// however it ends. The file grows as far as the disk allows; if a write
+    /// to it fails (full, quota, ulimit -f), no data is lost: reading waits
+    /// until the file has been written out.
+    #[arg(long, value_name = "PATH", requires = "buffer")]
+    pub buffer_file: Option<PathBuf>,
+    /// With --buffer: write nothing until the buffer is PCT full (0-100, or
+    /// the input ends), again each time it runs empty (mbuffer -P).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "buffer")]
+    pub start_at: Option<u8>,
+    /// With --buffer: once the buffer is full, read nothing more until it
+    /// is less than PCT full (0: empty) (mbuffer -p).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "buffer")]
+    pub resume_at: Option<u8>,
 }
 
 /// What `fifo tee` does when writing to an output fails (GNU tee's modes).

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-pub use copying::{CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
+pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
 pub use transfer::{PipeArgs, TransferArgs};
 pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
 

@@ -77,6 +77,17 @@ pub(super) fn parse_bytes(text: &str, what: &str) -> Result<Option<u128>, String
     }
 }
 
+/// Parses a watermark: a whole percentage from 0 to 100, with or without
+/// a `%` sign (`50`, `50%`).
+pub(super) fn parse_percent(text: &str) -> Result<u8, String> {
+    let digits = text.strip_suffix('%').unwrap_or(text);
+    digits
+        .parse::<u8>()
+        .ok()
+        .filter(|&n| n <= 100 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| format!("invalid percentage '{text}' (use a whole number from 0 to 100)"))
+}
+
 pub(super) fn parse_descriptor(text: &str) -> Result<i32, String> {
     let max = fifo_core::descriptor::max_descriptor();
     match text.parse::<u64>() {
@@ -115,6 +126,16 @@ mod tests {
                 .unwrap_err()
                 .contains("out of range")
         );
+    }
+
+    #[test]
+    fn percentages_are_whole_numbers_from_0_to_100() {
+        assert_eq!(parse_percent("0"), Ok(0));
+        assert_eq!(parse_percent("50%"), Ok(50));
+        assert_eq!(parse_percent("100"), Ok(100));
+        for bad in ["101", "-1", "+5", "5.5", "", "%", "50%%", "x"] {
+            assert!(parse_percent(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Subject {
     Stdout,
     /// Another process, by its PID.
     Process(i32),
+    /// The file a deep buffer spills to (it has no name).
+    BufferFile,
 }
 
 impl Subject {
@@ -37,6 +39,7 @@ impl fmt::Display for Subject {
             Self::Stdin => return f.write_str("standard input"),
             Self::Stdout => return f.write_str("standard output"),
             Self::Process(pid) => return write!(f, "process {pid}"),
+            Self::BufferFile => return f.write_str("the buffer file"),
         };
         f.write_char('\'')?;
         for chunk in path.as_os_str().as_bytes().utf8_chunks() {
@@ -65,6 +68,8 @@ pub enum Action {
     CreateFifo,
     /// Creating a directory (missing parents, a private temporary one).
     CreateDir,
+    /// Creating the file a deep buffer spills to.
+    CreateBufferFile,
     /// Opening a path.
     Open,
     /// Reading data.
@@ -88,6 +93,7 @@ impl fmt::Display for Action {
         f.write_str(match self {
             Self::CreateFifo => "cannot create fifo",
             Self::CreateDir => "cannot create directory",
+            Self::CreateBufferFile => "cannot create buffer file",
             Self::Open => "cannot open",
             Self::Read => "read error",
             Self::Write => "write error",

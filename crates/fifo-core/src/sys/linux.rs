@@ -255,3 +255,23 @@ pub(crate) fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()> {
     use nix::sys::wait::{Id, WaitPidFlag, waitid};
     retry_on_eintr(|| waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)).map(drop)
 }
+
+/// Opens a new file with no name in the directory `dir` (`O_TMPFILE`), so
+/// that nobody else can open it and it vanishes with its last descriptor,
+/// even after SIGKILL. A symlink at `dir` is refused (`O_NOFOLLOW`).
+pub(crate) fn open_unnamed_in(dir: &std::path::Path) -> nix::Result<OwnedFd> {
+    let flags = OFlag::O_TMPFILE | OFlag::O_RDWR | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    nix::fcntl::open(dir, flags, nix::sys::stat::Mode::from_bits_truncate(0o600))
+}
+
+/// Gives back the disk space of `len` bytes at `offset` of a file whose data
+/// there is no longer needed (a hole reads as zeros); false where the file
+/// system cannot.
+pub(crate) fn punch_hole(fd: BorrowedFd<'_>, offset: u64, len: u64) -> bool {
+    use nix::fcntl::{FallocateFlags, fallocate};
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return false;
+    };
+    let mode = FallocateFlags::FALLOC_FL_PUNCH_HOLE | FallocateFlags::FALLOC_FL_KEEP_SIZE;
+    fallocate(fd, mode, offset, len).is_ok()
+}

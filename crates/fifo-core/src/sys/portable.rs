@@ -94,3 +94,13 @@ pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64,
 pub(crate) fn wait_ended_unreaped(_pid: nix::unistd::Pid) -> nix::Result<()> {
     Err(Errno::ENOSYS)
 }
+
+/// No unnamed files here: callers create a named one and unlink it.
+pub(crate) fn open_unnamed_in(_dir: &std::path::Path) -> nix::Result<OwnedFd> {
+    Err(Errno::EOPNOTSUPP)
+}
+
+/// No hole punching here: the space comes back when the file is emptied.
+pub(crate) fn punch_hole(_fd: BorrowedFd<'_>, _offset: u64, _len: u64) -> bool {
+    false
+}

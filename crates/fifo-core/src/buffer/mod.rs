@@ -3,9 +3,9 @@
 //! as the output takes, with up to a given number of bytes between them, so
 //! a bursty producer and a slow consumer each run at their own pace.
 //!
-//! Memory stays within the buffer's size plus three chunks of 64 KiB (the
-//! one being read, the one being written from the file, the last piece's
-//! slack). Beyond its size the buffer spills to a [`SpillFile`], which may
+//! Memory stays within the buffer's size plus two chunks of 64 KiB (the one
+//! being read, the one being written from the file): the pieces in memory,
+//! including the one being written, are counted by what they allocate. Beyond its size the buffer spills to a [`SpillFile`], which may
 //! grow as far as the file system lets it: when a write to it fails (a full
 //! disk, a quota, a file size limit) nothing is lost: the bytes stay in
 //! memory, and the input waits until the file has been written out.

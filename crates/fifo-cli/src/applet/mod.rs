@@ -244,9 +244,8 @@ fn report_spill_refusals(applet: &str, level: &FillLevel) {
         } else {
             format!("{refusals} times")
         };
-        let said = format!(
-            "the buffer file refused data {times} ({why}); input waited, nothing was lost"
-        );
+        let said =
+            format!("the buffer file refused data {times} ({why}); input waited, nothing was lost");
         report::message(applet, &said);
     }
 }

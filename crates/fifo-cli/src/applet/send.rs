@@ -81,25 +81,21 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
             None => write_data(fifo.fd(), subject(), &message),
         };
     }
-    match separator {
-        Some(separator) => {
-            let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
-            if let Some(meter) = meter {
-                writer = writer.with_progress(meter.progress());
-            }
-            send_records(stdin_fd(), writer)
+    if let Some(separator) = separator {
+        let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
+        if let Some(meter) = meter {
+            writer = writer.with_progress(meter.progress());
         }
-        None => {
-            let copied = copier(args, buffer, meter)
-                .copy(stdin_fd(), fifo.fd())
-                .map(|(copied, _)| copied)
-                .map_err(|err| err.attribute(Subject::Stdin, subject()));
-            if let Some(level) = level {
-                report_spill_refusals(APPLET, &level);
-            }
-            copied
-        }
+        return send_records(stdin_fd(), writer);
     }
+    let copied = copier(args, buffer, meter)
+        .copy(stdin_fd(), fifo.fd())
+        .map(|(copied, _)| copied)
+        .map_err(|err| err.attribute(Subject::Stdin, subject()));
+    if let Some(level) = level {
+        report_spill_refusals(APPLET, &level);
+    }
+    copied
 }
 
 fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Copier {

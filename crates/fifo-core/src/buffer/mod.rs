@@ -174,8 +174,8 @@ pub(crate) fn copy(
     progress: &mut Option<Progress>,
 ) -> Result<(u64, Stop), CopyError> {
     let chunk = CHUNK.min(buffer.size.max(1));
-    let src: OwnedFd = nix::unistd::dup(src)
-        .map_err(|errno| CopyError::new(Side::Source, errno.into(), 0))?;
+    let src: OwnedFd =
+        nix::unistd::dup(src).map_err(|errno| CopyError::new(Side::Source, errno.into(), 0))?;
     let queue = Queue::new(buffer.size, chunk, buffer.start_at, buffer.resume_at);
     let shared = Arc::new(Shared {
         queue: Mutex::new(queue),
@@ -210,14 +210,11 @@ fn fill(src: &OwnedFd, shared: &Shared, chunk: usize) {
     let mut scratch = vec![0u8; chunk];
     loop {
         let got = retry_on_eintr(|| nix::unistd::read(src.as_fd(), &mut scratch));
-        let n = match got {
-            Ok(n @ 1..) => n,
-            Ok(0) | Err(_) => {
-                let mut queue = shared.lock();
-                queue.ended = Some(got.map(drop).map_err(Fault::from));
-                shared.data.notify_all();
-                return;
-            }
+        let Ok(n @ 1..) = got else {
+            let mut queue = shared.lock();
+            queue.ended = Some(got.map(drop).map_err(Fault::from));
+            shared.data.notify_all();
+            return;
         };
         if !store(&scratch[..n], shared) {
             return;
@@ -258,7 +255,10 @@ fn store(mut data: &[u8], shared: &Shared) -> bool {
             if let Some(errno) = refused {
                 queue.spill_refused = true;
                 shared.level.refusals.fetch_add(1, Ordering::Relaxed);
-                shared.level.refused_errno.store(errno as i32, Ordering::Relaxed);
+                shared
+                    .level
+                    .refused_errno
+                    .store(errno as i32, Ordering::Relaxed);
             }
             shared.level.show(&queue);
             shared.data.notify_all();
@@ -293,7 +293,10 @@ fn drain(
                 if let Some(next) = queue.next() {
                     break next;
                 }
-                queue = shared.data.wait(queue).unwrap_or_else(PoisonError::into_inner);
+                queue = shared
+                    .data
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
             }
         };
         let written = match next {
@@ -337,7 +340,7 @@ mod tests {
     use super::*;
 
     /// Copies `data` through `buffer` between two pipes.
-    fn through(buffer: Buffer, data: &[u8]) -> (u64, Vec<u8>) {
+    fn through(buffer: &Buffer, data: &[u8]) -> (u64, Vec<u8>) {
         let (src_r, src_w) = nix::unistd::pipe().unwrap();
         let (dst_r, dst_w) = nix::unistd::pipe().unwrap();
         let sent = data.to_vec();
@@ -352,7 +355,7 @@ mod tests {
             }
             got
         });
-        let (moved, stop) = copy(src_r.as_fd(), dst_w.as_fd(), &buffer, &mut None).unwrap();
+        let (moved, stop) = copy(src_r.as_fd(), dst_w.as_fd(), buffer, &mut None).unwrap();
         assert_eq!(stop, Stop::EndOfFile);
         drop(dst_w);
         writer.join().unwrap();
@@ -366,7 +369,7 @@ mod tests {
     #[test]
     fn everything_arrives_in_order_through_a_small_buffer() {
         let data = data();
-        assert_eq!(through(Buffer::new(100_000), &data), (3_000_000, data));
+        assert_eq!(through(&Buffer::new(100_000), &data), (3_000_000, data));
     }
 
     #[test]
@@ -376,7 +379,7 @@ mod tests {
         let spill = SpillFile::create(dir.path()).unwrap();
         let buffer = Buffer::new(70_000).spilling_to(spill).start_at(90);
         let level = buffer.level();
-        assert_eq!(through(buffer, &data), (3_000_000, data));
+        assert_eq!(through(&buffer, &data), (3_000_000, data));
         assert_eq!((level.buffered(), level.spilled()), (0, 0));
     }
 
@@ -384,6 +387,6 @@ mod tests {
     fn watermarks_lose_nothing() {
         let data = data();
         let buffer = Buffer::new(200_000).start_at(100).resume_at(0);
-        assert_eq!(through(buffer, &data), (3_000_000, data));
+        assert_eq!(through(&buffer, &data), (3_000_000, data));
     }
 }

@@ -61,7 +61,12 @@ pub(super) struct Queue {
 impl Queue {
     /// An empty buffer of `size` bytes of memory in pieces of `chunk`, with
     /// the watermarks as percentages of `size`.
-    pub(super) fn new(size: usize, chunk: usize, start_at: Option<u8>, resume_at: Option<u8>) -> Self {
+    pub(super) fn new(
+        size: usize,
+        chunk: usize,
+        start_at: Option<u8>,
+        resume_at: Option<u8>,
+    ) -> Self {
         let of_size = |percent: u8| size as u64 * u64::from(percent.min(100)) / 100;
         let start_at = start_at.filter(|&p| p > 0).map(of_size);
         Self {
@@ -102,7 +107,8 @@ impl Queue {
                 break;
             }
             self.allocated += self.chunk;
-            self.pieces.push_back(Piece::Memory(Vec::with_capacity(self.chunk)));
+            self.pieces
+                .push_back(Piece::Memory(Vec::with_capacity(self.chunk)));
         }
         self.buffered += taken as u64;
         taken
@@ -149,16 +155,12 @@ impl Queue {
         if self.closed {
             return true;
         }
-        match self.resume_at {
-            Some(low) => self.buffered < low || self.buffered == 0,
-            None => {
-                let last_has_room =
-                    matches!(self.pieces.back(), Some(Piece::Memory(v)) if v.len() < v.capacity());
-                last_has_room
-                    || self.allocated + self.chunk <= self.size
-                    || (spill && self.in_file == 0)
-            }
+        if let Some(low) = self.resume_at {
+            return self.buffered < low || self.buffered == 0;
         }
+        let last_has_room =
+            matches!(self.pieces.back(), Some(Piece::Memory(v)) if v.len() < v.capacity());
+        last_has_room || self.allocated + self.chunk <= self.size || (spill && self.in_file == 0)
     }
 
     /// What the writer should do next: `None` to wait for the reader.
@@ -278,7 +280,10 @@ mod tests {
             queue.wrote_memory(&piece);
         }
         queue.put_in_memory(&[0; 10]);
-        assert!(queue.next().is_none(), "ran empty: waits for the mark again");
+        assert!(
+            queue.next().is_none(),
+            "ran empty: waits for the mark again"
+        );
         queue.ended = Some(Ok(()));
         assert!(matches!(queue.next(), Some(Next::Memory(_))));
     }

@@ -99,7 +99,11 @@ fn errno_of(err: &std::io::Error) -> Errno {
 /// may write to without the sticky bit, it could have been swapped).
 fn create_named(path: &Path) -> nix::Result<OwnedFd> {
     let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_RDWR;
-    let fd = nix::fcntl::open(path, flags | OFlag::O_CLOEXEC, Mode::from_bits_truncate(0o600))?;
+    let fd = nix::fcntl::open(
+        path,
+        flags | OFlag::O_CLOEXEC,
+        Mode::from_bits_truncate(0o600),
+    )?;
     let ours = nix::sys::stat::fstat(&fd)?;
     let there = std::fs::symlink_metadata(path).map_err(|err| errno_of(&err))?;
     if (there.dev(), there.ino()) != (ours.st_dev as u64, ours.st_ino as u64) {

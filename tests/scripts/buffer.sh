@@ -10,33 +10,7 @@ need python3
 head -c $((50 * 1024 * 1024)) /dev/urandom > data
 want=$(sha256sum < data)
 
-# The producer: 1 MiB bursts; says when 9 MiB are out.
-cat > produce.py <<'PY'
-import os, sys, time
-data = open("data", "rb").read()
-mib = 1 << 20
-for i in range(50):
-    sys.stdout.buffer.write(data[i * mib:(i + 1) * mib])
-    sys.stdout.flush()
-    if i == 8:
-        open("wrote9", "w").close()
-    if i % 5 == 4:
-        time.sleep(0.02)
-PY
-# The reader: opens its input, reads once "go" exists, slowly.
-cat > consume.py <<'PY'
-import hashlib, os, sys, time
-fd = 0 if sys.argv[1] == "-" else os.open(sys.argv[1], os.O_RDONLY)
-for _ in range(2000):
-    if os.path.exists("go"):
-        break
-    time.sleep(0.01)
-digest = hashlib.sha256()
-while chunk := os.read(fd, 1 << 16):
-    digest.update(chunk)
-    time.sleep(0.0005)
-print(digest.hexdigest(), " -")
-PY
+BURSTS=$SCRIPTS/bursts.py
 
 # fill WHAT CMD: starts CMD, a pipeline whose fifo process buffers, sees
 # 9 MiB written before anyone reads, measures the fifo process's peak RSS,
@@ -48,27 +22,24 @@ fill() {
     PIPELINE=$SPAWNED
     wait_until 10 "$what: 9 MiB written before anyone reads" test -e wrote9
     sleep 0.5
-    local pid hwm=0
-    for pid in $(descendants "$PIPELINE"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != fifo ] ||
-            hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
-    done
-    [ "$hwm" -gt 0 ] || fail "$what: no fifo process to measure"
+    local pid hwm
+    pid=$(fifo_pid "$PIPELINE") || fail "$what: no fifo process to measure"
+    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
     [ "$hwm" -le $(( (8 + 16) * 1024 )) ] || fail "$what: peak RSS $hwm kB with --buffer 8M"
     ok "$what: peak RSS $hwm kB with --buffer 8M (limit 8M + 16M)"
     touch go
 }
 
-fill "cat --buffer" "python3 produce.py | '$F' cat --buffer 8M | python3 consume.py - > got"
+fill "cat --buffer" "python3 '$BURSTS' produce 9 wrote9 | '$F' cat --buffer 8M | python3 '$BURSTS' consume - > got"
 finish "$PIPELINE"
 eq 0 "$STATUS" "cat --buffer: status"
 eq "$want" "$(cat got)" "cat --buffer: every byte, in order"
 
 "$F" mk p
 rm -f go
-spawn python3 consume.py p > got2
+spawn python3 "$BURSTS" consume p > got2
 reader=$SPAWNED
-fill "send --buffer" "python3 produce.py | '$F' send --buffer 8M p"
+fill "send --buffer" "python3 '$BURSTS' produce 9 wrote9 | '$F' send --buffer 8M p"
 finish "$PIPELINE"
 eq 0 "$STATUS" "send --buffer: status"
 finish "$reader"

@@ -14,42 +14,8 @@ head -c $((50 * 1024 * 1024)) /dev/urandom > data
 want=$(sha256sum < data)
 mkdir spill
 
-# The producer: 1 MiB bursts with pauses; says when all 50 MiB are out.
-cat > produce.py <<'PY'
-import os, sys, time
-data = open("data", "rb").read()
-mib = 1 << 20
-for i in range(50):
-    sys.stdout.buffer.write(data[i * mib:(i + 1) * mib])
-    sys.stdout.flush()
-    if i % 5 == 4:
-        time.sleep(0.02)
-open("wrote-all", "w").close()
-PY
-# The reader: opens its input, reads once "go" exists, slowly.
-cat > consume.py <<'PY'
-import hashlib, os, sys, time
-fd = 0 if sys.argv[1] == "-" else os.open(sys.argv[1], os.O_RDONLY)
-for _ in range(2000):
-    if os.path.exists("go"):
-        break
-    time.sleep(0.01)
-digest = hashlib.sha256()
-while chunk := os.read(fd, 1 << 16):
-    digest.update(chunk)
-    time.sleep(0.0002)
-print(digest.hexdigest(), " -")
-PY
-
-# fifo_in PIPELINE: the PID of the fifo process in a spawned pipeline.
-fifo_in() {
-    local pid
-    for pid in $(descendants "$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != fifo ] || { echo "$pid"; return; }
-    done
-    return 1
-}
-has_fifo() { fifo_in "$1" > /dev/null; }
+BURSTS=$SCRIPTS/bursts.py
+has_fifo() { fifo_pid "$1" > /dev/null; }
 # spilled PID: the size of the deleted file PID holds open (its spill).
 spilled() {
     local fd
@@ -70,7 +36,7 @@ absorb() {
     spawn bash -c "$2"
     PIPELINE=$SPAWNED
     wait_until 15 "$what: all 50 MiB written before anyone reads" test -e wrote-all
-    pid=$(fifo_in "$PIPELINE") || fail "$what: no fifo process"
+    pid=$(fifo_pid "$PIPELINE") || fail "$what: no fifo process"
     size=$(spilled "$pid")
     [ "$size" -ge $((40 * 1024 * 1024)) ] || fail "$what: only $size bytes in the spill file"
     eq "" "$(ls -A spill)" "$what: the spill file has no name in its directory"
@@ -80,7 +46,7 @@ absorb() {
     touch go
 }
 
-absorb "cat --buffer-file DIR" "python3 produce.py | '$F' cat --buffer 1M --buffer-file spill | python3 consume.py - > got"
+absorb "cat --buffer-file DIR" "python3 '$BURSTS' produce 50 wrote-all | '$F' cat --buffer 1M --buffer-file spill | python3 '$BURSTS' consume - > got"
 finish "$PIPELINE"
 eq 0 "$STATUS" "cat --buffer-file: status"
 eq "$want" "$(cat got)" "cat --buffer-file: every byte, in order"
@@ -88,9 +54,9 @@ eq "" "$(ls -A spill)" "cat --buffer-file: nothing left in the directory"
 
 "$F" mk p
 rm -f go
-spawn python3 consume.py p > got2
+spawn python3 "$BURSTS" consume p > got2
 reader=$SPAWNED
-absorb "send --buffer-file NEWPATH" "python3 produce.py | '$F' send --buffer 1M --buffer-file spill/new p"
+absorb "send --buffer-file NEWPATH" "python3 '$BURSTS' produce 50 wrote-all | '$F' send --buffer 1M --buffer-file spill/new p"
 finish "$PIPELINE"
 eq 0 "$STATUS" "send --buffer-file: status"
 finish "$reader"
@@ -101,10 +67,10 @@ ok "send --buffer-file: the named file was unlinked at once and is gone"
 # Ended by a signal mid-stream: nothing is left, whatever the signal.
 for signal in TERM KILL; do
     rm -f wrote-all go
-    spawn bash -c "python3 produce.py | '$F' cat --buffer 1M --buffer-file spill/named | python3 consume.py - > /dev/null"
+    spawn bash -c "python3 '$BURSTS' produce 50 wrote-all | '$F' cat --buffer 1M --buffer-file spill/named | python3 '$BURSTS' consume - > /dev/null"
     pipeline=$SPAWNED
     wait_until 15 "SIG$signal: all 50 MiB written" test -e wrote-all
-    pid=$(fifo_in "$pipeline")
+    pid=$(fifo_pid "$pipeline")
     kill -s "$signal" "$pid"
     wait_until 10 "SIG$signal: fifo to end" test ! -e "/proc/$pid"
     touch go
@@ -128,10 +94,10 @@ rm spill/link spill/file spill/dangling
 
 # A file size limit stops the spill at 2 MiB: nothing is lost, and it says so.
 rm -f wrote-all go
-spawn bash -c "python3 produce.py | (ulimit -f 2048; exec '$F' cat --buffer 1M --buffer-file spill 2> err) | python3 consume.py - > got3"
+spawn bash -c "python3 '$BURSTS' produce 50 wrote-all | (ulimit -f 2048; exec '$F' cat --buffer 1M --buffer-file spill 2> err) | python3 '$BURSTS' consume - > got3"
 pipeline=$SPAWNED
 wait_until 15 "ulimit -f: the fifo process to start" has_fifo "$pipeline"
-pid=$(fifo_in "$pipeline")
+pid=$(fifo_pid "$pipeline")
 wait_until 15 "ulimit -f: the spill file to reach its limit" spilled_at_least "$pid" $((2 * 1024 * 1024))
 [ ! -e wrote-all ] || fail "ulimit -f: 50 MiB absorbed despite a 2 MiB limit on the file"
 touch go

@@ -11,22 +11,10 @@ mount -t tmpfs -o size=2m tmpfs tiny 2>/dev/null || skip "cannot mount a tmpfs h
 trap 'umount tiny 2>/dev/null || true; cleanup' EXIT
 head -c $((20 * 1024 * 1024)) /dev/urandom > data
 
-# The reader: waits for "go", then reads everything.
-cat > consume.py <<'PY'
-import hashlib, os, time
-for _ in range(2000):
-    if os.path.exists("go"):
-        break
-    time.sleep(0.01)
-digest = hashlib.sha256()
-while chunk := os.read(0, 1 << 16):
-    digest.update(chunk)
-print(digest.hexdigest(), " -")
-PY
 # tiny_full: the tmpfs has no block left.
 tiny_full() { [ "$(stat -f -c %a tiny)" = 0 ]; }
 
-spawn bash -c "'$F' cat --buffer 1M --buffer-file tiny < data 2> err | python3 consume.py > got"
+spawn bash -c "'$F' cat --buffer 1M --buffer-file tiny < data 2> err | python3 '$SCRIPTS/bursts.py' consume - > got"
 pipeline=$SPAWNED
 wait_until 15 "the spill to fill the 2 MiB device" tiny_full
 ok "the device is full: $(df -k tiny | tail -1)"

@@ -50,14 +50,6 @@ full() {
     state=$("$F" stat -c '%{buffered} %{capacity}' "$1")
     [[ "$state" =~ ^([0-9]+)\ ([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
 }
-# fifo_of PIPELINE: the fifo process in a spawned pipeline.
-fifo_of() {
-    local pid
-    for pid in $(descendants "$1"); do
-        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != fifo ] || { echo "$pid"; return; }
-    done
-    return 1
-}
 # bytes_read PID: what the process has read so far.
 bytes_read() { awk '/^rchar/ {print $2}' "/proc/$1/io"; }
 read_more_than() { [ "$(bytes_read "$1")" -gt "$2" ]; }
@@ -107,7 +99,7 @@ copy=$SPAWNED
 spawn bash -c "exec cat data > in"
 wait_until 10 "the output to fill" full out
 wait_until 10 "the input to fill" full in
-pid=$(fifo_of "$copy")
+pid=$(fifo_pid "$copy")
 sleep 0.3
 full=$(bytes_read "$pid")
 echo $((512 * K)) > read1

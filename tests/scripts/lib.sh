@@ -70,6 +70,16 @@ descendants() {
     done
 }
 
+# fifo_pid PID: the fifo process among PID and the processes below it (a
+# spawned pipeline); fails when there is none.
+fifo_pid() {
+    local pid
+    for pid in $(descendants "$1"); do
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != fifo ] || { echo "$pid"; return; }
+    done
+    return 1
+}
+
 # OPEN_SYSCALL: the number /proc/PID/syscall shows for a task blocked
 # opening a FIFO (openat on most machines, but numbers differ by
 # architecture), learnt once per scenario from a python3 process left

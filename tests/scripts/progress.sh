@@ -40,6 +40,13 @@ finish "$SPAWNED"
 grep -Eq "^fifo tee: 95.37 MiB in [0-9.]+s" <<<"$screen" || fail "tee summary: $(tail -c 300 <<<"$screen")"
 ok "tee --progress on a terminal"
 
+# cat --buffer: the meter also shows the buffer's fill level. The reader
+# starts a second late, so the meter is drawn while the buffer holds data.
+screen=$(on_pty "'$F' cat --buffer 8M --progress < big | (sleep 1; cat > /dev/null)")
+grep -Eq "^fifo cat: .* buf [0-9]+% [0-9.]+ [KM]iB" <<<"$screen" || fail "no fill level: $(tail -c 300 <<<"$screen")"
+grep -Eq "^fifo cat: 95.37 MiB in [0-9.]+s" <<<"$screen" || fail "cat --buffer summary: $(tail -c 300 <<<"$screen")"
+ok "cat --buffer --progress on a terminal shows the fill level"
+
 # Not a terminal: --progress draws nothing; =always writes plain lines.
 spawn bash -c "cat p > /dev/null"
 timeout 20 "$F" send --progress p < big 2> err.txt

@@ -160,6 +160,14 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Records what the writer wrote, and tells the reader there is room.
+    fn wrote(&self, record: impl FnOnce(&mut Queue)) {
+        let mut queue = self.lock();
+        record(&mut queue);
+        self.level.show(&queue);
+        self.room.notify_all();
+    }
 }
 
 /// Copies `src` to `dst` until end of file through `buffer`.
@@ -173,10 +181,12 @@ pub(crate) fn copy(
     buffer: &Buffer,
     progress: &mut Option<Progress>,
 ) -> Result<(u64, Stop), CopyError> {
-    let chunk = CHUNK.min(buffer.size.max(1));
+    // A buffer of no bytes could never take any: one is the least.
+    let size = buffer.size.max(1);
+    let chunk = CHUNK.min(size);
     let src: OwnedFd =
         nix::unistd::dup(src).map_err(|errno| CopyError::new(Side::Source, errno.into(), 0))?;
-    let queue = Queue::new(buffer.size, chunk, buffer.start_at, buffer.resume_at);
+    let queue = Queue::new(size, chunk, buffer.start_at, buffer.resume_at);
     let shared = Arc::new(Shared {
         queue: Mutex::new(queue),
         data: Condvar::new(),
@@ -308,7 +318,7 @@ fn drain(
             Next::Memory(piece) => {
                 write_all(dst, &piece)
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
-                shared.lock().wrote_memory(&piece);
+                shared.wrote(|queue| queue.wrote_memory(&piece));
                 piece.len()
             }
             Next::File { offset, len } => {
@@ -321,13 +331,11 @@ fn drain(
                     .map_err(|errno| fail(Side::BufferFile, errno.into(), copied))?;
                 write_all(dst, &from_file[..len])
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
-                shared.lock().wrote_file(len as u64);
+                shared.wrote(|queue| queue.wrote_file(len as u64));
                 file.release(offset, len as u64);
                 len
             }
         };
-        shared.level.show(&shared.lock());
-        shared.room.notify_all();
         copied += written as u64;
         Progress::add(progress, written);
     }
@@ -381,6 +389,12 @@ mod tests {
         let level = buffer.level();
         assert_eq!(through(&buffer, &data), (3_000_000, data));
         assert_eq!((level.buffered(), level.spilled()), (0, 0));
+    }
+
+    #[test]
+    fn a_buffer_of_no_bytes_still_moves_them() {
+        let data = b"one byte at a time".to_vec();
+        assert_eq!(through(&Buffer::new(0), &data), (18, data));
     }
 
     #[test]

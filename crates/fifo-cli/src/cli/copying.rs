@@ -173,16 +173,17 @@ pub struct BufferArgs {
     /// file gets no name there) or a new file name (never an existing file
     /// or symlink: refused), unlinked at once, so it is gone when fifo ends,
     /// however it ends. The file grows as far as the disk allows; if a write
-    /// to it fails (full, quota, ulimit -f), no data is lost: reading waits
-    /// until the file has been written out.
+    /// to it fails (full, quota, ulimit -f), no data is lost: input is read
+    /// only as memory frees until the file has been written out, and a
+    /// warning says so at the end.
     #[arg(long, value_name = "PATH", requires = "buffer")]
     pub buffer_file: Option<PathBuf>,
     /// With --buffer: write nothing until the buffer is PCT full (0-100, or
-    /// the input ends), again each time it runs empty (mbuffer -P).
+    /// 50%), or the input ends, again each time it runs empty (mbuffer -P).
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "buffer")]
     pub start_at: Option<u8>,
     /// With --buffer: once the buffer is full, read nothing more until it
-    /// is less than PCT full (0: empty) (mbuffer -p).
+    /// is less than PCT full, or empty for 0 (mbuffer -p).
     #[arg(long, value_name = "PCT", value_parser = parse_percent, requires = "buffer")]
     pub resume_at: Option<u8>,
 }

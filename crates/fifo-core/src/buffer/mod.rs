@@ -31,13 +31,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod level;
 mod queue;
 mod spill;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
+pub use level::FillLevel;
 use nix::sys::signal::{SigSet, Signal};
 pub use spill::SpillFile;
 
@@ -63,8 +64,7 @@ impl Buffer {
     /// A buffer of up to `size` bytes in memory.
     #[must_use]
     pub fn new(size: usize) -> Self {
-        let level = FillLevel::default();
-        level.size.store(size as u64, Ordering::Relaxed);
+        let level = FillLevel::of_size(size);
         Self {
             size,
             spill: None,
@@ -103,46 +103,6 @@ impl Buffer {
     #[must_use]
     pub fn level(&self) -> Arc<FillLevel> {
         Arc::clone(&self.level)
-    }
-}
-
-/// How full a deep buffer is, as it runs: read it from any thread.
-#[derive(Debug, Default)]
-pub struct FillLevel {
-    size: AtomicU64,
-    buffered: AtomicU64,
-    spilled: AtomicU64,
-    refusals: AtomicU64,
-    refused_errno: AtomicI32,
-}
-
-impl FillLevel {
-    /// The buffer's size in memory.
-    pub fn size(&self) -> u64 {
-        self.size.load(Ordering::Relaxed)
-    }
-
-    /// Bytes buffered now, in memory and in the spill file.
-    pub fn buffered(&self) -> u64 {
-        self.buffered.load(Ordering::Relaxed)
-    }
-
-    /// Of those, the bytes in the spill file.
-    pub fn spilled(&self) -> u64 {
-        self.spilled.load(Ordering::Relaxed)
-    }
-
-    /// How often writing the spill file failed (so the input waited), and
-    /// the last reason.
-    pub fn spill_refusals(&self) -> (u64, Option<std::io::Error>) {
-        let errno = self.refused_errno.load(Ordering::Relaxed);
-        let why = (errno != 0).then(|| std::io::Error::from_raw_os_error(errno));
-        (self.refusals.load(Ordering::Relaxed), why)
-    }
-
-    fn show(&self, queue: &Queue) {
-        self.buffered.store(queue.buffered, Ordering::Relaxed);
-        self.spilled.store(queue.in_file, Ordering::Relaxed);
     }
 }
 
@@ -264,11 +224,7 @@ fn store(mut data: &[u8], shared: &Shared) -> bool {
             data = &data[usize::try_from(written).unwrap_or(data.len())..];
             if let Some(errno) = refused {
                 queue.spill_refused = true;
-                shared.level.refusals.fetch_add(1, Ordering::Relaxed);
-                shared
-                    .level
-                    .refused_errno
-                    .store(errno as i32, Ordering::Relaxed);
+                shared.level.refused(errno);
             }
             shared.level.show(&queue);
             shared.data.notify_all();

@@ -181,11 +181,19 @@ impl Stash {
     }
 }
 
-/// The stash file's name for `pipe`: its device and inode, which tell one
-/// FIFO (or anonymous pipe) from every other while it exists; `None` for
-/// what is not a pipe (a file keeps its unread chunks itself).
+/// The stash file's name for `pipe`: its device, inode and, where the file
+/// system records it, birth time, which tell one FIFO (or anonymous pipe)
+/// from every other, also from a later one given the same inode number;
+/// `None` for what is not a pipe (a file keeps its unread chunks itself).
 fn file_name(pipe: BorrowedFd<'_>) -> nix::Result<Option<String>> {
     let stat = fstat(pipe.as_fd())?;
-    let is_pipe = SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT == SFlag::S_IFIFO;
-    Ok(is_pipe.then(|| format!("frames-{:x}-{}", stat.st_dev, stat.st_ino)))
+    if SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT != SFlag::S_IFIFO {
+        return Ok(None);
+    }
+    let born = crate::sys::birth_time_of(pipe)
+        .map_or_else(String::new, |(secs, nanos)| format!("-{secs}.{nanos:09}"));
+    Ok(Some(format!(
+        "frames-{:x}-{}{born}",
+        stat.st_dev, stat.st_ino
+    )))
 }

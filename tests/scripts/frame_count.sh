@@ -2,8 +2,9 @@
 # rest in the FIFO. A reader that stops while other writers' messages are
 # half through hands those to the next reader (the stash in
 # $TMPDIR/fifo-UID), so 4 concurrent counted readers of 4 concurrent
-# writers get every message exactly once, whole. A stash directory someone
-# else could have planted is refused.
+# writers get every message exactly once, whole. What a reader killed with
+# SIGKILL held is lost, and the next reader says so and reads on. A stash
+# directory someone else could have planted is refused.
 # needs: python3
 source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
@@ -74,6 +75,34 @@ finish "$writer"
 "$F" cat --frame -l 1 q > got
 cmp big got || fail "the big message after SIGTERM did not arrive whole"
 ok "after SIGTERM the next reader prints the big message whole"
+
+# SIGKILL while a message is half through: its first chunks are lost with
+# the reader. The next reader throws the rest of it away, says so (status
+# 1), and prints the other messages; the one after it is clean.
+exec 4<> in
+spawn "$F" send --frame q < in 3>&- 4>&-
+writer=$SPAWNED
+head -c 100000 big >&4
+wait_until 10 "the big message's first chunks" \
+    test "$("$F" stat -c %{buffered} q)" -ge 65536
+spawn "$F" cat --frame -l 1 q
+reader=$SPAWNED
+wait_until 10 "the reader to take the first chunks" drained
+kill -KILL "$(pgrep -P "$reader")"
+finish "$reader"
+tail -c +100001 big >&4
+exec 4>&-
+finish "$writer"
+echo after | "$F" send --frame q 3>&-
+run "$F" cat --frame -l 1 q
+eq "1 after" "$STATUS $OUT" "after a reader's SIGKILL the next reads on, status 1"
+lost="^fifo cat: 'q': dropped 1 incomplete message \(([0-9]+) bytes received\): another reader took some of their chunks$"
+[[ "$ERR" =~ $lost ]] || fail "the warning: [$ERR]"
+[ "${BASH_REMATCH[1]}" -lt 300000 ] || fail "bytes received: ${BASH_REMATCH[1]}"
+ok "it says it dropped the message the killed reader began"
+echo clean | "$F" send --frame q 3>&-
+run "$F" cat --frame -l 1 q
+eq "0 clean" "$STATUS $OUT" "the reader after that is clean"
 
 # 4 writers x 25 messages (lines of 1 byte to 200 KiB, each naming itself)
 # and 4 readers in loops of -l 1 and -l 3: every message exactly once.

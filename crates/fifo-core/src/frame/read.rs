@@ -60,6 +60,8 @@ pub struct Ended {
     /// The messages begun but not finished, left in the stash for the next
     /// reader of the pipe.
     pub kept: Unfinished,
+    /// The messages that lost chunks to another reader ([`Decoder::lost`]).
+    pub lost: Unfinished,
 }
 
 impl<'fd> FrameReader<'fd> {
@@ -130,6 +132,7 @@ impl<'fd> FrameReader<'fd> {
             messages: 0,
             dropped: Unfinished::default(),
             kept: Unfinished::default(),
+            lost: Unfinished::default(),
         };
         let _turn = match self.take_turn().map_err(failed)? {
             Ok(turn) => turn,
@@ -159,6 +162,7 @@ impl<'fd> FrameReader<'fd> {
             }
             Err(err) => return Err(err),
         }
+        ended.lost = decoder.lost();
         Ok(ended)
     }
 

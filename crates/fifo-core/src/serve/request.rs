@@ -282,15 +282,25 @@ impl Splitter {
             ))
             .with_max_pending_bytes(limit)
         });
+        let lost_before = decoder.lost().messages;
         let pushed = decoder.push(&chunk);
         let message = decoder.pop();
         let finished = decoder.unfinished().messages == 0;
-        match pushed {
+        // A chunk that continues no message of its writer (its start went
+        // elsewhere) loses that message: the decoder reads on, and the
+        // request is reported skipped.
+        let pushed = match pushed {
+            Ok(()) if decoder.lost().messages > lost_before => Err(()),
+            Ok(()) => Ok(()),
             Err(crate::Error::PendingTooLarge { .. }) => {
                 self.writers.remove(&writer);
                 self.skipped(self.start, Skip::TooLarge(limit));
+                return;
             }
-            Err(_) => {
+            Err(_) => Err(()),
+        };
+        match pushed {
+            Err(()) => {
                 self.writers.remove(&writer);
                 self.skipped(self.start, Skip::OutOfOrder(writer));
             }

@@ -49,9 +49,20 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
         }
         match cat_one(args, path, &cleanup, &reading, left) {
             Ok(ended) => {
-                if ended.dropped.messages > 0 {
-                    warn_dropped(path, ended.stop, ended.dropped);
-                    status = status.merge(ExitCode::Failure);
+                let why = if ended.stop == Stop::EndOfFile {
+                    "the writer did not send its last chunk"
+                } else {
+                    "the reading stopped before their last chunks came"
+                };
+                let lost = "another reader took some of their chunks";
+                for (kind, dropped, why) in [
+                    ("unfinished", ended.dropped, why),
+                    ("incomplete", ended.lost, lost),
+                ] {
+                    if dropped.messages > 0 {
+                        warn_dropped(path, kind, dropped, why);
+                        status = status.merge(ExitCode::Failure);
+                    }
                 }
                 left = left.map(|left| left.saturating_sub(ended.messages));
                 signalled = ended.stop == Stop::Interrupted;
@@ -137,24 +148,19 @@ fn read(
     reader.run(&mut decoder, |message| reading.output.write(&message))
 }
 
-/// Says what was dropped from PATH's stream, and why.
-fn warn_dropped(path: &Path, stop: Stop, dropped: Unfinished) {
+/// Says what was dropped from PATH's stream (`kind` of messages), and why.
+fn warn_dropped(path: &Path, kind: &str, dropped: Unfinished, why: &str) {
     let name = if path.as_os_str() == "-" {
         "standard input".to_owned()
     } else {
         report::quote(path)
     };
     let (messages, bytes) = (dropped.messages, dropped.bytes);
-    let why = if stop == Stop::EndOfFile {
-        "the writer did not send its last chunk"
-    } else {
-        "the reading stopped before their last chunks came"
-    };
     let plural = if messages == 1 { "" } else { "s" };
     report::message(
         APPLET,
         &format!(
-            "{name}: dropped {messages} unfinished message{plural} ({bytes} bytes received): {why}"
+            "{name}: dropped {messages} {kind} message{plural} ({bytes} bytes received): {why}"
         ),
     );
 }

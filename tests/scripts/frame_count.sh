@@ -28,23 +28,33 @@ eq 0 "$("$F" stat -c %{buffered} q)" "nothing is left in the FIFO"
 # while another sends a small one: -l 1 prints the small one and keeps the
 # big one's first chunks; the next reader prints the big one whole.
 head -c 300000 /dev/urandom > big
-# Descriptor 4 writes the big message's stdin; opened read-write first
-# so that neither end waits for the other.
-exec 4<> in
-spawn "$F" send --frame q < in 3>&- 4>&-
-writer=$SPAWNED
-head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+# begin_big: a writer sends the first 100000 bytes of `big` as the start of
+# one message (its first chunks reach the FIFO) and waits for the rest.
+# Descriptor 4 writes its stdin, opened read-write first so that neither
+# end waits for the other.
+begin_big() {
+    exec 4<> in
+    spawn "$F" send --frame q < in 3>&- 4>&-
+    writer=$SPAWNED
+    head -c 100000 big >&4
+    wait_until 10 "the big message's first chunks" \
+        test "$("$F" stat -c %{buffered} q)" -ge 65536
+}
+# end_big: the rest of `big`; the writer sends its last chunks and ends.
+end_big() {
+    tail -c +100001 big >&4
+    exec 4>&-
+    finish "$writer"
+}
+drained() { [ "$("$F" stat -c %{buffered} q)" = 0 ]; }
+begin_big
 echo small | "$F" send --frame q 3>&-
 run "$F" cat --frame -l 1 q
 eq "0 small" "$STATUS $OUT" "-l 1 takes the complete message"
 eq 1 "$(stashed)" "the big message's first chunks are in the stash"
 eq "-rw-------" "$(stat -c %A "$STASH"/frames-*)" "the stash file is private"
 eq "drwx------" "$(stat -c %A "$STASH")" "the stash directory is private"
-tail -c +100001 big >&4
-exec 4>&-
-finish "$writer"
+end_big
 "$F" cat --frame -l 1 q > got
 cmp big got || fail "the big message did not arrive whole"
 ok "the next reader prints the big message whole"
@@ -52,26 +62,16 @@ eq 0 "$(stashed)" "the stash is empty again"
 
 # SIGTERM while a message is half through: kept, not dropped, and the
 # reader dies of the signal.
-# Descriptor 4 writes the big message's stdin; opened read-write first
-# so that neither end waits for the other.
-exec 4<> in
-spawn "$F" send --frame q < in 3>&- 4>&-
-writer=$SPAWNED
-head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+begin_big
 spawn bash -c "exec '$F' cat --frame -l 1 q > out 2> err"
 reader=$SPAWNED
-drained() { [ "$("$F" stat -c %{buffered} q)" = 0 ]; }
 wait_until 10 "the reader to take the first chunks" drained
 kill -TERM "$(pgrep -P "$reader")"
 finish "$reader"
 eq 143 "$STATUS" "SIGTERM: 143"
 eq "" "$(cat out)$(cat err)" "nothing printed, nothing dropped"
 eq 1 "$(stashed)" "the first chunks are kept"
-tail -c +100001 big >&4
-exec 4>&-
-finish "$writer"
+end_big
 "$F" cat --frame -l 1 q > got
 cmp big got || fail "the big message after SIGTERM did not arrive whole"
 ok "after SIGTERM the next reader prints the big message whole"
@@ -79,20 +79,13 @@ ok "after SIGTERM the next reader prints the big message whole"
 # SIGKILL while a message is half through: its first chunks are lost with
 # the reader. The next reader throws the rest of it away, says so (status
 # 1), and prints the other messages; the one after it is clean.
-exec 4<> in
-spawn "$F" send --frame q < in 3>&- 4>&-
-writer=$SPAWNED
-head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+begin_big
 spawn "$F" cat --frame -l 1 q
 reader=$SPAWNED
 wait_until 10 "the reader to take the first chunks" drained
 kill -KILL "$(pgrep -P "$reader")"
 finish "$reader"
-tail -c +100001 big >&4
-exec 4>&-
-finish "$writer"
+end_big
 echo after | "$F" send --frame q 3>&-
 run "$F" cat --frame -l 1 q
 eq "1 after" "$STATUS $OUT" "after a reader's SIGKILL the next reads on, status 1"

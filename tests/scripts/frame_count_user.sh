@@ -1,8 +1,8 @@
 # The stash of counted framed readers ($TMPDIR/fifo-UID) is never one
 # another user made: in a sticky world-writable TMPDIR (like /tmp), a
 # directory or symlink another user planted under root's name is refused
-# before a byte is read, and the other user's readers keep a stash of
-# their own.
+# by a counted reader before a byte is read (another reads on), and the
+# other user's readers keep a stash of their own.
 # needs: root setpriv
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -14,6 +14,9 @@ exec 3<> q
 TMPDIR=$T/shared expect_fail 1 \
     "fifo cat: '$T/shared/fifo-0': refusing to keep unfinished messages in a directory of uid 65534" \
     "$F" cat --frame -l 1 q
+printf 'x\n' | "$F" send --frame q
+run env TMPDIR="$T/shared" "$F" cat --frame --idle 1s q
+eq "0 x" "$STATUS $OUT" "a reader that leaves nothing behind reads on"
 "${AS_NOBODY[@]}" rmdir shared/fifo-0
 "${AS_NOBODY[@]}" mkdir -m 700 shared/theirs
 "${AS_NOBODY[@]}" ln -s theirs shared/fifo-0

@@ -143,8 +143,15 @@ impl<'fd> FrameReader<'fd> {
             }
         };
         if let Some(stash) = self.stash {
-            if let Some((stream, from)) = stash.take(self.src)? {
-                decoder.resume(&stream, from)?;
+            match stash.take(self.src) {
+                Ok(Some((stream, from))) => decoder.resume(&stream, from)?,
+                Ok(None) => {}
+                // A place this user's readers never leave anything in (it
+                // is refused when they stop early). Only a counted reader,
+                // which will stop early, is refused at once; another reads
+                // on, so that a planted directory cannot stop every read.
+                Err(Error::Unsafe { .. }) if self.count.is_none() => {}
+                Err(err) => return Err(err),
             }
         }
         let read = self.read(decoder, &mut each, &mut ended.messages);

@@ -143,7 +143,7 @@ fn counted_readers_of_a_pipe_take_each_message_once_and_leave_the_rest() {
 }
 
 #[test]
-fn a_stash_directory_others_may_write_to_is_refused() {
+fn a_stash_directory_others_may_write_to_is_refused_when_it_is_needed() {
     within(Duration::from_secs(20), || {
         let dir = tempfile::tempdir().unwrap();
         let open = dir.path().join("open");
@@ -151,13 +151,29 @@ fn a_stash_directory_others_may_write_to_is_refused() {
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
         let stash = Stash::in_dir(&open);
         let (src, sink) = nix::unistd::pipe().unwrap();
-        let (chunks, _) = interleaved();
-        write_all(sink.as_fd(), &chunks.concat()).unwrap();
-        let err = FrameReader::new(src.as_fd(), Subject::path("q"))
-            .stash(&stash)
-            .run(&mut Decoder::new(Subject::path("q")), |_| Ok(()))
+        let (chunks, [_, b, _]) = interleaved();
+        write_all(sink.as_fd(), &chunks[..2].concat()).unwrap();
+        let reader = || FrameReader::new(src.as_fd(), Subject::path("q")).stash(&stash);
+        let mut decoder = Decoder::new(Subject::path("q"));
+        // A counted reader will stop early: refused before reading.
+        let err = reader()
+            .messages(Some(1))
+            .run(&mut decoder, |_| panic!("nothing is read"))
             .unwrap_err();
         assert!(matches!(err, Error::Unsafe { .. }), "{err:?}");
         assert!(err.to_string().contains("others may write"), "{err}");
+        // Another reads on, and is refused only when it has to leave
+        // something there.
+        let mut got = Vec::new();
+        let err = reader()
+            .idle(Some(Duration::from_millis(100)))
+            .run(&mut decoder, |message| {
+                got.push(message.data);
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(got, [b]);
+        assert!(matches!(err, Error::Unsafe { .. }), "{err:?}");
+        assert_eq!(std::fs::read_dir(&open).unwrap().count(), 0);
     });
 }

@@ -1,9 +1,11 @@
 # fifo cat --frame drops a message whose writer never finished it, never
 # printing a byte of it: a writer killed with SIGKILL in the middle of a
-# 5 MiB message, a writer that stalls past --idle, and a reader ended by
-# SIGTERM; each time a warning says what was dropped.
+# 5 MiB message, a writer that stalls past --idle (its chunk is kept for
+# the next reader, which drops it once the writer is gone), and a reader
+# with --rm ended by SIGTERM; each time a warning says what was dropped.
 # needs: python3
 source "$(dirname "$0")/lib.sh"
+export TMPDIR=$T  # where the readers' stash is: $TMPDIR/fifo-UID
 
 mkfifo q feed
 # The 5 MiB message: its first 2.5 MiB ('K's), then nothing until killed.
@@ -43,8 +45,10 @@ got=${BASH_REMATCH[1]}
 ok "the warning names the dropped message and its $got bytes"
 
 # A writer that sends the first chunk of a message and stalls: --idle ends
-# the reading, drops it and says so. The chunk is written by hand, in the
-# format of docs/frames.md: FIRST set, LAST not.
+# the reading and leaves the chunk in the stash for the next reader,
+# printing nothing of it; that reader, once the writer has gone without
+# the last chunk, drops it and says so. The chunk is written by hand, in
+# the format of docs/frames.md: FIRST set, LAST not.
 cat > stall.py <<'PY'
 import os, struct, sys, time
 fd = os.open(sys.argv[1], os.O_WRONLY)
@@ -59,16 +63,23 @@ reader=$SPAWNED
 spawn python3 stall.py q
 stall=$SPAWNED
 finish "$reader"
-eq 1 "$STATUS" "--idle with a message unfinished: status 1"
-eq "" "$(cat out)" "nothing of the stalled message is printed"
-eq "fifo cat: 'q': dropped 1 unfinished message (5 bytes received): the writer did not send its last chunk" \
-    "$(cat err)" "--idle says what it drops"
+eq 0 "$STATUS" "--idle with a message unfinished: status 0, the message is kept"
+eq "" "$(cat out)$(cat err)" "nothing of the stalled message is printed, nothing said"
+eq 1 "$(ls "fifo-$(id -u)" | grep -c '^frames-')" "the chunk is in the stash"
 touch release
 finish "$stall"
+spawn "$F" send --frame q after
+run "$F" cat --frame q
+eq "1 after" "$STATUS $OUT" "the next reader prints the other message, status 1"
+eq "fifo cat: 'q': dropped 1 unfinished message (5 bytes received): the writer did not send its last chunk" \
+    "$ERR" "the next reader drops the stalled message at end of file, and says so"
+eq 0 "$(ls "fifo-$(id -u)" | grep -c '^frames-' || true)" "the stash is empty again"
+finish "$SPAWNED"
 
 rm release
-# SIGTERM: the reader says what it drops, removes what --create made with
-# --rm, and dies of the signal (143).
+# SIGTERM with --rm: the FIFO goes away with the reader, so nothing is kept
+# for a next one; the reader says what it drops, removes what --create
+# made, and dies of the signal (143).
 rm -f stalled
 spawn bash -c "exec '$F' cat --frame -k --create --rm made > out 2> err"
 reader=$SPAWNED
@@ -80,7 +91,7 @@ wait_until 10 "the reader to take the chunk" drained made
 kill -TERM "$(pgrep -P "$reader")"
 finish "$reader"
 eq 143 "$STATUS" "SIGTERM ends cat --frame with 143"
-eq "fifo cat: 'made': dropped 1 unfinished message (5 bytes received): the writer did not send its last chunk" \
+eq "fifo cat: 'made': dropped 1 unfinished message (5 bytes received): the reading stopped before their last chunks came" \
     "$(cat err)" "a signal: the reader says what it drops"
 [ -e made ] && fail "--rm did not remove the FIFO"
 ok "--rm removed the FIFO --create made"

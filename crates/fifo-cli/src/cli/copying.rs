@@ -66,9 +66,10 @@ pub struct CatArgs {
     /// lock on the FIFO while reading, so concurrent readers take turns.
     #[arg(short = 'c', long, value_name = "N", conflicts_with = "lines")]
     pub bytes: Option<u64>,
-    /// Stop after N lines; the rest stays in the FIFO. Takes an flock(2)
-    /// lock on the FIFO while reading, so concurrent readers each get whole
-    /// lines (other programs can take it too: flock(1) on a descriptor).
+    /// Stop after N lines (with --frame: N messages); the rest stays in the
+    /// FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent
+    /// readers each get whole lines (other programs can take it too:
+    /// flock(1) on a descriptor).
     #[arg(short, long, value_name = "N")]
     pub lines: Option<u64>,
     /// Read all PATHs at once and write whole lines only, so lines from
@@ -85,8 +86,10 @@ pub struct CatArgs {
     /// size from concurrent writers never mix. A message whose writer left
     /// before finishing it is never printed, not even in part: a warning
     /// says how many were dropped, and the status is 1. Data that is not
-    /// framed is an error naming its byte offset. Not with -c or -l.
-    #[arg(long, conflicts_with_all = ["bytes", "lines", "merge", "progress", "rate_limit"])]
+    /// framed is an error naming its byte offset. With -l N, N messages;
+    /// messages of other writers begun by then are left in $TMPDIR/fifo-UID
+    /// for the next framed reader of the FIFO. Not with -c.
+    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "rate_limit"])]
     pub frame: bool,
     /// With --frame: write a NUL after each message.
     #[arg(short = '0', long, requires = "frame")]

@@ -4,6 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::{FrameProblem, HEADER_LEN, Header, WriterId};
+
+mod handover;
 use crate::{Error, Result, Subject};
 
 /// What the memory cap charges for each unfinished message besides its
@@ -47,7 +49,9 @@ struct Partial {
 #[derive(Debug)]
 struct Current {
     writer: WriterId,
-    partial: Partial,
+    /// The message it continues; `None` for a chunk of a lost message,
+    /// whose payload is read and thrown away.
+    partial: Option<Partial>,
     remaining: usize,
     last: bool,
 }
@@ -89,6 +93,11 @@ pub struct Decoder {
     have: usize,
     current: Option<Current>,
     pending: HashMap<WriterId, Partial>,
+    /// Writers whose message of this sequence lost chunks to someone else:
+    /// its remaining chunks are thrown away.
+    skipping: HashMap<WriterId, u64>,
+    /// Messages that lost chunks, and the bytes of theirs that came here.
+    lost: Unfinished,
     /// Payload bytes of unfinished messages, the current chunk's included.
     pending_bytes: u64,
     limit: u64,
@@ -109,6 +118,8 @@ impl Decoder {
             have: 0,
             current: None,
             pending: HashMap::new(),
+            skipping: HashMap::new(),
+            lost: Unfinished::default(),
             pending_bytes: 0,
             limit: u64::MAX,
             ready: VecDeque::new(),
@@ -142,12 +153,32 @@ impl Decoder {
     /// The messages begun but not finished, and their bytes so far.
     #[must_use]
     pub fn unfinished(&self) -> Unfinished {
-        let current = self.current.as_ref().map(|c| &c.partial);
+        let current = self.current.as_ref().and_then(|c| c.partial.as_ref());
         let partials = self.pending.values().chain(current);
         Unfinished {
             messages: partials.count() as u64,
             bytes: self.pending_bytes,
         }
+    }
+
+    /// How many bytes finish the header or payload being read (a whole
+    /// header between chunks). A reader that must not consume a byte past
+    /// the chunk it is in (a counted read, which leaves the rest in the
+    /// FIFO) reads no more than this at a time.
+    #[must_use]
+    pub fn needed(&self) -> usize {
+        self.current
+            .as_ref()
+            .map_or(HEADER_LEN - self.have, |current| current.remaining)
+    }
+
+    /// The messages that lost chunks to someone else (another reader of
+    /// the FIFO, or one killed while it held them): they can never be
+    /// whole, so they are not handed out; with the bytes of theirs that
+    /// came here.
+    #[must_use]
+    pub fn lost(&self) -> Unfinished {
+        self.lost
     }
 
     /// The oldest complete message not yet taken.
@@ -167,7 +198,11 @@ impl Decoder {
         while !data.is_empty() {
             if let Some(current) = &mut self.current {
                 let take = current.remaining.min(data.len());
-                current.partial.data.extend_from_slice(&data[..take]);
+                if let Some(partial) = &mut current.partial {
+                    partial.data.extend_from_slice(&data[..take]);
+                } else {
+                    self.lost.bytes += take as u64;
+                }
                 current.remaining -= take;
                 data = &data[take..];
                 self.offset += take as u64;
@@ -218,45 +253,55 @@ impl Decoder {
         Ok(dropped)
     }
 
-    /// A header has been read: checks that the chunk continues its writer's
-    /// message and gets ready for its payload.
+    /// A header has been read: files the chunk under its writer's message
+    /// and gets ready for its payload.
+    ///
+    /// A chunk that does not continue its writer's message (a gap, a
+    /// repeat, a chunk without its start, a new message while one is
+    /// unfinished) means chunks went elsewhere: to another reader of the
+    /// same FIFO that took no turns, or to one that was killed. The
+    /// messages it breaks can never be whole, so they are counted as lost
+    /// and their remaining chunks thrown away; the stream reads on.
     fn chunk_begins(&mut self, header: &Header) -> Result<()> {
         let writer = header.writer;
-        let out_of_order = FrameProblem::OutOfOrder {
-            writer,
-            sequence: header.sequence,
-            index: header.index,
-        };
-        let partial = if header.index == 0 {
-            if self.pending.contains_key(&writer) {
-                return Err(self.corrupt(out_of_order));
-            }
-            Partial {
-                sequence: header.sequence,
-                next: 0,
-                data: Vec::new(),
-            }
+        let continues = self.pending.get(&writer).is_some_and(|partial| {
+            header.index != 0 && partial.sequence == header.sequence && partial.next == header.index
+        });
+        let partial = if continues {
+            self.pending.remove(&writer)
         } else {
-            match self.pending.remove(&writer) {
-                Some(partial)
-                    if partial.sequence == header.sequence && partial.next == header.index =>
-                {
-                    partial
+            if let Some(broken) = self.pending.remove(&writer) {
+                self.lose(&broken);
+                // Its later chunks, if this is one, are not lost again.
+                self.skipping.insert(writer, broken.sequence);
+            }
+            if header.index == 0 {
+                self.skipping.remove(&writer);
+                Some(Partial {
+                    sequence: header.sequence,
+                    next: 0,
+                    data: Vec::new(),
+                })
+            } else {
+                if self.skipping.insert(writer, header.sequence) != Some(header.sequence) {
+                    self.lost.messages += 1;
                 }
-                _ => return Err(self.corrupt(out_of_order)),
+                None
             }
         };
         let len = u64::from(header.len);
-        let entries = self.pending.len() as u64 + 1;
-        let need = self
-            .pending_bytes
-            .saturating_add(len)
-            .saturating_add(entries * ENTRY_COST);
-        if need > self.limit {
-            self.broken = Some(Broken::TooLarge);
-            return Err(self.error(Broken::TooLarge));
+        if partial.is_some() {
+            let entries = self.pending.len() as u64 + 1;
+            let need = self
+                .pending_bytes
+                .saturating_add(len)
+                .saturating_add(entries * ENTRY_COST);
+            if need > self.limit {
+                self.broken = Some(Broken::TooLarge);
+                return Err(self.error(Broken::TooLarge));
+            }
+            self.pending_bytes += len;
         }
-        self.pending_bytes += len;
         self.current = Some(Current {
             writer,
             partial,
@@ -269,15 +314,29 @@ impl Decoder {
         Ok(())
     }
 
+    /// Counts a message that can no longer be finished as lost.
+    fn lose(&mut self, partial: &Partial) {
+        let bytes = partial.data.len() as u64;
+        self.pending_bytes -= bytes;
+        self.lost.messages += 1;
+        self.lost.bytes += bytes;
+    }
+
     /// The current chunk's payload is all here.
     fn chunk_done(&mut self) {
         let Some(Current {
             writer,
-            mut partial,
+            partial,
             last,
             ..
         }) = self.current.take()
         else {
+            return;
+        };
+        let Some(mut partial) = partial else {
+            if last {
+                self.skipping.remove(&writer);
+            }
             return;
         };
         partial.next += 1;

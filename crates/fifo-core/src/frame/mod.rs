@@ -53,12 +53,16 @@ mod pipe_tests;
 #[cfg(test)]
 mod python_tests;
 mod read;
+mod stash;
+#[cfg(test)]
+mod stash_tests;
 #[cfg(test)]
 mod tests;
 
 pub use decode::{Decoder, ENTRY_COST, Message, Unfinished};
 pub use encode::FrameWriter;
 pub use read::{Ended, FrameReader};
+pub use stash::Stash;
 
 /// The first byte of every chunk. It never occurs in UTF-8 text, so a reader
 /// can tell a chunk from a text line by its first byte.

@@ -1,11 +1,14 @@
 //! Reading a framed stream from a descriptor as it comes: every complete
 //! message is handed on as soon as its last chunk has arrived, and the
-//! reading stops at end of file, after a quiet spell, or when told to.
+//! reading stops at end of file, after N messages, after a quiet spell, or
+//! when told to.
 //!
 //! A framed stream has one reader at a time: two would take each other's
 //! chunks and each see the other's messages as gaps. So a reader of a pipe
 //! first takes the lock counted readers share (an exclusive flock(2) on the
-//! FIFO's open file), and a second reader waits for its turn.
+//! FIFO's open file), and a second reader waits for its turn. A reader that
+//! stops before end of file leaves the messages it began in a [`Stash`] for
+//! the next one.
 
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
@@ -13,7 +16,7 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use super::{Decoder, Message, Unfinished};
+use super::{Decoder, Message, Stash, Unfinished};
 use crate::copy::Stop;
 use crate::records::lock_pipe;
 use crate::sys::fd::retry_on_eintr;
@@ -25,6 +28,10 @@ const READ_SIZE: usize = 64 * 1024;
 /// How long one try for the readers' lock waits before the reader looks
 /// whether it was told to stop or has been idle too long.
 const LOCK_STEP: Duration = Duration::from_millis(100);
+/// How long a reader that stops inside a chunk waits for the chunk's rest.
+/// A chunk enters a pipe in one write, so its rest is there already; only
+/// a writer that breaks the format makes the wait last.
+const CHUNK_REST: Duration = Duration::from_secs(1);
 
 /// Reads framed messages from a pipe, FIFO or file.
 #[derive(Debug)]
@@ -33,18 +40,28 @@ pub struct FrameReader<'fd> {
     subject: Subject,
     idle: Option<Duration>,
     interrupt: Option<BorrowedFd<'fd>>,
+    count: Option<u64>,
+    stash: Option<&'fd Stash>,
 }
 
 /// How a [`FrameReader`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Ended {
-    /// Why: [`Stop::EndOfFile`], [`Stop::Idle`] or [`Stop::Interrupted`].
+    /// Why: [`Stop::EndOfFile`], [`Stop::LimitReached`], [`Stop::Idle`] or
+    /// [`Stop::Interrupted`].
     pub stop: Stop,
+    /// How many messages were handed out.
+    pub messages: u64,
     /// The messages begun but never finished, dropped: at end of file their
-    /// writers are gone; after a quiet spell or an interruption they were
-    /// still arriving.
+    /// writers are gone; when the reading stopped earlier, they were still
+    /// arriving and there was no stash to leave them in.
     pub dropped: Unfinished,
+    /// The messages begun but not finished, left in the stash for the next
+    /// reader of the pipe.
+    pub kept: Unfinished,
+    /// The messages that lost chunks to another reader ([`Decoder::lost`]).
+    pub lost: Unfinished,
 }
 
 impl<'fd> FrameReader<'fd> {
@@ -56,7 +73,27 @@ impl<'fd> FrameReader<'fd> {
             subject,
             idle: None,
             interrupt: None,
+            count: None,
+            stash: None,
         }
+    }
+
+    /// Stops after `count` messages (`None`: no limit), reading no byte
+    /// past the last one's end: the rest stays in the pipe.
+    #[must_use]
+    pub fn messages(mut self, count: Option<u64>) -> Self {
+        self.count = count;
+        self
+    }
+
+    /// Takes up what an earlier reader of the same pipe left in `stash`
+    /// before reading, and leaves there the messages it begins but cannot
+    /// finish when it stops before end of file. Without a stash those are
+    /// dropped (and counted).
+    #[must_use]
+    pub fn stash(mut self, stash: &'fd Stash) -> Self {
+        self.stash = Some(stash);
+        self
     }
 
     /// Stops after `idle` without data (`None`: never).
@@ -74,51 +111,137 @@ impl<'fd> FrameReader<'fd> {
         self
     }
 
-    /// Reads until end of file, the idle time, or the interruption, feeding
-    /// `decoder` and passing every complete message to `each` at once, in
-    /// the order their last chunks arrived.
+    /// Reads until end of file, the count, the idle time or the
+    /// interruption, feeding `decoder` and passing every complete message
+    /// to `each` at once, in the order their last chunks arrived.
     ///
     /// # Errors
-    /// [`Error::Sys`] naming the source when reading fails, the decoder's
-    /// [`Error::NotFramed`] or [`Error::PendingTooLarge`] (the messages
-    /// completed before the bad chunk have been passed to `each`), or the
-    /// first error of `each`.
+    /// [`Error::Sys`] naming the source when reading fails (or the stash
+    /// when it cannot be used), the decoder's [`Error::NotFramed`] or
+    /// [`Error::PendingTooLarge`] (the messages completed before the bad
+    /// chunk have been passed to `each`), or the first error of `each`
+    /// (the unfinished messages are still left in the stash).
     pub fn run(
         &self,
         decoder: &mut Decoder,
         mut each: impl FnMut(Message) -> Result<()>,
     ) -> Result<Ended> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
+        let mut ended = Ended {
+            stop: Stop::EndOfFile,
+            messages: 0,
+            dropped: Unfinished::default(),
+            kept: Unfinished::default(),
+            lost: Unfinished::default(),
+        };
         let _turn = match self.take_turn().map_err(failed)? {
             Ok(turn) => turn,
             Err(stop) => {
-                let dropped = decoder.unfinished();
-                return Ok(Ended { stop, dropped });
+                ended.stop = stop;
+                ended.dropped = decoder.unfinished();
+                return Ok(ended);
             }
         };
-        let mut buf = vec![0u8; READ_SIZE];
-        let stop = loop {
-            if let Some(stop) = self.wait().map_err(failed)? {
-                break stop;
+        if let Some(stash) = self.stash {
+            match stash.take(self.src) {
+                Ok(Some((stream, from))) => decoder.resume(&stream, from)?,
+                Ok(None) => {}
+                // A place this user's readers never leave anything in (it
+                // is refused when they stop early). Only a counted reader,
+                // which will stop early, is refused at once; another reads
+                // on, so that a planted directory cannot stop every read.
+                Err(Error::Unsafe { .. }) if self.count.is_none() => {}
+                Err(err) => return Err(err),
             }
-            let n = match retry_on_eintr(|| nix::unistd::read(self.src, &mut buf)) {
-                Ok(0) => break Stop::EndOfFile,
+        }
+        let read = self.read(decoder, &mut each, &mut ended.messages);
+        match read {
+            Ok(Stop::EndOfFile) => ended.dropped = decoder.finish()?,
+            Ok(stop) => {
+                ended.stop = stop;
+                (ended.kept, ended.dropped) = self.leave(decoder)?;
+            }
+            // What the stream still holds is sound: leave it for the next
+            // reader, then say what went wrong.
+            Err(err) if !matches!(err, Error::NotFramed { .. } | Error::PendingTooLarge { .. }) => {
+                self.leave(decoder)?;
+                return Err(err);
+            }
+            Err(err) => return Err(err),
+        }
+        ended.lost = decoder.lost();
+        Ok(ended)
+    }
+
+    /// The reading loop: until end of file or another reason to stop.
+    fn read(
+        &self,
+        decoder: &mut Decoder,
+        each: &mut impl FnMut(Message) -> Result<()>,
+        messages: &mut u64,
+    ) -> Result<Stop> {
+        let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
+        let mut buf = vec![0u8; READ_SIZE];
+        loop {
+            if self.count.is_some_and(|count| *messages >= count) {
+                return Ok(Stop::LimitReached);
+            }
+            if let Some(stop) = self.wait().map_err(failed)? {
+                return Ok(stop);
+            }
+            // A counted read takes no byte past the chunk it is in.
+            let want = match self.count {
+                Some(_) => decoder.needed(),
+                None => READ_SIZE,
+            };
+            let n = match retry_on_eintr(|| nix::unistd::read(self.src, &mut buf[..want])) {
+                Ok(0) => return Ok(Stop::EndOfFile),
                 Ok(n) => n,
                 Err(Errno::EAGAIN) => continue,
                 Err(errno) => return Err(failed(errno)),
             };
             let pushed = decoder.push(&buf[..n]);
             while let Some(message) = decoder.pop() {
+                *messages += 1;
                 each(message)?;
             }
             pushed?;
+        }
+    }
+
+    /// The reading stopped before end of file: finishes the chunk it
+    /// stopped in (its rest is in the pipe already) and leaves the
+    /// unfinished messages in the stash. Returns what was kept and what was
+    /// dropped: everything unfinished when there is no stash, or the chunk's
+    /// rest does not come.
+    fn leave(&self, decoder: &mut Decoder) -> Result<(Unfinished, Unfinished)> {
+        let unfinished = decoder.unfinished();
+        let Some(stash) = self.stash else {
+            return Ok((Unfinished::default(), unfinished));
         };
-        let dropped = if stop == Stop::EndOfFile {
-            decoder.finish()?
-        } else {
-            decoder.unfinished()
-        };
-        Ok(Ended { stop, dropped })
+        let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
+        let started = Instant::now();
+        let mut buf = [0u8; super::HEADER_LEN];
+        while !decoder.at_chunk_boundary() {
+            let left = CHUNK_REST.saturating_sub(started.elapsed());
+            let mut fds = [PollFd::new(self.src, PollFlags::POLLIN)];
+            let timeout = PollTimeout::try_from(left).unwrap_or(PollTimeout::ZERO);
+            if left.is_zero() || retry_on_eintr(|| poll(&mut fds, timeout)).map_err(failed)? == 0 {
+                return Ok((Unfinished::default(), unfinished));
+            }
+            let want = decoder.needed().min(buf.len());
+            match retry_on_eintr(|| nix::unistd::read(self.src, &mut buf[..want])) {
+                Ok(0) => return Ok((Unfinished::default(), unfinished)),
+                Ok(n) => decoder.push(&buf[..n])?,
+                Err(Errno::EAGAIN) => {}
+                Err(errno) => return Err(failed(errno)),
+            }
+        }
+        let unfinished = decoder.unfinished();
+        if let Some(stream) = decoder.take_unfinished() {
+            stash.keep(self.src, &stream)?;
+        }
+        Ok((unfinished, Unfinished::default()))
     }
 
     /// Takes the readers' lock of a pipe (nothing to take elsewhere),

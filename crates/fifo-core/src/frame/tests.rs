@@ -224,23 +224,35 @@ fn corrupt_headers_give_the_offset_of_their_chunk() {
 }
 
 #[test]
-fn chunk_gaps_duplicates_and_restarts_are_refused() {
+fn a_message_missing_chunks_is_lost_and_the_stream_reads_on() {
+    // Writer 0's message 0 is chunks 0 1 2, its message 1 ("next") chunk 3.
     let c = chunks(0, &[vec![1; 3 * MAX_PAYLOAD], b"next".to_vec()]);
-    let out_of_order = |sequence, index| FrameProblem::OutOfOrder {
-        writer: writer(0),
-        sequence,
-        index,
-    };
-    let p = crate::PIPE_BUF as u64;
-    for (order, offset, problem) in [
-        (vec![0, 2], p, out_of_order(0, 2)),
-        (vec![0, 1, 1], 2 * p, out_of_order(0, 1)),
-        (vec![0, 3], p, out_of_order(1, 0)),
-        (vec![1], 0, out_of_order(0, 1)),
+    assert_eq!(c.len(), 4);
+    let whole = |n: usize| (n * MAX_PAYLOAD) as u64;
+    for (order, lost_bytes, popped) in [
+        (vec![0, 2], whole(2), vec![]),           // a gap
+        (vec![0, 1, 1], whole(3), vec![]),        // a repeat
+        (vec![0, 3], whole(1), vec![b"next"]),    // a restart
+        (vec![1, 2, 3], whole(2), vec![b"next"]), // no start
     ] {
         let stream: Vec<u8> = order.iter().flat_map(|&i| c[i].iter().copied()).collect();
-        let err = fresh().push(&stream).unwrap_err();
-        assert_eq!(not_framed(&err), (offset, problem), "order {order:?}");
+        let mut decoder = fresh();
+        decoder.push(&stream).unwrap();
+        let got: Vec<_> = std::iter::from_fn(|| decoder.pop())
+            .map(|m| m.data)
+            .collect();
+        assert_eq!(got, popped, "order {order:?}");
+        let lost = decoder.lost();
+        assert_eq!(
+            (lost.messages, lost.bytes),
+            (1, lost_bytes),
+            "order {order:?}"
+        );
+        assert_eq!(
+            decoder.finish().unwrap(),
+            Unfinished::default(),
+            "order {order:?}"
+        );
     }
 }
 

@@ -282,37 +282,40 @@ impl Splitter {
             ))
             .with_max_pending_bytes(limit)
         });
+        let lost_before = decoder.lost().messages;
         let pushed = decoder.push(&chunk);
         let message = decoder.pop();
         let finished = decoder.unfinished().messages == 0;
-        match pushed {
-            Err(crate::Error::PendingTooLarge { .. }) => {
-                self.writers.remove(&writer);
-                self.skipped(self.start, Skip::TooLarge(limit));
-            }
-            Err(_) => {
-                self.writers.remove(&writer);
-                self.skipped(self.start, Skip::OutOfOrder(writer));
-            }
-            Ok(()) => {
-                if finished {
-                    self.writers.remove(&writer);
+        // A chunk that continues no message of its writer (its start went
+        // elsewhere) loses that message: the decoder reads on, and the
+        // request is reported skipped.
+        let skip = match pushed {
+            Ok(()) if decoder.lost().messages > lost_before => Some(Skip::OutOfOrder(writer)),
+            Ok(()) => None,
+            Err(crate::Error::PendingTooLarge { .. }) => Some(Skip::TooLarge(limit)),
+            Err(_) => Some(Skip::OutOfOrder(writer)),
+        };
+        if let Some(why) = skip {
+            self.writers.remove(&writer);
+            self.skipped(self.start, why);
+            return;
+        }
+        if finished {
+            self.writers.remove(&writer);
+        }
+        if let Some(message) = message {
+            match parse_envelope(message.data) {
+                Ok(Envelope::Plain(body)) => {
+                    self.emit(body, Origin::Message { pid: writer.pid });
                 }
-                if let Some(message) = message {
-                    match parse_envelope(message.data) {
-                        Ok(Envelope::Plain(body)) => {
-                            self.emit(body, Origin::Message { pid: writer.pid });
-                        }
-                        Ok(Envelope::Call { reply, body }) => self.emit(
-                            body,
-                            Origin::Call {
-                                pid: writer.pid,
-                                reply,
-                            },
-                        ),
-                        Err(why) => self.skipped(self.start, Skip::BadCall(why)),
-                    }
-                }
+                Ok(Envelope::Call { reply, body }) => self.emit(
+                    body,
+                    Origin::Call {
+                        pid: writer.pid,
+                        reply,
+                    },
+                ),
+                Err(why) => self.skipped(self.start, Skip::BadCall(why)),
             }
         }
     }

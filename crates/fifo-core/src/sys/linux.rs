@@ -224,13 +224,25 @@ pub(crate) fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u
     } else {
         nix::libc::AT_SYMLINK_NOFOLLOW
     };
+    statx_birth(nix::libc::AT_FDCWD, &name, flags)
+}
+
+/// When the file open as `fd` was created, as [`birth_time`].
+#[cfg(any(target_env = "gnu", target_env = "musl", target_os = "android"))]
+pub(crate) fn birth_time_of(fd: std::os::fd::BorrowedFd<'_>) -> Option<(i64, u32)> {
+    use std::os::fd::AsRawFd;
+    statx_birth(fd.as_raw_fd(), c"", nix::libc::AT_EMPTY_PATH)
+}
+
+#[cfg(any(target_env = "gnu", target_env = "musl", target_os = "android"))]
+fn statx_birth(dir: i32, name: &std::ffi::CStr, flags: i32) -> Option<(i64, u32)> {
     // SAFETY: `statx` is plain old data; all-zero bytes are a valid value.
     let mut buf: nix::libc::statx = unsafe { std::mem::zeroed() };
     // SAFETY: `name` is a NUL-terminated string and `buf` a live statx on
     // this stack frame; the kernel writes only into `buf` and keeps neither.
     let result = unsafe {
         nix::libc::statx(
-            nix::libc::AT_FDCWD,
+            dir,
             name.as_ptr(),
             flags,
             nix::libc::STATX_BTIME,
@@ -246,6 +258,12 @@ pub(crate) fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u
 /// No `statx` in this C library: birth times are unknown.
 #[cfg(not(any(target_env = "gnu", target_env = "musl", target_os = "android")))]
 pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64, u32)> {
+    None
+}
+
+/// No `statx` in this C library: birth times are unknown.
+#[cfg(not(any(target_env = "gnu", target_env = "musl", target_os = "android")))]
+pub(crate) fn birth_time_of(_fd: std::os::fd::BorrowedFd<'_>) -> Option<(i64, u32)> {
     None
 }
 

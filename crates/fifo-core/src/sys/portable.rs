@@ -89,6 +89,11 @@ pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64,
     None
 }
 
+/// Birth times need `statx(2)`.
+pub(crate) fn birth_time_of(_fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
+    None
+}
+
 /// Not here: without `waitid(WNOWAIT)` the caller's `waitpid` reaps the
 /// child as it ends, and its process id is free from then on.
 pub(crate) fn wait_ended_unreaped(_pid: nix::unistd::Pid) -> nix::Result<()> {

@@ -1,7 +1,9 @@
 //! `fifo cat --frame`: reassembles framed messages (from `fifo send
 //! --frame`, or any writer of the format in docs/frames.md) and writes each
 //! one whole. A message whose writer left before its last chunk is dropped
-//! with a warning, never printed in part.
+//! with a warning, never printed in part. A reader that stops before end of
+//! file (`-l N`, `--idle`, a signal) leaves the messages it began in the
+//! stash, `$TMPDIR/fifo-UID`, for the next reader of the same FIFO.
 
 mod output;
 
@@ -9,7 +11,7 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
 use fifo_core::copy::Stop;
-use fifo_core::frame::{Decoder, Ended, FrameReader, Unfinished};
+use fifo_core::frame::{Decoder, Ended, FrameReader, Stash, Unfinished};
 use fifo_core::{Error, Subject};
 
 use super::{APPLET, cannot_watch, failed, finish, open_source};
@@ -33,18 +35,38 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
         return finish(report::failure(APPLET, &err), Some(cleanup));
     }
     raise_standard_pipes();
-    let output = Output::new(args.null, args.json);
+    let reading = Reading {
+        output: Output::new(args.null, args.json),
+        stash: (!args.rm).then(stash),
+        notice: notice.as_fd(),
+    };
+    let mut left = args.lines;
     let mut status = ExitCode::Success;
     let mut signalled = false;
     for path in &args.paths {
-        match cat_one(args, path, &cleanup, notice.as_fd(), output) {
+        if left == Some(0) {
+            break;
+        }
+        match cat_one(args, path, &cleanup, &reading, left) {
             Ok(ended) => {
-                if ended.dropped.messages > 0 {
-                    warn_dropped(path, ended.dropped);
-                    status = status.merge(ExitCode::Failure);
+                let why = if ended.stop == Stop::EndOfFile {
+                    "the writer did not send its last chunk"
+                } else {
+                    "the reading stopped before their last chunks came"
+                };
+                let lost = "another reader took some of their chunks";
+                for (kind, dropped, why) in [
+                    ("unfinished", ended.dropped, why),
+                    ("incomplete", ended.lost, lost),
+                ] {
+                    if dropped.messages > 0 {
+                        warn_dropped(path, kind, dropped, why);
+                        status = status.merge(ExitCode::Failure);
+                    }
                 }
+                left = left.map(|left| left.saturating_sub(ended.messages));
                 signalled = ended.stop == Stop::Interrupted;
-                if ended.stop != Stop::EndOfFile {
+                if !matches!(ended.stop, Stop::EndOfFile) {
                     break;
                 }
             }
@@ -62,17 +84,36 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
     status
 }
 
-/// Opens one PATH (`-`: stdin) and reads it as one framed stream; `watcher`
-/// watches for signals (and removes what `--create` made, with `--rm`).
+/// What every PATH is read with.
+struct Reading<'a> {
+    output: Output,
+    /// Where to leave unfinished messages for the next reader; none with --rm.
+    stash: Option<Stash>,
+    /// Readable once a signal has come.
+    notice: BorrowedFd<'a>,
+}
+
+/// The stash of this user's framed readers: `$TMPDIR/fifo-UID` (else
+/// `/tmp/fifo-UID`), a private directory as tmux keeps its sockets in, so
+/// that readers started from any shell, cron or service of the user find
+/// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
+fn stash() -> Stash {
+    let uid = nix::unistd::Uid::effective();
+    Stash::in_dir(std::env::temp_dir().join(format!("fifo-{uid}")))
+}
+
+/// Opens one PATH (`-`: stdin) and reads it as one framed stream, `count`
+/// messages at most; `watcher` watches for signals (and removes what
+/// `--create` made, with `--rm`).
 fn cat_one(
     args: &CatArgs,
     path: &Path,
     watcher: &Cleanup,
-    notice: BorrowedFd<'_>,
-    output: Output,
+    reading: &Reading<'_>,
+    count: Option<u64>,
 ) -> Result<Ended, Error> {
     if path.as_os_str() == "-" {
-        return read(args, stdin_fd(), Subject::Stdin, notice, output);
+        return read(args, stdin_fd(), Subject::Stdin, reading, count);
     }
     // A signal while waiting for a writer has nothing to report: it ends
     // the command at once.
@@ -80,28 +121,35 @@ fn cat_one(
     let opened = open_source(args, path, args.rm.then_some(watcher));
     watcher.heeding(true);
     let (input, _held) = opened?;
-    read(args, input.fd(), Subject::path(path), notice, output)
+    read(args, input.fd(), Subject::path(path), reading, count)
 }
 
 fn read(
     args: &CatArgs,
     src: BorrowedFd<'_>,
     subject: Subject,
-    notice: BorrowedFd<'_>,
-    output: Output,
+    reading: &Reading<'_>,
+    count: Option<u64>,
 ) -> Result<Ended, Error> {
     let mut decoder = Decoder::new(subject.clone());
     if let Some(limit) = args.max_pending {
         decoder = decoder.with_max_pending_bytes(limit as u64);
     }
-    FrameReader::new(src, subject)
+    let reader = FrameReader::new(src, subject)
         .idle(args.idle)
-        .interrupted_by(notice)
-        .run(&mut decoder, |message| output.write(&message))
+        .interrupted_by(reading.notice)
+        .messages(count);
+    // With --rm the FIFO goes away with this reader: nobody could finish
+    // what it leaves, so what it began is dropped (and counted).
+    let reader = match &reading.stash {
+        Some(stash) => reader.stash(stash),
+        None => reader,
+    };
+    reader.run(&mut decoder, |message| reading.output.write(&message))
 }
 
-/// Says what was dropped from PATH's stream.
-fn warn_dropped(path: &Path, dropped: Unfinished) {
+/// Says what was dropped from PATH's stream (`kind` of messages), and why.
+fn warn_dropped(path: &Path, kind: &str, dropped: Unfinished, why: &str) {
     let name = if path.as_os_str() == "-" {
         "standard input".to_owned()
     } else {
@@ -112,8 +160,7 @@ fn warn_dropped(path: &Path, dropped: Unfinished) {
     report::message(
         APPLET,
         &format!(
-            "{name}: dropped {messages} unfinished message{plural} ({bytes} bytes received): \
-             the writer did not send its last chunk"
+            "{name}: dropped {messages} {kind} message{plural} ({bytes} bytes received): {why}"
         ),
     );
 }

@@ -1,0 +1,157 @@
+//! Unit tests of `open`.
+
+use super::*;
+use crate::create::{PRIVATE_MODE, make_fifo};
+
+fn fifo_in(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    let path = dir.path().join("f");
+    make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    path
+}
+
+#[test]
+fn write_without_reader_and_no_wait_is_no_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = open(&fifo_in(&dir), Direction::Write, Wait::No).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::NoPeer {
+            peer: Peer::Reader,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn read_without_writer_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let wait = Wait::Timeout(Duration::from_millis(50));
+    let err = open(&fifo_in(&dir), Direction::Read, wait).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::TimedOut {
+            peer: Peer::Writer,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_regular_file_is_opened_but_refused_as_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "keep").unwrap();
+    let err = open_fifo(&file, Direction::Write, Wait::No).unwrap_err();
+    assert!(matches!(
+        err,
+        Error::NotAFifo {
+            found: FileKind::Regular,
+            ..
+        }
+    ));
+    assert_eq!(std::fs::read(&file).unwrap(), b"keep");
+}
+
+#[test]
+fn a_socket_is_not_a_fifo_whatever_the_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    // open(2) says ENXIO, which for a FIFO would mean "no reader".
+    for (direction, wait) in [
+        (Direction::Write, Wait::No),
+        (Direction::Write, Wait::Forever),
+        (Direction::Read, Wait::Timeout(Duration::from_secs(5))),
+        (Direction::ReadWrite, Wait::Forever),
+    ] {
+        let err = open(&socket, direction, wait).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NotAFifo {
+                    found: FileKind::Socket,
+                    ..
+                }
+            ),
+            "{direction} {wait:?}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_write_end_is_held_on_the_fifo_opened_not_on_a_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fifo_in(&dir);
+    let reader = open(&path, Direction::Read, Wait::No).unwrap();
+    let twin = dir.path().join("twin");
+    make_fifo(&twin, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    std::fs::rename(&twin, &path).unwrap();
+    // A reader on the twin, so that opening it by path would succeed.
+    let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
+    match reader.hold_write_end() {
+        // Reopened through the descriptor: the very FIFO, never the twin.
+        Ok(held) => {
+            nix::unistd::write(&held, b"x").unwrap();
+            let mut buf = [0u8; 1];
+            assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
+        }
+        Err(err) => assert_eq!(
+            err.reason().to_string(),
+            "refusing it: it was replaced after fifo opened it"
+        ),
+    }
+}
+
+#[test]
+fn a_missing_path_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let err = open(&missing, Direction::Write, Wait::Forever).unwrap_err();
+    assert_eq!(err.errno(), Some(Errno::ENOENT));
+    assert!(!missing.exists());
+}
+
+#[test]
+fn outputs_open_concurrently_and_files_are_never_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let late = dir.path().join("late");
+    let early = dir.path().join("early");
+    make_fifo(&late, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    make_fifo(&early, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "old").unwrap();
+    let missing = dir.path().join("missing");
+    // Only `early` gets a reader, and only once its open is pending; a
+    // sequential opener would wait for `late` first and never get there.
+    let reader = {
+        let early = early.clone();
+        std::thread::spawn(move || open(&early, Direction::Read, Wait::Forever))
+    };
+    let paths = [late, early, file.clone(), missing.clone()];
+    let opened = open_outputs(&paths, false, Wait::Timeout(Duration::from_millis(300)));
+    assert!(matches!(opened[0], Err(Error::TimedOut { .. })));
+    assert_eq!(opened[1].as_ref().unwrap().kind(), FileKind::Fifo);
+    assert_eq!(opened[2].as_ref().unwrap().kind(), FileKind::Regular);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"",
+        "truncated without --append"
+    );
+    assert_eq!(opened[3].as_ref().unwrap_err().errno(), Some(Errno::ENOENT));
+    assert!(!missing.exists());
+    reader.join().unwrap().unwrap();
+}
+
+#[test]
+fn reader_holding_its_write_end_is_open_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fifo_in(&dir);
+    let rw = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
+    assert_eq!(rw.kind(), FileKind::Fifo);
+    let reader = open(&path, Direction::Read, Wait::Forever).unwrap();
+    let held = reader.hold_write_end().unwrap();
+    nix::unistd::write(&held, b"hi").unwrap();
+    let mut buf = [0u8; 2];
+    assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));
+    assert_eq!(&buf, b"hi");
+}

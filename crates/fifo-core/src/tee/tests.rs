@@ -1,0 +1,174 @@
+//! Unit tests of `tee`.
+
+use std::os::fd::{AsFd, OwnedFd};
+use std::thread;
+
+use super::*;
+
+fn both_paths() -> [FanOut; 2] {
+    [FanOut::new(), FanOut::new().without_fast_paths()]
+}
+
+/// A pipe fed with `data` by a thread, closed when all is written.
+fn source(data: Vec<u8>) -> OwnedFd {
+    let (r, w) = nix::unistd::pipe().unwrap();
+    thread::spawn(move || {
+        let _ = write_all(w.as_fd(), &data);
+    });
+    r
+}
+
+/// A pipe whose read end a thread drains, slowly when `slow`; join the
+/// handle for what arrived.
+fn sink(slow: bool) -> (OwnedFd, thread::JoinHandle<Vec<u8>>) {
+    let (r, w) = nix::unistd::pipe().unwrap();
+    if slow {
+        sys::set_pipe_size(w.as_fd(), 4096).unwrap();
+    }
+    let reader = thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; if slow { 1000 } else { 1 << 16 }];
+        while let Ok(n @ 1..) = retry_on_eintr(|| nix::unistd::read(&r, &mut buf)) {
+            out.extend_from_slice(&buf[..n]);
+            if slow {
+                thread::yield_now();
+            }
+        }
+        out
+    });
+    (w, reader)
+}
+
+fn data(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+#[test]
+fn every_output_gets_every_byte_even_a_small_slow_one() {
+    let want = data(5_000_000);
+    for mut fan in both_paths() {
+        let src = source(want.clone());
+        let (fast_w, fast) = sink(false);
+        let (slow_w, slow) = sink(true);
+        let mut outputs = vec![
+            Output::new(Subject::path("fast"), fast_w.as_fd()),
+            Output::new(Subject::path("slow"), slow_w.as_fd()),
+        ];
+        let ended = fan
+            .run(src.as_fd(), &mut outputs, |_, err| panic!("{err}"))
+            .unwrap();
+        assert_eq!(ended, Ended::EndOfInput);
+        drop(outputs);
+        drop((fast_w, slow_w));
+        assert!(
+            fast.join().unwrap() == want,
+            "{fan:?}: the fast output differs"
+        );
+        assert!(
+            slow.join().unwrap() == want,
+            "{fan:?}: the slow output differs"
+        );
+    }
+}
+
+#[test]
+fn a_departed_reader_is_dropped_and_the_rest_go_on() {
+    let want = data(3_000_000);
+    for mut fan in both_paths() {
+        let src = source(want.clone());
+        let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
+        drop(gone_r);
+        let (kept_w, kept) = sink(false);
+        let mut outputs = vec![
+            Output::new(Subject::path("gone"), gone_w.as_fd()),
+            Output::new(Subject::path("kept"), kept_w.as_fd()),
+        ];
+        let mut dropped = Vec::new();
+        let ended = fan
+            .run(src.as_fd(), &mut outputs, |output, err| {
+                dropped.push((output.subject().clone(), err.reason().to_string()));
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(ended, Ended::EndOfInput);
+        assert_eq!(
+            dropped,
+            vec![(
+                Subject::path("gone"),
+                "reader went away; 0 bytes were written into its pipe".to_owned()
+            )]
+        );
+        drop(outputs);
+        drop(kept_w);
+        assert!(
+            kept.join().unwrap() == want,
+            "{fan:?}: the kept output differs"
+        );
+    }
+}
+
+#[test]
+fn a_small_top_up_does_not_limit_a_later_larger_one() {
+    let want = data(300_000);
+    let (r, w) = nix::unistd::pipe().unwrap();
+    sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
+    write_all(w.as_fd(), &want).unwrap();
+    let mut topup = TopUp::default();
+    topup.copy_round(r.as_fd(), 1000).unwrap();
+    topup.copy_round(r.as_fd(), 200_000).unwrap();
+    assert!(
+        topup.buf[..200_000] == want[..200_000],
+        "the larger peek is whole"
+    );
+    assert!(!topup.end_round(), "peeked, so nothing was consumed");
+}
+
+/// Pipe-memory pressure: a scratch pipe too small for the round (as a
+/// user over `fs.pipe-user-pages-soft` gets) must not drop an output.
+#[test]
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn a_scratch_pipe_too_small_for_the_round_still_delivers_everything() {
+    let want = data(300_000);
+    let (r, w) = nix::unistd::pipe().unwrap();
+    sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
+    write_all(w.as_fd(), &want).unwrap();
+    let mut topup = TopUp {
+        scratch: sys::ScratchPipe::with_capacity(4096).unwrap(),
+        ..TopUp::default()
+    };
+    // Two outputs whose pipes take only part of a 200 kB round.
+    let (one, one_got) = sink(true);
+    let (two, two_got) = sink(true);
+    let n = 200_000;
+    topup.deliver(r.as_fd(), one.as_fd(), n).unwrap();
+    topup.deliver(r.as_fd(), two.as_fd(), n).unwrap();
+    assert!(topup.end_round(), "the round was read out of the input");
+    drop((one, two));
+    assert!(one_got.join().unwrap() == want[..n], "first output whole");
+    assert!(two_got.join().unwrap() == want[..n], "second output whole");
+    drop(w);
+    let mut rest = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    while let Ok(more @ 1..) = nix::unistd::read(&r, &mut buf) {
+        rest.extend_from_slice(&buf[..more]);
+    }
+    assert!(rest == want[n..], "the input lost no byte beyond the round");
+}
+
+#[test]
+fn break_stops_and_no_outputs_stop_reading() {
+    for mut fan in both_paths() {
+        let src = source(b"x".to_vec());
+        let (gone_r, gone_w) = nix::unistd::pipe().unwrap();
+        drop(gone_r);
+        let mut outputs = vec![Output::new(Subject::path("gone"), gone_w.as_fd())];
+        let ended = fan
+            .run(src.as_fd(), &mut outputs, |_, _| ControlFlow::Break(()))
+            .unwrap();
+        assert_eq!(ended, Ended::Stopped);
+        let ended = fan
+            .run(src.as_fd(), &mut Vec::new(), |_, _| ControlFlow::Break(()))
+            .unwrap();
+        assert_eq!(ended, Ended::NoOutputsLeft);
+    }
+}

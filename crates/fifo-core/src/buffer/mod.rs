@@ -287,8 +287,10 @@ fn drain(
                     .map_err(|errno| fail(Side::BufferFile, errno.into(), copied))?;
                 write_all(dst, &from_file[..len])
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
-                shared.wrote(|queue| queue.wrote_file(len as u64));
+                // Before the bytes count as written: once the file is empty,
+                // the reader may write new data at these offsets.
                 file.release(offset, len as u64);
+                shared.wrote(|queue| queue.wrote_file(len as u64));
                 len
             }
         };

@@ -350,6 +350,17 @@ mod tests {
     }
 
     #[test]
+    fn a_small_memory_spilling_and_draining_all_the_time_keeps_every_byte() {
+        let data = data();
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..5 {
+            let spill = SpillFile::create(dir.path()).unwrap();
+            let buffer = Buffer::new(4096).spilling_to(spill);
+            assert_eq!(through(&buffer, &data), (3_000_000, data.clone()));
+        }
+    }
+
+    #[test]
     fn a_buffer_of_no_bytes_still_moves_them() {
         let data = b"one byte at a time".to_vec();
         assert_eq!(through(&Buffer::new(0), &data), (18, data));

@@ -15,9 +15,14 @@ use crate::{Action, Error, Result, Subject};
 /// How much `send_from` reads at a time.
 const READ_SIZE: usize = 64 * 1024;
 
-/// Builds one writer's chunks: the header numbering and the payload gathered
-/// for the next chunk. It writes nothing itself, so the tests can collect
-/// chunks in memory.
+/// Builds one writer's chunks: the header numbering, and the payload held
+/// back for the next chunk. It writes nothing itself, so the tests can
+/// collect chunks in memory.
+///
+/// Every chunk but a message's last carries [`MAX_PAYLOAD`] bytes, however
+/// the message was split into calls. A chunk reaches `emit` whole, header
+/// and payload in one slice, for one `write(2)`; from a [`Source::InPlace`]
+/// buffer it goes out from where its payload lies, with no copy.
 #[derive(Debug)]
 pub(super) struct Chunker {
     writer: WriterId,
@@ -25,74 +30,137 @@ pub(super) struct Chunker {
     sequence: u64,
     /// The index of the next chunk of that message.
     index: u64,
-    /// Room for the header, then the payload so far.
-    chunk: Vec<u8>,
+    /// Room for a header, then the payload of the next chunk, held back
+    /// until it is known whether more of its message follows.
+    held: Vec<u8>,
+}
+
+/// The bytes a [`Chunker`] is given.
+pub(super) enum Source<'a> {
+    /// Bytes it may not change: each chunk is copied out to be sent.
+    Shared(&'a [u8]),
+    /// `buf[at..]`, in a buffer whose bytes in front of them are spent: a
+    /// chunk's header is written over the [`HEADER_LEN`] bytes in front of
+    /// its payload, and the chunk sent from there (`at` is at least
+    /// `HEADER_LEN`).
+    InPlace { buf: &'a mut [u8], at: usize },
+}
+
+impl Source<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Shared(data) => data,
+            Self::InPlace { buf, at } => &buf[*at..],
+        }
+    }
 }
 
 impl Chunker {
     pub(super) fn new(writer: WriterId) -> Self {
-        let mut chunk = Vec::with_capacity(HEADER_LEN + MAX_PAYLOAD);
-        chunk.resize(HEADER_LEN, 0);
+        let mut held = Vec::with_capacity(HEADER_LEN + MAX_PAYLOAD);
+        held.resize(HEADER_LEN, 0);
         Self {
             writer,
             sequence: 0,
             index: 0,
-            chunk,
+            held,
         }
     }
 
-    /// Adds `data` to the current message, passing every chunk it fills to
-    /// `emit`. A full chunk is held back until more data or the end comes,
-    /// because only then is it known whether it is the message's last.
-    pub(super) fn write<E>(
+    /// Adds `src` to the current message and, with `ends`, ends it, passing
+    /// every chunk that is ready to `emit`: the held payload is topped up
+    /// first, then whole chunks go out from `src`. A full chunk without
+    /// `ends` is held back until more data or the end comes, because only
+    /// then is it known whether it is the message's last.
+    pub(super) fn put<E>(
         &mut self,
-        mut data: &[u8],
+        mut src: Source<'_>,
+        ends: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        while !data.is_empty() {
-            if self.chunk.len() == HEADER_LEN + MAX_PAYLOAD {
-                self.emit(false, emit)?;
+        let len = src.bytes().len();
+        let mut done = 0;
+        if self.held.len() > HEADER_LEN {
+            done = (HEADER_LEN + MAX_PAYLOAD - self.held.len()).min(len);
+            self.held.extend_from_slice(&src.bytes()[..done]);
+            if done == len && !ends {
+                return Ok(());
             }
-            let take = (HEADER_LEN + MAX_PAYLOAD - self.chunk.len()).min(data.len());
-            self.chunk.extend_from_slice(&data[..take]);
-            data = &data[take..];
+            self.emit_held(done == len, emit)?;
+            if done == len {
+                return Ok(());
+            }
         }
-        Ok(())
+        while len - done > MAX_PAYLOAD {
+            self.emit_from(&mut src, done..done + MAX_PAYLOAD, false, emit)?;
+            done += MAX_PAYLOAD;
+        }
+        if ends {
+            self.emit_from(&mut src, done..len, true, emit)
+        } else {
+            self.held.extend_from_slice(&src.bytes()[done..]);
+            Ok(())
+        }
     }
 
-    /// Ends the current message, passing its last chunk to `emit`.
-    pub(super) fn end<E>(
+    /// Sends the bytes `range` of `src` as the next chunk.
+    fn emit_from<E>(
         &mut self,
+        src: &mut Source<'_>,
+        range: std::ops::Range<usize>,
+        last: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.emit(true, emit)
+        match src {
+            Source::Shared(data) => {
+                self.held.extend_from_slice(&data[range]);
+                self.emit_held(last, emit)
+            }
+            Source::InPlace { buf, at } => {
+                let (start, end) = (*at + range.start, *at + range.end);
+                let header = self.next_header(end - start, last);
+                buf[start - HEADER_LEN..start].copy_from_slice(&header.encode());
+                emit(&buf[start - HEADER_LEN..end])?;
+                self.advance(last);
+                Ok(())
+            }
+        }
     }
 
-    /// Fills in the next chunk's header and hands the chunk to `emit`; once
-    /// it went out, moves on to the message's next chunk, or to the next
-    /// message after its last.
-    fn emit<E>(
+    /// Sends the held payload as the next chunk.
+    fn emit_held<E>(
         &mut self,
         last: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let header = Header {
+        let header = self.next_header(self.held.len() - HEADER_LEN, last);
+        self.held[..HEADER_LEN].copy_from_slice(&header.encode());
+        emit(&self.held)?;
+        self.held.truncate(HEADER_LEN);
+        self.advance(last);
+        Ok(())
+    }
+
+    /// The header of the next chunk, carrying `len` bytes.
+    fn next_header(&self, len: usize, last: bool) -> Header {
+        Header {
             flags: if self.index == 0 { FIRST } else { 0 } | if last { LAST } else { 0 },
             writer: self.writer,
             sequence: self.sequence,
             index: self.index,
-            len: (self.chunk.len() - HEADER_LEN) as u32,
-        };
-        self.chunk[..HEADER_LEN].copy_from_slice(&header.encode());
-        emit(&self.chunk)?;
-        self.chunk.truncate(HEADER_LEN);
+            len: len as u32,
+        }
+    }
+
+    /// A chunk went out: on to the message's next chunk, or to the next
+    /// message after its last.
+    fn advance(&mut self, last: bool) {
         if last {
             self.sequence += 1;
             self.index = 0;
         } else {
             self.index += 1;
         }
-        Ok(())
     }
 }
 
@@ -168,8 +236,7 @@ impl<'fd> FrameWriter<'fd> {
     /// when the destination took only part of a chunk (it is not a pipe), or
     /// [`Error::Sys`]. The message is then unfinished and a reader drops it.
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
-        let pipe = &mut self.pipe;
-        self.chunker.write(data, &mut |chunk| pipe.send(chunk))
+        self.put(data, false)
     }
 
     /// Ends the current message: writes its last chunk. With nothing written
@@ -178,8 +245,7 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// As [`FrameWriter::write`].
     pub fn end(&mut self) -> Result<()> {
-        let pipe = &mut self.pipe;
-        self.chunker.end(&mut |chunk| pipe.send(chunk))
+        self.put(&[], true)
     }
 
     /// Sends `message` as one message.
@@ -187,8 +253,18 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// As [`FrameWriter::write`].
     pub fn send(&mut self, message: &[u8]) -> Result<()> {
-        self.write(message)?;
-        self.end()
+        self.put(message, true)
+    }
+
+    /// Adds `data` to the current message and, with `ends`, ends it: a
+    /// message that ends here needs no chunk held back.
+    fn put(&mut self, data: &[u8], ends: bool) -> Result<()> {
+        self.put_from(Source::Shared(data), ends)
+    }
+
+    fn put_from(&mut self, src: Source<'_>, ends: bool) -> Result<()> {
+        let pipe = &mut self.pipe;
+        self.chunker.put(src, ends, &mut |chunk| pipe.send(chunk))
     }
 
     /// Reads `src` to its end and sends all of it as one message, streaming:
@@ -245,24 +321,27 @@ impl<'fd> FrameWriter<'fd> {
         cut: impl Fn(&[u8]) -> (usize, bool),
         size: &mut u64,
     ) -> Result<()> {
-        let mut buf = vec![0u8; READ_SIZE];
+        // Room for a header in front of the data read: each chunk's header
+        // is written over the bytes in front of its payload, which went out
+        // (or were held) already, so chunks go out from the buffer as read.
+        let mut buf = vec![0u8; HEADER_LEN + READ_SIZE];
         loop {
-            let n = match src.read(&mut buf) {
+            let end = match src.read(&mut buf[HEADER_LEN..]) {
                 Ok(0) => return Ok(()),
-                Ok(n) => n,
+                Ok(n) => HEADER_LEN + n,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(err) => return Err(Error::sys(src_subject, Action::Read, err)),
             };
-            let mut data = &buf[..n];
-            while !data.is_empty() {
-                let (take, ends) = cut(data);
-                self.write(&data[..take])?;
-                *size += take as u64;
-                data = &data[take..];
-                if ends {
-                    self.end()?;
-                    *size = 0;
-                }
+            let mut at = HEADER_LEN;
+            while at < end {
+                let (take, ends) = cut(&buf[at..end]);
+                let src = Source::InPlace {
+                    buf: &mut buf[..at + take],
+                    at,
+                };
+                self.put_from(src, ends)?;
+                *size = if ends { 0 } else { *size + take as u64 };
+                at += take;
             }
         }
     }

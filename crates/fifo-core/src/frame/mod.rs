@@ -102,8 +102,7 @@ pub(crate) fn test_chunks(writer: WriterId, message: &[u8]) -> Vec<Vec<u8>> {
         out.push(chunk.to_vec());
         Ok(())
     };
-    let _ = chunker.write(message, &mut emit);
-    let _ = chunker.end(&mut emit);
+    let _ = chunker.put(encode::Source::Shared(message), true, &mut emit);
     out
 }
 

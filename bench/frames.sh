@@ -3,6 +3,8 @@
 # 64 KiB messages:
 #   dd: GNU dd bs=4096 writing the FIFO and dd bs=4096 reading it (the same
 #       write pattern as framing, whole 4 KiB writes, without the frames);
+#   dd file: the same, but the writing dd reads the CLI writer's input file
+#       (what reading the input costs, which dd from /dev/zero does not pay);
 #   lib: fifo-core's FrameWriter into its Decoder (bench/refs/src/bin/frames.rs);
 #   cli x1, cli x8: `fifo send --frame -l` (64 KiB lines read from a file)
 #       into `fifo cat --frame` (to /dev/null, as dd's), one writer, then 8
@@ -53,6 +55,7 @@ OLD=${BENCH_OLD:-}
 # COUNT turns the reader's output into the bytes it got.
 TRANSFERS=(
     "dd|1|dd if=/dev/zero of=$F bs=4096 count=$((BYTES / 4096)) status=none|dd if=$F bs=4096 status=none|wc -c"
+    "dd file|1|dd if=$T/lines.1 of=$F bs=4096 status=none|dd if=$F bs=4096 status=none|wc -c"
     "lib|1|$PEER write-framed $F $BYTES $MESSAGE|$PEER read-framed $F|awk '{print \$2}'"
     "cli x1|1|$FIFO send --frame -l $F < $T/lines.1|$FIFO cat --frame $F|wc -c"
     "cli x8|8|$FIFO send --frame -l $F < $T/lines.8|$FIFO cat --frame $F|wc -c"
@@ -104,8 +107,8 @@ done > "$T/runs"
 echo "$BYTES bytes in 64 KiB messages, $(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
 echo
 # Names with a space are joined for the summary.
-sed 's/cli x/cli_x/; s/old cli_x/old_cli_x/' "$T/runs" | python3 bench/abstats.py --bytes "$BYTES" --base dd |
-    sed 's/old_cli_x/old cli x/; s/cli_x/cli x/'
+sed 's/cli x/cli_x/; s/old cli_x/old_cli_x/; s/dd file/dd_file/' "$T/runs" | python3 bench/abstats.py --bytes "$BYTES" --base dd |
+    sed 's/old_cli_x/old cli x/; s/cli_x/cli x/; s/dd_file/dd file/'
 
 # Peak memory: 8 writers each send the first half of a BENCH_BIG message and
 # wait; the reader then holds 8 half messages. Its VmHWM is read from /proc

@@ -4,12 +4,8 @@
 use std::io::Read;
 use std::os::fd::BorrowedFd;
 
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
+use super::gather::Pipe;
 use super::{FIRST, HEADER_LEN, Header, LAST, MAX_PAYLOAD, WriterId};
-use crate::sys::fd::retry_on_eintr;
-use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject};
 
 /// How much `send_from` reads at a time.
@@ -178,14 +174,6 @@ pub struct FrameWriter<'fd> {
     pipe: Pipe<'fd>,
 }
 
-/// Where the chunks go, and how many bytes went.
-#[derive(Debug)]
-struct Pipe<'fd> {
-    dst: BorrowedFd<'fd>,
-    subject: Subject,
-    delivered: u64,
-}
-
 impl<'fd> FrameWriter<'fd> {
     /// A writer of framed messages to the pipe `dst` (`subject` names it in
     /// errors), with a fresh identity: this process's id and 64 bits from
@@ -200,11 +188,7 @@ impl<'fd> FrameWriter<'fd> {
         };
         Ok(Self {
             chunker: Chunker::new(writer),
-            pipe: Pipe {
-                dst,
-                subject,
-                delivered: 0,
-            },
+            pipe: Pipe::new(dst, subject),
         })
     }
 
@@ -325,12 +309,18 @@ impl<'fd> FrameWriter<'fd> {
         // is written over the bytes in front of its payload, which went out
         // (or were held) already, so chunks go out from the buffer as read.
         let mut buf = vec![0u8; HEADER_LEN + READ_SIZE];
-        loop {
+        // Short chunks that are ready together share a write; what was
+        // gathered goes out before each read, which may wait.
+        self.pipe.gather = true;
+        let streamed = 'reading: loop {
+            if let Err(err) = self.pipe.flush() {
+                break 'reading Err(err);
+            }
             let end = match src.read(&mut buf[HEADER_LEN..]) {
-                Ok(0) => return Ok(()),
+                Ok(0) => break Ok(()),
                 Ok(n) => HEADER_LEN + n,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(Error::sys(src_subject, Action::Read, err)),
+                Err(err) => break Err(Error::sys(src_subject, Action::Read, err)),
             };
             let mut at = HEADER_LEN;
             while at < end {
@@ -339,55 +329,15 @@ impl<'fd> FrameWriter<'fd> {
                     buf: &mut buf[..at + take],
                     at,
                 };
-                self.put_from(src, ends)?;
+                if let Err(err) = self.put_from(src, ends) {
+                    break 'reading Err(err);
+                }
                 *size = if ends { 0 } else { *size + take as u64 };
                 at += take;
             }
-        }
-    }
-}
-
-impl Pipe<'_> {
-    /// Writes one chunk, counting it in `delivered`.
-    fn send(&mut self, chunk: &[u8]) -> Result<()> {
-        match write_chunk(self.dst, chunk) {
-            Ok(()) => {
-                self.delivered += chunk.len() as u64;
-                Ok(())
-            }
-            Err(Short::Errno(errno)) => {
-                Err(write_failed(self.subject.clone(), errno, self.delivered))
-            }
-            Err(Short::Torn(written)) => Err(Error::ChunkTorn {
-                subject: self.subject.clone(),
-                len: chunk.len(),
-                written,
-            }),
-        }
-    }
-}
-
-/// How writing a chunk failed.
-enum Short {
-    Errno(Errno),
-    /// Only this many bytes went out.
-    Torn(usize),
-}
-
-/// Writes `chunk` with one `write(2)`. A pipe takes a write of at most
-/// `PIPE_BUF` bytes whole or not at all; on a non-blocking pipe that is full
-/// (`EAGAIN`) this waits until there is room and writes it again whole.
-fn write_chunk(dst: BorrowedFd<'_>, chunk: &[u8]) -> Result<(), Short> {
-    loop {
-        match retry_on_eintr(|| nix::unistd::write(dst, chunk)) {
-            Ok(n) if n == chunk.len() => return Ok(()),
-            Ok(n) => return Err(Short::Torn(n)),
-            Err(Errno::EAGAIN) => {
-                let mut fds = [PollFd::new(dst, PollFlags::POLLOUT)];
-                retry_on_eintr(|| poll(&mut fds, PollTimeout::NONE)).map_err(Short::Errno)?;
-            }
-            Err(errno) => return Err(Short::Errno(errno)),
-        }
+        };
+        self.pipe.gather = false;
+        streamed
     }
 }
 

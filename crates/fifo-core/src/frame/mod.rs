@@ -48,6 +48,7 @@ use crate::PIPE_BUF;
 
 mod decode;
 mod encode;
+mod gather;
 #[cfg(test)]
 mod pipe_tests;
 #[cfg(test)]

@@ -11,11 +11,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::io::IoSlice;
 use std::os::fd::BorrowedFd;
 
 use nix::errno::Errno;
 
-use crate::sys::fd::{Fault, write_all};
+use crate::sys::fd::{Fault, write_all, write_all_vectored};
 use crate::{Action, Error, Subject};
 
 /// Writes all of `data` to `dst` (named `subject` in errors) and returns the
@@ -27,6 +28,24 @@ use crate::{Action, Error, Subject};
 pub fn write_data(dst: BorrowedFd<'_>, subject: Subject, data: &[u8]) -> Result<u64, Error> {
     write_all(dst, data).map_err(|(fault, written)| write_failed(subject, fault, written))?;
     Ok(data.len() as u64)
+}
+
+/// Writes all of `parts`, one after another, to `dst` (named `subject` in
+/// errors) with as few `writev(2)` calls as the system allows, and returns
+/// the byte count: many small pieces (messages, separators) cost a call
+/// per batch instead of a call each. `parts` is used up.
+///
+/// # Errors
+/// As [`write_data`].
+pub fn write_data_vectored(
+    dst: BorrowedFd<'_>,
+    subject: Subject,
+    parts: &mut [IoSlice<'_>],
+) -> Result<u64, Error> {
+    let len = parts.iter().map(|part| part.len() as u64).sum();
+    write_all_vectored(dst, parts)
+        .map_err(|(fault, written)| write_failed(subject, fault, written))?;
+    Ok(len)
 }
 
 /// The error for a failed write of `subject` after `delivered` bytes.

@@ -88,6 +88,26 @@ impl<'fd> FrameReader<'fd> {
         decoder: &mut Decoder,
         mut each: impl FnMut(Message) -> Result<()>,
     ) -> Result<Ended> {
+        self.run_batched(decoder, |messages| {
+            for message in messages {
+                each(message)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// As [`FrameReader::run`], but passes the messages completed by each
+    /// read to `each_read` together, before the next wait for data: a
+    /// caller can write them out with one system call, and need not hold
+    /// any back waiting for more.
+    ///
+    /// # Errors
+    /// As [`FrameReader::run`].
+    pub fn run_batched(
+        &self,
+        decoder: &mut Decoder,
+        mut each_read: impl FnMut(&mut dyn Iterator<Item = Message>) -> Result<()>,
+    ) -> Result<Ended> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let _turn = match self.take_turn().map_err(failed)? {
             Ok(turn) => turn,
@@ -108,9 +128,7 @@ impl<'fd> FrameReader<'fd> {
                 Err(errno) => return Err(failed(errno)),
             };
             let pushed = decoder.push(&buf[..n]);
-            while let Some(message) = decoder.pop() {
-                each(message)?;
-            }
+            each_read(&mut std::iter::from_fn(|| decoder.pop()))?;
             pushed?;
         };
         let dropped = if stop == Stop::EndOfFile {

@@ -97,7 +97,7 @@ fn read(
     FrameReader::new(src, subject)
         .idle(args.idle)
         .interrupted_by(notice)
-        .run(&mut decoder, |message| output.write(&message))
+        .run_batched(&mut decoder, |messages| output.write(messages))
 }
 
 /// Says what was dropped from PATH's stream.

@@ -55,3 +55,46 @@ pub(crate) fn write_failed(subject: Subject, fault: impl Into<Fault>, delivered:
         (fault, _) => Error::sys(subject, Action::Write, fault),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{IoSlice, Read};
+    use std::os::fd::AsFd;
+
+    use super::*;
+
+    /// More parts than one `writev(2)` takes, empty ones among them, into a
+    /// one-page pipe drained slowly: every byte arrives, in order.
+    #[test]
+    fn vectored_writes_go_on_where_they_stopped() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let _ = crate::sys::set_pipe_size(w.as_fd(), 4096);
+        let pieces: Vec<Vec<u8>> = (0..3000usize)
+            .map(|i| vec![(i % 251) as u8; [0, 1, 7, 300][i % 4]])
+            .collect();
+        let want = pieces.concat();
+        let reader = std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let mut src = std::fs::File::from(r);
+            let mut buf = [0u8; 1000];
+            loop {
+                std::thread::sleep(std::time::Duration::from_micros(200));
+                match src.read(&mut buf).unwrap() {
+                    0 => return got,
+                    n => got.extend_from_slice(&buf[..n]),
+                }
+            }
+        });
+        let mut parts: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
+        let written = write_data_vectored(w.as_fd(), Subject::Stdout, &mut parts).unwrap();
+        assert_eq!(written, want.len() as u64);
+        drop(w);
+        assert!(reader.join().unwrap() == want, "the bytes differ");
+        let mut empty = [IoSlice::new(b""), IoSlice::new(b"")];
+        let file = tempfile::tempfile().unwrap();
+        assert_eq!(
+            write_data_vectored(file.as_fd(), Subject::Stdout, &mut empty).unwrap(),
+            0
+        );
+    }
+}

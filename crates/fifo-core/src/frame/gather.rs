@@ -114,3 +114,68 @@ fn write_whole(dst: BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Short> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::os::fd::AsFd;
+    use std::os::unix::net::UnixDatagram;
+
+    use super::super::{Decoder, FrameWriter, chunk_len};
+    use crate::{PIPE_BUF, Subject};
+
+    /// Each write of a writer streaming records becomes one datagram here,
+    /// so the test sees where the writes begin and end: every write is whole
+    /// chunks of at most `PIPE_BUF` bytes in all, short chunks share writes,
+    /// and the records come back whole.
+    #[test]
+    fn streamed_records_go_out_as_whole_chunks_short_ones_sharing_a_write() {
+        let (src, dst) = UnixDatagram::pair().unwrap();
+        let records: Vec<Vec<u8>> = (0..300usize)
+            .map(|i| {
+                let mut record = vec![b'a' + (i % 26) as u8; [0, 10, 500, 2048, 5000][i % 5]];
+                record.push(b'\n');
+                record
+            })
+            .collect();
+        let input = records.concat();
+        let reader = std::thread::spawn(move || {
+            let mut writes = Vec::new();
+            let mut buf = vec![0u8; 2 * PIPE_BUF];
+            loop {
+                let n = src.recv(&mut buf).unwrap();
+                if buf[..n] == *b"end" {
+                    return writes;
+                }
+                writes.push(buf[..n].to_vec());
+            }
+        });
+        let mut writer = FrameWriter::new(dst.as_fd(), Subject::path("q")).unwrap();
+        let sent = writer.send_records_from(&input[..], Subject::Stdin, b'\n');
+        assert_eq!(sent.unwrap(), records.len() as u64);
+        dst.send(b"end").unwrap();
+        let writes = reader.join().unwrap();
+        let mut decoder = Decoder::new(Subject::path("q"));
+        let mut shared = 0;
+        for write in &writes {
+            assert!(write.len() <= PIPE_BUF, "a write of {} bytes", write.len());
+            let (mut at, mut chunks) = (0, 0);
+            while at < write.len() {
+                at += chunk_len(&write[at..]).unwrap().unwrap();
+                chunks += 1;
+            }
+            assert_eq!(at, write.len(), "a write ends inside a chunk");
+            shared += usize::from(chunks > 1);
+            decoder.push(write).unwrap();
+        }
+        assert!(shared > 0, "no write carried more than one chunk");
+        assert!(
+            writes.len() < 200,
+            "{} writes for 300 records",
+            writes.len()
+        );
+        let got: Vec<Vec<u8>> = std::iter::from_fn(|| decoder.pop())
+            .map(|m| m.data)
+            .collect();
+        assert!(got == records, "the records differ");
+    }
+}

@@ -38,7 +38,7 @@ def main():
     base = runs[args.base]
     per_gib = GIB / args.bytes
     print(f"| transfer ({len(base)} interleaved rounds; median (min-max)) "
-          "| MB/s | rate vs dd, round by round | writer CPU s/GiB | reader CPU s/GiB |")
+          f"| MB/s | rate vs {args.base}, round by round | writer CPU s/GiB | reader CPU s/GiB |")
     print("|---|---:|---:|---:|---:|")
     for name in [args.base] + [name for name in order if name != args.base]:
         rounds = runs[name]

@@ -3,14 +3,17 @@
 # 64 KiB messages:
 #   dd: GNU dd bs=4096 writing the FIFO and dd bs=4096 reading it (the same
 #       write pattern as framing, whole 4 KiB writes, without the frames);
-#   dd file: the same, but the writing dd reads the CLI writer's input file
+#   dd_file: the same, but the writing dd reads the CLI writer's input file
 #       (what reading the input costs, which dd from /dev/zero does not pay);
 #   lib: fifo-core's FrameWriter into its Decoder (bench/refs/src/bin/frames.rs);
-#   cli x1, cli x8: `fifo send --frame -l` (64 KiB lines read from a file)
+#   cli_x1, cli_x8: `fifo send --frame -l` (64 KiB lines read from a file)
 #       into `fifo cat --frame` (to /dev/null, as dd's), one writer, then 8
 #       concurrent writers sharing the bytes;
-#   old cli x1: with BENCH_OLD=PATH, the same through another build of fifo
-#       (the one before a change), for a before/after in the same rounds.
+#   old_cli_x1: with BENCH_OLD=PATH, the same through another build of fifo
+#       (the one before a change), for a before/after in the same rounds;
+#   then the same CLI with 100-byte messages (BENCH_SMALL bytes of lines,
+#       default 100 MiB), against the same lines sent plain (`send -l` into
+#       `cat`).
 # The machine is shared, so every transfer runs once per round, in an order
 # that rotates from round to round, BENCH_RUNS rounds (default 11): each
 # transfer's ratio to dd is taken within each round, and the table gives
@@ -53,17 +56,17 @@ OLD=${BENCH_OLD:-}
 
 # The transfers: NAME|WRITERS|WRITER COMMAND|READER COMMAND|COUNT, where
 # COUNT turns the reader's output into the bytes it got.
-TRANSFERS=(
+LARGE=(
     "dd|1|dd if=/dev/zero of=$F bs=4096 count=$((BYTES / 4096)) status=none|dd if=$F bs=4096 status=none|wc -c"
-    "dd file|1|dd if=$T/lines.1 of=$F bs=4096 status=none|dd if=$F bs=4096 status=none|wc -c"
+    "dd_file|1|dd if=$T/lines.1 of=$F bs=4096 status=none|dd if=$F bs=4096 status=none|wc -c"
     "lib|1|$PEER write-framed $F $BYTES $MESSAGE|$PEER read-framed $F|awk '{print \$2}'"
-    "cli x1|1|$FIFO send --frame -l $F < $T/lines.1|$FIFO cat --frame $F|wc -c"
-    "cli x8|8|$FIFO send --frame -l $F < $T/lines.8|$FIFO cat --frame $F|wc -c"
+    "cli_x1|1|$FIFO send --frame -l $F < $T/lines.1|$FIFO cat --frame $F|wc -c"
+    "cli_x8|8|$FIFO send --frame -l $F < $T/lines.8|$FIFO cat --frame $F|wc -c"
 )
-[ -z "$OLD" ] || TRANSFERS+=("old cli x1|1|$OLD send --frame -l $F < $T/lines.1|$OLD cat --frame $F|wc -c")
+[ -z "$OLD" ] || LARGE+=("old_cli_x1|1|$OLD send --frame -l $F < $T/lines.1|$OLD cat --frame $F|wc -c")
 
 # transfer ROUND SPEC: one transfer; with ROUND 0 the reader's output is
-# counted and must be BYTES, else it goes to /dev/null and the line
+# counted and must be EXPECT bytes, else it goes to /dev/null and the line
 # "ROUND NAME SECONDS WRITERS_CPU READER_CPU" is printed. The bench shell
 # holds a write end (descriptor 3) while the writers run, so the reader sees
 # no end of file between writers.
@@ -88,7 +91,7 @@ transfer() {
     end=$(date +%s.%N)
     if [ "$round" = 0 ]; then
         got=$(tr -d ' ' < "$T/got")
-        [ "$got" = "$BYTES" ] || { echo "$name: short transfer: $got of $BYTES" >&2; exit 1; }
+        [ "$got" = "$EXPECT" ] || { echo "$name: short transfer: $got of $EXPECT" >&2; exit 1; }
         return
     fi
     for i in $(seq "$writers"); do
@@ -97,18 +100,44 @@ transfer() {
     echo "$round $name $(echo "$end - $start" | bc -l) $cpu $(awk '{print $1 + $2}' "$T/reader.time")"
 }
 
-for spec in "${TRANSFERS[@]}"; do transfer 0 "$spec"; done
-for round in $(seq "$RUNS"); do
-    n=${#TRANSFERS[@]}
-    for i in $(seq 0 $((n - 1))); do
-        transfer "$round" "${TRANSFERS[$(((i + round) % n))]}"
-    done
-done > "$T/runs"
-echo "$BYTES bytes in 64 KiB messages, $(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end:"
+# rounds BYTES BASE SPEC...: checks each transfer once, then runs RUNS
+# rounds of all of them, in an order rotating from round to round, and
+# prints the table, with ratios to the transfer named BASE.
+rounds() {
+    local round i n
+    EXPECT=$1
+    local base=$2
+    shift 2
+    n=$#
+    for spec in "$@"; do transfer 0 "$spec"; done
+    for round in $(seq "$RUNS"); do
+        for i in $(seq 0 $((n - 1))); do
+            transfer "$round" "${@:$(((i + round) % n + 1)):1}"
+        done
+    done > "$T/runs"
+    python3 bench/abstats.py --bytes "$EXPECT" --base "$base" < "$T/runs"
+}
+
+echo "$BYTES bytes in 64 KiB messages, $(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg) before:"
 echo
-# Names with a space are joined for the summary.
-sed 's/cli x/cli_x/; s/old cli_x/old_cli_x/; s/dd file/dd_file/' "$T/runs" | python3 bench/abstats.py --bytes "$BYTES" --base dd |
-    sed 's/old_cli_x/old cli x/; s/cli_x/cli x/; s/dd_file/dd file/'
+rounds "$BYTES" dd "${LARGE[@]}"
+
+# Small messages: SMALL bytes of 100-byte lines, framed, against the same
+# lines sent plain (`send -l` packs whole lines into writes of up to
+# PIPE_BUF bytes, `cat` moves them as they come).
+SMALL=${BENCH_SMALL:-104857600}
+LINE=$(head -c 99 /dev/zero | tr '\0' s)
+head -c "$SMALL" < <(yes "$LINE") > "$T/small"
+SMALLS=(
+    "plain|1|$FIFO send -l $F < $T/small|$FIFO cat $F|wc -c"
+    "cli_x1|1|$FIFO send --frame -l $F < $T/small|$FIFO cat --frame $F|wc -c"
+)
+[ -z "$OLD" ] || SMALLS+=("old_cli_x1|1|$OLD send --frame -l $F < $T/small|$OLD cat --frame $F|wc -c")
+echo
+echo "$SMALL bytes in 100-byte messages (lines), load average $(cut -d' ' -f1-3 /proc/loadavg) before:"
+echo
+rounds "$SMALL" plain "${SMALLS[@]}"
+echo
 
 # Peak memory: 8 writers each send the first half of a BENCH_BIG message and
 # wait; the reader then holds 8 half messages. Its VmHWM is read from /proc

@@ -139,24 +139,24 @@ mod tests {
             .collect();
         let input = records.concat();
         let reader = std::thread::spawn(move || {
-            let mut writes = Vec::new();
+            let mut packets = Vec::new();
             let mut buf = vec![0u8; 2 * PIPE_BUF];
             loop {
                 let n = src.recv(&mut buf).unwrap();
                 if buf[..n] == *b"end" {
-                    return writes;
+                    return packets;
                 }
-                writes.push(buf[..n].to_vec());
+                packets.push(buf[..n].to_vec());
             }
         });
         let mut writer = FrameWriter::new(dst.as_fd(), Subject::path("q")).unwrap();
         let sent = writer.send_records_from(&input[..], Subject::Stdin, b'\n');
         assert_eq!(sent.unwrap(), records.len() as u64);
         dst.send(b"end").unwrap();
-        let writes = reader.join().unwrap();
+        let packets = reader.join().unwrap();
         let mut decoder = Decoder::new(Subject::path("q"));
         let mut shared = 0;
-        for write in &writes {
+        for write in &packets {
             assert!(write.len() <= PIPE_BUF, "a write of {} bytes", write.len());
             let (mut at, mut chunks) = (0, 0);
             while at < write.len() {
@@ -169,9 +169,9 @@ mod tests {
         }
         assert!(shared > 0, "no write carried more than one chunk");
         assert!(
-            writes.len() < 200,
+            packets.len() < 200,
             "{} writes for 300 records",
-            writes.len()
+            packets.len()
         );
         let got: Vec<Vec<u8>> = std::iter::from_fn(|| decoder.pop())
             .map(|m| m.data)

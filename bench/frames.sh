@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# Framed messages against plain 4 KiB writes, through one FIFO, in one run:
-#   1. framed: fifo-core's FrameWriter (64 KiB messages, 4096-byte chunks,
-#      one write each) into its Decoder (bench/refs/src/bin/frames.rs);
-#   2. the same program's plain loop: 4096-byte writes, 4096-byte reads;
-#   3. GNU dd bs=4096 writing the FIFO and dd bs=4096 reading it;
-#   4. the CLI: `fifo send --frame -l` (64 KiB lines) into `fifo cat --frame`,
-#      one writer, then 8 concurrent writers: rate and the reader's CPU time
-#      per GiB;
-#   5. the peak RSS of `fifo cat --frame` while 8 writers are each half-way
-#      through a message of BENCH_BIG bytes (default 100 MiB).
-# Prints Markdown tables: median of BENCH_RUNS runs, MB/s, and each rate
-# against dd's.
+# Framed messages against plain 4 KiB writes, through one FIFO, 1 GiB in
+# 64 KiB messages:
+#   dd: GNU dd bs=4096 writing the FIFO and dd bs=4096 reading it (the same
+#       write pattern as framing, whole 4 KiB writes, without the frames);
+#   dd_file: the same, but the writing dd reads the CLI writer's input file
+#       (what reading the input costs, which dd from /dev/zero does not pay);
+#   lib: fifo-core's FrameWriter into its Decoder (bench/refs/src/bin/frames.rs);
+#   cli_x1, cli_x8: `fifo send --frame -l` (64 KiB lines read from a file)
+#       into `fifo cat --frame` (to /dev/null, as dd's), one writer, then 8
+#       concurrent writers sharing the bytes;
+#   old_cli_x1: with BENCH_OLD=PATH, the same through another build of fifo
+#       (the one before a change), for a before/after in the same rounds;
+#   then the same CLI with 100-byte messages (BENCH_SMALL bytes of lines,
+#       default 100 MiB), against the same lines sent plain (`send -l` into
+#       `cat`).
+# The machine is shared, so every transfer runs once per round, in an order
+# that rotates from round to round, BENCH_RUNS rounds (default 11): each
+# transfer's ratio to dd is taken within each round, and the table gives
+# medians with the lowest and highest value in brackets
+# (bench/abstats.py). Each process runs under /usr/bin/time: the writers' and
+# the reader's CPU time (user+system) are reported apart, per GiB. One
+# untimed run of each transfer first checks the byte count.
+# Last, the peak RSS of `fifo cat --frame` while 8 writers are each half-way
+# through a message of BENCH_BIG bytes (default 100 MiB).
 #
-#   bench/frames.sh                                  # 1 GiB, 3 runs
-#   BENCH_BYTES=268435456 BENCH_RUNS=5 bench/frames.sh
+#   bench/frames.sh                                  # 1 GiB, 11 rounds
+#   BENCH_BIG=0 bench/frames.sh                      # no peak RSS part
+#   BENCH_BYTES=268435456 BENCH_RUNS=21 BENCH_OLD=/tmp/fifo.old bench/frames.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BYTES=${BENCH_BYTES:-1073741824}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-11}
 MESSAGE=65536
 LIMIT=300
 
@@ -32,95 +45,107 @@ T=$(mktemp -d)
 trap 'pkill -P $$ 2>/dev/null || true; rm -rf "$T"' EXIT
 mkfifo "$T/f"
 
-# seconds WRITER READER: wall time of one transfer; the reader's report
-# ("MESSAGES BYTES") must show BYTES bytes.
-seconds() {
-    local start end got
-    start=$(date +%s.%N)
-    timeout "$LIMIT" bash -c "$1" &
-    local writer=$!
-    got=$(timeout "$LIMIT" bash -c "$2")
-    wait "$writer"
-    end=$(date +%s.%N)
-    case $got in
-    *" $BYTES" | "$BYTES") ;;
-    *) echo "short transfer: $got" >&2; exit 1 ;;
-    esac
-    echo "$end - $start" | bc -l
-}
-
-median() {
-    local i
-    for i in $(seq "$RUNS"); do seconds "$1" "$2"; done | sort -g | sed -n "$(((RUNS + 1) / 2))p"
-}
-
 F=$T/f
-framed=$(median "$PEER write-framed $F $BYTES $MESSAGE" "$PEER read-framed $F")
-plain=$(median "$PEER write-plain $F $BYTES" "$PEER read-plain $F")
-dd=$(median "dd if=/dev/zero of=$F bs=4096 count=$((BYTES / 4096)) status=none" \
-    "dd if=$F of=/dev/null bs=4096 2>&1 | awk '/bytes/ {print \$1}'")
-
-echo "| transfer of $BYTES bytes (median of $RUNS) | s | MB/s | rate vs dd |"
-echo "|---|---:|---:|---:|"
-for row in "framed, 64 KiB messages:$framed" "plain 4 KiB write/read loop:$plain" "GNU dd bs=4096 into dd bs=4096:$dd"; do
-    name=${row%:*}
-    secs=${row##*:}
-    printf '| %s | %.3f | %.0f | %.2f× |\n' "$name" "$secs" \
-        "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$(echo "$dd / $secs" | bc -l)"
-done
-
-# The CLI. A message is a 64 KiB line (65535 bytes and its newline), read
-# by each writer from a file made beforehand; the bench shell holds a write end (descriptor 3) while the writers run, so the
-# reader sees no end of file between writers.
+# A message is a 64 KiB line (65535 bytes and its newline), read by each
+# CLI writer from a file made beforehand.
 LINE=$(head -c $((MESSAGE - 1)) /dev/zero | tr '\0' m)
-export LINE FIFO
+for writers in 1 8; do
+    head -c $((BYTES / writers)) < <(yes "$LINE") > "$T/lines.$writers"
+done
+OLD=${BENCH_OLD:-}
 
-# cli WRITERS [--null]: one transfer of BYTES in 64 KiB messages from
-# WRITERS concurrent `fifo send --frame -l`; prints "SECONDS CPU_SECONDS"
-# (the reader's user+system time). The reader's output is counted and must
-# be BYTES, or with --null goes to /dev/null (as dd's does) unchecked.
-cli() {
-    local writers=$1 each=$(($BYTES / $1)) start end got i pids=()
-    [ -s "$T/lines.$writers" ] || head -c "$each" < <(yes "$LINE") > "$T/lines.$writers"
+# The transfers: NAME|WRITERS|WRITER COMMAND|READER COMMAND|COUNT, where
+# COUNT turns the reader's output into the bytes it got.
+LARGE=(
+    "dd|1|dd if=/dev/zero of=$F bs=4096 count=$((BYTES / 4096)) status=none|dd if=$F bs=4096 status=none|wc -c"
+    "dd_file|1|dd if=$T/lines.1 of=$F bs=4096 status=none|dd if=$F bs=4096 status=none|wc -c"
+    "lib|1|$PEER write-framed $F $BYTES $MESSAGE|$PEER read-framed $F|awk '{print \$2}'"
+    "cli_x1|1|$FIFO send --frame -l $F < $T/lines.1|$FIFO cat --frame $F|wc -c"
+    "cli_x8|8|$FIFO send --frame -l $F < $T/lines.8|$FIFO cat --frame $F|wc -c"
+)
+[ -z "$OLD" ] || LARGE+=("old_cli_x1|1|$OLD send --frame -l $F < $T/lines.1|$OLD cat --frame $F|wc -c")
+
+# transfer ROUND SPEC: one transfer; with ROUND 0 the reader's output is
+# counted and must be EXPECT bytes, else it goes to /dev/null and the line
+# "ROUND NAME SECONDS WRITERS_CPU READER_CPU" is printed. The bench shell
+# holds a write end (descriptor 3) while the writers run, so the reader sees
+# no end of file between writers.
+transfer() {
+    local round=$1 name writers writer reader count start end i pids=() got cpu=0
+    IFS='|' read -r name writers writer reader count <<< "$2"
     start=$(date +%s.%N)
-    timeout "$LIMIT" python3 "$MEASURE" ${2:-} "$FIFO" cat --frame "$F" > "$T/got" &
-    local reader=$!
+    if [ "$round" = 0 ]; then
+        timeout "$LIMIT" bash -c "$reader | $count" > "$T/got" &
+    else
+        timeout "$LIMIT" /usr/bin/time -f '%U %S' -o "$T/reader.time" bash -c "exec $reader > /dev/null" &
+    fi
+    local reading=$!
     exec 3> "$F"
     for i in $(seq "$writers"); do
-        timeout "$LIMIT" "$FIFO" send --frame -l "$F" < "$T/lines.$writers" 3>&- &
+        timeout "$LIMIT" /usr/bin/time -f '%U %S' -o "$T/writer.$i.time" bash -c "exec $writer" 3>&- &
         pids+=($!)
     done
     wait "${pids[@]}"
     exec 3>&-
-    wait "$reader"
+    wait "$reading"
     end=$(date +%s.%N)
-    read -r got cpu _ < "$T/got"
-    [ "$got" = -1 ] || [ "$got" = $((each * writers)) ] || { echo "short transfer: $got" >&2; exit 1; }
-    echo "$(echo "$end - $start" | bc -l) $cpu"
+    if [ "$round" = 0 ]; then
+        got=$(tr -d ' ' < "$T/got")
+        [ "$got" = "$EXPECT" ] || { echo "$name: short transfer: $got of $EXPECT" >&2; exit 1; }
+        return
+    fi
+    for i in $(seq "$writers"); do
+        cpu=$(awk -v sum="$cpu" '{print sum + $1 + $2}' "$T/writer.$i.time")
+    done
+    echo "$round $name $(echo "$end - $start" | bc -l) $cpu $(awk '{print $1 + $2}' "$T/reader.time")"
 }
 
-# cli_median WRITERS: one counted run, then the median of RUNS uncounted.
-cli_median() {
-    local i
-    cli "$1" > /dev/null
-    for i in $(seq "$RUNS"); do cli "$1" --null; done | sort -g | sed -n "$(((RUNS + 1) / 2))p"
+# rounds BYTES BASE SPEC...: checks each transfer once, then runs RUNS
+# rounds of all of them, in an order rotating from round to round, and
+# prints the table, with ratios to the transfer named BASE.
+rounds() {
+    local round i n
+    EXPECT=$1
+    local base=$2
+    shift 2
+    n=$#
+    for spec in "$@"; do transfer 0 "$spec"; done
+    for round in $(seq "$RUNS"); do
+        for i in $(seq 0 $((n - 1))); do
+            transfer "$round" "${@:$(((i + round) % n + 1)):1}"
+        done
+    done > "$T/runs"
+    python3 bench/abstats.py --bytes "$EXPECT" --base "$base" < "$T/runs"
 }
 
+echo "$BYTES bytes in 64 KiB messages, $(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg) before:"
 echo
-echo "| CLI, $BYTES bytes in 64 KiB messages (median of $RUNS) | s | MB/s | rate vs dd | reader CPU s per GiB |"
-echo "|---|---:|---:|---:|---:|"
-for writers in 1 8; do
-    read -r secs cpu < <(cli_median "$writers")
-    printf '| fifo send --frame -l x %d into fifo cat --frame | %.3f | %.0f | %.2f× | %.2f |\n' \
-        "$writers" "$secs" "$(echo "$BYTES / $secs / 1000000" | bc -l)" \
-        "$(echo "$dd / $secs" | bc -l)" "$(echo "$cpu * 1073741824 / $BYTES" | bc -l)"
-done
+rounds "$BYTES" dd "${LARGE[@]}"
+
+# Small messages: SMALL bytes of 100-byte lines, framed, against the same
+# lines sent plain (`send -l` packs whole lines into writes of up to
+# PIPE_BUF bytes, `cat` moves them as they come).
+SMALL=${BENCH_SMALL:-104857600}
+LINE=$(head -c 99 /dev/zero | tr '\0' s)
+head -c "$SMALL" < <(yes "$LINE") > "$T/small"
+SMALLS=(
+    "plain|1|$FIFO send -l $F < $T/small|$FIFO cat $F|wc -c"
+    "cli_x1|1|$FIFO send --frame -l $F < $T/small|$FIFO cat --frame $F|wc -c"
+)
+[ -z "$OLD" ] || SMALLS+=("old_cli_x1|1|$OLD send --frame -l $F < $T/small|$OLD cat --frame $F|wc -c")
+echo
+echo "$SMALL bytes in 100-byte messages (lines), load average $(cut -d' ' -f1-3 /proc/loadavg) before:"
+echo
+rounds "$SMALL" plain "${SMALLS[@]}"
+echo
 
 # Peak memory: 8 writers each send the first half of a BENCH_BIG message and
 # wait; the reader then holds 8 half messages. Its VmHWM is read from /proc
 # at that point, then the writers finish and the reader's own peak (from
 # getrusage) is reported at the end.
 BIG=${BENCH_BIG:-104857600}
+[ "$BIG" -gt 0 ] || exit 0
+export FIFO
 HALF=$((BIG / 2))
 rm -f "$T"/half.* "$T/release"
 timeout "$LIMIT" python3 "$MEASURE" "$FIFO" cat --frame "$F" > "$T/got" &

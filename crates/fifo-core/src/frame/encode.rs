@@ -4,20 +4,21 @@
 use std::io::Read;
 use std::os::fd::BorrowedFd;
 
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
+use super::gather::Pipe;
 use super::{FIRST, HEADER_LEN, Header, LAST, MAX_PAYLOAD, WriterId};
-use crate::sys::fd::retry_on_eintr;
-use crate::write::write_failed;
 use crate::{Action, Error, Result, Subject};
 
 /// How much `send_from` reads at a time.
 const READ_SIZE: usize = 64 * 1024;
 
-/// Builds one writer's chunks: the header numbering and the payload gathered
-/// for the next chunk. It writes nothing itself, so the tests can collect
-/// chunks in memory.
+/// Builds one writer's chunks: the header numbering, and the payload held
+/// back for the next chunk. It writes nothing itself, so the tests can
+/// collect chunks in memory.
+///
+/// Every chunk but a message's last carries [`MAX_PAYLOAD`] bytes, however
+/// the message was split into calls. A chunk reaches `emit` whole, header
+/// and payload in one slice, for one `write(2)`; from a [`Source::InPlace`]
+/// buffer it goes out from where its payload lies, with no copy.
 #[derive(Debug)]
 pub(super) struct Chunker {
     writer: WriterId,
@@ -25,74 +26,137 @@ pub(super) struct Chunker {
     sequence: u64,
     /// The index of the next chunk of that message.
     index: u64,
-    /// Room for the header, then the payload so far.
-    chunk: Vec<u8>,
+    /// Room for a header, then the payload of the next chunk, held back
+    /// until it is known whether more of its message follows.
+    held: Vec<u8>,
+}
+
+/// The bytes a [`Chunker`] is given.
+pub(super) enum Source<'a> {
+    /// Bytes it may not change: each chunk is copied out to be sent.
+    Shared(&'a [u8]),
+    /// `buf[at..]`, in a buffer whose bytes in front of them are spent: a
+    /// chunk's header is written over the [`HEADER_LEN`] bytes in front of
+    /// its payload, and the chunk sent from there (`at` is at least
+    /// `HEADER_LEN`).
+    InPlace { buf: &'a mut [u8], at: usize },
+}
+
+impl Source<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Shared(data) => data,
+            Self::InPlace { buf, at } => &buf[*at..],
+        }
+    }
 }
 
 impl Chunker {
     pub(super) fn new(writer: WriterId) -> Self {
-        let mut chunk = Vec::with_capacity(HEADER_LEN + MAX_PAYLOAD);
-        chunk.resize(HEADER_LEN, 0);
+        let mut held = Vec::with_capacity(HEADER_LEN + MAX_PAYLOAD);
+        held.resize(HEADER_LEN, 0);
         Self {
             writer,
             sequence: 0,
             index: 0,
-            chunk,
+            held,
         }
     }
 
-    /// Adds `data` to the current message, passing every chunk it fills to
-    /// `emit`. A full chunk is held back until more data or the end comes,
-    /// because only then is it known whether it is the message's last.
-    pub(super) fn write<E>(
+    /// Adds `src` to the current message and, with `ends`, ends it, passing
+    /// every chunk that is ready to `emit`: the held payload is topped up
+    /// first, then whole chunks go out from `src`. A full chunk without
+    /// `ends` is held back until more data or the end comes, because only
+    /// then is it known whether it is the message's last.
+    pub(super) fn put<E>(
         &mut self,
-        mut data: &[u8],
+        mut src: Source<'_>,
+        ends: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        while !data.is_empty() {
-            if self.chunk.len() == HEADER_LEN + MAX_PAYLOAD {
-                self.emit(false, emit)?;
+        let len = src.bytes().len();
+        let mut done = 0;
+        if self.held.len() > HEADER_LEN {
+            done = (HEADER_LEN + MAX_PAYLOAD - self.held.len()).min(len);
+            self.held.extend_from_slice(&src.bytes()[..done]);
+            if done == len && !ends {
+                return Ok(());
             }
-            let take = (HEADER_LEN + MAX_PAYLOAD - self.chunk.len()).min(data.len());
-            self.chunk.extend_from_slice(&data[..take]);
-            data = &data[take..];
+            self.emit_held(done == len, emit)?;
+            if done == len {
+                return Ok(());
+            }
         }
-        Ok(())
+        while len - done > MAX_PAYLOAD {
+            self.emit_from(&mut src, done..done + MAX_PAYLOAD, false, emit)?;
+            done += MAX_PAYLOAD;
+        }
+        if ends {
+            self.emit_from(&mut src, done..len, true, emit)
+        } else {
+            self.held.extend_from_slice(&src.bytes()[done..]);
+            Ok(())
+        }
     }
 
-    /// Ends the current message, passing its last chunk to `emit`.
-    pub(super) fn end<E>(
+    /// Sends the bytes `range` of `src` as the next chunk.
+    fn emit_from<E>(
         &mut self,
+        src: &mut Source<'_>,
+        range: std::ops::Range<usize>,
+        last: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.emit(true, emit)
+        match src {
+            Source::Shared(data) => {
+                self.held.extend_from_slice(&data[range]);
+                self.emit_held(last, emit)
+            }
+            Source::InPlace { buf, at } => {
+                let (start, end) = (*at + range.start, *at + range.end);
+                let header = self.next_header(end - start, last);
+                buf[start - HEADER_LEN..start].copy_from_slice(&header.encode());
+                emit(&buf[start - HEADER_LEN..end])?;
+                self.advance(last);
+                Ok(())
+            }
+        }
     }
 
-    /// Fills in the next chunk's header and hands the chunk to `emit`; once
-    /// it went out, moves on to the message's next chunk, or to the next
-    /// message after its last.
-    fn emit<E>(
+    /// Sends the held payload as the next chunk.
+    fn emit_held<E>(
         &mut self,
         last: bool,
         emit: &mut impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let header = Header {
+        let header = self.next_header(self.held.len() - HEADER_LEN, last);
+        self.held[..HEADER_LEN].copy_from_slice(&header.encode());
+        emit(&self.held)?;
+        self.held.truncate(HEADER_LEN);
+        self.advance(last);
+        Ok(())
+    }
+
+    /// The header of the next chunk, carrying `len` bytes.
+    fn next_header(&self, len: usize, last: bool) -> Header {
+        Header {
             flags: if self.index == 0 { FIRST } else { 0 } | if last { LAST } else { 0 },
             writer: self.writer,
             sequence: self.sequence,
             index: self.index,
-            len: (self.chunk.len() - HEADER_LEN) as u32,
-        };
-        self.chunk[..HEADER_LEN].copy_from_slice(&header.encode());
-        emit(&self.chunk)?;
-        self.chunk.truncate(HEADER_LEN);
+            len: len as u32,
+        }
+    }
+
+    /// A chunk went out: on to the message's next chunk, or to the next
+    /// message after its last.
+    fn advance(&mut self, last: bool) {
         if last {
             self.sequence += 1;
             self.index = 0;
         } else {
             self.index += 1;
         }
-        Ok(())
     }
 }
 
@@ -110,14 +174,6 @@ pub struct FrameWriter<'fd> {
     pipe: Pipe<'fd>,
 }
 
-/// Where the chunks go, and how many bytes went.
-#[derive(Debug)]
-struct Pipe<'fd> {
-    dst: BorrowedFd<'fd>,
-    subject: Subject,
-    delivered: u64,
-}
-
 impl<'fd> FrameWriter<'fd> {
     /// A writer of framed messages to the pipe `dst` (`subject` names it in
     /// errors), with a fresh identity: this process's id and 64 bits from
@@ -132,11 +188,7 @@ impl<'fd> FrameWriter<'fd> {
         };
         Ok(Self {
             chunker: Chunker::new(writer),
-            pipe: Pipe {
-                dst,
-                subject,
-                delivered: 0,
-            },
+            pipe: Pipe::new(dst, subject),
         })
     }
 
@@ -168,8 +220,7 @@ impl<'fd> FrameWriter<'fd> {
     /// when the destination took only part of a chunk (it is not a pipe), or
     /// [`Error::Sys`]. The message is then unfinished and a reader drops it.
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
-        let pipe = &mut self.pipe;
-        self.chunker.write(data, &mut |chunk| pipe.send(chunk))
+        self.put(data, false)
     }
 
     /// Ends the current message: writes its last chunk. With nothing written
@@ -178,8 +229,7 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// As [`FrameWriter::write`].
     pub fn end(&mut self) -> Result<()> {
-        let pipe = &mut self.pipe;
-        self.chunker.end(&mut |chunk| pipe.send(chunk))
+        self.put(&[], true)
     }
 
     /// Sends `message` as one message.
@@ -187,8 +237,18 @@ impl<'fd> FrameWriter<'fd> {
     /// # Errors
     /// As [`FrameWriter::write`].
     pub fn send(&mut self, message: &[u8]) -> Result<()> {
-        self.write(message)?;
-        self.end()
+        self.put(message, true)
+    }
+
+    /// Adds `data` to the current message and, with `ends`, ends it: a
+    /// message that ends here needs no chunk held back.
+    fn put(&mut self, data: &[u8], ends: bool) -> Result<()> {
+        self.put_from(Source::Shared(data), ends)
+    }
+
+    fn put_from(&mut self, src: Source<'_>, ends: bool) -> Result<()> {
+        let pipe = &mut self.pipe;
+        self.chunker.put(src, ends, &mut |chunk| pipe.send(chunk))
     }
 
     /// Reads `src` to its end and sends all of it as one message, streaming:
@@ -245,70 +305,39 @@ impl<'fd> FrameWriter<'fd> {
         cut: impl Fn(&[u8]) -> (usize, bool),
         size: &mut u64,
     ) -> Result<()> {
-        let mut buf = vec![0u8; READ_SIZE];
-        loop {
-            let n = match src.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => n,
+        // Room for a header in front of the data read: each chunk's header
+        // is written over the bytes in front of its payload, which went out
+        // (or were held) already, so chunks go out from the buffer as read.
+        let mut buf = vec![0u8; HEADER_LEN + READ_SIZE];
+        // Short chunks that are ready together share a write; what was
+        // gathered goes out before each read, which may wait.
+        self.pipe.gather = true;
+        let streamed = 'reading: loop {
+            if let Err(err) = self.pipe.flush() {
+                break 'reading Err(err);
+            }
+            let end = match src.read(&mut buf[HEADER_LEN..]) {
+                Ok(0) => break Ok(()),
+                Ok(n) => HEADER_LEN + n,
                 Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(Error::sys(src_subject, Action::Read, err)),
+                Err(err) => break Err(Error::sys(src_subject, Action::Read, err)),
             };
-            let mut data = &buf[..n];
-            while !data.is_empty() {
-                let (take, ends) = cut(data);
-                self.write(&data[..take])?;
-                *size += take as u64;
-                data = &data[take..];
-                if ends {
-                    self.end()?;
-                    *size = 0;
+            let mut at = HEADER_LEN;
+            while at < end {
+                let (take, ends) = cut(&buf[at..end]);
+                let src = Source::InPlace {
+                    buf: &mut buf[..at + take],
+                    at,
+                };
+                if let Err(err) = self.put_from(src, ends) {
+                    break 'reading Err(err);
                 }
+                *size = if ends { 0 } else { *size + take as u64 };
+                at += take;
             }
-        }
-    }
-}
-
-impl Pipe<'_> {
-    /// Writes one chunk, counting it in `delivered`.
-    fn send(&mut self, chunk: &[u8]) -> Result<()> {
-        match write_chunk(self.dst, chunk) {
-            Ok(()) => {
-                self.delivered += chunk.len() as u64;
-                Ok(())
-            }
-            Err(Short::Errno(errno)) => {
-                Err(write_failed(self.subject.clone(), errno, self.delivered))
-            }
-            Err(Short::Torn(written)) => Err(Error::ChunkTorn {
-                subject: self.subject.clone(),
-                len: chunk.len(),
-                written,
-            }),
-        }
-    }
-}
-
-/// How writing a chunk failed.
-enum Short {
-    Errno(Errno),
-    /// Only this many bytes went out.
-    Torn(usize),
-}
-
-/// Writes `chunk` with one `write(2)`. A pipe takes a write of at most
-/// `PIPE_BUF` bytes whole or not at all; on a non-blocking pipe that is full
-/// (`EAGAIN`) this waits until there is room and writes it again whole.
-fn write_chunk(dst: BorrowedFd<'_>, chunk: &[u8]) -> Result<(), Short> {
-    loop {
-        match retry_on_eintr(|| nix::unistd::write(dst, chunk)) {
-            Ok(n) if n == chunk.len() => return Ok(()),
-            Ok(n) => return Err(Short::Torn(n)),
-            Err(Errno::EAGAIN) => {
-                let mut fds = [PollFd::new(dst, PollFlags::POLLOUT)];
-                retry_on_eintr(|| poll(&mut fds, PollTimeout::NONE)).map_err(Short::Errno)?;
-            }
-            Err(errno) => return Err(Short::Errno(errno)),
-        }
+        };
+        self.pipe.gather = false;
+        streamed
     }
 }
 

@@ -48,6 +48,7 @@ use crate::PIPE_BUF;
 
 mod decode;
 mod encode;
+mod gather;
 #[cfg(test)]
 mod pipe_tests;
 #[cfg(test)]
@@ -106,8 +107,7 @@ pub(crate) fn test_chunks(writer: WriterId, message: &[u8]) -> Vec<Vec<u8>> {
         out.push(chunk.to_vec());
         Ok(())
     };
-    let _ = chunker.write(message, &mut emit);
-    let _ = chunker.end(&mut emit);
+    let _ = chunker.put(encode::Source::Shared(message), true, &mut emit);
     out
 }
 

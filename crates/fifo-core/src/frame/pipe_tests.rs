@@ -295,3 +295,67 @@ pub(super) fn succeeded(out: &std::process::Output) {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");
 }
+
+/// A source that gives its bytes in reads of the sizes in `reads`, over
+/// and over, as a pipe or terminal may.
+struct Trickle<'a> {
+    data: &'a [u8],
+    reads: &'a [usize],
+    turn: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = self.reads[self.turn % self.reads.len()];
+        self.turn += 1;
+        let n = want.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Records streamed from reads of any sizes (chunks go out from the read
+    /// buffer, their headers written in front of the payload): each record
+    /// arrives whole, and every chunk but a message's last is full, however
+    /// the reads cut the records.
+    #[test]
+    fn records_streamed_from_reads_of_any_size_give_full_chunks(
+        sizes in proptest::collection::vec(0usize..3 * MAX_PAYLOAD + 2, 1..12),
+        reads in proptest::collection::vec(1usize..70_000, 1..6),
+    ) {
+        let records: Vec<Vec<u8>> = sizes.iter().enumerate().map(|(i, &len)| {
+            let mut record: Vec<u8> = content(i as u64, len).iter().map(|b| b | 1).collect();
+            record.push(0);
+            record
+        }).collect();
+        let input = records.concat();
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let raw = std::thread::spawn(move || {
+            let mut raw = Vec::new();
+            File::from(r).read_to_end(&mut raw).unwrap();
+            raw
+        });
+        let mut writer = FrameWriter::new(w.as_fd(), Subject::path("q")).unwrap();
+        let src = Trickle { data: &input, reads: &reads, turn: 0 };
+        proptest::prop_assert_eq!(writer.send_records_from(src, Subject::Stdin, 0).unwrap(), records.len() as u64);
+        drop(writer);
+        drop(w);
+        let raw = raw.join().unwrap();
+        let mut decoder = Decoder::new(Subject::path("q"));
+        let mut at = 0;
+        while at < raw.len() {
+            let len = chunk_len(&raw[at..]).unwrap().unwrap();
+            let last = raw[at + 3] & LAST != 0;
+            proptest::prop_assert!(last || len == PIPE_BUF, "a chunk that is not its message's last is full");
+            decoder.push(&raw[at..at + len]).unwrap();
+            at += len;
+        }
+        proptest::prop_assert_eq!(decoder.finish().unwrap().messages, 0);
+        let got: Vec<Vec<u8>> = std::iter::from_fn(|| decoder.pop()).map(|m| m.data).collect();
+        proptest::prop_assert!(got == records, "the records differ");
+    }
+}

@@ -126,6 +126,27 @@ impl<'fd> FrameReader<'fd> {
         decoder: &mut Decoder,
         mut each: impl FnMut(Message) -> Result<()>,
     ) -> Result<Ended> {
+        self.run_batched(decoder, |messages| {
+            for message in messages {
+                each(message)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// As [`FrameReader::run`], but passes the messages completed by each
+    /// read to `each_read` together, before the next wait for data: a
+    /// caller can write them out with one system call, and need not hold
+    /// any back waiting for more. Messages it does not take are left for
+    /// the next reader, as unfinished ones are.
+    ///
+    /// # Errors
+    /// As [`FrameReader::run`].
+    pub fn run_batched(
+        &self,
+        decoder: &mut Decoder,
+        mut each_read: impl FnMut(&mut dyn Iterator<Item = Message>) -> Result<()>,
+    ) -> Result<Ended> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let mut ended = Ended {
             stop: Stop::EndOfFile,
@@ -154,7 +175,7 @@ impl<'fd> FrameReader<'fd> {
                 Err(err) => return Err(err),
             }
         }
-        let read = self.read(decoder, &mut each, &mut ended.messages);
+        let read = self.read(decoder, &mut each_read, &mut ended.messages);
         match read {
             Ok(Stop::EndOfFile) => ended.dropped = decoder.finish()?,
             Ok(stop) => {
@@ -177,7 +198,7 @@ impl<'fd> FrameReader<'fd> {
     fn read(
         &self,
         decoder: &mut Decoder,
-        each: &mut impl FnMut(Message) -> Result<()>,
+        each_read: &mut impl FnMut(&mut dyn Iterator<Item = Message>) -> Result<()>,
         messages: &mut u64,
     ) -> Result<Stop> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
@@ -201,10 +222,8 @@ impl<'fd> FrameReader<'fd> {
                 Err(errno) => return Err(failed(errno)),
             };
             let pushed = decoder.push(&buf[..n]);
-            while let Some(message) = decoder.pop() {
-                *messages += 1;
-                each(message)?;
-            }
+            let mut ready = std::iter::from_fn(|| decoder.pop()).inspect(|_| *messages += 1);
+            each_read(&mut ready)?;
             pushed?;
         }
     }

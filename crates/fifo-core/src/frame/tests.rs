@@ -5,7 +5,7 @@ use std::convert::Infallible;
 
 use proptest::prelude::*;
 
-use super::encode::Chunker;
+use super::encode::{Chunker, Source};
 use super::*;
 use crate::{Error, Subject};
 
@@ -27,9 +27,13 @@ fn chunks(n: u32, messages: &[Vec<u8>]) -> Vec<Vec<u8>> {
     for message in messages {
         // Two writes, to check that a message written in pieces is one.
         let half = message.len() / 2;
-        chunker.write(&message[..half], &mut emit).unwrap();
-        chunker.write(&message[half..], &mut emit).unwrap();
-        chunker.end(&mut emit).unwrap();
+        chunker
+            .put(Source::Shared(&message[..half]), false, &mut emit)
+            .unwrap();
+        chunker
+            .put(Source::Shared(&message[half..]), false, &mut emit)
+            .unwrap();
+        chunker.put(Source::Shared(&[]), true, &mut emit).unwrap();
     }
     out
 }

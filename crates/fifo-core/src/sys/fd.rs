@@ -2,11 +2,12 @@
 //! switching `O_NONBLOCK`, writing a whole buffer; and [`Fault`], why a
 //! transfer failed when the system call itself did not.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::os::fd::BorrowedFd;
 
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::sys::uio::writev;
 
 /// Why a read or write that had bytes to move failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,34 @@ pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Fau
             Ok(0) => return Err((Fault::WroteNothing, written)),
             Ok(n) => {
                 data = &data[n..];
+                written += n as u64;
+            }
+            Err(errno) => return Err((Fault::Os(errno), written)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes all of `parts` one after another with `writev(2)`, as many parts
+/// per call as the system takes, resuming after short writes and `EINTR`.
+/// On failure returns the `errno` and how many bytes had been written.
+pub(crate) fn write_all_vectored(
+    dst: BorrowedFd<'_>,
+    mut parts: &mut [IoSlice<'_>],
+) -> Result<(), (Fault, u64)> {
+    /// At most this many parts per call (Linux's `IOV_MAX`; POSIX promises
+    /// at least 16).
+    const PARTS: usize = 1024;
+    let mut written = 0u64;
+    // Drops the empty parts in front: a call never gets only empty ones,
+    // which would write nothing.
+    IoSlice::advance_slices(&mut parts, 0);
+    while !parts.is_empty() {
+        let some = &parts[..parts.len().min(PARTS)];
+        match retry_on_eintr(|| writev(dst, some)) {
+            Ok(0) => return Err((Fault::WroteNothing, written)),
+            Ok(n) => {
+                IoSlice::advance_slices(&mut parts, n);
                 written += n as u64;
             }
             Err(errno) => return Err((Fault::Os(errno), written)),

@@ -145,7 +145,7 @@ fn read(
         Some(stash) => reader.stash(stash),
         None => reader,
     };
-    reader.run(&mut decoder, |message| reading.output.write(&message))
+    reader.run_batched(&mut decoder, |messages| reading.output.write(messages))
 }
 
 /// Says what was dropped from PATH's stream (`kind` of messages), and why.

@@ -1,13 +1,20 @@
-//! How `fifo cat --frame` writes a message: its bytes as they are (`-0`:
-//! then a NUL), or one JSON object per line (`--json`).
+//! How `fifo cat --frame` writes messages, those of one read together: their
+//! bytes as they are (`-0`: each then a NUL), or one JSON object per line
+//! (`--json`).
+
+use std::io::IoSlice;
 
 use fifo_core::frame::Message;
-use fifo_core::write::write_data;
+use fifo_core::write::write_data_vectored;
 use fifo_core::{Error, Subject};
 use serde_json::json;
 
 use crate::applet::stat::base64;
 use crate::applet::stdout_fd;
+
+/// Complete messages are written in batches of about this many bytes: the
+/// messages one read completed, or fewer when they are larger.
+const BATCH: usize = 1 << 20;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,21 +36,45 @@ impl Output {
         }
     }
 
-    /// Writes `message` to stdout whole.
-    pub(super) fn write(self, message: &Message) -> Result<(), Error> {
-        let out = |bytes: &[u8]| write_data(stdout_fd(), Subject::Stdout, bytes).map(drop);
-        match self {
-            Self::Raw => out(&message.data),
-            Self::Null => {
-                out(&message.data)?;
-                out(b"\0")
-            }
-            Self::Json => {
-                let mut line = json_of(message).to_string().into_bytes();
-                line.push(b'\n');
-                out(&line)
+    /// Writes `messages` to stdout, each whole, with as few system calls
+    /// as it takes (`writev(2)` of the messages and their separators).
+    pub(super) fn write(self, messages: &mut dyn Iterator<Item = Message>) -> Result<(), Error> {
+        let mut held = Vec::new();
+        let mut bytes = 0;
+        for message in messages {
+            bytes += message.data.len();
+            held.push(message);
+            if bytes >= BATCH {
+                self.write_all(&held)?;
+                held.clear();
+                bytes = 0;
             }
         }
+        self.write_all(&held)
+    }
+
+    fn write_all(self, messages: &[Message]) -> Result<(), Error> {
+        if messages.is_empty() {
+            return Ok(());
+        }
+        let lines;
+        let mut parts = Vec::with_capacity(2 * messages.len());
+        match self {
+            Self::Raw => parts.extend(messages.iter().map(|m| IoSlice::new(&m.data))),
+            Self::Null => {
+                for message in messages {
+                    parts.extend([IoSlice::new(&message.data), IoSlice::new(b"\0")]);
+                }
+            }
+            Self::Json => {
+                lines = messages
+                    .iter()
+                    .map(|message| json_of(message).to_string() + "\n")
+                    .collect::<String>();
+                parts.push(IoSlice::new(lines.as_bytes()));
+            }
+        }
+        write_data_vectored(stdout_fd(), Subject::Stdout, &mut parts).map(drop)
     }
 }
 

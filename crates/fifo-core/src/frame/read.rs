@@ -144,7 +144,14 @@ impl<'fd> FrameReader<'fd> {
         };
         if let Some(stash) = self.stash {
             if let Some((stream, from)) = stash.take(self.src)? {
-                decoder.resume(&stream, from)?;
+                if let Err(err) = decoder.resume(&stream, from) {
+                    // Too much for this reader's cap: one with more room
+                    // can finish those messages.
+                    if matches!(err, Error::PendingTooLarge { .. }) {
+                        stash.keep(self.src, &stream)?;
+                    }
+                    return Err(err);
+                }
             }
         }
         let read = self.read(decoder, &mut each, &mut ended.messages);
@@ -176,6 +183,9 @@ impl<'fd> FrameReader<'fd> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let mut buf = vec![0u8; READ_SIZE];
         loop {
+            // Complete messages first: a stash can hand over some before a
+            // byte of the pipe is read (and end of file may come next).
+            self.hand_out(decoder, each, messages)?;
             if self.count.is_some_and(|count| *messages >= count) {
                 return Ok(Stop::LimitReached);
             }
@@ -194,12 +204,27 @@ impl<'fd> FrameReader<'fd> {
                 Err(errno) => return Err(failed(errno)),
             };
             let pushed = decoder.push(&buf[..n]);
-            while let Some(message) = decoder.pop() {
-                *messages += 1;
-                each(message)?;
-            }
+            self.hand_out(decoder, each, messages)?;
             pushed?;
         }
+    }
+
+    /// Passes the decoder's complete messages to `each`, up to the count:
+    /// the rest stay in the decoder, for the stash.
+    fn hand_out(
+        &self,
+        decoder: &mut Decoder,
+        each: &mut impl FnMut(Message) -> Result<()>,
+        messages: &mut u64,
+    ) -> Result<()> {
+        while self.count.is_none_or(|count| *messages < count) {
+            let Some(message) = decoder.pop() else {
+                break;
+            };
+            *messages += 1;
+            each(message)?;
+        }
+        Ok(())
     }
 
     /// The reading stopped before end of file: finishes the chunk it
@@ -232,7 +257,10 @@ impl<'fd> FrameReader<'fd> {
         }
         let unfinished = decoder.unfinished();
         if let Some(stream) = decoder.take_unfinished() {
-            stash.keep(self.src, &stream)?;
+            if !stash.keep(self.src, &stream)? {
+                // A file: its next reader starts elsewhere, not after us.
+                return Ok((Unfinished::default(), unfinished));
+            }
         }
         Ok((unfinished, Unfinished::default()))
     }

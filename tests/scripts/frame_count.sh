@@ -10,6 +10,8 @@ source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
 STASH=$T/fifo-$(id -u)
 stashed() { find "$STASH" -name 'frames-*' 2>/dev/null | wc -l; }
+# A function, as wait_until expands its arguments once.
+first_chunks_in() { [ "$("$F" stat -c %{buffered} q)" -ge 65536 ]; }
 
 mkfifo q in
 # The test holds a write end (descriptor 3) so readers neither wait in
@@ -34,8 +36,7 @@ exec 4<> in
 spawn "$F" send --frame q < in 3>&- 4>&-
 writer=$SPAWNED
 head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+wait_until 10 "the big message's first chunks" first_chunks_in
 echo small | "$F" send --frame q 3>&-
 run "$F" cat --frame -l 1 q
 eq "0 small" "$STATUS $OUT" "-l 1 takes the complete message"
@@ -58,8 +59,7 @@ exec 4<> in
 spawn "$F" send --frame q < in 3>&- 4>&-
 writer=$SPAWNED
 head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+wait_until 10 "the big message's first chunks" first_chunks_in
 spawn bash -c "exec '$F' cat --frame -l 1 q > out 2> err"
 reader=$SPAWNED
 drained() { [ "$("$F" stat -c %{buffered} q)" = 0 ]; }
@@ -83,8 +83,7 @@ exec 4<> in
 spawn "$F" send --frame q < in 3>&- 4>&-
 writer=$SPAWNED
 head -c 100000 big >&4
-wait_until 10 "the big message's first chunks" \
-    test "$("$F" stat -c %{buffered} q)" -ge 65536
+wait_until 10 "the big message's first chunks" first_chunks_in
 spawn "$F" cat --frame -l 1 q
 reader=$SPAWNED
 wait_until 10 "the reader to take the first chunks" drained

@@ -48,7 +48,7 @@ pub struct Stash {
 }
 
 impl Stash {
-    /// A stash kept in `dir`, made (mode 0700) when first needed. The
+    /// A stash kept in `dir`, made (mode 0700) before the first read. The
     /// directory must belong to this user and be writable by nobody else;
     /// otherwise it is refused ([`Error::Unsafe`]), as a place another user
     /// could have planted.

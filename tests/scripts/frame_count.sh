@@ -10,6 +10,8 @@ source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
 STASH=$T/fifo-$(id -u)
 stashed() { find "$STASH" -name 'frames-*' 2>/dev/null | wc -l; }
+# A function, as wait_until expands its arguments once.
+first_chunks_in() { [ "$("$F" stat -c %{buffered} q)" -ge 65536 ]; }
 
 mkfifo q in
 # The test holds a write end (descriptor 3) so readers neither wait in
@@ -37,8 +39,7 @@ begin_big() {
     spawn "$F" send --frame q < in 3>&- 4>&-
     writer=$SPAWNED
     head -c 100000 big >&4
-    wait_until 10 "the big message's first chunks" \
-        test "$("$F" stat -c %{buffered} q)" -ge 65536
+    wait_until 10 "the big message's first chunks" first_chunks_in
 }
 # end_big: the rest of `big`; the writer sends its last chunks and ends.
 end_big() {

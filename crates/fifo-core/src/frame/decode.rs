@@ -181,6 +181,14 @@ impl Decoder {
         self.lost
     }
 
+    /// Returns complete messages taken but not dealt with, oldest first, to
+    /// the front of the queue.
+    pub(crate) fn put_back(&mut self, messages: VecDeque<Message>) {
+        for message in messages.into_iter().rev() {
+            self.ready.push_front(message);
+        }
+    }
+
     /// The oldest complete message not yet taken.
     pub fn pop(&mut self) -> Option<Message> {
         self.ready.pop_front()

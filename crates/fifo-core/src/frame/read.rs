@@ -10,6 +10,7 @@
 //! stops before end of file leaves the messages it began in a [`Stash`] for
 //! the next one.
 
+use std::collections::VecDeque;
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
@@ -127,7 +128,7 @@ impl<'fd> FrameReader<'fd> {
         mut each: impl FnMut(Message) -> Result<()>,
     ) -> Result<Ended> {
         self.run_batched(decoder, |messages| {
-            for message in messages {
+            while let Some(message) = messages.pop_front() {
                 each(message)?;
             }
             Ok(())
@@ -135,17 +136,18 @@ impl<'fd> FrameReader<'fd> {
     }
 
     /// As [`FrameReader::run`], but passes the messages completed by each
-    /// read to `each_read` together, before the next wait for data: a
-    /// caller can write them out with one system call, and need not hold
-    /// any back waiting for more. Messages it does not take are left for
-    /// the next reader, as unfinished ones are.
+    /// read to `each_read` together, oldest first, before the next wait for
+    /// data: a caller can write them out with one system call, and need not
+    /// hold any back waiting for more. It takes out those it has dealt with;
+    /// any it leaves (when its output fails, say) are kept for the next
+    /// reader, as unfinished ones are.
     ///
     /// # Errors
     /// As [`FrameReader::run`].
     pub fn run_batched(
         &self,
         decoder: &mut Decoder,
-        mut each_read: impl FnMut(&mut dyn Iterator<Item = Message>) -> Result<()>,
+        mut each_read: impl FnMut(&mut VecDeque<Message>) -> Result<()>,
     ) -> Result<Ended> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let mut ended = Ended {
@@ -163,29 +165,18 @@ impl<'fd> FrameReader<'fd> {
                 return Ok(ended);
             }
         };
-        if let Some(stash) = self.stash {
-            match stash.take(self.src) {
-                Ok(Some((stream, from))) => decoder.resume(&stream, from)?,
-                Ok(None) => {}
-                // A place this user's readers never leave anything in (it
-                // is refused when they stop early). Only a counted reader,
-                // which will stop early, is refused at once; another reads
-                // on, so that a planted directory cannot stop every read.
-                Err(Error::Unsafe { .. }) if self.count.is_none() => {}
-                Err(err) => return Err(err),
-            }
-        }
+        let stash = self.take_stash(decoder)?;
         let read = self.read(decoder, &mut each_read, &mut ended.messages);
         match read {
             Ok(Stop::EndOfFile) => ended.dropped = decoder.finish()?,
             Ok(stop) => {
                 ended.stop = stop;
-                (ended.kept, ended.dropped) = self.leave(decoder)?;
+                (ended.kept, ended.dropped) = self.leave(decoder, stash)?;
             }
             // What the stream still holds is sound: leave it for the next
             // reader, then say what went wrong.
             Err(err) if !matches!(err, Error::NotFramed { .. } | Error::PendingTooLarge { .. }) => {
-                self.leave(decoder)?;
+                self.leave(decoder, stash)?;
                 return Err(err);
             }
             Err(err) => return Err(err),
@@ -198,12 +189,15 @@ impl<'fd> FrameReader<'fd> {
     fn read(
         &self,
         decoder: &mut Decoder,
-        each_read: &mut impl FnMut(&mut dyn Iterator<Item = Message>) -> Result<()>,
+        each_read: &mut impl FnMut(&mut VecDeque<Message>) -> Result<()>,
         messages: &mut u64,
     ) -> Result<Stop> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let mut buf = vec![0u8; READ_SIZE];
         loop {
+            // Complete messages first: a stash can hand over some before a
+            // byte of the pipe is read (and end of file may come next).
+            self.hand_out(decoder, each_read, messages)?;
             if self.count.is_some_and(|count| *messages >= count) {
                 return Ok(Stop::LimitReached);
             }
@@ -222,10 +216,60 @@ impl<'fd> FrameReader<'fd> {
                 Err(errno) => return Err(failed(errno)),
             };
             let pushed = decoder.push(&buf[..n]);
-            let mut ready = std::iter::from_fn(|| decoder.pop()).inspect(|_| *messages += 1);
-            each_read(&mut ready)?;
+            self.hand_out(decoder, each_read, messages)?;
             pushed?;
         }
+    }
+
+    /// Passes the decoder's complete messages to `each_read`, up to the
+    /// count; those it does not take go back into the decoder, for the
+    /// stash.
+    fn hand_out(
+        &self,
+        decoder: &mut Decoder,
+        each_read: &mut impl FnMut(&mut VecDeque<Message>) -> Result<()>,
+        messages: &mut u64,
+    ) -> Result<()> {
+        let room = self.count.map_or(u64::MAX, |count| count - *messages);
+        let mut batch: VecDeque<Message> = std::iter::from_fn(|| decoder.pop())
+            .take(usize::try_from(room).unwrap_or(usize::MAX))
+            .collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let given = batch.len();
+        let done = each_read(&mut batch);
+        *messages += (given - batch.len()) as u64;
+        decoder.put_back(batch);
+        done
+    }
+
+    /// Takes up what an earlier reader left in the stash; returns the stash
+    /// to leave messages in. A reader that could not leave them there (the
+    /// directory cannot be made, or someone else could have planted it) is
+    /// refused before a byte is read when it is counted, as it will stop
+    /// early; another reads on without a stash, so that a planted directory
+    /// cannot stop every framed read, and drops (and counts) what it begins
+    /// and cannot finish should it stop early.
+    fn take_stash(&self, decoder: &mut Decoder) -> Result<Option<&'fd Stash>> {
+        let Some(stash) = self.stash else {
+            return Ok(None);
+        };
+        let (stream, from) = match stash.take(self.src) {
+            Ok(Some(left)) => left,
+            Ok(None) => return Ok(Some(stash)),
+            Err(_) if self.count.is_none() => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        if let Err(err) = decoder.resume(&stream, from) {
+            // Too much for this reader's cap: one with more room can
+            // finish those messages.
+            if matches!(err, Error::PendingTooLarge { .. }) {
+                stash.keep(self.src, &stream)?;
+            }
+            return Err(err);
+        }
+        Ok(Some(stash))
     }
 
     /// The reading stopped before end of file: finishes the chunk it
@@ -233,9 +277,13 @@ impl<'fd> FrameReader<'fd> {
     /// unfinished messages in the stash. Returns what was kept and what was
     /// dropped: everything unfinished when there is no stash, or the chunk's
     /// rest does not come.
-    fn leave(&self, decoder: &mut Decoder) -> Result<(Unfinished, Unfinished)> {
+    fn leave(
+        &self,
+        decoder: &mut Decoder,
+        stash: Option<&Stash>,
+    ) -> Result<(Unfinished, Unfinished)> {
         let unfinished = decoder.unfinished();
-        let Some(stash) = self.stash else {
+        let Some(stash) = stash else {
             return Ok((Unfinished::default(), unfinished));
         };
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
@@ -258,7 +306,10 @@ impl<'fd> FrameReader<'fd> {
         }
         let unfinished = decoder.unfinished();
         if let Some(stream) = decoder.take_unfinished() {
-            stash.keep(self.src, &stream)?;
+            if !stash.keep(self.src, &stream)? {
+                // A file: its next reader starts elsewhere, not after us.
+                return Ok((Unfinished::default(), unfinished));
+            }
         }
         Ok((unfinished, Unfinished::default()))
     }

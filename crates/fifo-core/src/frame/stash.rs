@@ -48,7 +48,7 @@ pub struct Stash {
 }
 
 impl Stash {
-    /// A stash kept in `dir`, made (mode 0700) when first needed. The
+    /// A stash kept in `dir`, made (mode 0700) before the first read. The
     /// directory must belong to this user and be writable by nobody else;
     /// otherwise it is refused ([`Error::Unsafe`]), as a place another user
     /// could have planted.
@@ -69,12 +69,13 @@ impl Stash {
         let Some(name) = file_name(pipe).map_err(|errno| self.fail(Action::Stat, errno))? else {
             return Ok(None);
         };
-        let Some(dir) = self.open_dir(false)? else {
-            return Ok(None);
-        };
+        // Made and checked before a byte of the pipe is read: a reader that
+        // could not keep what it begins would lose it for every reader.
+        let dir = self.open_dir()?;
         let subject = Subject::path(self.dir.join(&name));
         let fail = |action, errno| Error::sys(subject.clone(), action, errno);
-        let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        // O_NONBLOCK: a FIFO in the file's place is refused, not waited on.
+        let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
         let file = match nix::fcntl::openat(&dir, name.as_str(), flags, Mode::empty()) {
             Ok(file) => file,
             Err(Errno::ENOENT) => return Ok(None),
@@ -99,18 +100,17 @@ impl Stash {
     }
 
     /// Leaves `stream` (unfinished messages as a framed stream) for the next
-    /// reader of `pipe`; nothing when it is empty or `pipe` is not a pipe.
-    /// The file appears whole or not at all (written aside, then renamed).
-    pub(crate) fn keep(&self, pipe: BorrowedFd<'_>, stream: &[u8]) -> Result<()> {
+    /// reader of `pipe`; `false`, and nothing kept, when `pipe` is not a
+    /// pipe (a file's next reader starts elsewhere). The file appears whole
+    /// or not at all (written aside, then renamed).
+    pub(crate) fn keep(&self, pipe: BorrowedFd<'_>, stream: &[u8]) -> Result<bool> {
         let Some(name) = file_name(pipe).map_err(|errno| self.fail(Action::Stat, errno))? else {
-            return Ok(());
+            return Ok(false);
         };
         if stream.is_empty() {
-            return Ok(());
+            return Ok(true);
         }
-        let Some(dir) = self.open_dir(true)? else {
-            return Ok(());
-        };
+        let dir = self.open_dir()?;
         let aside = format!(".{name}.{}", std::process::id());
         let subject = Subject::path(self.dir.join(&aside));
         let fail = |action, errno| Error::sys(subject.clone(), action, errno);
@@ -138,22 +138,18 @@ impl Stash {
         if renamed.is_err() {
             let _ = nix::unistd::unlinkat(&dir, aside.as_str(), UnlinkatFlags::NoRemoveDir);
         }
-        renamed
+        renamed.map(|()| true)
     }
 
-    /// Opens the directory, checked; makes it first when `make`, else
-    /// `None` when it does not exist.
-    fn open_dir(&self, make: bool) -> Result<Option<OwnedFd>> {
-        if make {
-            match nix::unistd::mkdir(&self.dir, Mode::from_bits_truncate(DIR_MODE)) {
-                Ok(()) | Err(Errno::EEXIST) => {}
-                Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
-            }
+    /// Opens the directory, checked, making it first when missing.
+    fn open_dir(&self) -> Result<OwnedFd> {
+        match nix::unistd::mkdir(&self.dir, Mode::from_bits_truncate(DIR_MODE)) {
+            Ok(()) | Err(Errno::EEXIST) => {}
+            Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
         }
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         let dir = match nix::fcntl::open(&self.dir, flags, Mode::empty()) {
             Ok(dir) => dir,
-            Err(Errno::ENOENT) if !make => return Ok(None),
             Err(Errno::ELOOP | Errno::ENOTDIR) => {
                 return Err(self.unsafe_dir("a symlink or not a directory"));
             }
@@ -166,7 +162,7 @@ impl Stash {
         if stat.st_mode & 0o022 != 0 {
             return Err(self.unsafe_dir("a directory others may write to"));
         }
-        Ok(Some(dir))
+        Ok(dir)
     }
 
     fn unsafe_dir(&self, what: &str) -> Error {

@@ -2,6 +2,7 @@
 //! bytes as they are (`-0`: each then a NUL), or one JSON object per line
 //! (`--json`).
 
+use std::collections::VecDeque;
 use std::io::IoSlice;
 
 use fifo_core::frame::Message;
@@ -12,8 +13,8 @@ use serde_json::json;
 use crate::applet::stat::base64;
 use crate::applet::stdout_fd;
 
-/// Complete messages are written in batches of about this many bytes: the
-/// messages one read completed, or fewer when they are larger.
+/// Complete messages are written in batches of at most this many bytes (or
+/// one larger message): the messages one read completed, or fewer.
 const BATCH: usize = 1 << 20;
 
 /// The output format.
@@ -37,20 +38,27 @@ impl Output {
     }
 
     /// Writes `messages` to stdout, each whole, with as few system calls
-    /// as it takes (`writev(2)` of the messages and their separators).
-    pub(super) fn write(self, messages: &mut dyn Iterator<Item = Message>) -> Result<(), Error> {
-        let mut held = Vec::new();
-        let mut bytes = 0;
-        for message in messages {
-            bytes += message.data.len();
-            held.push(message);
-            if bytes >= BATCH {
-                self.write_all(&held)?;
-                held.clear();
-                bytes = 0;
-            }
+    /// as it takes (`writev(2)` of the messages and their separators),
+    /// taking out those written. When a write fails, the first message of
+    /// the failed batch is taken out too, as the one that failed (its bytes
+    /// may be partly out); the rest stay, for the next reader.
+    pub(super) fn write(self, messages: &mut VecDeque<Message>) -> Result<(), Error> {
+        while !messages.is_empty() {
+            let mut bytes = 0;
+            let batch = messages
+                .iter()
+                .take_while(|message| {
+                    let first = bytes == 0;
+                    bytes += message.data.len().max(1);
+                    first || bytes <= BATCH
+                })
+                .count();
+            let written = self.write_all(&messages.make_contiguous()[..batch]);
+            let taken = if written.is_ok() { batch } else { 1 };
+            messages.drain(..taken);
+            written?;
         }
-        self.write_all(&held)
+        Ok(())
     }
 
     fn write_all(self, messages: &[Message]) -> Result<(), Error> {

@@ -102,7 +102,8 @@ transfer() {
 
 # rounds BYTES BASE SPEC...: checks each transfer once, then runs RUNS
 # rounds of all of them, in an order rotating from round to round, and
-# prints the table, with ratios to the transfer named BASE.
+# prints the table, with ratios to the transfer named BASE (and to dd_file,
+# dd reading the CLI's own input, where it ran).
 rounds() {
     local round i n
     EXPECT=$1
@@ -115,7 +116,7 @@ rounds() {
             transfer "$round" "${@:$(((i + round) % n + 1)):1}"
         done
     done > "$T/runs"
-    python3 bench/abstats.py --bytes "$EXPECT" --base "$base" < "$T/runs"
+    python3 bench/abstats.py --bytes "$EXPECT" --base "$base" --base dd_file < "$T/runs"
 }
 
 echo "$BYTES bytes in 64 KiB messages, $(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg) before:"

@@ -1,0 +1,100 @@
+"""Reads a pipe or FIFO for a window of time and prints what it got.
+
+    meter.py PATH SECONDS          # PATH "-" is stdin
+
+Waits for the first byte, then counts the bytes that arrive within SECONDS
+of it (spliced into /dev/null, so the meter costs next to nothing even at
+GB/s) and prints "BYTES STEADY SECONDS": STEADY counts the bytes after the
+first second (without the start's burst), SECONDS is the window, or less
+when the input ended first. Bytes that arrive after the window are not counted; the
+meter then closes its end, so the writer ends by EPIPE.
+
+    meter.py --stall PATH SECONDS AFTER
+
+Reads for SECONDS while someone stops it (SIGSTOP) and continues it
+(SIGCONT) once in between: the writer meanwhile blocks on the full pipe.
+Finds the stop as the longest gap between reads, and prints the bytes that
+arrived within AFTER seconds of the resumption, and within the AFTER
+seconds before the stop: "AFTER_BYTES BEFORE_BYTES GAP_SECONDS".
+    meter.py --cpu FILE CMD...
+
+Runs CMD (its output where meter.py's goes) and writes its user+system CPU
+seconds to FILE, whatever its exit status (a limiter cut off by the meter
+ends by EPIPE).
+Used by bench/rate.sh."""
+import os
+import resource
+import subprocess
+import select
+import sys
+import time
+
+CHUNK = 1 << 20
+
+
+def opened(path):
+    return 0 if path == "-" else os.open(path, os.O_RDONLY)
+
+
+def count_until(fd, null, deadline):
+    """Bytes that arrive before `deadline`, and whether the input ended."""
+    got = 0
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return got, False
+        if not poller.poll(left * 1000):
+            continue
+        try:
+            n = os.splice(fd, null, CHUNK, flags=os.SPLICE_F_NONBLOCK)
+        except BlockingIOError:
+            continue
+        if n == 0:
+            return got, True
+        got += n
+
+
+def window(path, seconds):
+    fd, null = opened(path), os.open("/dev/null", os.O_WRONLY)
+    select.select([fd], [], [])
+    start = time.monotonic()
+    first, ended = count_until(fd, null, start + 1)
+    rest = 0
+    if not ended:
+        rest, ended = count_until(fd, null, start + seconds)
+    elapsed = time.monotonic() - start if ended else seconds
+    print(first + rest, rest, f"{elapsed:.6f}")
+
+
+def stall(path, seconds, after):
+    fd, null = opened(path), os.open("/dev/null", os.O_WRONLY)
+    select.select([fd], [], [])
+    deadline = time.monotonic() + seconds
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    reads = []  # (when, bytes) of every splice
+    while (left := deadline - time.monotonic()) > 0:
+        if not poller.poll(left * 1000):
+            continue
+        n = os.splice(fd, null, CHUNK)
+        if n == 0:
+            break
+        reads.append((time.monotonic(), n))
+    gap, resumed = max((b[0] - a[0], i + 1) for i, (a, b) in enumerate(zip(reads, reads[1:])))
+    back, stopped = reads[resumed][0], reads[resumed - 1][0]
+    burst = sum(n for t, n in reads if back <= t <= back + after)
+    before = sum(n for t, n in reads if stopped - after < t <= stopped)
+    print(burst, before, f"{gap:.3f}")
+
+
+if sys.argv[1] == "--cpu":
+    subprocess.call(sys.argv[3:])
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(sys.argv[2], "w") as out:
+        print(f"{usage.ru_utime + usage.ru_stime:.3f}", file=out)
+elif sys.argv[1] == "--stall":
+    stall(sys.argv[2], *map(float, sys.argv[3:5]))
+else:
+    window(sys.argv[1], float(sys.argv[2]))

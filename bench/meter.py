@@ -19,9 +19,9 @@ seconds before the stop: "AFTER_BYTES BEFORE_BYTES GAP_SECONDS".
     meter.py --cpu FILE CMD...
 
 Runs CMD (its output where meter.py's goes) and writes its user+system CPU
-seconds to FILE, whatever its exit status (a limiter cut off by the meter
+seconds and its peak resident size (KiB) to FILE, whatever its exit status (a limiter cut off by the meter
 ends by EPIPE).
-Used by bench/rate.sh."""
+Used by bench/rate.sh and bench/buffer.sh."""
 import os
 import resource
 import subprocess
@@ -93,7 +93,7 @@ if sys.argv[1] == "--cpu":
     subprocess.call(sys.argv[3:])
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(sys.argv[2], "w") as out:
-        print(f"{usage.ru_utime + usage.ru_stime:.3f}", file=out)
+        print(f"{usage.ru_utime + usage.ru_stime:.3f}", usage.ru_maxrss, file=out)
 elif sys.argv[1] == "--stall":
     stall(sys.argv[2], *map(float, sys.argv[3:5]))
 else:

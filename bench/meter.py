@@ -4,10 +4,14 @@
 
 Waits for the first byte, then counts the bytes that arrive within SECONDS
 of it (spliced into /dev/null, so the meter costs next to nothing even at
-GB/s) and prints "BYTES STEADY SECONDS": STEADY counts the bytes after the
-first second (without the start's burst), SECONDS is the window, or less
-when the input ended first. Bytes that arrive after the window are not counted; the
-meter then closes its end, so the writer ends by EPIPE.
+GB/s) and prints "BYTES PACED PACED_SECONDS SECONDS": SECONDS is the
+window (less when the input ended first); PACED counts the bytes after the
+first read (what the writer had ready at once: its start's burst) up to the
+last read in the window, and PACED_SECONDS the time between the two, so
+that PACED / PACED_SECONDS is the writer's pace, not off by a fraction of a
+chunk at either end of the window as BYTES / SECONDS is at slow rates.
+Bytes that arrive after the window are not counted; the meter then closes
+its end, so the writer ends by EPIPE.
 
     meter.py --stall PATH SECONDS AFTER
 
@@ -37,14 +41,15 @@ def opened(path):
 
 
 def count_until(fd, null, deadline):
-    """Bytes that arrive before `deadline`, and whether the input ended."""
-    got = 0
+    """Bytes that arrive before `deadline`, when the last of them came,
+    and whether the input ended."""
+    got, last = 0, None
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
-            return got, False
+            return got, last, False
         if not poller.poll(left * 1000):
             continue
         try:
@@ -52,20 +57,21 @@ def count_until(fd, null, deadline):
         except BlockingIOError:
             continue
         if n == 0:
-            return got, True
+            return got, last, True
         got += n
+        last = time.monotonic()
 
 
 def window(path, seconds):
     fd, null = opened(path), os.open("/dev/null", os.O_WRONLY)
     select.select([fd], [], [])
     start = time.monotonic()
-    first, ended = count_until(fd, null, start + 1)
-    rest = 0
-    if not ended:
-        rest, ended = count_until(fd, null, start + seconds)
+    first = os.splice(fd, null, CHUNK)
+    paced_from = time.monotonic()
+    rest, last, ended = count_until(fd, null, start + seconds) if first else (0, None, True)
     elapsed = time.monotonic() - start if ended else seconds
-    print(first + rest, rest, f"{elapsed:.6f}")
+    paced = last - paced_from if last else 0
+    print(first + rest, rest, f"{paced:.6f}", f"{elapsed:.6f}")
 
 
 def stall(path, seconds, after):

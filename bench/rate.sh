@@ -11,6 +11,7 @@
 #
 #   bench/rate.sh                                     # 10 s windows, 3 runs
 #   BENCH_SECONDS=3 BENCH_RUNS=1 BENCH_RATES="1K 1M" bench/rate.sh
+#   BENCH_FIFO=/tmp/fifo-old BENCH_STALL_RATES= bench/rate.sh   # another build
 #
 # The input is /dev/zero (spliced from on Linux ≥ 6.5, so the splice path
 # stays a splice path at any rate and no 10 GiB file is needed); the bytes'
@@ -25,8 +26,13 @@ STALL_RATES=${BENCH_STALL_RATES:-1M 10M}
 UNLIMITED=3
 LIMIT=$((WINDOW + 30))
 
-cargo build --release --locked --quiet --bin fifo -p fifo-cli
-FIFO=$PWD/target/release/fifo
+# BENCH_FIFO: another build of fifo to measure (e.g. an older commit's).
+if [ -n "${BENCH_FIFO:-}" ]; then
+    FIFO=$BENCH_FIFO
+else
+    cargo build --release --locked --quiet --bin fifo -p fifo-cli
+    FIFO=$PWD/target/release/fifo
+fi
 METER=$PWD/bench/meter.py
 
 T=$(mktemp -d)
@@ -104,11 +110,12 @@ for run in $(seq "$RUNS"); do
 done
 
 # median KEY WHAT: the median over the result lines ("TOOL ENGINE RATE
-# BYTES STEADY SECONDS CPU") starting with KEY of WHAT: 3 = bytes per second
-# over the window, 4 = the same from second 1 on, 6 = CPU seconds.
+# BYTES PACED PACED_SECONDS SECONDS CPU RSS") starting with KEY of WHAT:
+# 3 = bytes per second over the window, 4 = the pace (see bench/meter.py),
+# 6 = CPU seconds.
 median() {
     grep "^$1 " "$T/results" | awk -v c="$2" '{
-        if (c == 3) v = $4 / $6; else if (c == 4) v = $5 / ($6 - 1); else v = $7
+        if (c == 3) v = $4 / $7; else if (c == 4) v = $5 / $6; else v = $8
         printf "%.3f\n", v }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
@@ -116,7 +123,7 @@ echo "## Rate accuracy of --rate-limit (issue 17)"
 echo
 echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Linux $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- input /dev/zero; reader bench/meter.py (splices into /dev/null); ${WINDOW} s windows from the first byte, median of $RUNS runs, interleaved"
-echo "- command: \`BENCH_SECONDS=$WINDOW BENCH_RUNS=$RUNS BENCH_RATES=\"$RATES\" bench/rate.sh\`"
+echo "- command: \`${BENCH_FIFO:+BENCH_FIFO=$BENCH_FIFO }BENCH_SECONDS=$WINDOW BENCH_RUNS=$RUNS BENCH_RATES=\"$RATES\" BENCH_STALL_RATES=\"$STALL_RATES\" bench/rate.sh\`"
 echo
 echo "### Unlimited (what the machine moves, ${UNLIMITED} s windows)"
 echo
@@ -133,10 +140,13 @@ done
 echo
 echo "### At each rate: bytes over the window against the limit"
 echo
-echo "\"${WINDOW} s\" counts every byte from the first (the bucket starts full: a tenth"
-echo "of a second's worth comes at once); \"steady\" counts from second 1 on."
+echo "\"${WINDOW} s\" is every byte from the first over the window: the bucket starts"
+echo "full, so a tenth of a second's worth comes at once, and below 10 MiB/s each"
+echo "chunk is a tenth of a second's worth, so the count is off by up to one chunk"
+echo "(1 %) at either end. \"paced\" is the bytes after the first read over the time"
+echo "from the first read to the last (bench/meter.py): the limiter's own pace."
 echo
-echo "| command | engine | limit | ${WINDOW} s: B/s | error | steady: B/s | error | limiter CPU s |"
+echo "| command | engine | limit | ${WINDOW} s: B/s | error | paced: B/s | error | limiter CPU s |"
 echo "|---|---|---|---|---|---|---|---|"
 for rate in $RATES; do
     want=$(bytes "$rate")
@@ -144,11 +154,11 @@ for rate in $RATES; do
         for engine in splice portable; do
             key="$tool $engine $rate"
             got=$(median "$key" 3)
-            steady=$(median "$key" 4)
+            paced=$(median "$key" 4)
             printf '| %s | %s | %s | %.0f | %+.2f %% | %.0f | %+.2f %% | %.2f |\n' \
                 "${tool/-fifo/ (its FIFO)}" "$engine" "$rate" "$got" \
-                "$(echo "($got / $want - 1) * 100" | bc -l)" "$steady" \
-                "$(echo "($steady / $want - 1) * 100" | bc -l)" "$(median "$key" 6)"
+                "$(echo "($got / $want - 1) * 100" | bc -l)" "$paced" \
+                "$(echo "($paced / $want - 1) * 100" | bc -l)" "$(median "$key" 6)"
         done
     done
 done

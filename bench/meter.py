@@ -5,11 +5,12 @@
 Waits for the first byte, then counts the bytes that arrive within SECONDS
 of it (spliced into /dev/null, so the meter costs next to nothing even at
 GB/s) and prints "BYTES PACED PACED_SECONDS SECONDS": SECONDS is the
-window (less when the input ended first); PACED counts the bytes after the
-first read (what the writer had ready at once: its start's burst) up to the
-last read in the window, and PACED_SECONDS the time between the two, so
-that PACED / PACED_SECONDS is the writer's pace, not off by a fraction of a
-chunk at either end of the window as BYTES / SECONDS is at slow rates.
+window (less when the input ended first); PACED counts the bytes read after
+the last read of the first second (past the writer's start and its burst)
+up to the last read in the window, and PACED_SECONDS the time between those
+two reads, so that PACED / PACED_SECONDS is the writer's steady pace, not
+off by up to a chunk at either end of the window as BYTES / SECONDS is at
+slow rates, where a chunk is a tenth of a second's worth.
 Bytes that arrive after the window are not counted; the meter then closes
 its end, so the writer ends by EPIPE.
 
@@ -66,11 +67,10 @@ def window(path, seconds):
     fd, null = opened(path), os.open("/dev/null", os.O_WRONLY)
     select.select([fd], [], [])
     start = time.monotonic()
-    first = os.splice(fd, null, CHUNK)
-    paced_from = time.monotonic()
-    rest, last, ended = count_until(fd, null, start + seconds) if first else (0, None, True)
+    first, paced_from, ended = count_until(fd, null, start + 1)
+    rest, last, ended = (0, None, True) if ended else count_until(fd, null, start + seconds)
     elapsed = time.monotonic() - start if ended else seconds
-    paced = last - paced_from if last else 0
+    paced = last - paced_from if last and paced_from else 0
     print(first + rest, rest, f"{paced:.6f}", f"{elapsed:.6f}")
 
 

@@ -143,8 +143,9 @@ echo
 echo "\"${WINDOW} s\" is every byte from the first over the window: the bucket starts"
 echo "full, so a tenth of a second's worth comes at once, and below 10 MiB/s each"
 echo "chunk is a tenth of a second's worth, so the count is off by up to one chunk"
-echo "(1 %) at either end. \"paced\" is the bytes after the first read over the time"
-echo "from the first read to the last (bench/meter.py): the limiter's own pace."
+echo "(1 %) at either end. \"paced\" is the bytes after the first second over the"
+echo "time from the last read of that second to the last read (bench/meter.py):"
+echo "the limiter's steady pace."
 echo
 echo "| command | engine | limit | ${WINDOW} s: B/s | error | paced: B/s | error | limiter CPU s |"
 echo "|---|---|---|---|---|---|---|---|"

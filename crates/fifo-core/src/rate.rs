@@ -40,11 +40,11 @@ use std::time::{Duration, Instant};
 const BURST_WINDOW: Duration = Duration::from_millis(100);
 
 /// How late a wake-up from the bucket's own sleep may be and still keep
-/// what it earned beyond the bucket's size. Below about 10 MB/s every chunk
-/// waits for a full bucket; were the late part of each sleep (timer slack,
-/// a busy machine's scheduling: 0.4 to 1 ms measured, more under load)
-/// thrown away at the cap, the rate would fall short by that part of a
-/// tenth of a second, every time. A limiter that is itself stopped while it
+/// what it earned beyond the bucket's size. Below about 10 MiB/s every
+/// chunk waits for a full bucket; were the late part of each sleep (timer
+/// slack, scheduling: 0.15 to 0.4 ms measured by bench/rate.sh on a shared
+/// 2-core machine, more under load) thrown away at the cap, the rate would
+/// fall short by that part of a tenth of a second, every time. A limiter that is itself stopped while it
 /// sleeps gains no more than this over the bucket.
 const LATE_WAKE_UP: Duration = Duration::from_millis(25);
 

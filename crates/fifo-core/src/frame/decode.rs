@@ -272,29 +272,42 @@ impl Decoder {
     /// and their remaining chunks thrown away; the stream reads on.
     fn chunk_begins(&mut self, header: &Header) -> Result<()> {
         let writer = header.writer;
-        let continues = self.pending.get(&writer).is_some_and(|partial| {
-            header.index != 0 && partial.sequence == header.sequence && partial.next == header.index
-        });
-        let partial = if continues {
-            self.pending.remove(&writer)
+        // At most one lookup (hashing costs as much as the rest of a short
+        // chunk): none for a one-chunk message while nothing is unfinished.
+        let unfinished = if self.pending.is_empty() {
+            None
         } else {
-            if let Some(broken) = self.pending.remove(&writer) {
-                self.lose(&broken);
-                // Its later chunks, if this is one, are not lost again.
-                self.skipping.insert(writer, broken.sequence);
+            self.pending.remove(&writer)
+        };
+        let partial = match unfinished {
+            Some(partial)
+                if header.index != 0
+                    && partial.sequence == header.sequence
+                    && partial.next == header.index =>
+            {
+                Some(partial)
             }
-            if header.index == 0 {
-                self.skipping.remove(&writer);
-                Some(Partial {
-                    sequence: header.sequence,
-                    next: 0,
-                    data: Vec::new(),
-                })
-            } else {
-                if self.skipping.insert(writer, header.sequence) != Some(header.sequence) {
-                    self.lost.messages += 1;
+            broken => {
+                if let Some(broken) = broken {
+                    self.lose(&broken);
+                    // Its later chunks, if this is one, are not lost again.
+                    self.skipping.insert(writer, broken.sequence);
                 }
-                None
+                if header.index == 0 {
+                    if !self.skipping.is_empty() {
+                        self.skipping.remove(&writer);
+                    }
+                    Some(Partial {
+                        sequence: header.sequence,
+                        next: 0,
+                        data: Vec::new(),
+                    })
+                } else {
+                    if self.skipping.insert(writer, header.sequence) != Some(header.sequence) {
+                        self.lost.messages += 1;
+                    }
+                    None
+                }
             }
         };
         let len = u64::from(header.len);

@@ -78,3 +78,15 @@ eq "0 ok fifo cat: 'f': pipe capacity 65536 bytes" "$STATUS $(cat got) $(cat sai
 echo plain > file
 run "${as_user[@]}" "$F" cat --capacity 2G file
 eq "0 plain" "$STATUS $OUT" "a regular file is read whatever --capacity says"
+
+# --capacity on a FIFO that is also standard output (or input) stands: the
+# quiet raise of the standard pipes comes first, not after it.
+mkfifo both
+exec 3<> both
+for applet in "send --capacity 64K /dev/stdout hi" "tee --capacity 64K /dev/stdout"; do
+    run bash -c "exec '$F' $applet > both < /dev/null"
+    eq 0 "$STATUS" "fifo $applet > both"
+    eq 65536 "$("$F" stat -c %{capacity} both)" "fifo $applet leaves the FIFO at 64 KiB"
+    run bash -c "exec '$F' send --capacity 1M both x"
+done
+exec 3>&-

@@ -45,6 +45,8 @@ pub fn run(args: &SendArgs) -> ExitCode {
 fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     let path = args.path.as_path();
     check_capacity(&args.transfer.pipe, [path])?;
+    // Before --capacity sizes the FIFO, which may be standard output too.
+    raise_standard_pipes();
     // Before the wait for a reader, so that a bad --buffer-file fails at once.
     let buffer = deep_buffer(args.buffer, &args.buffering, meter)?;
     let level = buffer.as_ref().map(Buffer::level);
@@ -55,7 +57,6 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
         open_fifo(path, Direction::Write, wait)?
     };
     size_pipe(APPLET, fifo.fd(), path, &args.transfer.pipe)?;
-    raise_standard_pipes();
     let subject = || Subject::path(path);
     let separator = match (args.lines, args.null) {
         (true, _) => Some(b'\n'),

@@ -26,6 +26,8 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return report::failure(APPLET, &err);
     }
+    // Before --capacity sizes the FIFOs, one of which may be stdout too.
+    raise_standard_pipes();
     let (lossy, drops) = match lossy_outputs(args, &mut status) {
         Ok(opened) => opened,
         Err(code) => return code,
@@ -60,7 +62,6 @@ pub fn run(args: &TeeArgs) -> ExitCode {
             .map(|(path, opened)| Output::new(Subject::path(path), opened.fd())),
     );
     let mut alive = outputs.len();
-    raise_standard_pipes();
     let mut fan = if args.transfer.no_splice {
         FanOut::new().without_fast_paths()
     } else {

@@ -8,6 +8,7 @@
 //! See: <https://www.cons.org/cracauer/sigint.html> (why re-raise, not exit).
 
 use crate::exit_code::ExitCode;
+use crate::report;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -120,6 +121,23 @@ impl Cleanup {
     pub fn finish(self) -> Vec<fifo_core::Error> {
         remove_all(&self.created)
     }
+
+    /// [`Cleanup::finish`], each removal that failed reported as
+    /// `applet`'s and merged into `status`: the status to exit with.
+    pub fn settle(self, applet: &str, mut status: ExitCode) -> ExitCode {
+        for err in self.finish() {
+            status = status.merge(report::failure(applet, &err));
+        }
+        status
+    }
+}
+
+/// Says that `applet` cannot watch for the ending signals, and returns the
+/// status to exit with.
+pub fn cannot_watch(applet: &str, err: impl Into<std::io::Error>) -> ExitCode {
+    let why = fifo_core::error::describe(&err.into());
+    report::message(applet, &format!("cannot watch for signals: {why}"));
+    ExitCode::Failure
 }
 
 fn remove_all(created: &Mutex<Vec<CreatedFifo>>) -> Vec<fifo_core::Error> {

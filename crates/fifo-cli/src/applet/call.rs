@@ -26,7 +26,7 @@ use super::wait_from;
 use crate::cli::CallArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
-use crate::signals::Cleanup;
+use crate::signals::{self, Cleanup};
 
 const APPLET: &str = "call";
 /// How often a call waiting for its reply looks whether a server still
@@ -39,11 +39,7 @@ pub fn run(args: &CallArgs) -> ExitCode {
     // Before any other thread: the signals must be blocked in all of them.
     let cleanup = match Cleanup::install() {
         Ok(cleanup) => cleanup,
-        Err(errno) => {
-            let text = format!("cannot watch for signals: {}", errno.desc());
-            report::message(APPLET, &text);
-            return ExitCode::Failure;
-        }
+        Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
     // The hook waits for the lock, so a signal while the reply FIFO is being
     // made removes what was made, never less.

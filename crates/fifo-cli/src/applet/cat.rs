@@ -22,7 +22,7 @@ use crate::cli::CatArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
-use crate::signals::{Cleanup, die_of};
+use crate::signals::{self, Cleanup, die_of};
 
 const APPLET: &str = "cat";
 
@@ -139,19 +139,12 @@ fn known_total(paths: &[std::path::PathBuf]) -> Option<u64> {
 }
 
 fn cannot_watch(err: impl Into<io::Error>) -> ExitCode {
-    let why = fifo_core::error::describe(&err.into());
-    report::message(APPLET, &format!("cannot watch for signals: {why}"));
-    ExitCode::Failure
+    signals::cannot_watch(APPLET, err)
 }
 
 /// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: ExitCode, cleanup: Option<Cleanup>) -> ExitCode {
-    if let Some(cleanup) = cleanup {
-        for err in cleanup.finish() {
-            status = status.merge(report::failure(APPLET, &err));
-        }
-    }
-    status
+fn finish(status: ExitCode, cleanup: Option<Cleanup>) -> ExitCode {
+    cleanup.map_or(status, |cleanup| cleanup.settle(APPLET, status))
 }
 
 /// `--merge`: every PATH read at once, whole lines out. A signal is taken

@@ -23,7 +23,7 @@ use super::{check_capacity, size_pipe};
 use crate::cli::HoldArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
-use crate::signals::Cleanup;
+use crate::signals::{self, Cleanup};
 
 const APPLET: &str = "hold";
 /// How often a hold without `--idle` looks whether its FIFOs were removed.
@@ -153,10 +153,7 @@ fn abandon(pid: u32) {
 /// before any other thread starts: the signals must be blocked in all.
 fn watch_signals() -> Option<Cleanup> {
     Cleanup::install()
-        .map_err(|errno| {
-            let text = format!("cannot watch for signals: {}", errno.desc());
-            report::message(APPLET, &text);
-        })
+        .map_err(|errno| signals::cannot_watch(APPLET, errno))
         .ok()
 }
 
@@ -194,7 +191,7 @@ fn hold(args: &HoldArgs) -> ExitCode {
         let _ = nix::unistd::setsid();
     }
     if let Err(err) = check_capacity(&args.pipe, args.paths.iter().map(PathBuf::as_path)) {
-        return finish(report::failure(APPLET, &err), cleanup);
+        return cleanup.settle(APPLET, report::failure(APPLET, &err));
     }
     let mut held = Vec::new();
     // What --create made without --rm: kept if every PATH is held, removed
@@ -211,7 +208,7 @@ fn hold(args: &HoldArgs) -> ExitCode {
                         status = status.merge(report::failure(APPLET, &err));
                     }
                 }
-                return finish(status, cleanup);
+                return cleanup.settle(APPLET, status);
             }
         }
     }
@@ -224,7 +221,7 @@ fn hold(args: &HoldArgs) -> ExitCode {
         });
     }
     if args.detached && !announce_ready() {
-        return finish(ExitCode::Failure, cleanup);
+        return cleanup.settle(APPLET, ExitCode::Failure);
     }
     match args.idle {
         Some(idle) => wait_idle(&held, idle),
@@ -239,7 +236,7 @@ fn hold(args: &HoldArgs) -> ExitCode {
     } else {
         ExitCode::Success
     };
-    finish(status, cleanup)
+    cleanup.settle(APPLET, status)
 }
 
 /// Makes (with `--create`), holds and sizes one FIFO; what it makes goes to
@@ -338,12 +335,4 @@ fn report_losses(held: &[Held]) -> bool {
         }
     }
     lost_any
-}
-
-/// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: ExitCode, cleanup: Cleanup) -> ExitCode {
-    for err in cleanup.finish() {
-        status = status.merge(report::failure(APPLET, &err));
-    }
-    status
 }

@@ -23,7 +23,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use crate::cli::ServeArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
-use crate::signals::{Cleanup, die_of};
+use crate::signals::{self, Cleanup, die_of};
 use job::Shared;
 
 const APPLET: &str = "serve";
@@ -37,21 +37,17 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     // Before any other thread: the signals must be blocked in all of them.
     let (cleanup, notice) = match Cleanup::install_with_notice() {
         Ok(installed) => installed,
-        Err(errno) => {
-            let text = format!("cannot watch for signals: {}", errno.desc());
-            report::message(APPLET, &text);
-            return ExitCode::Failure;
-        }
+        Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
     let held = match open_queue(args, &cleanup) {
         Ok(held) => held,
-        Err(err) => return finish(report::failure(APPLET, &err), cleanup),
+        Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
     };
     let (done_read, done_write) = match nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC) {
         Ok(pipe) => pipe,
         Err(errno) => {
             let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
-            return finish(report::failure(APPLET, &err), cleanup);
+            return cleanup.settle(APPLET, report::failure(APPLET, &err));
         }
     };
     let spawner = match Spawner::new(&resolved(&args.command)) {
@@ -63,7 +59,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
                 errno.desc()
             );
             report::message(APPLET, &text);
-            return finish(ExitCode::Failure, cleanup);
+            return cleanup.settle(APPLET, ExitCode::Failure);
         }
     };
     let shared = Shared {
@@ -124,14 +120,14 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             }
             die_of(&notice)
         }
-        Err(Ended::Failed(err)) => finish(report::failure(APPLET, &err), cleanup),
+        Err(Ended::Failed(err)) => cleanup.settle(APPLET, report::failure(APPLET, &err)),
         Ok(()) => {
             let status = if shared.failed.load(Ordering::Relaxed) {
                 ExitCode::Failure
             } else {
                 ExitCode::Success
             };
-            finish(status, cleanup)
+            cleanup.settle(APPLET, status)
         }
     }
 }
@@ -300,12 +296,4 @@ impl Server<'_> {
     fn failed(&self, action: Action, errno: Errno) -> Ended {
         Ended::Failed(Error::sys(Subject::path(&self.args.path), action, errno))
     }
-}
-
-/// Removes what `--create` made (with `--rm`) and settles the status.
-fn finish(mut status: ExitCode, cleanup: Cleanup) -> ExitCode {
-    for err in cleanup.finish() {
-        status = status.merge(report::failure(APPLET, &err));
-    }
-    status
 }

@@ -274,8 +274,9 @@ fn drain(
             Next::Memory(piece) => {
                 write_all(dst, &piece)
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
-                shared.wrote(|queue| queue.wrote_memory(&piece));
-                piece.len()
+                let len = piece.len();
+                shared.wrote(|queue| queue.wrote_memory(piece));
+                len
             }
             Next::File { offset, len } => {
                 let Some(file) = &shared.spill else {

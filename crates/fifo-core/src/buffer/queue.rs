@@ -35,6 +35,10 @@ pub(super) struct Queue {
     chunk: usize,
     /// Memory allocated by pieces queued or being written.
     allocated: usize,
+    /// Pieces already written, kept empty for reuse: allocating and freeing
+    /// a piece per chunk costs page faults when the allocator gives the
+    /// memory back in between. Together with `allocated`, within `size`.
+    spare: Vec<Vec<u8>>,
     /// Bytes queued or being written, in memory and in the file.
     pub(super) buffered: u64,
     /// Of those, the bytes in the file.
@@ -74,6 +78,7 @@ impl Queue {
             size,
             chunk,
             allocated: 0,
+            spare: Vec::new(),
             buffered: 0,
             in_file: 0,
             write_at: 0,
@@ -107,8 +112,11 @@ impl Queue {
                 break;
             }
             self.allocated += self.chunk;
-            self.pieces
-                .push_back(Piece::Memory(Vec::with_capacity(self.chunk)));
+            let piece = self
+                .spare
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(self.chunk));
+            self.pieces.push_back(Piece::Memory(piece));
         }
         self.buffered += taken as u64;
         taken
@@ -195,10 +203,13 @@ impl Queue {
         })
     }
 
-    /// Records that the writer wrote a piece that was in memory.
-    pub(super) fn wrote_memory(&mut self, piece: &Vec<u8>) {
+    /// Records that the writer wrote a piece that was in memory, and keeps
+    /// it for reuse.
+    pub(super) fn wrote_memory(&mut self, mut piece: Vec<u8>) {
         self.allocated -= piece.capacity();
         self.buffered -= piece.len() as u64;
+        piece.clear();
+        self.spare.push(piece);
     }
 
     /// Records that the writer wrote `n` bytes from the front of the file.
@@ -243,8 +254,22 @@ mod tests {
             panic!("memory first")
         };
         assert_eq!(first.len(), 100);
-        queue.wrote_memory(&first);
+        queue.wrote_memory(first);
         assert!(queue.reader_may_go_on(false));
+    }
+
+    #[test]
+    fn written_pieces_are_reused_and_memory_stays_within_the_size() {
+        let mut queue = Queue::new(300, 100, None, None);
+        for round in 0..5 {
+            assert_eq!(queue.put_in_memory(&[round; 1000]), 300);
+            assert_eq!(queue.allocated + queue.spare.len() * 100, 300);
+            while let Some(Next::Memory(piece)) = queue.next() {
+                assert_eq!(piece, [round; 100]);
+                queue.wrote_memory(piece);
+            }
+            assert_eq!((queue.allocated, queue.spare.len()), (0, 3));
+        }
     }
 
     #[test]
@@ -256,7 +281,7 @@ mod tests {
         let Some(Next::Memory(head)) = queue.next() else {
             panic!("memory first")
         };
-        queue.wrote_memory(&head);
+        queue.wrote_memory(head);
         assert_eq!(queue.put_in_memory(&[3; 10]), 10);
         let Some(Next::File { offset: 0, len: 50 }) = queue.next() else {
             panic!("then the file")
@@ -275,9 +300,9 @@ mod tests {
         let Some(Next::Memory(piece)) = queue.next() else {
             panic!("at the mark")
         };
-        queue.wrote_memory(&piece);
+        queue.wrote_memory(piece);
         while let Some(Next::Memory(piece)) = queue.next() {
-            queue.wrote_memory(&piece);
+            queue.wrote_memory(piece);
         }
         queue.put_in_memory(&[0; 10]);
         assert!(
@@ -297,14 +322,14 @@ mod tests {
             let Some(Next::Memory(piece)) = queue.next() else {
                 panic!("data")
             };
-            queue.wrote_memory(&piece);
+            queue.wrote_memory(piece);
             assert_eq!(queue.buffered, left);
         }
         assert!(!queue.reader_may_go_on(false), "at 50 %, not below");
         let Some(Next::Memory(piece)) = queue.next() else {
             panic!("data")
         };
-        queue.wrote_memory(&piece);
+        queue.wrote_memory(piece);
         assert!(queue.reader_may_go_on(false));
     }
 }

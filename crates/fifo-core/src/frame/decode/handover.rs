@@ -2,7 +2,7 @@
 //! that stops before end of file writes what it holds and has not handed
 //! out as a framed stream, and the next one takes it up before reading on.
 
-use super::{Broken, Decoder, ENTRY_COST, Partial};
+use super::{Decoder, Partial};
 use crate::frame::{FIRST, FrameProblem, Header, LAST, MAX_PAYLOAD, WriterId};
 use crate::{Result, Subject};
 
@@ -70,12 +70,7 @@ impl Decoder {
             self.pending.insert(writer, partial);
         }
         self.ready.extend(left.ready.drain(..));
-        let entries = self.pending.len() as u64;
-        if self.pending_bytes.saturating_add(entries * ENTRY_COST) > self.limit {
-            self.broken = Some(Broken::TooLarge);
-            return Err(self.error(Broken::TooLarge));
-        }
-        Ok(())
+        self.check_limit(0, 0)
     }
 }
 

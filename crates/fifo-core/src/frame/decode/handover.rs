@@ -3,7 +3,7 @@
 //! out as a framed stream, and the next one takes it up before reading on.
 
 use super::{Decoder, Partial};
-use crate::frame::{FIRST, FrameProblem, Header, LAST, MAX_PAYLOAD, WriterId};
+use crate::frame::{FrameProblem, Header, MAX_PAYLOAD, WriterId};
 use crate::{Result, Subject};
 
 impl Decoder {
@@ -88,12 +88,8 @@ fn encode_chunks(
 ) {
     for index in 0..chunks {
         let (payload, rest) = data.split_at(data.len().min(MAX_PAYLOAD));
-        let mut flags = if index == 0 { FIRST } else { 0 };
-        if complete && index + 1 == chunks {
-            flags |= LAST;
-        }
         let header = Header {
-            flags,
+            flags: Header::flags(index, complete && index + 1 == chunks),
             writer,
             sequence,
             index,

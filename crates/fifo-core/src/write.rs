@@ -36,15 +36,16 @@ pub fn write_data(dst: BorrowedFd<'_>, subject: Subject, data: &[u8]) -> Result<
 /// per batch instead of a call each. `parts` is used up.
 ///
 /// # Errors
-/// As [`write_data`].
+/// As [`write_data`], with the bytes written before the failure: a caller
+/// can tell the pieces that went out whole from those that did not.
 pub fn write_data_vectored(
     dst: BorrowedFd<'_>,
     subject: Subject,
     parts: &mut [IoSlice<'_>],
-) -> Result<u64, Error> {
+) -> Result<u64, (Error, u64)> {
     let len = parts.iter().map(|part| part.len() as u64).sum();
     write_all_vectored(dst, parts)
-        .map_err(|(fault, written)| write_failed(subject, fault, written))?;
+        .map_err(|(fault, written)| (write_failed(subject, fault, written), written))?;
     Ok(len)
 }
 

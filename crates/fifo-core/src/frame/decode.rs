@@ -129,9 +129,10 @@ impl Decoder {
 
     /// Refuses the stream ([`Error::PendingTooLarge`]) once unfinished
     /// messages would hold more than `limit` bytes. Each unfinished message
-    /// counts its bytes so far plus [`ENTRY_COST`] for its bookkeeping, so
-    /// that a flood of empty first chunks from made-up writers is bounded
-    /// too.
+    /// counts its bytes so far plus [`ENTRY_COST`] for its bookkeeping, as
+    /// does each lost message whose remaining chunks are being skipped, so
+    /// that a flood of empty first (or middle) chunks from made-up writers
+    /// is bounded too.
     #[must_use]
     pub fn with_max_pending_bytes(mut self, limit: u64) -> Self {
         self.limit = limit;
@@ -305,6 +306,9 @@ impl Decoder {
                 } else {
                     if self.skipping.insert(writer, header.sequence) != Some(header.sequence) {
                         self.lost.messages += 1;
+                        // Made-up writers' middle chunks must not grow it
+                        // past the cap either.
+                        self.check_limit(0, 0)?;
                     }
                     None
                 }
@@ -312,15 +316,7 @@ impl Decoder {
         };
         let len = u64::from(header.len);
         if partial.is_some() {
-            let entries = self.pending.len() as u64 + 1;
-            let need = self
-                .pending_bytes
-                .saturating_add(len)
-                .saturating_add(entries * ENTRY_COST);
-            if need > self.limit {
-                self.broken = Some(Broken::TooLarge);
-                return Err(self.error(Broken::TooLarge));
-            }
+            self.check_limit(len, 1)?;
             self.pending_bytes += len;
         }
         self.current = Some(Current {
@@ -331,6 +327,22 @@ impl Decoder {
         });
         if header.len == 0 {
             self.chunk_done();
+        }
+        Ok(())
+    }
+
+    /// Refuses the stream ([`Error::PendingTooLarge`]) when the unfinished
+    /// messages' bytes with `bytes` more, and [`ENTRY_COST`] for each of
+    /// them, each message being skipped and `entries` more, pass the limit.
+    fn check_limit(&mut self, bytes: u64, entries: u64) -> Result<()> {
+        let entries = (self.pending.len() + self.skipping.len()) as u64 + entries;
+        let need = self
+            .pending_bytes
+            .saturating_add(bytes)
+            .saturating_add(entries.saturating_mul(ENTRY_COST));
+        if need > self.limit {
+            self.broken = Some(Broken::TooLarge);
+            return Err(self.error(Broken::TooLarge));
         }
         Ok(())
     }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::os::fd::BorrowedFd;
 
 use super::gather::Pipe;
-use super::{FIRST, HEADER_LEN, Header, LAST, MAX_PAYLOAD, WriterId};
+use super::{HEADER_LEN, Header, MAX_PAYLOAD, WriterId};
 use crate::{Action, Error, Result, Subject};
 
 /// How much `send_from` reads at a time.
@@ -140,7 +140,7 @@ impl Chunker {
     /// The header of the next chunk, carrying `len` bytes.
     fn next_header(&self, len: usize, last: bool) -> Header {
         Header {
-            flags: if self.index == 0 { FIRST } else { 0 } | if last { LAST } else { 0 },
+            flags: Header::flags(self.index, last),
             writer: self.writer,
             sequence: self.sequence,
             index: self.index,

@@ -259,6 +259,11 @@ impl Header {
         Ok(header)
     }
 
+    /// The flags of chunk `index` of a message, flagged its last with `last`.
+    fn flags(index: u64, last: bool) -> u8 {
+        (if index == 0 { FIRST } else { 0 }) | if last { LAST } else { 0 }
+    }
+
     fn is_last(&self) -> bool {
         self.flags & LAST != 0
     }

@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::sys::stat::{Mode, SFlag, fstat};
+use nix::sys::stat::{Mode, fstat};
 use nix::unistd::{Uid, UnlinkatFlags};
 
-use crate::{Action, Error, Result, Subject};
+use crate::{Action, Error, FileKind, Result, Subject};
 
 /// The directories and files of a stash: readable and writable by their
 /// owner only, since they hold other writers' message bytes.
@@ -82,9 +82,7 @@ impl Stash {
             Err(errno) => return Err(fail(Action::Open, errno)),
         };
         let stat = fstat(&file).map_err(|errno| fail(Action::Stat, errno))?;
-        if SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT != SFlag::S_IFREG
-            || stat.st_uid != Uid::effective().as_raw()
-        {
+        if FileKind::of(&stat) != FileKind::Regular || stat.st_uid != Uid::effective().as_raw() {
             return Err(Error::Unsafe {
                 subject,
                 reason: "a stash file that is not a regular file of this user".to_owned(),
@@ -183,7 +181,7 @@ impl Stash {
 /// `None` for what is not a pipe (a file keeps its unread chunks itself).
 fn file_name(pipe: BorrowedFd<'_>) -> nix::Result<Option<String>> {
     let stat = fstat(pipe.as_fd())?;
-    if SFlag::from_bits_truncate(stat.st_mode) & SFlag::S_IFMT != SFlag::S_IFIFO {
+    if FileKind::of(&stat) != FileKind::Fifo {
         return Ok(None);
     }
     let born = crate::sys::birth_time_of(pipe)

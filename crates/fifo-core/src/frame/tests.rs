@@ -372,3 +372,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_pending_cap_also_bounds_a_flood_of_middle_chunks() {
+    // Empty middle chunks (no FIRST, no LAST) from 1000 made-up writers: each
+    // is a lost message whose later chunks would be skipped.
+    let flood: Vec<u8> = (0..1000)
+        .flat_map(|n| {
+            let header = Header {
+                flags: 0,
+                writer: writer(n),
+                sequence: 0,
+                index: 1,
+                len: 0,
+            };
+            header.encode()
+        })
+        .collect();
+    let mut decoder = fresh().with_max_pending_bytes(100 * ENTRY_COST);
+    let err = decoder.push(&flood).unwrap_err();
+    assert!(matches!(err, Error::PendingTooLarge { .. }), "{err:?}");
+    assert_eq!(decoder.lost().messages, 101);
+}

@@ -2,8 +2,8 @@
 //! that stops before end of file writes what it holds and has not handed
 //! out as a framed stream, and the next one takes it up before reading on.
 
-use super::{Broken, Decoder, ENTRY_COST, Partial};
-use crate::frame::{FIRST, FrameProblem, Header, LAST, MAX_PAYLOAD, WriterId};
+use super::{Decoder, Partial};
+use crate::frame::{FrameProblem, Header, MAX_PAYLOAD, WriterId};
 use crate::{Result, Subject};
 
 impl Decoder {
@@ -70,12 +70,7 @@ impl Decoder {
             self.pending.insert(writer, partial);
         }
         self.ready.extend(left.ready.drain(..));
-        let entries = self.pending.len() as u64;
-        if self.pending_bytes.saturating_add(entries * ENTRY_COST) > self.limit {
-            self.broken = Some(Broken::TooLarge);
-            return Err(self.error(Broken::TooLarge));
-        }
-        Ok(())
+        self.check_limit(0, 0)
     }
 }
 
@@ -93,12 +88,8 @@ fn encode_chunks(
 ) {
     for index in 0..chunks {
         let (payload, rest) = data.split_at(data.len().min(MAX_PAYLOAD));
-        let mut flags = if index == 0 { FIRST } else { 0 };
-        if complete && index + 1 == chunks {
-            flags |= LAST;
-        }
         let header = Header {
-            flags,
+            flags: Header::flags(index, complete && index + 1 == chunks),
             writer,
             sequence,
             index,

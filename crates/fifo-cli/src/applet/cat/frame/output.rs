@@ -39,9 +39,10 @@ impl Output {
 
     /// Writes `messages` to stdout, each whole, with as few system calls
     /// as it takes (`writev(2)` of the messages and their separators),
-    /// taking out those written. When a write fails, the first message of
-    /// the failed batch is taken out too, as the one that failed (its bytes
-    /// may be partly out); the rest stay, for the next reader.
+    /// taking out those written. When a write fails, the messages that went
+    /// out are taken out, and the one it failed in (its bytes may be partly
+    /// out, or none when it failed at a message's start) with them; the rest
+    /// stay, for the next reader.
     pub(super) fn write(self, messages: &mut VecDeque<Message>) -> Result<(), Error> {
         while !messages.is_empty() {
             let mut bytes = 0;
@@ -53,36 +54,63 @@ impl Output {
                     first || bytes <= BATCH
                 })
                 .count();
-            let written = self.write_all(&messages.make_contiguous()[..batch]);
-            let taken = if written.is_ok() { batch } else { 1 };
+            let (taken, written) = match self.write_all(&messages.make_contiguous()[..batch]) {
+                Ok(()) => (batch, Ok(())),
+                Err((err, touched)) => (touched, Err(err)),
+            };
             messages.drain(..taken);
             written?;
         }
         Ok(())
     }
 
-    fn write_all(self, messages: &[Message]) -> Result<(), Error> {
-        if messages.is_empty() {
-            return Ok(());
-        }
+    /// Writes `messages` (at least one); on failure, the error and how many
+    /// of them the written bytes reached: those written whole, and the one
+    /// the write failed in.
+    fn write_all(self, messages: &[Message]) -> Result<(), (Error, usize)> {
         let lines;
         let mut parts = Vec::with_capacity(2 * messages.len());
-        match self {
-            Self::Raw => parts.extend(messages.iter().map(|m| IoSlice::new(&m.data))),
+        // The bytes each message takes in the output.
+        let sizes: Vec<usize> = match self {
+            Self::Raw => {
+                parts.extend(messages.iter().map(|m| IoSlice::new(&m.data)));
+                messages.iter().map(|m| m.data.len()).collect()
+            }
             Self::Null => {
                 for message in messages {
                     parts.extend([IoSlice::new(&message.data), IoSlice::new(b"\0")]);
                 }
+                messages.iter().map(|m| m.data.len() + 1).collect()
             }
             Self::Json => {
-                lines = messages
-                    .iter()
-                    .map(|message| json_of(message).to_string() + "\n")
-                    .collect::<String>();
+                let mut sizes = Vec::with_capacity(messages.len());
+                let mut text = String::new();
+                for message in messages {
+                    let before = text.len();
+                    text += &json_of(message).to_string();
+                    text.push('\n');
+                    sizes.push(text.len() - before);
+                }
+                lines = text;
                 parts.push(IoSlice::new(lines.as_bytes()));
+                sizes
             }
-        }
-        write_data_vectored(stdout_fd(), Subject::Stdout, &mut parts).map(drop)
+        };
+        write_data_vectored(stdout_fd(), Subject::Stdout, &mut parts)
+            .map(drop)
+            .map_err(|(err, written)| {
+                // Messages that start at or before the failure point.
+                let mut start = 0u64;
+                let touched = sizes
+                    .iter()
+                    .take_while(|&&size| {
+                        let reached = start <= written;
+                        start += size as u64;
+                        reached
+                    })
+                    .count();
+                (err, touched.clamp(1, messages.len()))
+            })
     }
 }
 

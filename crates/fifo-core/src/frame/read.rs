@@ -194,10 +194,10 @@ impl<'fd> FrameReader<'fd> {
     ) -> Result<Stop> {
         let failed = |errno| Error::sys(self.subject.clone(), Action::Read, errno);
         let mut buf = vec![0u8; READ_SIZE];
+        // Complete messages first: a stash can hand over some before a byte
+        // of the pipe is read (and end of file may come next).
+        self.hand_out(decoder, each_read, messages)?;
         loop {
-            // Complete messages first: a stash can hand over some before a
-            // byte of the pipe is read (and end of file may come next).
-            self.hand_out(decoder, each_read, messages)?;
             if self.count.is_some_and(|count| *messages >= count) {
                 return Ok(Stop::LimitReached);
             }

@@ -80,6 +80,34 @@ fifo_pid() {
     return 1
 }
 
+# peak_rss PID: the peak resident set size of PID (VmHWM), in kB.
+peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# random_lines COUNT NAME...: writes in.NAME for each NAME: COUNT lines
+# "NAME N NAMENAME...", the name repeated 1 to 2999 times, drawn from a
+# generator seeded with the name (the same files on every run).
+random_lines() {
+    python3 - "$@" <<'PY'
+import random, sys
+count = int(sys.argv[1])
+for name in sys.argv[2:]:
+    rng = random.Random(name)
+    with open(f"in.{name}", "w") as f:
+        for n in range(count):
+            f.write(f"{name} {n} {name * rng.randrange(1, 3000)}\n")
+PY
+}
+
+# spawn_watching CMD...: spawns CMD (a `fifo wait`) and gives it 1.5 s to
+# get past its first second, which polls, into its long watch (inotify, or
+# slow polling where inotify is refused); its PID in WATCHER. What the
+# scenario does next, CMD must notice in that long watch.
+spawn_watching() {
+    spawn "$@"
+    WATCHER=$SPAWNED
+    sleep 1.5
+}
+
 # OPEN_SYSCALL: the number /proc/PID/syscall shows for a task blocked
 # opening a FIFO (openat on most machines, but numbers differ by
 # architecture), learnt once per scenario from a python3 process left

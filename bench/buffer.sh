@@ -32,15 +32,10 @@ PAUSE=${BENCH_PAUSE:-0.5}
 PACE=${BENCH_PACE:-100M}
 LIMIT=600
 
-cargo build --release --locked --quiet --bin fifo -p fifo-cli
-FIFO=$PWD/target/release/fifo
+source bench/common.sh
 METER=$PWD/bench/meter.py
 PRODUCER=$PWD/bench/burst.py
 MBUFFER=$(command -v mbuffer || true)
-
-T=$(mktemp -d)
-trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$T"' EXIT
-head -c "$BYTES" /dev/urandom > "$T/data"
 SUM=$(sha256sum < "$T/data" | cut -d' ' -f1)
 
 # The programs compared: NAME and how it runs between the producer on stdin

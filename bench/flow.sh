@@ -16,13 +16,8 @@ RUNS=${BENCH_RUNS:-3}
 RATE=${BENCH_RATE:-100M}
 LIMIT=600
 
-cargo build --release --locked --quiet --bin fifo -p fifo-cli
-FIFO=$PWD/target/release/fifo
+source bench/common.sh
 MEASURE=$PWD/bench/measure.py
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-head -c "$BYTES" /dev/urandom > "$T/data"
 
 # run CMD...: one run; prints "SECONDS CPU_SECONDS", checking the bytes.
 run() {

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 WINDOW=${BENCH_SECONDS:-10}
 RUNS=${BENCH_RUNS:-3}
 RATES=${BENCH_RATES:-1K 64K 1M 100M 1G}
-STALL_RATES=${BENCH_STALL_RATES:-1M 10M}
+STALL_RATES=${BENCH_STALL_RATES-1M 10M}
 UNLIMITED=3
 LIMIT=$((WINDOW + 30))
 
@@ -90,22 +90,24 @@ one() {
     done
 }
 
+# each_tool NAME RATE SECONDS: one window of every tool on every engine at
+# RATE ("" for none), their lines added to the results under NAME.
+each_tool() {
+    local tool engine
+    for tool in cat send tee; do
+        for engine in splice portable; do
+            one "$tool" "$engine" "$2" "$3" |
+                sed "1s/^/$tool $engine $1 /; 2s/^/$tool-fifo $engine $1 /" >> "$T/results"
+        done
+    done
+}
+
 # Runs interleaved: every run goes through all rates, tools and engines.
 : > "$T/results"
 for run in $(seq "$RUNS"); do
-    for tool in cat send tee; do
-        for engine in splice portable; do
-            one "$tool" "$engine" "" "$UNLIMITED" |
-                sed "1s/^/$tool $engine unlimited /; 2s/^/$tool-fifo $engine unlimited /" >> "$T/results"
-        done
-    done
+    each_tool unlimited "" "$UNLIMITED"
     for rate in $RATES; do
-        for tool in cat send tee; do
-            for engine in splice portable; do
-                one "$tool" "$engine" "$rate" "$WINDOW" |
-                    sed "1s/^/$tool $engine $rate /; 2s/^/$tool-fifo $engine $rate /" >> "$T/results"
-            done
-        done
+        each_tool "$rate" "$rate" "$WINDOW"
     done
 done
 

@@ -24,7 +24,7 @@ fill() {
     sleep 0.5
     local pid hwm
     pid=$(fifo_pid "$PIPELINE") || fail "$what: no fifo process to measure"
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+    hwm=$(peak_rss "$pid")
     [ "$hwm" -le $(( (8 + 16) * 1024 )) ] || fail "$what: peak RSS $hwm kB with --buffer 8M"
     ok "$what: peak RSS $hwm kB with --buffer 8M (limit 8M + 16M)"
     touch go

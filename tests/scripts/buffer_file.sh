@@ -40,7 +40,7 @@ absorb() {
     size=$(spilled "$pid")
     [ "$size" -ge $((40 * 1024 * 1024)) ] || fail "$what: only $size bytes in the spill file"
     eq "" "$(ls -A spill)" "$what: the spill file has no name in its directory"
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+    hwm=$(peak_rss "$pid")
     [ "$hwm" -le $(( (1 + 15) * 1024 )) ] || fail "$what: peak RSS $hwm kB with --buffer 1M"
     ok "$what: $size bytes spilled, peak RSS $hwm kB with --buffer 1M (limit 1M + 15M)"
     touch go

@@ -61,33 +61,34 @@ while data:
     done
 }
 
-# The reader holds the FIFO open itself (-k would wait for more writers):
-# a write end on descriptor 3 keeps it from seeing end of file early.
-SPAWN_TIMEOUT=60 spawn bash -c "'$F' cat --frame -0 q > out"
-reader=$SPAWNED
-blocked_in_open "$reader"
-exec 3> q
-send_all 3>&-
-exec 3>&-
-finish "$reader"
+# read_all READER: runs the shell command READER, a reader of q, while
+# send_all writes; sets STATUS. The script holds the FIFO open itself (-k
+# would wait for more writers): a write end on descriptor 3 keeps READER
+# from seeing end of file early.
+read_all() {
+    local reader
+    SPAWN_TIMEOUT=60 spawn bash -c "$1"
+    reader=$SPAWNED
+    blocked_in_open "$reader"
+    exec 3> q
+    send_all 3>&-
+    exec 3>&-
+    finish "$reader"
+}
+
+read_all "'$F' cat --frame -0 q > out"
 eq 0 "$STATUS" "cat --frame -0 ends at end of file"
 messages=$(python3 check.py out)
 eq "$(cat lines.? | wc -c)" "$messages" "16000 records of 0 to 200 KiB from 4 writers: each once, whole, in order"
 
 # The same into a slow reader of stdout: writes of many messages at once
 # wait for room, and go on where they stopped.
-SPAWN_TIMEOUT=60 spawn bash -c "'$F' cat --frame -0 q | python3 -c '
+read_all "'$F' cat --frame -0 q | python3 -c '
 import os, sys, time
 while block := os.read(0, 50000):
     os.write(1, block)
     time.sleep(0.001)
 ' > out"
-reader=$SPAWNED
-blocked_in_open "$reader"
-exec 3> q
-send_all 3>&-
-exec 3>&-
-finish "$reader"
 eq 0 "$STATUS" "cat --frame -0 into a slow reader ends at end of file"
 messages=$(python3 check.py out)
 eq "$(cat lines.? | wc -c)" "$messages" "through a slow reader too: each once, whole, in order"

@@ -80,6 +80,34 @@ fifo_pid() {
     return 1
 }
 
+# peak_rss PID: the peak resident set size of PID (VmHWM), in kB.
+peak_rss() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+
+# random_lines COUNT NAME...: writes in.NAME for each NAME: COUNT lines
+# "NAME N NAMENAME...", the name repeated 1 to 2999 times, drawn from a
+# generator seeded with the name (the same files on every run).
+random_lines() {
+    python3 - "$@" <<'PY'
+import random, sys
+count = int(sys.argv[1])
+for name in sys.argv[2:]:
+    rng = random.Random(name)
+    with open(f"in.{name}", "w") as f:
+        for n in range(count):
+            f.write(f"{name} {n} {name * rng.randrange(1, 3000)}\n")
+PY
+}
+
+# spawn_watching CMD...: spawns CMD (a `fifo wait`) and gives it 1.5 s to
+# get past its first second, which polls, into its long watch (inotify, or
+# slow polling where inotify is refused); its PID in WATCHER. What the
+# scenario does next, CMD must notice in that long watch.
+spawn_watching() {
+    spawn "$@"
+    WATCHER=$SPAWNED
+    sleep 1.5
+}
+
 # OPEN_SYSCALL: the number /proc/PID/syscall shows for a task blocked
 # opening a FIFO (openat on most machines, but numbers differ by
 # architecture), learnt once per scenario from a python3 process left
@@ -209,6 +237,48 @@ wait_until() {
         [ "$(date +%s%N)" -lt "$deadline" ] || fail "waited ${limit}s for $what"
         sleep 0.01
     done
+}
+
+# pressed_setup UID: for fifo tee under pipe-memory pressure. Sets PRESSED,
+# the prefix that runs a command as UID (a uid of its own: see
+# start_pipe_hog), and moves into a world-writable directory with 4 MB of
+# random bytes in `in` (their sha256sum in `want`) and FIFOs stdin and
+# stdout for pressed_tee, held open on descriptors 5 and 6. Call it before
+# start_pipe_hog: the pipes of stdin and stdout exist before the limit is
+# reached, 64 KiB or more, larger than anything the pressed user can make
+# afterwards. Spawn every other command with 5<&- 6>&-: a held write end is
+# no end of file.
+pressed_setup() {
+    PRESSED=(setpriv --reuid="$1" --regid="$1" --clear-groups)
+    mkdir -m 777 work
+    cd work
+    head -c 4000000 /dev/urandom > in
+    want=$(sha256sum < in)
+    mkfifo -m 666 stdin stdout
+    exec 5<> stdin 6<> stdout
+}
+
+# pressed_tee OUTPUT...: runs `fifo tee OUTPUT...` as the pressed user (see
+# pressed_setup), `in` written into it through the FIFO stdin, its stdout
+# through the FIFO stdout into stdout.sum (a sha256sum), its stderr into
+# tee.err; sets STATUS, and OUT_READER to the PID of the reader of stdout.
+# 5 and 6 stand in for the other ends until the real ones are surely
+# there: 5 (a writer of stdin) goes once the writer has written everything,
+# so tee then sees end of file; 6 (a reader of stdout) goes once tee has
+# ended, so its writes never meet a FIFO with no reader (EPIPE) before the
+# reader of stdout has opened it.
+pressed_tee() {
+    local writer teeing
+    spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
+    OUT_READER=$SPAWNED
+    spawn bash -c 'cat in > stdin' 5<&- 6>&-
+    writer=$SPAWNED
+    spawn "${PRESSED[@]}" "$F" tee "$@" < stdin > stdout 2> tee.err 5<&- 6>&-
+    teeing=$SPAWNED
+    finish "$writer"
+    exec 5<&-
+    finish "$teeing"
+    exec 6>&-
 }
 
 # start_pipe_hog CMD...: runs python3, as the user the prefix CMD (a setpriv

@@ -3,14 +3,7 @@
 # --idle, a line longer than the merge buffer passed on whole, and stdin.
 source "$(dirname "$0")/lib.sh"
 
-python3 - <<'PY'
-import random
-for name in "abc":
-    rng = random.Random(name)
-    with open(f"in.{name}", "w") as f:
-        for n in range(3000):
-            f.write(f"{name} {n} {name * rng.randrange(1, 3000)}\n")
-PY
+random_lines 3000 a b c
 "$F" mk a b c
 spawn bash -c "'$F' cat --merge --prefix a b c > merged"
 reader=$SPAWNED

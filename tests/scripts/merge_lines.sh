@@ -94,14 +94,7 @@ for path in fast --no-splice; do
     ok "$path: --merge --progress prints the summary"
 
     # Three writers, every line whole and in order per source.
-    python3 - <<'PY'
-import random
-for name in "xyz":
-    rng = random.Random(name)
-    with open(f"in.{name}", "w") as f:
-        for n in range(1000):
-            f.write(f"{name} {n} {name * rng.randrange(1, 3000)}\n")
-PY
+    random_lines 1000 x y z
     "$F" mk x y z
     spawn bash -c "'$F' cat ${P[*]} --merge --prefix x y z > merged"
     reader=$SPAWNED

@@ -29,12 +29,18 @@ eq 1 "$pids" "no fork: CMD runs in the process that ran fifo redirect"
 
 # Only 0, 1, 2 and N reach CMD. CMD is sleep (which opens nothing), started
 # with no inherited descriptors above 2 (python's Popen closes them) and
-# inspected from outside once it runs.
+# inspected from outside once it sleeps.
+# asleep PID: PID is sleep, asleep in it. Its name alone is not enough: the
+# name changes at exec, before the dynamic loader has opened and closed
+# ld.so.cache and libc (seen as a stray 5 in the chain below, under load).
+asleep() {
+    grep -qx sleep "/proc/$1/comm" && grep -q nanosleep "/proc/$1/wchan"
+}
 fds_of_cmd() {
     local pid
     pid=$(python3 -c 'import subprocess, sys; print(subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL).pid)' "$@")
     PIDS+=("$pid")
-    wait_until 10 "CMD to start" grep -qx sleep "/proc/$pid/comm"
+    wait_until 10 "CMD to sleep" asleep "$pid"
     ls "/proc/$pid/fd" | sort -n | tr '\n' ' '
     kill "$pid"
 }

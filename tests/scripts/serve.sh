@@ -85,15 +85,16 @@ eq "0 next" "$STATUS $(cat outb)" "a line after a skipped one is served"
 ok "the skipped line is noted with its offset"
 
 # serve's stdout closed by its reader: serve stops, quietly, with 141.
-spawn bash -c "'$F' serve --create c -- cat 2> errc | head -1 > outc; echo \${PIPESTATUS[0]} > statusc"
+# The reader's subshell closes its stdin once head has left and then says
+# so: the next job's output meets a closed pipe, and serve stops. (Two
+# writes after head merely took a line raced: the second could find serve
+# already gone and block opening c for ever.)
+spawn bash -c "'$F' serve --create c -- cat 2> errc | (head -1 > outc; exec <&-; touch reader.gone); echo \${PIPESTATUS[0]} > statusc"
 server=$SPAWNED
 serving c
 printf 'one\n' > c
-wait_until 10 "head to take a line" test -s outc
-# More lines until serve finds its stdout closed; it may be gone before the
-# last one, so they are sent without waiting for a reader (status 3 then).
-"$F" send --no-wait c two || true
-"$F" send --no-wait c three || true
+wait_until 10 "the reader of serve's stdout to leave" test -e reader.gone
+"$F" send -t 10s -l c two
 finish "$server"
 eq "141 one" "$(cat statusc) $(cat outc)" "serve stops with 141 once its stdout is closed"
 eq "" "$(cat errc)" "and says nothing about it"

@@ -6,13 +6,8 @@ source "$(dirname "$0")/lib.sh"
 need_root
 # A uid of its own (as pipe_pressure.sh, another one): exhausting the pipe
 # memory of a user other tests run as would starve them.
-PRESSED=(setpriv --reuid=64996 --regid=64996 --clear-groups)
-mkdir -m 777 work
-cd work
-head -c 4000000 /dev/urandom > in
-want=$(sha256sum < in)
-mkfifo -m 666 t1 t2 t3 stdin stdout
-exec 5<> stdin 6<> stdout
+pressed_setup 64996
+mkfifo -m 666 t1 t2 t3
 start_pipe_hog "${PRESSED[@]}"
 
 spawn "${PRESSED[@]}" bash -c 'cat t1 | sha256sum > t1.sum' 5<&- 6>&-
@@ -22,25 +17,11 @@ spawn "${PRESSED[@]}" bash -c 'head -c 100000 t2 > t2.got' 5<&- 6>&-
 r2=$SPAWNED
 spawn "${PRESSED[@]}" bash -c 'cat t3 | sha256sum > t3.sum' 5<&- 6>&-
 r3=$SPAWNED
-spawn bash -c 'cat stdout | sha256sum > stdout.sum' 5<&- 6>&-
-out_reader=$SPAWNED
-spawn bash -c 'cat in > stdin' 5<&- 6>&-
-writer=$SPAWNED
-# 5 and 6 stand in for the other ends until the real ones are surely
-# there: 5 (a writer of stdin) goes once the writer has written everything,
-# so tee then sees end of file; 6 (a reader of stdout) goes once tee has
-# ended, so its writes never meet a FIFO with no reader (EPIPE) before the
-# reader of stdout has opened it.
-spawn "${PRESSED[@]}" "$F" tee t1 t2 t3 < stdin > stdout 2> tee.err 5<&- 6>&-
-teeing=$SPAWNED
-finish "$writer"
-exec 5<&-
-finish "$teeing"
-exec 6>&-
+pressed_tee t1 t2 t3
 eq 1 "$STATUS" "tee exits 1: a reader left (stderr: $(cat tee.err))"
 [[ "$(cat tee.err)" == "fifo tee: 't2': "* ]] || fail "tee does not name t2: $(cat tee.err)"
 eq 1 "$(wc -l < tee.err)" "tee says one line, about t2"
-finish "$r1"; finish "$r2"; finish "$r3"; finish "$out_reader"
+finish "$r1"; finish "$r2"; finish "$r3"; finish "$OUT_READER"
 eq "$(head -c 100000 in | sha256sum)" "$(sha256sum < t2.got)" "the leaving reader got the first 100,000 bytes"
 eq "$want" "$(cat t1.sum)" "t1's reader got every byte"
 eq "$want" "$(cat t3.sum)" "t3's reader got every byte"

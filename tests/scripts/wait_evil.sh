@@ -8,12 +8,10 @@ source "$(dirname "$0")/lib.sh"
 # is: nothing happens in the watched directory, yet the path now exists.
 mkdir one two
 ln -s one link
-spawn "$F" wait --exists -t 15s link/q
-waiter=$SPAWNED
-sleep 1.5
+spawn_watching "$F" wait --exists -t 15s link/q
 mkfifo two/q
 ln -sfn two link
-finish "$waiter"
+finish "$WATCHER"
 eq 0 "$STATUS" "wait --exists sees link/q once link points where q is"
 
 # /proc/PID/fd/N: a process opens the FIFO on fd 5 later; procfs sends no
@@ -31,13 +29,11 @@ kill "$opener"
 
 # The parent directory is removed and made again, with the FIFO in it.
 mkdir gone
-spawn "$F" wait --exists -t 15s gone/q
-waiter=$SPAWNED
-sleep 1.5
+spawn_watching "$F" wait --exists -t 15s gone/q
 rmdir gone
 mkdir gone
 mkfifo gone/q
-finish "$waiter"
+finish "$WATCHER"
 eq 0 "$STATUS" "wait --exists sees q in the directory made again"
 
 # A timeout of 0 looks once.
@@ -73,10 +69,8 @@ eq 1 "$STATUS" "wait --writer on a FIFO removed meanwhile fails ($(cat removed.e
 # A directory one may search but not read (0311): inotify refuses to watch
 # it, yet the FIFO made in it later must be seen (by polling).
 mkdir -m 0311 blind
-spawn "${UNPRIVILEGED[@]}" "$F" wait --exists -t 15s blind/q
-waiter=$SPAWNED
-sleep 1.5
+spawn_watching "${UNPRIVILEGED[@]}" "$F" wait --exists -t 15s blind/q
 mkfifo blind/q
-finish "$waiter"
+finish "$WATCHER"
 eq 0 "$STATUS" "wait --exists sees a FIFO made in a directory it may not read"
 chmod 755 blind   # so that the temporary directory can be removed

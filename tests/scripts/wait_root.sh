@@ -40,9 +40,7 @@ exec {ihog}< <(exec "${SPENT[@]}" /usr/bin/python3 ihog.py)
 PIDS+=($!)
 read -r -t 20 count errno <&"$ihog" || fail "the inotify hog never reported"
 eq 24 "$errno" "the hog ran out of inotify instances (EMFILE) after $count"
-spawn "${SPENT[@]}" "$F" wait --exists -t 15s later/q
-waiter=$SPAWNED
-sleep 1.5
+spawn_watching "${SPENT[@]}" "$F" wait --exists -t 15s later/q
 mkfifo later/q
-finish "$waiter"
+finish "$WATCHER"
 eq 0 "$STATUS" "wait --exists without an inotify instance to be had sees the FIFO"

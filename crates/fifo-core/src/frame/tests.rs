@@ -298,22 +298,28 @@ fn the_pending_cap_refuses_what_would_exceed_it() {
 #[test]
 fn the_pending_cap_also_bounds_a_flood_of_empty_first_chunks() {
     // Empty first chunks (no LAST) from 1000 made-up writers.
-    let flood: Vec<u8> = (0..1000)
-        .flat_map(|n| {
-            let header = Header {
-                flags: FIRST,
-                writer: writer(n),
-                sequence: 0,
-                index: 0,
-                len: 0,
-            };
-            header.encode()
-        })
-        .collect();
+    let flood = empty_chunks(FIRST, 0);
     let mut decoder = fresh().with_max_pending_bytes(100 * ENTRY_COST);
     let err = decoder.push(&flood).unwrap_err();
     assert!(matches!(err, Error::PendingTooLarge { .. }), "{err:?}");
     assert_eq!(decoder.unfinished().messages, 100);
+}
+
+/// Empty chunks with `flags` and `index`, one from each of 1000 made-up
+/// writers.
+fn empty_chunks(flags: u8, index: u64) -> Vec<u8> {
+    (0..1000)
+        .flat_map(|n| {
+            let header = Header {
+                flags,
+                writer: writer(n),
+                sequence: 0,
+                index,
+                len: 0,
+            };
+            header.encode()
+        })
+        .collect()
 }
 
 /// Merges several writers' chunk lists in the order `picks` chooses,
@@ -377,18 +383,7 @@ proptest! {
 fn the_pending_cap_also_bounds_a_flood_of_middle_chunks() {
     // Empty middle chunks (no FIRST, no LAST) from 1000 made-up writers: each
     // is a lost message whose later chunks would be skipped.
-    let flood: Vec<u8> = (0..1000)
-        .flat_map(|n| {
-            let header = Header {
-                flags: 0,
-                writer: writer(n),
-                sequence: 0,
-                index: 1,
-                len: 0,
-            };
-            header.encode()
-        })
-        .collect();
+    let flood = empty_chunks(0, 1);
     let mut decoder = fresh().with_max_pending_bytes(100 * ENTRY_COST);
     let err = decoder.push(&flood).unwrap_err();
     assert!(matches!(err, Error::PendingTooLarge { .. }), "{err:?}");

@@ -8,6 +8,7 @@ pub mod claim;
 pub mod copy;
 pub mod create;
 pub mod descriptor;
+pub mod dir;
 pub mod error;
 pub mod frame;
 pub mod hold;

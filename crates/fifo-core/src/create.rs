@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::sys::stat::{Mode, stat, umask};
 
+use crate::mode::current_umask;
 use crate::{Action, Error, FileKind, Result, Subject};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
@@ -91,7 +92,9 @@ pub(crate) fn with_umask_cleared<T>(create: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Creates the missing parent directories of `path`, as `mkdir -p` would.
+/// Creates the missing parent directories of `path`, as `mkdir -p` would:
+/// each gets 0777 less the umask, plus `u+wx` so that what goes inside can
+/// be made, whatever the umask (under `umask 777`, `d-wx------`).
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::CreateDir`] naming the directory that failed.
@@ -99,8 +102,24 @@ pub fn make_parents(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
-    std::fs::create_dir_all(parent)
-        .map_err(|err| Error::sys(Subject::path(parent), Action::CreateDir, err))
+    make_dir_all(parent, exact((0o777 & !current_umask()) | 0o300))
+}
+
+/// Makes `dir` and its missing parents with exactly `mode`.
+fn make_dir_all(dir: &Path, mode: Mode) -> Result<()> {
+    let make = || with_umask_cleared(|| nix::unistd::mkdir(dir, mode));
+    let mut made = make();
+    if made == Err(Errno::ENOENT) {
+        if let Some(up) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            make_dir_all(up, mode)?;
+            made = make();
+        }
+    }
+    match made {
+        // A directory already there (symlinks followed, as mkdir -p does).
+        Err(Errno::EEXIST) if dir.is_dir() => Ok(()),
+        made => made.map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno)),
+    }
 }
 
 /// Creates a FIFO named `name` inside a new private (0700) directory under
@@ -121,7 +140,9 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
         });
     }
     let template = dir.join("fifo.XXXXXXXX");
-    let private = nix::unistd::mkdtemp(&template)
+    // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
+    // d---------, and the FIFO could not be made in it.
+    let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template))
         .map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno))?;
     let path = private.join(name);
     match make_fifo(&path, mode, IfExists::Fail) {

@@ -5,6 +5,7 @@
 pub mod buffer;
 pub mod capacity;
 pub mod claim;
+pub mod control;
 pub mod copy;
 pub mod create;
 pub mod descriptor;

@@ -92,18 +92,17 @@ impl Directory {
     /// the umask).
     ///
     /// # Errors
-    /// [`Error::Sys`] naming the file that could not be created, written
-    /// or renamed; nothing is left behind under a temporary name.
+    /// [`Error::Sys`] naming the file (by `name`) when it cannot be
+    /// created, written or renamed; nothing is left under a temporary name.
     pub fn write_whole(&self, name: &str, bytes: &[u8], mode: Option<u32>) -> Result<()> {
         let (aside, file) = self.create_aside(name, mode)?;
-        let subject = || Subject::path(self.path.join(&aside));
+        let subject = || Subject::path(self.path.join(name));
         let written = std::fs::File::from(file)
             .write_all(bytes)
             .map_err(|err| Error::sys(subject(), Action::Write, err))
             .and_then(|()| {
-                nix::fcntl::renameat(&self.fd, aside.as_str(), &self.fd, name).map_err(|errno| {
-                    Error::sys(Subject::path(self.path.join(name)), Action::Write, errno)
-                })
+                nix::fcntl::renameat(&self.fd, aside.as_str(), &self.fd, name)
+                    .map_err(|errno| Error::sys(subject(), Action::Write, errno))
             });
         if written.is_err() {
             let _ = nix::unistd::unlinkat(&self.fd, aside.as_str(), UnlinkatFlags::NoRemoveDir);
@@ -119,8 +118,9 @@ impl Directory {
         let mut attempt = 0;
         loop {
             let aside = format!(".{name}.{}.{attempt}", std::process::id());
+            // Named as the file asked for: the temporary name is ours.
             let fail =
-                |action, errno| Error::sys(Subject::path(self.path.join(&aside)), action, errno);
+                |action, errno| Error::sys(Subject::path(self.path.join(name)), action, errno);
             let created = nix::fcntl::openat(
                 &self.fd,
                 aside.as_str(),
@@ -135,7 +135,14 @@ impl Directory {
                     // The descriptor held is the file made: no path is
                     // involved, so no swap can redirect the change.
                     if let Some(mode) = mode {
-                        fchmod(&file, exact(mode)).map_err(|errno| fail(Action::Write, errno))?;
+                        if let Err(errno) = fchmod(&file, exact(mode)) {
+                            let _ = nix::unistd::unlinkat(
+                                &self.fd,
+                                aside.as_str(),
+                                UnlinkatFlags::NoRemoveDir,
+                            );
+                            return Err(fail(Action::Write, errno));
+                        }
                     }
                     return Ok((aside, file));
                 }

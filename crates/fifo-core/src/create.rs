@@ -19,11 +19,14 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use std::os::fd::AsFd;
+
 use nix::errno::Errno;
 use nix::sys::stat::{Mode, stat, umask};
+use nix::unistd::UnlinkatFlags;
 
 use crate::mode::current_umask;
-use crate::{Action, Error, FileKind, Result, Subject};
+use crate::{Action, Error, FileKind, Result, Subject, sys};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
 /// programs make theirs with `os.mkfifo(path, 0o600)`.
@@ -140,19 +143,36 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
         });
     }
     let template = dir.join("fifo.XXXXXXXX");
+    let fail_dir = |errno| Error::sys(Subject::path(dir), Action::CreateDir, errno);
+    let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
     // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
     // d---------, and the FIFO could not be made in it.
-    let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template))
-        .map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno))?;
+    let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;
+    let made = private.file_name().unwrap_or_default();
     let path = private.join(name);
-    match make_fifo(&path, mode, IfExists::Fail) {
-        Ok(_) => Ok(path),
-        Err(err) => {
-            // Best effort: the directory is empty and ours.
-            let _ = std::fs::remove_dir(&private);
-            Err(err)
-        }
+    let fail = |errno| Error::sys(Subject::path(&path), Action::CreateFifo, errno);
+    // The FIFO is made in the directory held open, never by path: whoever
+    // owns `dir` may rename what is in it, and a symlink put in the new
+    // directory's place would otherwise send the FIFO where it points.
+    let result = sys::at::open_dir_at(parent.as_fd(), made)
+        .map_err(|errno| match errno {
+            Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
+                subject: Subject::path(&private),
+                made: true,
+            },
+            errno => fail(errno),
+        })
+        .and_then(|held| {
+            let fd = held.as_fd();
+            with_umask_cleared(|| sys::at::make_fifo_at(fd, Path::new(name), &path, exact(mode)))
+                .map_err(fail)
+        });
+    if let Err(err) = result {
+        // Best effort: the directory is empty and ours, if still there.
+        let _ = nix::unistd::unlinkat(&parent, made, UnlinkatFlags::RemoveDir);
+        return Err(err);
     }
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -46,7 +46,9 @@ pub struct TransferArgs {
     pub rate_limit: Option<NonZeroU64>,
     /// With --rate-limit: read a new RATE from the file PATH whenever its
     /// content changes (checked twice a second), e.g. echo 1M > PATH. A
-    /// missing file or an invalid rate keeps the current one.
+    /// missing file or an invalid rate keeps the current one. PATH is read
+    /// only if it is a regular file of at most 64 bytes (a FIFO is never
+    /// waited on), and through no symlink but this user's or root's.
     #[arg(long, value_name = "PATH", requires = "rate_limit")]
     pub rate_file: Option<PathBuf>,
     #[command(flatten)]

@@ -111,17 +111,17 @@ pub fn make_parents(path: &Path) -> Result<()> {
 /// Makes `dir` and its missing parents with exactly `mode`.
 fn make_dir_all(dir: &Path, mode: Mode) -> Result<()> {
     let make = || with_umask_cleared(|| nix::unistd::mkdir(dir, mode));
-    let mut made = make();
-    if made == Err(Errno::ENOENT) {
+    let mut result = make();
+    if result == Err(Errno::ENOENT) {
         if let Some(up) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
             make_dir_all(up, mode)?;
-            made = make();
+            result = make();
         }
     }
-    match made {
+    match result {
         // A directory already there (symlinks followed, as mkdir -p does).
         Err(Errno::EEXIST) if dir.is_dir() => Ok(()),
-        made => made.map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno)),
+        result => result.map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno)),
     }
 }
 
@@ -148,13 +148,13 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
     // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
     // d---------, and the FIFO could not be made in it.
     let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;
-    let made = private.file_name().unwrap_or_default();
+    let private_name = private.file_name().unwrap_or_default();
     let path = private.join(name);
     let fail = |errno| Error::sys(Subject::path(&path), Action::CreateFifo, errno);
     // The FIFO is made in the directory held open, never by path: whoever
     // owns `dir` may rename what is in it, and a symlink put in the new
     // directory's place would otherwise send the FIFO where it points.
-    let result = sys::at::open_dir_at(parent.as_fd(), made)
+    let result = sys::at::open_dir_at(parent.as_fd(), private_name)
         .map_err(|errno| match errno {
             Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
                 subject: Subject::path(&private),
@@ -169,7 +169,7 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
         });
     if let Err(err) = result {
         // Best effort: the directory is empty and ours, if still there.
-        let _ = nix::unistd::unlinkat(&parent, made, UnlinkatFlags::RemoveDir);
+        let _ = nix::unistd::unlinkat(&parent, private_name, UnlinkatFlags::RemoveDir);
         return Err(err);
     }
     Ok(path)

@@ -146,9 +146,9 @@ impl Stash {
                 }
                 let mut template = base.to_owned();
                 template.push(format!(".{RANDOM}"));
-                let made = with_umask_cleared(|| nix::unistd::mkdtemp(&parent.join(&template)))
+                let beside = with_umask_cleared(|| nix::unistd::mkdtemp(&parent.join(&template)))
                     .map_err(|errno| self.fail(Action::CreateDir, errno))?;
-                made.file_name().map(OsStr::to_owned).unwrap_or_default()
+                beside.file_name().map(OsStr::to_owned).unwrap_or_default()
             }
             Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
         };

@@ -191,8 +191,8 @@ fn a_planted_stash_directory_is_passed_over_for_a_private_one_later_readers_find
         };
         let name = made.file_name().unwrap().to_str().unwrap();
         assert!(name.starts_with("stash.") && name.len() == 12, "{name}");
-        let mode = std::fs::metadata(made).unwrap().permissions().mode();
-        assert_eq!(mode & 0o7777, 0o700);
+        let bits = std::fs::metadata(made).unwrap().permissions().mode();
+        assert_eq!(bits & 0o7777, 0o700);
 
         // Readers of any other stash of the same name find the one made.
         std::fs::remove_dir(&planted).unwrap();

@@ -56,7 +56,7 @@ made=$("$F" mk --temp --dir made)
 ok "mk --temp still works: $made"
 
 # The plain errno description, never Rust's "(os error N)".
-expect_fail 1 "fifo man: '$T/none/fifo.1': cannot open: No such file or directory" "$F" man --dir "$T/none"
+expect_fail 1 "fifo man: '$T/none': cannot open: No such file or directory" "$F" man --dir "$T/none"
 if [ "$(id -u)" = 0 ]; then
     run "${AS_NOBODY[@]}" "$F" man --dir /
 else

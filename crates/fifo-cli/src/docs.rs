@@ -3,10 +3,9 @@
 //! [`crate::cli::command`], plus the examples that `--help` and the man
 //! pages share.
 
-use std::io::Write;
 use std::path::Path;
 
-use fifo_core::{Action, Error, Subject};
+use fifo_core::dir::Directory;
 
 use crate::exit_code::ExitCode;
 use crate::{cli, manpage, report};
@@ -242,13 +241,15 @@ pub fn man(dir: Option<&Path>) -> ExitCode {
         let name = sub.get_name().to_owned();
         pages.push((format!("fifo-{name}.1"), manpage::render(sub, &name, &subs)));
     }
+    // Each page is written aside and renamed into place, in a directory of
+    // this user's or root's: a symlink or FIFO planted under a page's name
+    // is replaced, never followed or opened.
+    let dir = match Directory::open_own(dir) {
+        Ok(dir) => dir,
+        Err(err) => return report::failure("man", &err),
+    };
     for (file, page) in pages {
-        let path = dir.join(&file);
-        let written = std::fs::File::create(&path)
-            .map_err(|err| (Action::Open, err))
-            .and_then(|mut out| out.write_all(&page).map_err(|err| (Action::Write, err)));
-        if let Err((action, err)) = written {
-            let err = Error::sys(Subject::path(path), action, err);
+        if let Err(err) = dir.write_whole(&file, &page, None) {
             return report::failure("man", &err);
         }
     }

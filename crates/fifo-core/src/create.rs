@@ -19,10 +19,14 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use std::os::fd::AsFd;
+
 use nix::errno::Errno;
 use nix::sys::stat::{Mode, stat, umask};
+use nix::unistd::UnlinkatFlags;
 
-use crate::{Action, Error, FileKind, Result, Subject};
+use crate::mode::current_umask;
+use crate::{Action, Error, FileKind, Result, Subject, sys};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
 /// programs make theirs with `os.mkfifo(path, 0o600)`.
@@ -91,7 +95,9 @@ pub(crate) fn with_umask_cleared<T>(create: impl FnOnce() -> T) -> T {
     result
 }
 
-/// Creates the missing parent directories of `path`, as `mkdir -p` would.
+/// Creates the missing parent directories of `path`, as `mkdir -p` would:
+/// each gets 0777 less the umask, plus `u+wx` so that what goes inside can
+/// be made, whatever the umask (under `umask 777`, `d-wx------`).
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::CreateDir`] naming the directory that failed.
@@ -99,8 +105,24 @@ pub fn make_parents(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
-    std::fs::create_dir_all(parent)
-        .map_err(|err| Error::sys(Subject::path(parent), Action::CreateDir, err))
+    make_dir_all(parent, exact((0o777 & !current_umask()) | 0o300))
+}
+
+/// Makes `dir` and its missing parents with exactly `mode`.
+fn make_dir_all(dir: &Path, mode: Mode) -> Result<()> {
+    let make = || with_umask_cleared(|| nix::unistd::mkdir(dir, mode));
+    let mut result = make();
+    if result == Err(Errno::ENOENT) {
+        if let Some(up) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            make_dir_all(up, mode)?;
+            result = make();
+        }
+    }
+    match result {
+        // A directory already there (symlinks followed, as mkdir -p does).
+        Err(Errno::EEXIST) if dir.is_dir() => Ok(()),
+        result => result.map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno)),
+    }
 }
 
 /// Creates a FIFO named `name` inside a new private (0700) directory under
@@ -121,17 +143,36 @@ pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
         });
     }
     let template = dir.join("fifo.XXXXXXXX");
-    let private = nix::unistd::mkdtemp(&template)
-        .map_err(|errno| Error::sys(Subject::path(dir), Action::CreateDir, errno))?;
+    let fail_dir = |errno| Error::sys(Subject::path(dir), Action::CreateDir, errno);
+    let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
+    // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
+    // d---------, and the FIFO could not be made in it.
+    let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;
+    let private_name = private.file_name().unwrap_or_default();
     let path = private.join(name);
-    match make_fifo(&path, mode, IfExists::Fail) {
-        Ok(_) => Ok(path),
-        Err(err) => {
-            // Best effort: the directory is empty and ours.
-            let _ = std::fs::remove_dir(&private);
-            Err(err)
-        }
+    let fail = |errno| Error::sys(Subject::path(&path), Action::CreateFifo, errno);
+    // The FIFO is made in the directory held open, never by path: whoever
+    // owns `dir` may rename what is in it, and a symlink put in the new
+    // directory's place would otherwise send the FIFO where it points.
+    let result = sys::at::open_dir_at(parent.as_fd(), private_name)
+        .map_err(|errno| match errno {
+            Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
+                subject: Subject::path(&private),
+                made: true,
+            },
+            errno => fail(errno),
+        })
+        .and_then(|held| {
+            let fd = held.as_fd();
+            with_umask_cleared(|| sys::at::make_fifo_at(fd, Path::new(name), &path, exact(mode)))
+                .map_err(fail)
+        });
+    if let Err(err) = result {
+        // Best effort: the directory is empty and ours, if still there.
+        let _ = nix::unistd::unlinkat(&parent, private_name, UnlinkatFlags::RemoveDir);
+        return Err(err);
     }
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 pub mod buffer;
 pub mod capacity;
 pub mod claim;
+pub mod control;
 pub mod copy;
 pub mod create;
 pub mod descriptor;
+pub mod dir;
 pub mod error;
 pub mod frame;
 pub mod hold;

@@ -62,7 +62,7 @@ fn temp(args: &MkArgs, mode: u32) -> ExitCode {
             return ExitCode::Usage;
         }
     };
-    let dir = args.dir.clone().unwrap_or_else(std::env::temp_dir);
+    let dir = args.dir.clone().unwrap_or_else(fifo_core::dir::temp_dir);
     let path = match make_temp(&dir, name, mode) {
         Ok(path) => path,
         Err(err) => return report::failure(APPLET, &err),

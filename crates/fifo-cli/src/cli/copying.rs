@@ -25,7 +25,8 @@ pub struct MkArgs {
     /// careful programs make them; mkfifo(1) would give 0666 & ~umask.
     #[arg(short, long, value_name = "MODE", value_parser = parse_mode, allow_hyphen_values = true)]
     pub mode: Option<ModeSpec>,
-    /// Create missing parent directories.
+    /// Create missing parent directories, as mkdir -p does: 0777 less the
+    /// umask, plus u+wx so that the FIFO can be made in them.
     #[arg(short, long, conflicts_with = "temp")]
     pub parents: bool,
     /// Succeed when PATH already is a FIFO (fail when it is anything else).
@@ -35,7 +36,8 @@ pub struct MkArgs {
     /// directory and print its path: the race-free `mktemp -u`.
     #[arg(long)]
     pub temp: bool,
-    /// With --temp: make the directory under DIR instead of $TMPDIR.
+    /// With --temp: make the directory under DIR instead of $TMPDIR (/tmp
+    /// when it is unset or empty).
     #[arg(long, value_name = "DIR", requires = "temp")]
     pub dir: Option<PathBuf>,
     /// FIFOs to create (with --temp: at most one NAME).
@@ -88,7 +90,8 @@ pub struct CatArgs {
     /// says how many were dropped, and the status is 1. Data that is not
     /// framed is an error naming its byte offset. With -l N, N messages;
     /// messages of other writers begun by then are left in $TMPDIR/fifo-UID
-    /// for the next framed reader of the FIFO. Not with -c.
+    /// (or a private fifo-UID.XXXXXX beside it, when another user has that
+    /// name) for the next framed reader of the FIFO. Not with -c.
     #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "rate_limit"])]
     pub frame: bool,
     /// With --frame: write a NUL after each message.

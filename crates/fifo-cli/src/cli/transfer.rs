@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use fifo_core::control::read_control;
 
 use super::values::{parse_rate, parse_size};
 
@@ -45,7 +46,9 @@ pub struct TransferArgs {
     pub rate_limit: Option<NonZeroU64>,
     /// With --rate-limit: read a new RATE from the file PATH whenever its
     /// content changes (checked twice a second), e.g. echo 1M > PATH. A
-    /// missing file or an invalid rate keeps the current one.
+    /// missing file or an invalid rate keeps the current one. PATH is read
+    /// only if it is a regular file of at most 64 bytes (a FIFO is never
+    /// waited on), and through no symlink but this user's or root's.
     #[arg(long, value_name = "PATH", requires = "rate_limit")]
     pub rate_file: Option<PathBuf>,
     #[command(flatten)]
@@ -55,28 +58,61 @@ pub struct TransferArgs {
     pub no_splice: bool,
 }
 
+/// The most a --rate-file may hold: a rate with spaces around it.
+const RATE_FILE_MAX: usize = 64;
+
+/// How much of a --rate-file's text a warning quotes at most.
+const RATE_SHOWN: usize = 24;
+
 impl TransferArgs {
     /// The token bucket --rate-limit asks for, retuned from --rate-file;
-    /// `applet` names the command in warnings about that file.
+    /// `applet` names the command in warnings about that file, each given
+    /// once for what it is about (until the file changes).
     pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
         let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
         let Some(path) = self.rate_file.clone() else {
             return Some(limit);
         };
-        let mut last = String::new();
+        let mut last = None;
         Some(limit.retuned_by(Duration::from_millis(500), move || {
-            let text = std::fs::read_to_string(&path).ok()?;
-            let text = text.trim();
-            if text == last {
+            let seen = match read_control(&path, RATE_FILE_MAX) {
+                Err(err) if err.raw_os_error() == Some(nix::libc::ENOENT) => return None,
+                seen => seen.map_err(|err| err.to_string()),
+            };
+            if last.as_ref() == Some(&seen) {
                 return None;
             }
-            text.clone_into(&mut last);
-            parse_rate(text)
-                .map_err(|why| {
-                    let path = fifo_core::Subject::path(&path);
-                    crate::report::message(applet, &format!("{path}: {why}; rate unchanged"));
-                })
-                .ok()
+            last = Some(seen.clone());
+            let warn =
+                |why: &str| crate::report::message(applet, &format!("{why}; rate unchanged"));
+            let path = fifo_core::Subject::path(&path);
+            match seen {
+                Err(why) => warn(&why),
+                Ok(bytes) if bytes.len() > RATE_FILE_MAX => {
+                    warn(&format!("{path}: longer than {RATE_FILE_MAX} bytes"));
+                }
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    return parse_rate(&shown(text.trim()))
+                        .map_err(|why| warn(&format!("{path}: {why}")))
+                        .ok();
+                }
+            }
+            None
         }))
+    }
+}
+
+/// `text` as a warning may quote it: escaped as paths are (one line), and
+/// only its start, then `...`, when it is longer than a rate can be
+/// ([`RATE_SHOWN`] characters). What could be a rate is left as it is.
+fn shown(text: &str) -> String {
+    let start: String = text.chars().take(RATE_SHOWN).collect();
+    let quoted = fifo_core::Subject::path(&start).to_string();
+    let escaped = &quoted[1..quoted.len() - 1];
+    if text.chars().nth(RATE_SHOWN).is_some() {
+        format!("{escaped}...")
+    } else {
+        escaped.to_owned()
     }
 }

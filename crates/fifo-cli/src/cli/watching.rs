@@ -25,7 +25,10 @@ pub struct CompletionsArgs {
 /// Arguments of `fifo man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write fifo.1 and one fifo-CMD.1 per command into DIR instead.
+    /// Write fifo.1 and one fifo-CMD.1 per command into DIR instead, each
+    /// whole under a new name, then renamed into place (what had its name,
+    /// a symlink or a FIFO, is replaced, never followed). DIR must belong
+    /// to this user or root.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

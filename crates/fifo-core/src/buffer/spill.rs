@@ -3,7 +3,7 @@
 //!
 //! A directory gets a file with no name in it (`O_TMPFILE`). Any other path
 //! must not exist: it is created with `O_CREAT | O_EXCL | O_NOFOLLOW`, mode
-//! 0600, so that a file or symlink planted there (another user's, in a
+//! 0600 (whatever the umask), so that a file or symlink planted there (another user's, in a
 //! sticky /tmp) is refused, never followed or truncated, and is unlinked at
 //! once. Either way the data lives only behind the descriptor, and the
 //! kernel frees it when the process ends, however it ends (even SIGKILL).
@@ -47,6 +47,9 @@ impl SpillFile {
         } else {
             create_named(path).map_err(fail)?
         };
+        // Exactly 0600 whatever the umask: the descriptor held is the file
+        // made, so no path is involved and no swap can redirect the change.
+        nix::sys::stat::fchmod(&fd, Mode::from_bits_truncate(0o600)).map_err(fail)?;
         Ok(Self {
             file: File::from(fd),
         })

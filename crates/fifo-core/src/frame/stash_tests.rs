@@ -1,6 +1,6 @@
 //! Tests of readers that stop early: the decoder's hand-over of what it
 //! has not handed out, counted reads through a real pipe, and the stash's
-//! refusal of a directory others could have planted.
+//! choice of a private directory where another could have been planted.
 
 use std::os::fd::AsFd;
 use std::os::unix::fs::PermissionsExt;
@@ -142,14 +142,78 @@ fn counted_readers_of_a_pipe_take_each_message_once_and_leave_the_rest() {
     });
 }
 
+/// Writes `a0 b` into a new pipe, takes one message with a counted reader
+/// keeping into `stash`, then reads the rest to the end with another.
+fn one_then_the_rest(stash: &Stash) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let (chunks, _) = interleaved();
+    let (src, sink) = nix::unistd::pipe().unwrap();
+    write_all(sink.as_fd(), &chunks.concat()).unwrap();
+    let read = |count: Option<u64>| {
+        let mut got = Vec::new();
+        FrameReader::new(src.as_fd(), Subject::path("q"))
+            .messages(count)
+            .stash(stash)
+            .run(&mut Decoder::new(Subject::path("q")), |message| {
+                got.push(message.data);
+                Ok(())
+            })
+            .unwrap();
+        got
+    };
+    let first = read(Some(1));
+    drop(sink);
+    (first, read(None))
+}
+
 #[test]
-fn a_stash_directory_others_may_write_to_refuses_counted_readers_only() {
+fn a_planted_stash_directory_is_passed_over_for_a_private_one_later_readers_find() {
     within(Duration::from_secs(20), || {
         let dir = tempfile::tempdir().unwrap();
-        let open = dir.path().join("open");
-        std::fs::create_dir(&open).unwrap();
-        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
-        let stash = Stash::in_dir(&open);
+        let (_, [a, b, c]) = interleaved();
+        // Under the stash's name: a directory others may write to, then a
+        // symlink to a directory, then a file.
+        let planted = dir.path().join("stash");
+        std::fs::create_dir(&planted).unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let stash = Stash::in_dir(&planted);
+        assert_eq!(
+            one_then_the_rest(&stash),
+            (vec![b.clone()], vec![a.clone(), c.clone()])
+        );
+        assert_eq!(std::fs::read_dir(&planted).unwrap().count(), 0);
+        let beside: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| *path != planted)
+            .collect();
+        let [made] = beside.as_slice() else {
+            panic!("one directory made beside: {beside:?}")
+        };
+        let name = made.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("stash.") && name.len() == 12, "{name}");
+        let bits = std::fs::metadata(made).unwrap().permissions().mode();
+        assert_eq!(bits & 0o7777, 0o700);
+
+        // Readers of any other stash of the same name find the one made.
+        std::fs::remove_dir(&planted).unwrap();
+        std::os::unix::fs::symlink(made, &planted).unwrap();
+        assert_eq!(
+            one_then_the_rest(&stash),
+            (vec![b.clone()], vec![a.clone(), c.clone()])
+        );
+        std::fs::remove_file(&planted).unwrap();
+        std::fs::write(&planted, "").unwrap();
+        assert_eq!(one_then_the_rest(&stash), (vec![b], vec![a, c]));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        assert_eq!(std::fs::read_dir(made).unwrap().count(), 0);
+    });
+}
+
+#[test]
+fn a_stash_that_cannot_be_made_refuses_counted_readers_only() {
+    within(Duration::from_secs(20), || {
+        let dir = tempfile::tempdir().unwrap();
+        let stash = Stash::in_dir(dir.path().join("missing").join("stash"));
         let (src, sink) = nix::unistd::pipe().unwrap();
         let (chunks, [_, b, _]) = interleaved();
         write_all(sink.as_fd(), &chunks[..2].concat()).unwrap();
@@ -160,8 +224,7 @@ fn a_stash_directory_others_may_write_to_refuses_counted_readers_only() {
             .messages(Some(1))
             .run(&mut decoder, |_| panic!("nothing is read"))
             .unwrap_err();
-        assert!(matches!(err, Error::Unsafe { .. }), "{err:?}");
-        assert!(err.to_string().contains("others may write"), "{err}");
+        assert_eq!(err.errno(), Some(nix::errno::Errno::ENOENT), "{err:?}");
         // Another reads on without a stash, and drops (and counts) what it
         // began when it stops early.
         let mut got = Vec::new();
@@ -175,6 +238,5 @@ fn a_stash_directory_others_may_write_to_refuses_counted_readers_only() {
         assert_eq!(got, [b]);
         assert_eq!((ended.stop, ended.dropped.messages), (Stop::Idle, 1));
         assert_eq!(ended.kept, Unfinished::default());
-        assert_eq!(std::fs::read_dir(&open).unwrap().count(), 0);
     });
 }

@@ -57,3 +57,44 @@ pub(crate) fn make_fifo_at(
         nix::unistd::mkfifo(path, mode)
     }
 }
+
+/// The symlink `name` in `dir`, if it is one: its metadata and its target,
+/// both read from the one link. On Linux through a descriptor of the link
+/// itself (`O_PATH | O_NOFOLLOW`), so that no swap between the two reads can
+/// pair one link's owner with another's target; elsewhere by name.
+pub(crate) fn read_symlink_at(
+    dir: BorrowedFd<'_>,
+    name: &std::ffi::OsStr,
+) -> nix::Result<Option<(nix::sys::stat::FileStat, std::ffi::OsString)>> {
+    use nix::sys::stat::SFlag;
+    let is_link = |stat: &nix::sys::stat::FileStat| {
+        SFlag::from_bits_truncate(stat.st_mode & SFlag::S_IFMT.bits()) == SFlag::S_IFLNK
+    };
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let link = nix::fcntl::openat(dir, name, flags, Mode::empty())?;
+        let stat = nix::sys::stat::fstat(&link)?;
+        if !is_link(&stat) {
+            return Ok(None);
+        }
+        // An empty name reads the link the descriptor is (Linux 2.6.39).
+        Ok(Some((stat, nix::fcntl::readlinkat(&link, "")?)))
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        use nix::fcntl::AtFlags;
+        let stat = nix::sys::stat::fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)?;
+        if !is_link(&stat) {
+            return Ok(None);
+        }
+        Ok(Some((stat, nix::fcntl::readlinkat(dir, name)?)))
+    }
+}
+
+/// Opens `name` in `dir` as a directory to look names up in, never through
+/// a symlink.
+pub(crate) fn open_dir_at(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> nix::Result<OwnedFd> {
+    let flags = OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | LOOKUP_ONLY;
+    nix::fcntl::openat(dir, name, flags, Mode::empty())
+}

@@ -97,9 +97,10 @@ struct Reading<'a> {
 /// `/tmp/fifo-UID`), a private directory as tmux keeps its sockets in, so
 /// that readers started from any shell, cron or service of the user find
 /// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
+/// Another user's path planted there sends it to `fifo-UID.XXXXXX` beside.
 fn stash() -> Stash {
     let uid = nix::unistd::Uid::effective();
-    Stash::in_dir(std::env::temp_dir().join(format!("fifo-{uid}")))
+    Stash::in_dir(fifo_core::dir::temp_dir().join(format!("fifo-{uid}")))
 }
 
 /// Opens one PATH (`-`: stdin) and reads it as one framed stream, `count`

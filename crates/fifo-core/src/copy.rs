@@ -38,7 +38,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use crate::buffer::Buffer;
 use crate::progress::Progress;
 use crate::rate::RateLimit;
-use crate::records::{Boundary, Counted, CountedReader, Partial, lock_pipe, seekable};
+use crate::records::{Boundary, Counted, CountedReader, Passing, lock_pipe, seekable};
 use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
 use crate::write::write_failed;
@@ -276,26 +276,27 @@ impl Copier {
                 }
                 continue;
             }
-            let n = self
-                .fill(src, seekable)
-                .map_err(|errno| fail(Side::Source, errno.into(), copied))?;
+            let n = self.step(src, dst, seekable, copied)?;
             if n == 0 {
                 return Ok((copied, Stop::EndOfFile));
             }
-            if let Some(rate) = &mut self.rate {
-                rate.charge(n);
-            }
-            write_all(dst, &self.buf[..n])
-                .map_err(|(fault, written)| fail(Side::Destination, fault, copied + written))?;
             copied += n as u64;
             Progress::add(&mut self.progress, n);
         }
     }
 
-    /// Reads into the buffer, within the budget and never consuming more
-    /// than it returns, and charges what it read to the budget; 0 at end of
-    /// file. Whatever a read returns is passed on, never discarded.
-    fn fill(&mut self, src: BorrowedFd<'_>, seekable: bool) -> nix::Result<usize> {
+    /// Moves one buffer's worth, within the budget and the rate limit; 0 at
+    /// end of file. A budgeted read takes from the source only what was
+    /// written out (see [`CountedReader::pass`]), so a failing output leaves
+    /// the rest for the next reader.
+    fn step(
+        &mut self,
+        src: BorrowedFd<'_>,
+        dst: BorrowedFd<'_>,
+        seekable: bool,
+        copied: u64,
+    ) -> Result<usize, CopyError> {
+        let fail = CopyError::new;
         let room = match &mut self.rate {
             Some(rate) => rate.allowance(self.buf.len()),
             None => self.buf.len(),
@@ -303,18 +304,34 @@ impl Copier {
         let buf = &mut self.buf[..room];
         let (boundary, left) = match self.limit {
             Limit::Unlimited => {
-                return retry_on_eintr(|| nix::unistd::read(src, buf));
+                let n = retry_on_eintr(|| nix::unistd::read(src, buf))
+                    .map_err(|errno| fail(Side::Source, errno.into(), copied))?;
+                if let Some(rate) = &mut self.rate {
+                    rate.charge(n);
+                }
+                write_all(dst, &buf[..n])
+                    .map_err(|(fault, written)| fail(Side::Destination, fault, copied + written))?;
+                return Ok(n);
             }
             Limit::Bytes(left) => (Boundary::Byte, left),
             Limit::Lines(left) => (Boundary::Separator(b'\n'), left),
         };
         let counted = self
             .reader
-            .read(src, seekable, buf, boundary, left, Partial::Take)?;
+            .pass(src, dst, seekable, buf, boundary, left)
+            .map_err(|passing| match passing {
+                Passing::Source(errno) => fail(Side::Source, errno.into(), copied),
+                Passing::Destination(fault, written) => {
+                    fail(Side::Destination, fault, copied + written)
+                }
+            })?;
         let (len, records) = match counted {
             Counted::Read { len, records } => (len, records),
             Counted::EndOfFile | Counted::Unfinished => return Ok(0),
         };
+        if let Some(rate) = &mut self.rate {
+            rate.charge(len);
+        }
         if let Limit::Bytes(left) | Limit::Lines(left) = &mut self.limit {
             // More than the budget only if a reader ignoring the lock took
             // bytes between the peek and the read.

@@ -182,13 +182,6 @@ pub(crate) fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Ok(waiting.unsigned_abs() as usize)
 }
 
-/// A path that reopens `fd` itself: its entry in `/proc/self/fd`, a link to
-/// the open file, not to whatever its old path names now.
-#[allow(clippy::unnecessary_wraps)] // Elsewhere there is none.
-pub(crate) fn reopen_path(fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
-    Some(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)).into())
-}
-
 /// Which open call, if any, system call number `nr` of this architecture is.
 // `c_long` is `i32` on 32-bit targets.
 #[allow(clippy::useless_conversion)]

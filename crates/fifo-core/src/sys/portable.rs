@@ -74,11 +74,6 @@ pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
 }
 
-/// No `/proc/self/fd` to reopen a descriptor through.
-pub(crate) fn reopen_path(_fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
-    None
-}
-
 /// System call numbers are not read from /proc here.
 pub(crate) fn open_call(_nr: i64) -> Option<super::OpenCall> {
     None

@@ -99,8 +99,9 @@ pub struct CatArgs {
     #[arg(long, requires = "frame", conflicts_with = "null")]
     pub json: bool,
     /// With --frame: refuse the stream (status 1) once messages not yet
-    /// finished would hold more than BYTES in memory (suffixes K, M, G)
-    /// [default: no limit].
+    /// finished would hold more than BYTES in memory (suffixes K, M, G), so
+    /// that writers who begin messages and never finish them cannot make it
+    /// grow without bound [default: 1G].
     #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "frame")]
     pub max_pending: Option<usize>,
     /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between

@@ -244,6 +244,13 @@ pub struct TeeArgs {
     /// With --lossy: drop whole lines, never a part of one.
     #[arg(long, requires = "lossy")]
     pub lossy_lines: bool,
+    /// With --lossy: when the input ends, stdout and the other outputs are
+    /// closed at once, and what is still queued for a lossy FIFO is
+    /// delivered while its reader takes it; a reader that takes nothing for
+    /// DUR is given up, and what was queued for it is counted as dropped
+    /// [default: 2s].
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "lossy")]
+    pub idle: Option<Duration>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Outputs: FIFOs or existing regular files (never created).

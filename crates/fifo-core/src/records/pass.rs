@@ -25,8 +25,9 @@ pub(crate) enum Passing {
 impl CountedReader {
     /// Moves at most `left` records of `src` to `dst` through `buf`, taking
     /// from `src` only what `dst` accepted: a pipe is peeked, the records
-    /// written, and then as many bytes read as went out; a seekable file is
-    /// read and given back what was not written.
+    /// written, and then as many bytes read as went out (after a failed
+    /// write, as many whole records); a seekable file is read and given
+    /// back what was not written.
     ///
     /// A source that cannot be peeked (the portable engine, a device) must
     /// be read before its bytes can be written. There the output is first
@@ -57,7 +58,12 @@ impl CountedReader {
             Some(Ok(Some(0))) => Ok(Counted::EndOfFile),
             Some(Ok(Some(want))) => {
                 let written = write_all(dst, &buf[..want]);
-                let out = written.map_or_else(|(_, w)| usize::try_from(w).unwrap_or(0), |()| want);
+                // After a failed write, whole records only: the next reader
+                // gets the one it failed in again, whole, not its rest.
+                let out = written.map_or_else(
+                    |(_, w)| boundary.whole(&buf[..usize::try_from(w).unwrap_or(0)]),
+                    |()| want,
+                );
                 take(src, &mut buf[..out])?;
                 finish(written, false, boundary, &buf[..want])
             }
@@ -160,6 +166,25 @@ mod tests {
         assert_eq!(got, Err(Passing::Destination(Fault::Os(Errno::EPIPE), 0)));
         drop(w);
         assert_eq!(rest(&r), b"one\ntwo\n");
+    }
+
+    #[test]
+    fn a_write_that_fails_mid_line_takes_only_whole_lines() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        let long = [&[b'b'; 5000][..], b"\n"].concat();
+        write_all(w.as_fd(), &[&b"one\n"[..], &long].concat()).unwrap();
+        // A one-page pipe nobody reads: the write stops after a page, in
+        // the second line.
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        crate::sys::set_pipe_size(out_w.as_fd(), 4096).unwrap();
+        crate::sys::fd::set_nonblocking(out_w.as_fd(), true).unwrap();
+        let mut buf = vec![0; 8192];
+        let got = CountedReader::default().pass(r.as_fd(), out_w.as_fd(), false, &mut buf, LINE, 2);
+        assert_eq!(got, Err(Passing::Destination(Fault::Os(Errno::EAGAIN), 4096)));
+        drop((w, out_r));
+        let mut left = Vec::new();
+        std::io::Read::read_to_end(&mut std::fs::File::from(r), &mut left).unwrap();
+        assert_eq!(left, long);
     }
 
     #[test]

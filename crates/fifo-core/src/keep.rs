@@ -79,7 +79,11 @@ pub fn next_writer(
     match wait_readable(again.fd(), idle, interrupt) {
         Ok(None) => Ok(Ok(again)),
         Ok(Some(stop)) => Ok(Err(stop)),
-        Err(errno) => Err(Error::sys(Subject::path(reader.path()), Action::Read, errno)),
+        Err(errno) => Err(Error::sys(
+            Subject::path(reader.path()),
+            Action::Read,
+            errno,
+        )),
     }
 }
 
@@ -138,7 +142,10 @@ mod tests {
         make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
         let mut reader = open_fifo(&path, Direction::Read, Wait::No).unwrap();
         let idle = Some(Duration::from_millis(50));
-        assert_eq!(next_writer(&reader, idle, None).unwrap().unwrap_err(), Stop::Idle);
+        assert_eq!(
+            next_writer(&reader, idle, None).unwrap().unwrap_err(),
+            Stop::Idle
+        );
         let mut got = Vec::new();
         for word in ["one ", "two ", "three"] {
             // The writer comes and goes while the old reader still holds

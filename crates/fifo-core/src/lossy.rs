@@ -211,7 +211,11 @@ impl LossyOutput {
         let begun = std::mem::take(&mut self.begun);
         let mut dropped = (0, 0);
         for (n, unit) in self.queue.drain(..).enumerate() {
-            let rest = if n == 0 { unit.len() - begun } else { unit.len() };
+            let rest = if n == 0 {
+                unit.len() - begun
+            } else {
+                unit.len()
+            };
             self.drops.add(rest);
             dropped = (dropped.0 + 1, dropped.1 + rest as u64);
         }
@@ -325,8 +329,14 @@ pub fn finish_all(outputs: &mut [LossyOutput], grace: Duration) {
         for output in outputs.iter_mut() {
             if output.delivering() && now.duration_since(output.last_taken) >= grace {
                 let (units, bytes) = output.drop_queue();
-                output.drops.given_up_units.fetch_add(units, Ordering::Relaxed);
-                output.drops.given_up_bytes.fetch_add(bytes, Ordering::Relaxed);
+                output
+                    .drops
+                    .given_up_units
+                    .fetch_add(units, Ordering::Relaxed);
+                output
+                    .drops
+                    .given_up_bytes
+                    .fetch_add(bytes, Ordering::Relaxed);
             }
         }
         let Some(wait) = outputs

@@ -136,15 +136,18 @@ fn report_drops(drops: &[(PathBuf, Arc<Drops>)], grace: Duration) {
     for (path, drops) in drops {
         let (units, bytes) = (drops.units(), drops.bytes());
         let path = Subject::path(Path::new(path));
-        let mut text = format!("{path}: dropped {units} {} ({bytes} bytes)", kind(units, drops.unit()));
         let (late, late_bytes) = drops.given_up();
-        if late > 0 {
-            text += &format!(
+        let given_up = if late > 0 {
+            format!(
                 ", {late} of them ({late_bytes} bytes) queued at the end of the input, \
                  when its reader took nothing for {}",
                 humantime::format_duration(grace)
-            );
-        }
+            )
+        } else {
+            String::new()
+        };
+        let kind = kind(units, drops.unit());
+        let text = format!("{path}: dropped {units} {kind} ({bytes} bytes){given_up}");
         report::message(APPLET, &text);
     }
 }

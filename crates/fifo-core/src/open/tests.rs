@@ -117,4 +117,3 @@ fn outputs_open_concurrently_and_files_are_never_created() {
     assert!(!missing.exists());
     reader.join().unwrap().unwrap();
 }
-

@@ -180,7 +180,10 @@ mod tests {
         crate::sys::fd::set_nonblocking(out_w.as_fd(), true).unwrap();
         let mut buf = vec![0; 8192];
         let got = CountedReader::default().pass(r.as_fd(), out_w.as_fd(), false, &mut buf, LINE, 2);
-        assert_eq!(got, Err(Passing::Destination(Fault::Os(Errno::EAGAIN), 4096)));
+        assert_eq!(
+            got,
+            Err(Passing::Destination(Fault::Os(Errno::EAGAIN), 4096))
+        );
         drop((w, out_r));
         let mut left = Vec::new();
         std::io::Read::read_to_end(&mut std::fs::File::from(r), &mut left).unwrap();
@@ -193,14 +196,8 @@ mod tests {
         file.write_all(b"a\nb\nc\n").unwrap();
         file.rewind().unwrap();
         let mut buf = vec![0; 4096];
-        let got = CountedReader::default().pass(
-            file.as_fd(),
-            full().as_fd(),
-            true,
-            &mut buf,
-            LINE,
-            1,
-        );
+        let got =
+            CountedReader::default().pass(file.as_fd(), full().as_fd(), true, &mut buf, LINE, 1);
         assert_eq!(got, Err(Passing::Destination(Fault::Os(Errno::ENOSPC), 0)));
         assert_eq!(file.stream_position().unwrap(), 0);
     }

@@ -324,6 +324,7 @@ impl Copier {
                 Passing::Destination(fault, written) => {
                     fail(Side::Destination, fault, copied + written)
                 }
+                Passing::Vanished(written) => fail(Side::Source, Fault::Vanished, copied + written),
             })?;
         let (len, records) = match counted {
             Counted::Read { len, records } => (len, records),

@@ -99,6 +99,9 @@ pub(crate) struct CountedReader {
     scratch: ScratchPipe,
     /// Never peek: the portable path every other system takes.
     portable: bool,
+    /// What a pass took from its source after writing it out (see
+    /// [`CountedReader::pass`]).
+    taken: Vec<u8>,
 }
 
 impl CountedReader {

@@ -20,6 +20,10 @@ pub(crate) enum Passing {
     /// Writing failed after this many bytes of the pass went out; only
     /// those were taken from the source (see [`CountedReader::pass`]).
     Destination(Fault, u64),
+    /// What was taken after the write differed from what was peeked and
+    /// written: a reader that ignores the lock took bytes in between. What
+    /// was taken was written out too (this many bytes in all).
+    Vanished(u64),
 }
 
 impl CountedReader {
@@ -64,7 +68,7 @@ impl CountedReader {
                     |(_, w)| boundary.whole(&buf[..usize::try_from(w).unwrap_or(0)]),
                     |()| want,
                 );
-                take(src, &mut buf[..out])?;
+                self.take(src, dst, &buf[..out])?;
                 finish(written, false, boundary, &buf[..want])
             }
             Some(Ok(None)) => Ok(Counted::Unfinished),
@@ -85,18 +89,33 @@ impl CountedReader {
     }
 }
 
-/// Reads exactly `buf.len()` bytes that a peek saw: the lock keeps other
-/// counted readers away, so they are all there.
-fn take(src: BorrowedFd<'_>, buf: &mut [u8]) -> Result<(), Passing> {
-    let mut got = 0;
-    while got < buf.len() {
-        match read_into(src, &mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(errno) => return Err(Passing::Source(errno)),
+impl CountedReader {
+    /// Takes from `src` the `written` bytes a peek saw and the pass wrote
+    /// out: the lock keeps other counted readers away, so they are there.
+    /// Should a reader that ignores the lock have taken some in between,
+    /// what this read takes instead is written out too, never discarded.
+    fn take(
+        &mut self,
+        src: BorrowedFd<'_>,
+        dst: BorrowedFd<'_>,
+        written: &[u8],
+    ) -> Result<(), Passing> {
+        self.taken.resize(written.len(), 0);
+        let mut got = 0;
+        while got < written.len() {
+            match read_into(src, &mut self.taken[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(errno) => return Err(Passing::Source(errno)),
+            }
         }
+        if self.taken[..got] == *written {
+            return Ok(());
+        }
+        write_all(dst, &self.taken[..got])
+            .map_err(|(fault, w)| Passing::Destination(fault, written.len() as u64 + w))?;
+        Err(Passing::Vanished((written.len() + got) as u64))
     }
-    Ok(())
 }
 
 /// The outcome of a pass that wrote `data` (`written`).
@@ -188,6 +207,23 @@ mod tests {
         let mut left = Vec::new();
         std::io::Read::read_to_end(&mut std::fs::File::from(r), &mut left).unwrap();
         assert_eq!(left, long);
+    }
+
+    #[test]
+    fn bytes_another_reader_took_between_peek_and_take_are_not_discarded() {
+        let (r, w) = nix::unistd::pipe().unwrap();
+        write_all(w.as_fd(), b"one\ntwo\n").unwrap();
+        let (out_r, out_w) = nix::unistd::pipe().unwrap();
+        let mut reader = CountedReader::default();
+        let mut buf = vec![0; 4096];
+        // As if the peek saw "one\n" but a lock-ignoring reader took it.
+        let mut stolen = [0u8; 4];
+        nix::unistd::read(&r, &mut stolen).unwrap();
+        let got = reader.take(r.as_fd(), out_w.as_fd(), b"one\n");
+        assert_eq!(got, Err(Passing::Vanished(8)));
+        drop(out_w);
+        let n = nix::unistd::read(&out_r, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"two\n");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 # The stash of counted framed readers under hostile use: complete messages
-# a reader could not write out (stdout on /dev/full) are handed out by the
+# a reader could not write out (stdout on /dev/full), the one it failed on
+# included when none of its bytes went out, are handed out by the
 # next reader, no more than -l N of them, also at end of file and with the
 # FIFO empty; a FIFO planted in the stash file's place is refused, not
 # waited on; a reader whose --max-pending the stash exceeds leaves it in
@@ -19,21 +20,21 @@ mkfifo q in
 # their open nor see end of file between writers.
 exec 3<> q
 
-# A reader whose stdout is full fails on the first message and leaves the
-# three after it, complete, in the stash.
+# A reader whose stdout is full fails on the first message and leaves all
+# four, complete, in the stash: none of the first one's bytes went out.
 printf 'a\nb\nc\nd\n' | "$F" send --frame -l q 3>&-
 run bash -c "exec '$F' cat --frame q > /dev/full"
 eq 1 "$STATUS" "stdout on /dev/full: status 1"
 eq "fifo cat: standard output: write error: No space left on device" "$ERR" "it says why"
-eq 1 "$(stashed)" "the messages after the failed one are kept"
+eq 1 "$(stashed)" "the messages not written are kept"
 echo e | "$F" send --frame q 3>&-
 run "$F" cat --frame -l 1 q
-eq "0 b" "$STATUS $OUT" "-l 1 takes exactly one message from the stash"
+eq "0 a" "$STATUS $OUT" "-l 1 takes exactly one message from the stash, the one the write failed on"
 eq 38 "$(buffered)" "and leaves the FIFO's message in it"
-run "$F" cat --frame -l 1 q
-eq "0 c" "$STATUS $OUT" "the next -l 1 takes the next"
-run "$F" cat --frame -l 1 q
-eq "0 d" "$STATUS $OUT" "and the next"
+for next in b c d; do
+    run "$F" cat --frame -l 1 q
+    eq "0 $next" "$STATUS $OUT" "the next -l 1 takes the next, $next"
+done
 run "$F" cat --frame -l 1 q
 eq "0 e" "$STATUS $OUT" "then the FIFO's message"
 
@@ -43,7 +44,7 @@ printf 'a\nb\nc\n' | "$F" send --frame -l q 3>&-
 run bash -c "exec '$F' cat --frame q > /dev/full"
 eq 1 "$STATUS" "stdout on /dev/full again: status 1"
 run "$F" cat --frame -l 1 q
-eq "0 b" "$STATUS $OUT" "-l 1 with the FIFO empty takes a stashed message, without waiting"
+eq "0 a" "$STATUS $OUT" "-l 1 with the FIFO empty takes a stashed message, without waiting"
 # The FIFO with no writer left: end of file at once.
 exec 3>&-
 spawn bash -c "exec '$F' cat --frame q > out"
@@ -51,7 +52,8 @@ reader=$SPAWNED
 blocked_in_open "$reader"
 : > q
 finish "$reader"
-eq "0 c" "$STATUS $(cat out)" "at end of file the stashed message is printed, not lost"
+eq "0 b
+c" "$STATUS $(cat out)" "at end of file the stashed messages are printed, not lost"
 eq 0 "$(stashed)" "the stash is empty again"
 exec 3<> q
 

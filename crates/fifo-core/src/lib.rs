@@ -14,6 +14,7 @@ pub mod error;
 pub mod frame;
 pub mod hold;
 pub mod inspect;
+pub mod keep;
 pub mod kind;
 pub mod live;
 pub mod lossy;

@@ -17,7 +17,7 @@
 //! // Nobody reads the tap: the line is dropped, and nothing blocks.
 //! let mut tap = LossyOutput::new(&path, Unit::Line, 1 << 20)?;
 //! tap.offer(b"hello\n");
-//! tap.finish();
+//! fifo_core::lossy::finish_all(std::slice::from_mut(&mut tap), fifo_core::lossy::END_GRACE);
 //! assert_eq!((tap.drops().units(), tap.drops().bytes()), (1, 6));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -38,9 +38,9 @@ use crate::{Action, Error, Result, Subject};
 
 /// How often a FIFO without a reader is opened again.
 const REOPEN_EVERY: Duration = Duration::from_millis(100);
-/// How long the end waits for a reader to take the rest of a unit it has
-/// begun to read, so that it does not end with half a line.
-const FINISH_UNIT: Duration = Duration::from_secs(2);
+/// How long, once the input has ended, a lossy output's reader may take
+/// nothing before what is still queued for it is given up (`tee --idle`).
+pub const END_GRACE: Duration = Duration::from_secs(2);
 
 /// What a lossy output drops whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct Drops {
     unit: Unit,
     units: AtomicU64,
     bytes: AtomicU64,
+    given_up_units: AtomicU64,
+    given_up_bytes: AtomicU64,
 }
 
 impl Drops {
@@ -66,6 +68,8 @@ impl Drops {
             unit,
             units: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            given_up_units: AtomicU64::new(0),
+            given_up_bytes: AtomicU64::new(0),
         }
     }
 
@@ -85,6 +89,16 @@ impl Drops {
     #[must_use]
     pub fn bytes(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Of those, the units and bytes still queued after the end of the
+    /// input when its reader took nothing for the grace ([`finish_all`]).
+    #[must_use]
+    pub fn given_up(&self) -> (u64, u64) {
+        (
+            self.given_up_units.load(Ordering::Relaxed),
+            self.given_up_bytes.load(Ordering::Relaxed),
+        )
     }
 
     fn add(&self, bytes: usize) {
@@ -112,6 +126,8 @@ pub struct LossyOutput {
     partial: Vec<u8>,
     /// The line read so far is being dropped: it did not fit.
     dropping: bool,
+    /// When its reader last took a byte.
+    last_taken: Instant,
     drops: Arc<Drops>,
 }
 
@@ -134,6 +150,7 @@ impl LossyOutput {
             begun: 0,
             partial: Vec::new(),
             dropping: false,
+            last_taken: Instant::now(),
             drops: Arc::new(Drops::new(unit)),
         };
         match output.open() {
@@ -173,9 +190,9 @@ impl LossyOutput {
         self.flush();
     }
 
-    /// Ends the stream: an unterminated last line is a unit; what the
-    /// reader has begun it gets (waiting a little), the rest is dropped.
-    pub fn finish(&mut self) {
+    /// Ends the input: an unterminated last line is a unit. What is queued
+    /// is delivered by [`finish_all`].
+    fn end_input(&mut self) {
         if !self.partial.is_empty() || self.dropping {
             let line = std::mem::take(&mut self.partial);
             if std::mem::take(&mut self.dropping) {
@@ -184,15 +201,31 @@ impl LossyOutput {
                 self.commit(line);
             }
         }
+        self.last_taken = Instant::now();
         self.flush();
-        if self.begun > 0 {
-            self.finish_begun_unit();
-        }
-        for unit in self.queue.drain(..) {
-            self.drops.add(unit.len());
+    }
+
+    /// Counts what is queued as dropped (of the unit the reader has begun,
+    /// the rest it did not get) and empties the queue.
+    fn drop_queue(&mut self) -> (u64, u64) {
+        let begun = std::mem::take(&mut self.begun);
+        let mut dropped = (0, 0);
+        for (n, unit) in self.queue.drain(..).enumerate() {
+            let rest = if n == 0 {
+                unit.len() - begun
+            } else {
+                unit.len()
+            };
+            self.drops.add(rest);
+            dropped = (dropped.0 + 1, dropped.1 + rest as u64);
         }
         self.queued = 0;
-        self.fd = None;
+        dropped
+    }
+
+    /// Whether something is queued for a reader that is there.
+    fn delivering(&self) -> bool {
+        self.fd.is_some() && !self.queue.is_empty()
     }
 
     fn open(&mut self) -> Result<()> {
@@ -260,6 +293,7 @@ impl LossyOutput {
         while let Some(front) = self.queue.front() {
             match retry_on_eintr(|| nix::unistd::write(fd, &front[self.begun..])) {
                 Ok(n) => {
+                    self.last_taken = Instant::now();
                     self.begun += n;
                     if self.begun < front.len() {
                         return;
@@ -272,105 +306,65 @@ impl LossyOutput {
                 Err(_) => {
                     // The reader left (EPIPE) or the FIFO failed.
                     self.fd = None;
-                    self.begun = 0;
-                    self.queued = 0;
-                    for unit in self.queue.drain(..) {
-                        self.drops.add(unit.len());
-                    }
+                    self.drop_queue();
                     return;
                 }
             }
         }
     }
+}
 
-    /// Waits (at most [`FINISH_UNIT`]) for the reader to take the rest of
-    /// the unit it has begun.
-    fn finish_begun_unit(&mut self) {
-        let deadline = Instant::now() + FINISH_UNIT;
-        while self.begun > 0 {
-            let Some(fd) = &self.fd else { return };
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return;
+/// Ends the input of every output in `outputs`, then delivers what each has
+/// queued while its reader takes it, all at once: an output whose reader
+/// takes nothing for `grace` (or leaves) is given up, and what was still
+/// queued for it is counted as dropped ([`Drops::given_up`]). So the end
+/// waits at most `grace` past the last byte any reader took, and what it
+/// waits for is bounded by each output's pipe and queue.
+pub fn finish_all(outputs: &mut [LossyOutput], grace: Duration) {
+    for output in outputs.iter_mut() {
+        output.end_input();
+    }
+    loop {
+        let now = Instant::now();
+        for output in outputs.iter_mut() {
+            if output.delivering() && now.duration_since(output.last_taken) >= grace {
+                let (units, bytes) = output.drop_queue();
+                output
+                    .drops
+                    .given_up_units
+                    .fetch_add(units, Ordering::Relaxed);
+                output
+                    .drops
+                    .given_up_bytes
+                    .fetch_add(bytes, Ordering::Relaxed);
             }
-            let timeout = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
-            let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLOUT)];
-            if !matches!(retry_on_eintr(|| poll(&mut fds, timeout)), Ok(1..)) {
-                return;
-            }
-            self.flush();
         }
+        let Some(wait) = outputs
+            .iter()
+            .filter(|output| output.delivering())
+            .map(|output| grace.saturating_sub(now.duration_since(output.last_taken)))
+            .min()
+        else {
+            break;
+        };
+        let mut fds: Vec<PollFd<'_>> = outputs
+            .iter()
+            .filter(|output| output.delivering())
+            .filter_map(|output| output.fd.as_ref())
+            .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLOUT))
+            .collect();
+        let timeout = PollTimeout::try_from(wait).unwrap_or(PollTimeout::MAX);
+        // A failed poll only means looking again: the grace still ends it.
+        let _ = retry_on_eintr(|| poll(&mut fds, timeout));
+        drop(fds);
+        for output in outputs.iter_mut() {
+            output.flush();
+        }
+    }
+    for output in outputs {
+        output.fd = None;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::create::{IfExists, make_fifo};
-
-    fn fifo() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("tap");
-        make_fifo(&path, 0o600, IfExists::Fail).unwrap();
-        (dir, path)
-    }
-
-    /// A FIFO with a reader, and a line tap on it queueing 1000 bytes.
-    fn tapped() -> (tempfile::TempDir, OwnedFd, LossyOutput) {
-        let (dir, path) = fifo();
-        let reader = open_fifo(&path, Direction::Read, Wait::No)
-            .unwrap()
-            .into_fd();
-        let tap = LossyOutput::new(&path, Unit::Line, 1000).unwrap();
-        (dir, reader, tap)
-    }
-
-    fn read_all(fd: &OwnedFd) -> Vec<u8> {
-        set_nonblocking(fd.as_fd(), true).unwrap();
-        let mut out = Vec::new();
-        let mut buf = vec![0u8; 65536];
-        while let Ok(n @ 1..) = nix::unistd::read(fd, &mut buf) {
-            out.extend_from_slice(&buf[..n]);
-        }
-        out
-    }
-
-    #[test]
-    fn a_stalled_reader_gets_whole_lines_and_the_rest_is_counted() {
-        let (_dir, reader, mut tap) = tapped();
-        let mut sent = Vec::new();
-        for i in 0..100_000 {
-            let line = format!("line {i}\n");
-            tap.offer(line.as_bytes());
-            sent.extend_from_slice(line.as_bytes());
-        }
-        tap.finish();
-        let got = read_all(&reader);
-        let drops = tap.drops();
-        assert!(drops.bytes() > 0);
-        assert_eq!(got.len() as u64 + drops.bytes(), sent.len() as u64);
-        let lines = got.split_inclusive(|&b| b == b'\n').count() as u64;
-        assert_eq!(lines + drops.units(), 100_000);
-        assert!(got.starts_with(b"line 0\nline 1\n") && got.ends_with(b"\n"));
-    }
-
-    #[test]
-    fn lines_split_across_offers_stay_whole() {
-        let (_dir, reader, mut tap) = tapped();
-        for piece in [&b"one\ntw"[..], b"o\nthr", b"ee"] {
-            tap.offer(piece);
-        }
-        tap.finish();
-        assert_eq!(read_all(&reader), b"one\ntwo\nthree");
-        assert_eq!(tap.drops().units(), 0);
-    }
-
-    #[test]
-    fn a_missing_path_is_an_error_and_no_reader_is_not() {
-        let (dir, path) = fifo();
-        assert!(LossyOutput::new(&dir.path().join("nope"), Unit::Chunk, 0).is_err());
-        let mut tap = LossyOutput::new(&path, Unit::Chunk, 0).unwrap();
-        tap.offer(b"abc");
-        assert_eq!((tap.drops().units(), tap.drops().bytes()), (1, 3));
-    }
-}
+mod tests;

@@ -32,7 +32,6 @@ use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
-use crate::sys;
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
 use crate::{Action, Error, FileKind, Peer, Result, Subject};
@@ -158,43 +157,6 @@ impl Opened {
             Err(Error::NotAFifo {
                 subject: Subject::path(self.path),
                 found: self.kind,
-            })
-        }
-    }
-
-    /// Opens the write end of the same FIFO without waiting, so the read end
-    /// never sees end-of-file while the returned descriptor lives.
-    ///
-    /// Where the system can reopen the descriptor itself (Linux's
-    /// `/proc/self/fd`), that is what is opened: the very FIFO, whatever
-    /// its path names now. Elsewhere the path it was opened from is opened
-    /// and checked to be the same FIFO.
-    ///
-    /// # Errors
-    /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
-    /// no longer names this FIFO.
-    pub fn hold_write_end(&self) -> Result<OwnedFd> {
-        let path = self.path.as_path();
-        let by_path = || open(path, Direction::Write, Wait::No);
-        let held = match sys::reopen_path(self.fd()) {
-            Some(own) => match open_in(
-                Place::path(&own),
-                path,
-                Direction::Write,
-                Wait::No,
-                OFlag::empty(),
-            ) {
-                Err(err) if err.errno() == Some(Errno::ENOENT) => by_path(),
-                reopened => reopened,
-            },
-            None => by_path(),
-        }?;
-        if held.identity() == self.identity() {
-            Ok(held.fd)
-        } else {
-            Err(Error::Replaced {
-                subject: Subject::path(path),
-                made: false,
             })
         }
     }

@@ -15,6 +15,8 @@
 //! never discarded; only a reader that ignores the lock could make it differ
 //! from the peek.
 
+mod pass;
+
 use std::os::fd::BorrowedFd;
 
 use nix::sys::stat::{SFlag, fstat};
@@ -23,6 +25,8 @@ use nix::unistd::{Whence, lseek};
 use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked, ReadLock, lock};
 use crate::sys::{self, ScratchPipe};
+
+pub(crate) use pass::Passing;
 
 /// How a record ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +99,9 @@ pub(crate) struct CountedReader {
     scratch: ScratchPipe,
     /// Never peek: the portable path every other system takes.
     portable: bool,
+    /// What a pass took from its source after writing it out (see
+    /// [`CountedReader::pass`]).
+    taken: Vec<u8>,
 }
 
 impl CountedReader {

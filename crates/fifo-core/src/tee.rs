@@ -34,6 +34,7 @@
 
 use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd};
+use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
@@ -190,11 +191,15 @@ impl FanOut {
         if teeing && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
             ended = tee_pipes(src, self, outputs, &mut on_error).transpose();
         }
-        let ended = ended.unwrap_or_else(|| read_write(src, self, outputs, on_error));
-        for output in &mut self.lossy {
-            output.finish();
-        }
-        ended
+        ended.unwrap_or_else(|| read_write(src, self, outputs, on_error))
+    }
+
+    /// After [`FanOut::run`]: delivers what the lossy outputs still have
+    /// queued while their readers take it, giving up on one whose reader
+    /// takes nothing for `grace` ([`crate::lossy::finish_all`]). Close the
+    /// other outputs first, so that their readers need not wait for this.
+    pub fn finish_lossy(&mut self, grace: Duration) {
+        crate::lossy::finish_all(&mut self.lossy, grace);
     }
 
     /// At most `max` bytes, or what the rate limit allows (waiting for it).

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit, Stop};
+use fifo_core::keep::next_writer;
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
 use fifo_core::progress::Progress;
@@ -258,30 +259,31 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    let (input, _held) = open_source(args, path, cleanup)?;
-    copier
-        .copy(input.fd(), stdout_fd())
-        .map(|(_, stop)| stop)
-        .map_err(|err| err.attribute(Subject::path(path), Subject::Stdout))
+    let mut input = open_source(args, path, cleanup)?;
+    let keep = args.keep_open && input.kind() == FileKind::Fifo;
+    loop {
+        let stop = copier
+            .copy(input.fd(), stdout_fd())
+            .map(|(_, stop)| stop)
+            .map_err(|err| err.attribute(Subject::path(path), Subject::Stdout))?;
+        if stop != Stop::EndOfFile || !keep {
+            return Ok(stop);
+        }
+        match next_writer(&input, args.idle, None)? {
+            Ok(next) => input = next,
+            Err(stop) => return Ok(stop),
+        }
+    }
 }
 
 /// Opens PATH to read as `cat` does: waiting up to `--timeout`, making it
-/// with `--create`, sizing a FIFO's pipe; with `-k`, also the write end it
-/// holds, so that the last writer leaving is not end of file: later writers
-/// are served by the same read end.
-fn open_source(
-    args: &CatArgs,
-    path: &Path,
-    cleanup: Option<&Cleanup>,
-) -> Result<(Opened, Option<OwnedFd>), Error> {
+/// with `--create`, sizing a FIFO's pipe. With `-k` the caller opens it
+/// again when its writers have all left ([`next_writer`]), which needs no
+/// more than the read permission this open needed.
+fn open_source(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<Opened, Error> {
     let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
     if input.kind() == FileKind::Fifo {
         size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
     }
-    let held = if args.keep_open && input.kind() == FileKind::Fifo {
-        Some(input.hold_write_end()?)
-    } else {
-        None
-    };
-    Ok((input, held))
+    Ok(input)
 }

@@ -4,9 +4,11 @@
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
-use fifo_core::lossy::{Drops, LossyOutput, Unit};
-use fifo_core::open::open_outputs;
+use fifo_core::descriptor;
+use fifo_core::lossy::{Drops, END_GRACE, LossyOutput, Unit};
+use fifo_core::open::{Direction, Wait, open, open_outputs};
 use fifo_core::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
@@ -105,7 +107,15 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     if let Some(meter) = meter {
         meter.finish();
     }
-    report_drops(&drops);
+    if !drops.is_empty() {
+        // The other outputs have all they will get: their readers see the
+        // end now, not after the lossy readers are done.
+        drop(outputs);
+        drop(opened);
+        end_stdout();
+        fan.finish_lossy(args.idle.unwrap_or(END_GRACE));
+    }
+    report_drops(&drops, args.idle.unwrap_or(END_GRACE));
     if let Err(err) = ended {
         status = status.merge(report::failure(APPLET, &err));
     }
@@ -113,21 +123,41 @@ pub fn run(args: &TeeArgs) -> ExitCode {
 }
 
 /// Says what each lossy output dropped: `fifo tee: 'PATH': dropped N lines
-/// (B bytes)`, or chunks without --lossy-lines.
-fn report_drops(drops: &[(PathBuf, Arc<Drops>)]) {
+/// (B bytes)`, or chunks without --lossy-lines; and of those, what was
+/// given up after the input ended because the reader took nothing for
+/// `grace`.
+fn report_drops(drops: &[(PathBuf, Arc<Drops>)], grace: Duration) {
+    let kind = |units: u64, unit: Unit| match (units == 1, unit) {
+        (true, Unit::Line) => "line",
+        (false, Unit::Line) => "lines",
+        (true, Unit::Chunk) => "chunk",
+        (false, Unit::Chunk) => "chunks",
+    };
     for (path, drops) in drops {
         let (units, bytes) = (drops.units(), drops.bytes());
-        let kind = match (units == 1, drops.unit()) {
-            (true, Unit::Line) => "line",
-            (false, Unit::Line) => "lines",
-            (true, Unit::Chunk) => "chunk",
-            (false, Unit::Chunk) => "chunks",
-        };
         let path = Subject::path(Path::new(path));
-        report::message(
-            APPLET,
-            &format!("{path}: dropped {units} {kind} ({bytes} bytes)"),
-        );
+        let (late, late_bytes) = drops.given_up();
+        let given_up = if late > 0 {
+            format!(
+                ", {late} of them ({late_bytes} bytes) queued at the end of the input, \
+                 when its reader took nothing for {}",
+                humantime::format_duration(grace)
+            )
+        } else {
+            String::new()
+        };
+        let kind = kind(units, drops.unit());
+        let text = format!("{path}: dropped {units} {kind} ({bytes} bytes){given_up}");
+        report::message(APPLET, &text);
+    }
+}
+
+/// Puts `/dev/null` on standard output, so that its reader sees the end.
+fn end_stdout() {
+    let placed = open(Path::new("/dev/null"), Direction::Write, Wait::No)
+        .and_then(|null| descriptor::place(null, 1));
+    if let Err(err) = placed {
+        report::warning(APPLET, &err, "standard output stays open");
     }
 }
 
@@ -167,9 +197,10 @@ fn lossy_outputs(
         .map(|output| (output.path().to_owned(), output.drops()))
         .collect();
     let watched = drops.clone();
+    let grace = args.idle.unwrap_or(END_GRACE);
     std::thread::spawn(move || {
         while sigusr1.wait().is_ok() {
-            report_drops(&watched);
+            report_drops(&watched, grace);
         }
     });
     Ok((lossy, drops))

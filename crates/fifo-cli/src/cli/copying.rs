@@ -102,8 +102,9 @@ pub struct CatArgs {
     #[arg(long, requires = "frame", conflicts_with = "null")]
     pub json: bool,
     /// With --frame: refuse the stream (status 1) once messages not yet
-    /// finished would hold more than BYTES in memory (suffixes K, M, G)
-    /// [default: no limit].
+    /// finished would hold more than BYTES in memory (suffixes K, M, G), so
+    /// that writers who begin messages and never finish them cannot make it
+    /// grow without bound [default: 1G].
     #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "frame")]
     pub max_pending: Option<usize>,
     /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
@@ -246,6 +247,13 @@ pub struct TeeArgs {
     /// With --lossy: drop whole lines, never a part of one.
     #[arg(long, requires = "lossy")]
     pub lossy_lines: bool,
+    /// With --lossy: when the input ends, stdout and the other outputs are
+    /// closed at once, and what is still queued for a lossy FIFO is
+    /// delivered while its reader takes it; a reader that takes nothing for
+    /// DUR is given up, and what was queued for it is counted as dropped
+    /// [default: 2s].
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "lossy")]
+    pub idle: Option<Duration>,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// Outputs: FIFOs or existing regular files (never created).

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::{FrameProblem, HEADER_LEN, Header, WriterId};
+use super::{DEFAULT_MAX_PENDING, FrameProblem, HEADER_LEN, Header, WriterId};
 
 mod handover;
 use crate::{Error, Result, Subject};
@@ -106,8 +106,8 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    /// A decoder for the stream read from `subject` (named in errors), with
-    /// no limit on unfinished messages' memory.
+    /// A decoder for the stream read from `subject` (named in errors),
+    /// whose unfinished messages may hold [`DEFAULT_MAX_PENDING`] bytes.
     #[must_use]
     pub fn new(subject: Subject) -> Self {
         Self {
@@ -121,7 +121,7 @@ impl Decoder {
             skipping: HashMap::new(),
             lost: Unfinished::default(),
             pending_bytes: 0,
-            limit: u64::MAX,
+            limit: DEFAULT_MAX_PENDING,
             ready: VecDeque::new(),
             broken: None,
         }

@@ -77,6 +77,14 @@ pub const HEADER_LEN: usize = 36;
 /// The most payload one chunk carries: `PIPE_BUF` less the header.
 pub const MAX_PAYLOAD: usize = PIPE_BUF - HEADER_LEN;
 
+/// What unfinished messages may hold in a reader's memory unless it is told
+/// otherwise ([`Decoder::with_max_pending_bytes`]): 1 GiB. Any writer can
+/// begin messages and never finish them, so some cap must hold by default;
+/// this one is far above what legitimate streams keep in flight (eight
+/// writers half-way through 100 MiB messages hold 400 MiB). Every reader
+/// of frames (`cat --frame`, `serve`) takes it from here.
+pub const DEFAULT_MAX_PENDING: u64 = 1 << 30;
+
 /// Flag bit: the chunk is its message's first (chunk index 0).
 const FIRST: u8 = 0x01;
 /// Flag bit: the chunk is its message's last.

@@ -19,6 +19,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::{Decoder, Message, Stash, Unfinished};
 use crate::copy::Stop;
+use crate::keep::wait_readable;
 use crate::records::lock_pipe;
 use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked, ReadLock};
@@ -342,24 +343,6 @@ impl<'fd> FrameReader<'fd> {
     /// Waits until the source can be read; `Some` when the reading is to
     /// stop instead.
     fn wait(&self) -> nix::Result<Option<Stop>> {
-        let timeout = self.idle.map_or(PollTimeout::NONE, |idle| {
-            PollTimeout::try_from(idle).unwrap_or(PollTimeout::MAX)
-        });
-        let mut fds = vec![PollFd::new(self.src, PollFlags::POLLIN)];
-        if let Some(interrupt) = self.interrupt {
-            fds.push(PollFd::new(interrupt, PollFlags::POLLIN));
-        }
-        let ready = retry_on_eintr(|| poll(&mut fds, timeout))?;
-        let told = fds
-            .get(1)
-            .and_then(PollFd::revents)
-            .is_some_and(|events| !events.is_empty());
-        Ok(if told {
-            Some(Stop::Interrupted)
-        } else if ready == 0 {
-            Some(Stop::Idle)
-        } else {
-            None
-        })
+        wait_readable(self.src, self.idle, self.interrupt)
     }
 }

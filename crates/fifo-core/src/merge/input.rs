@@ -1,13 +1,12 @@
 //! One input of a merge: its descriptor, its unfinished line, and how it
 //! is opened again for later writers.
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::sys::stat::fstat;
 
-use crate::open::{Direction, Wait, open};
+use crate::keep::read_again;
 use crate::records::seekable;
 use crate::sys::fd::set_nonblocking;
 use crate::sys::lock::ReadLock;
@@ -74,21 +73,9 @@ impl Input {
     }
 
     /// Its writers have all left: a new read descriptor of the same FIFO,
-    /// opened before the old one closes (a fresh descriptor does not report
-    /// the old hang-up).
+    /// opened before the old one closes ([`read_again`]).
     pub(super) fn open_again(&mut self, path: &Path) -> Result<()> {
-        let opened = open(path, Direction::Read, Wait::No)?;
-        let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| (st.st_dev, st.st_ino));
-        if same(opened.fd()).ok() != same(self.fd.as_fd()).ok() {
-            // Something else is refused as such; another FIFO is not the
-            // one this merge was reading.
-            opened.expect_fifo()?;
-            return Err(Error::Replaced {
-                subject: Subject::path(path),
-                made: false,
-            });
-        }
-        let fd = opened.into_fd();
+        let fd = read_again(path, self.fd.as_fd())?.into_fd();
         set_nonblocking(fd.as_fd(), true)
             .map_err(|errno| Error::sys(Subject::path(path), Action::Configure, errno))?;
         self.fd = fd;
@@ -98,40 +85,5 @@ impl Input {
 
     pub(super) fn read_failed(&self, errno: Errno) -> Error {
         Error::sys(self.subject.clone(), Action::Read, errno)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::create::{IfExists, PRIVATE_MODE, make_fifo};
-
-    #[test]
-    fn another_fifo_in_its_place_is_replaced_and_a_file_is_not_a_fifo() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("f");
-        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
-        let first = open(&path, Direction::Read, Wait::No).unwrap();
-        let mut input = Input::new(Subject::path(&path), first.into_fd(), Vec::new());
-        std::fs::remove_file(&path).unwrap();
-        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
-        let err = input.open_again(&path).unwrap_err();
-        assert!(
-            matches!(err, Error::Replaced { made: false, .. }),
-            "{err:?}"
-        );
-        std::fs::remove_file(&path).unwrap();
-        std::fs::write(&path, "x").unwrap();
-        let err = input.open_again(&path).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::NotAFifo {
-                    found: crate::FileKind::Regular,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
     }
 }

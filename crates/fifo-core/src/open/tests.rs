@@ -79,30 +79,6 @@ fn a_socket_is_not_a_fifo_whatever_the_wait() {
 }
 
 #[test]
-fn a_write_end_is_held_on_the_fifo_opened_not_on_a_replacement() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = fifo_in(&dir);
-    let reader = open(&path, Direction::Read, Wait::No).unwrap();
-    let twin = dir.path().join("twin");
-    make_fifo(&twin, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
-    std::fs::rename(&twin, &path).unwrap();
-    // A reader on the twin, so that opening it by path would succeed.
-    let _twin_reader = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
-    match reader.hold_write_end() {
-        // Reopened through the descriptor: the very FIFO, never the twin.
-        Ok(held) => {
-            nix::unistd::write(&held, b"x").unwrap();
-            let mut buf = [0u8; 1];
-            assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(1));
-        }
-        Err(err) => assert_eq!(
-            err.reason().to_string(),
-            "refusing it: it was replaced after fifo opened it"
-        ),
-    }
-}
-
-#[test]
 fn a_missing_path_is_not_created() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("typo");
@@ -140,18 +116,4 @@ fn outputs_open_concurrently_and_files_are_never_created() {
     assert_eq!(opened[3].as_ref().unwrap_err().errno(), Some(Errno::ENOENT));
     assert!(!missing.exists());
     reader.join().unwrap().unwrap();
-}
-
-#[test]
-fn reader_holding_its_write_end_is_open_both_ways() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = fifo_in(&dir);
-    let rw = open(&path, Direction::ReadWrite, Wait::Forever).unwrap();
-    assert_eq!(rw.kind(), FileKind::Fifo);
-    let reader = open(&path, Direction::Read, Wait::Forever).unwrap();
-    let held = reader.hold_write_end().unwrap();
-    nix::unistd::write(&held, b"hi").unwrap();
-    let mut buf = [0u8; 2];
-    assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));
-    assert_eq!(&buf, b"hi");
 }

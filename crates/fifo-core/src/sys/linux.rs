@@ -182,11 +182,23 @@ pub(crate) fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Ok(waiting.unsigned_abs() as usize)
 }
 
-/// A path that reopens `fd` itself: its entry in `/proc/self/fd`, a link to
-/// the open file, not to whatever its old path names now.
-#[allow(clippy::unnecessary_wraps)] // Elsewhere there is none.
-pub(crate) fn reopen_path(fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
-    Some(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd)).into())
+/// An open file description of its own for the pipe or FIFO `fd` reads:
+/// `fd` opened again through `/proc/self/fd` (read-only, without waiting),
+/// so that processes sharing one inherited descriptor each get one and an
+/// flock(2) on it excludes the others. Where that open is refused (the
+/// descriptor was inherited from a user with more rights), a duplicate,
+/// which shares `fd`'s description.
+pub(crate) fn own_description(fd: BorrowedFd<'_>) -> nix::Result<OwnedFd> {
+    use std::os::fd::AsRawFd;
+    let path = format!("/proc/self/fd/{}", fd.as_raw_fd());
+    let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    let inode = |fd: BorrowedFd<'_>| nix::sys::stat::fstat(fd).map(|st| (st.st_dev, st.st_ino));
+    match nix::fcntl::open(path.as_str(), flags, nix::sys::stat::Mode::empty()) {
+        Ok(own) if inode(own.as_fd()).ok() == inode(fd).ok() => Ok(own),
+        _ => fd
+            .try_clone_to_owned()
+            .map_err(|err| err.raw_os_error().map_or(Errno::EBADF, Errno::from_raw)),
+    }
 }
 
 /// Which open call, if any, system call number `nr` of this architecture is.

@@ -2,9 +2,11 @@
 //! open file of the FIFO they read, so that one reader's peek and read are
 //! never split by another's and a record is never torn between two readers.
 //!
-//! flock(2) locks belong to the open file description, so the lock is taken
-//! through a duplicate of the caller's descriptor and covers the original
-//! too; it is released when the returned guard is dropped. Any program can
+//! flock(2) locks belong to the open file description, and processes that
+//! inherited one descriptor share its description: a lock taken through it
+//! would not keep them from each other. So the lock is taken on a
+//! description of this reader's own (the FIFO opened again through
+//! `/proc/self/fd`), and released when the returned guard is dropped. Any program can
 //! take the same lock (flock(1) on a descriptor: `exec 9<>q; flock 9`).
 
 use std::os::fd::{BorrowedFd, OwnedFd};
@@ -46,15 +48,13 @@ pub(crate) enum NotLocked {
 /// Takes the exclusive lock on `fd`'s open file, waiting as `wait` allows.
 pub(crate) fn lock(fd: BorrowedFd<'_>, wait: LockWait) -> Result<ReadLock, NotLocked> {
     let attempt = || {
-        let dup = fd
-            .try_clone_to_owned()
-            .map_err(|err| err.raw_os_error().map_or(Errno::EBADF, Errno::from_raw))?;
+        let own = super::own_description(fd)?;
         let arg = if wait == LockWait::No {
             FlockArg::LockExclusiveNonblock
         } else {
             FlockArg::LockExclusive
         };
-        Flock::lock(dup, arg).map_err(|(_, errno)| errno)
+        Flock::lock(own, arg).map_err(|(_, errno)| errno)
     };
     let refused = |errno| match errno {
         Errno::EWOULDBLOCK => NotLocked::Busy,

@@ -41,6 +41,13 @@ pub(crate) fn tee_pipe(
     Err(Errno::ENOSYS)
 }
 
+/// No `/proc/self/fd` to open a new description through: a duplicate,
+/// which shares `fd`'s.
+pub(crate) fn own_description(fd: BorrowedFd<'_>) -> nix::Result<OwnedFd> {
+    fd.try_clone_to_owned()
+        .map_err(|err| err.raw_os_error().map_or(Errno::EBADF, Errno::from_raw))
+}
+
 /// Pipe capacity cannot be read here.
 pub(crate) fn pipe_size(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
@@ -72,11 +79,6 @@ pub(crate) fn pidfd_signal(
 /// FIONREAD on pipes is not relied on here.
 pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)
-}
-
-/// No `/proc/self/fd` to reopen a descriptor through.
-pub(crate) fn reopen_path(_fd: BorrowedFd<'_>) -> Option<std::path::PathBuf> {
-    None
 }
 
 /// System call numbers are not read from /proc here.

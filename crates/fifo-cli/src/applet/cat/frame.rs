@@ -12,7 +12,9 @@ use std::path::Path;
 
 use fifo_core::copy::Stop;
 use fifo_core::frame::{Decoder, Ended, FrameReader, Stash, Unfinished};
-use fifo_core::{Error, Subject};
+use fifo_core::keep::next_writer;
+use fifo_core::open::Opened;
+use fifo_core::{Error, FileKind, Subject};
 
 use super::{APPLET, cannot_watch, failed, finish, open_source};
 use crate::applet::{check_capacity, raise_standard_pipes, stdin_fd};
@@ -43,43 +45,68 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
     let mut left = args.lines;
     let mut status = ExitCode::Success;
     let mut signalled = false;
-    for path in &args.paths {
-        if left == Some(0) {
-            break;
-        }
-        match cat_one(args, path, &cleanup, &reading, left) {
-            Ok(ended) => {
-                let why = if ended.stop == Stop::EndOfFile {
-                    "the writer did not send its last chunk"
-                } else {
-                    "the reading stopped before their last chunks came"
-                };
-                let lost = "another reader took some of their chunks";
-                for (kind, dropped, why) in [
-                    ("unfinished", ended.dropped, why),
-                    ("incomplete", ended.lost, lost),
-                ] {
-                    if dropped.messages > 0 {
-                        warn_dropped(path, kind, dropped, why);
-                        status = status.merge(ExitCode::Failure);
+    'paths: for path in &args.paths {
+        // With -k: the FIFO read so far, opened again for each later writer.
+        let mut kept = None;
+        loop {
+            if left == Some(0) {
+                break 'paths;
+            }
+            let stop = match cat_one(args, path, &cleanup, &reading, left, &mut kept) {
+                Ok(ended) => {
+                    status = status.merge(report_ended(path, &ended));
+                    left = left.map(|left| left.saturating_sub(ended.messages));
+                    ended.stop
+                }
+                Err(err) if failed(&err, &mut status) => break 'paths,
+                Err(_) => break,
+            };
+            let stop = match (stop, &kept) {
+                (Stop::EndOfFile, Some(input)) => {
+                    match next_writer(input, args.idle, Some(reading.notice)) {
+                        Ok(Ok(next)) => {
+                            kept = Some(next);
+                            continue;
+                        }
+                        Ok(Err(stop)) => stop,
+                        Err(err) if failed(&err, &mut status) => break 'paths,
+                        Err(_) => break,
                     }
                 }
-                left = left.map(|left| left.saturating_sub(ended.messages));
-                signalled = ended.stop == Stop::Interrupted;
-                if !matches!(ended.stop, Stop::EndOfFile) {
-                    break;
-                }
+                (stop, _) => stop,
+            };
+            signalled = stop == Stop::Interrupted;
+            if stop != Stop::EndOfFile {
+                break 'paths;
             }
-            Err(err) => {
-                if failed(&err, &mut status) {
-                    break;
-                }
-            }
+            break;
         }
     }
     let status = finish(status, Some(cleanup));
     if signalled {
         return die_of(&notice);
+    }
+    status
+}
+
+/// Says what one stream (a PATH, or with -k one round of its writers)
+/// dropped; the status that makes.
+fn report_ended(path: &Path, ended: &Ended) -> ExitCode {
+    let why = if ended.stop == Stop::EndOfFile {
+        "the writer did not send its last chunk"
+    } else {
+        "the reading stopped before their last chunks came"
+    };
+    let lost = "another reader took some of their chunks";
+    let mut status = ExitCode::Success;
+    for (kind, dropped, why) in [
+        ("unfinished", ended.dropped, why),
+        ("incomplete", ended.lost, lost),
+    ] {
+        if dropped.messages > 0 {
+            warn_dropped(path, kind, dropped, why);
+            status = status.merge(ExitCode::Failure);
+        }
     }
     status
 }
@@ -105,23 +132,33 @@ fn stash() -> Stash {
 
 /// Opens one PATH (`-`: stdin) and reads it as one framed stream, `count`
 /// messages at most; `watcher` watches for signals (and removes what
-/// `--create` made, with `--rm`).
+/// `--create` made, with `--rm`). With -k, a FIFO is left in `kept` to be
+/// opened again for its next writers, and read from there when it is set.
 fn cat_one(
     args: &CatArgs,
     path: &Path,
     watcher: &Cleanup,
     reading: &Reading<'_>,
     count: Option<u64>,
+    kept: &mut Option<Opened>,
 ) -> Result<Ended, Error> {
     if path.as_os_str() == "-" {
         return read(args, stdin_fd(), Subject::Stdin, reading, count);
+    }
+    if let Some(input) = kept {
+        return read(args, input.fd(), Subject::path(path), reading, count);
     }
     // A signal while waiting for a writer has nothing to report: it ends
     // the command at once.
     watcher.heeding(false);
     let opened = open_source(args, path, args.rm.then_some(watcher));
     watcher.heeding(true);
-    let (input, _held) = opened?;
+    let input = opened?;
+    let input = if args.keep_open && input.kind() == FileKind::Fifo {
+        kept.insert(input)
+    } else {
+        &input
+    };
     read(args, input.fd(), Subject::path(path), reading, count)
 }
 

@@ -52,7 +52,8 @@ impl Decoder {
     /// framed stream or holds a message this decoder holds already, or
     /// [`Error::PendingTooLarge`](crate::Error::PendingTooLarge).
     pub fn resume(&mut self, stream: &[u8], from: Subject) -> Result<()> {
-        let mut left = Decoder::new(from);
+        // This decoder's cap is checked below, as the messages join it.
+        let mut left = Decoder::new(from).with_max_pending_bytes(u64::MAX);
         left.push(stream)?;
         if !left.at_chunk_boundary() {
             return Err(left.corrupt(FrameProblem::Truncated));

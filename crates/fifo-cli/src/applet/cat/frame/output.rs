@@ -40,9 +40,9 @@ impl Output {
     /// Writes `messages` to stdout, each whole, with as few system calls
     /// as it takes (`writev(2)` of the messages and their separators),
     /// taking out those written. When a write fails, the messages that went
-    /// out are taken out, and the one it failed in (its bytes may be partly
-    /// out, or none when it failed at a message's start) with them; the rest
-    /// stay, for the next reader.
+    /// out are taken out, and the one it failed in when part of it is out;
+    /// the rest (with the one it failed at the start of) stay, for the next
+    /// reader.
     pub(super) fn write(self, messages: &mut VecDeque<Message>) -> Result<(), Error> {
         while !messages.is_empty() {
             let mut bytes = 0;
@@ -66,7 +66,7 @@ impl Output {
 
     /// Writes `messages` (at least one); on failure, the error and how many
     /// of them the written bytes reached: those written whole, and the one
-    /// the write failed in.
+    /// the write failed in, if any of its bytes went out.
     fn write_all(self, messages: &[Message]) -> Result<(), (Error, usize)> {
         let lines;
         let mut parts = Vec::with_capacity(2 * messages.len());
@@ -99,17 +99,20 @@ impl Output {
         write_data_vectored(stdout_fd(), Subject::Stdout, &mut parts)
             .map(drop)
             .map_err(|(err, written)| {
-                // Messages that start at or before the failure point.
+                // Messages out whole, and the one the failure cut (its
+                // start is out): a message none of whose bytes went out
+                // stays, for the next reader.
                 let mut start = 0u64;
                 let touched = sizes
                     .iter()
                     .take_while(|&&size| {
-                        let reached = start <= written;
-                        start += size as u64;
+                        let end = start + size as u64;
+                        let reached = start < written || end <= written;
+                        start = end;
                         reached
                     })
                     .count();
-                (err, touched.clamp(1, messages.len()))
+                (err, touched)
             })
     }
 }

@@ -211,7 +211,11 @@ fn cases() -> Vec<Case> {
             1,
             "fifo cat: 'dangling': cannot open: No such file or directory",
         ),
-        case(&["cat", "-t", "soon", "fifo"], 2, "invalid duration 'soon'"),
+        case(
+            &["cat", "-t", "soon", "fifo"],
+            2,
+            "invalid time interval 'soon'",
+        ),
         case(
             &["cat", "-t", "100ms", "fifo"],
             124,

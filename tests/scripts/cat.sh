@@ -108,7 +108,7 @@ mkdir adir
 expect_fail 1 "fifo cat: 'adir': read error: Is a directory" "$F" cat adir
 run "$F" cat missing one
 eq "1 first" "$STATUS $OUT" "a failing PATH does not stop the next"
-expect_fail 2 "invalid duration" "$F" cat -t soon lonely
+expect_fail 2 "invalid time interval 'soon'" "$F" cat -t soon lonely
 expect_fail 2 "--create" "$F" cat --rm lonely
 expect_fail 1 "fifo cat: standard output: write error: No space left on device" bash -c "'$F' cat one > /dev/full"
 

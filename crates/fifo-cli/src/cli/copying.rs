@@ -11,7 +11,8 @@ use clap::Args;
 use fifo_core::mode::ModeSpec;
 
 use super::values::{
-    parse_buffer, parse_descriptor, parse_duration, parse_mode, parse_percent, parse_size,
+    parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count, parse_mode,
+    parse_percent, parse_size,
 };
 use super::{PipeArgs, TransferArgs};
 
@@ -62,15 +63,16 @@ pub struct CatArgs {
     /// Stop after DUR without data.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub idle: Option<Duration>,
-    /// Stop after N bytes; the rest stays in the FIFO. Takes an flock(2)
-    /// lock on the FIFO while reading, so concurrent readers take turns.
-    #[arg(short = 'c', long, value_name = "N", conflicts_with = "lines")]
+    /// Stop after N bytes (suffixes K, M, G: 1K, 1MB); the rest stays in
+    /// the FIFO. Takes an flock(2) lock on the FIFO while reading, so
+    /// concurrent readers take turns.
+    #[arg(short = 'c', long, value_name = "N", value_parser = parse_byte_count, conflicts_with = "lines")]
     pub bytes: Option<u64>,
     /// Stop after N lines (with --frame: N messages); the rest stays in the
     /// FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent
     /// readers each get whole lines (other programs can take it too:
     /// flock(1) on a descriptor).
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = parse_line_count)]
     pub lines: Option<u64>,
     /// Read all PATHs at once and write whole lines only, so lines from
     /// different FIFOs never mix; an unfinished line gets a newline when its

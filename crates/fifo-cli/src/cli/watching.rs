@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::values::parse_duration;
+use super::values::{parse_duration, parse_jobs, parse_request_count};
 
 use super::PipeArgs;
 use crate::stat_format::Format;
@@ -113,14 +113,14 @@ pub struct HoldArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Run up to N requests at once (1: one after another, in order).
-    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = parse_jobs)]
     pub jobs: u32,
     /// Requests are NUL-terminated records instead of lines (CMD gets a
     /// record without its NUL).
     #[arg(short = '0', long)]
     pub null: bool,
     /// Stop after N requests, reading no byte past the last one.
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_request_count)]
     pub requests: Option<u64>,
     /// Stop after DUR with no request coming in and no job running.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]

@@ -91,7 +91,7 @@ pub struct CatArgs {
     /// framed is an error naming its byte offset. With -l N, N messages;
     /// messages of other writers begun by then are left in $TMPDIR/fifo-UID
     /// for the next framed reader of the FIFO. Not with -c.
-    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "rate_limit"])]
+    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
     pub frame: bool,
     /// With --frame: write a NUL after each message.
     #[arg(short = '0', long, requires = "frame")]
@@ -166,7 +166,7 @@ pub struct SendArgs {
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, stdin
     /// (the only stream --progress meters).
-    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "rate_limit"])]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
     pub message: Vec<OsString>,
 }
 

@@ -62,6 +62,12 @@ pub(super) fn parse_byte_count(text: &str) -> Result<u64, String> {
     number::count(text).map_err(|why| why.say("number of bytes", text, number::BYTES_HINT))
 }
 
+/// Parses a size to expect: bytes (or lines) with an optional suffix, at
+/// least 1.
+pub(super) fn parse_total(text: &str) -> Result<u64, String> {
+    positive(text, "size")?.ok_or_else(|| number::Refused::TooLarge.say("size", text, ""))
+}
+
 /// Parses a number of lines (or messages) to copy, 0 or more (`-l 10`).
 pub(super) fn parse_line_count(text: &str) -> Result<u64, String> {
     number::count(text).map_err(|why| why.say("number of lines", text, ""))

@@ -204,7 +204,7 @@ fn cases() -> Vec<Case> {
         case(
             &["cat", "dir"],
             1,
-            "fifo cat: 'dir': read error: Is a directory",
+            "fifo cat: 'dir': cannot open: Is a directory",
         ),
         case(
             &["cat", "dangling"],

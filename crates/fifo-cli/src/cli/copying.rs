@@ -11,8 +11,8 @@ use clap::Args;
 use fifo_core::mode::ModeSpec;
 
 use super::values::{
-    parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count, parse_mode,
-    parse_percent, parse_size,
+    any_path, parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count,
+    parse_mode, parse_percent, parse_size,
 };
 use super::{PipeArgs, TransferArgs};
 
@@ -40,7 +40,7 @@ pub struct MkArgs {
     #[arg(long, value_name = "DIR", requires = "temp")]
     pub dir: Option<PathBuf>,
     /// FIFOs to create (with --temp: at most one NAME).
-    #[arg(value_name = "PATH", required_unless_present = "temp")]
+    #[arg(value_name = "PATH", required_unless_present = "temp", value_parser = any_path())]
     pub paths: Vec<PathBuf>,
 }
 

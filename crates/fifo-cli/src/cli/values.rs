@@ -6,6 +6,8 @@
 mod number;
 
 use std::num::NonZeroU64;
+
+use clap::builder::TypedValueParser as _;
 use std::time::Duration;
 
 use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
@@ -97,6 +99,12 @@ fn positive(text: &str, what: &str) -> Result<Option<u64>, String> {
         Err(number::Refused::TooLarge) => Ok(None),
         Err(why) => Err(why.say(what, text, number::BYTES_HINT)),
     }
+}
+
+/// Takes any path, the empty one too, so that the command (not the parser)
+/// refuses what it cannot use, with status 1, as mkfifo '' is refused.
+pub(super) fn any_path() -> impl clap::builder::TypedValueParser<Value = std::path::PathBuf> {
+    clap::builder::OsStringValueParser::new().map(std::path::PathBuf::from)
 }
 
 /// Parses a watermark: a whole percentage from 0 to 100, with or without

@@ -50,8 +50,8 @@ pub struct StatArgs {
     /// and print no newline of its own.
     #[arg(long, value_name = "FMT", value_parser = Format::parse_printf, conflicts_with = "format")]
     pub printf: Option<Format>,
-    /// Print one JSON object per PATH, one per line (JSON Lines; versioned
-    /// schema in docs/json.md). Holders are "open", or "opening" while blocked
+    /// Print one JSON object per PATH, one per line (JSON Lines; the
+    /// versioned schema is in fifo-stat(1), JSON OUTPUT). Holders are "open", or "opening" while blocked
     /// in open(2); counts are lower bounds when some processes could not be
     /// inspected.
     #[arg(long, conflicts_with_all = ["format", "printf"])]

@@ -155,3 +155,13 @@ fn reader_holding_its_write_end_is_open_both_ways() {
     assert_eq!(nix::unistd::read(reader.fd(), &mut buf), Ok(2));
     assert_eq!(&buf, b"hi");
 }
+
+#[test]
+fn a_directory_is_refused_in_open_whichever_the_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    for direction in [Direction::Read, Direction::Write, Direction::ReadWrite] {
+        let err = open(dir.path(), direction, Wait::No).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(nix::libc::EISDIR), "{direction:?}");
+        assert_eq!(err.reason().to_string(), "cannot open: Is a directory");
+    }
+}

@@ -61,8 +61,11 @@ head -c 400000 /dev/zero > zeros
 trap 'for sock in "$T"/tmux.*; do tmux -S "$sock" kill-server 2>/dev/null || true; done; cleanup' EXIT
 # shown WIDTH CMD: the first row CMD draws (its input a second at a time)
 # in a WIDTH-column tmux window, once it shows a rate.
+QUERY=0
 shown() {
-    SOCK="$T/tmux.$1"
+    # A server of its own each time: one just killed may still be leaving.
+    QUERY=$((QUERY + 1))
+    SOCK="$T/tmux.$QUERY"
     # SHELL: tmux runs the command with it (nobody's login shell is nologin).
     SHELL=/bin/sh tmux -S "$SOCK" new-session -d -x "$1" -y 10 \
         "(for i in 1 2 3 4; do head -c 100000 zeros; sleep 1; done) | $2 > /dev/null; sleep 30"

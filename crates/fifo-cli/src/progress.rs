@@ -219,6 +219,7 @@ const MIN_BAR: usize = 10;
 fn template(prefix: &str, known_total: bool, fill: bool, width: Option<u16>) -> String {
     let plain: &[&[(&str, usize)]] = if known_total {
         &[
+            &[PERCENT, BYTES_OF_TOTAL, RATE, ELAPSED, ETA],
             &[PERCENT, BYTES_OF_TOTAL, RATE, ETA],
             &[PERCENT, BYTES, RATE, ETA],
             &[PERCENT, BYTES, ETA],
@@ -385,7 +386,7 @@ mod tests {
         let plain = template("fifo send: ", true, false, None);
         assert_eq!(
             plain,
-            "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
+            "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {elapsed} ETA {eta}"
         );
         let buffered = template("fifo cat: ", false, true, None);
         assert_eq!(

@@ -32,11 +32,46 @@ else
     complete -o nospace -o bashdefault -F _clap_complete_fifo fifo
 fi
 
-# Quote names and mark directories as for files (the function above
-# leaves "my file" unquoted); readline adds the / back to directories.
+
+# bash splits "--opt=value" at "=" (COMP_WORDBREAKS): join the words back
+# for fifo, and strip "--opt=" from what it offers, as bash replaces only
+# the part after "=". Names are quoted and directories marked as for files
+# (the function above leaves "my file" unquoted); readline adds the / back.
 _fifo() {
-    _clap_complete_fifo "$@"
+    local -a joined=()
+    local i word cword=0
+    for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
+        word=${COMP_WORDS[i]}
+        if [[ $word == = && ${#joined[@]} -gt 0 && ${joined[-1]} == --* && ${joined[-1]} != *=* ]]; then
+            joined[-1]+==
+            ((i == COMP_CWORD)) && cword=$((${#joined[@]} - 1))
+            if ((i + 1 < ${#COMP_WORDS[@]})); then
+                i=$((i + 1))
+                joined[-1]+=${COMP_WORDS[i]}
+                ((i == COMP_CWORD)) && cword=$((${#joined[@]} - 1))
+            fi
+            continue
+        fi
+        joined+=("$word")
+        ((i == COMP_CWORD)) && cword=$((${#joined[@]} - 1))
+    done
+    COMP_WORDS=("${joined[@]}")
+    COMP_CWORD=$cword
+    local cur=${joined[cword]} prefix=
+    [[ $cur == --*=* ]] && prefix=${cur%%=*}=
+    # After "redirect ... --" and "serve ... --", the command completes as
+    # itself, as bash-completion does after sudo or timeout.
+    if [[ ${COMP_WORDS[1]} == @(redirect|serve) ]] && declare -F _command_offset > /dev/null; then
+        for ((i = 2; i < COMP_CWORD; i++)); do
+            if [[ ${COMP_WORDS[i]} == -- ]]; then
+                _command_offset $((i + 1))
+                return
+            fi
+        done
+    fi
+    _clap_complete_fifo fifo "$cur" "${COMP_WORDS[cword - 1]}"
     if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
+        [[ -n $prefix ]] && COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
         compopt -o filenames 2> /dev/null
         COMPREPLY=("${COMPREPLY[@]%/}")
     fi

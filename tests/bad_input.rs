@@ -204,14 +204,18 @@ fn cases() -> Vec<Case> {
         case(
             &["cat", "dir"],
             1,
-            "fifo cat: 'dir': read error: Is a directory",
+            "fifo cat: 'dir': cannot open: Is a directory",
         ),
         case(
             &["cat", "dangling"],
             1,
             "fifo cat: 'dangling': cannot open: No such file or directory",
         ),
-        case(&["cat", "-t", "soon", "fifo"], 2, "invalid duration 'soon'"),
+        case(
+            &["cat", "-t", "soon", "fifo"],
+            2,
+            "invalid time interval 'soon'",
+        ),
         case(
             &["cat", "-t", "100ms", "fifo"],
             124,

@@ -105,10 +105,10 @@ eq "141 " "$status $(cat err.txt)" "stdout closed while reading a FIFO: 141, no 
 expect_fail 1 "fifo cat: 'missing': cannot open: No such file or directory" "$F" cat missing
 [ ! -e missing ] || fail "cat created the missing path"
 mkdir adir
-expect_fail 1 "fifo cat: 'adir': read error: Is a directory" "$F" cat adir
+expect_fail 1 "fifo cat: 'adir': cannot open: Is a directory" "$F" cat adir
 run "$F" cat missing one
 eq "1 first" "$STATUS $OUT" "a failing PATH does not stop the next"
-expect_fail 2 "invalid duration" "$F" cat -t soon lonely
+expect_fail 2 "invalid time interval 'soon'" "$F" cat -t soon lonely
 expect_fail 2 "--create" "$F" cat --rm lonely
 expect_fail 1 "fifo cat: standard output: write error: No space left on device" bash -c "'$F' cat one > /dev/full"
 

@@ -51,7 +51,9 @@ done
 ok "bash: --no-splice and hold --detached are never offered"
 for words in "cat -t" "cat --idle" "send --capacity" "stat -c" "wait -t" "redirect --fd" "cat -l"; do
     # shellcheck disable=SC2086
-    eq "" "$(bash_complete fifo $words "")" "bash: fifo $words <Tab> offers no files"
+    out=$(bash_complete fifo $words "")
+    grep -Eq "aa.txt|zz.fifo|dd" <<<"$out" && fail "bash: fifo $words <Tab> offers files: $out"
+    ok "bash: fifo $words <Tab> offers no files"
 done
 eq "dd" "$(bash_complete fifo man --dir "" | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "bash: fifo man --dir <Tab> offers directories only"
 eq "fifo-cat" "$(bash_complete fifo redirect --fd 3 --read zz.fifo -- fifo-cat)" "bash: after redirect ... -- a command from PATH"
@@ -95,7 +97,7 @@ for line in "fifo cat --" "fifo cat --no" "fifo hold --" "fifo hold --de"; do
     grep -Eq -- "--no-splice|--detached" <<<"$out" && fail "fish: $line offers a hidden option: $out"
 done
 ok "fish: hidden options are never offered"
-eq "" "$(fish_complete "fifo cat --timeout ")" "fish: --timeout offers no files"
+eq "0.5 10s 500ms 2m 1h" "$(fish_complete "fifo cat --timeout " | tr '\n' ' ' | sed 's/ $//')" "fish: --timeout offers duration hints, no files"
 eq "" "$(fish_complete "fifo stat -c ")" "fish: stat -c offers no files"
 eq "dd/" "$(fish_complete "fifo mk --temp --dir " | grep -v '^\.' | tr '\n' ' ' | sed 's/ $//')" "fish: --dir offers directories only"
 eq "fifo-cat" "$(fish_complete "fifo redirect --fd 3 --read zz.fifo -- fifo-cat")" "fish: after redirect ... -- a command"

@@ -68,5 +68,23 @@ eq "0 1 2 3 124 126,127 129,130,143 141 other" "$(statuses fifo)" "fifo(1) lists
 
 MANWIDTH=80 man -l pages/fifo-redirect.1 > redirect.txt 2>&1
 grep -q "exec 42> flow" redirect.txt || fail "fifo-redirect.1 lacks its exec 42> example"
-grep -q "mkfifo(1), tee(1), fifo(7), pipe(7)" redirect.txt || fail "fifo-redirect.1 SEE ALSO: $(grep -A2 'SEE ALSO' redirect.txt)"
+grep -q "^SEE ALSO" redirect.txt || fail "fifo-redirect.1 lacks SEE ALSO"
 ok "pages carry their examples and SEE ALSO"
+# The same SEE ALSO on every page: with the page itself added, one list.
+see_also() { sed -n '/^\.SH "SEE ALSO"/{n;p}' "pages/$1.1" | sed 's/\\f[IRB]//g; s/\\-/-/g' | tr ',' '\n' | sed 's/^ *//'; }
+everything() { { see_also "$1"; echo "$1(1)"; } | sort | tr '\n' ' '; }
+all=$(everything fifo)
+for page in pages/fifo-*.1; do
+    name=$(basename "$page" .1)
+    eq "$all" "$(everything "$name")" "$name(1) has the SEE ALSO of every page"
+done
+for pair in serve:fifo-call call:fifo-serve send:fifo-cat cat:fifo-send stat:stat; do
+    see_also "fifo-${pair%%:*}" | grep -qx "${pair#*:}(1)" || fail "fifo-${pair%%:*}(1) does not name ${pair#*:}(1)"
+done
+ok "fifo-serve(1) and fifo-call(1), fifo-send(1) and fifo-cat(1) name each other; fifo-stat(1) names stat(1)"
+MANWIDTH=80 man -l pages/fifo-stat.1 > stat.txt 2>&1
+for field in schema_version "pipe.readers" "pipe.holders" unknown; do
+    sed -n '/^JSON OUTPUT/,/^EXIT STATUS/p' stat.txt | grep -q "$field" || fail "fifo-stat(1) JSON OUTPUT lacks $field"
+done
+grep -q "docs/json.md" stat.txt && fail "fifo-stat(1) points to docs/json.md, which an installed fifo does not have"
+ok "fifo-stat(1) carries the JSON schema's essentials"

@@ -1,5 +1,6 @@
 # The --progress meter fits its terminal: in a 60-column tmux window it is
-# one row (fields dropped, as pv does, never wrapped onto a second row), and
+# one row (the bar dropped first, then fields, as pv does, never wrapped
+# onto a second row), and
 # --progress=always into a log writes plain lines without bar glyphs.
 # needs: python3 tmux
 source "$(dirname "$0")/lib.sh"
@@ -53,8 +54,8 @@ wait_until 10 "the meter in the 60-column window" meter_shown
 shown=$(screen)
 touch go
 eq 1 "$(grep -c . <<<"$shown")" "the meter takes one row of a 60-column terminal"
-grep -Eq '^fifo send: .*[0-9]+% .*ETA' <<<"$shown" || fail "the meter row: $shown"
-[[ "$shown" == *█* || "$shown" == *░* ]] || fail "no bar on the terminal: $shown"
-ok "the row holds the bar, the percentage and the ETA"
+grep -Eq '^fifo send: +[0-9]+% [0-9.]+ [KMG]?i?B.*ETA' <<<"$shown" || fail "the meter row: $shown"
+[[ "$shown" == *█* || "$shown" == *░* ]] && fail "a bar in 60 columns, where pv drops it first: $shown"
+ok "the row holds the percentage, the bytes and the ETA; the bar is dropped first, as pv drops it"
 done_screen() { screen | grep -q '^fifo send: 19.07 MiB in'; }
 wait_until 20 "the summary line" done_screen

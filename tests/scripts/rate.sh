@@ -150,7 +150,7 @@ eq 0 "$STATUS" "send --rate-file: status"
 eq "$want" "$total $sum" "send --rate-file: every byte"
 near $((100 * 1024)) "$slow" "send --rate-file, before the change"
 near $((2 * 1024 * 1024)) "$fast" "send --rate-file, after writing 2M"
-eq "fifo send: 'rate': invalid rate 'bogus' (use a byte count, or K, M, G); rate unchanged" \
+eq "fifo send: 'rate': invalid rate 'bogus' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$(cat send.err)" "send --rate-file: a bad rate is reported"
 
 expect_fail 2 "invalid rate '0'" "$F" cat --rate-limit 0 /dev/null

@@ -3,7 +3,10 @@
 //! `FIFO_COMPLETE=SHELL fifo -- WORDS...`, and this module says what fits.
 //! Paths of the commands that open FIFOs list FIFOs first, then directories
 //! to descend into, then other files (none for `send`, which refuses them);
-//! after `redirect ... --` the first word is a command from `$PATH`.
+//! after `redirect ... --` the first word is a command from `$PATH` (the
+//! scripts hand the words after it to the command's own completion). Values
+//! that are no paths get hints (`hints`); an option whose value must be
+//! attached (`--progress=WHEN`) is never given a detached word.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -11,8 +14,13 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 
 use clap::ValueHint;
-use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
-use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate};
+
+mod hints;
+mod shells;
+
+use hints::Hint;
+pub use shells::script;
 
 /// The environment variable that turns a run of `fifo` into a completion
 /// request.
@@ -26,6 +34,12 @@ const FIFO_COMMANDS: &[&str] = &[
 /// Answers a completion request and exits, when `FIFO_COMPLETE` is set;
 /// otherwise returns at once.
 pub fn answer_request() {
+    if std::env::var_os(VAR).is_none() {
+        return;
+    }
+    if only_options_for_an_empty_word() {
+        std::process::exit(0);
+    }
     clap_complete::CompleteEnv::with_factory(command)
         .var(VAR)
         .complete();
@@ -40,17 +54,18 @@ pub fn command() -> clap::Command {
         .collect();
     for name in names {
         top = top.mut_subcommand(&name, |mut sub| {
-            let ids: Vec<(String, Option<String>, bool)> = sub
+            let ids: Vec<(String, Option<String>, bool, bool)> = sub
                 .get_arguments()
                 .map(|arg| {
                     let value = arg
                         .get_value_names()
                         .and_then(|names| names.first())
                         .map(ToString::to_string);
-                    (arg.get_id().to_string(), value, arg.is_hide_set())
+                    let attached = arg.is_require_equals_set();
+                    (arg.get_id().to_string(), value, arg.is_hide_set(), attached)
                 })
                 .collect();
-            for (id, value, hidden) in ids {
+            for (id, value, hidden, attached) in ids {
                 let fifo_operand = FIFO_COMMANDS.contains(&name.as_str());
                 if hidden {
                     // clap offers a hidden option once a prefix matches no
@@ -64,8 +79,16 @@ pub fn command() -> clap::Command {
                     });
                     continue;
                 }
-                sub = match value.as_deref() {
-                    Some("PATH") if fifo_operand => {
+                if attached {
+                    sub = sub.mut_arg(&id, attached_values_only);
+                    continue;
+                }
+                let hint = value
+                    .as_deref()
+                    .and_then(|value| Hint::for_value(value, &id));
+                sub = match (value.as_deref(), hint) {
+                    (_, Some(hint)) => sub.mut_arg(id, |arg| arg.add(ArgValueCompleter::new(hint))),
+                    (Some("PATH"), None) if fifo_operand => {
                         let only_fifos = name == "send";
                         sub.mut_arg(id, |arg| {
                             arg.add(ArgValueCompleter::new(move |current: &OsStr| {
@@ -73,8 +96,12 @@ pub fn command() -> clap::Command {
                             }))
                         })
                     }
-                    Some("DIR") => sub.mut_arg(id, |arg| arg.value_hint(ValueHint::DirPath)),
-                    Some("CMD") => sub.mut_arg(id, |arg| arg.add(ArgValueCompleter::new(Command))),
+                    (Some("DIR"), None) => {
+                        sub.mut_arg(id, |arg| arg.value_hint(ValueHint::DirPath))
+                    }
+                    (Some("CMD"), None) => {
+                        sub.mut_arg(id, |arg| arg.add(ArgValueCompleter::new(Command)))
+                    }
                     // mut_arg moves the argument last: move every one, so
                     // that positionals keep their order.
                     _ => sub.mut_arg(id, |arg| arg),
@@ -84,6 +111,63 @@ pub fn command() -> clap::Command {
         });
     }
     top
+}
+
+/// An option whose value must be attached (`--progress=always`) takes no
+/// detached word: the engine is told it takes no value, so the next word is
+/// completed as what it is (a path, an option), and its values are offered
+/// only after `=`.
+fn attached_values_only(arg: clap::Arg) -> clap::Arg {
+    let values = arg.get_possible_values();
+    arg.num_args(0)
+        .require_equals(false)
+        .add(ArgValueCandidates::new(move || {
+            values
+                .iter()
+                .map(|value| {
+                    CompletionCandidate::new(value.get_name()).help(value.get_help().cloned())
+                })
+                .collect()
+        }))
+}
+
+/// The words of a completion request (`fifo -- WORDS...`) and the index of
+/// the one being completed: `_CLAP_COMPLETE_INDEX` (bash, zsh) or the last
+/// (fish).
+fn request() -> (Vec<OsString>, usize) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let words = args
+        .iter()
+        .position(|arg| arg == "--")
+        .map_or_else(Vec::new, |at| args[at + 1..].to_vec());
+    let cursor = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|index| index.parse().ok())
+        .unwrap_or(words.len().saturating_sub(1));
+    (words, cursor)
+}
+
+/// Whether the word being completed is empty and only options would be
+/// offered (a free-text word such as `send`'s MESSAGE): then nothing is
+/// offered, so that no shell inserts the options' common `-`. Options are
+/// offered once a `-` is typed.
+fn only_options_for_an_empty_word() -> bool {
+    let (mut words, cursor) = request();
+    if words.get(cursor).is_some_and(|word| !word.is_empty()) {
+        return false;
+    }
+    if words.len() <= cursor {
+        words.resize(cursor + 1, OsString::new());
+    }
+    let here = std::env::current_dir().ok();
+    clap_complete::engine::complete(&mut command(), words, cursor, here.as_deref()).is_ok_and(
+        |found| {
+            !found.is_empty()
+                && found
+                    .iter()
+                    .all(|candidate| candidate.get_value().as_bytes().starts_with(b"-"))
+        },
+    )
 }
 
 /// The entries of the directory `current` names that start with its last
@@ -168,15 +252,7 @@ impl clap_complete::engine::ValueCompleter for Command {
 /// this reads the request itself: `fifo -- WORDS...`, the cursor at index
 /// `_CLAP_COMPLETE_INDEX` (bash, zsh) or on the last word (fish).
 fn completing_first_word_after_escape() -> bool {
-    let args: Vec<OsString> = std::env::args_os().collect();
-    let words = args
-        .iter()
-        .position(|arg| arg == "--")
-        .map_or(&[][..], |at| &args[at + 1..]);
-    let cursor = std::env::var("_CLAP_COMPLETE_INDEX")
-        .ok()
-        .and_then(|index| index.parse().ok())
-        .unwrap_or(words.len().saturating_sub(1));
+    let (words, cursor) = request();
     let before = &words[..cursor.min(words.len())];
     let Some(redirect) = before
         .iter()
@@ -189,102 +265,6 @@ fn completing_first_word_after_escape() -> bool {
         .position(|word| word == "--")
         .is_some_and(|escape| redirect + escape + 1 == cursor)
 }
-
-/// The script `fifo completions SHELL` prints: clap's registration, which
-/// asks `fifo` for candidates, plus the same for every `fifo-CMD` link.
-pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
-    let links: Vec<String> = crate::docs::commands(&crate::cli::command())
-        .map(|sub| format!("fifo-{}", sub.get_name()))
-        .collect();
-    let links = links.join(" ");
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = match shell {
-        clap_complete::Shell::Bash => {
-            Bash.write_registration(VAR, "fifo", "fifo", "fifo", &mut out)
-        }
-        clap_complete::Shell::Zsh => Zsh.write_registration(VAR, "fifo", "fifo", "fifo", &mut out),
-        clap_complete::Shell::Fish => {
-            Fish.write_registration(VAR, "fifo", "fifo", "fifo", &mut out)
-        }
-        clap_complete::Shell::Elvish => {
-            clap_complete::env::Elvish.write_registration(VAR, "fifo", "fifo", "fifo", &mut out)
-        }
-        _ => {
-            clap_complete::env::Powershell.write_registration(VAR, "fifo", "fifo", "fifo", &mut out)
-        }
-    };
-    let tail = match shell {
-        clap_complete::Shell::Bash => BASH_LINKS,
-        clap_complete::Shell::Zsh => ZSH_LINKS,
-        clap_complete::Shell::Fish => FISH_LINKS,
-        _ => "",
-    };
-    out.extend_from_slice(tail.replace("LINKS", &links).as_bytes());
-    if shell == clap_complete::Shell::Zsh {
-        // compinit reads the first line of `_fifo` in `$fpath`: name the
-        // links there too, so that a fifo-CMD is completed in a new shell.
-        let script = String::from_utf8_lossy(&out).replacen(
-            "#compdef fifo\n",
-            &format!("#compdef fifo {links}\n"),
-            1,
-        );
-        return script.into_bytes();
-    }
-    out
-}
-
-/// bash: names quoted and directories marked as bash does for files (clap's
-/// function leaves `my file` unquoted), and `fifo-CMD ARGS` completes as
-/// `fifo CMD ARGS`.
-const BASH_LINKS: &str = r#"# Quote names and mark directories as for files (the function above
-# leaves "my file" unquoted); readline adds the / back to directories.
-_fifo() {
-    _clap_complete_fifo "$@"
-    if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
-        compopt -o filenames 2> /dev/null
-        COMPREPLY=("${COMPREPLY[@]%/}")
-    fi
-}
-# fifo-CMD links complete like fifo CMD.
-_fifo_link() {
-    local link=${COMP_WORDS[0]##*/}
-    COMP_WORDS=(fifo "${link#fifo-}" "${COMP_WORDS[@]:1}")
-    COMP_CWORD=$((COMP_CWORD + 1))
-    _fifo fifo "$2" "$3"
-}
-# -o nosort (bash 4.4 and later) keeps FIFOs first.
-if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -o nospace -o bashdefault -o nosort -F _fifo fifo
-    complete -o nospace -o bashdefault -o nosort -F _fifo_link LINKS
-else
-    complete -o nospace -o bashdefault -F _fifo fifo
-    complete -o nospace -o bashdefault -F _fifo_link LINKS
-fi
-"#;
-
-/// zsh: the links, and the first completion when this file is autoloaded
-/// from `$fpath` as `_fifo` (the function it defines only runs from then on).
-const ZSH_LINKS: &str = r#"# fifo-CMD links complete like fifo CMD.
-_fifo_complete() {
-    if [[ ${words[1]:t} == fifo-* ]]; then
-        words=(fifo ${${words[1]:t}#fifo-} "${(@)words[2,-1]}")
-        (( CURRENT++ ))
-    fi
-    _clap_dynamic_completer_fifo
-}
-compdef _fifo_complete fifo LINKS
-if [[ ${funcstack[1]} == _fifo ]]; then
-    _fifo_complete "$@"
-fi
-"#;
-
-/// fish: the links.
-const FISH_LINKS: &str = r#"# fifo-CMD links complete like fifo CMD.
-for link in LINKS
-    complete --keep-order --exclusive --command $link --arguments "(FIFO_COMPLETE=fish fifo -- fifo (string replace fifo- '' -- $link) (commandline --current-process --tokenize --cut-at-cursor)[2..] (commandline --current-token))"
-end
-"#;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,9 @@
 //! The roff man pages: `clap_mangen`'s title, NAME and OPTIONS, and our own
 //! SYNOPSIS (with option values, `--` and `PATH...`), DESCRIPTION,
-//! EXAMPLES, the command's own EXIT STATUS lines and SEE ALSO.
+//! EXAMPLES, fifo-stat(1)'s JSON OUTPUT, the command's own EXIT STATUS lines
+//! and SEE ALSO.
+
+mod stat_json;
 
 use clap_mangen::Man;
 use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
@@ -192,6 +195,9 @@ pub fn render(command: &clap::Command, name: &str, commands: &[&clap::Command]) 
             .control("fi", [])
             .control("RE", []);
     }
+    if name == "stat" {
+        stat_json::section(&mut roff);
+    }
     roff.control("SH", ["EXIT STATUS"]);
     let codes = STATUSES
         .iter()
@@ -205,15 +211,7 @@ pub fn render(command: &clap::Command, name: &str, commands: &[&clap::Command]) 
         }
     }
     roff.control("SH", ["SEE ALSO"]);
-    let mut see_also: Vec<String> = if name.is_empty() {
-        commands
-            .iter()
-            .map(|sub| format!("fifo-{}(1)", sub.get_name()))
-            .collect()
-    } else {
-        vec!["fifo(1)".to_owned()]
-    };
-    see_also.extend(["mkfifo(1)", "tee(1)", "fifo(7)", "pipe(7)"].map(str::to_owned));
+    let see_also = see_also(name, commands);
     let last = see_also.len() - 1;
     let inlines: Vec<_> = see_also
         .into_iter()
@@ -231,6 +229,38 @@ pub fn render(command: &clap::Command, name: &str, commands: &[&clap::Command]) 
     let _ = roff.to_writer(&mut out);
     out
 }
+
+/// The same SEE ALSO on every page: `fifo(1)`, every other `fifo-CMD(1)`
+/// (so `fifo-serve(1)` names `fifo-call(1)`, `fifo-send(1)` names
+/// `fifo-cat(1)`, and each the other way), then the peers the commands are
+/// measured against and the kernel's pages; the page never names itself.
+fn see_also(name: &str, commands: &[&clap::Command]) -> Vec<String> {
+    let this = if name.is_empty() {
+        "fifo(1)".to_owned()
+    } else {
+        format!("fifo-{name}(1)")
+    };
+    std::iter::once("fifo(1)".to_owned())
+        .chain(
+            commands
+                .iter()
+                .map(|sub| format!("fifo-{}(1)", sub.get_name())),
+        )
+        .chain(PEERS.iter().map(|page| (*page).to_owned()))
+        .filter(|page| *page != this)
+        .collect()
+}
+
+/// The other tools' pages in every SEE ALSO.
+const PEERS: &[&str] = &[
+    "mkfifo(1)",
+    "stat(1)",
+    "tee(1)",
+    "pv(1)",
+    "timeout(1)",
+    "fifo(7)",
+    "pipe(7)",
+];
 
 /// `fifo NAME` with its options (values named: `-t DUR`), a required
 /// choice as `{--read|--write}`, then the operands (`PATH...`, `[PATH...]`,
@@ -320,6 +350,32 @@ fn capitalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_page_has_the_same_see_also() {
+        let top = crate::cli::command();
+        let subs: Vec<&clap::Command> = crate::docs::commands(&top).collect();
+        let all = |name: &str| {
+            let mut pages = see_also(name, &subs);
+            pages.push(if name.is_empty() {
+                "fifo(1)".to_owned()
+            } else {
+                format!("fifo-{name}(1)")
+            });
+            pages.sort();
+            pages
+        };
+        let whole = all("");
+        for sub in &subs {
+            assert_eq!(all(sub.get_name()), whole, "{}", sub.get_name());
+        }
+        let serve = see_also("serve", &subs);
+        assert!(serve.contains(&"fifo-call(1)".to_owned()), "{serve:?}");
+        assert!(see_also("call", &subs).contains(&"fifo-serve(1)".to_owned()));
+        assert!(see_also("send", &subs).contains(&"fifo-cat(1)".to_owned()));
+        assert!(see_also("cat", &subs).contains(&"fifo-send(1)".to_owned()));
+        assert!(see_also("stat", &subs).contains(&"stat(1)".to_owned()));
+    }
 
     #[test]
     fn every_command_has_a_description_and_known_statuses() {

@@ -2,8 +2,10 @@
 //! bar, percentage and ETA when the total is known (a regular file); a
 //! summary line when the command ends; with a deep buffer, how full it is.
 //! Drawn by indicatif when stderr is a
-//! terminal, in one row that fits its width; `--progress=always` elsewhere
-//! writes one plain line a second, without a bar.
+//! terminal, in one row that fits its width (the bar is dropped first, as
+//! pv drops it); `--progress=always` elsewhere writes one plain line a
+//! second, without a bar. pv's habits: a size to expect (`-s`), one number
+//! a line for dialog (`-n`), a name (`-N`), lines instead of bytes (`-l`).
 
 use std::io::{self, IsTerminal, Write};
 use std::os::fd::BorrowedFd;
@@ -27,6 +29,37 @@ pub enum When {
     Never,
 }
 
+/// What the meter shows, as the command line asks.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    /// `--progress[=WHEN]`, if given.
+    pub when: Option<When>,
+    /// The total to expect, in bytes or lines (`pv -s`); otherwise the
+    /// size of a regular file, when the meter counts bytes.
+    pub size: Option<u64>,
+    /// One number a line instead of a meter: the percentage when the total
+    /// is known, else the bytes (lines) so far (`pv -n`).
+    pub numeric: bool,
+    /// Shown before the meter instead of `fifo CMD` (`pv -N`).
+    pub name: Option<String>,
+    /// Counts lines instead of bytes (`pv -l`).
+    pub lines: bool,
+}
+
+impl Look {
+    /// When to draw: as `--progress` says; without it, always for numbers
+    /// (they are meant for a pipe) and on a terminal for the other pv
+    /// options, which ask for a meter by being given.
+    fn when(&self) -> Option<When> {
+        match self.when {
+            Some(when) => Some(when),
+            None if self.numeric => Some(When::Always),
+            None if self.size.is_some() || self.name.is_some() || self.lines => Some(When::Auto),
+            None => None,
+        }
+    }
+}
+
 /// A running meter.
 #[derive(Debug)]
 pub struct Meter {
@@ -35,51 +68,88 @@ pub struct Meter {
     known_total: bool,
     /// The terminal's width, or none for plain lines.
     width: Option<u16>,
+    look: Look,
 }
 
 impl Meter {
-    /// Starts a meter for `applet` if `when` asks for one here; `total` is
-    /// the byte count to expect, when known.
-    pub fn start(applet: &'static str, when: Option<When>, total: Option<u64>) -> Option<Self> {
+    /// Starts a meter for `applet` if `look` asks for one here;
+    /// `file_total` is the byte count to expect when the input is a
+    /// regular file.
+    pub fn start(applet: &'static str, look: Look, file_total: Option<u64>) -> Option<Self> {
         let terminal = io::stderr().is_terminal();
-        let (target, width) = match when? {
+        let plain = || ProgressDrawTarget::term_like(Box::new(PlainLines::default()));
+        let (target, width) = match look.when()? {
             When::Never => return None,
+            _ if look.numeric => (plain(), None),
             When::Auto if !terminal => return None,
             When::Auto | When::Always if terminal => (
                 ProgressDrawTarget::stderr(),
                 Some(console::Term::stderr().size().1),
             ),
-            When::Always | When::Auto => (
-                ProgressDrawTarget::term_like_with_hz(Box::new(PlainLines), 1),
-                None,
-            ),
+            When::Always | When::Auto => (plain(), None),
         };
+        let total = look.size.or(file_total.filter(|_| !look.lines));
         let bar = ProgressBar::with_draw_target(total, target);
-        let template = template(&format!("fifo {applet}: "), total.is_some(), false, width);
-        if let Ok(style) = ProgressStyle::with_template(&template) {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(Duration::from_millis(200));
-        Some(Self {
+        let meter = Self {
             bar,
             applet,
             known_total: total.is_some(),
             width,
-        })
+            look,
+        };
+        meter.style(false);
+        meter.bar.enable_steady_tick(Duration::from_millis(200));
+        Some(meter)
+    }
+
+    /// `NAME: ` or `fifo CMD: ` before the meter.
+    fn prefix(&self) -> String {
+        match &self.look.name {
+            Some(name) => format!("{name}: "),
+            None => format!("fifo {}: ", self.applet),
+        }
+    }
+
+    /// Sets the meter's template, with the buffer's fill level if `fill`.
+    fn style(&self, fill: bool) -> Option<ProgressStyle> {
+        let template = if self.look.numeric {
+            let number = if self.known_total {
+                "{percent}"
+            } else {
+                "{pos}"
+            };
+            number.to_owned()
+        } else {
+            let template = template(&self.prefix(), self.known_total, fill, self.width);
+            if self.look.lines {
+                in_lines(&template)
+            } else {
+                template
+            }
+        };
+        let style = ProgressStyle::with_template(&template).ok()?.with_key(
+            "line_rate",
+            |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                let _ = write!(out, "{:.0} lines/s", state.per_sec());
+            },
+        );
+        self.bar.set_style(style.clone());
+        Some(style)
     }
 
     /// Also shows how full a deep buffer is: "buf 45% 3.60 MiB", its bytes
     /// in memory and in its file as a percentage of its size (over 100 %
     /// once it spills to its file).
     pub fn show_fill(&self, level: Arc<FillLevel>) {
-        let prefix = format!("fifo {}: ", self.applet);
-        let template = template(&prefix, self.known_total, true, self.width);
+        if self.look.numeric {
+            return;
+        }
         let shown = move |_: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
             let buffered = level.buffered();
             let percent = u128::from(buffered) * 100 / u128::from(level.size().max(1));
             let _ = write!(out, "buf {percent}% {}", HumanBytes(buffered));
         };
-        if let Ok(style) = ProgressStyle::with_template(&template) {
+        if let Some(style) = self.style(true) {
             self.bar.set_style(style.with_key("fill", shown));
         }
     }
@@ -87,24 +157,43 @@ impl Meter {
     /// The callback the copy engine feeds.
     pub fn progress(&self) -> Progress {
         let bar = self.bar.clone();
-        Progress::new(move |n| bar.inc(n))
+        if self.look.lines {
+            Progress::lines(move |n| bar.inc(n))
+        } else {
+            Progress::new(move |n| bar.inc(n))
+        }
     }
 
-    /// Removes the meter and prints the summary line.
+    /// Removes the meter and prints the summary line (with numbers, the
+    /// last number, as pv ends).
     pub fn finish(self) {
-        let bytes = self.bar.position();
+        let moved = self.bar.position();
         let elapsed = self.bar.elapsed();
         self.bar.finish_and_clear();
-        let rate = u64::try_from(u128::from(bytes) * 1000 / elapsed.as_millis().max(1))
+        let rate = u64::try_from(u128::from(moved) * 1000 / elapsed.as_millis().max(1))
             .unwrap_or(u64::MAX);
+        if self.look.numeric {
+            let number = match self.bar.length() {
+                Some(total) => u128::from(moved) * 100 / u128::from(total.max(1)),
+                None => u128::from(moved),
+            };
+            let _ = writeln!(io::stderr().lock(), "{number}");
+            return;
+        }
+        let (moved, rate) = if self.look.lines {
+            (format!("{moved} lines"), format!("{rate} lines"))
+        } else {
+            (HumanBytes(moved).to_string(), HumanBytes(rate).to_string())
+        };
+        let name = self
+            .look
+            .name
+            .as_ref()
+            .map_or_else(String::new, |name| format!("{name}: "));
+        let took = elapsed.as_secs_f64();
         report::message(
             self.applet,
-            &format!(
-                "{} in {:.2}s ({}/s)",
-                HumanBytes(bytes),
-                elapsed.as_secs_f64(),
-                HumanBytes(rate)
-            ),
+            &format!("{name}{moved} in {took:.2}s ({rate}/s)"),
         );
     }
 }
@@ -130,6 +219,7 @@ const MIN_BAR: usize = 10;
 fn template(prefix: &str, known_total: bool, fill: bool, width: Option<u16>) -> String {
     let plain: &[&[(&str, usize)]] = if known_total {
         &[
+            &[PERCENT, BYTES_OF_TOTAL, RATE, ELAPSED, ETA],
             &[PERCENT, BYTES_OF_TOTAL, RATE, ETA],
             &[PERCENT, BYTES, RATE, ETA],
             &[PERCENT, BYTES, ETA],
@@ -157,10 +247,9 @@ fn template(prefix: &str, known_total: bool, fill: bool, width: Option<u16>) -> 
     let columns = |fields: &[(&str, usize)]| {
         prefix.len() + fields.iter().map(|(_, cols)| cols + 1).sum::<usize>() - 1
     };
-    if known_total {
-        if let Some(fields) = choices.iter().find(|f| columns(f) + 1 + MIN_BAR <= room) {
-            return format!("{prefix}{{wide_bar}} {}", join(fields));
-        }
+    // pv drops the bar first: a bar only beside every field.
+    if known_total && columns(&choices[0]) + 1 + MIN_BAR <= room {
+        return format!("{prefix}{{wide_bar}} {}", join(&choices[0]));
     }
     let fields = choices
         .iter()
@@ -169,9 +258,36 @@ fn template(prefix: &str, known_total: bool, fill: bool, width: Option<u16>) -> 
     format!("{prefix}{}", join(fields))
 }
 
-/// Plain lines for a stderr that is not a terminal: no cursor movement.
-#[derive(Debug)]
-struct PlainLines;
+/// A byte meter's template counted in lines.
+fn in_lines(template: &str) -> String {
+    template
+        .replace("{binary_bytes}/{binary_total_bytes}", "{pos}/{len} lines")
+        .replace("{binary_bytes_per_sec}", "{line_rate}")
+        .replace("{binary_bytes}", "{pos} lines")
+}
+
+/// Plain lines for a stderr that is not a terminal: no cursor movement,
+/// and at most one line a second (as pv writes them), whatever the meter
+/// redraws, so that a log gets 60 lines a minute, not 300.
+#[derive(Debug, Default)]
+struct PlainLines {
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl PlainLines {
+    /// Writes `line` unless one was written less than a second ago.
+    fn write_due(&self, line: &str) -> io::Result<()> {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if last.is_some_and(|at| at.elapsed() < Duration::from_secs(1)) {
+            return Ok(());
+        }
+        *last = Some(std::time::Instant::now());
+        writeln!(io::stderr().lock(), "{line}")
+    }
+}
 
 impl TermLike for PlainLines {
     fn width(&self) -> u16 {
@@ -190,13 +306,13 @@ impl TermLike for PlainLines {
         Ok(())
     }
     fn write_line(&self, line: &str) -> io::Result<()> {
-        writeln!(io::stderr().lock(), "{line}")
+        self.write_due(line)
     }
     fn write_str(&self, text: &str) -> io::Result<()> {
         if text.trim().is_empty() {
             return Ok(());
         }
-        writeln!(io::stderr().lock(), "{text}")
+        self.write_due(text)
     }
     fn clear_line(&self) -> io::Result<()> {
         Ok(())
@@ -252,10 +368,16 @@ mod tests {
             wide.contains("{wide_bar}") && wide.contains("{binary_total_bytes}"),
             "{wide}"
         );
+        // At 60 columns the fields keep their room and the bar goes, as in pv.
         let narrow = template("fifo send: ", true, false, Some(60));
         assert!(
-            narrow.contains("{wide_bar}") && narrow.contains("ETA"),
+            !narrow.contains("{wide_bar}") && narrow.contains("ETA"),
             "{narrow}"
+        );
+        let forty = template("fifo send: ", true, false, Some(40));
+        assert!(
+            !forty.contains("{wide_bar}") && forty.contains("{binary_bytes}"),
+            "{forty}"
         );
     }
 
@@ -264,7 +386,7 @@ mod tests {
         let plain = template("fifo send: ", true, false, None);
         assert_eq!(
             plain,
-            "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
+            "fifo send: {percent:>3}% {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {elapsed} ETA {eta}"
         );
         let buffered = template("fifo cat: ", false, true, None);
         assert_eq!(

@@ -213,8 +213,8 @@ impl Copier {
     /// On Linux the bytes move with splice(2) when either end is a pipe (the
     /// kernel moves page references, not bytes); if the first splice is
     /// refused (`EINVAL`: a terminal, a socket, an `O_APPEND` file) it falls
-    /// back to read and write. A line budget always reads, since lines must be
-    /// found in the data.
+    /// back to read and write. A line budget, or a progress meter counted in
+    /// lines, always reads, since lines must be found in the data.
     ///
     /// With a budget, a FIFO (or pipe) source is locked first (see the
     /// module documentation); waiting for the lock counts as waiting for data
@@ -233,7 +233,9 @@ impl Copier {
             }
         }
         let seekable = seekable(src);
-        let mut splicing = !self.portable && !matches!(self.limit, Limit::Lines(_));
+        let mut splicing = !self.portable
+            && !matches!(self.limit, Limit::Lines(_))
+            && !Progress::needs_data(self.progress.as_ref());
         let mut copied = 0u64;
         let fail = CopyError::new;
         let _lock = if self.limit == Limit::Unlimited {
@@ -268,7 +270,7 @@ impl Copier {
                             rate.charge(n);
                         }
                         copied += n as u64;
-                        Progress::add(&mut self.progress, n);
+                        Progress::add_unseen(&mut self.progress, n);
                     }
                     // Refused before anything moved: this pair cannot splice.
                     Err(Errno::EINVAL | Errno::ENOSYS) if copied == 0 => splicing = false,
@@ -281,7 +283,7 @@ impl Copier {
                 return Ok((copied, Stop::EndOfFile));
             }
             copied += n as u64;
-            Progress::add(&mut self.progress, n);
+            Progress::add(&mut self.progress, &self.buf[..n]);
         }
     }
 

@@ -122,6 +122,10 @@ pub struct Status {
     pub inode: u64,
     /// Device the inode lives on.
     pub device: u64,
+    /// Its major number.
+    pub device_major: u64,
+    /// Its minor number.
+    pub device_minor: u64,
     /// Hard links.
     pub links: u64,
     /// Size in bytes (always 0 for a FIFO).
@@ -299,6 +303,8 @@ fn status_of(st: &FileStat) -> Status {
             .map(|g| g.name),
         inode: st.st_ino,
         device: st.st_dev,
+        device_major: u64::try_from(nix::libc::major(st.st_dev)).unwrap_or(0),
+        device_minor: u64::try_from(nix::libc::minor(st.st_dev)).unwrap_or(0),
         links: u64::from(st.st_nlink),
         size: u64::try_from(st.st_size).unwrap_or(0),
         raw_mode: u32::from(st.st_mode),

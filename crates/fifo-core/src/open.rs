@@ -164,8 +164,10 @@ impl Opened {
 
 /// Opens `path` in `direction`, waiting for the other end as `wait` allows.
 ///
-/// Any file type is opened (a caller that needs a FIFO calls
-/// [`Opened::expect_fifo`]); the descriptor is close-on-exec and blocking.
+/// Any file type but a directory is opened (a caller that needs a FIFO
+/// calls [`Opened::expect_fifo`]); the descriptor is close-on-exec and
+/// blocking. A directory is refused as writing one is, `EISDIR`, however
+/// it is opened.
 ///
 /// # Errors
 /// [`Error::Sys`] when `open` fails, [`Error::NoPeer`] for [`Wait::No`] with
@@ -300,8 +302,15 @@ pub(crate) fn open_in(
             .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
     }
     let st: FileStat = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    let kind = FileKind::of(&st);
+    // Reading a directory opens it and fails at the first read, writing one
+    // fails in open: every command says it the one way, in open, as cat(1)
+    // does.
+    if kind == FileKind::Directory {
+        return Err(Error::sys(subject(), Action::Open, Errno::EISDIR));
+    }
     Ok(Opened {
-        kind: FileKind::of(&st),
+        kind,
         device: st.st_dev,
         inode: st.st_ino,
         owner: st.st_uid,

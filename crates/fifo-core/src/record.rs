@@ -162,7 +162,7 @@ impl<'fd> RecordWriter<'fd> {
             write_failed(self.subject.clone(), fault, self.delivered + written)
         })?;
         self.delivered += (end - start) as u64;
-        Progress::add(&mut self.progress, end - start);
+        Progress::add(&mut self.progress, &self.pending[start..end]);
         Ok(())
     }
 

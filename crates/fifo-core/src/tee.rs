@@ -186,7 +186,9 @@ impl FanOut {
         mut on_error: impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
     ) -> Result<Ended> {
         let is_pipe = |fd| capacity::current(fd).is_some();
-        let teeing = !self.portable && self.lossy.is_empty();
+        let teeing = !self.portable
+            && self.lossy.is_empty()
+            && !Progress::needs_data(self.progress.as_ref());
         let mut ended = None;
         if teeing && is_pipe(src) && outputs.iter().all(|out| is_pipe(out.fd)) {
             ended = tee_pipes(src, self, outputs, &mut on_error).transpose();
@@ -210,12 +212,20 @@ impl FanOut {
         }
     }
 
-    /// Counts a round of `n` bytes every output got.
-    fn delivered(&mut self, n: usize) {
+    /// Counts a round of `data` every output got.
+    fn delivered(&mut self, data: &[u8]) {
+        if let Some(rate) = &mut self.rate {
+            rate.charge(data.len());
+        }
+        Progress::add(&mut self.progress, data);
+    }
+
+    /// Counts a round of `n` bytes every output got, moved by tee(2).
+    fn delivered_unseen(&mut self, n: usize) {
         if let Some(rate) = &mut self.rate {
             rate.charge(n);
         }
-        Progress::add(&mut self.progress, n);
+        Progress::add_unseen(&mut self.progress, n);
     }
 }
 
@@ -267,7 +277,7 @@ fn read_write(
         for lossy in &mut fan.lossy {
             lossy.offer(&buf[..n]);
         }
-        fan.delivered(n);
+        fan.delivered(&buf[..n]);
     }
 }
 
@@ -335,7 +345,7 @@ fn tee_pipes(
         if !topup.end_round() {
             discard(src, sink.as_fd(), n).map_err(|fault| read_failed(&fan.source, fault))?;
         }
-        fan.delivered(n);
+        fan.delivered_unseen(n);
     }
 }
 

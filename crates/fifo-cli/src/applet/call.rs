@@ -252,7 +252,7 @@ fn timed_out(args: &CallArgs) -> ExitCode {
     let text = format!(
         "{}: no reply within {}",
         report::quote(&args.path),
-        humantime::format_duration(limit)
+        fifo_core::error::Span(limit)
     );
     report::message(APPLET, &text);
     ExitCode::TimedOut

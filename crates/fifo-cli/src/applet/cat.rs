@@ -114,7 +114,7 @@ fn with_transfer<E>(
     if args.transfer.no_splice {
         engine = portable(engine);
     }
-    let meter = Meter::start(APPLET, args.transfer.progress, known_total(&args.paths));
+    let meter = Meter::start(APPLET, args.transfer.meter(), known_total(&args.paths));
     if let Some(meter) = &meter {
         engine = progress(engine, meter.progress());
     }

@@ -30,7 +30,7 @@ pub fn run(args: &SendArgs) -> ExitCode {
     } else {
         None
     };
-    let meter = Meter::start(APPLET, args.transfer.progress, total);
+    let meter = Meter::start(APPLET, args.transfer.meter(), total);
     let sent = send(args, meter.as_ref());
     if let Some(meter) = meter {
         meter.finish();

@@ -31,7 +31,7 @@ fn human(path: &Path, status: &Status) -> String {
     };
     let name = |value: &Option<String>| value.clone().unwrap_or_else(|| "UNKNOWN".to_owned());
     let mut out = String::new();
-    let _ = writeln!(out, "  File: {}", report::quote(path));
+    let _ = writeln!(out, "  File: {}", file_line(path, status.kind));
     let _ = writeln!(out, "  Type: {} ({})", status.kind, status.kind.letter());
     let _ = writeln!(
         out,
@@ -43,10 +43,19 @@ fn human(path: &Path, status: &Status) -> String {
         status.gid,
         name(&status.group),
     );
+    // Devices as GNU stat 9 shows them: major,minor.
+    let device_type = if matches!(status.kind, FileKind::CharDevice | FileKind::BlockDevice) {
+        format!(
+            "   Device type: {},{}",
+            status.rdev_major, status.rdev_minor
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "Device: {}   Inode: {}   Links: {}   Size: {}",
-        status.device, status.inode, status.links, status.size
+        "Device: {},{}   Inode: {}   Links: {}   Size: {}{device_type}",
+        status.device_major, status.device_minor, status.inode, status.links, status.size
     );
     let _ = writeln!(out, "Access: {}", values::human_time(status.accessed));
     let _ = writeln!(out, "Modify: {}", values::human_time(status.modified));
@@ -84,9 +93,14 @@ fn human(path: &Path, status: &Status) -> String {
                     };
                 }
                 if holders.uninspected > 0 {
+                    let processes = if holders.uninspected == 1 {
+                        "process"
+                    } else {
+                        "processes"
+                    };
                     let _ = writeln!(
                         out,
-                        "Holder: unknown in {} processes this user may not inspect (counts are lower bounds)",
+                        "Holder: unknown in {} {processes} this user may not inspect (counts are lower bounds)",
                         holders.uninspected
                     );
                 }
@@ -94,6 +108,20 @@ fn human(path: &Path, status: &Status) -> String {
         }
     }
     out
+}
+
+/// The name as GNU stat's report shows it, `ln -> target` for a symbolic
+/// link; quoted as in messages when it holds a control character or is not
+/// UTF-8, so that it cannot break the layout or the terminal.
+fn file_line(path: &Path, kind: FileKind) -> String {
+    let shown = |name: &Path| match name.to_str() {
+        Some(text) if !text.chars().any(char::is_control) => text.to_owned(),
+        _ => report::quote(name),
+    };
+    match values::symlink_target(path, kind) {
+        Some(target) => format!("{} -> {}", shown(path), shown(&target)),
+        None => shown(path),
+    }
 }
 
 /// What `fifo stat` shows for each PATH.
@@ -224,6 +252,12 @@ mod tests {
             text.contains("Holder: pid 42 (cat) read (opening: blocked in open)"),
             "{text}"
         );
+        assert!(text.contains("unknown in 3 processes this user"), "{text}");
+        if let Some(holders) = status.pipe.holders.as_mut() {
+            holders.uninspected = 1;
+        }
+        let text = human(Path::new("j"), &status);
+        assert!(text.contains("unknown in 1 process this user"), "{text}");
     }
 
     fn planned(words: &[&str]) -> (Vec<Peer>, String, bool) {

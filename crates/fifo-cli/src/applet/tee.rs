@@ -75,7 +75,7 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     for output in lossy {
         fan = fan.with_lossy(output);
     }
-    let meter = Meter::start(APPLET, args.transfer.progress, remaining(stdin_fd()));
+    let meter = Meter::start(APPLET, args.transfer.meter(), remaining(stdin_fd()));
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());
     }

@@ -11,7 +11,8 @@ use clap::Args;
 use fifo_core::mode::ModeSpec;
 
 use super::values::{
-    parse_buffer, parse_descriptor, parse_duration, parse_mode, parse_percent, parse_size,
+    any_path, parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count,
+    parse_mode, parse_percent, parse_size,
 };
 use super::{PipeArgs, TransferArgs};
 
@@ -41,7 +42,7 @@ pub struct MkArgs {
     #[arg(long, value_name = "DIR", requires = "temp")]
     pub dir: Option<PathBuf>,
     /// FIFOs to create (with --temp: at most one NAME).
-    #[arg(value_name = "PATH", required_unless_present = "temp")]
+    #[arg(value_name = "PATH", required_unless_present = "temp", value_parser = any_path())]
     pub paths: Vec<PathBuf>,
 }
 
@@ -64,15 +65,16 @@ pub struct CatArgs {
     /// Stop after DUR without data.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub idle: Option<Duration>,
-    /// Stop after N bytes; the rest stays in the FIFO. Takes an flock(2)
-    /// lock on the FIFO while reading, so concurrent readers take turns.
-    #[arg(short = 'c', long, value_name = "N", conflicts_with = "lines")]
+    /// Stop after N bytes (suffixes K, M, G: 1K, 1MB); the rest stays in
+    /// the FIFO. Takes an flock(2) lock on the FIFO while reading, so
+    /// concurrent readers take turns.
+    #[arg(short = 'c', long, value_name = "N", value_parser = parse_byte_count, conflicts_with = "lines")]
     pub bytes: Option<u64>,
     /// Stop after N lines (with --frame: N messages); the rest stays in the
     /// FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent
     /// readers each get whole lines (other programs can take it too:
     /// flock(1) on a descriptor).
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = parse_line_count)]
     pub lines: Option<u64>,
     /// Read all PATHs at once and write whole lines only, so lines from
     /// different FIFOs never mix; an unfinished line gets a newline when its
@@ -92,7 +94,7 @@ pub struct CatArgs {
     /// messages of other writers begun by then are left in $TMPDIR/fifo-UID
     /// (or a private fifo-UID.XXXXXX beside it, when another user has that
     /// name) for the next framed reader of the FIFO. Not with -c.
-    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "rate_limit"])]
+    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
     pub frame: bool,
     /// With --frame: write a NUL after each message.
     #[arg(short = '0', long, requires = "frame")]
@@ -168,7 +170,7 @@ pub struct SendArgs {
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, stdin
     /// (the only stream --progress meters).
-    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "rate_limit"])]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
     pub message: Vec<OsString>,
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use fifo_core::control::read_control;
 
-use super::values::{parse_rate, parse_size};
+use super::values::{parse_rate, parse_size, parse_total};
 
 /// Pipe sizing, shared by every command that opens a FIFO.
 #[derive(Debug, Args)]
@@ -38,6 +38,26 @@ pub struct TransferArgs {
         default_missing_value = "auto"
     )]
     pub progress: Option<crate::progress::When>,
+    /// The size to expect, for a percentage and ETA where fifo cannot know
+    /// it (stdin from a pipe): BYTES (suffixes K, M, G), or lines with
+    /// --line-mode (pv -s). Implies --progress.
+    #[arg(long, value_name = "SIZE", value_parser = parse_total)]
+    pub size: Option<u64>,
+    /// Instead of the meter, print one number a line on stderr, once a
+    /// second and at the end: the percentage when the size is known
+    /// (--size, or a regular file), else the bytes (lines) so far, e.g.
+    /// for dialog --gauge (pv -n). Implies --progress=always.
+    #[arg(long)]
+    pub numeric: bool,
+    /// Show NAME before the meter instead of "fifo CMD", to tell several
+    /// meters apart (pv -N). Implies --progress.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Count lines instead of bytes in the meter (pv -l; not -l, which cat
+    /// and send already use). Data then moves with read and write. Implies
+    /// --progress.
+    #[arg(long)]
+    pub line_mode: bool,
     /// Move at most RATE bytes per second (suffixes K, M, G: 512K, 10M),
     /// in bursts of at most a tenth of a second's worth, so a stalled
     /// reader or writer never gets a burst over the limit when it resumes.
@@ -65,6 +85,17 @@ const RATE_FILE_MAX: usize = 64;
 const RATE_SHOWN: usize = 24;
 
 impl TransferArgs {
+    /// What the progress meter shows.
+    pub fn meter(&self) -> crate::progress::Look {
+        crate::progress::Look {
+            when: self.progress,
+            size: self.size,
+            numeric: self.numeric,
+            name: self.name.clone(),
+            lines: self.line_mode,
+        }
+    }
+
     /// The token bucket --rate-limit asks for, retuned from --rate-file;
     /// `applet` names the command in warnings about that file, each given
     /// once for what it is about (until the file changes).

@@ -1,7 +1,13 @@
 //! The parsers of option values: modes, sizes, rates, descriptors and
-//! durations. Each refuses, as bad usage, a value no command could use.
+//! durations. Each refuses, as bad usage, a value no command could use;
+//! every byte count takes the same suffixes, and every number is read (and
+//! refused) the same way, by `number`.
+
+mod number;
 
 use std::num::NonZeroU64;
+
+use clap::builder::TypedValueParser as _;
 use std::time::Duration;
 
 use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
@@ -15,14 +21,14 @@ pub(super) fn parse_mode(text: &str) -> Result<ModeSpec, String> {
         .map_err(|err| err.to_string())
 }
 
-/// Parses a pipe capacity: a byte count with an optional binary suffix
-/// (`65536`, `64K`, `1M`, `1MiB`), from 1 byte to the most any pipe can hold
+/// Parses a pipe capacity: a byte count with an optional suffix (`65536`,
+/// `64K`, `1M`, `1MiB`, `1MB`), from 1 byte to the most any pipe can hold
 /// (2G), so that a size no pipe can have is a usage error before anything
 /// is opened.
 pub(super) fn parse_size(text: &str) -> Result<usize, String> {
     let max = fifo_core::capacity::MAX_CAPACITY;
     let too_big = || format!("out of range: a pipe holds at most 2G ({max} bytes)");
-    match parse_bytes(text, "size")? {
+    match positive(text, "size")? {
         Some(n) => usize::try_from(n)
             .ok()
             .filter(|&bytes| bytes <= max)
@@ -31,8 +37,8 @@ pub(super) fn parse_size(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Parses a rate limit: bytes per second with an optional binary suffix
-/// (`512K`, `10M`, `1G`), at least 1.
+/// Parses a rate limit: bytes per second with an optional suffix (`512K`,
+/// `10M`, `1G`, `1MB`), at least 1.
 pub(super) fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
     let too_big = || {
         format!(
@@ -40,41 +46,65 @@ pub(super) fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
             u64::MAX
         )
     };
-    parse_bytes(text, "rate")?
-        .and_then(|n| u64::try_from(n).ok())
+    positive(text, "rate")?
         .and_then(NonZeroU64::new)
         .ok_or_else(too_big)
 }
 
-/// Parses a buffer's size: a positive byte count with an optional binary
-/// suffix (`64M`, `1G`).
+/// Parses a buffer's size: a positive byte count with an optional suffix
+/// (`64M`, `1G`).
 pub(super) fn parse_buffer(text: &str) -> Result<usize, String> {
-    parse_bytes(text, "size")?
+    positive(text, "size")?
         .and_then(|n| usize::try_from(n).ok())
         .ok_or_else(|| format!("out of range: '{text}' is more than this system can address"))
 }
 
-/// A positive byte count with an optional binary suffix (K, M, G, as `KiB`
-/// too); `None` when it is too large to compute.
-pub(super) fn parse_bytes(text: &str, what: &str) -> Result<Option<u128>, String> {
-    let invalid = || format!("invalid {what} '{text}' (use a byte count, or K, M, G)");
-    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit: u128 = match &text[digits.len()..] {
-        "" | "B" => 1,
-        "K" | "k" | "KiB" => 1 << 10,
-        "M" | "m" | "MiB" => 1 << 20,
-        "G" | "g" | "GiB" => 1 << 30,
-        _ => return Err(invalid()),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid());
+/// Parses a number of bytes to copy, 0 or more (`-c 1K` as head -c).
+pub(super) fn parse_byte_count(text: &str) -> Result<u64, String> {
+    number::count(text).map_err(|why| why.say("number of bytes", text, number::BYTES_HINT))
+}
+
+/// Parses a size to expect: bytes (or lines) with an optional suffix, at
+/// least 1.
+pub(super) fn parse_total(text: &str) -> Result<u64, String> {
+    positive(text, "size")?.ok_or_else(|| number::Refused::TooLarge.say("size", text, ""))
+}
+
+/// Parses a number of lines (or messages) to copy, 0 or more (`-l 10`).
+pub(super) fn parse_line_count(text: &str) -> Result<u64, String> {
+    number::count(text).map_err(|why| why.say("number of lines", text, ""))
+}
+
+/// Parses a number of requests to serve, 0 or more.
+pub(super) fn parse_request_count(text: &str) -> Result<u64, String> {
+    number::count(text).map_err(|why| why.say("number of requests", text, ""))
+}
+
+/// Parses a number of jobs to run at once: 1 or more.
+pub(super) fn parse_jobs(text: &str) -> Result<u32, String> {
+    let jobs = number::count(text).map_err(|why| why.say("number of jobs", text, ""))?;
+    match u32::try_from(jobs) {
+        Ok(0) => Err(format!("invalid number of jobs '{text}' (use 1 or more)")),
+        Ok(jobs) => Ok(jobs),
+        Err(_) => Err(number::Refused::TooLarge.say("number of jobs", text, "")),
     }
-    match digits.parse::<u128>() {
-        Ok(0) => Err(invalid()),
-        Ok(n) => Ok(n.checked_mul(unit)),
-        // Only digits, so too many of them.
-        Err(_) => Ok(None),
+}
+
+/// A positive byte count with an optional suffix; `None` when it is too
+/// large to hold. `what` names it in the refusal.
+fn positive(text: &str, what: &str) -> Result<Option<u64>, String> {
+    match number::count(text) {
+        Ok(0) => Err(number::Refused::Invalid.say(what, text, "use 1 or more")),
+        Ok(n) => Ok(Some(n)),
+        Err(number::Refused::TooLarge) => Ok(None),
+        Err(why) => Err(why.say(what, text, number::BYTES_HINT)),
     }
+}
+
+/// Takes any path, the empty one too, so that the command (not the parser)
+/// refuses what it cannot use, with status 1, as mkfifo '' is refused.
+pub(super) fn any_path() -> impl clap::builder::TypedValueParser<Value = std::path::PathBuf> {
+    clap::builder::OsStringValueParser::new().map(std::path::PathBuf::from)
 }
 
 /// Parses a watermark: a whole percentage from 0 to 100, with or without
@@ -99,8 +129,9 @@ pub(super) fn parse_descriptor(text: &str) -> Result<i32, String> {
     }
 }
 
+/// Parses a duration: bare numbers are seconds, as for timeout(1).
 pub(super) fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|err| format!("invalid duration '{text}': {err}"))
+    number::duration(text).map_err(|why| why.say("time interval", text, ""))
 }
 
 #[cfg(test)]
@@ -117,6 +148,11 @@ mod tests {
         assert!(parse_size("1X").is_err());
         assert!(parse_size("M").is_err());
         assert!(parse_size("+1").is_err());
+        assert_eq!(parse_size("1MB"), Ok(1_000_000));
+        assert_eq!(
+            parse_size("1X").unwrap_err(),
+            "invalid size '1X' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB)"
+        );
         assert_eq!(parse_size("2G"), Ok(1 << 31));
         let out_of_range = "out of range: a pipe holds at most 2G (2147483648 bytes)";
         assert_eq!(parse_size("3000000000"), Err(out_of_range.to_owned()));
@@ -147,7 +183,7 @@ mod tests {
         assert_eq!(parse_rate("100"), Ok(rate(100)));
         assert_eq!(
             parse_rate("0").unwrap_err(),
-            "invalid rate '0' (use a byte count, or K, M, G)"
+            "invalid rate '0' (use 1 or more)"
         );
         assert!(parse_rate("0K").is_err());
         assert!(parse_rate("1X").is_err());
@@ -185,6 +221,8 @@ mod tests {
             let _ = parse_rate(&text);
             let _ = parse_buffer(&text);
             let _ = parse_descriptor(&text);
+            let _ = parse_byte_count(&text);
+            let _ = parse_jobs(&text);
         }
     }
 }

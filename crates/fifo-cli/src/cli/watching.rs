@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::values::parse_duration;
+use super::values::{parse_duration, parse_jobs, parse_request_count};
 
 use super::PipeArgs;
 use crate::stat_format::Format;
@@ -53,8 +53,8 @@ pub struct StatArgs {
     /// and print no newline of its own.
     #[arg(long, value_name = "FMT", value_parser = Format::parse_printf, conflicts_with = "format")]
     pub printf: Option<Format>,
-    /// Print one JSON object per PATH, one per line (JSON Lines; versioned
-    /// schema in docs/json.md). Holders are "open", or "opening" while blocked
+    /// Print one JSON object per PATH, one per line (JSON Lines; the
+    /// versioned schema is in fifo-stat(1), JSON OUTPUT). Holders are "open", or "opening" while blocked
     /// in open(2); counts are lower bounds when some processes could not be
     /// inspected.
     #[arg(long, conflicts_with_all = ["format", "printf"])]
@@ -116,14 +116,14 @@ pub struct HoldArgs {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Run up to N requests at once (1: one after another, in order).
-    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(short, long, value_name = "N", default_value_t = 1, value_parser = parse_jobs)]
     pub jobs: u32,
     /// Requests are NUL-terminated records instead of lines (CMD gets a
     /// record without its NUL).
     #[arg(short = '0', long)]
     pub null: bool,
     /// Stop after N requests, reading no byte past the last one.
-    #[arg(short = 'n', long, value_name = "N")]
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_request_count)]
     pub requests: Option<u64>,
     /// Stop after DUR with no request coming in and no job running.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]

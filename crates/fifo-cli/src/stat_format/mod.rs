@@ -1,24 +1,27 @@
-//! `fifo stat -c FMT` and `--printf FMT`: the parser, the renderer, and the
-//! one table of directives that also writes the `-c` help, so adding a
-//! directive touches only [`DIRECTIVES`].
+//! `fifo stat -c FMT` and `--printf FMT`: the parser and the renderer; the
+//! directives are in `directives`, their flags, width and precision in
+//! `printf`.
 //!
 //! Every letter means what it means in GNU `stat` (times in the local time
-//! zone, names as raw bytes); the live pipe state has names in braces that
-//! cannot collide with GNU's letters, e.g. `%{readers}`.
+//! zone, names as raw bytes), with printf's flags as there; the live pipe
+//! state has names in braces that cannot collide with GNU's letters, e.g.
+//! `%{readers}`.
 //!
 //! It depends on nothing else in the command, so the command-line
 //! definition (which parses `-c` with it) and `fifo stat` (which renders
 //! with it) both use it without importing each other.
 
-use std::fmt::Write as _;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use fifo_core::inspect::{Count, Status};
+use fifo_core::inspect::Status;
 
+mod directives;
+mod printf;
 pub mod values;
 
-use values::{epoch, human_time, mount_point, quoted_name, type_name};
+use directives::DIRECTIVES;
+pub use directives::help;
+use printf::Spec;
 
 /// What a directive is rendered from.
 pub struct Subject<'a> {
@@ -26,186 +29,6 @@ pub struct Subject<'a> {
     pub path: &'a Path,
     /// What was found there.
     pub status: &'a Status,
-}
-
-/// One `%` directive: its name (a letter, or `{word}`), what it shows, how
-/// it is rendered, and whether it needs the /proc scan.
-struct Directive {
-    name: &'static str,
-    help: &'static str,
-    render: fn(&Subject<'_>) -> Vec<u8>,
-    live: bool,
-}
-
-/// A directive that shows what `stat(2)` gives.
-const fn gnu(
-    name: &'static str,
-    help: &'static str,
-    render: fn(&Subject<'_>) -> Vec<u8>,
-) -> Directive {
-    Directive {
-        name,
-        help,
-        render,
-        live: false,
-    }
-}
-
-/// A directive that shows live pipe state, found by scanning /proc.
-const fn pipe(
-    name: &'static str,
-    help: &'static str,
-    render: fn(&Subject<'_>) -> Vec<u8>,
-) -> Directive {
-    Directive {
-        live: true,
-        ..gnu(name, help, render)
-    }
-}
-
-/// Every directive. Letters as GNU `stat` defines them.
-const DIRECTIVES: &[Directive] = &[
-    gnu("a", "permission bits in octal (600)", |s| {
-        text(format!("{:o}", s.status.mode))
-    }),
-    gnu("A", "permissions as ls shows them (prw-------)", |s| {
-        text(s.status.permissions())
-    }),
-    gnu("b", "number of blocks allocated (see %B)", |s| {
-        text(s.status.blocks)
-    }),
-    gnu(
-        "B",
-        "the size in bytes of each block reported by %b",
-        |_| text(512),
-    ),
-    gnu("d", "device number in decimal", |s| text(s.status.device)),
-    gnu("D", "device number in hex", |s| {
-        text(format!("{:x}", s.status.device))
-    }),
-    gnu("f", "raw mode in hex", |s| {
-        text(format!("{:x}", s.status.raw_mode))
-    }),
-    gnu("F", "file type (fifo, regular file, directory, ...)", |s| {
-        text(type_name(s.status))
-    }),
-    gnu("g", "group ID of owner", |s| text(s.status.gid)),
-    gnu("G", "group name of owner", |s| {
-        text(name(s.status.group.as_ref()))
-    }),
-    gnu("h", "number of hard links", |s| text(s.status.links)),
-    gnu("i", "inode number", |s| text(s.status.inode)),
-    gnu("m", "mount point", |s| mount_point(s.path, s.status.kind)),
-    gnu("n", "file name, exactly as given", |s| {
-        s.path.as_os_str().as_bytes().to_vec()
-    }),
-    gnu(
-        "N",
-        "quoted file name, with the target if a symbolic link",
-        |s| quoted_name(s.path, s.status.kind),
-    ),
-    gnu("o", "optimal I/O transfer size hint", |s| {
-        text(s.status.io_block)
-    }),
-    gnu("r", "device type in decimal (st_rdev)", |s| {
-        text(s.status.rdev)
-    }),
-    gnu("R", "device type in hex (st_rdev)", |s| {
-        text(format!("{:x}", s.status.rdev))
-    }),
-    gnu("s", "total size, in bytes", |s| text(s.status.size)),
-    gnu(
-        "t",
-        "major device type in hex, for device special files",
-        |s| text(format!("{:x}", s.status.rdev_major)),
-    ),
-    gnu(
-        "T",
-        "minor device type in hex, for device special files",
-        |s| text(format!("{:x}", s.status.rdev_minor)),
-    ),
-    gnu("u", "user ID of owner", |s| text(s.status.uid)),
-    gnu("U", "user name of owner", |s| {
-        text(name(s.status.user.as_ref()))
-    }),
-    gnu(
-        "w",
-        "time of file birth, human-readable; - if unknown",
-        |s| text(s.status.born.map_or_else(|| "-".to_owned(), human_time)),
-    ),
-    gnu(
-        "W",
-        "time of file birth, seconds since Epoch; 0 if unknown",
-        |s| text(s.status.born.map_or(0, epoch)),
-    ),
-    gnu("x", "time of last access, human-readable", |s| {
-        text(human_time(s.status.accessed))
-    }),
-    gnu("X", "time of last access, seconds since Epoch", |s| {
-        text(epoch(s.status.accessed))
-    }),
-    gnu("y", "time of last data modification, human-readable", |s| {
-        text(human_time(s.status.modified))
-    }),
-    gnu(
-        "Y",
-        "time of last data modification, seconds since Epoch",
-        |s| text(epoch(s.status.modified)),
-    ),
-    gnu("z", "time of last status change, human-readable", |s| {
-        text(human_time(s.status.changed))
-    }),
-    gnu(
-        "Z",
-        "time of last status change, seconds since Epoch",
-        |s| text(epoch(s.status.changed)),
-    ),
-    pipe(
-        "{readers}",
-        "readers: open for reading, or blocked opening to read",
-        |s| count(s.status.pipe.readers()),
-    ),
-    pipe(
-        "{writers}",
-        "writers: open for writing, or blocked opening to write",
-        |s| count(s.status.pipe.writers()),
-    ),
-    pipe("{opening}", "threads blocked in open(2) on the FIFO", |s| {
-        count(s.status.pipe.opening())
-    }),
-    pipe("{buffered}", "bytes waiting in the pipe", |s| {
-        known(s.status.pipe.buffered)
-    }),
-    pipe("{capacity}", "the pipe's capacity in bytes", |s| {
-        known(s.status.pipe.capacity)
-    }),
-    pipe(
-        "{holders}",
-        "holders as PID:FD:ACCESS:STATE, space-separated (FD - while opening)",
-        holders,
-    ),
-    pipe(
-        "{uninspected}",
-        "processes this user may not inspect",
-        |s| known(s.status.pipe.holders.as_ref().map(|h| h.uninspected)),
-    ),
-];
-
-/// The `-c` help text, made from [`DIRECTIVES`].
-pub fn help() -> String {
-    let mut out = String::from(
-        "Print FMT, plus a newline, for each PATH. Directives mean what they mean in GNU stat \
-         (times in the local time zone); the pipe's live state has names in braces:\n",
-    );
-    for directive in DIRECTIVES {
-        let _ = writeln!(out, "  %{:<13} {}", directive.name, directive.help);
-    }
-    out.push_str(
-        "  %%             a literal %\n\
-         Pipe state prints ? when it cannot be seen at all, and N+ (at least N) when some \
-         processes could not be inspected. An unknown directive is a usage error.",
-    );
-    out
 }
 
 /// A parsed `-c`/`--printf` format.
@@ -219,7 +42,7 @@ pub struct Format {
 #[derive(Debug, Clone)]
 enum Piece {
     Text(Vec<u8>),
-    Field(usize),
+    Field(usize, Spec),
 }
 
 impl Format {
@@ -242,8 +65,13 @@ impl Format {
             match bytes[at] {
                 b'\\' if escapes => at = unescape(bytes, at + 1, &mut literal)?,
                 b'%' => {
-                    let rest = &text[at + 1..];
+                    let (spec, used) = Spec::parse(&text[at + 1..]);
+                    let written = &text[at..=at + used];
+                    let rest = &text[at + 1 + used..];
                     if rest.starts_with('%') {
+                        if !spec.is_plain() {
+                            return Err(format!("invalid directive '{written}%'"));
+                        }
                         literal.push(b'%');
                         at += 2;
                         continue;
@@ -252,12 +80,12 @@ impl Format {
                     let index = DIRECTIVES
                         .iter()
                         .position(|d| d.name == name)
-                        .ok_or_else(|| format!("unknown directive '%{name}'"))?;
+                        .ok_or_else(|| format!("unknown directive '{written}{name}'"))?;
                     if !literal.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut literal)));
                     }
-                    pieces.push(Piece::Field(index));
-                    at += 1 + name.len();
+                    pieces.push(Piece::Field(index, spec));
+                    at += 1 + used + name.len();
                 }
                 byte => {
                     literal.push(byte);
@@ -278,7 +106,7 @@ impl Format {
     pub fn shows_live_state(&self) -> bool {
         self.pieces
             .iter()
-            .any(|piece| matches!(piece, Piece::Field(index) if DIRECTIVES[*index].live))
+            .any(|piece| matches!(piece, Piece::Field(index, _) if DIRECTIVES[*index].live))
     }
 
     /// The bytes to print for one PATH.
@@ -287,7 +115,9 @@ impl Format {
         for piece in &self.pieces {
             match piece {
                 Piece::Text(text) => out.extend_from_slice(text),
-                Piece::Field(index) => out.extend((DIRECTIVES[*index].render)(subject)),
+                Piece::Field(index, spec) => {
+                    out.extend(spec.render(&(DIRECTIVES[*index].render)(subject)));
+                }
             }
         }
         if self.newline {
@@ -297,8 +127,15 @@ impl Format {
     }
 }
 
-/// The directive name at the start of `rest` (the text after a `%`).
+/// The directive name at the start of `rest` (the text after a `%` and
+/// its flags): a letter, `H` or `L` before `d` or `r`, or a `{word}`.
 fn directive_name(rest: &str) -> Result<&str, String> {
+    if ["Hd", "Ld", "Hr", "Lr"]
+        .iter()
+        .any(|two| rest.starts_with(two))
+    {
+        return Ok(&rest[..2]);
+    }
     if rest.starts_with('{') {
         let end = rest
             .find('}')
@@ -353,45 +190,6 @@ fn unescape(bytes: &[u8], at: usize, out: &mut Vec<u8>) -> Result<usize, String>
         return Ok(end);
     }
     Err(format!("unknown escape '\\{}'", char::from(escape)))
-}
-
-// By value: every caller passes a temporary.
-#[allow(clippy::needless_pass_by_value)]
-fn text(value: impl ToString) -> Vec<u8> {
-    value.to_string().into_bytes()
-}
-
-fn name(value: Option<&String>) -> String {
-    value.cloned().unwrap_or_else(|| "UNKNOWN".to_owned())
-}
-
-fn known(value: Option<u64>) -> Vec<u8> {
-    text(value.map_or_else(|| "?".to_owned(), |v| v.to_string()))
-}
-
-/// `N`, `N+` when some processes could not be inspected (a lower bound),
-/// `?` when nothing can be seen.
-fn count(value: Option<Count>) -> Vec<u8> {
-    text(match value {
-        None => "?".to_owned(),
-        Some(Count { seen, exact: true }) => seen.to_string(),
-        Some(Count { seen, exact: false }) => format!("{seen}+"),
-    })
-}
-
-fn holders(subject: &Subject<'_>) -> Vec<u8> {
-    let Some(holders) = &subject.status.pipe.holders else {
-        return text("?");
-    };
-    let list: Vec<String> = holders
-        .seen
-        .iter()
-        .map(|h| {
-            let fd = h.fd.map_or_else(|| "-".to_owned(), |fd| fd.to_string());
-            format!("{}:{fd}:{}:{}", h.pid, h.direction, h.state)
-        })
-        .collect();
-    text(list.join(" "))
 }
 
 #[cfg(test)]

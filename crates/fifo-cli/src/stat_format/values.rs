@@ -9,6 +9,8 @@ use std::time::SystemTime;
 use fifo_core::FileKind;
 use fifo_core::inspect::Status;
 
+use super::printf::Value;
+
 /// GNU's `%F`: an empty regular file has a name of its own.
 pub fn type_name(status: &Status) -> String {
     if status.kind == FileKind::Regular && status.size == 0 {
@@ -18,9 +20,10 @@ pub fn type_name(status: &Status) -> String {
     }
 }
 
-/// Seconds since the epoch, negative before it (GNU's `%X`).
-pub fn epoch(time: SystemTime) -> i64 {
-    fifo_core::inspect::epoch_time(time).map_or(0, |(secs, _)| secs)
+/// Seconds since the epoch, negative before it, and nanoseconds (GNU's
+/// `%X` and `%.9X`).
+pub fn epoch_parts(time: SystemTime) -> (i64, u32) {
+    fifo_core::inspect::epoch_time(time).unwrap_or((0, 0))
 }
 
 /// `2026-11-23 19:49:53.123456789 -0500`: GNU stat's layout, in the local
@@ -63,15 +66,19 @@ fn offset(seconds: i64, separator: &str) -> String {
 
 /// GNU's `%N`: the name quoted for a shell, then ` -> 'target'` for a
 /// symbolic link.
-pub fn quoted_name(path: &Path, kind: FileKind) -> Vec<u8> {
-    let mut out = shell_quote(path.as_os_str().as_bytes());
-    if kind == FileKind::Symlink {
-        if let Ok(target) = std::fs::read_link(path) {
-            out.extend_from_slice(b" -> ");
-            out.extend(shell_quote(target.as_os_str().as_bytes()));
-        }
+pub fn quoted_name(path: &Path, kind: FileKind) -> Value {
+    let name = shell_quote(path.as_os_str().as_bytes());
+    match symlink_target(path, kind) {
+        Some(target) => Value::Link(name, shell_quote(target.as_os_str().as_bytes())),
+        None => Value::Text(name),
     }
-    out
+}
+
+/// Where a symbolic link points, if `kind` says it is one and it can be read.
+pub fn symlink_target(path: &Path, kind: FileKind) -> Option<PathBuf> {
+    (kind == FileKind::Symlink)
+        .then(|| std::fs::read_link(path).ok())
+        .flatten()
 }
 
 /// Quotes like GNU's `shell-escape-always` style: `'name'`, `"it's"`, and

@@ -274,6 +274,7 @@ fn drain(
             Next::Memory(piece) => {
                 write_all(dst, &piece)
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
+                Progress::add(progress, &piece);
                 let len = piece.len();
                 shared.wrote(|queue| queue.wrote_memory(piece));
                 len
@@ -288,6 +289,7 @@ fn drain(
                     .map_err(|errno| fail(Side::BufferFile, errno.into(), copied))?;
                 write_all(dst, &from_file[..len])
                     .map_err(|(fault, n)| fail(Side::Destination, fault, copied + n))?;
+                Progress::add(progress, &from_file[..len]);
                 // Before the bytes count as written: once the file is empty,
                 // the reader may write new data at these offsets.
                 file.release(offset, len as u64);
@@ -296,7 +298,6 @@ fn drain(
             }
         };
         copied += written as u64;
-        Progress::add(progress, written);
     }
 }
 

@@ -11,7 +11,7 @@ use crate::FileKind;
 mod reason;
 mod subject;
 
-pub use reason::{Reason, describe};
+pub use reason::{Reason, Span, describe};
 pub use subject::{Action, Peer, Subject};
 
 /// Shorthand for results that fail with [`Error`].
@@ -369,7 +369,7 @@ mod tests {
     }
 
     #[test]
-    fn timeout_message_uses_human_durations() {
+    fn timeout_message_says_seconds_with_a_fraction() {
         let err = Error::TimedOut {
             subject: Subject::path("x"),
             peer: Peer::Writer,
@@ -377,7 +377,7 @@ mod tests {
         };
         assert_eq!(
             err.reason().to_string(),
-            "timed out after 1s 500ms waiting for a writer"
+            "timed out after 1.5s waiting for a writer"
         );
     }
 }

@@ -15,7 +15,7 @@ pub struct Reason<'a>(pub(super) &'a Error);
 
 impl fmt::Display for Reason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let since = |waited: &Duration| humantime::format_duration(*waited);
+        let since = |waited: &Duration| Span(*waited);
         match self.0 {
             Error::Sys { action, source, .. } => write!(f, "{action}: {}", describe(source)),
             Error::NotAFifo { found, .. } => write!(f, "not a fifo (it is a {found})"),
@@ -130,5 +130,36 @@ fn peer_verb(peer: Peer) -> &'static str {
     match peer {
         Peer::Reader => "reading",
         Peer::Writer => "writing",
+    }
+}
+
+/// A duration as the messages word it: seconds with the fraction they need
+/// (`1.5s`, `2s`), milliseconds below a second (`200ms`), the way the
+/// duration options read them back.
+///
+/// ```
+/// use std::time::Duration;
+/// use fifo_core::error::Span;
+///
+/// assert_eq!(Span(Duration::from_millis(1500)).to_string(), "1.5s");
+/// assert_eq!(Span(Duration::from_millis(200)).to_string(), "200ms");
+/// assert_eq!(Span(Duration::from_secs(90)).to_string(), "90s");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Span(span) = *self;
+        if span.is_zero() {
+            return f.write_str("0s");
+        }
+        if span < Duration::from_secs(1) && span.subsec_nanos() % 1_000_000 == 0 {
+            return write!(f, "{}ms", span.subsec_millis());
+        }
+        let fraction = format!("{:09}", span.subsec_nanos());
+        let fraction = fraction.trim_end_matches('0');
+        let dot = if fraction.is_empty() { "" } else { "." };
+        write!(f, "{}{dot}{fraction}s", span.as_secs())
     }
 }

@@ -74,7 +74,7 @@ impl Merger {
 
     pub(super) fn write_out(&mut self, dst: BorrowedFd<'_>, data: &[u8]) -> Result<()> {
         write_data(dst, self.destination.clone(), data)?;
-        Progress::add(&mut self.progress, data.len());
+        Progress::add(&mut self.progress, data);
         Ok(())
     }
 }

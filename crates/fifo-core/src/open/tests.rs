@@ -117,3 +117,13 @@ fn outputs_open_concurrently_and_files_are_never_created() {
     assert!(!missing.exists());
     reader.join().unwrap().unwrap();
 }
+
+#[test]
+fn a_directory_is_refused_in_open_whichever_the_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    for direction in [Direction::Read, Direction::Write, Direction::ReadWrite] {
+        let err = open(dir.path(), direction, Wait::No).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(nix::libc::EISDIR), "{direction:?}");
+        assert_eq!(err.reason().to_string(), "cannot open: Is a directory");
+    }
+}

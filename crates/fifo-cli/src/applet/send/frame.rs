@@ -57,7 +57,7 @@ impl<R: Read> Read for Metered<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.src.read(buf)?;
         if let Some(progress) = &mut self.progress {
-            progress.report(n as u64);
+            progress.report(&buf[..n]);
         }
         Ok(n)
     }

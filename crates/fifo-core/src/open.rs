@@ -326,6 +326,7 @@ pub(crate) fn open_in(
         Wait::Forever | Wait::No => retry_on_eintr(call).map_err(refused),
         Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
             Interrupted::Failed(errno) => refused(errno),
+            Interrupted::NoThread(errno) => Error::sys(subject(), Action::StartThread, errno),
             Interrupted::TimedOut => Error::TimedOut {
                 subject: subject(),
                 peer: direction.peer(),

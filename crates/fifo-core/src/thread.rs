@@ -4,6 +4,8 @@
 
 use std::thread::{Builder, JoinHandle, Scope, ScopedJoinHandle};
 
+use nix::errno::Errno;
+
 use crate::{Action, Error, Subject};
 
 /// Starts `work` on a thread of its own, for `subject` (what the thread
@@ -37,6 +39,17 @@ where
     Builder::new()
         .spawn_scoped(scope, work)
         .map_err(|err| refused(subject, err))
+}
+
+/// [`spawn`] for this crate's own steps, which word the failure themselves.
+pub(crate) fn start<T, F>(work: F) -> Result<JoinHandle<T>, Errno>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    Builder::new()
+        .spawn(work)
+        .map_err(|err| err.raw_os_error().map_or(Errno::EAGAIN, Errno::from_raw))
 }
 
 fn refused(subject: &Subject, err: std::io::Error) -> Error {

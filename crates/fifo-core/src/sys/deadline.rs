@@ -80,7 +80,7 @@ pub(crate) fn run<T>(
     let watchdog = {
         let done = Arc::clone(&done);
         let target = pthread_self();
-        std::thread::Builder::new().spawn(move || {
+        crate::thread::start(move || {
             let (lock, wakeup) = &*done;
             let mut finished = lock
                 .lock()
@@ -100,9 +100,7 @@ pub(crate) fn run<T>(
             }
         })
     };
-    let watchdog = watchdog.map_err(|err| {
-        Interrupted::NoThread(err.raw_os_error().map_or(Errno::EAGAIN, Errno::from_raw))
-    })?;
+    let watchdog = watchdog.map_err(Interrupted::NoThread)?;
     let wake = SigSet::from(signal);
     let mut mask = SigSet::empty();
     // Cannot fail: the arguments are valid.

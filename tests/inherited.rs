@@ -9,6 +9,8 @@
 //! command without a job fails `inherited::every_command_has_a_job`.
 
 mod check;
+mod place;
+mod process;
 
 use libtest_mimic::{Completion, Trial};
 

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use libtest_mimic::Completion;
 use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
 
+use super::place::{snapshot, sorted, tmpdir_for};
+use super::process::{is_fifo, pid_of, search_path, wait_within, waits};
 use super::{Held, Job, Out, Ready, State, TmpDir};
-use crate::{CHILD_WAIT_TIMEOUT, is_root};
+use crate::CHILD_WAIT_TIMEOUT;
 
 /// The messages in `held`, as a reader prints them.
 const MESSAGES: [&[u8]; 2] = [b"one\n", b"two\n"];
@@ -325,8 +326,8 @@ impl Fixture {
             Ok(())
         } else {
             Err(format!(
-                "mk --temp printed {text:?} (TMPDIR {:?})",
-                self.tmpdir
+                "mk --temp printed {text:?} (TMPDIR '{}')",
+                self.tmpdir.display()
             ))
         }
     }
@@ -471,147 +472,4 @@ fn judge(job: &Job, state: &State, status: ExitStatus, stderr: &str) -> Result<b
         return Err("a failure, but not one line".to_owned());
     }
     Ok(false)
-}
-
-/// The TMPDIR value for `kind`, made under `root`; `None` when this user
-/// cannot have it here.
-fn tmpdir_for(root: &Path, kind: TmpDir) -> Result<Option<PathBuf>, String> {
-    use std::os::unix::fs::PermissionsExt;
-    let make = |name: &str, mode: u32| -> Result<PathBuf, String> {
-        let dir = root.join(name);
-        std::fs::create_dir(&dir).map_err(|err| err.to_string())?;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode))
-            .map_err(|err| err.to_string())?;
-        Ok(dir)
-    };
-    Ok(Some(match kind {
-        TmpDir::Fresh => make("tmp", 0o700)?,
-        TmpDir::Empty => PathBuf::new(),
-        TmpDir::Missing => root.join("missing"),
-        // Root writes any directory it may search; /sys refuses it.
-        TmpDir::Unwritable if is_root() => {
-            let sys = Path::new("/sys/kernel");
-            if !sys.is_dir() || std::fs::create_dir(sys.join("fifo-probe")).is_ok() {
-                return Ok(None);
-            }
-            sys.to_owned()
-        }
-        TmpDir::Unwritable => make("ro", 0o555)?,
-        TmpDir::OtherUsers if is_root() => {
-            let dir = make("theirs", 0o755)?;
-            let nobody = Some(nix::unistd::Uid::from_raw(65534));
-            nix::unistd::chown(&dir, nobody, Some(nix::unistd::Gid::from_raw(65534)))
-                .map_err(|err| err.to_string())?;
-            dir
-        }
-        TmpDir::OtherUsers => return Ok(None),
-    }))
-}
-
-/// Names and kinds with modes of what `dir` holds.
-fn snapshot(dir: &Path) -> Vec<(String, String)> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| {
-                    let meta = std::fs::symlink_metadata(entry.path()).ok();
-                    let kind = meta.as_ref().map_or("gone", |meta| {
-                        if meta.file_type().is_fifo() {
-                            "fifo"
-                        } else if meta.is_dir() {
-                            "dir"
-                        } else {
-                            "file"
-                        }
-                    });
-                    let mode = meta.map_or(0, |meta| meta.mode() & 0o7777);
-                    (
-                        entry.file_name().to_string_lossy().into_owned(),
-                        format!("{kind} {mode:o}"),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn sorted(mut entries: Vec<(String, String)>) -> Vec<(String, String)> {
-    entries.sort();
-    entries
-}
-
-fn search_path() -> String {
-    std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".to_owned())
-}
-
-fn pid_of(child: &Child) -> Pid {
-    Pid::from_raw(i32::try_from(child.id()).expect("a PID fits in i32"))
-}
-
-/// Waits for `child` at most `limit`; `None` if it still runs.
-fn wait_within(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return Some(status);
-        }
-        if started.elapsed() > limit {
-            let _ = kill(pid_of(child), Signal::SIGKILL);
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Whether `pid` is `fifo` itself by now (bash and python exec it).
-fn is_fifo(pid: Pid) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == "fifo")
-}
-
-/// Whether `pid` waits as `ready` says.
-fn waits(pid: Pid, ready: Ready) -> bool {
-    let peer = |flag: &str, path: &str, dir: &Path| {
-        Command::new(env!("CARGO_BIN_EXE_fifo"))
-            .args(["wait", flag, "-q", "-t", "100ms", path])
-            .current_dir(dir)
-            .status()
-            .is_ok_and(|status| status.success())
-    };
-    let cwd = std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap_or_default();
-    match ready {
-        Ready::Reader(path) => peer("--reader", path, &cwd),
-        Ready::Writer(path) => peer("--writer", path, &cwd),
-        Ready::Asleep => {
-            let first = tasks(pid);
-            std::thread::sleep(Duration::from_millis(50));
-            !first.is_empty() && first == tasks(pid)
-        }
-    }
-}
-
-/// Each thread of `pid` that sleeps, with the call it sleeps in; empty
-/// when any does not.
-fn tasks(pid: Pid) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    let mut calls = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let dir = entry.path();
-        let stat = std::fs::read_to_string(dir.join("stat")).unwrap_or_default();
-        let state = stat
-            .rsplit(") ")
-            .next()
-            .and_then(|rest| rest.split(' ').next());
-        let call = std::fs::read_to_string(dir.join("syscall")).unwrap_or_default();
-        let call = call.split(' ').next().unwrap_or_default().to_owned();
-        if state != Some("S") || !call.chars().all(|c| c.is_ascii_digit()) || call.is_empty() {
-            return Vec::new();
-        }
-        calls.push(call);
-    }
-    calls.sort();
-    calls
 }

@@ -142,6 +142,21 @@ mod tests {
     }
 
     #[test]
+    fn a_wake_signal_the_thread_blocked_still_ends_the_wait() {
+        let wake = SigSet::from(install_wake_handler());
+        wake.thread_block().unwrap();
+        let (reader, _writer) = nix::unistd::pipe().unwrap();
+        let mut buf = [0u8; 1];
+        let result = run(Duration::from_millis(50), || {
+            nix::unistd::read(&reader, &mut buf)
+        });
+        let mask = SigSet::thread_get_mask().unwrap();
+        wake.thread_unblock().unwrap();
+        assert_eq!(result, Err(Interrupted::TimedOut));
+        assert!(mask.contains(install_wake_handler()), "blocked again after");
+    }
+
+    #[test]
     fn a_call_that_finishes_is_returned() {
         let (reader, writer) = nix::unistd::pipe().unwrap();
         nix::unistd::write(&writer, b"x").unwrap();

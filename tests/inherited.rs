@@ -437,7 +437,7 @@ const KNOWN_FAILING: &[(&str, &str, Who, &str)] = &[
         "call",
         "umask_0777",
         Who::NotRoot,
-        "issue 21 item 18: call's reply FIFO gets the umask's mode (branch trust-serve)",
+        "issue 21 item 18: call's reply directory (make_temp) gets the umask's mode (branch trust-files)",
     ),
     (
         "call",

@@ -6,12 +6,15 @@
 //! - the quick checks below, listed in `main`;
 //! - `scripts::NAME`, one per `tests/scripts/NAME.sh` with real peers
 //!   (python3, bash `exec`, coreutils), found at run time (`scenarios.rs`);
-//! - `bad_input::ROW`, one per row of the bad-input matrix (`bad_input.rs`).
+//! - `bad_input::ROW`, one per row of the bad-input matrix (`bad_input.rs`);
+//! - `inherited::JOB::STATE`, one per command's job and inherited state
+//!   (`inherited.rs`).
 //!
 //! Every FIFO-touching command runs under a timeout, so a bug fails a trial
 //! instead of hanging it. See tests/README.md.
 
 mod bad_input;
+mod inherited;
 mod scenarios;
 
 use std::path::Path;
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     ];
     trials.extend(scenarios::trials());
     trials.extend(bad_input::trials());
+    trials.extend(inherited::trials());
     libtest_mimic::run(&args, trials).exit_code()
 }
 

@@ -5,6 +5,12 @@
 //! `sigwait`, which cleans up and re-raises with the default action: no signal
 //! handler and no `unsafe` are needed, and a blocking `open` on the main
 //! thread needs no interrupting.
+//!
+//! A signal ignored when the command started (`trap "" INT`, `nohup`, every
+//! `cmd &` of a script) is left alone: neither blocked nor waited for, it
+//! stays ignored, and the others are watched as they would be without it.
+//! (Blocked, an ignored signal would be queued for `sigwait`, and taken as
+//! an order to end.)
 //! See: <https://www.cons.org/cracauer/sigint.html> (why re-raise, not exit).
 
 use crate::exit_code::ExitCode;
@@ -15,11 +21,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use fifo_core::claim::CreatedFifo;
+use fifo_core::signals::ignored_at_start;
+use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal, raise};
 
 /// How long a command told of a signal (see [`Cleanup::install_with_notice`])
 /// has to finish its work before the signal ends it anyway.
 const GRACE: Duration = Duration::from_secs(2);
+
+/// The signals that end a command after its cleanup.
+const ENDING: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
 
 /// Something to do first when a signal ends the command.
 type Hook = Box<dyn FnOnce() + Send>;
@@ -60,34 +71,35 @@ impl Cleanup {
 
     fn watch(notice: Option<OwnedFd>) -> nix::Result<Self> {
         let mut set = SigSet::empty();
-        for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
-            set.add(signal);
+        for signal in ENDING {
+            if !ignored_at_start(signal as i32) {
+                set.add(signal);
+            }
         }
-        set.thread_block()?;
         let created = Arc::new(Mutex::new(Vec::new()));
         let hook: Arc<Mutex<Option<Hook>>> = Arc::new(Mutex::new(None));
         let heeded = Arc::new(AtomicBool::new(true));
-        let watched = Arc::clone(&created);
-        let first = Arc::clone(&hook);
-        let heeding = Arc::clone(&heeded);
-        std::thread::spawn(move || {
-            let Ok(signal) = set.wait() else { return };
-            if let Some(hook) = first.lock().unwrap_or_else(PoisonError::into_inner).take() {
-                hook();
-            }
-            if let Some(tell) = notice.filter(|_| heeding.load(Ordering::SeqCst)) {
-                let number = u8::try_from(signal as i32).unwrap_or(0);
-                let _ = nix::unistd::write(&tell, &[number]);
-                std::thread::sleep(GRACE);
-            }
-            remove_all(&watched);
-            let mut only = SigSet::empty();
-            only.add(signal);
-            // The action is still the default one, so once unblocked here the
-            // raised signal ends the process.
-            let _ = only.thread_unblock();
-            let _ = raise(signal);
-        });
+        if set.iter().next().is_some() {
+            set.thread_block()?;
+            let watched = Arc::clone(&created);
+            let first = Arc::clone(&hook);
+            let heeding = Arc::clone(&heeded);
+            let started = std::thread::Builder::new().spawn(move || {
+                let Ok(signal) = set.wait() else { return };
+                if let Some(hook) = first.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                    hook();
+                }
+                if let Some(tell) = notice.filter(|_| heeding.load(Ordering::SeqCst)) {
+                    let number = u8::try_from(signal as i32).unwrap_or(0);
+                    let _ = nix::unistd::write(&tell, &[number]);
+                    std::thread::sleep(GRACE);
+                }
+                remove_all(&watched);
+                die_by(signal);
+            });
+            // The command ends at once, saying so (see [`cannot_watch`]).
+            started.map_err(|err| err.raw_os_error().map_or(Errno::EAGAIN, Errno::from_raw))?;
+        }
         Ok(Self {
             created,
             hook,
@@ -157,11 +169,14 @@ pub fn die_of(notice: &OwnedFd) -> ExitCode {
         Ok(1) => Signal::try_from(i32::from(number[0])).unwrap_or(Signal::SIGTERM),
         _ => Signal::SIGTERM,
     };
-    let mut only = SigSet::empty();
-    only.add(signal);
-    // The action is still the default one, so once unblocked here the
-    // raised signal ends the process.
-    let _ = only.thread_unblock();
-    let _ = raise(signal);
+    die_by(signal);
     ExitCode::Signalled(signal as u8)
+}
+
+/// Ends the process by `signal`, one of [`ENDING`] that is watched: its
+/// action is still the default one (it was not ignored at start), so once
+/// unblocked in this thread the raised signal ends the process.
+fn die_by(signal: Signal) {
+    let _ = SigSet::from(signal).thread_unblock();
+    let _ = raise(signal);
 }

@@ -83,6 +83,8 @@ pub enum Side {
     Destination,
     /// Reading back what a deep buffer spilled to its file.
     BufferFile,
+    /// Starting the thread that fills a deep buffer (`ulimit -u`).
+    Thread,
 }
 
 /// A failed copy: which side, why, and how much had been written before.
@@ -125,6 +127,7 @@ impl CopyError {
             Side::Source => Error::sys(source, Action::Read, self.fault),
             Side::Destination => write_failed(destination, self.fault, self.copied),
             Side::BufferFile => Error::sys(Subject::BufferFile, Action::Read, self.fault),
+            Side::Thread => Error::sys(source, Action::StartThread, self.fault),
         }
     }
 }

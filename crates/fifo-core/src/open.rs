@@ -193,20 +193,28 @@ pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO
 /// whose reader comes late does not hold up the others; results come back in
-/// the order of `paths`.
+/// the order of `paths`. A path whose thread the system refuses (`ulimit
+/// -u`) fails with [`Action::StartThread`].
 #[must_use]
 pub fn open_outputs(paths: &[std::path::PathBuf], append: bool, wait: Wait) -> Vec<Result<Opened>> {
     std::thread::scope(|scope| {
         let opening: Vec<_> = paths
             .iter()
-            .map(|path| scope.spawn(move || open_output(path, append, wait)))
+            .map(|path| {
+                let subject = Subject::path(path);
+                crate::thread::spawn_scoped(scope, &subject, move || {
+                    open_output(path, append, wait)
+                })
+            })
             .collect();
         opening
             .into_iter()
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map(|started| {
+                started.and_then(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
             })
             .collect()
     })
@@ -290,6 +298,7 @@ pub(crate) fn open_in(
         Wait::Forever | Wait::No => retry_on_eintr(call).map_err(refused),
         Wait::Timeout(limit) => deadline::run(limit, call).map_err(|why| match why {
             Interrupted::Failed(errno) => refused(errno),
+            Interrupted::NoThread(errno) => Error::sys(subject(), Action::StartThread, errno),
             Interrupted::TimedOut => Error::TimedOut {
                 subject: subject(),
                 peer: direction.peer(),

@@ -8,7 +8,10 @@
 //! bounded wait installs it, for `SIGURG` unless the program chose another
 //! signal here first, replacing any handler the program had for it. A
 //! program that uses `SIGURG` itself (Go's runtime preempts goroutines with
-//! it) picks a signal it leaves alone, before its first bounded wait.
+//! it) picks a signal it leaves alone, before its first bounded wait. A
+//! caller that blocked the signal (the mask is inherited across `exec`)
+//! does not disable bounded waits: the waiting thread unblocks it for the
+//! wait, and blocks it again after.
 //!
 //! ```rust,standalone_crate
 //! use nix::libc::{SIGUSR1, SIGUSR2};

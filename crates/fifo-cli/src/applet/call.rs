@@ -119,9 +119,12 @@ fn call(args: &CallArgs, reply: &Path, started: Instant) -> ExitCode {
     let path = args.path.clone();
     // A thread, so that a server that stops reading cannot hold the call
     // past its deadline.
-    std::thread::spawn(move || {
+    let sending = fifo_core::thread::spawn(&Subject::path(&args.path), move || {
         let _ = sent.send(send(&queue, &path, &header, words));
     });
+    if let Err(err) = sending {
+        return report::failure(APPLET, &err);
+    }
     let result = match left(deadline) {
         Some(limit) => outcome.recv_timeout(limit).map_err(|_| ()),
         None => outcome.recv().map_err(|_| ()),

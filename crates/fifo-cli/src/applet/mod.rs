@@ -5,6 +5,7 @@ pub mod call;
 pub mod cat;
 pub mod hold;
 pub mod mk;
+mod program;
 pub mod redirect;
 pub mod send;
 pub mod serve;

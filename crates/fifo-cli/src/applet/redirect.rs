@@ -2,9 +2,10 @@
 //! it (bash's `N<`, `N>`, `N<>`). CMD replaces this process, so its exit
 //! status and signals are the caller's.
 
+use std::ffi::{CString, OsStr, OsString};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
-use std::os::unix::process::CommandExt;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use fifo_core::Error;
@@ -12,9 +13,10 @@ use fifo_core::claim::create_and_open;
 use fifo_core::descriptor::{closed_at_start, place};
 use fifo_core::error::describe;
 use fifo_core::open::{Direction, Wait, open_fifo};
+use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 
-use super::{check_capacity, size_pipe, wait_from};
+use super::{check_capacity, program, size_pipe, wait_from};
 use crate::cli::RedirectArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
@@ -35,18 +37,40 @@ pub fn run(args: &RedirectArgs) -> ExitCode {
     }
     reclose_standard_streams(args.fd);
     let (program, rest) = args.command.split_first().expect("clap requires CMD");
-    // std's exec restores SIGPIPE's default action (Rust ignores it), so CMD
-    // starts with the signal dispositions a shell would give it.
-    let err = std::process::Command::new(program).args(rest).exec();
-    let (status, reason) = match err.kind() {
-        io::ErrorKind::NotFound => (ExitCode::NotFound, "command not found".to_owned()),
-        _ => (ExitCode::NotExecutable, describe(&err)),
+    exec(program, rest)
+}
+
+/// Execs CMD as a shell would: found in `PATH` as bash finds it, with the
+/// signal actions and mask the caller gave this command (a SIGPIPE it
+/// ignored stays ignored). Returns the status to exit with if it cannot.
+fn exec(program: &OsStr, rest: &[OsString]) -> ExitCode {
+    let not_run = |status, reason: &str| {
+        let text = format!("{}: {reason}", report::quote(Path::new(program)));
+        report::message(APPLET, &text);
+        status
     };
-    report::message(
-        APPLET,
-        &format!("{}: {reason}", report::quote(Path::new(program))),
-    );
-    status
+    let Some(file) = program::find(program) else {
+        return not_run(ExitCode::NotFound, "command not found");
+    };
+    let c_string = |arg: &OsStr| CString::new(arg.as_bytes()).map_err(|_| Errno::EINVAL);
+    let argv: Result<Vec<CString>, Errno> = std::iter::once(program)
+        .chain(rest.iter().map(OsString::as_os_str))
+        .map(c_string)
+        .collect();
+    let prepared = c_string(file.as_os_str()).and_then(|file| Ok((file, argv?)));
+    let (file, argv) = match prepared {
+        Ok(prepared) => prepared,
+        Err(errno) => return not_run(ExitCode::NotExecutable, errno.desc()),
+    };
+    if let Err(err) = fifo_core::signals::restore_for_exec() {
+        return not_run(ExitCode::NotExecutable, &describe(&err));
+    }
+    // execvp, not execv: a file that is no binary runs as a shell script.
+    let Err(errno) = nix::unistd::execvp(&file, &argv);
+    match errno {
+        Errno::ENOENT => not_run(ExitCode::NotFound, "command not found"),
+        errno => not_run(ExitCode::NotExecutable, errno.desc()),
+    }
 }
 
 /// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.

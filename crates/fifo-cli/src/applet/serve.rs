@@ -79,7 +79,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let ended = std::thread::scope(|scope| {
         for _ in 0..args.jobs {
             let (shared, done, jobs) = (&shared, &done_write, &jobs);
-            scope.spawn(move || {
+            let subject = Subject::path(&args.path);
+            let worker = fifo_core::thread::spawn_scoped(scope, &subject, move || {
                 loop {
                     let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok((number, request)) = next else { return };
@@ -90,6 +91,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
                     }
                 }
             });
+            if let Err(err) = worker {
+                return Err(Ended::Failed(err));
+            }
         }
         let mut server = Server {
             args,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use fifo_core::descriptor;
 use fifo_core::lossy::{Drops, END_GRACE, LossyOutput, Unit};
 use fifo_core::open::{Direction, Wait, open, open_outputs};
+use fifo_core::signals::ignored_at_start;
 use fifo_core::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
@@ -161,6 +162,12 @@ fn end_stdout() {
     }
 }
 
+fn cannot_watch_sigusr1(err: &std::io::Error) -> ExitCode {
+    let why = fifo_core::error::describe(err);
+    report::message(APPLET, &format!("cannot watch for SIGUSR1: {why}"));
+    ExitCode::Failure
+}
+
 /// What each lossy output dropped, by path.
 type DropCounts = Vec<(PathBuf, Arc<Drops>)>;
 
@@ -174,11 +181,11 @@ fn lossy_outputs(
     if args.lossy.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let mut sigusr1 = SigSet::empty();
-    sigusr1.add(Signal::SIGUSR1);
-    if sigusr1.thread_block().is_err() {
-        report::message(APPLET, "cannot watch for SIGUSR1");
-        return Err(ExitCode::Failure);
+    // A SIGUSR1 ignored at start stays ignored: no report is asked for.
+    let sigusr1 =
+        (!ignored_at_start(Signal::SIGUSR1 as i32)).then(|| SigSet::from(Signal::SIGUSR1));
+    if let Some(Err(errno)) = sigusr1.map(|set| set.thread_block()) {
+        return Err(cannot_watch_sigusr1(&errno.into()));
     }
     let unit = if args.lossy_lines {
         Unit::Line
@@ -196,12 +203,17 @@ fn lossy_outputs(
         .iter()
         .map(|output| (output.path().to_owned(), output.drops()))
         .collect();
-    let watched = drops.clone();
-    let grace = args.idle.unwrap_or(END_GRACE);
-    std::thread::spawn(move || {
-        while sigusr1.wait().is_ok() {
-            report_drops(&watched, grace);
+    if let Some(sigusr1) = sigusr1 {
+        let watched = drops.clone();
+        let grace = args.idle.unwrap_or(END_GRACE);
+        let started = std::thread::Builder::new().spawn(move || {
+            while sigusr1.wait().is_ok() {
+                report_drops(&watched, grace);
+            }
+        });
+        if let Err(err) = started {
+            return Err(cannot_watch_sigusr1(&err));
         }
-    });
+    }
     Ok((lossy, drops))
 }

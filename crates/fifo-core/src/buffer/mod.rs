@@ -158,7 +158,8 @@ pub(crate) fn copy(
         file.clear();
     }
     let filling = Arc::clone(&shared);
-    std::thread::spawn(move || fill(&src, &filling, chunk));
+    crate::thread::start(move || fill(&src, &filling, chunk))
+        .map_err(|errno| CopyError::new(Side::Thread, errno.into(), 0))?;
     let result = drain(dst, &shared, chunk, progress);
     if result.is_err() {
         let mut queue = shared.lock();

@@ -86,6 +86,8 @@ pub enum Action {
     Wait,
     /// Sending a signal to a process.
     Signal,
+    /// Starting a thread (the system may refuse one: `ulimit -u`).
+    StartThread,
 }
 
 impl fmt::Display for Action {
@@ -102,6 +104,7 @@ impl fmt::Display for Action {
             Self::Configure => "cannot configure",
             Self::Wait => "cannot wait",
             Self::Signal => "cannot signal",
+            Self::StartThread => "cannot start a thread",
         })
     }
 }

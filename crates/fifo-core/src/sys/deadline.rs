@@ -9,13 +9,17 @@
 //! handler does nothing and is installed without `SA_RESTART`: the call fails
 //! with `EINTR` and nothing else about the pipe changes. `SIGURG` is ignored
 //! by default, so a signal still pending after an `exec` is harmless.
+//! A caller may have blocked the signal (the mask is inherited across
+//! `exec`): it is unblocked in the waiting thread for the wait.
 
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::pthread::{pthread_kill, pthread_self};
-use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+use nix::sys::signal::{
+    SaFlags, SigAction, SigHandler, SigSet, SigmaskHow, Signal, pthread_sigmask, sigaction,
+};
 
 /// The signal that wakes a blocked call unless the program chose another
 /// before the first bounded wait.
@@ -34,6 +38,8 @@ pub(crate) enum Interrupted {
     Failed(Errno),
     /// The deadline passed first.
     TimedOut,
+    /// The watchdog thread could not be started (`ulimit -u`).
+    NoThread(Errno),
 }
 
 extern "C" fn wake(_: nix::libc::c_int) {}
@@ -74,7 +80,7 @@ pub(crate) fn run<T>(
     let watchdog = {
         let done = Arc::clone(&done);
         let target = pthread_self();
-        std::thread::spawn(move || {
+        crate::thread::start(move || {
             let (lock, wakeup) = &*done;
             let mut finished = lock
                 .lock()
@@ -94,6 +100,11 @@ pub(crate) fn run<T>(
             }
         })
     };
+    let watchdog = watchdog.map_err(Interrupted::NoThread)?;
+    let wake = SigSet::from(signal);
+    let mut mask = SigSet::empty();
+    // Cannot fail: the arguments are valid.
+    let _ = pthread_sigmask(SigmaskHow::SIG_UNBLOCK, Some(&wake), Some(&mut mask));
     let result = loop {
         match call() {
             Err(Errno::EINTR) if started.elapsed() >= timeout => break Err(Interrupted::TimedOut),
@@ -110,6 +121,9 @@ pub(crate) fn run<T>(
         wakeup.notify_one();
     }
     let _ = watchdog.join();
+    if mask.contains(signal) {
+        let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&wake), None);
+    }
     result
 }
 
@@ -125,6 +139,21 @@ mod tests {
             nix::unistd::read(&reader, &mut buf)
         });
         assert_eq!(result, Err(Interrupted::TimedOut));
+    }
+
+    #[test]
+    fn a_wake_signal_the_thread_blocked_still_ends_the_wait() {
+        let wake = SigSet::from(install_wake_handler());
+        wake.thread_block().unwrap();
+        let (reader, _writer) = nix::unistd::pipe().unwrap();
+        let mut buf = [0u8; 1];
+        let result = run(Duration::from_millis(50), || {
+            nix::unistd::read(&reader, &mut buf)
+        });
+        let mask = SigSet::thread_get_mask().unwrap();
+        wake.thread_unblock().unwrap();
+        assert_eq!(result, Err(Interrupted::TimedOut));
+        assert!(mask.contains(install_wake_handler()), "blocked again after");
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub(crate) fn lock(fd: BorrowedFd<'_>, wait: LockWait) -> Result<ReadLock, NotLo
             }
         },
         LockWait::Upto(limit) => deadline::run(limit, attempt).map_err(|why| match why {
-            Interrupted::Failed(errno) => refused(errno),
+            Interrupted::Failed(errno) | Interrupted::NoThread(errno) => refused(errno),
             // Still held by another reader when the wait ran out.
             Interrupted::TimedOut => NotLocked::Busy,
         }),

@@ -7,6 +7,7 @@ pub(crate) mod at;
 pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
+pub(crate) mod disposition;
 pub(crate) mod fd;
 pub(crate) mod lock;
 pub(crate) mod place;

@@ -3,7 +3,9 @@
 //! `sanitize_standard_fds`), which hides a `>&-` or `<&-` from everything
 //! after it; a function in `.init_array` runs earlier and can still see it.
 //! (std does the same to read `argv` on Linux.) Elsewhere nothing is
-//! recorded and [`closed_at_start`] does not know.
+//! recorded and [`closed_at_start`] does not know. The same function records
+//! the signal dispositions and mask the process inherited (see
+//! `disposition`): the runtime ignores SIGPIPE before `main` too.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -25,8 +27,8 @@ const RECORDED: u8 = 1 << 7;
 /// binary) with the process's arguments, before Rust's runtime starts.
 // SAFETY: `.init_array` holds pointers to functions the loader calls as
 // `void f(int, char **, char **)`, which is `record`'s signature and ABI;
-// `record` needs nothing of the Rust runtime (three fcntl calls, errno,
-// one atomic store).
+// `record` needs nothing of the Rust runtime (fcntl, sigaction and
+// pthread_sigmask calls, errno, atomic stores).
 #[cfg(any(target_os = "linux", target_os = "android"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -44,6 +46,7 @@ extern "C" fn record(_: c_int, _: *const *const c_char, _: *const *const c_char)
         }
     }
     CLOSED_AT_START.store(closed, Ordering::Relaxed);
+    super::disposition::record_at_start();
 }
 
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when the

@@ -32,11 +32,11 @@ eq "fifo cat: 'big': longer than 64 bytes; rate unchanged" "$ERR" "a 130 KB --ra
 
 printf '12\n34M\x01\n' > lines
 copy_with lines
-eq "fifo cat: 'lines': invalid rate '12\n34M\u{1}' (use a byte count, or K, M, G); rate unchanged" \
+eq "fifo cat: 'lines': invalid rate '12\n34M\u{1}' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$ERR" "a multi-line --rate-file: one line, escaped"
 printf '%060d\n' 7 > long
 copy_with long
-eq "fifo cat: 'long': invalid rate '000000000000000000000000...' (use a byte count, or K, M, G); rate unchanged" \
+eq "fifo cat: 'long': invalid rate '000000000000000000000000...' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$ERR" "a 61-byte --rate-file: 24 characters quoted"
 
 # This user's own symlink is followed (the text it leads to is read).
@@ -44,7 +44,7 @@ echo bogus > rate
 ln -s rate link
 copy_with link
 eq "0 2097152" "$STATUS $OUT" "an own symlink as --rate-file: every byte"
-eq "fifo cat: 'link': invalid rate 'bogus' (use a byte count, or K, M, G); rate unchanged" \
+eq "fifo cat: 'link': invalid rate 'bogus' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$ERR" "an own symlink is followed"
 echo 4M > rate
 copy_with link

@@ -26,5 +26,5 @@ done
 # Root's own link is followed.
 ln -s "$T/private/rate" mine
 run bash -c "'$F' cat --rate-limit 2M --rate-file mine data | wc -c"
-eq "fifo cat: 'mine': invalid rate 'root's secret' (use a byte count, or K, M, G); rate unchanged" \
+eq "fifo cat: 'mine': invalid rate 'root's secret' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$ERR" "root's own symlink is followed"

@@ -1,0 +1,254 @@
+//! The call socket: a Unix stream socket beside a served FIFO, `PATH.sock`,
+//! on which `fifo call` sends one request and gets its reply back on the
+//! same connection.
+//!
+//! A FIFO carries no sender identity, so a reply address inside a request
+//! would be a claim that a server could only take on trust. A connection
+//! has a peer the kernel names, and its reply can only go back to whoever
+//! made it. The socket is made safely: never through or over another
+//! user's file (one in the way is refused, not replaced), with no moment
+//! when its mode is wider than the FIFO's, and removed when the server ends.
+//! Who may connect is decided twice, by the same rule: by the kernel, from
+//! the socket file's mode (the FIFO's permission bits), and by the server,
+//! from the peer's credentials against the FIFO's mode as it is now
+//! ([`admits`]).
+
+use std::ffi::{OsStr, OsString};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+
+use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag};
+use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, umask};
+use nix::unistd::{UnlinkatFlags, geteuid, unlinkat};
+
+use super::access::Credentials;
+use crate::{Action, Error, FileKind, Result, Subject};
+
+/// Where the server of the FIFO at `fifo` answers calls: `fifo` with
+/// `.sock` added.
+#[must_use]
+pub fn socket_path(fifo: &Path) -> PathBuf {
+    let mut path = fifo.as_os_str().to_owned();
+    path.push(".sock");
+    PathBuf::from(path)
+}
+
+/// A listening call socket, removed when dropped (if it is still the one
+/// made here).
+#[derive(Debug)]
+pub struct CallSocket {
+    listener: UnixListener,
+    path: PathBuf,
+    dir: OwnedFd,
+    name: OsString,
+    /// Device and inode of the socket file made.
+    made: (u64, u64),
+}
+
+impl CallSocket {
+    /// Makes and listens on the call socket of the FIFO at `fifo`, held
+    /// open as `held`, with the FIFO's permission bits.
+    ///
+    /// A socket of this user that nobody listens on (left by a server that
+    /// was killed) is replaced; anything else in the way is refused: a live
+    /// socket ([`Error::Sys`] with `EADDRINUSE`: another server answers
+    /// there), or another user's file or anything not a socket
+    /// ([`Error::Unsafe`]), which is never followed, removed or replaced.
+    ///
+    /// # Errors
+    /// As above, or [`Error::Sys`] naming the socket's path.
+    pub fn bind(fifo: &Path, held: BorrowedFd<'_>) -> Result<Self> {
+        let path = socket_path(fifo);
+        let subject = || Subject::path(&path);
+        let fail = |action, errno| Error::sys(subject(), action, errno);
+        let (dir_path, name) = split(&path);
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let dir = nix::fcntl::open(dir_path, flags, Mode::empty())
+            .map_err(|errno| fail(Action::Open, errno))?;
+        let mode = fstat(held).map_err(|errno| fail(Action::Stat, errno))?.st_mode & 0o777;
+        clear_the_way(&dir, &name, &path)?;
+        // The kernel gives a new socket file 0777 less the umask: with all
+        // of it masked, the file is born with no permission at all, and is
+        // then raised to the FIFO's bits; never wider in between. The umask
+        // is the process's, but nothing else here makes files meanwhile.
+        let old = umask(Mode::from_bits_truncate(0o777));
+        let bound = UnixListener::bind(&path);
+        umask(old);
+        let listener = bound.map_err(|err| match err.raw_os_error().map(Errno::from_raw) {
+            // Someone made it since we looked.
+            Some(Errno::EADDRINUSE) => planted(&path, "a file made in its place meanwhile"),
+            _ => Error::sys(subject(), Action::Open, err),
+        })?;
+        let mut socket = Self {
+            listener,
+            path: path.clone(),
+            dir,
+            name,
+            made: (0, 0),
+        };
+        let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
+        socket.made = (stat.st_dev as u64, stat.st_ino);
+        socket.chmod(mode)?;
+        socket
+            .listener
+            .set_nonblocking(true)
+            .map_err(|err| Error::sys(subject(), Action::Configure, err))?;
+        Ok(socket)
+    }
+
+    /// The listening descriptor, to poll.
+    #[must_use]
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.listener.as_fd()
+    }
+
+    /// The socket's path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A waiting connection, in blocking mode; `None` when none waits.
+    ///
+    /// # Errors
+    /// The `accept` error (`EMFILE` when out of descriptors: the connection
+    /// stays waiting).
+    pub fn accept(&self) -> std::io::Result<Option<UnixStream>> {
+        match self.listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nonblocking(false)?;
+                Ok(Some(stream))
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The socket file as it is now: still a socket of this user, else
+    /// `EPERM`.
+    fn ours(&self) -> nix::Result<FileStat> {
+        let stat = fstatat(&self.dir, self.name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)?;
+        let same = self.made == (0, 0) || self.made == (stat.st_dev as u64, stat.st_ino);
+        if FileKind::of(&stat) != FileKind::Socket || stat.st_uid != geteuid().as_raw() || !same {
+            return Err(Errno::EPERM);
+        }
+        Ok(stat)
+    }
+
+    /// Raises the socket file's mode to `mode`, never through a symlink.
+    fn chmod(&self, mode: u32) -> Result<()> {
+        let fail = |errno| Error::sys(Subject::path(&self.path), Action::Configure, errno);
+        let mode = Mode::from_bits_truncate(mode);
+        let name = self.name.as_os_str();
+        match fchmodat(&self.dir, name, mode, FchmodatFlags::NoFollowSymlink) {
+            Ok(()) => {}
+            // A Linux without /proc cannot chmod without following: do it
+            // only where nobody else could have swapped the file meanwhile.
+            Err(Errno::EOPNOTSUPP) if !others_may_swap(&self.dir) => {
+                fchmodat(&self.dir, name, mode, FchmodatFlags::FollowSymlink).map_err(fail)?;
+            }
+            Err(errno) => return Err(fail(errno)),
+        }
+        self.ours().map(drop).map_err(fail)
+    }
+}
+
+impl Drop for CallSocket {
+    fn drop(&mut self) {
+        if self.ours().is_ok() {
+            let _ = unlinkat(&self.dir, self.name.as_os_str(), UnlinkatFlags::NoRemoveDir);
+        }
+    }
+}
+
+/// Whether the caller with `caller`'s credentials may call the server of
+/// the FIFO held as `held`: whether it may open the FIFO for writing now.
+///
+/// # Errors
+/// [`Error::Sys`] when the FIFO cannot be looked at.
+pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> Result<bool> {
+    let stat = fstat(held).map_err(|errno| Error::sys(subject.clone(), Action::Stat, errno))?;
+    Ok(caller.may_write(stat.st_uid, stat.st_gid, stat.st_mode & 0o777))
+}
+
+/// Connects to the server that answers calls on the FIFO at `fifo`, and
+/// makes sure it may: it must run as the FIFO's owner, as root, or as this
+/// process's user ([`Credentials::may_answer`]).
+///
+/// # Errors
+/// [`Error::Sys`] naming the socket: `ENOENT` or `ECONNREFUSED` when no
+/// server listens, `EACCES` when this user may not call; or naming the
+/// FIFO when it cannot be looked at. [`Error::Unsafe`] for a server that
+/// may not answer.
+pub fn connect(fifo: &Path) -> Result<UnixStream> {
+    let path = socket_path(fifo);
+    let stream =
+        UnixStream::connect(&path).map_err(|err| Error::sys(Subject::path(&path), Action::Open, err))?;
+    let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
+    let owner = nix::sys::stat::stat(fifo)
+        .map_err(|errno| Error::sys(Subject::path(fifo), Action::Stat, errno))?
+        .st_uid;
+    if !server.may_answer(owner, geteuid().as_raw()) {
+        return Err(planted(
+            &path,
+            &format!(
+                "a server of uid {}, who is neither the FIFO's owner (uid {owner}) nor root nor you",
+                server.uid
+            ),
+        ));
+    }
+    Ok(stream)
+}
+
+/// Makes room for the socket: nothing there, or a dead socket of this user
+/// (removed); anything else is refused.
+fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
+    let fail = |action, errno| Error::sys(Subject::path(path), action, errno);
+    let stat = match fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+        Ok(stat) => stat,
+        Err(Errno::ENOENT) => return Ok(()),
+        Err(errno) => return Err(fail(Action::Stat, errno)),
+    };
+    let kind = FileKind::of(&stat);
+    if kind != FileKind::Socket || stat.st_uid != geteuid().as_raw() {
+        return Err(planted(path, &format!("a {kind} of uid {}", stat.st_uid)));
+    }
+    match UnixStream::connect(path) {
+        Ok(_) => Err(fail(Action::Open, Errno::EADDRINUSE)),
+        // Left by a server that was killed: nobody listens.
+        Err(err) if err.raw_os_error() == Some(Errno::ECONNREFUSED as i32) => {
+            unlinkat(dir, name, UnlinkatFlags::NoRemoveDir).map_err(|errno| fail(Action::Remove, errno))
+        }
+        Err(err) => Err(Error::sys(Subject::path(path), Action::Open, err)),
+    }
+}
+
+fn planted(path: &Path, what: &str) -> Error {
+    Error::Unsafe {
+        subject: Subject::path(path),
+        reason: format!("to use the call socket: {what} is in its place"),
+    }
+}
+
+/// Whether users other than this one could rename files in `dir`: it is
+/// theirs, or writable by them without the sticky bit.
+fn others_may_swap(dir: &OwnedFd) -> bool {
+    fstat(dir).map_or(true, |stat| {
+        let owner = stat.st_uid;
+        (owner != geteuid().as_raw() && owner != 0)
+            || (stat.st_mode & 0o022 != 0 && stat.st_mode & 0o1000 == 0)
+    })
+}
+
+/// The directory a path is in (`.` for a bare name) and its last part.
+fn split(path: &Path) -> (&Path, OsString) {
+    let name = path.file_name().unwrap_or(OsStr::from_bytes(b"")).to_owned();
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    (dir, name)
+}

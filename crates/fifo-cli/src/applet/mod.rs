@@ -53,6 +53,24 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
+/// Where temporary files go: `$TMPDIR`, or `/tmp` when it is unset or
+/// empty (as mktemp and Python take an empty one).
+pub(crate) fn temp_dir() -> std::path::PathBuf {
+    match std::env::var_os("TMPDIR") {
+        Some(dir) if !dir.is_empty() => dir.into(),
+        _ => "/tmp".into(),
+    }
+}
+
+/// The stash of this user's framed readers: `$TMPDIR/fifo-UID` (else
+/// `/tmp/fifo-UID`), a private directory as tmux keeps its sockets in, so
+/// that readers started from any shell, cron or service of the user find
+/// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
+pub(crate) fn frame_stash() -> fifo_core::frame::Stash {
+    let uid = nix::unistd::Uid::effective();
+    fifo_core::frame::Stash::in_dir(std::env::temp_dir().join(format!("fifo-{uid}")))
+}
+
 /// Which standard streams a command moves data through.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {

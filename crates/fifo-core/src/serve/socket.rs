@@ -44,8 +44,8 @@ pub struct CallSocket {
     path: PathBuf,
     dir: OwnedFd,
     name: OsString,
-    /// Device and inode of the socket file made.
-    made: (u64, u64),
+    /// The socket file made ([`identity`]), once it is.
+    made: Option<(i128, u64)>,
 }
 
 impl CallSocket {
@@ -68,7 +68,8 @@ impl CallSocket {
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
         let dir = nix::fcntl::open(dir_path, flags, Mode::empty())
             .map_err(|errno| fail(Action::Open, errno))?;
-        let mode = fstat(held).map_err(|errno| fail(Action::Stat, errno))?.st_mode & 0o777;
+        let mode = Mode::from_bits_truncate(fstat(held).map_err(|errno| fail(Action::Stat, errno))?.st_mode)
+            & Mode::from_bits_truncate(0o777);
         clear_the_way(&dir, &name, &path)?;
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
@@ -87,10 +88,10 @@ impl CallSocket {
             path: path.clone(),
             dir,
             name,
-            made: (0, 0),
+            made: None,
         };
         let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
-        socket.made = (stat.st_dev as u64, stat.st_ino);
+        socket.made = Some(identity(&stat));
         socket.chmod(mode)?;
         socket
             .listener
@@ -131,7 +132,7 @@ impl CallSocket {
     /// `EPERM`.
     fn ours(&self) -> nix::Result<FileStat> {
         let stat = fstatat(&self.dir, self.name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)?;
-        let same = self.made == (0, 0) || self.made == (stat.st_dev as u64, stat.st_ino);
+        let same = self.made.is_none_or(|made| made == identity(&stat));
         if FileKind::of(&stat) != FileKind::Socket || stat.st_uid != geteuid().as_raw() || !same {
             return Err(Errno::EPERM);
         }
@@ -139,9 +140,8 @@ impl CallSocket {
     }
 
     /// Raises the socket file's mode to `mode`, never through a symlink.
-    fn chmod(&self, mode: u32) -> Result<()> {
+    fn chmod(&self, mode: Mode) -> Result<()> {
         let fail = |errno| Error::sys(Subject::path(&self.path), Action::Configure, errno);
-        let mode = Mode::from_bits_truncate(mode);
         let name = self.name.as_os_str();
         match fchmodat(&self.dir, name, mode, FchmodatFlags::NoFollowSymlink) {
             Ok(()) => {}
@@ -171,7 +171,7 @@ impl Drop for CallSocket {
 /// [`Error::Sys`] when the FIFO cannot be looked at.
 pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> Result<bool> {
     let stat = fstat(held).map_err(|errno| Error::sys(subject.clone(), Action::Stat, errno))?;
-    Ok(caller.may_write(stat.st_uid, stat.st_gid, stat.st_mode & 0o777))
+    Ok(caller.may_write(stat.st_uid, stat.st_gid, permissions(&stat)))
 }
 
 /// Connects to the server that answers calls on the FIFO at `fifo`, and
@@ -237,10 +237,20 @@ fn planted(path: &Path, what: &str) -> Error {
 /// theirs, or writable by them without the sticky bit.
 fn others_may_swap(dir: &OwnedFd) -> bool {
     fstat(dir).map_or(true, |stat| {
-        let owner = stat.st_uid;
-        (owner != geteuid().as_raw() && owner != 0)
-            || (stat.st_mode & 0o022 != 0 && stat.st_mode & 0o1000 == 0)
+        let (owner, mode) = (stat.st_uid, permissions(&stat));
+        (owner != geteuid().as_raw() && owner != 0) || (mode & 0o022 != 0 && mode & 0o1000 == 0)
     })
+}
+
+/// A file's permission bits, with the set-id and sticky bits.
+#[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+fn permissions(stat: &FileStat) -> u32 {
+    u32::from(stat.st_mode) & 0o7777
+}
+
+/// What tells one file from every other: its device and inode.
+fn identity(stat: &FileStat) -> (i128, u64) {
+    (i128::from(stat.st_dev), stat.st_ino)
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

@@ -63,10 +63,14 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let mut splitter = Splitter::new(if args.null { 0 } else { b'\n' }, MAX_REQUEST).with_cap(MAX_PENDING);
     if let Some(stash) = &stash {
         // A counted serve stops early for sure, and must be able to leave
-        // what it begins; another reads on without what it cannot take up.
-        if let Err(err) = splitter.take_stash(stash, held.fd()) {
-            if args.requests.is_some() {
-                return cleanup.settle(APPLET, report::failure(APPLET, &err));
+        // what it begins (the stash is made now); another takes up what is
+        // there, and reads on without what it cannot take up.
+        let counted = args.requests.is_some();
+        if counted || stash.dir().exists() {
+            if let Err(err) = splitter.take_stash(stash, held.fd()) {
+                if counted {
+                    return cleanup.settle(APPLET, report::failure(APPLET, &err));
+                }
             }
         }
     }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, umask};
-use nix::unistd::{UnlinkatFlags, geteuid, unlinkat};
+use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, unlinkat};
 
 use super::access::Credentials;
 use crate::{Action, Error, FileKind, Result, Subject};
@@ -68,8 +68,13 @@ impl CallSocket {
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
         let dir = nix::fcntl::open(dir_path, flags, Mode::empty())
             .map_err(|errno| fail(Action::Open, errno))?;
-        let mode = Mode::from_bits_truncate(fstat(held).map_err(|errno| fail(Action::Stat, errno))?.st_mode)
-            & Mode::from_bits_truncate(0o777);
+        let fifo = fstat(held).map_err(|errno| fail(Action::Stat, errno))?;
+        // The socket's owner and mode are set by path after it is made: in
+        // a directory where others could swap the file meanwhile, that
+        // could be another file's.
+        if others_may_swap(&dir) {
+            return Err(refused(&path, "others may rename files in its directory"));
+        }
         clear_the_way(&dir, &name, &path)?;
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
@@ -92,6 +97,7 @@ impl CallSocket {
         };
         let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
         socket.made = Some(identity(&stat));
+        let mode = socket.chown_like(&fifo)?;
         socket.chmod(mode)?;
         socket
             .listener
@@ -128,15 +134,40 @@ impl CallSocket {
         }
     }
 
-    /// The socket file as it is now: still a socket of this user, else
-    /// `EPERM`.
+    /// The socket file as it is now: still the socket made here (before it
+    /// is known: a socket of this user), else `EPERM`.
     fn ours(&self) -> nix::Result<FileStat> {
         let stat = fstatat(&self.dir, self.name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)?;
-        let same = self.made.is_none_or(|made| made == identity(&stat));
-        if FileKind::of(&stat) != FileKind::Socket || stat.st_uid != geteuid().as_raw() || !same {
+        let same = match self.made {
+            Some(made) => made == identity(&stat),
+            None => stat.st_uid == geteuid().as_raw(),
+        };
+        if FileKind::of(&stat) != FileKind::Socket || !same {
             return Err(Errno::EPERM);
         }
         Ok(stat)
+    }
+
+    /// Gives the socket file the FIFO's owner and group, as far as this
+    /// process may (root: both; another user: the group, if it is one of
+    /// its own), so that the kernel's check at connect time is the FIFO's;
+    /// returns the mode to give it: the FIFO's permission bits, with the
+    /// group's bits narrowed to the others' when the group could not be
+    /// given (the socket's group is then this user's, whose members may
+    /// have only the others' rights on the FIFO).
+    fn chown_like(&self, fifo: &FileStat) -> Result<Mode> {
+        let fail = |errno| Error::sys(Subject::path(&self.path), Action::Configure, errno);
+        let bits = permissions(fifo) & 0o777;
+        let name = self.name.as_os_str();
+        let flag = AtFlags::AT_SYMLINK_NOFOLLOW;
+        let owner = (geteuid().is_root()).then(|| Uid::from_raw(fifo.st_uid));
+        let group = Some(Gid::from_raw(fifo.st_gid));
+        let bits = match fchownat(&self.dir, name, owner, group, flag) {
+            Ok(()) => bits,
+            Err(Errno::EPERM) => (bits & !0o070) | ((bits & 0o007) << 3),
+            Err(errno) => return Err(fail(errno)),
+        };
+        Ok(Mode::from_bits_truncate(bits.try_into().unwrap_or(0)))
     }
 
     /// Raises the socket file's mode to `mode`, never through a symlink.
@@ -145,9 +176,9 @@ impl CallSocket {
         let name = self.name.as_os_str();
         match fchmodat(&self.dir, name, mode, FchmodatFlags::NoFollowSymlink) {
             Ok(()) => {}
-            // A Linux without /proc cannot chmod without following: do it
-            // only where nobody else could have swapped the file meanwhile.
-            Err(Errno::EOPNOTSUPP) if !others_may_swap(&self.dir) => {
+            // A Linux without /proc cannot chmod without following; nobody
+            // else can have swapped the file meanwhile (see `bind`).
+            Err(Errno::EOPNOTSUPP) => {
                 fchmodat(&self.dir, name, mode, FchmodatFlags::FollowSymlink).map_err(fail)?;
             }
             Err(errno) => return Err(fail(errno)),
@@ -227,9 +258,13 @@ fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
 }
 
 fn planted(path: &Path, what: &str) -> Error {
+    refused(path, &format!("{what} is in its place"))
+}
+
+fn refused(path: &Path, why: &str) -> Error {
     Error::Unsafe {
         subject: Subject::path(path),
-        reason: format!("to use the call socket: {what} is in its place"),
+        reason: format!("to use the call socket: {why}"),
     }
 }
 

@@ -43,43 +43,16 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(installed) => installed,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
-    let spool_dir = super::temp_dir();
-    // Every job spools its output there: a place that cannot be used is
-    // said before serving, not once per request.
-    if let Err(err) = spool(&spool_dir) {
-        return cleanup.settle(APPLET, report::failure(APPLET, &err));
-    }
-    let held = match open_queue(args, &cleanup) {
-        Ok(held) => held,
+    let Setup {
+        spool_dir,
+        held,
+        socket,
+        stash,
+        splitter,
+        done: (done_read, done_write),
+    } = match setup(args, &cleanup) {
+        Ok(setup) => setup,
         Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
-    };
-    let socket = match CallSocket::bind(&args.path, held.fd()) {
-        Ok(socket) => socket,
-        Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
-    };
-    // With --rm the FIFO goes away with serve: nobody could finish what it
-    // leaves.
-    let stash = (!args.rm).then(super::frame_stash);
-    let mut splitter = Splitter::new(if args.null { 0 } else { b'\n' }, MAX_REQUEST).with_cap(MAX_PENDING);
-    if let Some(stash) = &stash {
-        // A counted serve stops early for sure, and must be able to leave
-        // what it begins (the stash is made now); another takes up what is
-        // there, and reads on without what it cannot take up.
-        let counted = args.requests.is_some();
-        if counted || stash.dir().exists() {
-            if let Err(err) = splitter.take_stash(stash, held.fd()) {
-                if counted {
-                    return cleanup.settle(APPLET, report::failure(APPLET, &err));
-                }
-            }
-        }
-    }
-    let (done_read, done_write) = match nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC) {
-        Ok(pipe) => pipe,
-        Err(errno) => {
-            let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
-            return cleanup.settle(APPLET, report::failure(APPLET, &err));
-        }
     };
     let spawner = match Spawner::new(&resolved(&args.command)) {
         Ok(spawner) => spawner,
@@ -144,17 +117,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
         ended
     });
-    // Replies of jobs that ended as serve stopped.
-    while let Ok(outcome) = outcomes.try_recv() {
-        if let job::Outcome::Ran(Some(reply)) = outcome {
-            server.calls.reply(reply);
-        }
-    }
-    server.calls.finish();
-    if let Some(stash) = &stash {
-        leave(&mut server.splitter, stash, &held, &args.path);
-    }
-    drop(server);
+    wind_down(server, &outcomes, stash.as_ref());
     drop(socket);
     drop(held);
     match ended {
@@ -176,10 +139,73 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }
 }
 
-/// Leaves the messages other writers began for the next framed reader of
-/// the FIFO, or says what is dropped.
-fn leave(splitter: &mut Splitter, stash: &Stash, held: &Held, path: &std::path::Path) {
-    let dropped = match splitter.leave_in(stash, held.fd()) {
+/// What serve holds while it serves.
+struct Setup {
+    /// Where job output (and large calls) are spooled.
+    spool_dir: std::path::PathBuf,
+    held: Held,
+    socket: CallSocket,
+    /// Where other writers' unfinished messages are left; none with --rm.
+    stash: Option<Stash>,
+    splitter: Splitter,
+    /// Written to by a worker when its job ends, to wake the loop.
+    done: (std::os::fd::OwnedFd, std::os::fd::OwnedFd),
+}
+
+/// Checks the spool directory, opens (or makes) and holds the FIFO, makes
+/// the call socket, and takes up what an earlier reader left.
+fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
+    let spool_dir = super::temp_dir();
+    // Every job spools its output there: a place that cannot be used is
+    // said before serving, not once per request.
+    spool(&spool_dir)?;
+    let held = open_queue(args, cleanup)?;
+    let socket = CallSocket::bind(&args.path, held.fd())?;
+    // With --rm the FIFO goes away with serve: nobody could finish what it
+    // leaves.
+    let stash = (!args.rm).then(super::frame_stash);
+    let separator = if args.null { 0 } else { b'\n' };
+    let mut splitter = Splitter::new(separator, MAX_REQUEST).with_cap(MAX_PENDING);
+    if let Some(stash) = &stash {
+        // A counted serve stops early for sure, and must be able to leave
+        // what it begins (the stash is made now); another takes up what is
+        // there, and reads on without what it cannot take up.
+        let counted = args.requests.is_some();
+        if counted || stash.dir().exists() {
+            if let Err(err) = splitter.take_stash(stash, held.fd()) {
+                if counted {
+                    return Err(err);
+                }
+            }
+        }
+    }
+    let done = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .map_err(|errno| Error::sys(Subject::path(&args.path), Action::Open, errno))?;
+    Ok(Setup {
+        spool_dir,
+        held,
+        socket,
+        stash,
+        splitter,
+        done,
+    })
+}
+
+/// Once serving stopped: sends the replies still due (those of jobs that
+/// ended as it stopped too), and leaves the messages other writers began
+/// for the next framed reader of the FIFO, or says what is dropped.
+fn wind_down(mut server: Server<'_>, outcomes: &mpsc::Receiver<Outcome>, stash: Option<&Stash>) {
+    while let Ok(outcome) = outcomes.try_recv() {
+        if let Outcome::Ran(Some(reply)) = outcome {
+            server.calls.reply(reply);
+        }
+    }
+    server.calls.finish();
+    let Some(stash) = stash else {
+        return;
+    };
+    let path = &server.args.path;
+    let dropped = match server.splitter.leave_in(stash, server.held.fd()) {
         Ok(dropped) => dropped,
         Err(err) => {
             report::failure(APPLET, &err);

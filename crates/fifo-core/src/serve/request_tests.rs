@@ -73,8 +73,7 @@ fn lines_records_and_frames_mix_in_one_stream() {
 #[test]
 fn past_the_cap_the_oldest_unfinished_message_is_dropped() {
     let first = |n: u32| {
-        crate::frame::test_chunks(WriterId { pid: n, nonce: 1 }, &vec![7; 5000])
-            .swap_remove(0)
+        crate::frame::test_chunks(WriterId { pid: n, nonce: 1 }, &vec![7; 5000]).swap_remove(0)
     };
     // Room for two unfinished messages of one full chunk each.
     let room = 2 * (WRITER_COST + crate::frame::MAX_PAYLOAD as u64);
@@ -110,7 +109,10 @@ fn unfinished_messages_are_handed_to_the_next_reader_whole() {
     let mut next = Splitter::new(b'\n', 1 << 20);
     next.resume(&left);
     next.push(&chunks[1..].concat());
-    assert_eq!(bodies(&[next.pop().unwrap()]), [(vec![3; 9000], Origin::Message { pid: 9 })]);
+    assert_eq!(
+        bodies(&[next.pop().unwrap()]),
+        [(vec![3; 9000], Origin::Message { pid: 9 })]
+    );
     // Half a line read: nothing can be handed over.
     first.push(b"half");
     assert_eq!(first.take_unfinished(), None);

@@ -137,7 +137,11 @@ impl CallSocket {
     /// The socket file as it is now: still the socket made here (before it
     /// is known: a socket of this user), else `EPERM`.
     fn ours(&self) -> nix::Result<FileStat> {
-        let stat = fstatat(&self.dir, self.name.as_os_str(), AtFlags::AT_SYMLINK_NOFOLLOW)?;
+        let stat = fstatat(
+            &self.dir,
+            self.name.as_os_str(),
+            AtFlags::AT_SYMLINK_NOFOLLOW,
+        )?;
         let same = match self.made {
             Some(made) => made == identity(&stat),
             None => stat.st_uid == geteuid().as_raw(),
@@ -167,7 +171,7 @@ impl CallSocket {
             Err(Errno::EPERM) => (bits & !0o070) | ((bits & 0o007) << 3),
             Err(errno) => return Err(fail(errno)),
         };
-        Ok(Mode::from_bits_truncate(bits.try_into().unwrap_or(0)))
+        Ok(mode_of(bits))
     }
 
     /// Raises the socket file's mode to `mode`, never through a symlink.
@@ -216,8 +220,8 @@ pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> 
 /// may not answer.
 pub fn connect(fifo: &Path) -> Result<UnixStream> {
     let path = socket_path(fifo);
-    let stream =
-        UnixStream::connect(&path).map_err(|err| Error::sys(Subject::path(&path), Action::Open, err))?;
+    let stream = UnixStream::connect(&path)
+        .map_err(|err| Error::sys(Subject::path(&path), Action::Open, err))?;
     let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
     let owner = nix::sys::stat::stat(fifo)
         .map_err(|errno| Error::sys(Subject::path(fifo), Action::Stat, errno))?
@@ -251,7 +255,8 @@ fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
         Ok(_) => Err(fail(Action::Open, Errno::EADDRINUSE)),
         // Left by a server that was killed: nobody listens.
         Err(err) if err.raw_os_error() == Some(Errno::ECONNREFUSED as i32) => {
-            unlinkat(dir, name, UnlinkatFlags::NoRemoveDir).map_err(|errno| fail(Action::Remove, errno))
+            unlinkat(dir, name, UnlinkatFlags::NoRemoveDir)
+                .map_err(|errno| fail(Action::Remove, errno))
         }
         Err(err) => Err(Error::sys(Subject::path(path), Action::Open, err)),
     }
@@ -283,6 +288,12 @@ fn permissions(stat: &FileStat) -> u32 {
     u32::from(stat.st_mode) & 0o7777
 }
 
+/// Permission bits as a [`Mode`].
+#[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)] // `mode_t` is u16 on macOS.
+fn mode_of(bits: u32) -> Mode {
+    Mode::from_bits_truncate(bits.try_into().unwrap_or(0))
+}
+
 /// What tells one file from every other: its device and inode.
 fn identity(stat: &FileStat) -> (i128, u64) {
     (i128::from(stat.st_dev), stat.st_ino)
@@ -290,7 +301,10 @@ fn identity(stat: &FileStat) -> (i128, u64) {
 
 /// The directory a path is in (`.` for a bare name) and its last part.
 fn split(path: &Path) -> (&Path, OsString) {
-    let name = path.file_name().unwrap_or(OsStr::from_bytes(b"")).to_owned();
+    let name = path
+        .file_name()
+        .unwrap_or(OsStr::from_bytes(b""))
+        .to_owned();
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -16,7 +16,9 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fifo_core::serve::{CallSocket, Credentials, ReplyKind, admits, call_header, record_header, spool};
+use fifo_core::serve::{
+    CallSocket, Credentials, ReplyKind, admits, call_header, record_header, spool,
+};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 
@@ -88,7 +90,7 @@ pub enum Arrived {
 /// The calls in progress, by key.
 #[derive(Debug)]
 pub struct Calls<'a> {
-    calls: HashMap<u64, Call>,
+    open: HashMap<u64, Call>,
     next: u64,
     socket: &'a CallSocket,
     fifo: &'a Path,
@@ -105,7 +107,7 @@ impl<'a> Calls<'a> {
     /// spooled in `spool_dir`.
     pub fn new(socket: &'a CallSocket, fifo: &'a Path, spool_dir: &'a Path, limit: u64) -> Self {
         Self {
-            calls: HashMap::new(),
+            open: HashMap::new(),
             next: 0,
             socket,
             fifo,
@@ -122,23 +124,25 @@ impl<'a> Calls<'a> {
 
     /// How many calls are in progress.
     pub fn len(&self) -> usize {
-        self.calls.len()
+        self.open.len()
     }
 
     /// True when no call is in progress.
     pub fn is_empty(&self) -> bool {
-        self.calls.is_empty()
+        self.open.is_empty()
     }
 
     /// Whether some call holds descriptors it could give back (one whose
     /// request or reply is moving), as a queued or running one cannot.
     pub fn could_give_back(&self) -> bool {
-        self.calls.values().any(|call| !matches!(call.stage, Stage::Waiting))
+        self.open
+            .values()
+            .any(|call| !matches!(call.stage, Stage::Waiting))
     }
 
     /// How many calls are sending their requests.
     pub fn reading(&self) -> usize {
-        self.calls
+        self.open
             .values()
             .filter(|call| matches!(call.stage, Stage::Reading { .. }))
             .count()
@@ -147,7 +151,7 @@ impl<'a> Calls<'a> {
     /// The connections to watch, with whether to wait for reading (a
     /// request arriving) or for writing (room for the reply).
     pub fn watched(&self) -> Vec<(u64, BorrowedFd<'_>, bool)> {
-        self.calls
+        self.open
             .iter()
             .filter_map(|(key, call)| match call.stage {
                 Stage::Reading { .. } => Some((*key, call.stream.as_fd(), true)),
@@ -163,11 +167,23 @@ impl<'a> Calls<'a> {
         let stream = match self.socket.accept() {
             Ok(Some(stream)) => stream,
             Ok(None) => return Taken::Done,
-            Err(err) if matches!(err.raw_os_error().map(Errno::from_raw), Some(Errno::EMFILE | Errno::ENFILE)) => {
+            Err(err)
+                if matches!(
+                    err.raw_os_error().map(Errno::from_raw),
+                    Some(Errno::EMFILE | Errno::ENFILE)
+                ) =>
+            {
                 return Taken::Starved;
             }
             Err(err) => {
-                report::failure(APPLET, &Error::sys(Subject::path(self.socket.path()), fifo_core::Action::Open, err));
+                report::failure(
+                    APPLET,
+                    &Error::sys(
+                        Subject::path(self.socket.path()),
+                        fifo_core::Action::Open,
+                        err,
+                    ),
+                );
                 return Taken::Done;
             }
         };
@@ -197,7 +213,14 @@ impl<'a> Calls<'a> {
             spooled: None,
             size: 0,
         };
-        self.calls.insert(self.next, Call { stream, stage, moved: Instant::now() });
+        self.open.insert(
+            self.next,
+            Call {
+                stream,
+                stage,
+                moved: Instant::now(),
+            },
+        );
         Taken::Done
     }
 
@@ -217,7 +240,7 @@ impl<'a> Calls<'a> {
 
     /// Reads what call `key` sent; `Request` once all of it is in.
     pub fn arrived(&mut self, key: u64) -> Arrived {
-        let Some(call) = self.calls.get_mut(&key) else {
+        let Some(call) = self.open.get_mut(&key) else {
             return Arrived::More;
         };
         let header = call_header();
@@ -226,7 +249,13 @@ impl<'a> Calls<'a> {
             Ok(0) => None,
             Ok(n) => {
                 call.moved = Instant::now();
-                match take_in(&mut call.stage, &buf[..n], &header, self.limit, self.spool_dir) {
+                match take_in(
+                    &mut call.stage,
+                    &buf[..n],
+                    &header,
+                    self.limit,
+                    self.spool_dir,
+                ) {
                     Ok(()) => return Arrived::More,
                     Err(why) => Some(why),
                 }
@@ -262,7 +291,7 @@ impl<'a> Calls<'a> {
 
     /// Starts sending a job's reply to its caller.
     pub fn reply(&mut self, mut reply: Reply) {
-        let Some(call) = self.calls.get_mut(&reply.call) else {
+        let Some(call) = self.open.get_mut(&reply.call) else {
             return;
         };
         // CMD wrote through the same open files: they are at their ends.
@@ -288,18 +317,21 @@ impl<'a> Calls<'a> {
     /// its reply is all out, or its caller gone (`number` names the
     /// request in the note saying so).
     pub fn send(&mut self, key: u64, number: Option<u64>) {
-        let Some(call) = self.calls.get_mut(&key) else {
+        let Some(call) = self.open.get_mut(&key) else {
             return;
         };
         match write_some(call) {
             Ok(false) => {}
             Ok(true) => {
-                self.calls.remove(&key);
+                self.open.remove(&key);
             }
             Err(err) => {
-                self.calls.remove(&key);
+                self.open.remove(&key);
                 let which = number.map_or_else(|| "a call".to_owned(), |n| format!("request {n}"));
-                let why = if matches!(err.raw_os_error().map(Errno::from_raw), Some(Errno::EPIPE | Errno::ECONNRESET)) {
+                let why = if matches!(
+                    err.raw_os_error().map(Errno::from_raw),
+                    Some(Errno::EPIPE | Errno::ECONNRESET)
+                ) {
                     "the caller is gone".to_owned()
                 } else {
                     err.to_string()
@@ -311,7 +343,7 @@ impl<'a> Calls<'a> {
 
     /// Tells call `key`'s caller that its request is not run, and why.
     pub fn refuse(&mut self, key: u64, why: &str) {
-        if let Some(call) = self.calls.remove(&key) {
+        if let Some(call) = self.open.remove(&key) {
             refuse_on(&call.stream, why);
         }
     }
@@ -321,9 +353,11 @@ impl<'a> Calls<'a> {
     /// Returns how many went.
     pub fn drop_stalled(&mut self, quiet: Duration) -> usize {
         let stalled: Vec<u64> = self
-            .calls
+            .open
             .iter()
-            .filter(|(_, call)| !matches!(call.stage, Stage::Waiting) && call.moved.elapsed() >= quiet)
+            .filter(|(_, call)| {
+                !matches!(call.stage, Stage::Waiting) && call.moved.elapsed() >= quiet
+            })
             .map(|(key, _)| *key)
             .collect();
         for key in &stalled {
@@ -340,9 +374,9 @@ impl<'a> Calls<'a> {
     /// Sends every reply still going out, waiting for its caller to read it:
     /// serve ends only once they are out.
     pub fn finish(&mut self) {
-        let keys: Vec<u64> = self.calls.keys().copied().collect();
+        let keys: Vec<u64> = self.open.keys().copied().collect();
         for key in keys {
-            if let Some(call) = self.calls.get_mut(&key) {
+            if let Some(call) = self.open.get_mut(&key) {
                 let _ = call.stream.set_nonblocking(false);
             }
             self.send(key, None);
@@ -352,7 +386,13 @@ impl<'a> Calls<'a> {
 
 /// Files bytes of a request as they arrive: the header checked, the body
 /// kept (spooled once larger than memory allows); why not, when refused.
-fn take_in(stage: &mut Stage, mut data: &[u8], header: &[u8], limit: u64, dir: &Path) -> Result<(), String> {
+fn take_in(
+    stage: &mut Stage,
+    mut data: &[u8],
+    header: &[u8],
+    limit: u64,
+    dir: &Path,
+) -> Result<(), String> {
     let Stage::Reading { got, spooled, size } = stage else {
         return Ok(());
     };
@@ -426,7 +466,10 @@ fn next_record(out: &mut Vec<u8>, parts: &mut Vec<Part>) -> std::io::Result<bool
                 return Ok(true);
             }
             Part::Last(kind, data) => {
-                out.extend_from_slice(&record_header(*kind, u32::try_from(data.len()).unwrap_or(0)));
+                out.extend_from_slice(&record_header(
+                    *kind,
+                    u32::try_from(data.len()).unwrap_or(0),
+                ));
                 out.extend_from_slice(data);
                 parts.pop();
                 return Ok(true);
@@ -440,7 +483,8 @@ fn next_record(out: &mut Vec<u8>, parts: &mut Vec<Part>) -> std::io::Result<bool
 /// not run, and why (the reply's one `f` record).
 fn refuse_on(stream: &UnixStream, why: &str) {
     let _ = stream.set_nonblocking(true);
-    let mut record = record_header(ReplyKind::Refused, u32::try_from(why.len()).unwrap_or(0)).to_vec();
+    let mut record =
+        record_header(ReplyKind::Refused, u32::try_from(why.len()).unwrap_or(0)).to_vec();
     record.extend_from_slice(why.as_bytes());
     let _ = (&*stream).write(&record);
 }

@@ -204,7 +204,11 @@ fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
     let pid = match spawned {
         Ok(pid) => pid,
         Err(errno @ (Errno::EMFILE | Errno::ENFILE)) => {
-            return Err(Error::sys(Subject::path(&shared.name), fifo_core::Action::Open, errno));
+            return Err(Error::sys(
+                Subject::path(&shared.name),
+                fifo_core::Action::Open,
+                errno,
+            ));
         }
         Err(errno) => {
             let code = if errno == Errno::ENOENT { 127 } else { 126 };

@@ -43,6 +43,16 @@ pub enum Ended {
     Failed(Error),
 }
 
+/// What a wait found ready.
+struct Ready {
+    signal: bool,
+    done: bool,
+    fifo: bool,
+    socket: bool,
+    /// The calls ready, each with whether it was waiting to read.
+    calls: Vec<(u64, bool)>,
+}
+
 /// The reading side of a serve: what has been taken and not yet run.
 pub struct Server<'a> {
     pub args: &'a ServeArgs,
@@ -99,51 +109,12 @@ impl Server<'_> {
                 _ if self.short && self.calls.could_give_back() => Some(STALLED),
                 _ => None,
             };
-            let timeout = timeout.map_or(PollTimeout::NONE, |t| {
-                PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
-            });
-            let room = self.queue.is_empty() && self.running < self.args.jobs;
-            let read_more = !all_taken && room;
-            // No more calls than requests are still to be taken.
-            let wanted = self.args.requests.map_or(u64::MAX, |n| n - self.taken.min(n));
-            let arriving = self.calls.reading();
-            let take_calls = room
-                && !self.short
-                && arriving < MAX_ARRIVING
-                && (arriving as u64) < wanted;
-            let watched = self.calls.watched();
-            let mut fds = vec![
-                PollFd::new(notice.as_fd(), PollFlags::POLLIN),
-                PollFd::new(done.as_fd(), PollFlags::POLLIN),
-                PollFd::new(self.held.fd(), PollFlags::empty()),
-                PollFd::new(self.calls.socket_fd(), PollFlags::empty()),
-            ];
-            if read_more {
-                fds[2] = PollFd::new(self.held.fd(), PollFlags::POLLIN);
-            }
-            if take_calls {
-                fds[3] = PollFd::new(self.calls.socket_fd(), PollFlags::POLLIN);
-            }
-            for (_, fd, reading) in &watched {
-                let events = if *reading { PollFlags::POLLIN } else { PollFlags::POLLOUT };
-                fds.push(PollFd::new(*fd, events));
-            }
-            match poll(&mut fds, timeout) {
-                Ok(_) | Err(Errno::EINTR) => {}
-                Err(errno) => return Err(self.failed(Action::Wait, errno)),
-            }
-            let ready: Vec<bool> = fds
-                .iter()
-                .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
-                .collect();
-            let keys: Vec<(u64, bool)> = watched.iter().map(|(key, _, r)| (*key, *r)).collect();
-            drop(fds);
-            drop(watched);
-            if ready[0] {
+            let ready = self.wait(notice, done, all_taken, timeout)?;
+            if ready.signal {
                 return Err(Ended::Signal);
             }
             let calls_before = self.calls.len();
-            if ready[1] {
+            if ready.done {
                 let mut bytes = [0u8; 64];
                 let _ = nix::unistd::read(done, &mut bytes);
                 while let Ok(outcome) = outcomes.try_recv() {
@@ -157,17 +128,14 @@ impl Server<'_> {
                     return Err(Ended::Failed(closed));
                 }
             }
-            if ready[2] {
+            if ready.fifo {
                 self.read_requests(&mut buf)?;
                 quiet_since = Instant::now();
             }
-            if ready[3] && self.calls.take(self.held.fd()) == Taken::Starved {
+            if ready.socket && self.calls.take(self.held.fd()) == Taken::Starved {
                 self.starved();
             }
-            for ((key, reading), ready) in keys.into_iter().zip(&ready[4..]) {
-                if !ready {
-                    continue;
-                }
+            for (key, reading) in ready.calls {
                 quiet_since = Instant::now();
                 if !reading {
                     self.calls.send(key, None);
@@ -187,6 +155,72 @@ impl Server<'_> {
                 self.short = false;
             }
         }
+    }
+
+    /// Waits until a signal came, a job ended, the FIFO has requests or
+    /// a call needs attention (or `timeout` passed); says which.
+    fn wait(
+        &self,
+        notice: &OwnedFd,
+        done: &OwnedFd,
+        all_taken: bool,
+        timeout: Option<Duration>,
+    ) -> Result<Ready, Ended> {
+        let timeout = timeout.map_or(PollTimeout::NONE, |t| {
+            PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
+        });
+        let room = self.queue.is_empty() && self.running < self.args.jobs;
+        // No more calls than requests are still to be taken.
+        let wanted = self
+            .args
+            .requests
+            .map_or(u64::MAX, |n| n - self.taken.min(n));
+        let arriving = self.calls.reading();
+        let take_calls =
+            room && !self.short && arriving < MAX_ARRIVING && (arriving as u64) < wanted;
+        let when = |yes: bool| {
+            if yes {
+                PollFlags::POLLIN
+            } else {
+                PollFlags::empty()
+            }
+        };
+        let watched = self.calls.watched();
+        let mut fds = vec![
+            PollFd::new(notice.as_fd(), PollFlags::POLLIN),
+            PollFd::new(done.as_fd(), PollFlags::POLLIN),
+            PollFd::new(self.held.fd(), when(!all_taken && room)),
+            PollFd::new(self.calls.socket_fd(), when(take_calls)),
+        ];
+        for (_, fd, reading) in &watched {
+            let events = if *reading {
+                PollFlags::POLLIN
+            } else {
+                PollFlags::POLLOUT
+            };
+            fds.push(PollFd::new(*fd, events));
+        }
+        match poll(&mut fds, timeout) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(errno) => return Err(self.failed(Action::Wait, errno)),
+        }
+        let ready: Vec<bool> = fds
+            .iter()
+            .map(|fd| fd.revents().is_some_and(|r| !r.is_empty()))
+            .collect();
+        let calls = watched
+            .iter()
+            .zip(&ready[4..])
+            .filter(|(_, ready)| **ready)
+            .map(|((key, _, reading), _)| (*key, *reading))
+            .collect();
+        Ok(Ready {
+            signal: ready[0],
+            done: ready[1],
+            fifo: ready[2],
+            socket: ready[3],
+            calls,
+        })
     }
 
     /// A job ended (or could not start).

@@ -69,7 +69,7 @@ eq "0 empty TMPDIR 0" "$called $STATUS" "TMPDIR= (empty) is /tmp: serve answers"
 # Item 20: 20 jobs at once, with descriptors for only a few of them: each
 # request is run (slowly), none is dropped.
 "$F" mk lim
-spawn bash -c "ulimit -n 40; exec '$F' serve -j 20 -n 20 lim -- sh -c 'read x; echo \"done \$x\"' > lim.out 2> lim.err"
+spawn bash -c "ulimit -n 40; exec '$F' serve -j 20 -n 20 lim -- sh -c 'read x; sleep 0.2; echo \"done \$x\"' > lim.out 2> lim.err"
 server=$SPAWNED
 seq 20 | "$F" send -l -t 10s lim
 finish "$server"
@@ -78,7 +78,7 @@ eq "$(seq 20 | sed 's/^/done /' | sort)" "$(sort lim.out)" "every request ran on
 eq "" "$(cat lim.err)" "and none was refused or lost"
 
 # The same with calls: each one answered, or refused with one line.
-spawn bash -c "ulimit -n 40; exec '$F' serve --create -j 20 -n 20 limc -- sh -c 'read x; echo \"done \$x\"' 2> limc.err"
+spawn bash -c "ulimit -n 40; exec '$F' serve --create -j 20 -n 20 limc -- sh -c 'read x; sleep 0.2; echo \"done \$x\"' 2> limc.err"
 server=$SPAWNED
 wait_until 10 "the call socket" test -S limc.sock
 callers=()
@@ -96,3 +96,17 @@ for i in $(seq 20); do
         fail "call $i got [$got]"
 done
 ok "20 calls under ulimit -n 40: each answered, or refused with one line naming its request"
+
+# Callers that stop reading their replies (here: their stdout is a pipe
+# nobody reads) hold descriptors of the server until it runs out; it then
+# gives them up, with a note, and a new caller is still answered.
+spawn bash -c "ulimit -n 32; exec '$F' serve --create -j 2 slow -- sh -c 'read x; if [ \"\$x\" = big ]; then head -c 3000000 /dev/zero; else echo \$x; fi' 2> slow.err"
+wait_until 10 "the call socket" test -S slow.sock
+for i in $(seq 10); do
+    spawn bash -c "'$F' call slow big 2> /dev/null | sleep 30 > /dev/null 2>&1"
+done
+run "$F" call -t 60s slow small
+eq "0 small" "$STATUS $OUT" "a caller is answered while stopped callers hold the server at its limit"
+grep -q "a call dropped: the caller moved no byte for 1s while the server was out of descriptors" slow.err ||
+    fail "no note of a stalled call given up: $(head -3 slow.err)"
+ok "stalled calls are given up, each with a note"

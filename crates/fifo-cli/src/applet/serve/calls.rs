@@ -366,7 +366,11 @@ impl<'a> Calls<'a> {
                 quiet.as_secs()
             );
             report::message(APPLET, &format!("a call dropped: {text}"));
-            self.refuse(*key, &text);
+            // A reply half sent cannot take a record more: it just ends.
+            match self.open.get(key).map(|call| &call.stage) {
+                Some(Stage::Replying { .. }) => drop(self.open.remove(key)),
+                _ => self.refuse(*key, &text),
+            }
         }
         stalled.len()
     }

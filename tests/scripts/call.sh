@@ -114,6 +114,11 @@ finish "$caller"
 eq "1 fifo call: 'dies': the server ended without replying" "$STATUS $(cat dies.err)" "a caller whose server dies fails with 1"
 no_leftovers "after the server died"
 kill "$(cat started.dies)"
+# Its socket is left behind; the next serve of the FIFO replaces it.
+[ -S dies.sock ] || fail "the killed server's socket is gone"
+spawn "$F" serve dies -- tr a-z A-Z
+run "$F" call -t 10s dies again
+eq "0 AGAIN" "$STATUS $OUT" "a new serve replaces the socket a killed one left"
 
 # No server.
 mkfifo lonely

@@ -117,7 +117,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
         ended
     });
-    wind_down(server, &outcomes, stash.as_ref());
+    // A signal ends serve now: no waiting for callers to read.
+    let signalled = matches!(ended, Err(Ended::Signal));
+    wind_down(server, &outcomes, stash.as_ref(), signalled);
     drop(socket);
     drop(held);
     match ended {
@@ -194,13 +196,20 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
 /// Once serving stopped: sends the replies still due (those of jobs that
 /// ended as it stopped too), and leaves the messages other writers began
 /// for the next framed reader of the FIFO, or says what is dropped.
-fn wind_down(mut server: Server<'_>, outcomes: &mpsc::Receiver<Outcome>, stash: Option<&Stash>) {
-    while let Ok(outcome) = outcomes.try_recv() {
-        if let Outcome::Ran(Some(reply)) = outcome {
-            server.calls.reply(reply);
+fn wind_down(
+    mut server: Server<'_>,
+    outcomes: &mpsc::Receiver<Outcome>,
+    stash: Option<&Stash>,
+    signalled: bool,
+) {
+    if !signalled {
+        while let Ok(outcome) = outcomes.try_recv() {
+            if let Outcome::Ran(Some(reply)) = outcome {
+                server.calls.reply(reply);
+            }
         }
+        server.calls.finish();
     }
-    server.calls.finish();
     let Some(stash) = stash else {
         return;
     };

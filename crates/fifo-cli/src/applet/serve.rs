@@ -7,6 +7,7 @@
 
 mod calls;
 mod job;
+mod reply;
 mod server;
 
 use std::collections::VecDeque;

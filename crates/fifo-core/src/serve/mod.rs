@@ -27,6 +27,7 @@ use crate::{Action, Error, Result, Subject};
 
 mod access;
 mod envelope;
+mod leftovers;
 mod request;
 #[cfg(test)]
 mod request_tests;

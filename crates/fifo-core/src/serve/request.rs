@@ -14,10 +14,9 @@
 //! dropped, and said so.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::os::fd::BorrowedFd;
 
-use crate::frame::{Decoder, FrameProblem, HEADER_LEN, MAGIC, Stash, WriterId, chunk_len};
-use crate::{Result, Subject};
+use crate::Subject;
+use crate::frame::{Decoder, FrameProblem, HEADER_LEN, MAGIC, WriterId, chunk_len};
 
 use super::envelope::is_fifo_call;
 
@@ -123,7 +122,7 @@ impl std::fmt::Display for Skip {
 
 /// What the bytes being gathered are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
+pub(super) enum Unit {
     /// Nothing yet: the next byte decides.
     Start,
     Line,
@@ -140,21 +139,21 @@ enum Unit {
 pub struct Splitter {
     separator: u8,
     limit: u64,
-    unit: Unit,
+    pub(super) unit: Unit,
     /// The current line or chunk so far.
-    buf: Vec<u8>,
+    pub(super) buf: Vec<u8>,
     /// The stream offset of `buf`'s first byte.
     start: u64,
-    offset: u64,
+    pub(super) offset: u64,
     /// Each writer's unfinished message, with its place in `oldest`.
-    writers: HashMap<WriterId, (u64, Decoder)>,
+    pub(super) writers: HashMap<WriterId, (u64, Decoder)>,
     /// The writers with unfinished messages, oldest first.
-    oldest: BTreeMap<u64, WriterId>,
+    pub(super) oldest: BTreeMap<u64, WriterId>,
     /// How many writers have begun a message so far.
     begun: u64,
     /// What the unfinished messages cost together: their bytes, and
     /// [`WRITER_COST`] each.
-    pending: u64,
+    pub(super) pending: u64,
     /// The cap on `pending`.
     cap: u64,
     events: VecDeque<Event>,
@@ -409,74 +408,7 @@ impl Splitter {
             .push_back(Event::Request(Request { body, origin }));
     }
 
-    fn skipped(&mut self, offset: u64, why: Skip) {
+    pub(super) fn skipped(&mut self, offset: u64, why: Skip) {
         self.events.push_back(Event::Skipped { offset, why });
-    }
-}
-
-impl Splitter {
-    /// Takes the unfinished messages, oldest first, as a framed stream of
-    /// their chunks (writers, sequences and indexes kept), for the next
-    /// reader of the same FIFO; `None`, and nothing taken, while a line or
-    /// a chunk is half read.
-    pub fn take_unfinished(&mut self) -> Option<Vec<u8>> {
-        if self.unit != Unit::Start {
-            return None;
-        }
-        let mut stream = Vec::new();
-        for writer in std::mem::take(&mut self.oldest).into_values() {
-            if let Some((_, mut decoder)) = self.writers.remove(&writer) {
-                stream.extend(decoder.take_unfinished().unwrap_or_default());
-            }
-        }
-        self.pending = 0;
-        Some(stream)
-    }
-
-    /// Takes up what an earlier reader of the same FIFO left
-    /// ([`Splitter::take_unfinished`], or `fifo cat --frame`'s stash), before
-    /// reading the FIFO: whole chunks, so the stream's offsets stay those
-    /// of the FIFO.
-    pub fn resume(&mut self, stream: &[u8]) {
-        let offset = self.offset;
-        self.push(stream);
-        self.offset = offset;
-        if self.unit != Unit::Start {
-            // A stream cut short: its last bytes are no chunk to finish.
-            self.buf.clear();
-            self.unit = Unit::Start;
-            self.skipped(offset, Skip::NotAChunk(FrameProblem::Truncated));
-        }
-    }
-
-    /// Takes up (and removes) what an earlier framed reader of the FIFO held
-    /// as `fifo` left in `stash`.
-    ///
-    /// # Errors
-    /// The stash's error: it cannot be made, or another user could have
-    /// planted it.
-    pub fn take_stash(&mut self, stash: &Stash, fifo: BorrowedFd<'_>) -> Result<()> {
-        if let Some((stream, _)) = stash.take(fifo)? {
-            self.resume(&stream);
-        }
-        Ok(())
-    }
-
-    /// Leaves the unfinished messages in `stash` for the next framed reader
-    /// of the FIFO held as `fifo`; returns what was dropped instead, as
-    /// (messages, bytes): all of it when reading stopped inside a line or a
-    /// chunk.
-    ///
-    /// # Errors
-    /// The stash's error (what could not be kept is lost).
-    pub fn leave_in(&mut self, stash: &Stash, fifo: BorrowedFd<'_>) -> Result<(u64, u64)> {
-        let dropped = (
-            self.writers.len() as u64,
-            self.pending - self.writers.len() as u64 * WRITER_COST,
-        );
-        match self.take_unfinished() {
-            Some(stream) => stash.keep(fifo, &stream).map(|_| (0, 0)),
-            None => Ok(dropped),
-        }
     }
 }

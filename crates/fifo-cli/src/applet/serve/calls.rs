@@ -16,20 +16,17 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fifo_core::serve::{
-    CallSocket, Credentials, ReplyKind, admits, call_header, record_header, spool,
-};
+use fifo_core::serve::{CallSocket, Credentials, admits, call_header, spool};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 
 use super::job::{Body, Reply};
+use super::reply::{Outgoing, refuse_on};
 use crate::report;
 
 const APPLET: &str = "serve";
 /// A call's body is kept in memory up to this size, then spooled to disk.
 const IN_MEMORY: usize = 64 * 1024;
-/// How much of a job's output goes into one reply record.
-const RECORD: usize = 64 * 1024;
 
 /// Where a call is.
 #[derive(Debug)]
@@ -43,22 +40,8 @@ enum Stage {
     },
     /// Its job is queued or running.
     Waiting,
-    /// Its reply is going out: `out[at..]` is to be written, then the
-    /// `parts` in turn.
-    Replying {
-        out: Vec<u8>,
-        at: usize,
-        parts: Vec<Part>,
-    },
-}
-
-/// What is left of a reply to write.
-#[derive(Debug)]
-enum Part {
-    /// A spooled stream, read from where it is.
-    Spooled(ReplyKind, File),
-    /// The last record.
-    Last(ReplyKind, Vec<u8>),
+    /// Its reply is going out.
+    Replying(Outgoing),
 }
 
 #[derive(Debug)]
@@ -155,7 +138,7 @@ impl<'a> Calls<'a> {
             .iter()
             .filter_map(|(key, call)| match call.stage {
                 Stage::Reading { .. } => Some((*key, call.stream.as_fd(), true)),
-                Stage::Replying { .. } => Some((*key, call.stream.as_fd(), false)),
+                Stage::Replying(_) => Some((*key, call.stream.as_fd(), false)),
                 Stage::Waiting => None,
             })
             .collect()
@@ -290,27 +273,20 @@ impl<'a> Calls<'a> {
     }
 
     /// Starts sending a job's reply to its caller.
-    pub fn reply(&mut self, mut reply: Reply) {
-        let Some(call) = self.open.get_mut(&reply.call) else {
+    pub fn reply(&mut self, reply: Reply) {
+        let (key, number) = (reply.call, reply.number);
+        let Some(call) = self.open.get_mut(&key) else {
             return;
         };
-        // CMD wrote through the same open files: they are at their ends.
-        if let Err(err) = reply.stdout.rewind().and_then(|()| reply.stderr.rewind()) {
-            self.refuse(reply.call, &err.to_string());
-            return;
+        match Outgoing::new(reply) {
+            Ok(outgoing) => call.stage = Stage::Replying(outgoing),
+            Err(err) => {
+                self.refuse(key, &err.to_string());
+                return;
+            }
         }
-        let status = reply.status.to_text().into_bytes();
-        call.stage = Stage::Replying {
-            out: Vec::new(),
-            at: 0,
-            parts: vec![
-                Part::Last(ReplyKind::Status, status),
-                Part::Spooled(ReplyKind::Stderr, reply.stderr),
-                Part::Spooled(ReplyKind::Stdout, reply.stdout),
-            ],
-        };
         call.moved = Instant::now();
-        self.send(reply.call, Some(reply.number));
+        self.send(key, Some(number));
     }
 
     /// Writes what call `key`'s caller has room for; forgets the call once
@@ -320,7 +296,10 @@ impl<'a> Calls<'a> {
         let Some(call) = self.open.get_mut(&key) else {
             return;
         };
-        match write_some(call) {
+        let Stage::Replying(outgoing) = &mut call.stage else {
+            return;
+        };
+        match outgoing.write_to(&call.stream, &mut call.moved) {
             Ok(false) => {}
             Ok(true) => {
                 self.open.remove(&key);
@@ -368,7 +347,7 @@ impl<'a> Calls<'a> {
             report::message(APPLET, &format!("a call dropped: {text}"));
             // A reply half sent cannot take a record more: it just ends.
             match self.open.get(key).map(|call| &call.stage) {
-                Some(Stage::Replying { .. }) => drop(self.open.remove(key)),
+                Some(Stage::Replying(_)) => drop(self.open.remove(key)),
                 _ => self.refuse(*key, &text),
             }
         }
@@ -427,68 +406,4 @@ fn take_in(
             Ok(())
         }
     }
-}
-
-/// Writes what the caller has room for; `true` once the reply is all out.
-fn write_some(call: &mut Call) -> std::io::Result<bool> {
-    let Stage::Replying { out, at, parts } = &mut call.stage else {
-        return Ok(false);
-    };
-    loop {
-        if *at == out.len() {
-            out.clear();
-            *at = 0;
-            if !next_record(out, parts)? {
-                return Ok(true);
-            }
-        }
-        match (&call.stream).write(&out[*at..]) {
-            Ok(n) => {
-                *at += n;
-                call.moved = Instant::now();
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => return Ok(false),
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
-    }
-}
-
-/// Puts the reply's next record into `out`; `false` when none is left.
-fn next_record(out: &mut Vec<u8>, parts: &mut Vec<Part>) -> std::io::Result<bool> {
-    while let Some(part) = parts.last_mut() {
-        match part {
-            Part::Spooled(kind, file) => {
-                let mut buf = vec![0u8; RECORD];
-                let n = file.read(&mut buf)?;
-                if n == 0 {
-                    parts.pop();
-                    continue;
-                }
-                out.extend_from_slice(&record_header(*kind, u32::try_from(n).unwrap_or(u32::MAX)));
-                out.extend_from_slice(&buf[..n]);
-                return Ok(true);
-            }
-            Part::Last(kind, data) => {
-                out.extend_from_slice(&record_header(
-                    *kind,
-                    u32::try_from(data.len()).unwrap_or(0),
-                ));
-                out.extend_from_slice(data);
-                parts.pop();
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
-}
-
-/// Tells a caller, as well as it can without waiting, that its request is
-/// not run, and why (the reply's one `f` record).
-fn refuse_on(stream: &UnixStream, why: &str) {
-    let _ = stream.set_nonblocking(true);
-    let mut record =
-        record_header(ReplyKind::Refused, u32::try_from(why.len()).unwrap_or(0)).to_vec();
-    record.extend_from_slice(why.as_bytes());
-    let _ = (&*stream).write(&record);
 }

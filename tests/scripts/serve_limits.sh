@@ -107,6 +107,23 @@ for i in $(seq 10); do
 done
 run "$F" call -t 60s slow small
 eq "0 small" "$STATUS $OUT" "a caller is answered while stopped callers hold the server at its limit"
-grep -q "a call dropped: the caller moved no byte for 1s while the server was out of descriptors" slow.err ||
+grep -q "a call dropped: the caller moved no byte for 1s while the server was at its limit" slow.err ||
     fail "no note of a stalled call given up: $(head -3 slow.err)"
 ok "stalled calls are given up, each with a note"
+
+# 70 callers that connect and send nothing: serve takes 64 calls at once,
+# gives up the silent ones, and a real caller is answered.
+python3 - > silent.out 2>&1 <<'PY' &
+import socket, time
+held = []
+for _ in range(70):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("slow.sock")
+    held.append(s)
+print("connected", flush=True)
+time.sleep(30)
+PY
+PIDS+=("$!")
+wait_until 10 "the silent callers" grep -q connected silent.out
+run "$F" call -t 60s slow "after silence"
+eq "0 after silence" "$STATUS $OUT" "a caller is answered while silent callers fill the room for calls"

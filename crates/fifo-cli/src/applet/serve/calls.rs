@@ -328,7 +328,8 @@ impl<'a> Calls<'a> {
     }
 
     /// Gives up the calls that moved no byte for `quiet` (callers that
-    /// stopped): the server is out of descriptors and they hold some.
+    /// stopped): the server is out of descriptors, or of room for calls,
+    /// and they hold some.
     /// Returns how many went.
     pub fn drop_stalled(&mut self, quiet: Duration) -> usize {
         let stalled: Vec<u64> = self
@@ -341,7 +342,7 @@ impl<'a> Calls<'a> {
             .collect();
         for key in &stalled {
             let text = format!(
-                "the caller moved no byte for {}s while the server was out of descriptors",
+                "the caller moved no byte for {}s while the server was at its limit",
                 quiet.as_secs()
             );
             report::message(APPLET, &format!("a call dropped: {text}"));

@@ -33,8 +33,9 @@ const READ_SIZE: usize = 64 * 1024;
 /// The most calls whose requests are arriving at once; more wait in the
 /// socket's queue.
 pub const MAX_ARRIVING: usize = 64;
-/// How long a call may move no byte, while the server is out of
-/// descriptors, before it is given up.
+/// How long a call may move no byte, while the server is at its limit
+/// (out of descriptors, or of room for arriving calls), before it is given
+/// up.
 const STALLED: Duration = Duration::from_secs(1);
 
 /// Why serving stopped early.
@@ -106,7 +107,7 @@ impl Server<'_> {
                     }
                     Some(left.max(Duration::from_millis(1)))
                 }
-                _ if self.short && self.calls.could_give_back() => Some(STALLED),
+                _ if self.at_limit() => Some(STALLED),
                 _ => None,
             };
             let ready = self.wait(notice, done, all_taken, timeout)?;
@@ -151,7 +152,7 @@ impl Server<'_> {
             if self.calls.len() < calls_before {
                 self.short = false;
             }
-            if self.short && self.calls.drop_stalled(STALLED) > 0 {
+            if self.at_limit() && self.calls.drop_stalled(STALLED) > 0 {
                 self.short = false;
             }
         }
@@ -221,6 +222,14 @@ impl Server<'_> {
             socket: ready[3],
             calls,
         })
+    }
+
+    /// Whether calls in progress keep the server from going on: it is out
+    /// of descriptors and some call holds some, or as many calls are
+    /// arriving as it takes at once. Calls that stopped moving are then
+    /// given up.
+    fn at_limit(&self) -> bool {
+        (self.short && self.calls.could_give_back()) || self.calls.reading() >= MAX_ARRIVING
     }
 
     /// A job ended (or could not start).

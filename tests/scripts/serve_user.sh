@@ -80,26 +80,28 @@ exec 9>&-
 finish "$reader"
 eq "" "$(cat ctl.out)" "root's reader of its private FIFO got nothing from the server"
 
-# Attack 2: a caller (root) waits for its answer; uid 65534 sees its pid
-# and TMPDIR and forges a reply (the old form would have been answered into
-# the caller's reply FIFO). The caller prints its own answer only.
+# Attack 2: a caller (root) waits for its slow answer; uid 65534 sees its
+# pid and what is in its TMPDIR and forges a quick request in its name (the
+# old form was answered into the caller's reply FIFO, and the caller
+# printed that answer). The caller prints its own answer only.
 "$F" mk -m 622 shared/bank
-spawn bash -c "exec '$F' serve -j 2 shared/bank -- sh -c 'read x; while [ ! -e go ]; do sleep 0.05; done; echo \"answer to: \$x\"'"
+spawn bash -c "exec '$F' serve -j 2 shared/bank -- sh -c 'read x; case \"\$x\" in slow*) while [ ! -e go ]; do sleep 0.05; done;; esac; echo \"answer to: \$x\"'"
 wait_until 10 "the call socket" test -S shared/bank.sock
-spawn bash -c "TMPDIR=$T/shared '$F' call -t 20s shared/bank balance query > victim.out 2> victim.err; echo \$? > victim.status"
+spawn bash -c "TMPDIR=$T/shared '$F' call -t 20s shared/bank slow balance query > victim.out 2> victim.err; echo \$? > victim.status"
 victim=$SPAWNED
 wait_until 10 "the victim to wait" pgrep -f "^$F call -t 20s shared/bank"
 run "${AS_NOBODY[@]}" "$PY" -c "
 import glob
 exec(open('forge.py').read())
 pid = int(os.popen('pgrep -f \"^$F call -t 20s shared/bank\"').read())
-for reply in glob.glob('$T/shared/fifo.*/reply') + glob.glob('$T/shared/*/reply'):
-    send('shared/bank', pid, b'\0fifo-call 1\0' + os.fsencode(reply) + b'\0FORGED: pay mallory\n')
+# The reply directories it can list (it cannot look inside them).
+for d in glob.glob('$T/shared/*/'):
+    send('shared/bank', pid, b'\0fifo-call 1\0' + os.fsencode(d + 'reply') + b'\0FORGED: pay mallory\n')
 print('tried')"
 eq "0 tried" "$STATUS $OUT" "the forger ran ($ERR)"
 touch go
 finish "$victim"
-eq "0|answer to: balance query|" "$(cat victim.status)|$(cat victim.out)|$(cat victim.err)" \
+eq "0|answer to: slow balance query|" "$(cat victim.status)|$(cat victim.out)|$(cat victim.err)" \
     "the caller gets the answer to its own request, and nothing forged"
 
 # A socket planted by uid 65534 where root's serve would listen: serve

@@ -16,13 +16,8 @@
 //! assert!(matches!(splitter.pop(), Some(Event::Request(_))));
 //! ```
 
-use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
-use crate::sys::fd::retry_on_eintr;
 use crate::{Action, Error, Result, Subject};
 
 mod access;
@@ -42,26 +37,6 @@ pub use envelope::{
 pub use request::{Event, Origin, Request, Skip, Splitter, WRITER_COST};
 pub use socket::{CallSocket, admits, connect, socket_path};
 pub use spawn::{Spawner, wait};
-
-/// Writes all of `data` to `dst`, which may be non-blocking: when it is
-/// full, waits until it has room.
-///
-/// # Errors
-/// [`Error::Sys`] naming `subject` (`EPIPE` when the reader went away).
-pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) -> Result<()> {
-    while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
-            Ok(n) => data = &data[n..],
-            Err(Errno::EAGAIN) => {
-                let mut fds = [PollFd::new(dst.as_fd(), PollFlags::POLLOUT)];
-                retry_on_eintr(|| poll(&mut fds, PollTimeout::NONE))
-                    .map_err(|errno| Error::sys(subject.clone(), Action::Wait, errno))?;
-            }
-            Err(errno) => return Err(Error::sys(subject.clone(), Action::Write, errno)),
-        }
-    }
-    Ok(())
-}
 
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.

@@ -170,6 +170,9 @@ impl<'a> Calls<'a> {
                 return Taken::Done;
             }
         };
+        // The kernel's word on who connected, checked against who may write
+        // the FIFO: a call runs CMD only for those who could have queued
+        // the same request on the FIFO themselves.
         let subject = Subject::path(self.socket.path());
         let admitted = Credentials::of_peer(stream.as_fd(), &subject).and_then(|caller| {
             admits(held, &caller, &Subject::path(self.fifo)).map(|ok| (ok, caller.uid))

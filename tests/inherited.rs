@@ -72,6 +72,9 @@ struct Job {
     held: Held,
     /// `held` holds framed messages (from `fifo send --frame`).
     framed: bool,
+    /// The job may leave the framed readers' stash (`$TMPDIR/fifo-UID`),
+    /// which is kept for the user's next framed readers.
+    stashes: bool,
     uses: &'static [Uses],
     /// Names the job makes in its directory.
     makes: &'static [&'static str],
@@ -94,6 +97,7 @@ const JOB: Job = Job {
     out: Out::Exact(b""),
     held: Held::Kept,
     framed: false,
+    stashes: false,
     uses: &[],
     makes: &[],
     server: false,
@@ -138,6 +142,7 @@ fn jobs() -> Vec<Job> {
             out: Out::Messages,
             held: Held::Read,
             framed: true,
+            stashes: true,
             uses: &[Uses::Stdout, Uses::TmpDir],
             waits: Some((&["cat", "--frame", "idle"], Ready::Reader("idle"))),
             times_out: &["cat", "--frame", "-t", "300ms", "idle"],
@@ -221,6 +226,7 @@ fn jobs() -> Vec<Job> {
             args: &["serve", "-n", "1", "held", "--", "cat"],
             out: Out::Messages,
             held: Held::Read,
+            stashes: true,
             uses: &[Uses::Stdout, Uses::TmpDir],
             waits: Some((&["serve", "idle", "--", "cat"], Ready::Reader("idle"))),
             ..JOB
@@ -232,7 +238,7 @@ fn jobs() -> Vec<Job> {
             out: Out::Exact(b"three\n"),
             uses: &[Uses::Stdout, Uses::TmpDir],
             server: true,
-            waits: Some((&["call", "idle", "x"], Ready::Writer("idle"))),
+            waits: Some((&["call", "idle", "x"], Ready::Asleep)),
             times_out: &["call", "-t", "300ms", "idle", "x"],
             ..JOB
         },
@@ -368,28 +374,7 @@ fn states() -> Vec<State> {
 /// Rows known to fail because of a defect another branch fixes: each still
 /// runs, shows as ignored with its reason while it fails, and fails the
 /// suite once it passes, so that it is taken off this list.
-const KNOWN_FAILING: &[(&str, &str, &str)] = &[
-    (
-        "serve",
-        "stdout_full",
-        "issue 21 items 3/14: serve -n takes a request whose output it cannot write (branch trust-serve)",
-    ),
-    (
-        "serve",
-        "tmpdir_missing",
-        "issue 21 item 19: serve takes a request it cannot run without its TMPDIR (branch trust-serve)",
-    ),
-    (
-        "serve",
-        "tmpdir_unwritable",
-        "issue 21 item 19: serve takes a request it cannot run without its TMPDIR (branch trust-serve)",
-    ),
-    (
-        "call",
-        "tmpdir_empty",
-        "issue 21 item 19: call fails with an empty TMPDIR (Invalid argument) (branch trust-serve)",
-    ),
-];
+const KNOWN_FAILING: &[(&str, &str, &str)] = &[];
 
 /// One trial per job and state, and one that checks the table against
 /// `fifo --list`.

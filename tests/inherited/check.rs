@@ -368,7 +368,7 @@ impl Fixture {
         let left: Vec<String> = match std::fs::read_dir(&self.tmpdir) {
             Ok(entries) if ours => entries
                 .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-                .filter(|name| !(job.framed && name.starts_with(&stash)))
+                .filter(|name| !(job.stashes && name.starts_with(&stash)))
                 .collect(),
             Ok(_) | Err(_) => Vec::new(),
         };

@@ -1,18 +1,18 @@
-# fifo call against fifo serve: a round trip, CMD's stdout, stderr and
-# status passed back, 10 MiB each way, 50 concurrent callers each with its
-# own reply, a caller killed mid-call, no server (--no-wait, -t), signals,
-# and never a reply directory left behind.
+# fifo call against fifo serve: a round trip over the call socket, CMD's
+# stdout, stderr and status passed back, 10 MiB each way, 50 concurrent
+# callers each with its own reply, a caller killed mid-call, no server
+# (--no-wait, -t), signals, an empty or missing TMPDIR, and never a file
+# left behind.
 source "$(dirname "$0")/lib.sh"
 
-# Every call makes its reply FIFO under TMPDIR: here, to see what is left.
+# A call makes no file; TMPDIR is watched to see that it stays so.
 mkdir tmp
 export TMPDIR=$T/tmp
 no_leftovers() {
-    eq "" "$(ls -A tmp)" "no reply directory is left in TMPDIR ($1)"
+    eq "" "$(ls -A tmp)" "nothing is left in TMPDIR ($1)"
 }
-has_reply() { [ -n "$(ls -A tmp)" ]; }
 serving() {
-    "$F" wait --exists -t 10s "$1" && "$F" wait --reader -t 10s "$1"
+    wait_until 10 "the call socket of $1" test -S "$1.sock"
 }
 
 spawn "$F" serve --create --rm -j 4 up -- tr a-z A-Z
@@ -23,6 +23,12 @@ eq "0 HELLO" "$STATUS $OUT" "call up hello prints HELLO"
 run "$F" call --no-wait up "two words"
 eq "0 TWO WORDS" "$STATUS $OUT" "--no-wait with a server: the words are joined by a space"
 no_leftovers "after calls"
+# A call needs no temporary place: an empty TMPDIR is unset, a missing one
+# does not matter.
+run env TMPDIR= "$F" call -t 10s up empty
+eq "0 EMPTY" "$STATUS $OUT" "TMPDIR= (empty): the call is answered"
+run env TMPDIR=/nonexistent/dir "$F" call -t 10s up missing
+eq "0 MISSING" "$STATUS $OUT" "TMPDIR missing: the call is answered"
 
 # CMD's stdout, stderr and status come back apart.
 spawn "$F" serve --create st -- sh -c 'cat > /dev/null; echo out; echo oops >&2; exit 7'
@@ -79,7 +85,7 @@ wait "$caller" 2>/dev/null || true
 run "$F" call -t 10s slow second
 eq "0 second" "$STATUS $OUT" "the next caller is served"
 kill -0 "$server" || fail "the server died with its caller"
-wait_until 10 "the lost reply's note" grep -q "request 1: the reply to '.*' is lost: the caller is gone" slow.err
+wait_until 10 "the lost reply's note" grep -q "request 1: the reply is lost: the caller is gone" slow.err
 ok "the lost reply is noted on the server's stderr"
 
 # A caller that stops reading (its stdout is full) holds up nobody: with
@@ -108,27 +114,32 @@ finish "$caller"
 eq "1 fifo call: 'dies': the server ended without replying" "$STATUS $(cat dies.err)" "a caller whose server dies fails with 1"
 no_leftovers "after the server died"
 kill "$(cat started.dies)"
+# Its socket is left behind; the next serve of the FIFO replaces it.
+[ -S dies.sock ] || fail "the killed server's socket is gone"
+spawn "$F" serve dies -- tr a-z A-Z
+run "$F" call -t 10s dies again
+eq "0 AGAIN" "$STATUS $OUT" "a new serve replaces the socket a killed one left"
 
 # No server.
 mkfifo lonely
-expect_fail 3 "fifo call: 'lonely': " "$F" call --no-wait lonely x
+expect_fail 3 "fifo call: 'lonely': no fifo serve answers calls on it" "$F" call --no-wait lonely x
 no_leftovers "after --no-wait"
-expect_fail 124 "fifo call: 'lonely': " "$F" call -t 200ms lonely x
+expect_fail 124 "fifo call: 'lonely': timed out after 200ms waiting for a reply" "$F" call -t 200ms lonely x
 no_leftovers "after -t with no server"
 # A server that holds the FIFO but never answers: -t bounds the whole call.
 spawn "$F" hold --create mute
 "$F" wait --exists -t 10s mute
-expect_fail 124 "fifo call: 'mute': no reply within 300ms" "$F" call -t 300ms mute x
+expect_fail 124 "fifo call: 'mute': timed out after 300ms waiting for a reply" "$F" call -t 300ms mute x
 no_leftovers "after -t with no reply"
 
-# Signals: the reply FIFO and its directory go, the status is 128+n.
+# Signals: the status is 128+n, and nothing is left behind.
 set -m
 for signal in INT TERM HUP; do
     want=$((128 + $(kill -l "$signal")))
     "$F" call mute x &
     pid=$!
     PIDS+=("$pid")
-    wait_until 10 "the reply FIFO" has_reply
+    wait_until 10 "the call to wait for a server" grep -q '^State:.*S' "/proc/$pid/status"
     kill -s "$signal" "$pid"
     finish "$pid"
     eq "$want" "$STATUS" "SIG$signal: call's status is $want"

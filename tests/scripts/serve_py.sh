@@ -8,13 +8,12 @@ need python3
 # The client, exactly as documented.
 awk '/^## Reference client/ { on = 1 } on && /^```python$/ { code = 1; next } code && /^```$/ { exit } code' \
     "$SCRIPTS/../../docs/serve.md" > call.py
-grep -q "fifo-call 1" call.py || fail "no client found in docs/serve.md"
+grep -q "fifo-call 2" call.py || fail "no client found in docs/serve.md"
 mkdir tmp
 export TMPDIR=$T/tmp
 
 spawn "$F" serve --create -j 2 q -- sh -c 'tr a-z A-Z; echo "to stderr" >&2; exit 5'
-"$F" wait --exists -t 10s q
-"$F" wait --reader -t 10s q
+wait_until 10 "the call socket" test -S q.sock
 run python3 call.py q hello from python
 eq "5 HELLO FROM PYTHON to stderr" "$STATUS $OUT $ERR" "the Python client gets stdout, stderr and status 5"
 

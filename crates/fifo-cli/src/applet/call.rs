@@ -1,140 +1,160 @@
-//! `fifo call`: one request to a `fifo serve`, and its reply. The request
-//! goes as one framed message carrying the path of a private reply FIFO
-//! (made in a fresh 0700 directory); the reply brings CMD's stdout, stderr
-//! and status back, and the call exits with that status. The reply FIFO and
-//! its directory are removed however the call ends.
+//! `fifo call`: one request to a `fifo serve`, and its reply, over the
+//! server's call socket (`PATH.sock`): one connection, made by this process,
+//! to a server that runs as the FIFO's owner, as root or as this user (the
+//! kernel says who listens), so no other process can answer in its place.
+//! The reply brings CMD's stdout, stderr and status back, and the call
+//! exits with that status. It makes no file, so it has nothing to clean up.
 
 use std::ffi::OsString;
-use std::io::Write;
-use std::os::fd::{AsFd, OwnedFd};
+use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-use fifo_core::create::{PRIVATE_MODE, make_temp};
-use fifo_core::frame::FrameWriter;
-use fifo_core::open::{Direction, Wait, open_fifo};
-use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header};
+use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header, connect};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::stat::Mode;
 
-use super::wait_from;
 use crate::cli::CallArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
-use crate::signals::{self, Cleanup};
 
 const APPLET: &str = "call";
-/// How often a call waiting for its reply looks whether a server still
-/// reads PATH.
-const SERVER_CHECK: Duration = Duration::from_millis(500);
+/// The longest pause between two looks for a server that is not there yet.
+const SERVER_CHECK: Duration = Duration::from_millis(200);
 
 /// Runs `fifo call`.
 pub fn run(args: &CallArgs) -> ExitCode {
-    let started = Instant::now();
-    // Before any other thread: the signals must be blocked in all of them.
-    let cleanup = match Cleanup::install() {
-        Ok(cleanup) => cleanup,
-        Err(errno) => return signals::cannot_watch(APPLET, errno),
+    let deadline = args.timeout.map(|limit| Instant::now() + limit);
+    let stream = match reach(args, deadline) {
+        Ok(stream) => stream,
+        Err(status) => return status,
     };
-    // The hook waits for the lock, so a signal while the reply FIFO is being
-    // made removes what was made, never less.
-    let made: Arc<Mutex<Option<PathBuf>>> = Arc::default();
-    {
-        let made = Arc::clone(&made);
-        cleanup.on_signal(move || {
-            if let Some(path) = made
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .as_deref()
-            {
-                remove_reply(path);
-            }
-        });
+    match send(args, &stream, deadline) {
+        Ok(()) => {}
+        Err(Sent::TimedOut) => return timed_out(args),
+        Err(Sent::Failed(err)) => return report::failure(APPLET, &err),
     }
-    let reply = {
-        let mut slot = made.lock().unwrap_or_else(PoisonError::into_inner);
-        // Absolute: the server resolves the path, not from our directory.
-        let tmp =
-            std::path::absolute(std::env::temp_dir()).unwrap_or_else(|_| std::env::temp_dir());
-        match make_temp(&tmp, "reply".as_ref(), PRIVATE_MODE) {
-            Ok(path) => {
-                *slot = Some(path.clone());
-                TempReply(path)
-            }
-            Err(err) => return report::failure(APPLET, &err),
+    relay(args, &stream, deadline)
+}
+
+/// Connects to the server of PATH, waiting for one to listen unless told
+/// not to (or until the deadline).
+fn reach(args: &CallArgs, deadline: Option<Instant>) -> Result<UnixStream, ExitCode> {
+    let mut pause = Duration::from_millis(5);
+    loop {
+        let err = match connect(&args.path) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => err,
+        };
+        let nobody = matches!(
+            err.raw_os_error().map(Errno::from_raw),
+            Some(Errno::ENOENT | Errno::ECONNREFUSED)
+        );
+        if !nobody {
+            return Err(report::failure(APPLET, &err));
         }
-    };
-    let status = call(args, &reply.0, started);
-    drop(reply);
-    let _ = cleanup.finish();
-    status
-}
-
-/// The reply FIFO, removed with its directory when dropped.
-struct TempReply(PathBuf);
-
-impl Drop for TempReply {
-    fn drop(&mut self) {
-        remove_reply(&self.0);
-    }
-}
-
-fn remove_reply(path: &Path) {
-    let _ = std::fs::remove_file(path);
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::remove_dir(dir);
-    }
-}
-
-/// Sends the request and relays the reply; returns the exit status.
-fn call(args: &CallArgs, reply: &Path, started: Instant) -> ExitCode {
-    let deadline = args.timeout.map(|limit| started + limit);
-    // Opened before the request goes, so the server always finds a reader.
-    let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
-    let replies = match nix::fcntl::open(reply, flags, Mode::empty()) {
-        Ok(fd) => fd,
-        Err(errno) => {
-            return report::failure(
-                APPLET,
-                &Error::sys(Subject::path(reply), Action::Open, errno),
+        // No server: is there a FIFO at all?
+        if let Err(errno) = nix::sys::stat::stat(&args.path) {
+            let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
+            return Err(report::failure(APPLET, &err));
+        }
+        if args.no_wait {
+            let text = format!(
+                "{}: no fifo serve answers calls on it",
+                report::quote(&args.path)
             );
+            report::message(APPLET, &text);
+            return Err(ExitCode::NoPeer);
         }
-    };
-    let wait = wait_from(args.no_wait, left(deadline));
-    let queue = match open_fifo(&args.path, Direction::Write, wait) {
-        Ok(opened) => opened.into_fd(),
-        Err(err) => return report::failure(APPLET, &err),
-    };
-    let Some(header) = call_header(reply) else {
-        let err = Error::sys(Subject::path(reply), Action::Open, Errno::EINVAL);
-        return report::failure(APPLET, &err);
-    };
-    let words = request_words(&args.request);
-    let (sent, outcome) = mpsc::channel();
-    let path = args.path.clone();
-    // A thread, so that a server that stops reading cannot hold the call
-    // past its deadline.
-    let sending = fifo_core::thread::spawn(&Subject::path(&args.path), move || {
-        let _ = sent.send(send(&queue, &path, &header, words));
-    });
-    if let Err(err) = sending {
-        return report::failure(APPLET, &err);
+        let left = left(deadline);
+        if left.is_some_and(|left| left.is_zero()) {
+            return Err(timed_out(args));
+        }
+        // A server that is starting: look again soon, then less often.
+        std::thread::sleep(left.map_or(pause, |left| left.min(pause)));
+        pause = (pause * 2).min(SERVER_CHECK);
     }
-    let result = match left(deadline) {
-        Some(limit) => outcome.recv_timeout(limit).map_err(|_| ()),
-        None => outcome.recv().map_err(|_| ()),
-    };
-    match result {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => return report::failure(APPLET, &err),
-        Err(()) => return timed_out(args),
+}
+
+/// Why sending stopped.
+enum Sent {
+    TimedOut,
+    Failed(Error),
+}
+
+/// Sends the call's header and its request, then ends the sending. A
+/// server that stops reading (it refused the call) is not an error here:
+/// its answer says why.
+fn send(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Result<(), Sent> {
+    let mut writer = Deadlined { stream, deadline };
+    let mut sent = writer.write_all(&call_header());
+    if sent.is_ok() {
+        sent = match request_words(&args.request) {
+            Some(line) => writer.write_all(&line),
+            None => std::io::copy(&mut std::io::stdin().lock(), &mut writer).map(drop),
+        };
     }
-    relay(args, &replies, deadline)
+    match sent {
+        Ok(()) => {}
+        Err(err) if timed_out_err(&err) => return Err(Sent::TimedOut),
+        Err(err) if is_gone(&err) => return Ok(()),
+        Err(err) => {
+            // A failed read of stdin names stdin.
+            let subject = if err.kind() == std::io::ErrorKind::Other {
+                Subject::Stdin
+            } else {
+                Subject::path(&args.path)
+            };
+            return Err(Sent::Failed(Error::sys(subject, Action::Write, err)));
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    Ok(())
+}
+
+/// Writes to a stream, each write bounded by what is left of the deadline.
+struct Deadlined<'a> {
+    stream: &'a UnixStream,
+    deadline: Option<Instant>,
+}
+
+impl Write for Deadlined<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        bound(self.stream, self.deadline, UnixStream::set_write_timeout)?;
+        (&*self.stream).write(data)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sets a read or write timeout to what is left of `deadline`.
+fn bound(
+    stream: &UnixStream,
+    deadline: Option<Instant>,
+    set: fn(&UnixStream, Option<Duration>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    match left(deadline) {
+        None => Ok(()),
+        Some(left) if left.is_zero() => Err(std::io::ErrorKind::TimedOut.into()),
+        Some(left) => set(stream, Some(left)),
+    }
+}
+
+fn timed_out_err(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+    )
+}
+
+fn is_gone(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+    )
 }
 
 /// The request from the command line: words joined by spaces, plus a
@@ -152,55 +172,29 @@ fn request_words(words: &[OsString]) -> Option<Vec<u8>> {
     Some(line)
 }
 
-/// Sends the call envelope and the request as one framed message.
-fn send(queue: &OwnedFd, path: &Path, header: &[u8], words: Option<Vec<u8>>) -> Result<(), Error> {
-    let mut writer = FrameWriter::new(queue.as_fd(), Subject::path(path))?;
-    writer.write(header)?;
-    match words {
-        Some(line) => writer.send(&line),
-        None => writer
-            .send_from(std::io::stdin().lock(), Subject::Stdin)
-            .map(drop),
-    }
-}
-
 /// Copies the reply to stdout and stderr until its status comes; returns
 /// the status.
-fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> ExitCode {
+fn relay(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> ExitCode {
     let mut decoder = ReplyDecoder::default();
     let mut buf = vec![0u8; 64 * 1024];
     // The first failed write to stdout: the reply's rest is not written, and
     // the call ends with that failure once the status arrives.
     let mut stdout_failed: Option<std::io::Error> = None;
     loop {
-        let limit = match left(deadline) {
-            Some(limit) if limit.is_zero() => return timed_out(args),
-            Some(limit) => limit.min(SERVER_CHECK),
-            None => SERVER_CHECK,
-        };
-        let timeout =
-            PollTimeout::try_from(limit.max(Duration::from_millis(1))).unwrap_or(PollTimeout::MAX);
-        let mut fds = [PollFd::new(replies.as_fd(), PollFlags::POLLIN)];
-        match poll(&mut fds, timeout) {
-            Ok(0) => {
-                // Still nothing: is anybody left to answer? A server writes
-                // its last reply before it lets go of PATH, so one more look
-                // at the reply FIFO settles it.
-                if open_fifo(&args.path, Direction::Write, Wait::No).is_err()
-                    && !poll(&mut fds, PollTimeout::ZERO).is_ok_and(|n| n > 0)
-                {
-                    return server_gone(args);
-                }
-                continue;
-            }
-            Ok(_) | Err(Errno::EINTR) => {}
-            Err(errno) => return wait_failed(args, errno),
-        }
-        let n = match nix::unistd::read(replies, &mut buf) {
+        let read = bound(stream, deadline, UnixStream::set_read_timeout)
+            .and_then(|()| (&*stream).read(&mut buf));
+        let n = match read {
             Ok(0) => return server_gone(args),
             Ok(n) => n,
-            Err(Errno::EAGAIN | Errno::EINTR) => continue,
-            Err(errno) => return wait_failed(args, errno),
+            Err(err) if timed_out_err(&err) => return timed_out(args),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) if is_gone(&err) => return server_gone(args),
+            Err(err) => {
+                return report::failure(
+                    APPLET,
+                    &Error::sys(Subject::path(&args.path), Action::Read, err),
+                );
+            }
         };
         let parts = match decoder.push(&buf[..n]) {
             Ok(parts) => parts,
@@ -230,6 +224,14 @@ fn relay(args: &CallArgs, replies: &OwnedFd, deadline: Option<Instant>) -> ExitC
                     }
                     return ExitCode::Passed(u8::try_from(status.shell_code() & 0xff).unwrap_or(1));
                 }
+                ReplyPart::Refused(why) => {
+                    let text = format!(
+                        "{}: the server did not run the call: {why}",
+                        report::quote(&args.path)
+                    );
+                    report::message(APPLET, &text);
+                    return ExitCode::Failure;
+                }
             }
         }
     }
@@ -253,17 +255,10 @@ fn server_gone(args: &CallArgs) -> ExitCode {
 fn timed_out(args: &CallArgs) -> ExitCode {
     let limit = args.timeout.unwrap_or_default();
     let text = format!(
-        "{}: no reply within {}",
+        "{}: timed out after {} waiting for a reply",
         report::quote(&args.path),
         fifo_core::error::Span(limit)
     );
     report::message(APPLET, &text);
     ExitCode::TimedOut
-}
-
-fn wait_failed(args: &CallArgs, errno: Errno) -> ExitCode {
-    report::failure(
-        APPLET,
-        &Error::sys(Subject::path(&args.path), Action::Read, errno),
-    )
 }

@@ -54,6 +54,16 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
+/// The stash of this user's framed readers: `$TMPDIR/fifo-UID` (else
+/// `/tmp/fifo-UID`), a private directory as tmux keeps its sockets in, so
+/// that readers started from any shell, cron or service of the user find
+/// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
+/// Another user's path planted there sends it to `fifo-UID.XXXXXX` beside.
+pub(crate) fn frame_stash() -> fifo_core::frame::Stash {
+    let uid = nix::unistd::Uid::effective();
+    fifo_core::frame::Stash::in_dir(fifo_core::dir::temp_dir().join(format!("fifo-{uid}")))
+}
+
 /// Which standard streams a command moves data through.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Needs {

@@ -1,36 +1,41 @@
-//! `fifo serve`: a work queue and request/reply server on one FIFO. It
-//! holds the FIFO open at both ends (so producers never block and it never
-//! sees end-of-file between them), splits what arrives into requests, and
-//! runs CMD once per request, up to `--jobs` at once, each job's output
-//! written out whole when it ends (or sent back to its caller).
+//! `fifo serve`: a work queue on one FIFO, and calls on a socket beside it.
+//! It holds the FIFO open at both ends (so producers never block and it
+//! never sees end-of-file between them), splits what arrives into requests,
+//! takes calls on `PATH.sock`, and runs CMD once per request, up to
+//! `--jobs` at once, each job's output written out whole when it ends (or
+//! sent back to its caller).
 
+mod calls;
 mod job;
+mod reply;
+mod server;
 
 use std::collections::VecDeque;
-use std::os::fd::{AsFd, OwnedFd};
-use std::sync::atomic::Ordering;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use fifo_core::claim::create_and_open;
+use fifo_core::frame::Stash;
 use fifo_core::hold::Held;
 use fifo_core::open::{Direction, Wait, open_fifo};
-use fifo_core::serve::{Event, Request, Spawner, Splitter};
+use fifo_core::serve::{CallSocket, Spawner, Splitter, spool};
 use fifo_core::{Action, Error, Subject};
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::cli::ServeArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::{self, Cleanup, die_of};
-use job::Shared;
+use calls::Calls;
+use job::{Job, Outcome, Shared};
+use server::{Ended, Server};
 
 const APPLET: &str = "serve";
-/// The largest request (a line, or one writer's unfinished message) kept.
+/// The largest request kept: a line, or a call's body (spooled to disk).
 const MAX_REQUEST: u64 = 1 << 30;
-/// How much is read at a time when reading ahead is allowed.
-const READ_SIZE: usize = 64 * 1024;
+/// The most all unfinished framed messages on the FIFO may cost together
+/// in memory (their bytes, and 1 KiB each): past it the oldest is dropped.
+/// Keep in sync with docs/serve.md.
+const MAX_PENDING: u64 = 64 << 20;
 
 /// Runs `fifo serve`.
 pub fn run(args: &ServeArgs) -> ExitCode {
@@ -39,16 +44,22 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(installed) => installed,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
-    let held = match open_queue(args, &cleanup) {
-        Ok(held) => held,
+    // A full or broken stdout refuses an empty write: found before a request
+    // is taken from the FIFO, so that none is run for output that is lost.
+    if let Err(errno) = nix::unistd::write(super::stdout_fd(), &[]) {
+        let err = Error::sys(Subject::Stdout, Action::Write, errno);
+        return cleanup.settle(APPLET, report::failure(APPLET, &err));
+    }
+    let Setup {
+        spool_dir,
+        held,
+        socket,
+        stash,
+        splitter,
+        done: (done_read, done_write),
+    } = match setup(args, &cleanup) {
+        Ok(setup) => setup,
         Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
-    };
-    let (done_read, done_write) = match nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC) {
-        Ok(pipe) => pipe,
-        Err(errno) => {
-            let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
-            return cleanup.settle(APPLET, report::failure(APPLET, &err));
-        }
     };
     let spawner = match Spawner::new(&resolved(&args.command)) {
         Ok(spawner) => spawner,
@@ -65,49 +76,50 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let shared = Shared {
         spawner,
         name: args.command[0].to_string_lossy().into_owned(),
-        spool_dir: std::env::temp_dir(),
+        spool_dir: spool_dir.clone(),
         output: Mutex::new(()),
         children: Mutex::new(std::collections::HashMap::new()),
-        failed: std::sync::atomic::AtomicBool::new(false),
-        stopping: std::sync::atomic::AtomicBool::new(false),
-        stdout_closed: std::sync::atomic::AtomicBool::new(false),
+        failed: AtomicBool::new(false),
+        stopping: AtomicBool::new(false),
+        stdout_closed: AtomicBool::new(false),
     };
     // One worker thread per job slot, each running one job at a time: a
     // thread per job would cost more than the rest of the dispatch.
-    let (hand, jobs) = std::sync::mpsc::channel::<(u64, Request)>();
+    let (hand, jobs) = mpsc::channel::<Job>();
+    let (tell, outcomes) = mpsc::channel::<Outcome>();
     let jobs = Mutex::new(jobs);
+    let mut server = Server {
+        args,
+        held: &held,
+        splitter,
+        calls: Calls::new(&socket, &args.path, &spool_dir, MAX_REQUEST),
+        queue: VecDeque::new(),
+        taken: 0,
+        running: 0,
+        short: false,
+        stdout_closed: &shared.stdout_closed,
+        failed: &shared.failed,
+    };
+    server.split();
     let ended = std::thread::scope(|scope| {
         for _ in 0..args.jobs {
-            let (shared, done, jobs) = (&shared, &done_write, &jobs);
+            let (shared, done, jobs, tell) = (&shared, &done_write, &jobs, tell.clone());
             let subject = Subject::path(&args.path);
             let worker = fifo_core::thread::spawn_scoped(scope, &subject, move || {
                 loop {
                     let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                    let Ok((number, request)) = next else { return };
-                    let reply = job::run(shared, number, request);
+                    let Ok(job) = next else { return };
+                    let _ = tell.send(job::run(shared, job));
                     let _ = nix::unistd::write(done, &[1]);
-                    if let Some(reply) = reply {
-                        scope.spawn(move || reply.send());
-                    }
                 }
             });
             if let Err(err) = worker {
                 return Err(Ended::Failed(err));
             }
         }
-        let mut server = Server {
-            args,
-            held: &held,
-            splitter: Splitter::new(if args.null { 0 } else { b'\n' }, MAX_REQUEST),
-            queue: VecDeque::new(),
-            taken: 0,
-            running: 0,
-            buf: vec![0; READ_SIZE],
-            stdout_closed: &shared.stdout_closed,
-        };
-        let ended = server.serve(&notice, &done_read, |number, request| {
+        let ended = server.serve(&notice, &done_read, &outcomes, |job| {
             // The workers outlive the sender, so the job always arrives.
-            let _ = hand.send((number, request));
+            let _ = hand.send(job);
         });
         drop(hand);
         if ended.is_err() {
@@ -116,6 +128,10 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
         ended
     });
+    // A signal ends serve now: no waiting for callers to read.
+    let signalled = matches!(ended, Err(Ended::Signal));
+    wind_down(server, &outcomes, stash.as_ref(), signalled);
+    drop(socket);
     drop(held);
     match ended {
         Err(Ended::Signal) => {
@@ -133,6 +149,97 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             };
             cleanup.settle(APPLET, status)
         }
+    }
+}
+
+/// What serve holds while it serves.
+struct Setup {
+    /// Where job output (and large calls) are spooled.
+    spool_dir: std::path::PathBuf,
+    held: Held,
+    socket: CallSocket,
+    /// Where other writers' unfinished messages are left; none with --rm.
+    stash: Option<Stash>,
+    splitter: Splitter,
+    /// Written to by a worker when its job ends, to wake the loop.
+    done: (std::os::fd::OwnedFd, std::os::fd::OwnedFd),
+}
+
+/// Checks the spool directory, opens (or makes) and holds the FIFO, makes
+/// the call socket, and takes up what an earlier reader left.
+fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
+    let spool_dir = fifo_core::dir::temp_dir();
+    // Every job spools its output there: a place that cannot be used is
+    // said before serving, not once per request.
+    spool(&spool_dir)?;
+    let held = open_queue(args, cleanup)?;
+    let socket = CallSocket::bind(&args.path, held.fd())?;
+    // With --rm the FIFO goes away with serve: nobody could finish what it
+    // leaves.
+    let stash = (!args.rm).then(super::frame_stash);
+    let separator = if args.null { 0 } else { b'\n' };
+    let mut splitter = Splitter::new(separator, MAX_REQUEST).with_cap(MAX_PENDING);
+    if let Some(stash) = &stash {
+        // A counted serve stops early for sure, and must be able to leave
+        // what it begins (the stash is made now); another takes up what is
+        // there, and reads on without what it cannot take up.
+        let counted = args.requests.is_some();
+        if counted || stash.dir().exists() {
+            if let Err(err) = splitter.take_stash(stash, held.fd()) {
+                if counted {
+                    return Err(err);
+                }
+            }
+        }
+    }
+    let done = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
+        .map_err(|errno| Error::sys(Subject::path(&args.path), Action::Open, errno))?;
+    Ok(Setup {
+        spool_dir,
+        held,
+        socket,
+        stash,
+        splitter,
+        done,
+    })
+}
+
+/// Once serving stopped: sends the replies still due (those of jobs that
+/// ended as it stopped too), and leaves the messages other writers began
+/// for the next framed reader of the FIFO, or says what is dropped.
+fn wind_down(
+    mut server: Server<'_>,
+    outcomes: &mpsc::Receiver<Outcome>,
+    stash: Option<&Stash>,
+    signalled: bool,
+) {
+    if !signalled {
+        while let Ok(outcome) = outcomes.try_recv() {
+            if let Outcome::Ran(Some(reply)) = outcome {
+                server.calls.reply(reply);
+            }
+        }
+        server.calls.finish();
+    }
+    let Some(stash) = stash else {
+        return;
+    };
+    let path = &server.args.path;
+    let dropped = match server.splitter.leave_in(stash, server.held.fd()) {
+        Ok(dropped) => dropped,
+        Err(err) => {
+            report::failure(APPLET, &err);
+            (1, 0)
+        }
+    };
+    if dropped.0 > 0 {
+        let text = format!(
+            "{}: dropped {} unfinished message(s) ({} bytes received): serve stopped inside a request",
+            report::quote(path),
+            dropped.0,
+            dropped.1
+        );
+        report::message(APPLET, &text);
     }
 }
 
@@ -159,12 +266,6 @@ fn resolved(command: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> {
     command
 }
 
-/// Why serving stopped early.
-enum Ended {
-    Signal,
-    Failed(Error),
-}
-
 /// Opens (with `--create`, makes) and holds the queue.
 fn open_queue(args: &ServeArgs, cleanup: &Cleanup) -> Result<Held, Error> {
     let opened = if args.create {
@@ -177,127 +278,4 @@ fn open_queue(args: &ServeArgs, cleanup: &Cleanup) -> Result<Held, Error> {
         open_fifo(&args.path, Direction::ReadWrite, Wait::No)?
     };
     Held::from_opened(opened)
-}
-
-/// The reading side of a serve: what has been read and not yet run.
-struct Server<'a> {
-    args: &'a ServeArgs,
-    held: &'a Held,
-    splitter: Splitter,
-    /// Requests read and not yet started, with their numbers.
-    queue: VecDeque<(u64, Request)>,
-    /// Requests taken from the stream so far (they are numbered from 1).
-    taken: u64,
-    running: u32,
-    /// Where reads land.
-    buf: Vec<u8>,
-    /// Set by a job that found serve's stdout closed.
-    stdout_closed: &'a std::sync::atomic::AtomicBool,
-}
-
-impl Server<'_> {
-    /// Reads requests and starts their jobs with `start` until `-n` or
-    /// `--idle` says to stop, then waits for the running jobs.
-    fn serve(
-        &mut self,
-        notice: &OwnedFd,
-        done: &OwnedFd,
-        mut start: impl FnMut(u64, Request),
-    ) -> Result<(), Ended> {
-        let mut quiet_since = Instant::now();
-        loop {
-            while self.running < self.args.jobs {
-                let Some((number, request)) = self.queue.pop_front() else {
-                    break;
-                };
-                self.running += 1;
-                start(number, request);
-            }
-            let all_taken = self.args.requests.is_some_and(|n| self.taken >= n);
-            let idle = self.running == 0 && self.queue.is_empty();
-            if all_taken && idle {
-                return Ok(());
-            }
-            let timeout = match self.args.idle {
-                Some(limit) if idle => {
-                    let left = limit.saturating_sub(quiet_since.elapsed());
-                    if left.is_zero() {
-                        return Ok(());
-                    }
-                    PollTimeout::try_from(left.max(Duration::from_millis(1)))
-                        .unwrap_or(PollTimeout::MAX)
-                }
-                _ => PollTimeout::NONE,
-            };
-            let read_more = !all_taken && self.queue.is_empty() && self.running < self.args.jobs;
-            let mut fds = vec![
-                PollFd::new(notice.as_fd(), PollFlags::POLLIN),
-                PollFd::new(done.as_fd(), PollFlags::POLLIN),
-            ];
-            if read_more {
-                fds.push(PollFd::new(self.held.fd(), PollFlags::POLLIN));
-            }
-            match poll(&mut fds, timeout) {
-                Ok(_) | Err(Errno::EINTR) => {}
-                Err(errno) => return Err(self.failed(Action::Wait, errno)),
-            }
-            let ready = |fd: &PollFd<'_>| fd.revents().is_some_and(|r| !r.is_empty());
-            if ready(&fds[0]) {
-                return Err(Ended::Signal);
-            }
-            if ready(&fds[1]) {
-                let mut buf = [0u8; 64];
-                let n = nix::unistd::read(done, &mut buf).unwrap_or(0);
-                self.running -= u32::try_from(n).unwrap_or(0);
-                quiet_since = Instant::now();
-                if self.stdout_closed.load(Ordering::SeqCst) {
-                    // Nobody reads the output any more: stop (141), as any
-                    // command whose stdout is closed.
-                    let closed = Error::sys(Subject::Stdout, Action::Write, Errno::EPIPE);
-                    return Err(Ended::Failed(closed));
-                }
-            }
-            if fds.get(2).is_some_and(ready) {
-                self.read_requests()?;
-                quiet_since = Instant::now();
-            }
-        }
-    }
-
-    /// Reads what is waiting (with `-n`, no byte past the last request
-    /// wanted) and queues the requests it completes.
-    fn read_requests(&mut self) -> Result<(), Ended> {
-        let buf = &mut self.buf;
-        let want = match self.args.requests {
-            Some(_) => self.splitter.safe_read_len().min(READ_SIZE),
-            None => READ_SIZE,
-        };
-        let n = match nix::unistd::read(self.held.fd(), &mut buf[..want]) {
-            Ok(n) => n,
-            Err(Errno::EINTR | Errno::EAGAIN) => return Ok(()),
-            Err(errno) => return Err(self.failed(Action::Read, errno)),
-        };
-        self.splitter.push(&self.buf[..n]);
-        while let Some(event) = self.splitter.pop() {
-            match event {
-                Event::Request(request) => {
-                    self.taken += 1;
-                    self.queue.push_back((self.taken, request));
-                }
-                Event::Skipped { offset, why } => {
-                    let text = format!(
-                        "{}: at byte {offset}: {why}",
-                        report::quote(&self.args.path)
-                    );
-                    report::message(APPLET, &text);
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    fn failed(&self, action: Action, errno: Errno) -> Ended {
-        Ended::Failed(Error::sys(Subject::path(&self.args.path), action, errno))
-    }
 }

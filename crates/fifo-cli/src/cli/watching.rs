@@ -135,7 +135,8 @@ pub struct ServeArgs {
     /// SIGINT/SIGTERM/SIGHUP.
     #[arg(long, requires = "create")]
     pub rm: bool,
-    /// The FIFO to read requests from; serve holds it open at both ends.
+    /// The FIFO to read requests from; serve holds it open at both ends,
+    /// and takes calls on the socket PATH.sock beside it.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     /// The command to run for each request, with the request on its stdin,
@@ -151,10 +152,10 @@ pub struct CallArgs {
     /// longer than DUR.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
-    /// Fail at once (status 3) if no server is reading PATH.
+    /// Fail at once (status 3) if no fifo serve answers calls on PATH.
     #[arg(long, conflicts_with = "timeout")]
     pub no_wait: bool,
-    /// The FIFO a fifo serve reads.
+    /// The FIFO a fifo serve reads; the call goes to its socket, PATH.sock.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, all

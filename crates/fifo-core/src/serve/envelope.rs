@@ -1,77 +1,37 @@
-//! The call envelope: what a framed message carries in front of its body to
-//! ask for a reply, and the reply stream the server writes back.
+//! What a call sends on the call socket in front of its body, and the reply
+//! stream the server writes back on the same connection.
 //!
 //! Both are documented byte by byte in `docs/serve.md` (keep in sync).
 //!
-//! A call is a framed message whose payload starts with
-//! `\0fifo-call 1\0`, then the absolute path of the caller's reply FIFO,
-//! then `\0`, then the request body. The reply is a sequence of records,
-//! each a kind byte, a 4-byte big-endian length and that many bytes: `o`
-//! (standard output), `e` (standard error), and last `s`, the status as
-//! ASCII text, `exit N` or `signal N`.
+//! A call is `\0fifo-call 2\0`, then the request body, then the end of the
+//! caller's sending (a shutdown of its writing side). The reply is a
+//! sequence of records, each a kind byte, a 4-byte big-endian length and
+//! that many bytes: `o` (standard output), `e` (standard error), and last
+//! either `s`, the status as ASCII text, `exit N` or `signal N`, or `f`,
+//! why the server did not run the request.
+//!
+//! Version 1 sent a call as a framed message on the FIFO itself, naming a
+//! reply FIFO the server then opened: a FIFO cannot tell who wrote a
+//! request, so that form is refused ([`is_fifo_call`]).
 
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
-
-/// What starts every call envelope, up to its version.
+/// What starts every call, up to its version.
 pub const CALL_MAGIC: &[u8] = b"\0fifo-call ";
-/// The envelope version this library writes and reads.
-pub const CALL_VERSION: &[u8] = b"1";
+/// The call version this library writes and reads: the one on the socket.
+pub const CALL_VERSION: &[u8] = b"2";
 
-/// A framed message, read as a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Envelope {
-    /// A plain message: all of it is the body.
-    Plain(Vec<u8>),
-    /// A call: the body, and where the reply goes.
-    Call { reply: PathBuf, body: Vec<u8> },
-}
-
-/// The bytes that make a framed message a call whose reply goes to `reply`:
-/// the message's first bytes, before the body.
-///
-/// # Errors
-/// `None` when `reply` is not absolute or holds a NUL byte.
+/// The bytes a call sends before its body.
 #[must_use]
-pub fn call_header(reply: &Path) -> Option<Vec<u8>> {
-    let path = reply.as_os_str().as_bytes();
-    if !reply.is_absolute() || path.contains(&0) {
-        return None;
-    }
+pub fn call_header() -> Vec<u8> {
     let mut header = CALL_MAGIC.to_vec();
     header.extend_from_slice(CALL_VERSION);
     header.push(0);
-    header.extend_from_slice(path);
-    header.push(0);
-    Some(header)
+    header
 }
 
-/// Reads a framed message's payload as a plain message or a call.
-pub(crate) fn parse_envelope(mut data: Vec<u8>) -> Result<Envelope, String> {
-    if !data.starts_with(CALL_MAGIC) {
-        return Ok(Envelope::Plain(data));
-    }
-    let rest = &data[CALL_MAGIC.len()..];
-    let field = |bytes: &[u8]| bytes.iter().position(|&b| b == 0);
-    let Some(version_end) = field(rest) else {
-        return Err("no end to its version".into());
-    };
-    if &rest[..version_end] != CALL_VERSION {
-        let version = String::from_utf8_lossy(&rest[..version_end]).into_owned();
-        return Err(format!("unknown call version {version:?}"));
-    }
-    let rest = &rest[version_end + 1..];
-    let Some(path_end) = field(rest) else {
-        return Err("no end to its reply path".into());
-    };
-    let reply = PathBuf::from(OsStr::from_bytes(&rest[..path_end]));
-    if !reply.is_absolute() {
-        return Err("its reply path is not absolute".into());
-    }
-    let start = CALL_MAGIC.len() + version_end + 1 + path_end + 1;
-    let body = data.split_off(start);
-    Ok(Envelope::Call { reply, body })
+/// Whether a framed message read from a FIFO is a call in the form of
+/// version 1 (a reply path inside): refused, never answered.
+pub(crate) fn is_fifo_call(data: &[u8]) -> bool {
+    data.starts_with(CALL_MAGIC)
 }
 
 /// What a reply record carries.
@@ -83,6 +43,9 @@ pub enum ReplyKind {
     Stderr,
     /// The command's status: the last record.
     Status,
+    /// Why the server did not run the request: the last record instead of
+    /// a status.
+    Refused,
 }
 
 impl ReplyKind {
@@ -93,6 +56,7 @@ impl ReplyKind {
             Self::Stdout => b'o',
             Self::Stderr => b'e',
             Self::Status => b's',
+            Self::Refused => b'f',
         }
     }
 
@@ -101,6 +65,7 @@ impl ReplyKind {
             b'o' => Some(Self::Stdout),
             b'e' => Some(Self::Stderr),
             b's' => Some(Self::Status),
+            b'f' => Some(Self::Refused),
             _ => None,
         }
     }
@@ -164,6 +129,9 @@ pub enum ReplyPart {
     Stderr(Vec<u8>),
     /// The status: the reply is complete.
     Status(Status),
+    /// The server did not run the request, and says why: the reply is
+    /// complete.
+    Refused(String),
 }
 
 /// Decodes a reply stream pushed in any split.
@@ -193,6 +161,9 @@ impl ReplyDecoder {
                 Some(ReplyKind::Status) => ReplyPart::Status(
                     Status::parse(&data).ok_or_else(|| "a malformed status".to_owned())?,
                 ),
+                Some(ReplyKind::Refused) => {
+                    ReplyPart::Refused(String::from_utf8_lossy(&data).into_owned())
+                }
                 None => return Err(format!("an unknown record kind {:#04x}", header[0])),
             });
             at += 5 + len;
@@ -213,29 +184,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_call_header_round_trips_and_is_laid_out_as_documented() {
-        let mut message = call_header(Path::new("/tmp/fifo.x/reply")).unwrap();
-        assert_eq!(message, b"\0fifo-call 1\0/tmp/fifo.x/reply\0");
-        message.extend(b"body");
-        assert_eq!(
-            parse_envelope(message),
-            Ok(Envelope::Call {
-                reply: "/tmp/fifo.x/reply".into(),
-                body: b"body".to_vec()
-            })
-        );
-        assert_eq!(call_header(Path::new("relative")), None);
-    }
-
-    #[test]
-    fn plain_messages_and_bad_calls() {
-        assert_eq!(
-            parse_envelope(b"fifo-call 1".to_vec()),
-            Ok(Envelope::Plain(b"fifo-call 1".to_vec()))
-        );
-        assert!(parse_envelope(b"\0fifo-call 2\0/x\0".to_vec()).is_err());
-        assert!(parse_envelope(b"\0fifo-call 1\0/x".to_vec()).is_err());
-        assert!(parse_envelope(b"\0fifo-call 1\0x\0".to_vec()).is_err());
+    fn a_call_starts_as_documented_and_the_old_form_is_told_apart() {
+        assert_eq!(call_header(), b"\0fifo-call 2\0");
+        assert!(is_fifo_call(b"\0fifo-call 1\0/tmp/reply\0body"));
+        assert!(!is_fifo_call(b"fifo-call 1"));
     }
 
     #[test]
@@ -245,6 +197,7 @@ mod tests {
             (ReplyKind::Stdout, &b"out"[..]),
             (ReplyKind::Stderr, b"err"),
             (ReplyKind::Status, b"signal 9"),
+            (ReplyKind::Refused, b"no room"),
         ] {
             stream.extend(record_header(kind, data.len() as u32));
             stream.extend(data);
@@ -260,7 +213,8 @@ mod tests {
                 [
                     ReplyPart::Stdout(b"out".to_vec()),
                     ReplyPart::Stderr(b"err".to_vec()),
-                    ReplyPart::Status(Status::Signaled(9))
+                    ReplyPart::Status(Status::Signaled(9)),
+                    ReplyPart::Refused("no room".to_owned())
                 ]
             );
             assert!(decoder.is_empty());

@@ -1,7 +1,7 @@
-//! Work queues and request/reply over one FIFO: splitting the stream into
-//! requests ([`Splitter`]), the call envelope and reply records
-//! ([`call_header`], [`ReplyDecoder`]), and opening a caller's reply FIFO
-//! without ever waiting for a caller that went away ([`open_reply`]).
+//! Work queues on one FIFO and calls beside it: splitting the FIFO's stream
+//! into requests ([`Splitter`]), the call socket and who may use it
+//! ([`CallSocket`], [`connect`], [`Credentials`]), and what a call and its
+//! reply look like on that socket ([`call_header`], [`ReplyDecoder`]).
 //!
 //! The formats are documented in `docs/serve.md`.
 //!
@@ -16,107 +16,27 @@
 //! assert!(matches!(splitter.pop(), Some(Event::Request(_))));
 //! ```
 
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use nix::errno::Errno;
-use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::stat::{Mode, fstat, lstat};
+use crate::{Action, Error, Result, Subject};
 
-use crate::sys::fd::retry_on_eintr;
-use crate::{Action, Error, FileKind, Result, Subject};
-
+mod access;
 mod envelope;
+mod leftovers;
 mod request;
 #[cfg(test)]
 mod request_tests;
+mod socket;
 mod spawn;
 
+pub use access::Credentials;
 pub use envelope::{
     CALL_MAGIC, CALL_VERSION, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
     record_header,
 };
-pub use request::{Event, Origin, Request, Skip, Splitter};
+pub use request::{Event, Origin, Request, Skip, Splitter, WRITER_COST};
+pub use socket::{CallSocket, admits, connect, socket_path};
 pub use spawn::{Spawner, wait};
-
-/// Opens the reply FIFO `path` of a call from process `pid` for writing,
-/// without waiting: it must be a FIFO (never followed through a symlink,
-/// never created) that a reader holds open, owned by the user that `pid`
-/// runs as where `/proc` tells.
-///
-/// # Errors
-/// [`Error::NotAFifo`] for anything else; [`Error::Sys`] with `ENXIO` when
-/// nobody reads it (the caller is gone), `ENOENT` when it is missing, and
-/// `EPERM` when it belongs to another user than the caller.
-pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
-    let subject = || Subject::path(path);
-    let before = lstat(path).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    let kind = FileKind::of(&before);
-    if kind != FileKind::Fifo {
-        return Err(Error::NotAFifo {
-            subject: subject(),
-            found: kind,
-        });
-    }
-    match caller(pid) {
-        // Nobody will read the reply.
-        Caller::Gone => return Err(Error::sys(subject(), Action::Open, Errno::ENXIO)),
-        Caller::User(uid) if uid != before.st_uid => {
-            return Err(Error::sys(subject(), Action::Open, Errno::EPERM));
-        }
-        _ => {}
-    }
-    let flags = OFlag::O_WRONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let fd = retry_on_eintr(|| nix::fcntl::open(path, flags, Mode::empty()))
-        .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
-    let after = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) {
-        return Err(Error::Replaced {
-            subject: subject(),
-            made: false,
-        });
-    }
-    Ok(fd)
-}
-
-/// What `/proc` says of a caller.
-enum Caller {
-    /// `/proc` is not there to tell.
-    Unknown,
-    /// The process is gone.
-    Gone,
-    /// It runs as this user.
-    User(u32),
-}
-
-fn caller(pid: u32) -> Caller {
-    if !Path::new("/proc/self").exists() {
-        return Caller::Unknown;
-    }
-    std::fs::metadata(format!("/proc/{pid}")).map_or(Caller::Gone, |meta| Caller::User(meta.uid()))
-}
-
-/// Writes all of `data` to `dst`, which may be non-blocking: when it is
-/// full, waits until it has room.
-///
-/// # Errors
-/// [`Error::Sys`] naming `subject` (`EPIPE` when the reader went away).
-pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) -> Result<()> {
-    while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
-            Ok(n) => data = &data[n..],
-            Err(Errno::EAGAIN) => {
-                let mut fds = [PollFd::new(dst.as_fd(), PollFlags::POLLOUT)];
-                retry_on_eintr(|| poll(&mut fds, PollTimeout::NONE))
-                    .map_err(|errno| Error::sys(subject.clone(), Action::Wait, errno))?;
-            }
-            Err(errno) => return Err(Error::sys(subject.clone(), Action::Write, errno)),
-        }
-    }
-    Ok(())
-}
 
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.

@@ -8,14 +8,21 @@
 //! A request that starts with `0xFF` but is not a valid chunk header (a
 //! binary line) is skipped through its separator, and said so; it never
 //! stops the stream.
+//!
+//! Unfinished messages are kept up to a cap on all of them together (any
+//! writer can start messages it never finishes); past it, the oldest is
+//! dropped, and said so.
 
-use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crate::Subject;
 use crate::frame::{Decoder, FrameProblem, HEADER_LEN, MAGIC, WriterId, chunk_len};
 
-use super::envelope::{Envelope, parse_envelope};
+use super::envelope::is_fifo_call;
+
+/// What the cap on unfinished messages charges for each besides its bytes:
+/// more than a writer's decoder and its place in the maps cost.
+pub const WRITER_COST: u64 = 1024;
 
 /// Where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,17 +30,10 @@ use super::envelope::{Envelope, parse_envelope};
 pub enum Origin {
     /// A text line (or, with a NUL separator, a record).
     Line,
-    /// A framed message without a reply address.
+    /// A framed message.
     Message {
-        /// The process that wrote it, as the frame says.
+        /// The process that wrote it, as the frame claims.
         pid: u32,
-    },
-    /// A framed call: its reply goes to the caller's FIFO.
-    Call {
-        /// The process that wrote it, as the frame says.
-        pid: u32,
-        /// The caller's reply FIFO.
-        reply: PathBuf,
     },
 }
 
@@ -73,10 +73,21 @@ pub enum Skip {
     /// A chunk that does not continue its writer's message: that writer's
     /// unfinished message is dropped.
     OutOfOrder(WriterId),
-    /// A framed message that starts like a call but is not a valid one.
-    BadCall(String),
+    /// A call sent on the FIFO, naming a reply path (the form of version
+    /// 1): refused, as a FIFO cannot tell who sent it.
+    FifoCall,
     /// A line or message larger than the limit: skipped whole.
     TooLarge(u64),
+    /// Unfinished messages passed the cap on all of them: the oldest is
+    /// dropped.
+    Crowded {
+        /// The cap, in bytes.
+        cap: u64,
+        /// The writer of the message dropped.
+        writer: WriterId,
+        /// Its bytes received so far.
+        bytes: u64,
+    },
 }
 
 impl std::fmt::Display for Skip {
@@ -92,17 +103,26 @@ impl std::fmt::Display for Skip {
                 f,
                 "a chunk from writer {writer} is out of order; its unfinished message is dropped"
             ),
-            Self::BadCall(why) => write!(f, "not a valid call ({why}); skipped"),
+            Self::FifoCall => write!(
+                f,
+                "a call naming a reply path is refused (a FIFO cannot tell who sent it); \
+                 fifo call sends calls to the call socket"
+            ),
             Self::TooLarge(limit) => {
                 write!(f, "a request larger than {limit} bytes; skipped")
             }
+            Self::Crowded { cap, writer, bytes } => write!(
+                f,
+                "unfinished messages passed {cap} bytes; dropped the oldest, \
+                 from writer {writer} ({bytes} bytes received)"
+            ),
         }
     }
 }
 
 /// What the bytes being gathered are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
+pub(super) enum Unit {
     /// Nothing yet: the next byte decides.
     Start,
     Line,
@@ -119,13 +139,23 @@ enum Unit {
 pub struct Splitter {
     separator: u8,
     limit: u64,
-    unit: Unit,
+    pub(super) unit: Unit,
     /// The current line or chunk so far.
-    buf: Vec<u8>,
+    pub(super) buf: Vec<u8>,
     /// The stream offset of `buf`'s first byte.
     start: u64,
-    offset: u64,
-    writers: HashMap<WriterId, Decoder>,
+    pub(super) offset: u64,
+    /// Each writer's unfinished message, with its place in `oldest`.
+    pub(super) writers: HashMap<WriterId, (u64, Decoder)>,
+    /// The writers with unfinished messages, oldest first.
+    pub(super) oldest: BTreeMap<u64, WriterId>,
+    /// How many writers have begun a message so far.
+    begun: u64,
+    /// What the unfinished messages cost together: their bytes, and
+    /// [`WRITER_COST`] each.
+    pub(super) pending: u64,
+    /// The cap on `pending`.
+    cap: u64,
     events: VecDeque<Event>,
     /// Why the bytes now being skipped are skipped.
     skipping: Option<Skip>,
@@ -134,7 +164,9 @@ pub struct Splitter {
 impl Splitter {
     /// A splitter of lines ending with `separator` (`b'\n'`, or `0` for
     /// records) and framed messages; a line, or the unfinished messages of
-    /// one writer, larger than `limit` bytes are skipped.
+    /// one writer, larger than `limit` bytes are skipped. Unfinished
+    /// messages are capped together at `limit` too, unless
+    /// [`Splitter::with_cap`] says otherwise.
     #[must_use]
     pub fn new(separator: u8, limit: u64) -> Self {
         Self {
@@ -145,9 +177,28 @@ impl Splitter {
             start: 0,
             offset: 0,
             writers: HashMap::new(),
+            oldest: BTreeMap::new(),
+            begun: 0,
+            pending: 0,
+            cap: limit,
             events: VecDeque::new(),
             skipping: None,
         }
+    }
+
+    /// Caps what all unfinished messages together may cost (their bytes,
+    /// and [`WRITER_COST`] each) at `cap`: past it the oldest is dropped.
+    #[must_use]
+    pub fn with_cap(mut self, cap: u64) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    /// What the unfinished messages cost now (their bytes, and
+    /// [`WRITER_COST`] each).
+    #[must_use]
+    pub fn pending(&self) -> u64 {
+        self.pending
     }
 
     /// The next event, oldest first.
@@ -271,21 +322,32 @@ impl Splitter {
     fn chunk_done(&mut self) {
         let chunk = std::mem::take(&mut self.buf);
         self.unit = Unit::Start;
+        self.take_chunk(&chunk);
+    }
+
+    /// Hands a whole chunk to its writer's decoder, and what it completes
+    /// on.
+    fn take_chunk(&mut self, chunk: &[u8]) {
         let writer = WriterId {
             pid: u32::from_be_bytes(chunk[4..8].try_into().unwrap_or_default()),
             nonce: u64::from_be_bytes(chunk[8..16].try_into().unwrap_or_default()),
         };
         let limit = self.limit;
-        let decoder = self.writers.entry(writer).or_insert_with(|| {
-            Decoder::new(Subject::Process(
+        let (order, mut decoder) = self.writers.remove(&writer).unwrap_or_else(|| {
+            self.begun += 1;
+            self.pending += WRITER_COST;
+            let decoder = Decoder::new(Subject::Process(
                 i32::try_from(writer.pid).unwrap_or(i32::MAX),
             ))
-            .with_max_pending_bytes(limit)
+            .with_max_pending_bytes(limit);
+            (self.begun, decoder)
         });
+        self.oldest.remove(&order);
+        let before = decoder.unfinished().bytes;
         let lost_before = decoder.lost().messages;
-        let pushed = decoder.push(&chunk);
+        let pushed = decoder.push(chunk);
         let message = decoder.pop();
-        let finished = decoder.unfinished().messages == 0;
+        self.pending -= before + WRITER_COST;
         // A chunk that continues no message of its writer (its start went
         // elsewhere) loses that message: the decoder reads on, and the
         // request is reported skipped.
@@ -296,27 +358,48 @@ impl Splitter {
             Err(_) => Some(Skip::OutOfOrder(writer)),
         };
         if let Some(why) = skip {
-            self.writers.remove(&writer);
             self.skipped(self.start, why);
             return;
         }
-        if finished {
-            self.writers.remove(&writer);
+        if decoder.unfinished().messages > 0 {
+            self.pending += decoder.unfinished().bytes + WRITER_COST;
+            self.oldest.insert(order, writer);
+            self.writers.insert(writer, (order, decoder));
+            self.make_room(writer);
         }
         if let Some(message) = message {
-            match parse_envelope(message.data) {
-                Ok(Envelope::Plain(body)) => {
-                    self.emit(body, Origin::Message { pid: writer.pid });
-                }
-                Ok(Envelope::Call { reply, body }) => self.emit(
-                    body,
-                    Origin::Call {
-                        pid: writer.pid,
-                        reply,
-                    },
-                ),
-                Err(why) => self.skipped(self.start, Skip::BadCall(why)),
+            if is_fifo_call(&message.data) {
+                self.skipped(self.start, Skip::FifoCall);
+            } else {
+                self.emit(message.data, Origin::Message { pid: writer.pid });
             }
+        }
+    }
+
+    /// Drops the oldest unfinished messages until they fit under the cap
+    /// (`growing`'s last, unless it alone does not fit).
+    fn make_room(&mut self, growing: WriterId) {
+        while self.pending > self.cap {
+            let oldest = self.oldest.first_key_value().map(|(_, writer)| *writer);
+            let victim = match oldest {
+                Some(writer) if writer != growing || self.oldest.len() == 1 => writer,
+                _ => match self.oldest.iter().find(|(_, w)| **w != growing) {
+                    Some((_, writer)) => *writer,
+                    None => growing,
+                },
+            };
+            let Some((order, decoder)) = self.writers.remove(&victim) else {
+                return;
+            };
+            self.oldest.remove(&order);
+            let bytes = decoder.unfinished().bytes;
+            self.pending -= bytes + WRITER_COST;
+            let why = Skip::Crowded {
+                cap: self.cap,
+                writer: victim,
+                bytes,
+            };
+            self.skipped(self.start, why);
         }
     }
 
@@ -325,7 +408,7 @@ impl Splitter {
             .push_back(Event::Request(Request { body, origin }));
     }
 
-    fn skipped(&mut self, offset: u64, why: Skip) {
+    pub(super) fn skipped(&mut self, offset: u64, why: Skip) {
         self.events.push_back(Event::Skipped { offset, why });
     }
 }

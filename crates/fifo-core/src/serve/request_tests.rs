@@ -1,7 +1,6 @@
 //! Tests of splitting one stream into requests: lines, records and framed
 //! messages mixed, binary lines, broken writers, safe read lengths.
 
-use super::envelope::call_header;
 use super::*;
 use crate::frame::{FrameProblem, WriterId};
 
@@ -43,28 +42,80 @@ fn lines_records_and_frames_mix_in_one_stream() {
     let mut stream = b"one\n".to_vec();
     stream.extend(framed(1, &big));
     stream.extend(b"two\n");
-    let mut call = call_header(std::path::Path::new("/tmp/d/reply")).unwrap();
-    call.extend(b"hello\n");
-    stream.extend(framed(2, &call));
+    stream.extend(framed(2, b"\0fifo-call 1\0/tmp/d/reply\0hello\n"));
+    stream.extend(b"three\n");
     for step in [1, 3, 36, 4096, usize::MAX] {
-        let got = bodies(&split(&stream, b'\n', step.min(stream.len())));
+        let events = split(&stream, b'\n', step.min(stream.len()));
         assert_eq!(
-            got,
+            bodies(&events),
             [
                 (b"one\n".to_vec(), Origin::Line),
                 (big.clone(), Origin::Message { pid: 7001 }),
                 (b"two\n".to_vec(), Origin::Line),
-                (
-                    b"hello\n".to_vec(),
-                    Origin::Call {
-                        pid: 7002,
-                        reply: "/tmp/d/reply".into()
-                    }
-                ),
+                (b"three\n".to_vec(), Origin::Line),
             ],
             "step {step}"
         );
+        // A call naming a reply path (version 1) is refused, not run.
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                Event::Skipped {
+                    why: Skip::FifoCall,
+                    ..
+                }
+            )),
+            "step {step}"
+        );
     }
+}
+
+#[test]
+fn past_the_cap_the_oldest_unfinished_message_is_dropped() {
+    let first = |n: u32| {
+        crate::frame::test_chunks(WriterId { pid: n, nonce: 1 }, &vec![7; 5000]).swap_remove(0)
+    };
+    // Room for two unfinished messages of one full chunk each.
+    let room = 2 * (WRITER_COST + crate::frame::MAX_PAYLOAD as u64);
+    let mut splitter = Splitter::new(b'\n', 1 << 20).with_cap(room);
+    for n in 1..=5 {
+        splitter.push(&first(n));
+    }
+    let dropped: Vec<u32> = std::iter::from_fn(|| splitter.pop())
+        .map(|event| match event {
+            Event::Skipped {
+                why: Skip::Crowded { writer, bytes, cap },
+                ..
+            } => {
+                assert_eq!((bytes, cap), (crate::frame::MAX_PAYLOAD as u64, room));
+                writer.pid
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(dropped, [1, 2, 3]);
+    assert_eq!(splitter.pending(), room);
+}
+
+#[test]
+fn unfinished_messages_are_handed_to_the_next_reader_whole() {
+    let chunks = crate::frame::test_chunks(WriterId { pid: 9, nonce: 9 }, &vec![3; 9000]);
+    let mut first = Splitter::new(b'\n', 1 << 20);
+    first.push(&chunks[0]);
+    first.push(b"line\n");
+    assert!(matches!(first.pop(), Some(Event::Request(_))));
+    let left = first.take_unfinished().unwrap();
+    assert_eq!(first.pending(), 0);
+    let mut next = Splitter::new(b'\n', 1 << 20);
+    next.resume(&left);
+    next.push(&chunks[1..].concat());
+    assert_eq!(
+        bodies(&[next.pop().unwrap()]),
+        [(vec![3; 9000], Origin::Message { pid: 9 })]
+    );
+    // Half a line read: nothing can be handed over.
+    first.push(b"half");
+    assert_eq!(first.take_unfinished(), None);
 }
 
 #[test]

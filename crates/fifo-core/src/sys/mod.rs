@@ -10,6 +10,7 @@ pub(crate) mod dir_watch;
 pub(crate) mod disposition;
 pub(crate) mod fd;
 pub(crate) mod lock;
+mod peer;
 pub(crate) mod place;
 pub(crate) mod startup;
 
@@ -29,6 +30,8 @@ pub(crate) use portable::{
     open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
     set_pipe_size, splice, tee_pipe, wait_ended_unreaped,
 };
+
+pub(crate) use peer::peer_cred;
 
 /// The largest pipe capacity Linux grants whatever the privileges
 /// (`round_pipe_size` in fs/pipe.c): 2^31 bytes.

@@ -39,7 +39,7 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
     raise_standard_pipes();
     let reading = Reading {
         output: Output::new(args.null, args.json),
-        stash: (!args.rm).then(stash),
+        stash: (!args.rm).then(crate::applet::frame_stash),
         notice: notice.as_fd(),
     };
     let mut left = args.lines;
@@ -118,16 +118,6 @@ struct Reading<'a> {
     stash: Option<Stash>,
     /// Readable once a signal has come.
     notice: BorrowedFd<'a>,
-}
-
-/// The stash of this user's framed readers: `$TMPDIR/fifo-UID` (else
-/// `/tmp/fifo-UID`), a private directory as tmux keeps its sockets in, so
-/// that readers started from any shell, cron or service of the user find
-/// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
-/// Another user's path planted there sends it to `fifo-UID.XXXXXX` beside.
-fn stash() -> Stash {
-    let uid = nix::unistd::Uid::effective();
-    Stash::in_dir(fifo_core::dir::temp_dir().join(format!("fifo-{uid}")))
 }
 
 /// Opens one PATH (`-`: stdin) and reads it as one framed stream, `count`

@@ -1,19 +1,17 @@
 //! One request's job: runs CMD with the request on its stdin, its stdout
 //! and stderr spooled to unlinked temporary files, then hands the output
-//! over whole: to serve's own stdout and stderr, or to the caller's reply
-//! FIFO.
+//! over whole: to serve's own stdout and stderr, or, for a call, to the
+//! server's loop, which sends it back on the call's connection.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::os::fd::{AsFd, OwnedFd};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use fifo_core::serve::{
-    Origin, ReplyKind, Request, Spawner, Status, open_reply, record_header, spool, wait,
-};
+use fifo_core::serve::{Spawner, Status, spool, wait};
 use fifo_core::{Error, PIPE_BUF, Subject};
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
@@ -22,8 +20,6 @@ use nix::unistd::Pid;
 use crate::report;
 
 const APPLET: &str = "serve";
-/// How much of a job's output goes into one reply record.
-const RECORD: usize = 64 * 1024;
 
 /// What every job shares.
 #[derive(Debug)]
@@ -57,58 +53,83 @@ impl Shared {
     }
 }
 
-/// A call's reply, waiting to be sent.
+/// What a request's job reads on its stdin.
+#[derive(Debug)]
+pub enum Body {
+    /// Bytes in memory (a line, a framed message, a small call).
+    Bytes(Vec<u8>),
+    /// A spooled file, read from its start (a large call).
+    File(File),
+}
+
+/// A request taken and not yet run.
+#[derive(Debug)]
+pub struct Job {
+    /// Its number: requests are numbered from 1 in the order they were taken.
+    pub number: u64,
+    /// What CMD gets on its stdin.
+    pub body: Body,
+    /// The call it answers (its connection's key), if any.
+    pub call: Option<u64>,
+}
+
+/// How a job went, for the server's loop.
+#[derive(Debug)]
+pub enum Outcome {
+    /// It ran (its output is written out); a call's reply is to be sent.
+    Ran(Option<Reply>),
+    /// It could not start for want of descriptors: run it again once
+    /// another job has ended.
+    Short(Job, Error),
+    /// A call's job could not run: the caller is told why.
+    Refused(u64, String),
+}
+
+/// A call's job's result, to be sent back to its caller.
 #[derive(Debug)]
 pub struct Reply {
-    number: u64,
-    path: PathBuf,
-    pid: u32,
-    status: Status,
-    stdout: File,
-    stderr: File,
+    /// The call's connection's key.
+    pub call: u64,
+    /// The request's number.
+    pub number: u64,
+    /// How CMD ended.
+    pub status: Status,
+    /// CMD's spooled stdout.
+    pub stdout: File,
+    /// CMD's spooled stderr.
+    pub stderr: File,
 }
 
-impl Reply {
-    /// Sends the reply to its caller, or says why it is lost.
-    pub fn send(self) {
-        if let Err(err) = send_reply(&self.path, self.pid, self.status, self.stdout, self.stderr) {
-            let text = format!(
-                "request {}: the reply to {} is lost: {}",
-                self.number,
-                report::quote(&self.path),
-                describe(&err)
-            );
-            report::message(APPLET, &text);
-        }
-    }
-}
-
-/// Runs request `number` to the end and writes out its output; returns the
-/// reply to send for a call, which the caller sends on a thread of its own
+/// Runs `job` to the end and writes out its output; for a call, returns
+/// the reply to send, which the server's loop writes as the caller reads,
 /// so that a caller slow to read never holds up a job slot.
-pub fn run(shared: &Shared, number: u64, request: Request) -> Option<Reply> {
-    let outcome = execute(shared, number, &request.body);
-    let (status, stdout, stderr) = match outcome {
+pub fn run(shared: &Shared, job: Job) -> Outcome {
+    let number = job.number;
+    let (status, stdout, stderr) = match execute(shared, &job) {
         Ok(done) => done,
+        Err(err) if out_of_descriptors(&err) => return Outcome::Short(job, err),
         Err(err) => {
-            report::failure(APPLET, &err);
             shared.failed.store(true, Ordering::Relaxed);
-            return None;
+            let text = format!("request {number}: not run: {err}");
+            report::message(APPLET, &text);
+            return match job.call {
+                Some(call) => Outcome::Refused(call, text),
+                None => Outcome::Ran(None),
+            };
         }
     };
     if status != Status::Exited(0) {
         shared.failed.store(true, Ordering::Relaxed);
     }
-    if let Origin::Call { pid, reply } = request.origin {
+    if let Some(call) = job.call {
         report_status(shared, number, status);
-        return Some(Reply {
+        return Outcome::Ran(Some(Reply {
+            call,
             number,
-            path: reply,
-            pid,
             status,
             stdout,
             stderr,
-        });
+        }));
     }
     {
         let _held = shared.output.lock().unwrap_or_else(PoisonError::into_inner);
@@ -126,7 +147,15 @@ pub fn run(shared: &Shared, number: u64, request: Request) -> Option<Reply> {
         let _ = copy_out(stderr, &mut std::io::stderr().lock());
     }
     report_status(shared, number, status);
-    None
+    Outcome::Ran(None)
+}
+
+/// Whether `err` is the process (or system) running out of descriptors.
+pub fn out_of_descriptors(err: &Error) -> bool {
+    matches!(
+        err.raw_os_error().map(Errno::from_raw),
+        Some(Errno::EMFILE | Errno::ENFILE)
+    )
 }
 
 /// Says on stderr how a CMD that failed ended.
@@ -157,18 +186,30 @@ impl Shared {
     }
 }
 
-/// Runs CMD with `body` on its stdin; returns how it ended and its spooled
-/// stdout and stderr.
-fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, File), Error> {
+/// Runs CMD with the job's body on its stdin; returns how it ended and its
+/// spooled stdout and stderr. Every descriptor is made before CMD starts,
+/// and the job is left whole when one cannot be.
+fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
     let stdout = spool(&shared.spool_dir)?;
     let mut stderr = spool(&shared.spool_dir)?;
-    let stdin = stdin_for(shared, body)?;
-    let spawned = shared
-        .spawner
-        .spawn(stdin.as_fd(), stdout.as_fd(), stderr.as_fd());
-    drop(stdin);
+    let piped;
+    let stdin = match &job.body {
+        Body::Bytes(bytes) => {
+            piped = stdin_for(shared, bytes)?;
+            piped.as_fd()
+        }
+        Body::File(file) => file.as_fd(),
+    };
+    let spawned = shared.spawner.spawn(stdin, stdout.as_fd(), stderr.as_fd());
     let pid = match spawned {
         Ok(pid) => pid,
+        Err(errno @ (Errno::EMFILE | Errno::ENFILE)) => {
+            return Err(Error::sys(
+                Subject::path(&shared.name),
+                fifo_core::Action::Open,
+                errno,
+            ));
+        }
         Err(errno) => {
             let code = if errno == Errno::ENOENT { 127 } else { 126 };
             let _ = writeln!(
@@ -180,6 +221,7 @@ fn execute(shared: &Shared, number: u64, body: &[u8]) -> Result<(Status, File, F
             return Ok((Status::Exited(code), stdout, stderr));
         }
     };
+    let number = job.number;
     lock(&shared.children).insert(number, pid);
     if shared.stopping.load(Ordering::SeqCst) {
         let _ = kill(pid, Signal::SIGTERM);
@@ -217,51 +259,4 @@ fn copy_out(mut spooled: File, out: &mut impl Write) -> std::io::Result<()> {
     spooled.rewind()?;
     std::io::copy(&mut spooled, out)?;
     out.flush()
-}
-
-/// Writes the reply records to the caller's reply FIFO.
-fn send_reply(
-    reply: &Path,
-    pid: u32,
-    status: Status,
-    stdout: File,
-    stderr: File,
-) -> Result<(), Error> {
-    let fd = open_reply(reply, pid)?;
-    let subject = Subject::path(reply);
-    let mut record = Vec::with_capacity(RECORD + 5);
-    for (kind, mut spooled) in [(ReplyKind::Stdout, stdout), (ReplyKind::Stderr, stderr)] {
-        spooled
-            .rewind()
-            .map_err(|err| Error::sys(subject.clone(), fifo_core::Action::Read, err))?;
-        let mut buf = vec![0u8; RECORD];
-        loop {
-            let n = spooled
-                .read(&mut buf)
-                .map_err(|err| Error::sys(subject.clone(), fifo_core::Action::Read, err))?;
-            if n == 0 {
-                break;
-            }
-            record.clear();
-            record.extend_from_slice(&record_header(kind, u32::try_from(n).unwrap_or(u32::MAX)));
-            record.extend_from_slice(&buf[..n]);
-            fifo_core::serve::write_waiting(fd.as_fd(), &record, &subject)?;
-        }
-    }
-    let text = status.to_text();
-    record.clear();
-    record.extend_from_slice(&record_header(
-        ReplyKind::Status,
-        u32::try_from(text.len()).unwrap_or(0),
-    ));
-    record.extend_from_slice(text.as_bytes());
-    fifo_core::serve::write_waiting(fd.as_fd(), &record, &subject)
-}
-
-/// Why a reply was lost, in words: a caller that is gone says so.
-fn describe(err: &Error) -> String {
-    match err.raw_os_error().map(Errno::from_raw) {
-        Some(Errno::ENXIO | Errno::EPIPE | Errno::ENOENT) => "the caller is gone".to_owned(),
-        _ => err.reason().to_string(),
-    }
 }

@@ -44,12 +44,6 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(installed) => installed,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
-    // A full or broken stdout refuses an empty write: found before a request
-    // is taken from the FIFO, so that none is run for output that is lost.
-    if let Err(errno) = nix::unistd::write(super::stdout_fd(), &[]) {
-        let err = Error::sys(Subject::Stdout, Action::Write, errno);
-        return cleanup.settle(APPLET, report::failure(APPLET, &err));
-    }
     let Setup {
         spool_dir,
         held,
@@ -172,6 +166,10 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
     // Every job spools its output there: a place that cannot be used is
     // said before serving, not once per request.
     spool(&spool_dir)?;
+    // A full or broken stdout refuses an empty write: found before a request
+    // is taken from the FIFO, so that none is run for output that is lost.
+    nix::unistd::write(super::stdout_fd(), &[])
+        .map_err(|errno| Error::sys(Subject::Stdout, Action::Write, errno))?;
     let held = open_queue(args, cleanup)?;
     let socket = CallSocket::bind(&args.path, held.fd())?;
     // With --rm the FIFO goes away with serve: nobody could finish what it

@@ -47,6 +47,8 @@ use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, fstatat};
 
 use crate::open::Direction;
+pub(crate) use sight::may_hide_holders;
+
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
 /// How the scan opens a /proc/PID/fd directory: to list it, and as the
@@ -275,23 +277,40 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
 
 /// Waits until some process holds the FIFO at `path` open as `peer`, or is
 /// blocked opening it as one (symlinks followed), looking at /proc, never
-/// opening the FIFO, so no waiting open is completed. Processes that cannot
-/// be inspected are not waited for: only what is seen counts.
+/// opening the FIFO, so no waiting open is completed. Only what is seen
+/// counts; a peer out of sight (another user's process) is never seen, so
+/// when `timeout` passes while such processes could hold the FIFO, the
+/// wait cannot say that no peer came.
 ///
 /// # Errors
-/// [`Error::TimedOut`] after `timeout`, and those of [`watch`].
+/// [`Error::TimedOut`] after `timeout` when nobody could hold the FIFO
+/// unseen, [`Error::PeerHidden`] when someone could, and those of [`watch`].
 pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
-    let present = |found: &Holders| match peer {
-        Peer::Reader => found.readers() > 0,
-        Peer::Writer => found.writers() > 0,
+    let mut complete = true;
+    let present = |found: &Holders| {
+        complete = found.complete();
+        match peer {
+            Peer::Reader => found.readers() > 0,
+            Peer::Writer => found.writers() > 0,
+        }
     };
     if watch(path, timeout, present)? {
         return Ok(());
     }
-    Err(Error::TimedOut {
-        subject: Subject::path(path),
-        peer,
-        waited: timeout.unwrap_or_default(),
+    let subject = Subject::path(path);
+    let waited = timeout.unwrap_or_default();
+    Err(if sight::may_hide_holders(path, complete) {
+        Error::PeerHidden {
+            subject,
+            peer,
+            waited,
+        }
+    } else {
+        Error::TimedOut {
+            subject,
+            peer,
+            waited,
+        }
     })
 }
 
@@ -398,5 +417,6 @@ fn command_of(pid: i32) -> String {
 }
 
 mod sharing;
+mod sight;
 #[cfg(all(test, target_os = "linux"))]
 mod tests;

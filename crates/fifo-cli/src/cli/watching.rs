@@ -182,7 +182,10 @@ pub struct WaitArgs {
     /// Until no bytes are waiting in PATH (a FIFO nobody holds is empty).
     #[arg(long)]
     pub empty: bool,
-    /// Give up after DUR (status 124).
+    /// Give up after DUR (status 124). Only processes this user may inspect
+    /// are seen: when another user's processes, out of sight, could hold
+    /// PATH, a reader or writer not seen by then is "cannot tell" (status
+    /// 1), not a timeout.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Print nothing, not even why it failed: the status says it all.

@@ -73,6 +73,17 @@ pub enum Error {
         /// How long was waited.
         waited: Duration,
     },
+    /// A wait for a reader or writer ran out without seeing one, while
+    /// processes that this user may not inspect (another user's) could be
+    /// holding the FIFO: no peer seen is not no peer.
+    PeerHidden {
+        /// The FIFO.
+        subject: Subject,
+        /// The end that was not seen.
+        peer: Peer,
+        /// How long was waited.
+        waited: Duration,
+    },
     /// A wait for a FIFO's state ran out.
     WaitTimedOut {
         /// The FIFO.
@@ -248,6 +259,7 @@ impl Error {
             | Self::NoPeer { subject, .. }
             | Self::TimedOut { subject, .. }
             | Self::WaitTimedOut { subject, .. }
+            | Self::PeerHidden { subject, .. }
             | Self::NotHeld { subject }
             | Self::StillRunning { subject, .. }
             | Self::ReaderLeft { subject, .. }

@@ -25,6 +25,11 @@ impl fmt::Display for Reason<'_> {
             Error::TimedOut { peer, waited, .. } => {
                 write!(f, "timed out after {} waiting for a {peer}", since(waited))
             }
+            Error::PeerHidden { peer, waited, .. } => write!(
+                f,
+                "cannot tell: no {peer} seen in {}, but processes of other users that may hold it cannot be inspected",
+                since(waited)
+            ),
             Error::WaitTimedOut {
                 condition, waited, ..
             } => write!(

@@ -52,8 +52,8 @@ pub struct StatArgs {
     pub printf: Option<Format>,
     /// Print one JSON object per PATH, one per line (JSON Lines; versioned
     /// schema in docs/json.md). Holders are "open", or "opening" while blocked
-    /// in open(2); counts are lower bounds when some processes could not be
-    /// inspected.
+    /// in open(2); counts are of open files, and lower bounds when some
+    /// processes could not be inspected.
     #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
     /// First wait until a process holds each PATH open for reading, or is
@@ -66,7 +66,9 @@ pub struct StatArgs {
     /// blocked opening it to write: the same wait as `fifo wait --writer`.
     #[arg(long)]
     pub wait_writer: bool,
-    /// With --wait-reader/--wait-writer: give up after DUR (status 124).
+    /// With --wait-reader/--wait-writer: give up after DUR (status 124; 1,
+    /// "cannot tell", when another user's processes, out of sight, could
+    /// hold it).
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Paths to report on (any file type).

@@ -141,7 +141,10 @@ impl Holders {
     /// Threads blocked in `open(2)` on the FIFO (either direction).
     #[must_use]
     pub fn opening(&self) -> u64 {
-        self.seen.iter().filter(|h| h.state == State::Opening).count() as u64
+        self.seen
+            .iter()
+            .filter(|h| h.state == State::Opening)
+            .count() as u64
     }
 
     /// Whether every process could be inspected, so nobody was missed.

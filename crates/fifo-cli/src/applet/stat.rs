@@ -106,7 +106,12 @@ fn shared_with(before: &[fifo_core::live::Holder], holder: &fifo_core::live::Hol
     before
         .iter()
         .find(|other| other.description.is_some() && other.description == holder.description)
-        .and_then(|other| Some(format!(", same open file as pid {} fd {}", other.pid, other.fd?)))
+        .and_then(|other| {
+            Some(format!(
+                ", same open file as pid {} fd {}",
+                other.pid, other.fd?
+            ))
+        })
         .unwrap_or_default()
 }
 

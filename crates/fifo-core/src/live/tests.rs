@@ -116,6 +116,10 @@ fn a_descriptor_inherited_or_duplicated_is_one_reader_and_one_writer() {
     for (in_bash, fd) in [(true, 8), (false, 7), (false, 8)] {
         assert_eq!(number(in_bash, fd), Some(Some(shared)), "{in_bash} {fd}");
     }
-    assert_ne!(number(true, 9), Some(Some(shared)), "a second open is another");
+    assert_ne!(
+        number(true, 9),
+        Some(Some(shared)),
+        "a second open is another"
+    );
     assert_eq!((found.readers(), found.writers()), (2, 1), "{found:?}");
 }

@@ -107,10 +107,8 @@ fn shared_with(before: &[fifo_core::live::Holder], holder: &fifo_core::live::Hol
         .iter()
         .find(|other| other.description.is_some() && other.description == holder.description)
         .and_then(|other| {
-            Some(format!(
-                ", same open file as pid {} fd {}",
-                other.pid, other.fd?
-            ))
+            let fd = other.fd?;
+            Some(format!(", same open file as pid {} fd {fd}", other.pid))
         })
         .unwrap_or_default()
 }

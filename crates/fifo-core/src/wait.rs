@@ -93,8 +93,10 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 /// nobody holds is empty only when no process out of sight could hold it.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
     let mut blind = false;
+    let mut held = false;
     let done = crate::live::watch(path, timeout, |holders| {
-        let waiting = if holders.seen.iter().any(|holder| holder.fd.is_some()) {
+        held = holders.seen.iter().any(|holder| holder.fd.is_some());
+        let waiting = if held {
             crate::live::pipe_contents(holders).waiting
         } else if !crate::live::may_hide_holders(path, holders.complete()) {
             // Nobody has it open (at most some are still opening): no byte
@@ -112,6 +114,7 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
     if blind {
         return Err(Error::ContentsHidden {
             subject: Subject::path(path),
+            held,
         });
     }
     if done {

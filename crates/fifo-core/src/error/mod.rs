@@ -208,11 +208,14 @@ pub enum Error {
         /// The step that needed to know.
         action: Action,
     },
-    /// Processes hold the FIFO, but none of them lets this process look
-    /// through its descriptor, so how much the pipe holds cannot be known.
+    /// How much the pipe holds cannot be known: processes hold the FIFO but
+    /// none of them lets this process look through its descriptor, or none
+    /// is seen while another user's processes, out of sight, may hold it.
     ContentsHidden {
         /// The FIFO.
         subject: Subject,
+        /// Whether holders were seen (which would not lend a descriptor).
+        held: bool,
     },
 }
 
@@ -273,7 +276,7 @@ impl Error {
             | Self::ExistsNotFifo { subject, .. }
             | Self::BadName { subject, .. }
             | Self::NoProcessTable { subject, .. }
-            | Self::ContentsHidden { subject } => subject,
+            | Self::ContentsHidden { subject, .. } => subject,
         }
     }
 

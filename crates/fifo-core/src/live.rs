@@ -47,9 +47,9 @@ use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, fstatat};
 
 use crate::open::Direction;
-pub(crate) use sight::may_hide_holders;
-
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
+
+pub(crate) use sight::may_hide_holders;
 
 /// How the scan opens a /proc/PID/fd directory: to list it, and as the
 /// anchor for fstatat.

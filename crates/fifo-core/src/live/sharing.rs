@@ -39,7 +39,7 @@ pub(super) fn number_descriptions(seen: &mut [Holder]) {
                     distinct.insert(at, (holder.pid, fd, next));
                     holder.description = Some(next);
                 }
-                None => holder.description = None,
+                None => {}
             }
         }
     }

@@ -6,11 +6,10 @@ use std::path::Path;
 
 /// Whether processes out of sight could hold the FIFO at `path`, beyond
 /// those a scan saw (`complete`: it inspected every process): some
-/// processes could not be inspected, some of them are
-/// another user's, and the FIFO is not private to this user. A FIFO only
-/// its owner may open, and the owner is this user, cannot be held unseen
-/// (root aside, which can do anything); nor can anything when every process
-/// was inspected.
+/// processes could not be inspected, some of those are another user's, and
+/// the FIFO is not private to this user. A FIFO only its owner may open,
+/// and the owner is this user, cannot be held unseen (root aside, which can
+/// do anything); nor can anything when every process was inspected.
 pub(crate) fn may_hide_holders(path: &Path, complete: bool) -> bool {
     if complete {
         return false;

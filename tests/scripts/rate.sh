@@ -1,58 +1,66 @@
-# --rate-limit on cat, send and tee: bytes over elapsed time stay within
-# 25 % of the limit at three rates and on both the splice and the portable
-# path, every byte arrives (checksums), a reader that stalls for 2 s gets no
-# burst over the limit when it resumes, and bad rates are usage errors.
-# A behaviour test with generous bounds, not a benchmark.
+# --rate-limit on cat, send and tee: never more bytes than the limit allows
+# (at three rates, on the splice and the portable path), every byte arrives
+# (checksums), a reader that stalls for 2 s gets no saved-up burst when it
+# resumes, and --rate-file changes the rate while running. Only what holds
+# under any load is asserted: a busy machine makes a copy slower, never
+# faster, so "at most LIMIT × elapsed + the bucket" is checked against time
+# measured from before the command starts, and nothing is asserted about
+# how close to the limit it gets (bench/rate.sh measures that).
 # needs: python3
 source "$(dirname "$0")/lib.sh"
 need python3
 
-# meter PATH: reads PATH ("-": stdin) to end of file and prints the bytes,
-# the rate from the first byte to the last (bytes per second) and a checksum.
+# The bucket: a tenth of a second's bytes, plus the 40th of a second a late
+# wake-up from its own sleep may keep (crates/fifo-core/src/rate.rs).
+BUCKET=0.125
+
+# meter PATH LIMIT START: reads PATH ("-": stdin) to end of file and prints
+# the bytes, a checksum, and "within" if after every read the bytes so far
+# were at most LIMIT bytes/s × the time since START (a time(2) stamp taken
+# before the copy began) plus the bucket; else the first read over it.
 meter() {
     python3 -c '
 import hashlib, os, sys, time
 fd = 0 if sys.argv[1] == "-" else os.open(sys.argv[1], os.O_RDONLY)
-digest, total, start = hashlib.sha256(), 0, None
+limit, start, bucket = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+digest, total, verdict = hashlib.sha256(), 0, "within"
 while True:
     chunk = os.read(fd, 1 << 16)
     if not chunk:
         break
-    if start is None:
-        start = time.monotonic()
     digest.update(chunk)
     total += len(chunk)
-elapsed = time.monotonic() - start if start else 1
-print(total, int(total / max(elapsed, 1e-6)), digest.hexdigest())' "$1"
+    allowed = limit * (time.time() - start + bucket) + 1
+    if total > allowed and verdict == "within":
+        verdict = f"over:{total}>{int(allowed)}"
+print(total, digest.hexdigest(), verdict)' "$1" "$2" "$3" "$BUCKET"
 }
 
 # windows.py: a reader of the FIFO named by argv[1] that counts what it
-# reads in windows of time (read_for) and sums it all up (summary).
+# reads in windows of time (read_for: the bytes, and how long the window
+# really lasted) and sums it all up (summary).
 cat > windows.py <<'PY'
 import hashlib, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY)
 digest, total = hashlib.sha256(), 0
 def read_for(seconds):
     global total
-    got, end = 0, time.monotonic() + seconds
-    while time.monotonic() < end:
+    got, begin = 0, time.monotonic()
+    while time.monotonic() < begin + seconds:
         chunk = os.read(fd, 1 << 16)
         if not chunk:
             break
         digest.update(chunk)
         got += len(chunk)
     total += got
-    return got
+    return got, time.monotonic() - begin
 def summary():
     return f"{total} {digest.hexdigest()}"
 PY
 
-# near WANT GOT WHAT: GOT is within 25 % of WANT.
-near() {
-    local want=$1 got=$2
-    [ $((got * 4)) -ge $((want * 3)) ] && [ $((got * 4)) -le $((want * 5)) ] ||
-        fail "$3: $got bytes/s, wanted $want ±25 %"
-    ok "$3: $got bytes/s (limit $want)"
+# within WHAT VERDICT: the meter found no read over the limit.
+within() {
+    eq within "$2" "$1: never more than the limit × elapsed + the bucket"
 }
 
 # check_rate RATE BYTES_PER_SECOND WHAT OPTIONS...: cat of a 2 s file at RATE.
@@ -60,11 +68,11 @@ check_rate() {
     local rate=$1 per_second=$2 what=$3
     shift 3
     head -c $((per_second * 2)) /dev/urandom > data
-    local want got
+    local want total sum verdict start=$EPOCHREALTIME
     want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
-    read -r total speed sum < <(timeout 20 "$F" cat --rate-limit "$rate" "$@" data | meter -)
+    read -r total sum verdict < <(timeout 60 "$F" cat --rate-limit "$rate" "$@" data | meter - "$per_second" "$start")
     eq "$want" "$total $sum" "$what: every byte"
-    near "$per_second" "$speed" "$what"
+    within "$what" "$verdict"
 }
 
 check_rate 100K $((100 * 1024)) "cat 100K"
@@ -77,79 +85,95 @@ head -c $((2 * 1024 * 1024)) /dev/urandom > data
 want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
 for portable in "" --no-splice; do
     "$F" mk p
-    spawn "$F" send --rate-limit 1M $portable p < data
+    start=$EPOCHREALTIME
+    SPAWN_TIMEOUT=60 spawn "$F" send --rate-limit 1M $portable p < data
     sender=$SPAWNED
-    read -r total speed sum < <(meter p)
+    read -r total sum verdict < <(meter p $((1024 * 1024)) "$start")
     finish "$sender"
     eq 0 "$STATUS" "send $portable: status"
     eq "$want" "$total $sum" "send $portable: every byte"
-    near $((1024 * 1024)) "$speed" "send $portable at 1M"
+    within "send $portable at 1M" "$verdict"
     rm p
 done
 
 # tee: a pipe to stdout and a FIFO (the tee(2) path), and portably.
 for portable in "" --no-splice; do
     "$F" mk q
-    meter q > q.out &
+    start=$EPOCHREALTIME
+    meter q $((1024 * 1024)) "$start" > q.out &
     q_reader=$!
     PIDS+=("$q_reader")
-    read -r total speed sum < <(cat data | timeout 20 "$F" tee --rate-limit 1M $portable q | meter -)
+    read -r total sum verdict < <(cat data | timeout 60 "$F" tee --rate-limit 1M $portable q | meter - $((1024 * 1024)) "$start")
     wait "$q_reader"
     eq "$want" "$total $sum" "tee $portable: stdout, every byte"
-    near $((1024 * 1024)) "$speed" "tee $portable at 1M, stdout"
-    read -r total speed sum < q.out
+    within "tee $portable at 1M, stdout" "$verdict"
+    read -r total sum verdict < q.out
     eq "$want" "$total $sum" "tee $portable: the FIFO, every byte"
-    near $((1024 * 1024)) "$speed" "tee $portable at 1M, the FIFO"
+    within "tee $portable at 1M, the FIFO" "$verdict"
     rm q
 done
 
-# A stall: the reader reads for 1 s, stops reading for 2 s, then counts what
-# it gets in the next 0.5 s. An uncapped bucket would have saved up 2 s of
-# credit (2 MiB at 1M); the capped one gives the 64K the pipe held, 0.1 s of
-# burst and 0.5 s at the rate, about 0.67 MiB.
+# A stall: the reader reads for 1 s, stops reading for 2 s, then reads for
+# 0.5 s. An uncapped bucket would have saved up 2 s of credit (2 MiB at 1M);
+# the capped one allows only what the 64K pipe held, the bucket, and the
+# rate over the window as long as it really lasted.
 head -c $((4 * 1024 * 1024)) /dev/urandom > data
 want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
 "$F" mk s
-spawn "$F" send --rate-limit 1M --capacity 64K s < data
+SPAWN_TIMEOUT=120 spawn "$F" send --rate-limit 1M --capacity 64K s < data
 sender=$SPAWNED
-read -r after total sum < <(python3 -c '
-import time
+read -r after allowed total sum < <(python3 -c '
+import sys, time
 from windows import read_for, summary
 read_for(1)
 time.sleep(2)
-after = read_for(0.5)
-read_for(60)
-print(after, summary())' s)
+after, lasted = read_for(0.5)
+allowed = 64 * 1024 + int(2**20 * (lasted + float(sys.argv[2]))) + 1
+read_for(120)
+print(after, allowed, summary())' s "$BUCKET")
 finish "$sender"
 eq 0 "$STATUS" "send after a stall: status"
 eq "$want" "$total $sum" "send after a stall: every byte"
-[ "$after" -le $((900 * 1024)) ] || fail "after a 2 s stall: $after bytes in 0.5 s at 1M, a burst"
-[ "$after" -ge $((300 * 1024)) ] || fail "after a 2 s stall: only $after bytes in 0.5 s at 1M"
-ok "after a 2 s stall: $after bytes in 0.5 s at 1M (no saved-up burst)"
+[ "$after" -le "$allowed" ] || fail "after a 2 s stall: $after bytes, over the $allowed the pipe, bucket and window allow: a burst"
+ok "after a 2 s stall: $after bytes in the next window, at most $allowed (no saved-up burst)"
 
-# --rate-file: the reader measures 1 s at 100K, writes 2M into the file,
-# skips 0.6 s (the file is read twice a second), measures 1 s at 2M, then
-# writes a bad rate, which is reported.
+# --rate-file: the reader reads at 100K for 0.5 s, writes 2M into the file,
+# and reads on until it has more than 100K could ever have given (so the new
+# rate is in effect); then it writes a bad rate, which is reported: more
+# than 2 s of data at 2M are still to come, and the file is read twice a
+# second.
 head -c $((5 * 1024 * 1024)) /dev/urandom > data
 want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
 "$F" mk t
-spawn bash -c "'$F' send --rate-limit 100K --rate-file rate t < data 2> send.err"
+start=$EPOCHREALTIME
+SPAWN_TIMEOUT=120 spawn bash -c "exec '$F' send --rate-limit 100K --rate-file rate t < data 2> send.err"
 sender=$SPAWNED
-read -r slow fast total sum < <(python3 -c '
-import time
+read -r slow faster total sum < <(python3 -c '
+import sys, time
+import windows
 from windows import read_for, summary
-slow = read_for(1)
+start, bucket = float(sys.argv[2]), float(sys.argv[3])
+def slow_limit():
+    return 100 * 1024 * (time.time() - start + bucket) + 1
+read_for(0.5)
+slow = "within" if windows.total <= slow_limit() else f"over:{windows.total}"
 open("rate", "w").write("2M\n")
-read_for(0.6)
-fast = read_for(1)
+faster = "no"
+while True:
+    got, _ = read_for(0.05)
+    if windows.total > slow_limit():
+        faster = "yes"
+        break
+    if not got:
+        break
 open("rate", "w").write("bogus\n")
-read_for(60)
-print(slow, fast, summary())' t)
+read_for(120)
+print(slow, faster, summary())' t "$start" "$BUCKET")
 finish "$sender"
 eq 0 "$STATUS" "send --rate-file: status"
 eq "$want" "$total $sum" "send --rate-file: every byte"
-near $((100 * 1024)) "$slow" "send --rate-file, before the change"
-near $((2 * 1024 * 1024)) "$fast" "send --rate-file, after writing 2M"
+within "send --rate-file, before the change" "$slow"
+eq yes "$faster" "send --rate-file: after writing 2M, more than 100K could ever give"
 eq "fifo send: 'rate': invalid rate 'bogus' (use a byte count, with a suffix K, M, G, T or KB, MB, GB, TB); rate unchanged" \
     "$(cat send.err)" "send --rate-file: a bad rate is reported"
 

@@ -70,8 +70,20 @@ if counts_known; then
     run "$F" wait --empty -t 5s shared
     eq 0 "$STATUS" "a shared FIFO nobody holds is empty when every process is seen"
 else
-    expect_fail 1 "fifo wait: 'shared': cannot wait: the processes that hold it do not let this user look into the pipe" \
+    expect_fail 1 "fifo wait: 'shared': cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected" \
         "$F" wait --empty -t 5s shared
+fi
+# The same for --reader/--writer: no reader seen is no reader only when no
+# process out of sight could hold the FIFO (a private one, or every process
+# inspected); else the wait says it cannot tell, never that it timed out.
+expect_fail 124 "fifo wait: 'idle': timed out after 200ms waiting for a writer" \
+    "$F" wait --writer -t 200ms idle
+if counts_known; then
+    expect_fail 124 "fifo wait: 'shared': timed out after 200ms waiting for a reader" \
+        "$F" wait --reader -t 200ms shared
+else
+    expect_fail 1 "fifo wait: 'shared': cannot tell: no reader seen in 200ms, but processes of other users that may hold it cannot be inspected" \
+        "$F" wait --reader -t 200ms shared
 fi
 
 # Every PATH must satisfy the condition, within one timeout.

@@ -12,9 +12,9 @@ PIDS+=("$holder")
 # root sees through its own hold: data, not empty.
 run "$F" wait --data -t 5s q
 eq "0 " "$STATUS $ERR" "root sees the 5 bytes"
-expect_fail 1 "fifo wait: 'q': cannot wait: the processes that hold it do not let this user look into the pipe" \
+expect_fail 1 "fifo wait: 'q': cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected" \
     "${AS_NOBODY[@]}" "$F" wait --empty -t 5s q
-expect_fail 1 "fifo wait: 'q': cannot wait: the processes that hold it do not let this user look into the pipe" \
+expect_fail 1 "fifo wait: 'q': cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected" \
     "${AS_NOBODY[@]}" "$F" wait --data -t 5s q
 # The waits consumed nothing.
 eq data "$(timeout 5 "$F" cat -l 1 q)" "the bytes are still there for a reader"

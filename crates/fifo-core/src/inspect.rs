@@ -23,17 +23,19 @@ pub struct PipeState {
 }
 
 /// A count of holders: exact, or a lower bound when some processes could
-/// not be inspected.
+/// not be inspected, or some descriptors not compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Count {
     /// How many were seen.
     pub seen: u64,
-    /// Whether every process was inspected, so `seen` is the whole count.
+    /// Whether every process was inspected and every descriptor placed in
+    /// its open file description, so `seen` is the whole count.
     pub exact: bool,
 }
 
 impl PipeState {
-    /// Readers, open or opening (see [`crate::live::Holders::readers`]).
+    /// Readers, open file descriptions or threads opening (see
+    /// [`crate::live::Holders::readers`]).
     #[must_use]
     pub fn readers(&self) -> Option<Count> {
         self.count(crate::live::Holders::readers)
@@ -54,7 +56,7 @@ impl PipeState {
     fn count(&self, seen: impl Fn(&crate::live::Holders) -> u64) -> Option<Count> {
         self.holders.as_ref().map(|holders| Count {
             seen: seen(holders),
-            exact: holders.complete(),
+            exact: holders.exact(),
         })
     }
 }

@@ -12,6 +12,10 @@
 //! for every purpose a user cares about, and the other end's open completes
 //! the moment it comes.
 //!
+//! Readers and writers are counted as the kernel counts them: by open file
+//! description, not by descriptor (see the `sharing` module), so that the
+//! descriptor a shell's jobs inherit counts once.
+//!
 //! What cannot be inspected (another user's processes, for an ordinary user)
 //! is counted, never guessed: the counts are then lower bounds.
 //! Elsewhere than Linux, or without /proc, nothing is known.
@@ -44,6 +48,8 @@ use nix::sys::stat::{Mode, fstatat};
 
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
+
+pub(crate) use sight::may_hide_holders;
 
 /// How the scan opens a /proc/PID/fd directory: to list it, and as the
 /// anchor for fstatat.
@@ -97,6 +103,11 @@ pub struct Holder {
     pub direction: Direction,
     /// Open, or still opening.
     pub state: State,
+    /// Which open file description the descriptor refers to: holders with
+    /// the same number share one (an inherited or dup'ed descriptor).
+    /// `None` while opening, or when it could not be compared with the
+    /// others (`kcmp(2)` needs ptrace permission over both processes).
+    pub description: Option<u32>,
 }
 
 /// Everyone seen holding a FIFO, and how many processes could not be looked
@@ -112,34 +123,61 @@ pub struct Holders {
 }
 
 impl Holders {
-    /// Readers: descriptors open for reading (read-write ones included) and
-    /// threads blocked opening for reading.
+    /// Readers, as the kernel counts them: open file descriptions open for
+    /// reading (read-write ones included), and threads blocked opening for
+    /// reading.
     #[must_use]
     pub fn readers(&self) -> u64 {
-        self.count(|h| matches!(h.direction, Direction::Read | Direction::ReadWrite))
+        self.count(|direction| matches!(direction, Direction::Read | Direction::ReadWrite))
     }
 
-    /// Writers: descriptors open for writing (read-write ones included) and
-    /// threads blocked opening for writing.
+    /// Writers: open file descriptions open for writing (read-write ones
+    /// included), and threads blocked opening for writing.
     #[must_use]
     pub fn writers(&self) -> u64 {
-        self.count(|h| matches!(h.direction, Direction::Write | Direction::ReadWrite))
+        self.count(|direction| matches!(direction, Direction::Write | Direction::ReadWrite))
     }
 
     /// Threads blocked in `open(2)` on the FIFO (either direction).
     #[must_use]
     pub fn opening(&self) -> u64 {
-        self.count(|h| h.state == State::Opening)
+        self.seen
+            .iter()
+            .filter(|h| h.state == State::Opening)
+            .count() as u64
     }
 
-    /// Whether every process could be inspected, so the counts are exact.
+    /// Whether every process could be inspected, so nobody was missed.
     #[must_use]
     pub fn complete(&self) -> bool {
         self.uninspected == 0
     }
 
-    fn count(&self, wanted: impl Fn(&Holder) -> bool) -> u64 {
-        self.seen.iter().filter(|holder| wanted(holder)).count() as u64
+    /// Whether the counts are exact: every process inspected, and every
+    /// descriptor placed in its open file description.
+    #[must_use]
+    pub fn exact(&self) -> bool {
+        self.complete()
+            && self
+                .seen
+                .iter()
+                .all(|h| h.state == State::Opening || h.description.is_some())
+    }
+
+    /// Distinct open file descriptions, and blocked opens, in a direction.
+    fn count(&self, wanted: impl Fn(Direction) -> bool) -> u64 {
+        let mut descriptions = std::collections::BTreeSet::new();
+        let mut opening = 0;
+        for holder in self.seen.iter().filter(|h| wanted(h.direction)) {
+            match (holder.state, holder.description) {
+                (State::Opening, _) => opening += 1,
+                (State::Open, Some(number)) => {
+                    descriptions.insert(number);
+                }
+                (State::Open, None) => {}
+            }
+        }
+        descriptions.len() as u64 + opening
     }
 }
 
@@ -165,6 +203,7 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
             found.uninspected += 1;
         }
     }
+    sharing::number_descriptions(&mut found.seen);
     Some(found)
 }
 
@@ -220,6 +259,7 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
                 thread: None,
                 direction,
                 state: State::Open,
+                description: None,
             });
         }
     }
@@ -231,6 +271,7 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
             thread: Some(opening.tid),
             direction: opening.direction,
             state: State::Opening,
+            description: None,
         })),
         None => whole = Seen::Partly,
     }
@@ -239,23 +280,40 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
 
 /// Waits until some process holds the FIFO at `path` open as `peer`, or is
 /// blocked opening it as one (symlinks followed), looking at /proc, never
-/// opening the FIFO, so no waiting open is completed. Processes that cannot
-/// be inspected are not waited for: only what is seen counts.
+/// opening the FIFO, so no waiting open is completed. Only what is seen
+/// counts; a peer out of sight (another user's process) is never seen, so
+/// when `timeout` passes while such processes could hold the FIFO, the
+/// wait cannot say that no peer came.
 ///
 /// # Errors
-/// [`Error::TimedOut`] after `timeout`, and those of [`watch`].
+/// [`Error::TimedOut`] after `timeout` when nobody could hold the FIFO
+/// unseen, [`Error::PeerHidden`] when someone could, and those of [`watch`].
 pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
-    let present = |found: &Holders| match peer {
-        Peer::Reader => found.readers() > 0,
-        Peer::Writer => found.writers() > 0,
+    let mut complete = true;
+    let present = |found: &Holders| {
+        complete = found.complete();
+        match peer {
+            Peer::Reader => found.readers() > 0,
+            Peer::Writer => found.writers() > 0,
+        }
     };
     if watch(path, timeout, present)? {
         return Ok(());
     }
-    Err(Error::TimedOut {
-        subject: Subject::path(path),
-        peer,
-        waited: timeout.unwrap_or_default(),
+    let subject = Subject::path(path);
+    let waited = timeout.unwrap_or_default();
+    Err(if sight::may_hide_holders(path, complete) {
+        Error::PeerHidden {
+            subject,
+            peer,
+            waited,
+        }
+    } else {
+        Error::TimedOut {
+            subject,
+            peer,
+            waited,
+        }
     })
 }
 
@@ -361,5 +419,7 @@ fn command_of(pid: i32) -> String {
         .unwrap_or_default()
 }
 
+mod sharing;
+mod sight;
 #[cfg(all(test, target_os = "linux"))]
 mod tests;

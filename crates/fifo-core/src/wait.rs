@@ -25,7 +25,6 @@
 //! ```
 
 use std::fmt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -91,18 +90,15 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 
 /// Waits until bytes are waiting in the FIFO at `path` ([`Condition::Data`])
 /// or none are (otherwise), as seen through a holder's descriptor. A FIFO
-/// nobody holds is empty only when every process could be inspected.
+/// nobody holds is empty only when no process out of sight could hold it.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
-    // A FIFO only its owner may open, and the owner is this user: no other
-    // user's process can hold it unseen (root aside, which can do anything).
-    let me = nix::unistd::geteuid().as_raw();
-    let private =
-        std::fs::metadata(path).is_ok_and(|meta| meta.uid() == me && meta.mode() & 0o066 == 0);
     let mut blind = false;
+    let mut held = false;
     let done = crate::live::watch(path, timeout, |holders| {
-        let waiting = if holders.seen.iter().any(|holder| holder.fd.is_some()) {
+        held = holders.seen.iter().any(|holder| holder.fd.is_some());
+        let waiting = if held {
             crate::live::pipe_contents(holders).waiting
-        } else if holders.complete() || private || !others_out_of_sight() {
+        } else if !crate::live::may_hide_holders(path, holders.complete()) {
             // Nobody has it open (at most some are still opening): no byte
             // can have been written.
             Some(0)
@@ -118,6 +114,7 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
     if blind {
         return Err(Error::ContentsHidden {
             subject: Subject::path(path),
+            held,
         });
     }
     if done {
@@ -127,26 +124,6 @@ fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) 
         subject: Subject::path(path),
         condition,
         waited: timeout.unwrap_or_default(),
-    })
-}
-
-/// Whether some process of another user hides its descriptors from this
-/// one. (A process of this user's own that cannot be inspected, such as a
-/// sandbox's init seen by root, holds nothing this user could not.)
-fn others_out_of_sight() -> bool {
-    let me = nix::unistd::geteuid().as_raw();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return true;
-    };
-    entries.flatten().any(|entry| {
-        let is_pid = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()));
-        is_pid
-            && entry.metadata().is_ok_and(|meta| meta.uid() != me)
-            && std::fs::read_dir(entry.path().join("fd"))
-                .is_err_and(|err| err.kind() == std::io::ErrorKind::PermissionDenied)
     })
 }
 

@@ -78,12 +78,15 @@ fn human(path: &Path, status: &Status) -> String {
         match &pipe.holders {
             None => out.push_str("Holder: unknown (no /proc here)\n"),
             Some(holders) => {
-                for holder in &holders.seen {
+                for (index, holder) in holders.seen.iter().enumerate() {
                     let _ = match (holder.state, holder.fd) {
                         (State::Open, Some(fd)) => writeln!(
                             out,
-                            "Holder: pid {} ({}) fd {fd} {} (open)",
-                            holder.pid, holder.command, holder.direction
+                            "Holder: pid {} ({}) fd {fd} {} (open{})",
+                            holder.pid,
+                            holder.command,
+                            holder.direction,
+                            shared_with(&holders.seen[..index], holder)
                         ),
                         _ => writeln!(
                             out,
@@ -122,6 +125,20 @@ fn file_line(path: &Path, kind: FileKind) -> String {
         Some(target) => format!("{} -> {}", shown(path), shown(&target)),
         None => shown(path),
     }
+}
+
+/// `, same open file as pid P fd N` when an earlier holder of `before`
+/// shares `holder`'s open file description (an inherited or dup'ed
+/// descriptor: one reader or writer, however many hold it).
+fn shared_with(before: &[fifo_core::live::Holder], holder: &fifo_core::live::Holder) -> String {
+    before
+        .iter()
+        .find(|other| other.description.is_some() && other.description == holder.description)
+        .and_then(|other| {
+            let fd = other.fd?;
+            Some(format!(", same open file as pid {} fd {fd}", other.pid))
+        })
+        .unwrap_or_default()
 }
 
 /// What `fifo stat` shows for each PATH.
@@ -240,6 +257,7 @@ mod tests {
                 thread: Some(42),
                 direction: fifo_core::open::Direction::Read,
                 state: State::Opening,
+                description: None,
             }],
             uninspected: 3,
         });

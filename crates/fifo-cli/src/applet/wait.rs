@@ -34,7 +34,9 @@ pub fn run(args: &WaitArgs) -> ExitCode {
         if let Err(mut err) = until(path, condition, left) {
             // Each PATH got what was left of the one timeout; say the whole.
             if let (
-                Error::WaitTimedOut { waited, .. } | Error::TimedOut { waited, .. },
+                Error::WaitTimedOut { waited, .. }
+                | Error::TimedOut { waited, .. }
+                | Error::PeerHidden { waited, .. },
                 Some(limit),
             ) = (&mut err, args.timeout)
             {

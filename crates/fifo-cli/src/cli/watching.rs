@@ -54,9 +54,9 @@ pub struct StatArgs {
     #[arg(long, value_name = "FMT", value_parser = Format::parse_printf, conflicts_with = "format")]
     pub printf: Option<Format>,
     /// Print one JSON object per PATH, one per line (JSON Lines; the
-    /// versioned schema is in fifo-stat(1), JSON OUTPUT). Holders are "open", or "opening" while blocked
-    /// in open(2); counts are lower bounds when some processes could not be
-    /// inspected.
+    /// versioned schema is in fifo-stat(1), JSON OUTPUT). Holders are "open",
+    /// or "opening" while blocked in open(2); counts are of open files, and
+    /// lower bounds when some processes could not be inspected.
     #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
     /// First wait until a process holds each PATH open for reading, or is
@@ -69,7 +69,9 @@ pub struct StatArgs {
     /// blocked opening it to write: the same wait as `fifo wait --writer`.
     #[arg(long)]
     pub wait_writer: bool,
-    /// With --wait-reader/--wait-writer: give up after DUR (status 124).
+    /// With --wait-reader/--wait-writer: give up after DUR (status 124; 1,
+    /// "cannot tell", when another user's processes, out of sight, could
+    /// hold it).
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Paths to report on (any file type).
@@ -186,7 +188,10 @@ pub struct WaitArgs {
     /// Until no bytes are waiting in PATH (a FIFO nobody holds is empty).
     #[arg(long)]
     pub empty: bool,
-    /// Give up after DUR (status 124).
+    /// Give up after DUR (status 124). Only processes this user may inspect
+    /// are seen: when another user's processes, out of sight, could hold
+    /// PATH, a reader or writer not seen by then is "cannot tell" (status
+    /// 1), not a timeout.
     #[arg(short, long, value_name = "DUR", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// Print nothing, not even why it failed: the status says it all.

@@ -177,12 +177,12 @@ pub(super) const DIRECTIVES: &[Directive] = &[
     ),
     pipe(
         "{readers}",
-        "readers: open for reading, or blocked opening to read",
+        "readers: open files for reading (a descriptor several processes share counts once), or blocked opening to read",
         |s| count(s.status.pipe.readers()),
     ),
     pipe(
         "{writers}",
-        "writers: open for writing, or blocked opening to write",
+        "writers: open files for writing (a descriptor several processes share counts once), or blocked opening to write",
         |s| count(s.status.pipe.writers()),
     ),
     pipe("{opening}", "threads blocked in open(2) on the FIFO", |s| {

@@ -73,6 +73,17 @@ pub enum Error {
         /// How long was waited.
         waited: Duration,
     },
+    /// A wait for a reader or writer ran out without seeing one, while
+    /// processes that this user may not inspect (another user's) could be
+    /// holding the FIFO: no peer seen is not no peer.
+    PeerHidden {
+        /// The FIFO.
+        subject: Subject,
+        /// The end that was not seen.
+        peer: Peer,
+        /// How long was waited.
+        waited: Duration,
+    },
     /// A wait for a FIFO's state ran out.
     WaitTimedOut {
         /// The FIFO.
@@ -197,11 +208,14 @@ pub enum Error {
         /// The step that needed to know.
         action: Action,
     },
-    /// Processes hold the FIFO, but none of them lets this process look
-    /// through its descriptor, so how much the pipe holds cannot be known.
+    /// How much the pipe holds cannot be known: processes hold the FIFO but
+    /// none of them lets this process look through its descriptor, or none
+    /// is seen while another user's processes, out of sight, may hold it.
     ContentsHidden {
         /// The FIFO.
         subject: Subject,
+        /// Whether holders were seen (which would not lend a descriptor).
+        held: bool,
     },
 }
 
@@ -248,6 +262,7 @@ impl Error {
             | Self::NoPeer { subject, .. }
             | Self::TimedOut { subject, .. }
             | Self::WaitTimedOut { subject, .. }
+            | Self::PeerHidden { subject, .. }
             | Self::NotHeld { subject }
             | Self::StillRunning { subject, .. }
             | Self::ReaderLeft { subject, .. }
@@ -261,7 +276,7 @@ impl Error {
             | Self::ExistsNotFifo { subject, .. }
             | Self::BadName { subject, .. }
             | Self::NoProcessTable { subject, .. }
-            | Self::ContentsHidden { subject } => subject,
+            | Self::ContentsHidden { subject, .. } => subject,
         }
     }
 

@@ -25,6 +25,11 @@ impl fmt::Display for Reason<'_> {
             Error::TimedOut { peer, waited, .. } => {
                 write!(f, "timed out after {} waiting for a {peer}", since(waited))
             }
+            Error::PeerHidden { peer, waited, .. } => write!(
+                f,
+                "cannot tell: no {peer} seen in {}, but processes of other users that may hold it cannot be inspected",
+                since(waited)
+            ),
             Error::WaitTimedOut {
                 condition, waited, ..
             } => write!(
@@ -100,8 +105,11 @@ impl fmt::Display for Reason<'_> {
                 f,
                 "{action}: this system does not show which processes hold a file"
             ),
-            Error::ContentsHidden { .. } => f.write_str(
+            Error::ContentsHidden { held: true, .. } => f.write_str(
                 "cannot wait: the processes that hold it do not let this user look into the pipe",
+            ),
+            Error::ContentsHidden { held: false, .. } => f.write_str(
+                "cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected",
             ),
         }
     }

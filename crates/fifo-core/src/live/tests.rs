@@ -81,3 +81,45 @@ fn a_reader_blocked_in_open_is_an_opening_holder_and_ends_a_wait() {
         (1, 0, 1)
     );
 }
+
+#[test]
+fn a_descriptor_inherited_or_duplicated_is_one_reader_and_one_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    // bash opens it read-write once, dup's that to 8 and lends it to a job;
+    // then opens it a second time, to read.
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg("exec 7<>\"$0\" 8<&7; sleep 30 & exec 9<\"$0\"; echo ready; read -r _; kill $!")
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = [0u8; 6];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut ready).unwrap();
+    let meta = std::fs::metadata(&path).unwrap();
+    let found = holders(meta.dev(), meta.ino()).unwrap();
+    drop(child.stdin.take());
+    let _ = child.wait();
+    let pid = i32::try_from(child.id()).unwrap();
+    let number = |pid_wanted: bool, fd: i32| {
+        found
+            .seen
+            .iter()
+            .find(|h| (h.pid == pid) == pid_wanted && h.fd == Some(fd))
+            .map(|h| h.description)
+    };
+    // fds 7 and 8 of bash, and the job's 7 and 8: one description.
+    let shared = number(true, 7).flatten().expect("bash's fd 7 is numbered");
+    for (in_bash, fd) in [(true, 8), (false, 7), (false, 8)] {
+        assert_eq!(number(in_bash, fd), Some(Some(shared)), "{in_bash} {fd}");
+    }
+    assert_ne!(
+        number(true, 9),
+        Some(Some(shared)),
+        "a second open is another"
+    );
+    assert_eq!((found.readers(), found.writers()), (2, 1), "{found:?}");
+}

@@ -1,6 +1,7 @@
 //! Linux fast paths: `tee(2)` lets a reader look at a pipe's data without
 //! consuming it.
 
+use std::cmp::Ordering;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
@@ -164,6 +165,25 @@ pub(crate) fn pidfd_signal(
         )
     };
     Errno::result(result).map(drop)
+}
+
+/// How descriptor `a.1` of process `a.0` compares with descriptor `b.1` of
+/// process `b.0` (`kcmp(2)`, `KCMP_FILE`): `Equal` when both refer to one
+/// open file description. Different ones are ordered arbitrarily but alike
+/// for every caller until the next boot, so they can be sorted. Needs ptrace
+/// read permission over both processes.
+pub(crate) fn compare_descriptions(a: (i32, i32), b: (i32, i32)) -> nix::Result<Ordering> {
+    const KCMP_FILE: nix::libc::c_int = 0;
+    // SAFETY: kcmp takes two pids, a type and two descriptor numbers and
+    // returns 0 to 3, or -1; no memory is passed.
+    let result = unsafe { nix::libc::syscall(nix::libc::SYS_kcmp, a.0, b.0, KCMP_FILE, a.1, b.1) };
+    match Errno::result(result)? {
+        0 => Ok(Ordering::Equal),
+        1 => Ok(Ordering::Less),
+        2 => Ok(Ordering::Greater),
+        // 3: different, but with no order to sort by.
+        _ => Err(Errno::ENOTSUP),
+    }
 }
 
 /// Bytes waiting in the pipe behind `fd` (FIONREAD), read without consuming.

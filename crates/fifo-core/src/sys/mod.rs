@@ -20,14 +20,14 @@ mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) use linux::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, open_call,
-    open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
+    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, compare_descriptions,
+    open_call, open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
     set_pipe_size, splice, tee_pipe, wait_ended_unreaped,
 };
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) use portable::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, open_call,
-    open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
+    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, compare_descriptions,
+    open_call, open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
     set_pipe_size, splice, tee_pipe, wait_ended_unreaped,
 };
 

@@ -76,6 +76,14 @@ pub(crate) fn pidfd_signal(
     Err(Errno::ENOSYS)
 }
 
+/// No `kcmp(2)` here: descriptors cannot be told to share a description.
+pub(crate) fn compare_descriptions(
+    _a: (i32, i32),
+    _b: (i32, i32),
+) -> nix::Result<std::cmp::Ordering> {
+    Err(Errno::ENOSYS)
+}
+
 /// FIONREAD on pipes is not relied on here.
 pub(crate) fn bytes_waiting(_fd: BorrowedFd<'_>) -> nix::Result<usize> {
     Err(Errno::ENOSYS)

@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 /// The schema's version: raised when a field changes meaning or goes away
 /// (new fields may appear without it).
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The line for one PATH, newline included.
 pub fn render(path: &Path, status: &Status) -> String {
@@ -92,6 +92,7 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
                     "thread": h.thread,
                     "access": h.direction.to_string(),
                     "state": h.state.to_string(),
+                    "description": h.description,
                 })
             })
             .collect::<Vec<_>>()
@@ -124,7 +125,7 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
         "readers": readers,
         "writers": writers,
         "opening": opening,
-        "counts_exact": holders.map(fifo_core::live::Holders::complete),
+        "counts_exact": holders.map(fifo_core::live::Holders::exact),
         "uninspected_processes": uninspected,
         "buffered": buffered,
         "capacity": capacity,

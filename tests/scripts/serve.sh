@@ -123,14 +123,16 @@ for signal in INT TERM HUP; do
     ok "SIG$signal: the running job is ended and the FIFO removed"
 done
 
-# A job's output that cannot be written (a full device) is never lost in
-# silence: serve names the request and its status is 1.
+# A stdout that cannot be written (a full device) is found before a request
+# is taken: serve says so in one line, status 1, and the request stays in
+# the FIFO for the next reader.
 "$F" mk full
-spawn bash -c "'$F' serve -n 1 full -- echo output > /dev/full 2> full.err"
-server=$SPAWNED
-serving full
-"$F" send full job
-finish "$server"
-eq 1 "$STATUS" "serve's status is 1 when a job's output could not be written"
-eq "fifo serve: request 1: standard output: write error: No space left on device" \
-    "$(cat full.err)" "serve names the request whose output was lost"
+exec 7<> full
+printf 'job\n' >&7
+run bash -c "exec '$F' serve -n 1 full -- echo output > /dev/full"
+eq 1 "$STATUS" "serve's status is 1 when its stdout cannot be written"
+eq "fifo serve: standard output: write error: No space left on device" "$ERR" \
+    "serve says its stdout cannot be written"
+run "$F" cat -l 1 full
+eq "0 job" "$STATUS $OUT" "the request is still in the FIFO"
+exec 7>&-

@@ -107,8 +107,10 @@ for i in $(seq 10); do
 done
 run "$F" call -t 60s slow small
 eq "0 small" "$STATUS $OUT" "a caller is answered while stopped callers hold the server at its limit"
-grep -q "a call dropped: the caller moved no byte for 1s while the server was at its limit" slow.err ||
-    fail "no note of a stalled call given up: $(head -3 slow.err)"
+# Ten stopped callers hold the server at its limit by themselves; on a busy
+# machine they may get there only after the small call was answered.
+gave_up() { grep -q "a call dropped: the caller moved no byte for 1s while the server was at its limit" slow.err; }
+wait_until 60 "a note of a stalled call given up" gave_up
 ok "stalled calls are given up, each with a note"
 
 # 70 callers that connect and send nothing: serve takes 64 calls at once,

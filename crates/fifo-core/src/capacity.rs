@@ -88,8 +88,8 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
 /// # Errors
 /// As [`set`], naming `subject`.
 pub fn probe(bytes: usize, subject: Subject) -> Result<usize> {
-    let (read_end, _write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .map_err(|errno| Error::sys(subject.clone(), Action::Configure, errno))?;
+    let (read_end, _write_end) =
+        sys::pipe_pair().map_err(|errno| Error::sys(subject.clone(), Action::Configure, errno))?;
     set(read_end.as_fd(), bytes, subject)
 }
 

@@ -72,11 +72,12 @@ impl Held {
         let fd = opened.into_fd();
         let st =
             fstat(&fd).map_err(|errno| Error::sys(Subject::path(&path), Action::Stat, errno))?;
+        let id = sys::file::FileId::of(&st);
         Ok(Self {
             path,
             fd,
-            device: st.st_dev,
-            inode: st.st_ino,
+            device: id.device,
+            inode: id.inode,
         })
     }
 
@@ -107,7 +108,7 @@ impl Held {
     /// any more.
     #[must_use]
     pub fn unlinked(&self) -> bool {
-        fstat(&self.fd).is_ok_and(|st| st.st_nlink == 0)
+        fstat(&self.fd).is_ok_and(|st| sys::file::links(&st) == 0)
     }
 
     /// Every other process holding the FIFO (this one is left out), or
@@ -283,7 +284,12 @@ fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
 
 /// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
 fn gone(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    let stat = if sys::engine::linux() {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+    } else {
+        Err(Errno::ENOSYS.into())
+    };
+    match stat {
         // The state follows the command name, which is in parentheses.
         Ok(stat) => stat
             .rsplit_once(')')

@@ -338,10 +338,11 @@ pub(crate) fn open_in(
             .map_err(|errno| Error::sys(subject(), Action::Configure, errno))?;
     }
     let st: FileStat = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    let id = sys::file::FileId::of(&st);
     Ok(Opened {
         kind: FileKind::of(&st),
-        device: st.st_dev,
-        inode: st.st_ino,
+        device: id.device,
+        inode: id.inode,
         owner: st.st_uid,
         fd,
         path: path.to_path_buf(),

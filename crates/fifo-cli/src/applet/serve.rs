@@ -43,10 +43,10 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(held) => held,
         Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
     };
-    let (done_read, done_write) = match nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC) {
+    let (done_read, done_write) = match fifo_core::descriptor::pipe() {
         Ok(pipe) => pipe,
-        Err(errno) => {
-            let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
+        Err(source) => {
+            let err = Error::sys(Subject::path(&args.path), Action::Open, source);
             return cleanup.settle(APPLET, report::failure(APPLET, &err));
         }
     };

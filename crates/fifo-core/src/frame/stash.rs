@@ -114,7 +114,7 @@ impl Stash {
         let fail = |action, errno| Error::sys(subject.clone(), action, errno);
         let flags =
             OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-        let mode = Mode::from_bits_truncate(FILE_MODE);
+        let mode = crate::sys::file::permissions(FILE_MODE);
         let create = || nix::fcntl::openat(&dir, aside.as_str(), flags, mode);
         let file = match create() {
             // Left by a process of the same id that died mid-write.
@@ -141,7 +141,7 @@ impl Stash {
 
     /// Opens the directory, checked, making it first when missing.
     fn open_dir(&self) -> Result<OwnedFd> {
-        match nix::unistd::mkdir(&self.dir, Mode::from_bits_truncate(DIR_MODE)) {
+        match nix::unistd::mkdir(&self.dir, crate::sys::file::permissions(DIR_MODE)) {
             Ok(()) | Err(Errno::EEXIST) => {}
             Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
         }
@@ -157,7 +157,7 @@ impl Stash {
         if stat.st_uid != Uid::effective().as_raw() {
             return Err(self.unsafe_dir(&format!("a directory of uid {}", stat.st_uid)));
         }
-        if stat.st_mode & 0o022 != 0 {
+        if crate::sys::file::mode(&stat) & 0o022 != 0 {
             return Err(self.unsafe_dir("a directory others may write to"));
         }
         Ok(dir)
@@ -186,8 +186,6 @@ fn file_name(pipe: BorrowedFd<'_>) -> nix::Result<Option<String>> {
     }
     let born = crate::sys::birth_time_of(pipe)
         .map_or_else(String::new, |(secs, nanos)| format!("-{secs}.{nanos:09}"));
-    Ok(Some(format!(
-        "frames-{:x}-{}{born}",
-        stat.st_dev, stat.st_ino
-    )))
+    let id = crate::sys::file::FileId::of(&stat);
+    Ok(Some(format!("frames-{:x}-{}{born}", id.device, id.inode)))
 }

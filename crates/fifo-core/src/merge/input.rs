@@ -78,7 +78,7 @@ impl Input {
     /// the old hang-up).
     pub(super) fn open_again(&mut self, path: &Path) -> Result<()> {
         let opened = open(path, Direction::Read, Wait::No)?;
-        let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| (st.st_dev, st.st_ino));
+        let same = |fd: BorrowedFd<'_>| fstat(fd).map(|st| crate::sys::file::FileId::of(&st));
         if same(opened.fd()).ok() != same(self.fd.as_fd()).ok() {
             // Something else is refused as such; another FIFO is not the
             // one this merge was reading.

@@ -26,6 +26,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::stat::{Mode, fstat, lstat};
 
 use crate::sys::fd::retry_on_eintr;
+use crate::sys::file::FileId;
 use crate::{Action, Error, FileKind, Result, Subject};
 
 mod envelope;
@@ -72,7 +73,7 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
     let fd = retry_on_eintr(|| nix::fcntl::open(path, flags, Mode::empty()))
         .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
     let after = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) {
+    if FileId::of(&after) != FileId::of(&before) {
         return Err(Error::Replaced {
             subject: subject(),
             made: false,
@@ -92,7 +93,7 @@ enum Caller {
 }
 
 fn caller(pid: u32) -> Caller {
-    if !Path::new("/proc/self").exists() {
+    if !crate::sys::engine::linux() || !Path::new("/proc/self").exists() {
         return Caller::Unknown;
     }
     std::fs::metadata(format!("/proc/{pid}")).map_or(Caller::Gone, |meta| Caller::User(meta.uid()))

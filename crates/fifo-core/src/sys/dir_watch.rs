@@ -30,7 +30,7 @@ impl DirWatch {
     /// `ENOENT`/`ENOTDIR` when `dir` is gone, or why it cannot be watched.
     pub(crate) fn new(dir: &Path) -> nix::Result<Self> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
+        if super::engine::linux() {
             use nix::errno::Errno;
             use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
             let inotify = match Inotify::init(InitFlags::IN_CLOEXEC | InitFlags::IN_NONBLOCK) {
@@ -44,23 +44,21 @@ impl DirWatch {
                 | AddWatchFlags::IN_DELETE_SELF
                 | AddWatchFlags::IN_MOVE_SELF
                 | AddWatchFlags::IN_ONLYDIR;
-            match inotify.add_watch(dir, events) {
+            return match inotify.add_watch(dir, events) {
                 Ok(_) => Ok(Self::Inotify(inotify)),
                 // Out of watches (`fs.inotify.max_user_watches`), or a
                 // directory this user may search but not read (0311).
                 Err(Errno::ENOSPC | Errno::EACCES) => Self::polling(dir),
                 Err(errno) => Err(errno),
-            }
+            };
         }
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         Self::polling(dir)
     }
 
     /// The fallback, also for tests: checks only that `dir` is a directory.
     pub(crate) fn polling(dir: &Path) -> nix::Result<Self> {
         let st = nix::sys::stat::stat(dir)?;
-        let kind = nix::sys::stat::SFlag::S_IFMT.bits() & st.st_mode;
-        if kind == nix::sys::stat::SFlag::S_IFDIR.bits() {
+        if super::file::format_of(super::file::mode(&st)) == nix::sys::stat::SFlag::S_IFDIR {
             Ok(Self::Poll)
         } else {
             Err(nix::errno::Errno::ENOTDIR)

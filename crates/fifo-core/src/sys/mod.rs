@@ -3,11 +3,15 @@
 //! Linux-only fast paths with their fallbacks.
 #![allow(unsafe_code)]
 
+use std::os::fd::{BorrowedFd, OwnedFd};
+
 pub(crate) mod at;
 pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
+pub(crate) mod engine;
 pub(crate) mod fd;
+pub(crate) mod file;
 pub(crate) mod lock;
 pub(crate) mod place;
 pub(crate) mod startup;
@@ -17,17 +21,43 @@ mod linux;
 mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, open_call,
-    open_unnamed_in, pidfd_open, pidfd_signal, pipe_size, punch_hole, reopen_path, set_pipe_size,
-    splice, tee_pipe, wait_ended_unreaped,
-};
+pub(crate) use linux::ScratchPipe;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) use portable::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, open_call,
-    open_unnamed_in, pidfd_open, pidfd_signal, pipe_size, punch_hole, reopen_path, set_pipe_size,
-    splice, tee_pipe, wait_ended_unreaped,
-};
+pub(crate) use portable::ScratchPipe;
+
+/// Each call goes to Linux's version while [`engine::linux`] says so, else
+/// to the portable one.
+macro_rules! by_engine {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+        #[doc = concat!("`", stringify!($name), "`: see `linux.rs` and `portable.rs`.")]
+        pub(crate) fn $name($($arg: $ty),*) -> $ret {
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            if engine::linux() {
+                return linux::$name($($arg),*);
+            }
+            portable::$name($($arg),*)
+        }
+    )*};
+}
+
+by_engine! {
+    fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u32)>;
+    fn birth_time_of(fd: BorrowedFd<'_>) -> Option<(i64, u32)>;
+    fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd>;
+    fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize>;
+    fn open_call(nr: i64) -> Option<OpenCall>;
+    fn open_unnamed_in(dir: &std::path::Path) -> nix::Result<OwnedFd>;
+    fn pidfd_open(pid: i32) -> nix::Result<OwnedFd>;
+    fn pidfd_signal(pidfd: BorrowedFd<'_>, signal: nix::sys::signal::Signal) -> nix::Result<()>;
+    fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize>;
+    fn punch_hole(fd: BorrowedFd<'_>, offset: u64, len: u64) -> bool;
+    fn reopen_path(fd: BorrowedFd<'_>) -> Option<std::path::PathBuf>;
+    fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize>;
+    fn splice(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
+    fn tee_pipe(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
+    fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()>;
+    fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)>;
+}
 
 /// The largest pipe capacity Linux grants whatever the privileges
 /// (`round_pipe_size` in fs/pipe.c): 2^31 bytes.
@@ -36,6 +66,7 @@ pub(crate) const MAX_PIPE_SIZE: usize = 1 << 31;
 /// The system calls that open a path, as a blocked task reports them in
 /// `/proc/PID/task/TID/syscall`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
 pub(crate) enum OpenCall {
     /// `open(path, flags, mode)`.
     Open,

@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use fifo_core::create::{PRIVATE_MODE, make_temp};
+use fifo_core::descriptor::poll;
 use fifo_core::frame::FrameWriter;
 use fifo_core::open::{Direction, Wait, open_fifo};
 use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::stat::Mode;
 
 use super::wait_from;

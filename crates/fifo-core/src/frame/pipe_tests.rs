@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::*;
+use crate::PIPE_BUF;
 use crate::copy::Stop;
 use crate::{Error, Subject};
 

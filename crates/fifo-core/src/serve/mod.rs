@@ -22,7 +22,9 @@ use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 use nix::sys::stat::{Mode, fstat, lstat};
 
 use crate::sys::fd::retry_on_eintr;
@@ -106,7 +108,7 @@ fn caller(pid: u32) -> Caller {
 /// [`Error::Sys`] naming `subject` (`EPIPE` when the reader went away).
 pub fn write_waiting(dst: BorrowedFd<'_>, mut data: &[u8], subject: &Subject) -> Result<()> {
     while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
+        match retry_on_eintr(|| crate::sys::fd::write_capped(dst, data)) {
             Ok(n) => data = &data[n..],
             Err(Errno::EAGAIN) => {
                 let mut fds = [PollFd::new(dst.as_fd(), PollFlags::POLLOUT)];

@@ -10,6 +10,8 @@
     clippy::cast_sign_loss
 )]
 
+use std::os::fd::BorrowedFd;
+
 use nix::sys::stat::{FileStat, Mode, SFlag};
 
 /// Which file a `stat` describes: its device and inode numbers, as
@@ -65,6 +67,21 @@ pub(crate) fn permissions(mode: u32) -> Mode {
 /// A [`Mode`]'s bits, widened.
 pub(crate) fn bits(mode: Mode) -> u32 {
     u32::from(mode.bits())
+}
+
+/// The largest write the pipe or FIFO open as `fd` keeps whole
+/// (`fpathconf(_PC_PIPE_BUF)`): 4096 bytes on Linux, 512 on macOS and
+/// FreeBSD. The C library's `PIPE_BUF` where the system does not say.
+pub(crate) fn pipe_buf(fd: BorrowedFd<'_>) -> usize {
+    /// What POSIX promises at the least (`_POSIX_PIPE_BUF`).
+    const POSIX_MIN: usize = 512;
+    match nix::unistd::fpathconf(fd, nix::unistd::PathconfVar::PIPE_BUF) {
+        Ok(Some(n)) => usize::try_from(n)
+            .ok()
+            .filter(|&n| n >= POSIX_MIN)
+            .unwrap_or(POSIX_MIN),
+        _ => crate::PIPE_BUF,
+    }
 }
 
 /// The soft limit on open descriptors (`RLIMIT_NOFILE`); `None` when it

@@ -14,6 +14,7 @@ pub(crate) mod fd;
 pub(crate) mod file;
 pub(crate) mod lock;
 pub(crate) mod place;
+pub(crate) mod ready;
 pub(crate) mod startup;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

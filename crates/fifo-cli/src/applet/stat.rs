@@ -67,7 +67,7 @@ fn human(path: &Path, status: &Status) -> String {
             unknown(pipe.capacity)
         );
         match &pipe.holders {
-            None => out.push_str("Holder: unknown (no /proc here)\n"),
+            None => out.push_str("Holder: not available on this system (no /proc)\n"),
             Some(holders) => {
                 for holder in &holders.seen {
                     let _ = match (holder.state, holder.fd) {

@@ -65,6 +65,12 @@ impl fmt::Display for Reason<'_> {
                 "unfinished messages would hold more than {limit} bytes in memory"
             ),
             Error::CapacityRefused {
+                requested, source, ..
+            } if source.raw_os_error() == Some(nix::libc::ENOSYS) => write!(
+                f,
+                "cannot set the pipe capacity to {requested} bytes: this system has no such control"
+            ),
+            Error::CapacityRefused {
                 requested,
                 source,
                 limit,
@@ -98,7 +104,7 @@ impl fmt::Display for Reason<'_> {
             ),
             Error::NoProcessTable { action, .. } => write!(
                 f,
-                "{action}: this system does not show which processes hold a file"
+                "{action}: not available on this system (it does not show which processes hold a file)"
             ),
             Error::ContentsHidden { .. } => f.write_str(
                 "cannot wait: the processes that hold it do not let this user look into the pipe",

@@ -99,7 +99,7 @@ fn round_trips_of_every_edge_size() {
 #[test]
 fn a_pipe_that_keeps_512_bytes_whole_gets_chunks_of_512_that_read_back() {
     // PIPE_BUF on macOS and the BSDs.
-    let message: Vec<u8> = (0..10_000).map(|i| (i % 251) as u8).collect();
+    let message: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
     let stream = chunks_of(0, std::slice::from_ref(&message), 512 - HEADER_LEN);
     assert!(stream.iter().all(|chunk| chunk.len() <= 512));
     assert_eq!(stream[0].len(), 512);

@@ -67,6 +67,10 @@ impl DirWatch {
 
     /// Waits until something may have happened in the directory (true) or
     /// `timeout` passed (false); `None` waits as long as it takes.
+    #[cfg_attr(
+        not(any(target_os = "linux", target_os = "android")),
+        allow(clippy::unnecessary_wraps)
+    )]
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> nix::Result<bool> {
         match self {
             #[cfg(any(target_os = "linux", target_os = "android"))]

@@ -7,7 +7,8 @@
 #![allow(
     clippy::useless_conversion,
     clippy::unnecessary_fallible_conversions,
-    clippy::cast_sign_loss
+    clippy::cast_sign_loss,
+    clippy::unnecessary_cast
 )]
 
 use std::os::fd::BorrowedFd;

@@ -30,6 +30,11 @@ pub(crate) fn poll(fds: &mut [PollFd<'_>], timeout: PollTimeout) -> nix::Result<
     if super::engine::linux() || !selectable {
         return nix::poll::poll(fds, timeout);
     }
+    by_select(fds, timeout)
+}
+
+/// [`poll`] by `select(2)`, for descriptors below `FD_SETSIZE`.
+fn by_select(fds: &mut [PollFd<'_>], timeout: PollTimeout) -> nix::Result<i32> {
     let revents = selected(fds, timeout)?;
     let mut ready = 0;
     for (fd, revents) in fds.iter_mut().zip(revents) {
@@ -54,9 +59,10 @@ fn selected(fds: &[PollFd<'_>], timeout: PollTimeout) -> nix::Result<Vec<PollFla
             writes.insert(fd.as_fd());
         }
     }
-    let mut limit = timeout
-        .duration()
-        .map(|left| TimeVal::microseconds(i64::try_from(left.as_micros()).unwrap_or(i64::MAX)));
+    // Not `PollTimeout::duration`, which panics on NONE (nix 0.30).
+    let mut limit = u32::try_from(i32::from(timeout))
+        .ok()
+        .map(|millis| TimeVal::milliseconds(i64::from(millis)));
     select(None, &mut reads, &mut writes, None, limit.as_mut())?;
     Ok(fds
         .iter()
@@ -79,4 +85,44 @@ fn set_revents(fd: &mut PollFd<'_>, revents: PollFlags) {
     // a unique reference to the other; only `revents` is written.
     let raw = unsafe { &mut *std::ptr::from_mut(fd).cast::<nix::libc::pollfd>() };
     raw.revents = revents.bits();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fifo_whose_writer_closed_is_readable_to_select() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        nix::unistd::mkfifo(&path, nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let flags = nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_NONBLOCK;
+        let reader = nix::fcntl::open(&path, flags, nix::sys::stat::Mode::empty()).unwrap();
+        let writer = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        // Nothing yet: not ready, and a timeout is a timeout.
+        let mut fds = [PollFd::new(reader.as_fd(), PollFlags::POLLIN)];
+        assert_eq!(by_select(&mut fds, PollTimeout::ZERO), Ok(0));
+        assert_eq!(fds[0].revents(), Some(PollFlags::empty()));
+        drop(writer);
+        // End of file: readable, with no timeout at all (it would hang if not).
+        assert_eq!(by_select(&mut fds, PollTimeout::NONE), Ok(1));
+        assert_eq!(fds[0].revents(), Some(PollFlags::POLLIN));
+        assert_eq!(nix::unistd::read(&reader, &mut [0; 1]), Ok(0));
+    }
+
+    #[test]
+    fn only_what_is_asked_for_is_watched() {
+        let (read_end, write_end) = nix::unistd::pipe().unwrap();
+        nix::unistd::write(&write_end, b"x").unwrap();
+        let mut fds = [
+            PollFd::new(read_end.as_fd(), PollFlags::POLLOUT),
+            PollFd::new(write_end.as_fd(), PollFlags::POLLIN),
+        ];
+        // The read end is not writable, and the write end is not asked
+        // whether it is readable (on macOS it would be: cpython#145030).
+        assert_eq!(by_select(&mut fds, PollTimeout::ZERO), Ok(0));
+        fds[1].set_events(PollFlags::POLLOUT);
+        assert_eq!(by_select(&mut fds, PollTimeout::from(10u8)), Ok(1));
+        assert_eq!(fds[1].revents(), Some(PollFlags::POLLOUT));
+    }
 }

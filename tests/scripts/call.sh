@@ -12,7 +12,7 @@ no_leftovers() {
 }
 has_reply() { [ -n "$(ls -A tmp)" ]; }
 serving() {
-    "$F" wait --exists -t 10s "$1" && "$F" wait --reader -t 10s "$1"
+    "$F" wait --exists -t 10s "$1" && "${FS[@]}" wait --reader -t 10s "$1"
 }
 
 spawn "$F" serve --create --rm -j 4 up -- tr a-z A-Z

@@ -3,6 +3,10 @@
 # The Rust harness (tests/scenarios.rs) runs each scenario with FIFO_BIN set.
 set -euo pipefail
 F=${FIFO_BIN:?FIFO_BIN must name the fifo binary}
+# fifo with Linux's own engine even when FIFO_PORTABLE=1 puts the portable
+# one under test: for a scenario's own synchronization and cleanup (wait
+# --reader, hold --stop), which the portable engine cannot do (no /proc).
+FS=(env -u FIFO_PORTABLE "$F")
 # Where the scenarios live, before we move into the temporary directory.
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T=$(mktemp -d)

@@ -14,7 +14,7 @@ export TMPDIR=$T/tmp
 
 spawn "$F" serve --create -j 2 q -- sh -c 'tr a-z A-Z; echo "to stderr" >&2; exit 5'
 "$F" wait --exists -t 10s q
-"$F" wait --reader -t 10s q
+"${FS[@]}" wait --reader -t 10s q
 run python3 call.py q hello from python
 eq "5 HELLO FROM PYTHON to stderr" "$STATUS $OUT $ERR" "the Python client gets stdout, stderr and status 5"
 

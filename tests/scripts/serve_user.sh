@@ -24,7 +24,7 @@ eq "0 HELLO" "$STATUS $OUT" "a call from uid 65534 to root's server gets its rep
 mkfifo -m 600 victim
 spawn bash -c "exec cat victim > victim.out"
 reader=$SPAWNED
-"$F" wait --reader -t 10s victim
+"${FS[@]}" wait --reader -t 10s victim
 # The forger stays alive while the server judges its call (a caller that
 # is gone would lose its reply for that reason instead).
 spawn "${AS_NOBODY[@]}" "$PY" -c '

@@ -13,6 +13,10 @@ expect_fail 1 "fifo wait: 'q': cannot wait: not available on this system (it doe
     "$F" wait --reader q
 expect_fail 1 "fifo hold: 'q': cannot stat: not available on this system (it does not show which processes hold a file)" \
     "$F" hold --stop q
+expect_fail 1 "fifo hold: 'new': cannot wait: not available on this system (it does not show which processes hold a file)" \
+    "$F" hold --idle 1s --create new
+[ ! -e new ] || fail "hold --idle made new before it failed"
+ok "hold --idle made nothing"
 
 run "$F" stat q
 eq 0 "$STATUS" "stat still shows the file"

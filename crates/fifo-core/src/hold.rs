@@ -119,6 +119,22 @@ impl Held {
     }
 }
 
+/// Refuses a wait on who holds `path` (`hold --idle`) where this system
+/// cannot tell: without `/proc` it would never see a holder, and never
+/// end or end too soon.
+///
+/// # Errors
+/// [`Error::NoProcessTable`] off Linux's own engine.
+pub fn holders_seen(path: &Path) -> Result<()> {
+    if sys::engine::linux() {
+        return Ok(());
+    }
+    Err(Error::NoProcessTable {
+        subject: Subject::path(path),
+        action: Action::Wait,
+    })
+}
+
 /// What [`release`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -194,6 +194,11 @@ fn hold(args: &HoldArgs) -> ExitCode {
     if let Err(err) = check_capacity(&args.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return cleanup.settle(APPLET, report::failure(APPLET, &err));
     }
+    if let (Some(_), Some(path)) = (args.idle, args.paths.first()) {
+        if let Err(err) = fifo_core::hold::holders_seen(path) {
+            return cleanup.settle(APPLET, report::failure(APPLET, &err));
+        }
+    }
     let mut held = Vec::new();
     // What --create made without --rm: kept if every PATH is held, removed
     // if one fails, so that a failed hold leaves nothing behind.

@@ -61,13 +61,12 @@ impl Header {
     fn unmet(&self) -> Option<(String, bool)> {
         self.needs.iter().find_map(|need| match need.as_str() {
             "root" if !is_root() => Some(("needs root to act as another user".to_owned(), false)),
-            "root" => None,
             "linux" if portable() => Some((
                 "tests a Linux-only feature, and FIFO_PORTABLE=1 forces the portable engine"
                     .to_owned(),
                 false,
             )),
-            "linux" => None,
+            "root" | "linux" => None,
             tool if !on_path(tool) => Some((format!("{tool} is not installed"), true)),
             _ => None,
         })

@@ -1,6 +1,7 @@
 //! Being told when a directory's entries change, to wait for a path to
-//! appear without polling: inotify on Linux; a short sleep elsewhere, and on
-//! Linux when no inotify instance or watch can be had
+//! appear without polling: inotify on Linux; a short sleep elsewhere (and
+//! under the portable engine), and on Linux when no inotify instance or watch
+//! can be had
 //! (`fs.inotify.max_user_instances`, a directory this user may not read).
 
 use std::path::Path;

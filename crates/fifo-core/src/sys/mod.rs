@@ -1,6 +1,8 @@
 //! The few places that talk to the kernel in ways `nix` cannot make safe or
-//! portable: bounded waits, calls relative to a directory descriptor, and
-//! Linux-only fast paths with their fallbacks.
+//! portable: bounded waits, calls relative to a directory descriptor, the
+//! widths of `stat` fields, and Linux-only fast paths with their portable
+//! fallbacks, chosen at run time by [`engine`] (`FIFO_PORTABLE=1` forces the
+//! fallbacks on Linux). No platform `cfg` is needed above this module.
 #![allow(unsafe_code)]
 
 use std::os::fd::{BorrowedFd, OwnedFd};

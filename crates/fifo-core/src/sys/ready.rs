@@ -9,7 +9,10 @@
 //! `src/io/fifo_select.rs`). So everywhere but Linux's own engine, [`poll`]
 //! is `select`. Only what the caller asks for is watched: a FIFO's write end
 //! asked for `POLLIN` would be "readable" whenever data is buffered on
-//! macOS (cpython#145030), and nothing here asks that.
+//! macOS (cpython#145030), and nothing here asks that. A reader that waits
+//! here reads only once `select` said the read would not block, which also
+//! keeps it clear of macOS's `O_NONBLOCK` reads of a FIFO that block anyway
+//! (golang/go#66239); a second reader taking the bytes in between still can.
 
 use std::os::fd::{AsFd, AsRawFd};
 

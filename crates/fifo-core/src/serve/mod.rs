@@ -84,9 +84,9 @@ pub fn open_reply(path: &Path, pid: u32) -> Result<OwnedFd> {
     Ok(fd)
 }
 
-/// What `/proc` says of a caller.
+/// What the system says of a caller.
 enum Caller {
-    /// `/proc` is not there to tell.
+    /// Neither `/proc` nor `ps` is there to tell.
     Unknown,
     /// The process is gone.
     Gone,
@@ -96,9 +96,29 @@ enum Caller {
 
 fn caller(pid: u32) -> Caller {
     if !crate::sys::engine::linux() || !Path::new("/proc/self").exists() {
-        return Caller::Unknown;
+        return caller_by_ps(pid);
     }
     std::fs::metadata(format!("/proc/{pid}")).map_or(Caller::Gone, |meta| Caller::User(meta.uid()))
+}
+
+/// Without `/proc` (macOS, the BSDs): `/bin/ps -o uid= -p PID`, which every
+/// one of them has, says the user (and fails for a process that is gone).
+fn caller_by_ps(pid: u32) -> Caller {
+    let Ok(out) = std::process::Command::new("/bin/ps")
+        .args(["-o", "uid=", "-p", &pid.to_string()])
+        .env_clear()
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+    else {
+        return Caller::Unknown;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    match text.trim().parse() {
+        Ok(uid) if out.status.success() => Caller::User(uid),
+        _ if out.status.code() == Some(1) && text.trim().is_empty() => Caller::Gone,
+        _ => Caller::Unknown,
+    }
 }
 
 /// Writes all of `data` to `dst`, which may be non-blocking: when it is
@@ -138,4 +158,19 @@ pub fn spool(dir: &Path) -> Result<std::fs::File> {
     )
     .map_err(failed)?;
     Ok(std::fs::File::from(fd))
+}
+
+#[cfg(test)]
+mod caller_tests {
+    use super::*;
+
+    #[test]
+    fn ps_tells_a_callers_user_and_that_it_is_gone() {
+        let me = nix::unistd::geteuid().as_raw();
+        assert!(matches!(caller_by_ps(std::process::id()), Caller::User(uid) if uid == me));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        assert!(matches!(caller_by_ps(gone), Caller::Gone));
+    }
 }

@@ -3,8 +3,10 @@
 //! `timeout`, with the binary's path in `FIFO_BIN`.
 //!
 //! A script's leading comment block may declare what it needs:
-//! `# needs: go strace` (programs on `PATH`) or `# needs: root` (to act as
-//! another user), and `# heavy` for a run that only goes with `FIFO_SOAK=1`
+//! `# needs: go strace` (programs on `PATH`), `# needs: root` (to act as
+//! another user) or `# needs: linux` (a Linux-only feature: /proc, splice,
+//! pipe capacities; skipped when `FIFO_PORTABLE=1` forces the portable
+//! engine), and `# heavy` for a run that only goes with `FIFO_SOAK=1`
 //! or `cargo test -- --ignored`. A scenario whose needs are missing, or that
 //! ends with lib.sh's `skip` (status 77), is reported as ignored with its
 //! reason, and counted; with `FIFO_REQUIRE_PEERS=1` a missing program is a
@@ -59,7 +61,12 @@ impl Header {
     fn unmet(&self) -> Option<(String, bool)> {
         self.needs.iter().find_map(|need| match need.as_str() {
             "root" if !is_root() => Some(("needs root to act as another user".to_owned(), false)),
-            "root" => None,
+            "linux" if portable() => Some((
+                "tests a Linux-only feature, and FIFO_PORTABLE=1 forces the portable engine"
+                    .to_owned(),
+                false,
+            )),
+            "root" | "linux" => None,
             tool if !on_path(tool) => Some((format!("{tool} is not installed"), true)),
             _ => None,
         })
@@ -75,6 +82,11 @@ fn on_path(tool: &str) -> bool {
                 .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
         })
     })
+}
+
+/// Whether the scenarios run with the portable engine forced.
+fn portable() -> bool {
+    std::env::var_os("FIFO_PORTABLE").is_some_and(|v| v == "1")
 }
 
 fn require_peers() -> bool {

@@ -5,7 +5,7 @@
 # buffer ran empty, and the rest once the input ends; --progress=always
 # shows the fill level meanwhile. With --resume-at 25, a full buffer reads
 # nothing more until less than a quarter full. Every byte arrives.
-# needs: python3
+# needs: python3 linux
 source "$(dirname "$0")/lib.sh"
 need python3
 

@@ -2,6 +2,7 @@
 # command line is read, and a size the system refuses is reported with its
 # limit (status 1) before the FIFO is opened. Either way the peer already
 # waiting on the other end is neither released nor fed an empty stream.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 "$F" mk -m 666 f

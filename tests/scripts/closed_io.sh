@@ -2,6 +2,7 @@
 # a closed stdout fails at once (status 1, one line) before it reads a byte
 # from a FIFO or waits for a peer, and the data stays in the FIFO for the
 # next reader. Commands that do not use the stream are not bothered.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # loaded NAME DATA: a FIFO NAME holding DATA, kept open read-write on fd 7

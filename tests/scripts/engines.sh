@@ -2,7 +2,7 @@
 # pipe for tee's fan-out); with --no-splice only read and write. strace
 # counts the calls of the fifo process on each path, and a checksum checks
 # the data.
-# needs: strace
+# needs: strace linux
 source "$(dirname "$0")/lib.sh"
 need strace
 

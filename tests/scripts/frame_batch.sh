@@ -97,6 +97,8 @@ eq "$(cat lines.? | wc -c)" "$messages" "through a slow reader too: each once, w
 spawn "$F" send --frame -l q < lines.1
 expect_fail 1 "fifo cat: standard output: write error: No space left on device" \
     bash -c "exec '$F' cat --frame q > /dev/full"
-spawn "$F" send --frame -l q < lines.1
-expect_fail 1 "fifo cat: standard output: write error: Bad file" \
-    bash -c "exec '$F' cat --frame q >&-"
+if linux_only "a stdout closed at start is seen"; then
+    spawn "$F" send --frame -l q < lines.1
+    expect_fail 1 "fifo cat: standard output: write error: Bad file" \
+        bash -c "exec '$F' cat --frame q >&-"
+fi

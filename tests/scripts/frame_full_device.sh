@@ -2,7 +2,7 @@
 # which only root can mount): the messages a writev(2) wrote before the
 # device filled are taken out with the one it failed in, so the next
 # reader hands out each remaining message once, never one already written.
-# needs: root
+# needs: root linux
 source "$(dirname "$0")/lib.sh"
 need_root
 export TMPDIR=$T

@@ -57,7 +57,7 @@ open("stalled", "w").close()
 while not os.path.exists("release"):  # under the spawn's timeout
     time.sleep(0.05)
 PY
-drained() { [ "$("$F" stat -c %{buffered} "$1")" = 0 ]; }
+drained() { [ "$("${FS[@]}" stat -c %{buffered} "$1")" = 0 ]; }
 spawn bash -c "'$F' cat --frame --idle 1s q > out 2> err"
 reader=$SPAWNED
 spawn python3 stall.py q

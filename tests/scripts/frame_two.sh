@@ -39,4 +39,4 @@ want = [open(f"m{w}", "rb").read() for w in (1, 2, 3, 4)]
 assert sorted(got) == sorted(want), [len(m) for m in got]
 PY
 ok "four 300,000-byte messages arrived once each, whole, between two readers"
-"$F" hold --stop q > /dev/null
+"${FS[@]}" hold --stop q > /dev/null

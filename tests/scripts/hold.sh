@@ -1,6 +1,7 @@
 # fifo hold: writers never block, readers never see end-of-file between
 # writers, data survives a reader's restart; -b is in place on return;
 # --stop; --rm and the loss report on signals; --idle.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # -b: the hold is in place the moment the command returns (no sleep here).

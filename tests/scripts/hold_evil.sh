@@ -2,6 +2,7 @@
 # killed while it waits, a captured stderr, one bad PATH among good ones, a
 # stopped holder, two holders on one FIFO. A holder nobody can find by its
 # PID must never be left running unannounced.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # holds PATH: whether some process holds PATH open for writing (a hold).

@@ -2,6 +2,7 @@
 # path, while held: --stop can no longer find the hold by PATH, so the hold
 # must end by itself once nobody else holds the old FIFO, saying what it
 # loses, rather than run unseen for ever.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # ended PID: PID has ended (it may wait, a zombie, for its parent).

@@ -2,7 +2,7 @@
 # caller's own holds; --create refuses what another user planted in a
 # sticky world-writable directory; --rm leaves alone another user's file
 # put where the FIFO was.
-# needs: root
+# needs: root linux
 source "$(dirname "$0")/lib.sh"
 need_root
 

@@ -1,7 +1,7 @@
 # fifo hold by a user over fs.pipe-user-pages-soft (new pipes get 8 KiB, and
 # may not be raised): the default hold still holds, with the pipe it gets;
 # --capacity it cannot have fails before anything is made or held.
-# needs: root
+# needs: root linux
 source "$(dirname "$0")/lib.sh"
 need_root
 PRESSED=(setpriv --reuid=64994 --regid=64994 --clear-groups)

@@ -3,6 +3,17 @@
 # The Rust harness (tests/scenarios.rs) runs each scenario with FIFO_BIN set.
 set -euo pipefail
 F=${FIFO_BIN:?FIFO_BIN must name the fifo binary}
+# linux_only WHAT: true with Linux's engine; with FIFO_PORTABLE=1 says the
+# part WHAT of the scenario is skipped (a Linux-only feature) and is false.
+linux_only() {
+    [ "${FIFO_PORTABLE:-}" = 1 ] || return 0
+    printf 'skip part - %s: Linux only, and FIFO_PORTABLE=1\n' "$*"
+    return 1
+}
+# fifo with Linux's own engine even when FIFO_PORTABLE=1 puts the portable
+# one under test: for a scenario's own synchronization and cleanup (wait
+# --reader, hold --stop), which the portable engine cannot do (no /proc).
+FS=(env -u FIFO_PORTABLE "$F")
 # Where the scenarios live, before we move into the temporary directory.
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T=$(mktemp -d)

@@ -15,7 +15,7 @@ out_is() {
 }
 
 # buffered_is N PATH: N bytes wait in the FIFO's pipe.
-buffered_is() { [ "$("$F" stat -c %b "$2")" = "$1" ]; }
+buffered_is() { [ "$("${FS[@]}" stat -c %b "$2")" = "$1" ]; }
 
 # has_line LINE FILE: FILE holds LINE as a whole line.
 has_line() { grep -qx -- "$1" "$2" 2> /dev/null; }
@@ -121,15 +121,17 @@ done
 # On the fast path -l 1 prints the one whole line, and another input's
 # unfinished line stays in its FIFO. (The portable path cannot look before it
 # reads: it would hold abc and wait for its newline instead.)
-"$F" mk c d
-exec 7<>c 8<>d
-printf abc >&7
-spawn bash -c "'$F' cat --merge -l 1 c d > one"
-reader=$SPAWNED
-printf '1\n' >&8
-finish "$reader"
-eq "0 1" "$STATUS $(cat one)" "-l 1 prints the first whole line"
-printf '\n' >&7
-run "$F" cat -l 1 c
-eq "0 abc" "$STATUS $OUT" "-l 1 left the other input's unfinished line in its FIFO"
-exec 7>&- 8>&-
+if linux_only "-l 1 leaves another input's unfinished line (needs tee to look)"; then
+    "$F" mk c d
+    exec 7<>c 8<>d
+    printf abc >&7
+    spawn bash -c "'$F' cat --merge -l 1 c d > one"
+    reader=$SPAWNED
+    printf '1\n' >&8
+    finish "$reader"
+    eq "0 1" "$STATUS $(cat one)" "-l 1 prints the first whole line"
+    printf '\n' >&7
+    run "$F" cat -l 1 c
+    eq "0 abc" "$STATUS $OUT" "-l 1 left the other input's unfinished line in its FIFO"
+    exec 7>&- 8>&-
+fi

@@ -4,7 +4,7 @@
 # command, the lines after it are what it prints (stdout and stderr). In the
 # expected text, a line that is just `...` stands for any lines, and `...`
 # within a line for any text. Every console block must be marked.
-# needs: python3
+# needs: python3 linux
 source "$(dirname "$0")/lib.sh"
 README="$SCRIPTS/../../README.md"
 mkdir bin

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 # serving PATH: waits until a serve holds PATH.
 serving() {
-    "$F" wait --exists -t 10s "$1" && "$F" wait --reader -t 10s "$1"
+    "$F" wait --exists -t 10s "$1" && "${FS[@]}" wait --reader -t 10s "$1"
 }
 
 # Lines from bash, fifo send and printf, one after another, in order.

@@ -1,6 +1,7 @@
 # fifo stat: type, permissions and owners agree with coreutils stat and ls;
 # --format, --json (checked by python's json module), errors; and stat never
 # releases a peer waiting in open.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # Careful readers make their FIFO this way.

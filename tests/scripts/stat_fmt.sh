@@ -4,6 +4,7 @@
 # time zones west and east of UTC (one with a half-hour offset); names are
 # raw bytes; pipe state lives under %{...}; unknown directives are usage
 # errors naming the directive.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 stat --version | grep -q 'GNU coreutils' || skip "GNU stat is not installed"

@@ -5,6 +5,7 @@
 # seconds that agree, a name that is not UTF-8 survives exactly (base64),
 # unknown values are null with their reason, and docs/json.md documents
 # every field of the schema.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 SCHEMA=$SCRIPTS/../../docs/stat.schema.json

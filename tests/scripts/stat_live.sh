@@ -2,6 +2,7 @@
 # bytes waiting and capacity read without consuming them, --wait-reader /
 # --wait-writer without opening the FIFO. (What another user's holders look
 # like to an unprivileged user: stat_other_user.sh.)
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 "$F" mk f

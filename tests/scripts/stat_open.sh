@@ -5,6 +5,7 @@
 # %{holders}, --json), and enough for --wait-reader/--wait-writer. Looking
 # never completes their open: each is still blocked afterwards, and its
 # real peer still meets it and the data arrives.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # check_opening ROOT FIFO ACCESS WHAT: the peer below ROOT is blocked opening

@@ -1,7 +1,7 @@
 # fifo stat as an unprivileged user, of a FIFO another user's process
 # holds: the counts are lower bounds (0+), never a plain 0, and the human
 # output says how many processes it could not inspect.
-# needs: root setpriv
+# needs: root setpriv linux
 source "$(dirname "$0")/lib.sh"
 need_root
 

@@ -3,6 +3,7 @@
 # of uninspected processes in --json) instead of discarding it as unknown,
 # because a few processes of other users (root's) always exist. Runs as
 # uid 65534 (dropped with setpriv when root), so it passes both ways.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 AS=()

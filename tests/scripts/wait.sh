@@ -1,5 +1,6 @@
 # fifo wait: --exists (also in directories made later), --reader/--writer,
 # --data/--empty, timeouts and --quiet; nothing is ever opened.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # A FIFO made later, in directories made later: inotify follows them down.

@@ -1,6 +1,7 @@
 # fifo wait against paths that change under it: a symlinked directory
 # pointed elsewhere, a FIFO appearing under /proc (where inotify tells
 # nothing), a parent directory removed and made again, a timeout of 0.
+# needs: linux
 source "$(dirname "$0")/lib.sh"
 
 # Waits longer than the first second (which polls), so inotify is in use.

@@ -1,7 +1,7 @@
 # fifo wait --data/--empty by a user who cannot see the holders: a FIFO held
 # by root, with bytes in it, is never reported empty to uid 65534, and
 # --data fails at once rather than wait out its timeout blind.
-# needs: root
+# needs: root linux
 source "$(dirname "$0")/lib.sh"
 need_root
 

@@ -19,7 +19,14 @@ use std::process::ExitCode;
 
 use crate::exit_code::ExitCode as Status;
 
+/// Set to 1, forces the portable engine (see [`fifo_core::force_portable`]):
+/// what runs on macOS and the BSDs, run on Linux.
+const PORTABLE: &str = "FIFO_PORTABLE";
+
 fn main() -> ExitCode {
+    if std::env::var_os(PORTABLE).is_some_and(|value| value == "1") {
+        fifo_core::force_portable();
+    }
     complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,

@@ -324,13 +324,12 @@ impl TermLike for PlainLines {
 
 /// The size left to read of `fd` when it is a regular file (a known total).
 pub fn remaining(fd: BorrowedFd<'_>) -> Option<u64> {
-    let st = nix::sys::stat::fstat(fd).ok()?;
-    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
-    if fifo_core::FileKind::from_mode(st.st_mode.into()) != fifo_core::FileKind::Regular {
+    let meta = crate::applet::metadata(fd)?;
+    if !meta.is_file() {
         return None;
     }
     let offset = nix::unistd::lseek(fd, 0, nix::unistd::Whence::SeekCur).ok()?;
-    u64::try_from(st.st_size - offset).ok()
+    meta.len().checked_sub(u64::try_from(offset).ok()?)
 }
 
 #[cfg(test)]

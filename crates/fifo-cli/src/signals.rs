@@ -65,7 +65,9 @@ impl Cleanup {
     /// by [`die_of`]. If it has
     /// not done so within [`GRACE`], the signal ends the command as usual.
     pub fn install_with_notice() -> nix::Result<(Self, OwnedFd)> {
-        let (notice, tell) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
+        let (notice, tell) = fifo_core::descriptor::pipe().map_err(|err| {
+            nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
+        })?;
         Ok((Self::watch(Some(tell))?, notice))
     }
 

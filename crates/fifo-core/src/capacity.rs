@@ -1,4 +1,6 @@
-//! Pipe capacity: `F_SETPIPE_SZ` on Linux.
+//! Pipe capacity: `F_SETPIPE_SZ` on Linux. Other systems have no such
+//! control (macOS grows a pipe by itself from 16 to 64 KiB): there
+//! [`current`] and [`raise`] say `None` and [`set`] refuses.
 //!
 //! A pipe's cost is per page, not per byte: moving data between two splicing
 //! ends of a FIFO ran about 6 times faster here with a 1 MiB pipe than with
@@ -68,7 +70,9 @@ pub fn raise(fd: BorrowedFd<'_>) -> Option<usize> {
 /// `EPERM`), or [`Error::Sys`] when `fd` is not a pipe.
 pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> {
     sys::set_pipe_size(fd, bytes).map_err(|errno| match errno {
-        Errno::EPERM | Errno::EBUSY => Error::CapacityRefused {
+        // ENOSYS: no F_SETPIPE_SZ (macOS and the BSDs grow pipes by
+        // themselves, from 16 to 64 KiB); the message says so.
+        Errno::EPERM | Errno::EBUSY | Errno::ENOSYS => Error::CapacityRefused {
             subject,
             requested: bytes,
             source: errno.into(),
@@ -88,8 +92,8 @@ pub fn set(fd: BorrowedFd<'_>, bytes: usize, subject: Subject) -> Result<usize> 
 /// # Errors
 /// As [`set`], naming `subject`.
 pub fn probe(bytes: usize, subject: Subject) -> Result<usize> {
-    let (read_end, _write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .map_err(|errno| Error::sys(subject.clone(), Action::Configure, errno))?;
+    let (read_end, _write_end) =
+        sys::pipe_pair().map_err(|errno| Error::sys(subject.clone(), Action::Configure, errno))?;
     set(read_end.as_fd(), bytes, subject)
 }
 

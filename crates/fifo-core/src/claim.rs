@@ -120,8 +120,7 @@ pub fn create_and_open(
     let dir = sys::at::open_dir(parent)
         .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
     let dir_stat = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
-    let shared = u32::from(dir_stat.st_mode) & 0o1002 == 0o1002;
+    let shared = sys::file::mode(&dir_stat) & 0o1002 == 0o1002;
     let place = Place {
         dir: dir.as_fd(),
         name,
@@ -246,8 +245,8 @@ fn split(path: &Path) -> Option<(&Path, &Path)> {
 }
 
 fn identity(st: &FileStat) -> (u64, u64) {
-    #[allow(clippy::useless_conversion)] // The types differ between systems.
-    (u64::from(st.st_dev), u64::from(st.st_ino))
+    let id = sys::file::FileId::of(st);
+    (id.device, id.inode)
 }
 
 #[cfg(test)]

@@ -33,7 +33,9 @@ use std::os::fd::BorrowedFd;
 use std::time::Duration;
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 
 use crate::buffer::Buffer;
 use crate::progress::Progress;

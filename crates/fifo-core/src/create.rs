@@ -82,7 +82,7 @@ pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
 
 /// `mode`'s permission bits as a [`Mode`].
 pub(crate) fn exact(mode: u32) -> Mode {
-    Mode::from_bits_truncate(mode as nix::libc::mode_t)
+    crate::sys::file::permissions(mode)
 }
 
 /// Runs `make` with the umask cleared, so that what it creates gets exactly

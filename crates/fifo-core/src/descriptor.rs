@@ -12,9 +12,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::os::fd::RawFd;
-
-use nix::sys::resource::{Resource, getrlimit};
+use std::os::fd::{OwnedFd, RawFd};
 
 use crate::open::Opened;
 use crate::{Action, Error, Result, Subject, sys};
@@ -23,7 +21,7 @@ use crate::{Action, Error, Result, Subject, sys};
 /// `RLIMIT_NOFILE`).
 #[must_use]
 pub fn max_descriptor() -> u64 {
-    getrlimit(Resource::RLIMIT_NOFILE).map_or(1023, |(soft, _)| soft.saturating_sub(1))
+    sys::file::open_files_limit().map_or(1023, |soft| soft.saturating_sub(1))
 }
 
 /// Leaves `opened` open on descriptor `target`, without close-on-exec, so
@@ -37,6 +35,28 @@ pub fn place(opened: Opened, target: RawFd) -> Result<()> {
     let subject = Subject::path(opened.path());
     sys::place::place_at(opened.into_fd(), target)
         .map_err(|errno| Error::sys(subject, Action::Configure, errno))
+}
+
+/// A new pipe: its read end and its write end, both close-on-exec (with
+/// `pipe2` where the system has it; Apple's has not).
+///
+/// # Errors
+/// When the system cannot make one (too many open descriptors).
+pub fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    Ok(sys::pipe_pair()?)
+}
+
+/// `poll(2)` as [`nix::poll::poll`] has it, but a FIFO's end of file is
+/// seen on every system: where `poll` misses a writer's close (macOS) this
+/// is `select(2)`, and hang-ups show as `POLLIN` or `POLLOUT`.
+///
+/// # Errors
+/// As `poll`.
+pub fn poll(
+    fds: &mut [nix::poll::PollFd<'_>],
+    timeout: nix::poll::PollTimeout,
+) -> nix::Result<i32> {
+    sys::ready::poll(fds, timeout)
 }
 
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when this program

@@ -72,11 +72,12 @@ impl Held {
         let fd = opened.into_fd();
         let st =
             fstat(&fd).map_err(|errno| Error::sys(Subject::path(&path), Action::Stat, errno))?;
+        let id = sys::file::FileId::of(&st);
         Ok(Self {
             path,
             fd,
-            device: st.st_dev,
-            inode: st.st_ino,
+            device: id.device,
+            inode: id.inode,
         })
     }
 
@@ -107,7 +108,7 @@ impl Held {
     /// any more.
     #[must_use]
     pub fn unlinked(&self) -> bool {
-        fstat(&self.fd).is_ok_and(|st| st.st_nlink == 0)
+        fstat(&self.fd).is_ok_and(|st| sys::file::links(&st) == 0)
     }
 
     /// Every other process holding the FIFO (this one is left out), or
@@ -116,6 +117,22 @@ impl Held {
     pub fn others(&self) -> Option<Holders> {
         holders(self.device, self.inode)
     }
+}
+
+/// Refuses a wait on who holds `path` (`hold --idle`) where this system
+/// cannot tell: without `/proc` it would never see a holder, and never
+/// end or end too soon.
+///
+/// # Errors
+/// [`Error::NoProcessTable`] off Linux's own engine.
+pub fn holders_seen(path: &Path) -> Result<()> {
+    if sys::engine::linux() {
+        return Ok(());
+    }
+    Err(Error::NoProcessTable {
+        subject: Subject::path(path),
+        action: Action::Wait,
+    })
 }
 
 /// What [`release`] did.
@@ -283,7 +300,12 @@ fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
 
 /// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
 fn gone(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+    let stat = if sys::engine::linux() {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+    } else {
+        Err(Errno::ENOSYS.into())
+    };
+    match stat {
         // The state follows the command name, which is in parentheses.
         Ok(stat) => stat
             .rsplit_once(')')

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use nix::sys::stat::{FileStat, lstat, stat};
 use nix::unistd::{Gid, Group, Uid, User};
 
-use crate::{Action, Error, FileKind, Result, Subject};
+use crate::sys::file::FileId;
+use crate::{Action, Error, FileKind, Result, Subject, sys};
 
 /// What is known about a pipe's live state; `None` where it cannot be seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -284,15 +285,15 @@ pub fn epoch_time(time: SystemTime) -> Option<(i64, u32)> {
     }
 }
 
-// `mode_t` and `nlink_t` are narrower on macOS and the BSDs than on Linux,
-// and `major` is signed there.
-#[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)]
 fn status_of(st: &FileStat) -> Status {
     let uid = st.st_uid;
+    let FileId { device, inode } = FileId::of(st);
+    let (rdev, rdev_major, rdev_minor) = sys::file::rdev(st);
+    let (device_major, device_minor) = sys::file::device_parts(st);
     let gid = st.st_gid;
     Status {
         kind: FileKind::of(st),
-        mode: u32::from(st.st_mode) & 0o7777,
+        mode: sys::file::mode(st) & 0o7777,
         uid,
         user: User::from_uid(Uid::from_raw(uid))
             .ok()
@@ -303,18 +304,18 @@ fn status_of(st: &FileStat) -> Status {
             .ok()
             .flatten()
             .map(|g| g.name),
-        inode: st.st_ino,
-        device: st.st_dev,
-        device_major: u64::try_from(nix::libc::major(st.st_dev)).unwrap_or(0),
-        device_minor: u64::try_from(nix::libc::minor(st.st_dev)).unwrap_or(0),
-        links: u64::from(st.st_nlink),
+        inode,
+        device,
+        device_major,
+        device_minor,
+        links: sys::file::links(st),
         size: u64::try_from(st.st_size).unwrap_or(0),
-        raw_mode: u32::from(st.st_mode),
+        raw_mode: sys::file::mode(st),
         blocks: u64::try_from(st.st_blocks).unwrap_or(0),
         io_block: u64::try_from(st.st_blksize).unwrap_or(0),
-        rdev: u64::try_from(st.st_rdev).unwrap_or(0),
-        rdev_major: u64::try_from(nix::libc::major(st.st_rdev)).unwrap_or(0),
-        rdev_minor: u64::try_from(nix::libc::minor(st.st_rdev)).unwrap_or(0),
+        rdev,
+        rdev_major,
+        rdev_minor,
         born: None,
         accessed: time_of(st.st_atime, st.st_atime_nsec),
         modified: time_of(st.st_mtime, st.st_mtime_nsec),

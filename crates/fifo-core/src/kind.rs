@@ -29,8 +29,7 @@ impl FileKind {
     /// The kind recorded in a `stat` result.
     #[must_use]
     pub(crate) fn of(stat: &FileStat) -> Self {
-        #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
-        Self::from_mode(u32::from(stat.st_mode))
+        Self::from_mode(crate::sys::file::mode(stat))
     }
 
     /// The kind encoded in the `S_IFMT` bits of a raw `st_mode`, as
@@ -44,9 +43,7 @@ impl FileKind {
     /// ```
     #[must_use]
     pub fn from_mode(mode: u32) -> Self {
-        // Bits beyond `mode_t` are no file type.
-        let format = nix::libc::mode_t::try_from(mode).unwrap_or_default() & SFlag::S_IFMT.bits();
-        match SFlag::from_bits_truncate(format) {
+        match crate::sys::file::format_of(mode) {
             SFlag::S_IFIFO => Self::Fifo,
             SFlag::S_IFREG => Self::Regular,
             SFlag::S_IFDIR => Self::Directory,

@@ -37,6 +37,7 @@ pub mod write;
 
 pub use error::{Action, Error, Peer, Result, Subject};
 pub use kind::FileKind;
+pub use sys::engine::force_portable;
 
 /// The largest write the kernel promises to deliver to a pipe in one piece.
 ///

@@ -186,6 +186,9 @@ impl Holders {
 /// all. A snapshot: an open that completes during the scan may be missed.
 #[must_use]
 pub fn holders(device: u64, inode: u64) -> Option<Holders> {
+    if !crate::sys::engine::linux() {
+        return None;
+    }
     let me = i32::try_from(std::process::id()).ok()?;
     let mut found = Holders::default();
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
@@ -248,7 +251,7 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
             // Closed meanwhile.
             Err(_) => continue,
         };
-        if st.st_dev != device || st.st_ino != inode {
+        if crate::sys::file::FileId::of(&st) != (crate::sys::file::FileId { device, inode }) {
             continue;
         }
         if let Some(direction) = direction_of(pid, fd) {

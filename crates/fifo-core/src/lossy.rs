@@ -30,10 +30,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 
 use crate::open::{Direction, Wait, open_fifo};
-use crate::sys::fd::{retry_on_eintr, set_nonblocking};
+use crate::sys::fd::{retry_on_eintr, set_nonblocking, write_capped};
 use crate::{Action, Error, Result, Subject};
 
 /// How often a FIFO without a reader is opened again.
@@ -291,7 +293,7 @@ impl LossyOutput {
     fn flush(&mut self) {
         let Some(fd) = &self.fd else { return };
         while let Some(front) = self.queue.front() {
-            match retry_on_eintr(|| nix::unistd::write(fd, &front[self.begun..])) {
+            match retry_on_eintr(|| write_capped(fd.as_fd(), &front[self.begun..])) {
                 Ok(n) => {
                     self.last_taken = Instant::now();
                     self.begun += n;

@@ -248,12 +248,11 @@ fn parse_value(text: &[u8]) -> (Source, u32, &[u8]) {
 /// Read through `umask(2)`, which can only be read by setting it, so it is set
 /// back at once; call it before starting threads that create files.
 #[must_use]
-#[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
 pub fn current_umask() -> u32 {
     use nix::sys::stat::{Mode, umask};
     let old = umask(Mode::empty());
     umask(old);
-    u32::from(old.bits())
+    crate::sys::file::bits(old)
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
-use crate::{Action, Error, FileKind, Peer, Result, Subject};
+use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
 /// Which way data flows through the opened descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,10 +318,11 @@ pub(crate) fn open_in(
     if kind == FileKind::Directory {
         return Err(Error::sys(subject(), Action::Open, Errno::EISDIR));
     }
+    let id = sys::file::FileId::of(&st);
     Ok(Opened {
         kind,
-        device: st.st_dev,
-        inode: st.st_ino,
+        device: id.device,
+        inode: id.inode,
         owner: st.st_uid,
         fd,
         path: path.to_path_buf(),

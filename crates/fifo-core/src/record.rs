@@ -1,6 +1,7 @@
 //! Records: every record reaches the pipe whole, inside one `write(2)` of at
-//! most `PIPE_BUF` bytes, so concurrent senders never interleave inside a
-//! record.
+//! most the pipe's `PIPE_BUF` bytes (4096 on Linux, 512 on macOS and the
+//! BSDs, asked of the FIFO at hand), so concurrent senders never interleave
+//! inside a record.
 //!
 //! Several whole records may share a write, but a record that has arrived is
 //! written at once, never held back waiting for more.
@@ -28,7 +29,7 @@ use crate::progress::Progress;
 use crate::sys::fd::retry_on_eintr;
 use crate::sys::fd::write_all;
 use crate::write::write_failed;
-use crate::{Action, Error, PIPE_BUF, Result, Subject};
+use crate::{Action, Error, Result, Subject};
 
 const READ_SIZE: usize = 64 * 1024;
 
@@ -40,6 +41,8 @@ pub struct RecordWriter<'fd> {
     /// What [`send_records`] reads, for its errors.
     source: Subject,
     separator: u8,
+    /// The longest write `dst` keeps whole: its `PIPE_BUF`.
+    limit: usize,
     /// The start of a record whose separator has not arrived yet.
     pending: Vec<u8>,
     /// Records written so far, to number the one that is too long.
@@ -53,12 +56,14 @@ impl<'fd> RecordWriter<'fd> {
     /// (`subject` names it in errors).
     #[must_use]
     pub fn new(dst: BorrowedFd<'fd>, subject: Subject, separator: u8) -> Self {
+        let limit = crate::sys::file::pipe_buf(dst);
         Self {
             dst,
             subject,
             source: Subject::Stdin,
             separator,
-            pending: Vec::with_capacity(PIPE_BUF),
+            limit,
+            pending: Vec::with_capacity(limit),
             records: 0,
             delivered: 0,
             progress: None,
@@ -120,11 +125,11 @@ impl<'fd> RecordWriter<'fd> {
         let mut outcome = Ok(());
         while let Some(at) = memchr::memchr(self.separator, &self.pending[record_start..]) {
             let end = record_start + at + 1;
-            if end - record_start > PIPE_BUF {
+            if end - record_start > self.limit {
                 outcome = Err(self.too_long(end - record_start, true));
                 break;
             }
-            if end - batch_start > PIPE_BUF {
+            if end - batch_start > self.limit {
                 self.write_batch(batch_start, record_start)?;
                 batch_start = record_start;
             }
@@ -134,7 +139,7 @@ impl<'fd> RecordWriter<'fd> {
         self.write_batch(batch_start, record_start)?;
         self.pending.drain(..record_start);
         outcome?;
-        if self.pending.len() > PIPE_BUF {
+        if self.pending.len() > self.limit {
             return Err(self.too_long(self.pending.len(), false));
         }
         Ok(())
@@ -172,7 +177,7 @@ impl<'fd> RecordWriter<'fd> {
             record: self.records + 1,
             len,
             complete,
-            limit: PIPE_BUF,
+            limit: self.limit,
         }
     }
 }
@@ -194,6 +199,7 @@ mod tests {
     use std::os::fd::{AsFd, OwnedFd};
 
     use super::*;
+    use crate::PIPE_BUF;
 
     fn reads(fd: &OwnedFd) -> Vec<Vec<u8>> {
         crate::sys::fd::set_nonblocking(fd.as_fd(), true).unwrap();

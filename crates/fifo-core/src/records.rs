@@ -19,9 +19,10 @@ mod pass;
 
 use std::os::fd::BorrowedFd;
 
-use nix::sys::stat::{SFlag, fstat};
+use nix::sys::stat::fstat;
 use nix::unistd::{Whence, lseek};
 
+use crate::FileKind;
 use crate::sys::fd::retry_on_eintr;
 use crate::sys::lock::{LockWait, NotLocked, ReadLock, lock};
 use crate::sys::{self, ScratchPipe};
@@ -235,8 +236,7 @@ pub(crate) fn lock_pipe(
     src: BorrowedFd<'_>,
     wait: LockWait,
 ) -> Result<Option<ReadLock>, NotLocked> {
-    let is_pipe = fstat(src).map_err(NotLocked::Failed)?.st_mode & SFlag::S_IFMT.bits()
-        == SFlag::S_IFIFO.bits();
+    let is_pipe = FileKind::of(&fstat(src).map_err(NotLocked::Failed)?) == FileKind::Fifo;
     if !is_pipe {
         return Ok(None);
     }

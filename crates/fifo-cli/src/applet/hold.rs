@@ -6,6 +6,7 @@
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,7 +20,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::Pid;
 
-use super::{check_capacity, size_pipe};
+use super::{check_capacity, metadata, size_pipe};
 use crate::cli::HoldArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
@@ -193,6 +194,11 @@ fn hold(args: &HoldArgs) -> ExitCode {
     if let Err(err) = check_capacity(&args.pipe, args.paths.iter().map(PathBuf::as_path)) {
         return cleanup.settle(APPLET, report::failure(APPLET, &err));
     }
+    if let (Some(_), Some(path)) = (args.idle, args.paths.first()) {
+        if let Err(err) = fifo_core::hold::holders_seen(path) {
+            return cleanup.settle(APPLET, report::failure(APPLET, &err));
+        }
+    }
     let mut held = Vec::new();
     // What --create made without --rm: kept if every PATH is held, removed
     // if one fails, so that a failed hold leaves nothing behind.
@@ -270,15 +276,16 @@ fn hold_one(
 /// the command's output with it (`$(fifo hold -b q 2>&1)`, a subprocess
 /// reading both) would otherwise wait for the end of the holder. A terminal
 /// or a file keeps the holder's later messages (what a signal made it lose).
-#[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
 fn announce_ready() -> bool {
     let told = std::io::stdout().lock().write_all(READY).is_ok();
     let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") else {
         return false;
     };
-    let captured = nix::sys::stat::fstat(std::io::stderr().as_fd()).is_ok_and(|st| {
-        let kind = FileKind::from_mode(u32::from(st.st_mode));
-        matches!(kind, FileKind::Fifo | FileKind::Socket)
+    let captured = metadata(std::io::stderr().as_fd()).is_some_and(|meta| {
+        matches!(
+            FileKind::from_mode(meta.mode()),
+            FileKind::Fifo | FileKind::Socket
+        )
     });
     if captured {
         let _ = nix::unistd::dup2_stderr(&null);

@@ -168,6 +168,14 @@ fn stdout_fd() -> BorrowedFd<'static> {
     STDOUT.as_fd()
 }
 
+/// What `fstat` says of `fd`, through std, whose widths are the same on every
+/// system (a copy of the descriptor is looked at, then closed).
+pub fn metadata(fd: BorrowedFd<'_>) -> Option<std::fs::Metadata> {
+    std::fs::File::from(fd.try_clone_to_owned().ok()?)
+        .metadata()
+        .ok()
+}
+
 /// Sizes the pipe of a FIFO this command opened: exactly `--capacity`, or
 /// raised to the default; with `--verbose`, says what it got.
 ///

@@ -190,8 +190,8 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
             }
         }
     }
-    let done = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)
-        .map_err(|errno| Error::sys(Subject::path(&args.path), Action::Open, errno))?;
+    let done = fifo_core::descriptor::pipe()
+        .map_err(|source| Error::sys(Subject::path(&args.path), Action::Open, source))?;
     Ok(Setup {
         spool_dir,
         held,

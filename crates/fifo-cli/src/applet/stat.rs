@@ -76,7 +76,7 @@ fn human(path: &Path, status: &Status) -> String {
             unknown(pipe.capacity)
         );
         match &pipe.holders {
-            None => out.push_str("Holder: unknown (no /proc here)\n"),
+            None => out.push_str("Holder: not available on this system (no /proc)\n"),
             Some(holders) => {
                 for (index, holder) in holders.seen.iter().enumerate() {
                     let _ = match (holder.state, holder.fd) {

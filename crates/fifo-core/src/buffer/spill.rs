@@ -109,7 +109,12 @@ fn create_named(path: &Path) -> nix::Result<OwnedFd> {
     )?;
     let ours = nix::sys::stat::fstat(&fd)?;
     let there = std::fs::symlink_metadata(path).map_err(|err| errno_of(&err))?;
-    if (there.dev(), there.ino()) != (ours.st_dev as u64, ours.st_ino as u64) {
+    if (there.dev(), there.ino())
+        != (
+            sys::file::FileId::of(&ours).device,
+            sys::file::FileId::of(&ours).inode,
+        )
+    {
         return Err(Errno::EEXIST);
     }
     nix::unistd::unlink(path)?;

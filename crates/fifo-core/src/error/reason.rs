@@ -74,20 +74,7 @@ impl fmt::Display for Reason<'_> {
                 source,
                 limit,
                 ..
-            } => {
-                write!(
-                    f,
-                    "cannot set the pipe capacity to {requested} bytes: {}",
-                    describe(source)
-                )?;
-                match limit {
-                    Some(limit) => write!(
-                        f,
-                        " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
-                    ),
-                    None => Ok(()),
-                }
-            }
+            } => capacity_refused(f, *requested, source, *limit),
             Error::Unsafe { reason, .. } => write!(f, "refusing {reason}"),
             Error::Replaced { made, .. } => write!(
                 f,
@@ -103,7 +90,7 @@ impl fmt::Display for Reason<'_> {
             ),
             Error::NoProcessTable { action, .. } => write!(
                 f,
-                "{action}: this system does not show which processes hold a file"
+                "{action}: not available on this system (it does not show which processes hold a file)"
             ),
             Error::ContentsHidden { held: true, .. } => f.write_str(
                 "cannot wait: the processes that hold it do not let this user look into the pipe",
@@ -112,6 +99,33 @@ impl fmt::Display for Reason<'_> {
                 "cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected",
             ),
         }
+    }
+}
+
+/// Why a pipe's capacity could not be set, with the limit where one applies.
+fn capacity_refused(
+    f: &mut fmt::Formatter<'_>,
+    requested: usize,
+    source: &io::Error,
+    limit: Option<usize>,
+) -> fmt::Result {
+    if source.raw_os_error() == Some(nix::libc::ENOSYS) {
+        return write!(
+            f,
+            "cannot set the pipe capacity to {requested} bytes: this system has no such control"
+        );
+    }
+    write!(
+        f,
+        "cannot set the pipe capacity to {requested} bytes: {}",
+        describe(source)
+    )?;
+    match limit {
+        Some(limit) => write!(
+            f,
+            " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
+        ),
+        None => Ok(()),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The writing side: cuts messages into chunks of at most `PIPE_BUF` bytes
-//! and writes each chunk with exactly one `write(2)`.
+//! The writing side: cuts messages into chunks of at most the pipe's
+//! `PIPE_BUF` bytes and writes each chunk with exactly one `write(2)`.
 
 use std::io::Read;
 use std::os::fd::BorrowedFd;
@@ -15,7 +15,7 @@ const READ_SIZE: usize = 64 * 1024;
 /// back for the next chunk. It writes nothing itself, so the tests can
 /// collect chunks in memory.
 ///
-/// Every chunk but a message's last carries [`MAX_PAYLOAD`] bytes, however
+/// Every chunk but a message's last carries `payload` bytes, however
 /// the message was split into calls. A chunk reaches `emit` whole, header
 /// and payload in one slice, for one `write(2)`; from a [`Source::InPlace`]
 /// buffer it goes out from where its payload lies, with no copy.
@@ -26,6 +26,9 @@ pub(super) struct Chunker {
     sequence: u64,
     /// The index of the next chunk of that message.
     index: u64,
+    /// The payload of a full chunk: what the pipe keeps whole, less the
+    /// header, at most [`MAX_PAYLOAD`].
+    payload: usize,
     /// Room for a header, then the payload of the next chunk, held back
     /// until it is known whether more of its message follows.
     held: Vec<u8>,
@@ -52,13 +55,15 @@ impl Source<'_> {
 }
 
 impl Chunker {
-    pub(super) fn new(writer: WriterId) -> Self {
-        let mut held = Vec::with_capacity(HEADER_LEN + MAX_PAYLOAD);
+    pub(super) fn new(writer: WriterId, payload: usize) -> Self {
+        let payload = payload.min(MAX_PAYLOAD);
+        let mut held = Vec::with_capacity(HEADER_LEN + payload);
         held.resize(HEADER_LEN, 0);
         Self {
             writer,
             sequence: 0,
             index: 0,
+            payload,
             held,
         }
     }
@@ -77,7 +82,7 @@ impl Chunker {
         let len = src.bytes().len();
         let mut done = 0;
         if self.held.len() > HEADER_LEN {
-            done = (HEADER_LEN + MAX_PAYLOAD - self.held.len()).min(len);
+            done = (HEADER_LEN + self.payload - self.held.len()).min(len);
             self.held.extend_from_slice(&src.bytes()[..done]);
             if done == len && !ends {
                 return Ok(());
@@ -87,9 +92,9 @@ impl Chunker {
                 return Ok(());
             }
         }
-        while len - done > MAX_PAYLOAD {
-            self.emit_from(&mut src, done..done + MAX_PAYLOAD, false, emit)?;
-            done += MAX_PAYLOAD;
+        while len - done > self.payload {
+            self.emit_from(&mut src, done..done + self.payload, false, emit)?;
+            done += self.payload;
         }
         if ends {
             self.emit_from(&mut src, done..len, true, emit)
@@ -186,9 +191,10 @@ impl<'fd> FrameWriter<'fd> {
             pid: std::process::id(),
             nonce: random_nonce()?,
         };
+        let pipe = Pipe::new(dst, subject);
         Ok(Self {
-            chunker: Chunker::new(writer),
-            pipe: Pipe::new(dst, subject),
+            chunker: Chunker::new(writer, pipe.atomic - HEADER_LEN),
+            pipe,
         })
     }
 

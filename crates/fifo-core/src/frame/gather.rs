@@ -1,5 +1,5 @@
 //! Where a [`FrameWriter`](super::FrameWriter)'s chunks go: each whole in
-//! one `write(2)` of at most `PIPE_BUF` bytes, and, while gathering, short
+//! one `write(2)` of at most the pipe's `PIPE_BUF` bytes, and, while gathering, short
 //! chunks that are ready together in one such write.
 //!
 //! A pipe keeps a write of at most `PIPE_BUF` bytes whole, so several whole
@@ -11,11 +11,14 @@
 use std::os::fd::BorrowedFd;
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
 
+use crate::sys::ready::poll;
+
+use super::{HEADER_LEN, MAX_CHUNK};
 use crate::sys::fd::retry_on_eintr;
 use crate::write::write_failed;
-use crate::{Error, PIPE_BUF, Result, Subject};
+use crate::{Error, Result, Subject};
 
 /// The pipe a writer's chunks go to, and how many bytes went.
 #[derive(Debug)]
@@ -26,8 +29,11 @@ pub(super) struct Pipe<'fd> {
     pub(super) delivered: u64,
     /// Whether [`Pipe::send`] may hold chunks back for [`Pipe::flush`].
     pub(super) gather: bool,
-    /// Whole chunks held back for one write, at most `PIPE_BUF` bytes.
+    /// Whole chunks held back for one write, at most `atomic` bytes.
     gathered: Vec<u8>,
+    /// The largest write `dst` keeps whole: its `PIPE_BUF`, at most a
+    /// [`MAX_CHUNK`], and more than a header.
+    pub(super) atomic: usize,
 }
 
 impl<'fd> Pipe<'fd> {
@@ -38,6 +44,7 @@ impl<'fd> Pipe<'fd> {
             delivered: 0,
             gather: false,
             gathered: Vec::new(),
+            atomic: crate::sys::file::pipe_buf(dst).clamp(2 * HEADER_LEN, MAX_CHUNK),
         }
     }
 
@@ -46,8 +53,8 @@ impl<'fd> Pipe<'fd> {
     /// write together; a longer one goes out at once (it would share a
     /// write with little), after what was held.
     pub(super) fn send(&mut self, chunk: &[u8]) -> Result<()> {
-        let short = self.gather && chunk.len() <= PIPE_BUF / 2;
-        if short && self.gathered.len() + chunk.len() <= PIPE_BUF {
+        let short = self.gather && chunk.len() <= self.atomic / 2;
+        if short && self.gathered.len() + chunk.len() <= self.atomic {
             self.gathered.extend_from_slice(chunk);
             return Ok(());
         }

@@ -1,9 +1,9 @@
 //! Framed messages: messages of any size from any number of concurrent
 //! writers through one pipe, never interleaved.
 //!
-//! The kernel keeps a pipe write whole only up to [`PIPE_BUF`] bytes. A
-//! [`FrameWriter`] cuts each message into chunks of at most `PIPE_BUF` bytes,
-//! header included, and writes every chunk with one `write(2)`, so no other
+//! The kernel keeps a pipe write whole only up to its `PIPE_BUF` bytes. A
+//! [`FrameWriter`] cuts each message into chunks of at most that many bytes
+//! (the pipe's own `PIPE_BUF`, at most [`MAX_CHUNK`]), header included, and writes every chunk with one `write(2)`, so no other
 //! writer's bytes can land inside a chunk. Each chunk names its writer, the
 //! message's number and the chunk's place in it. A [`Decoder`] on the reading
 //! side puts the chunks of each writer back together and hands out every
@@ -44,8 +44,6 @@
 
 use std::fmt;
 
-use crate::PIPE_BUF;
-
 mod decode;
 mod encode;
 mod gather;
@@ -74,8 +72,13 @@ pub const MAGIC2: u8 = b'F';
 pub const VERSION: u8 = 1;
 /// Bytes of header in front of every chunk's payload.
 pub const HEADER_LEN: usize = 36;
-/// The most payload one chunk carries: `PIPE_BUF` less the header.
-pub const MAX_PAYLOAD: usize = PIPE_BUF - HEADER_LEN;
+/// The largest chunk, header included: Linux's `PIPE_BUF`, fixed by the
+/// format on every system. Where a pipe keeps less whole (512 bytes on
+/// macOS and the BSDs), writers cut smaller chunks; readers take any size
+/// up to this.
+pub const MAX_CHUNK: usize = 4096;
+/// The most payload one chunk carries: [`MAX_CHUNK`] less the header.
+pub const MAX_PAYLOAD: usize = MAX_CHUNK - HEADER_LEN;
 
 /// What unfinished messages may hold in a reader's memory unless it is told
 /// otherwise ([`Decoder::with_max_pending_bytes`]): 1 GiB. Any writer can
@@ -109,7 +112,7 @@ pub fn chunk_len(bytes: &[u8]) -> Result<Option<usize>, FrameProblem> {
 /// The chunks of `message` from `writer`, for tests elsewhere in the crate.
 #[cfg(test)]
 pub(crate) fn test_chunks(writer: WriterId, message: &[u8]) -> Vec<Vec<u8>> {
-    let mut chunker = encode::Chunker::new(writer);
+    let mut chunker = encode::Chunker::new(writer, MAX_PAYLOAD);
     let mut out = Vec::new();
     let mut emit = |chunk: &[u8]| -> Result<(), std::convert::Infallible> {
         out.push(chunk.to_vec());

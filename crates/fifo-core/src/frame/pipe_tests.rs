@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::*;
+use crate::PIPE_BUF;
 use crate::copy::Stop;
 use crate::{Error, Subject};
 
@@ -155,7 +156,7 @@ fn a_short_write_is_an_error_naming_the_torn_chunk() {
         // A file size limit cuts the second chunk short: the one way to get
         // a short write of a chunk, since a pipe never gives one. It is set
         // here, in a child process, because it would hit every test.
-        let limit = (crate::PIPE_BUF + 100) as u64;
+        let limit = (crate::PIPE_BUF + 100).try_into().unwrap();
         nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_FSIZE, limit, limit)
             .unwrap();
         let file = File::create(path).unwrap();

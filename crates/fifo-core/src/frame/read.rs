@@ -15,7 +15,9 @@ use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 
 use super::{Decoder, Message, Stash, Unfinished};
 use crate::copy::Stop;

@@ -245,8 +245,6 @@ fn file_name(pipe: BorrowedFd<'_>) -> nix::Result<Option<String>> {
     }
     let born = crate::sys::birth_time_of(pipe)
         .map_or_else(String::new, |(secs, nanos)| format!("-{secs}.{nanos:09}"));
-    Ok(Some(format!(
-        "frames-{:x}-{}{born}",
-        stat.st_dev, stat.st_ino
-    )))
+    let id = crate::sys::file::FileId::of(&stat);
+    Ok(Some(format!("frames-{:x}-{}{born}", id.device, id.inode)))
 }

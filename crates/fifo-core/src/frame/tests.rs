@@ -18,7 +18,12 @@ fn writer(n: u32) -> WriterId {
 
 /// The chunks of `messages` sent in turn by writer `n`.
 fn chunks(n: u32, messages: &[Vec<u8>]) -> Vec<Vec<u8>> {
-    let mut chunker = Chunker::new(writer(n));
+    chunks_of(n, messages, MAX_PAYLOAD)
+}
+
+/// As [`chunks`], with full chunks of `payload` bytes.
+fn chunks_of(n: u32, messages: &[Vec<u8>], payload: usize) -> Vec<Vec<u8>> {
+    let mut chunker = Chunker::new(writer(n), payload);
     let mut out = Vec::new();
     let mut emit = |chunk: &[u8]| -> Result<(), Infallible> {
         out.push(chunk.to_vec());
@@ -89,6 +94,19 @@ fn round_trips_of_every_edge_size() {
             assert_eq!(dropped, Unfinished::default());
         }
     }
+}
+
+#[test]
+fn a_pipe_that_keeps_512_bytes_whole_gets_chunks_of_512_that_read_back() {
+    // PIPE_BUF on macOS and the BSDs.
+    let message: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+    let stream = chunks_of(0, std::slice::from_ref(&message), 512 - HEADER_LEN);
+    assert!(stream.iter().all(|chunk| chunk.len() <= 512));
+    assert_eq!(stream[0].len(), 512);
+    let (messages, dropped) = decode(&stream.concat(), 4096);
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].data, message);
+    assert_eq!(dropped, Unfinished::default());
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use std::os::fd::{AsFd, BorrowedFd};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 
 use super::{Input, Merger, NEWLINE, READ_SIZE};
 use crate::copy::Stop;

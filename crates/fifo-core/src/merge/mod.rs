@@ -35,7 +35,9 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
+
+use crate::sys::ready::poll;
 
 use crate::copy::Stop;
 use crate::progress::Progress;

@@ -85,16 +85,32 @@ impl Spawner {
 /// is reaped: while `ended` runs, `pid` still names this child and no other
 /// process, so another thread that signals children it knows of (forgetting
 /// them in `ended`) can never hit a stranger that reused the number.
+/// Elsewhere `ended` runs just after the reaping: a signal sent in between
+/// could reach a stranger only if the number were reused within that
+/// instant, while one sent earlier still ends the child.
 ///
 /// # Errors
 /// The `waitpid` error (`ECHILD`: not a child of this process).
 pub fn wait(pid: Pid, ended: impl FnOnce()) -> Result<Status, Errno> {
-    let unreaped = crate::sys::wait_ended_unreaped(pid);
-    ended();
-    match unreaped {
-        Ok(()) | Err(Errno::ENOSYS) => {}
-        Err(errno) => return Err(errno),
+    match crate::sys::wait_ended_unreaped(pid) {
+        Ok(()) => {
+            ended();
+            reap(pid)
+        }
+        Err(Errno::ENOSYS) => {
+            let status = reap(pid);
+            ended();
+            status
+        }
+        Err(errno) => {
+            ended();
+            Err(errno)
+        }
     }
+}
+
+/// `waitpid` until `pid` has ended.
+fn reap(pid: Pid) -> Result<Status, Errno> {
     loop {
         match waitpid(pid, None) {
             Ok(WaitStatus::Exited(_, code)) => return Ok(Status::Exited(code)),

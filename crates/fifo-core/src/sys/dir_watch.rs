@@ -1,6 +1,7 @@
 //! Being told when a directory's entries change, to wait for a path to
-//! appear without polling: inotify on Linux; a short sleep elsewhere, and on
-//! Linux when no inotify instance or watch can be had
+//! appear without polling: inotify on Linux; a short sleep elsewhere (and
+//! under the portable engine), and on Linux when no inotify instance or watch
+//! can be had
 //! (`fs.inotify.max_user_instances`, a directory this user may not read).
 
 use std::path::Path;
@@ -30,7 +31,7 @@ impl DirWatch {
     /// `ENOENT`/`ENOTDIR` when `dir` is gone, or why it cannot be watched.
     pub(crate) fn new(dir: &Path) -> nix::Result<Self> {
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        {
+        if super::engine::linux() {
             use nix::errno::Errno;
             use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
             let inotify = match Inotify::init(InitFlags::IN_CLOEXEC | InitFlags::IN_NONBLOCK) {
@@ -44,23 +45,21 @@ impl DirWatch {
                 | AddWatchFlags::IN_DELETE_SELF
                 | AddWatchFlags::IN_MOVE_SELF
                 | AddWatchFlags::IN_ONLYDIR;
-            match inotify.add_watch(dir, events) {
+            return match inotify.add_watch(dir, events) {
                 Ok(_) => Ok(Self::Inotify(inotify)),
                 // Out of watches (`fs.inotify.max_user_watches`), or a
                 // directory this user may search but not read (0311).
                 Err(Errno::ENOSPC | Errno::EACCES) => Self::polling(dir),
                 Err(errno) => Err(errno),
-            }
+            };
         }
-        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         Self::polling(dir)
     }
 
     /// The fallback, also for tests: checks only that `dir` is a directory.
     pub(crate) fn polling(dir: &Path) -> nix::Result<Self> {
         let st = nix::sys::stat::stat(dir)?;
-        let kind = nix::sys::stat::SFlag::S_IFMT.bits() & st.st_mode;
-        if kind == nix::sys::stat::SFlag::S_IFDIR.bits() {
+        if super::file::format_of(super::file::mode(&st)) == nix::sys::stat::SFlag::S_IFDIR {
             Ok(Self::Poll)
         } else {
             Err(nix::errno::Errno::ENOTDIR)
@@ -69,6 +68,10 @@ impl DirWatch {
 
     /// Waits until something may have happened in the directory (true) or
     /// `timeout` passed (false); `None` waits as long as it takes.
+    #[cfg_attr(
+        not(any(target_os = "linux", target_os = "android")),
+        allow(clippy::unnecessary_wraps)
+    )]
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> nix::Result<bool> {
         match self {
             #[cfg(any(target_os = "linux", target_os = "android"))]

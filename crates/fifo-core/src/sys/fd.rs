@@ -60,12 +60,23 @@ pub(crate) fn retry_on_eintr<T>(mut call: impl FnMut() -> nix::Result<T>) -> nix
     }
 }
 
+/// The most one `write(2)` or `writev(2)` is given. macOS refuses a write
+/// of 2 GiB or more with `EINVAL` (the total must fit an `int`), and Linux
+/// writes at most 2 GiB less a page anyway: bigger writes go out in pieces.
+pub(crate) const MAX_WRITE: usize = 1 << 30;
+
+/// One `write(2)` of as much of `data` as [`MAX_WRITE`] allows; the number
+/// of bytes written, as `write` says it.
+pub(crate) fn write_capped(dst: BorrowedFd<'_>, data: &[u8]) -> nix::Result<usize> {
+    nix::unistd::write(dst, &data[..data.len().min(MAX_WRITE)])
+}
+
 /// Writes all of `data`, resuming after short writes and `EINTR`. On failure
 /// returns the `errno` and how many bytes had been written.
 pub(crate) fn write_all(dst: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), (Fault, u64)> {
     let mut written = 0u64;
     while !data.is_empty() {
-        match retry_on_eintr(|| nix::unistd::write(dst, data)) {
+        match retry_on_eintr(|| write_capped(dst, data)) {
             Ok(0) => return Err((Fault::WroteNothing, written)),
             Ok(n) => {
                 data = &data[n..];
@@ -92,8 +103,24 @@ pub(crate) fn write_all_vectored(
     // which would write nothing.
     IoSlice::advance_slices(&mut parts, 0);
     while !parts.is_empty() {
-        let some = &parts[..parts.len().min(PARTS)];
-        match retry_on_eintr(|| writev(dst, some)) {
+        // As many parts as fit in MAX_WRITE; a longer first part is cut.
+        let mut total = 0;
+        let fit = parts[..parts.len().min(PARTS)]
+            .iter()
+            .take_while(|part| {
+                total += part.len();
+                total <= MAX_WRITE
+            })
+            .count();
+        let some = &parts[..fit.max(1)];
+        let call = || {
+            if fit == 0 {
+                write_capped(dst, &some[0])
+            } else {
+                writev(dst, some)
+            }
+        };
+        match retry_on_eintr(call) {
             Ok(0) => return Err((Fault::WroteNothing, written)),
             Ok(n) => {
                 IoSlice::advance_slices(&mut parts, n);

@@ -43,8 +43,11 @@ impl ScratchPipe {
         src: BorrowedFd<'_>,
         buf: &mut [u8],
     ) -> Option<nix::Result<usize>> {
+        if !super::engine::linux() {
+            return None;
+        }
         if self.ends.is_none() {
-            match nix::unistd::pipe2(OFlag::O_CLOEXEC) {
+            match pipe_pair() {
                 Ok((read_end, write_end)) => {
                     // Best effort: a smaller pipe only means shorter peeks.
                     let _ = set_pipe_size(write_end.as_fd(), buf.len());
@@ -72,6 +75,11 @@ impl ScratchPipe {
         }
         Some(Ok(copied))
     }
+}
+
+/// A pipe's read and write ends, both close-on-exec from the start.
+pub(crate) fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)> {
+    nix::unistd::pipe2(OFlag::O_CLOEXEC)
 }
 
 /// Moves up to `len` bytes from `src` to `dst` inside the kernel; one of the

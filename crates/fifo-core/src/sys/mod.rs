@@ -1,17 +1,24 @@
 //! The few places that talk to the kernel in ways `nix` cannot make safe or
-//! portable: bounded waits, calls relative to a directory descriptor, and
-//! Linux-only fast paths with their fallbacks.
+//! portable: bounded waits, calls relative to a directory descriptor, the
+//! widths of `stat` fields, and Linux-only fast paths with their portable
+//! fallbacks, chosen at run time by [`engine`] (`FIFO_PORTABLE=1` forces the
+//! fallbacks on Linux). No platform `cfg` is needed above this module.
 #![allow(unsafe_code)]
+
+use std::os::fd::{BorrowedFd, OwnedFd};
 
 pub(crate) mod at;
 pub(crate) mod clock;
 pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod disposition;
+pub(crate) mod engine;
 pub(crate) mod fd;
+pub(crate) mod file;
 pub(crate) mod lock;
 mod peer;
 pub(crate) mod place;
+pub(crate) mod ready;
 pub(crate) mod startup;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -19,17 +26,44 @@ mod linux;
 mod portable;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) use linux::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, compare_descriptions,
-    open_call, open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
-    set_pipe_size, splice, tee_pipe, wait_ended_unreaped,
-};
+pub(crate) use linux::ScratchPipe;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) use portable::{
-    ScratchPipe, birth_time, birth_time_of, borrow_descriptor, bytes_waiting, compare_descriptions,
-    open_call, open_unnamed_in, own_description, pidfd_open, pidfd_signal, pipe_size, punch_hole,
-    set_pipe_size, splice, tee_pipe, wait_ended_unreaped,
-};
+pub(crate) use portable::ScratchPipe;
+
+/// Each call goes to Linux's version while [`engine::linux`] says so, else
+/// to the portable one.
+macro_rules! by_engine {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+        #[doc = concat!("`", stringify!($name), "`: see `linux.rs` and `portable.rs`.")]
+        pub(crate) fn $name($($arg: $ty),*) -> $ret {
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            if engine::linux() {
+                return linux::$name($($arg),*);
+            }
+            portable::$name($($arg),*)
+        }
+    )*};
+}
+
+by_engine! {
+    fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u32)>;
+    fn birth_time_of(fd: BorrowedFd<'_>) -> Option<(i64, u32)>;
+    fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd>;
+    fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize>;
+    fn open_call(nr: i64) -> Option<OpenCall>;
+    fn open_unnamed_in(dir: &std::path::Path) -> nix::Result<OwnedFd>;
+    fn pidfd_open(pid: i32) -> nix::Result<OwnedFd>;
+    fn pidfd_signal(pidfd: BorrowedFd<'_>, signal: nix::sys::signal::Signal) -> nix::Result<()>;
+    fn pipe_size(fd: BorrowedFd<'_>) -> nix::Result<usize>;
+    fn punch_hole(fd: BorrowedFd<'_>, offset: u64, len: u64) -> bool;
+    fn own_description(fd: BorrowedFd<'_>) -> nix::Result<OwnedFd>;
+    fn compare_descriptions(a: (i32, i32), b: (i32, i32)) -> nix::Result<std::cmp::Ordering>;
+    fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize>;
+    fn splice(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
+    fn tee_pipe(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
+    fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()>;
+    fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)>;
+}
 
 pub(crate) use peer::peer_cred;
 
@@ -40,6 +74,7 @@ pub(crate) const MAX_PIPE_SIZE: usize = 1 << 31;
 /// The system calls that open a path, as a blocked task reports them in
 /// `/proc/PID/task/TID/syscall`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
 pub(crate) enum OpenCall {
     /// `open(path, flags, mode)`.
     Open,

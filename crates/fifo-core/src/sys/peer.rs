@@ -159,6 +159,15 @@ mod tests {
         assert_eq!(me, peer_cred(other.as_fd()).unwrap());
         assert_eq!(me.uid, nix::unistd::geteuid().as_raw());
         assert_eq!(me.gid, nix::unistd::getegid().as_raw());
+    }
+
+    /// Apple's libc has no getgroups(2) binding in nix: the groups are
+    /// compared where it does.
+    #[test]
+    #[cfg(not(target_vendor = "apple"))]
+    fn a_socket_pair_names_this_process_groups() {
+        let (one, _other) = UnixStream::pair().unwrap();
+        let me = peer_cred(one.as_fd()).unwrap();
         let mut mine: Vec<u32> = nix::unistd::getgroups()
             .unwrap()
             .iter()

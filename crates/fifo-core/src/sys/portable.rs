@@ -1,5 +1,6 @@
-//! Fallbacks for systems without Linux's pipe system calls: every call says
-//! "not here", and callers take their portable paths.
+//! Fallbacks for systems without Linux's own system calls (and for Linux
+//! with the portable path forced): most calls say "not here", and callers
+//! take their portable paths.
 #![cfg_attr(any(target_os = "linux", target_os = "android"), allow(dead_code))]
 
 use std::os::fd::{BorrowedFd, OwnedFd};
@@ -21,6 +22,19 @@ impl ScratchPipe {
     ) -> Option<nix::Result<usize>> {
         None
     }
+}
+
+/// A pipe's read and write ends, made close-on-exec just after: Apple has
+/// no `pipe2`. (A program another thread starts in between inherits them;
+/// these pipes are private scratch pipes, which only costs that program two
+/// stray descriptors.)
+pub(crate) fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)> {
+    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
+    let (read_end, write_end) = nix::unistd::pipe()?;
+    for end in [&read_end, &write_end] {
+        fcntl(end, FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
+    }
+    Ok((read_end, write_end))
 }
 
 /// No splice(2): callers fall back to read and write.

@@ -52,6 +52,9 @@ extern "C" fn record(_: c_int, _: *const *const c_char, _: *const *const c_char)
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when the
 /// process started; `None` if that was not recorded.
 pub(crate) fn closed_at_start(fd: c_int) -> Option<bool> {
+    if !super::engine::linux() {
+        return None;
+    }
     let closed = CLOSED_AT_START.load(Ordering::Relaxed);
     if closed & RECORDED == 0 || !(0..3).contains(&fd) {
         return None;

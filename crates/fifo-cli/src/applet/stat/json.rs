@@ -74,7 +74,7 @@ pub fn render(path: &Path, status: &Status) -> String {
 
 /// The live state of a FIFO; each `null` gets its reason through `why`.
 fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Value {
-    const NO_PROC: &str = "/proc cannot be read here";
+    const NO_PROC: &str = "not available on this system (no /proc)";
     let count = |value: Option<fifo_core::inspect::Count>| json!(value.map(|c| c.seen));
     let holders = pipe.holders.as_ref();
     let readers = count(pipe.readers());

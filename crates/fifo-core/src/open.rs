@@ -31,6 +31,7 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
+use nix::unistd::geteuid;
 
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
@@ -178,15 +179,75 @@ pub fn open(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
 /// appended to with `append`; a FIFO waits for a reader as `wait` allows.
 /// A missing path is an error, never a new file.
 ///
+/// In a world-writable sticky directory (`/tmp`) a symlink is followed only
+/// when it belongs to this user or to the directory's owner, as Linux's
+/// `fs.protected_symlinks` would allow, whether or not that is on: another
+/// user's link planted there (`/tmp/out -> /etc/shadow`) would otherwise
+/// have this user truncate and overwrite whatever it points at.
+///
 /// # Errors
-/// As [`open`].
+/// As [`open`]; [`Error::Unsafe`] for another user's symlink in such a
+/// directory, refused before anything is opened through it.
 pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
     let extra = if append {
         OFlag::O_APPEND
     } else {
         OFlag::O_TRUNC
     };
-    open_with(path, Direction::Write, wait, extra)
+    let Some((dir, name, owner)) = shared_parent(path) else {
+        return open_with(path, Direction::Write, wait, extra);
+    };
+    let mut place = Place {
+        dir: dir.as_fd(),
+        name,
+        follow: false,
+    };
+    match open_in(place, path, Direction::Write, wait, extra) {
+        // O_NOFOLLOW met a symlink (Linux says ELOOP, FreeBSD EMLINK).
+        Err(err) if matches!(err.errno(), Some(Errno::ELOOP | Errno::EMLINK)) => {
+            let link = crate::sys::at::read_symlink_at(dir.as_fd(), name.as_os_str())
+                .map_err(|errno| Error::sys(Subject::path(path), Action::Open, errno))?;
+            match link {
+                Some((link, _)) if link.st_uid != geteuid().as_raw() && link.st_uid != owner => {
+                    Err(Error::Unsafe {
+                        subject: Subject::path(path),
+                        reason: format!(
+                            "to follow a symlink of uid {} in a world-writable sticky directory",
+                            link.st_uid
+                        ),
+                    })
+                }
+                // This user's link, or the directory owner's: nobody else
+                // may rename or remove it there.
+                _ => {
+                    place.follow = true;
+                    open_in(place, path, Direction::Write, wait, extra)
+                }
+            }
+        }
+        result => result,
+    }
+}
+
+/// The directory `path` is in, held open, with `path`'s name there and the
+/// directory's owner, when that directory is world-writable and sticky;
+/// `None` otherwise (or when it cannot be looked at: the open says why).
+fn shared_parent(path: &Path) -> Option<(OwnedFd, &Path, u32)> {
+    use std::os::unix::ffi::OsStrExt;
+    // `out/` must be a directory: left to the open by path to say so.
+    if path.as_os_str().as_bytes().ends_with(b"/") {
+        return None;
+    }
+    let name = Path::new(path.file_name()?);
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let dir = crate::sys::at::open_dir(parent).ok()?;
+    let st = fstat(&dir).ok()?;
+    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+    let shared = u32::from(st.st_mode) & 0o1002 == 0o1002;
+    shared.then_some((dir, name, st.st_uid))
 }
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO

@@ -28,11 +28,11 @@ use std::os::fd::{AsFd, OwnedFd};
 
 use nix::errno::Errno;
 use nix::fcntl::AtFlags;
-use nix::sys::stat::{Mode, fstat, fstatat, stat, umask};
+use nix::sys::stat::{Mode, fstat, fstatat, umask};
 use nix::unistd::{UnlinkatFlags, unlinkat};
 
 use crate::mode::current_umask;
-use crate::{Action, Error, FileKind, Result, Subject, sys};
+use crate::{Action, Error, Result, Subject, sys};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
 /// programs make theirs with `os.mkfifo(path, 0o600)`.
@@ -43,7 +43,8 @@ pub const PRIVATE_MODE: u32 = 0o600;
 pub enum IfExists {
     /// Fail with `EEXIST` (`mk`).
     Fail,
-    /// Accept an existing FIFO, symlinks followed.
+    /// Accept an existing FIFO, symlinks followed; in a world-writable
+    /// sticky directory only this user's, reached by no symlink.
     AcceptFifo,
 }
 
@@ -69,19 +70,16 @@ pub enum Made {
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::CreateFifo`] when `mkfifo` fails,
-/// or [`Error::ExistsNotFifo`] when something else is there.
+/// [`Error::ExistsNotFifo`] when something else is there, or
+/// [`Error::Unsafe`] for a symlink or another user's FIFO in a
+/// world-writable sticky directory.
 pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
     let subject = || Subject::path(path);
     match with_umask_cleared(|| nix::unistd::mkfifo(path, exact(mode))) {
         Ok(()) => Ok(Made::New),
-        Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => match stat(path) {
-            Ok(st) if FileKind::of(&st) == FileKind::Fifo => Ok(Made::Existing),
-            Ok(st) => Err(Error::ExistsNotFifo {
-                subject: subject(),
-                found: FileKind::of(&st),
-            }),
-            Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
-        },
+        Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => {
+            crate::claim::accept_existing(path).map(|()| Made::Existing)
+        }
         Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
     }
 }
@@ -256,6 +254,7 @@ mod tests {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 
     use super::*;
+    use crate::FileKind;
 
     #[test]
     fn fifo_gets_exactly_the_mode_asked_for() {

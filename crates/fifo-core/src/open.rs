@@ -238,16 +238,10 @@ fn shared_parent(path: &Path) -> Option<(OwnedFd, &Path, u32)> {
     if path.as_os_str().as_bytes().ends_with(b"/") {
         return None;
     }
-    let name = Path::new(path.file_name()?);
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let dir = crate::sys::at::open_dir(parent).ok()?;
-    let st = fstat(&dir).ok()?;
-    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
-    let shared = u32::from(st.st_mode) & 0o1002 == 0o1002;
-    shared.then_some((dir, name, st.st_uid))
+    let parent = crate::claim::Parent::of(path).ok()?;
+    parent
+        .shared
+        .then_some((parent.dir, parent.name, parent.owner))
 }
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO

@@ -87,7 +87,8 @@ impl std::fmt::Display for State {
 pub struct Holder {
     /// The process.
     pub pid: i32,
-    /// Its command name (`/proc/PID/comm`).
+    /// Its command name (`/proc/PID/comm`), chosen by the process itself:
+    /// escape it for display (bytes that are not UTF-8 read as U+FFFD).
     pub command: String,
     /// The descriptor number in that process (`None` while opening).
     pub fd: Option<i32>,
@@ -356,8 +357,9 @@ pub(crate) fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
 }
 
 fn command_of(pid: i32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|name| name.trim_end().to_owned())
+    // A process names itself: bytes that are not UTF-8 too.
+    std::fs::read(format!("/proc/{pid}/comm"))
+        .map(|name| String::from_utf8_lossy(name.trim_ascii_end()).into_owned())
         .unwrap_or_default()
 }
 

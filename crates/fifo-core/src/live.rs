@@ -185,9 +185,11 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
     let dir_fd =
         match nix::fcntl::open(format!("/proc/{pid}/fd").as_str(), DIR_FLAGS, Mode::empty()) {
             Ok(fd) => fd,
-            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
             // The process ended meanwhile.
-            Err(_) => return Seen::Wholly,
+            Err(Errno::ENOENT | Errno::ESRCH) => return Seen::Wholly,
+            // Not allowed, or not now (out of descriptors under a low
+            // `ulimit -n`): unknown, never "holds nothing".
+            Err(_) => return Seen::Partly,
         };
     let names: Vec<std::ffi::CString> = match nix::unistd::dup(&dir_fd).and_then(Dir::from_fd) {
         Ok(mut dir) => dir
@@ -195,7 +197,7 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
             .flatten()
             .map(|entry| entry.file_name().to_owned())
             .collect(),
-        Err(_) => return Seen::Wholly,
+        Err(_) => return Seen::Partly,
     };
     let mut whole = Seen::Wholly;
     for name in names {

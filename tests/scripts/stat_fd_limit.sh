@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 
 "$F" mk f
 exec 7<> f
-for limit in 4 5; do
+for limit in 4 5 6 7 8; do
     run bash -c 'ulimit -n "$1" && exec "$0" stat -c "%{readers} %{writers}" f' "$F" "$limit"
     eq 0 "$STATUS" "ulimit -n $limit: status"
     for count in $OUT; do

@@ -1,9 +1,11 @@
-# fifo tee run by root into a world-writable sticky directory where another
-# user (uid 65534) planted a symlink to a root-only file: the link is not
-# followed, whatever fs.protected_symlinks says (often off): the file keeps
-# its bytes, the refusal is one line, status 1, and stdout still gets
-# everything. Root's own links, and links of the directory's owner, are
-# followed as before; so is a link anywhere else.
+# Root's fifo tee, send and cat in a world-writable sticky directory where
+# another user (uid 65534) planted a symlink: to a root-only file (tee would
+# truncate and overwrite it), to root's private FIFO (send would hand root's
+# data to whoever reads that, and cat would drain it). The link is not
+# followed, whatever fs.protected_symlinks says (often off): one line,
+# status 1, nothing touched, and tee's stdout still gets everything. Root's
+# own links, and links of the directory's owner, are followed as before; so
+# is a link anywhere else.
 # needs: root
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -22,6 +24,21 @@ for append in "" -a; do
     eq OVERWRITTEN "$OUT" "$what: stdout gets everything"
     eq secret "$(cat vault)" "$what: the root-only file keeps its bytes"
 done
+
+# Root's private FIFO, held open so that nothing waits on it: neither send
+# nor cat reaches it through uid 65534's link.
+mkdir -m 700 private-fifo
+"$F" mk private-fifo/ctl
+exec 7<> private-fifo/ctl
+echo queued >&7
+"${AS_NOBODY[@]}" ln -s "$T/private-fifo/ctl" shared/ctl
+expect_fail 1 "fifo send: 'shared/ctl': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+    "$F" send shared/ctl injected
+expect_fail 1 "fifo cat: 'shared/ctl': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+    "$F" cat -l 1 shared/ctl
+run "$F" cat -c 7 private-fifo/ctl
+eq queued "$OUT" "root's FIFO holds what it held, and only that"
+exec 7<&-
 
 # Root's own link, and a link of the directory's owner, are followed.
 ln -s "$T/vault" shared/mine

@@ -16,7 +16,8 @@ mkfifo -m 666 q
 exec 3<> q
 "${AS_NOBODY[@]}" mkdir -m 700 shared/fifo-0 shared/theirs
 
-# A reader whose stdout is full keeps the messages after the one it failed on.
+# A reader whose stdout is full keeps the message it failed on and those
+# after it.
 printf 'a\nb\nc\nd\n' | "$F" send --frame -l q
 run bash -c "exec '$F' cat --frame q > /dev/full"
 eq 1 "$STATUS" "a framed reader on /dev/full fails"
@@ -33,23 +34,25 @@ eq "" "$(ls -A shared/fifo-0)" "nothing was written into uid 65534's directory"
 "${AS_NOBODY[@]}" mkdir -m 755 shared/fifo-0.000000
 "${AS_NOBODY[@]}" bash -c "echo forged > 'shared/fifo-0.000000/$(basename "$file")'"
 run "$F" cat --frame -l 1 q
-eq "0 b" "$STATUS $OUT" "root's next counted reader finds its stash, not uid 65534's"
+eq "0 a" "$STATUS $OUT" "root's next counted reader finds its stash, not uid 65534's"
 
 # uid 65534's symlink under root's name, to their own directory.
 "${AS_NOBODY[@]}" rmdir shared/fifo-0
 "${AS_NOBODY[@]}" ln -s theirs shared/fifo-0
 run "$F" cat --frame -l 1 q
-eq "0 c" "$STATUS $OUT" "past a planted symlink, the next reader finds the stash too"
+eq "0 b" "$STATUS $OUT" "past a planted symlink, the next reader finds the stash too"
 eq "" "$(ls -A shared/theirs)" "nothing was written through the symlink"
 
 # The other user's counted reader makes and uses a stash of its own: it
-# never sees d, which root's stash holds.
+# never sees c and d, which root's stash holds.
 printf 'x\ny\n' | "$F" send --frame -l q
 run "${AS_NOBODY[@]}" "$F" cat --frame -l 1 q
 eq "0 x" "$STATUS $OUT" "uid 65534 reads the FIFO's first message"
 [ -d shared/fifo-65534 ] || fail "uid 65534 has no stash of its own"
 run "$F" cat --frame -l 1 q
-eq "0 d" "$STATUS $OUT" "root reads its stash's message"
+eq "0 c" "$STATUS $OUT" "root reads its stash's messages"
+run "$F" cat --frame -l 1 q
+eq "0 d" "$STATUS $OUT" "root reads its stash's last message"
 run "$F" cat --frame -l 1 q
 eq "0 y" "$STATUS $OUT" "then the FIFO's next"
 eq forged "$(cat "shared/fifo-0.000000/$(basename "$file")")" "uid 65534's file was not taken"

@@ -159,5 +159,7 @@ eq "" "$(ls -A "$STASH")" "nothing is kept in the 0777 one"
 rmdir "$STASH"
 ln -s stash.old "$STASH"
 run "$F" cat --frame -l 1 q
-eq "0 b" "$STATUS $OUT" "past a symlink, the next reader finds the stash made beside it"
+eq "0 a" "$STATUS $OUT" "past a symlink, the next reader finds the stash made beside it"
+run "$F" cat --frame -l 1 q
+eq "0 b" "$STATUS $OUT" "and the next reader the rest of it"
 eq "" "$(ls -A stash.old)" "nothing is kept through the symlink"

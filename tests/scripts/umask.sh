@@ -28,8 +28,8 @@ for mask in 777 000; do
     cd "$T"
 done
 
-# The stash: a reader whose stdout is full keeps the messages after the
-# one it failed on; the next readers take them, all under umask 777.
+# The stash: a reader whose stdout is full keeps the message it failed on
+# and those after it; the next readers take them, all under umask 777.
 STASH=$T/fifo-$(id -u)
 mkfifo q
 exec 3<> q
@@ -39,9 +39,11 @@ eq 1 "$STATUS" "umask 777: a framed reader on /dev/full fails"
 file=$(find "$STASH" -name 'frames-*')
 eq "700 600" "$(mode_of "$STASH") $(mode_of "$file")" "umask 777: the stash directory and file"
 run bash -c "umask 777; exec '$F' cat --frame -l 1 q"
-eq "0 b" "$STATUS $OUT" "umask 777: the next counted reader takes the stashed message"
+eq "0 a" "$STATUS $OUT" "umask 777: the next counted reader takes the stashed message"
 run bash -c "umask 777; exec '$F' cat --frame -l 1 q"
-eq "0 c" "$STATUS $OUT" "umask 777: and the next"
+eq "0 b" "$STATUS $OUT" "umask 777: and the next"
+run bash -c "umask 777; exec '$F' cat --frame -l 1 q"
+eq "0 c" "$STATUS $OUT" "umask 777: and the last"
 exec 3>&-
 
 # The spill file: 8 MiB into a FIFO nobody reads yet (held open here on

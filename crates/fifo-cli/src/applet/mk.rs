@@ -61,11 +61,11 @@ fn temp(args: &MkArgs, mode: u32) -> ExitCode {
         }
     };
     let dir = args.dir.clone().unwrap_or_else(fifo_core::dir::temp_dir);
-    let made = match TempFifo::make(&dir, name, mode) {
-        Ok(made) => made,
+    let fifo = match TempFifo::make(&dir, name, mode) {
+        Ok(fifo) => fifo,
         Err(err) => return report::failure(APPLET, &err),
     };
-    let mut line = made.path().to_owned().into_os_string().into_vec();
+    let mut line = fifo.path().to_owned().into_os_string().into_vec();
     line.push(b'\n');
     let status = report::write_stdout(APPLET, &line);
     if !status.is_success() {
@@ -73,7 +73,7 @@ fn temp(args: &MkArgs, mode: u32) -> ExitCode {
         // DIR that no script can find, so take back what was made.
         // Through the directories held open: the owner of DIR may have
         // swapped the private one for a symlink by now.
-        if let Err(err) = made.remove() {
+        if let Err(err) = fifo.remove() {
             report::failure(APPLET, &err);
         }
     }

@@ -10,18 +10,18 @@ need python3
 "$F" mk f
 # hold NAME: a python3 holding f open read-write under the name NAME (bytes
 # given as a Python literal), ready once it prints its descriptor; it
-# pauses until the cleanup kills it.
+# pauses until the cleanup kills it. Its PID in pid_KEY.
 hold() {
-    python3 -c '
+    spawn python3 -c '
 import ctypes, os, signal, sys
 fd = os.open("f", os.O_RDWR)
 ctypes.CDLL(None).prctl(15, eval(sys.argv[1]), 0, 0, 0)
 print(fd, flush=True)
 signal.pause()
-' "$1" > held.$2 &
-    PIDS+=($!)
-    eval "pid_$2=$!"
+' "$1" > held.$2
     wait_until 10 "the holder named $1" test -s held.$2
+    # The holder is python3, the one process below timeout (named anew).
+    eval "pid_$2=$(pgrep -P "$SPAWNED")"
 }
 hold 'b"ev\x1b[2J\nHold x"' escape
 hold 'b"bad\xffname"' bytes

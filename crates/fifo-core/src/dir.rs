@@ -164,7 +164,7 @@ fn beyond_file_size_limit(len: usize) -> bool {
         return false;
     };
     // `rlim_t` is signed on FreeBSD.
-    #[allow(clippy::unnecessary_fallible_conversions)]
+    #[allow(clippy::useless_conversion)]
     let soft = u64::try_from(soft).unwrap_or(u64::MAX);
     u64::try_from(len).unwrap_or(u64::MAX) > soft
 }

@@ -113,14 +113,9 @@ pub fn create_and_open(
     on_created: impl FnOnce(CreatedFifo),
 ) -> Result<Opened> {
     let subject = || Subject::path(path);
-    let (parent, name) = split(path).ok_or_else(|| Error::BadName {
-        subject: subject(),
-        action: Action::CreateFifo,
-    })?;
-    let dir = sys::at::open_dir(parent)
-        .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
-    let dir_stat = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-    let shared = sys::file::mode(&dir_stat) & 0o1002 == 0o1002;
+    let Parent {
+        dir, name, shared, ..
+    } = Parent::of(path)?;
     let place = Place {
         dir: dir.as_fd(),
         name,
@@ -178,6 +173,63 @@ pub fn create_and_open(
     };
     judge(path, &found, made, shared)?;
     Ok(opened)
+}
+
+/// Accepts what `path` already holds as a FIFO to use (`mk --exist-ok`),
+/// judged as [`create_and_open`] judges a FIFO it did not make: in a
+/// world-writable sticky directory, a symlink or another user's FIFO is
+/// refused, since anyone may have planted it there first.
+///
+/// # Errors
+/// [`Error::ExistsNotFifo`] for anything but a FIFO, [`Error::Unsafe`] for
+/// what was planted, [`Error::Sys`] when it cannot be looked at.
+pub(crate) fn accept_existing(path: &Path) -> Result<()> {
+    let parent = Parent::of(path)?;
+    let place = Place {
+        dir: parent.dir.as_fd(),
+        name: parent.name,
+        follow: !parent.shared,
+    };
+    let st = place
+        .stat()
+        .map_err(|errno| Error::sys(Subject::path(path), Action::CreateFifo, errno))?;
+    judge(path, &Found::of(&st), None, parent.shared)
+}
+
+/// The directory a path names an entry of, held open, with the entry's
+/// name there, its owner, and whether it is world-writable and sticky
+/// (`/tmp`), where anyone may have put anything under any free name.
+pub(crate) struct Parent<'a> {
+    pub(crate) dir: OwnedFd,
+    pub(crate) name: &'a Path,
+    pub(crate) shared: bool,
+    pub(crate) owner: u32,
+}
+
+impl<'a> Parent<'a> {
+    /// Opens the directory `path` is in.
+    ///
+    /// # Errors
+    /// [`Error::BadName`] for a path that names no entry (`/`, `..`);
+    /// [`Error::Sys`] when the directory cannot be opened.
+    pub(crate) fn of(path: &'a Path) -> Result<Self> {
+        let subject = || Subject::path(path);
+        let (parent, name) = split(path).ok_or_else(|| Error::BadName {
+            subject: subject(),
+            action: Action::CreateFifo,
+        })?;
+        let dir = sys::at::open_dir(parent)
+            .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
+        let st = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+        #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+        let shared = u32::from(st.st_mode) & 0o1002 == 0o1002;
+        Ok(Self {
+            dir,
+            name,
+            shared,
+            owner: st.st_uid,
+        })
+    }
 }
 
 /// What a name held, from `fstatat` or from `fstat` on its descriptor.

@@ -3,7 +3,7 @@
 //! [`crate::claim`].
 //!
 //! ```
-//! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, make_fifo, make_temp};
+//! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, TempFifo, make_fifo, make_temp};
 //!
 //! let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("jobs");
@@ -12,6 +12,11 @@
 //! // A FIFO nobody else can have planted: inside a new 0700 directory.
 //! let private = make_temp(dir.path(), "reply".as_ref(), PRIVATE_MODE)?;
 //! assert!(private.ends_with("reply"));
+//! // Taken back through the directories held open, never by path.
+//! let made = TempFifo::make(dir.path(), "jobs".as_ref(), PRIVATE_MODE)?;
+//! let gone = made.path().parent().unwrap().to_owned();
+//! made.remove()?;
+//! assert!(!gone.exists());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -19,14 +24,15 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 
 use nix::errno::Errno;
-use nix::sys::stat::{Mode, stat, umask};
-use nix::unistd::UnlinkatFlags;
+use nix::fcntl::AtFlags;
+use nix::sys::stat::{Mode, fstat, fstatat, umask};
+use nix::unistd::{UnlinkatFlags, unlinkat};
 
 use crate::mode::current_umask;
-use crate::{Action, Error, FileKind, Result, Subject, sys};
+use crate::{Action, Error, Result, Subject, sys};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
 /// programs make theirs with `os.mkfifo(path, 0o600)`.
@@ -37,7 +43,8 @@ pub const PRIVATE_MODE: u32 = 0o600;
 pub enum IfExists {
     /// Fail with `EEXIST` (`mk`).
     Fail,
-    /// Accept an existing FIFO, symlinks followed.
+    /// Accept an existing FIFO, symlinks followed; in a world-writable
+    /// sticky directory only this user's, reached by no symlink.
     AcceptFifo,
 }
 
@@ -63,19 +70,16 @@ pub enum Made {
 ///
 /// # Errors
 /// [`Error::Sys`] with [`Action::CreateFifo`] when `mkfifo` fails,
-/// or [`Error::ExistsNotFifo`] when something else is there.
+/// [`Error::ExistsNotFifo`] when something else is there, or
+/// [`Error::Unsafe`] for a symlink or another user's FIFO in a
+/// world-writable sticky directory.
 pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
     let subject = || Subject::path(path);
     match with_umask_cleared(|| nix::unistd::mkfifo(path, exact(mode))) {
         Ok(()) => Ok(Made::New),
-        Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => match stat(path) {
-            Ok(st) if FileKind::of(&st) == FileKind::Fifo => Ok(Made::Existing),
-            Ok(st) => Err(Error::ExistsNotFifo {
-                subject: subject(),
-                found: FileKind::of(&st),
-            }),
-            Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
-        },
+        Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => {
+            crate::claim::accept_existing(path).map(|()| Made::Existing)
+        }
         Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
     }
 }
@@ -132,47 +136,117 @@ fn make_dir_all(dir: &Path, mode: Mode) -> Result<()> {
 /// made by `mkdtemp(3)`, so nobody else can have put anything in it.
 ///
 /// # Errors
-/// [`Error::BadName`] when `name` is not a plain file name, [`Error::Sys`]
-/// when the directory or the FIFO cannot be made; a directory made for a
-/// FIFO that then failed is removed again.
+/// As [`TempFifo::make`].
 pub fn make_temp(dir: &Path, name: &OsStr, mode: u32) -> Result<PathBuf> {
-    if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
-        return Err(Error::BadName {
-            subject: Subject::path(name),
-            action: Action::CreateFifo,
-        });
-    }
-    let template = dir.join("fifo.XXXXXXXX");
-    let fail_dir = |errno| Error::sys(Subject::path(dir), Action::CreateDir, errno);
-    let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
-    // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
-    // d---------, and the FIFO could not be made in it.
-    let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;
-    let private_name = private.file_name().unwrap_or_default();
-    let path = private.join(name);
-    let fail = |errno| Error::sys(Subject::path(&path), Action::CreateFifo, errno);
-    // The FIFO is made in the directory held open, never by path: whoever
-    // owns `dir` may rename what is in it, and a symlink put in the new
-    // directory's place would otherwise send the FIFO where it points.
-    let result = sys::at::open_dir_at(parent.as_fd(), private_name)
-        .map_err(|errno| match errno {
-            Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
-                subject: Subject::path(&private),
-                made: true,
-            },
-            errno => fail(errno),
-        })
-        .and_then(|held| {
-            let fd = held.as_fd();
-            with_umask_cleared(|| sys::at::make_fifo_at(fd, Path::new(name), &path, exact(mode)))
+    TempFifo::make(dir, name, mode).map(|made| made.path)
+}
+
+/// A FIFO made by [`TempFifo::make`] in a new private directory, with that
+/// directory and the one it is in held open, so that it can be taken back
+/// without looking its path up again: whoever owns the directory it was made
+/// under may rename the private directory and put a symlink in its place.
+#[derive(Debug)]
+pub struct TempFifo {
+    parent: OwnedFd,
+    private_name: PathBuf,
+    private: OwnedFd,
+    name: PathBuf,
+    path: PathBuf,
+}
+
+impl TempFifo {
+    /// Creates a FIFO named `name` with exactly `mode` inside a new private
+    /// (0700, whatever the umask) directory under `dir`.
+    ///
+    /// # Errors
+    /// [`Error::BadName`] when `name` is not a plain file name, [`Error::Sys`]
+    /// when the directory or the FIFO cannot be made, [`Error::Replaced`]
+    /// when the new directory was swapped before the FIFO was made in it; a
+    /// directory made for a FIFO that then failed is removed again.
+    pub fn make(dir: &Path, name: &OsStr, mode: u32) -> Result<Self> {
+        if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
+            return Err(Error::BadName {
+                subject: Subject::path(name),
+                action: Action::CreateFifo,
+            });
+        }
+        let template = dir.join("fifo.XXXXXXXX");
+        let fail_dir = |errno| Error::sys(Subject::path(dir), Action::CreateDir, errno);
+        let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
+        // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
+        // d---------, and the FIFO could not be made in it.
+        let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;
+        let private_name = PathBuf::from(private.file_name().unwrap_or_default());
+        let path = private.join(name);
+        let fail = |errno| Error::sys(Subject::path(&path), Action::CreateFifo, errno);
+        // The FIFO is made in the directory held open, never by path: whoever
+        // owns `dir` may rename what is in it, and a symlink put in the new
+        // directory's place would otherwise send the FIFO where it points.
+        let result = sys::at::open_dir_at(parent.as_fd(), private_name.as_os_str())
+            .map_err(|errno| match errno {
+                Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
+                    subject: Subject::path(&private),
+                    made: true,
+                },
+                errno => fail(errno),
+            })
+            .and_then(|held| {
+                let fd = held.as_fd();
+                with_umask_cleared(|| {
+                    sys::at::make_fifo_at(fd, Path::new(name), &path, exact(mode))
+                })
                 .map_err(fail)
-        });
-    if let Err(err) = result {
-        // Best effort: the directory is empty and ours, if still there.
-        let _ = nix::unistd::unlinkat(&parent, private_name, UnlinkatFlags::RemoveDir);
-        return Err(err);
+                .map(|()| held)
+            });
+        match result {
+            Ok(held) => Ok(Self {
+                parent,
+                private_name,
+                private: held,
+                name: PathBuf::from(name),
+                path,
+            }),
+            Err(err) => {
+                // Best effort: the directory is empty and ours, if still there.
+                let _ = nix::unistd::unlinkat(&parent, &private_name, UnlinkatFlags::RemoveDir);
+                Err(err)
+            }
+        }
     }
-    Ok(path)
+
+    /// Where the FIFO is.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Removes the FIFO from the private directory held open (nobody else
+    /// may write there), then that directory, if its name still holds it: a
+    /// symlink or another directory put in its place is left alone.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] with [`Action::Remove`] naming what could not go.
+    pub fn remove(self) -> Result<()> {
+        unlinkat(&self.private, &self.name, UnlinkatFlags::NoRemoveDir)
+            .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Remove, errno))?;
+        let held = fstat(&self.private);
+        let there = fstatat(
+            &self.parent,
+            &self.private_name,
+            AtFlags::AT_SYMLINK_NOFOLLOW,
+        );
+        match (held, there) {
+            (Ok(held), Ok(there)) if (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino) => {
+                unlinkat(&self.parent, &self.private_name, UnlinkatFlags::RemoveDir).map_err(
+                    |errno| {
+                        let dir = self.path.parent().unwrap_or(&self.path);
+                        Error::sys(Subject::path(dir), Action::Remove, errno)
+                    },
+                )
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,6 +254,7 @@ mod tests {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 
     use super::*;
+    use crate::FileKind;
 
     #[test]
     fn fifo_gets_exactly_the_mode_asked_for() {

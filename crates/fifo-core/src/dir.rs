@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
+use nix::sys::resource::{Resource, getrlimit};
 use nix::sys::stat::{Mode, fchmod, fstat};
 use nix::unistd::{Uid, UnlinkatFlags};
 
@@ -95,8 +96,13 @@ impl Directory {
     /// [`Error::Sys`] naming the file (by `name`) when it cannot be
     /// created, written or renamed; nothing is left under a temporary name.
     pub fn write_whole(&self, name: &str, bytes: &[u8], mode: Option<u32>) -> Result<()> {
-        let (aside, file) = self.create_aside(name, mode)?;
         let subject = || Subject::path(self.path.join(name));
+        if beyond_file_size_limit(bytes.len()) {
+            // The write would take what fits and raise SIGXFSZ, which ends
+            // the process and leaves the file made aside behind.
+            return Err(Error::sys(subject(), Action::Write, Errno::EFBIG));
+        }
+        let (aside, file) = self.create_aside(name, mode)?;
         let written = std::fs::File::from(file)
             .write_all(bytes)
             .map_err(|err| Error::sys(subject(), Action::Write, err))
@@ -149,6 +155,18 @@ impl Directory {
             }
         }
     }
+}
+
+/// Whether a file of `len` bytes is larger than this process may write
+/// (`ulimit -f`, `RLIMIT_FSIZE`).
+fn beyond_file_size_limit(len: usize) -> bool {
+    let Ok((soft, _)) = getrlimit(Resource::RLIMIT_FSIZE) else {
+        return false;
+    };
+    // `rlim_t` is signed on FreeBSD.
+    #[allow(clippy::useless_conversion)]
+    let soft = u64::try_from(soft).unwrap_or(u64::MAX);
+    u64::try_from(len).unwrap_or(u64::MAX) > soft
 }
 
 #[cfg(test)]

@@ -93,7 +93,8 @@ impl std::fmt::Display for State {
 pub struct Holder {
     /// The process.
     pub pid: i32,
-    /// Its command name (`/proc/PID/comm`).
+    /// Its command name (`/proc/PID/comm`), chosen by the process itself:
+    /// escape it for display (bytes that are not UTF-8 read as U+FFFD).
     pub command: String,
     /// The descriptor number in that process (`None` while opening).
     pub fd: Option<i32>,
@@ -226,9 +227,11 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
     let dir_fd =
         match nix::fcntl::open(format!("/proc/{pid}/fd").as_str(), DIR_FLAGS, Mode::empty()) {
             Ok(fd) => fd,
-            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
             // The process ended meanwhile.
-            Err(_) => return Seen::Wholly,
+            Err(Errno::ENOENT | Errno::ESRCH) => return Seen::Wholly,
+            // Not allowed, or not now (out of descriptors under a low
+            // `ulimit -n`): unknown, never "holds nothing".
+            Err(_) => return Seen::Partly,
         };
     let names: Vec<std::ffi::CString> = match nix::unistd::dup(&dir_fd).and_then(Dir::from_fd) {
         Ok(mut dir) => dir
@@ -236,7 +239,7 @@ fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Se
             .flatten()
             .map(|entry| entry.file_name().to_owned())
             .collect(),
-        Err(_) => return Seen::Wholly,
+        Err(_) => return Seen::Partly,
     };
     let mut whole = Seen::Wholly;
     for name in names {
@@ -417,8 +420,9 @@ pub(crate) fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
 }
 
 fn command_of(pid: i32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .map(|name| name.trim_end().to_owned())
+    // A process names itself: bytes that are not UTF-8 too.
+    std::fs::read(format!("/proc/{pid}/comm"))
+        .map(|name| String::from_utf8_lossy(name.trim_ascii_end()).into_owned())
         .unwrap_or_default()
 }
 

@@ -31,6 +31,7 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
+use nix::unistd::geteuid;
 
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
@@ -169,9 +170,17 @@ impl Opened {
 /// blocking. A directory is refused as writing one is, `EISDIR`, however
 /// it is opened.
 ///
+/// In a world-writable sticky directory (`/tmp`) a symlink is followed only
+/// when it belongs to this user or to the directory's owner, as Linux's
+/// `fs.protected_symlinks` would allow, whether or not that is on: another
+/// user's link planted there (`/tmp/out -> /etc/shadow`, `/tmp/jobs ->` a
+/// FIFO only this user may write) would otherwise have this user truncate
+/// what it points at, or send its data where the link's owner chose.
+///
 /// # Errors
 /// [`Error::Sys`] when `open` fails, [`Error::NoPeer`] for [`Wait::No`] with
-/// nobody reading, [`Error::TimedOut`] when the deadline passes.
+/// nobody reading, [`Error::TimedOut`] when the deadline passes,
+/// [`Error::Unsafe`] for another user's symlink in such a directory.
 pub fn open(path: &Path, direction: Direction, wait: Wait) -> Result<Opened> {
     open_with(path, direction, wait, OFlag::empty())
 }
@@ -189,6 +198,21 @@ pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
         OFlag::O_TRUNC
     };
     open_with(path, Direction::Write, wait, extra)
+}
+
+/// The directory `path` is in, held open, with `path`'s name there and the
+/// directory's owner, when that directory is world-writable and sticky;
+/// `None` otherwise (or when it cannot be looked at: the open says why).
+fn shared_parent(path: &Path) -> Option<(OwnedFd, &Path, u32)> {
+    use std::os::unix::ffi::OsStrExt;
+    // `out/` must be a directory: left to the open by path to say so.
+    if path.as_os_str().as_bytes().ends_with(b"/") {
+        return None;
+    }
+    let parent = crate::claim::Parent::of(path).ok()?;
+    parent
+        .shared
+        .then_some((parent.dir, parent.name, parent.owner))
 }
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO
@@ -253,8 +277,43 @@ impl<'a> Place<'a> {
     }
 }
 
+/// [`open_in`] `path`; in a world-writable sticky directory, through a
+/// symlink only when it belongs to this user or to the directory's owner
+/// (see [`open`]), judged before anything is opened through it.
 fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
-    open_in(Place::path(path), path, direction, wait, extra)
+    let Some((dir, name, owner)) = shared_parent(path) else {
+        return open_in(Place::path(path), path, direction, wait, extra);
+    };
+    let mut place = Place {
+        dir: dir.as_fd(),
+        name,
+        follow: false,
+    };
+    match open_in(place, path, direction, wait, extra) {
+        // O_NOFOLLOW met a symlink (Linux says ELOOP, FreeBSD EMLINK).
+        Err(err) if matches!(err.errno(), Some(Errno::ELOOP | Errno::EMLINK)) => {
+            let link = crate::sys::at::read_symlink_at(dir.as_fd(), name.as_os_str())
+                .map_err(|errno| Error::sys(Subject::path(path), Action::Open, errno))?;
+            match link {
+                Some((link, _)) if link.st_uid != geteuid().as_raw() && link.st_uid != owner => {
+                    Err(Error::Unsafe {
+                        subject: Subject::path(path),
+                        reason: format!(
+                            "to follow a symlink of uid {} in a world-writable sticky directory",
+                            link.st_uid
+                        ),
+                    })
+                }
+                // This user's link, or the directory owner's: nobody else
+                // may rename or remove it there.
+                _ => {
+                    place.follow = true;
+                    open_in(place, path, direction, wait, extra)
+                }
+            }
+        }
+        result => result,
+    }
 }
 
 /// Opens `place` (named `path` in errors) as [`open`] does.

@@ -46,7 +46,7 @@ pub(crate) fn blocked_opens(pid: i32, device: u64, inode: u64) -> Option<Vec<Ope
     let mut found = Vec::new();
     let tasks = match std::fs::read_dir(format!("/proc/{pid}/task")) {
         Ok(tasks) => tasks,
-        Err(err) if err.kind() == ErrorKind::PermissionDenied => return None,
+        Err(err) if denied(&err) => return None,
         // The process ended meanwhile.
         Err(_) => return Some(found),
     };
@@ -181,9 +181,10 @@ fn read_or_unknown(path: &str) -> Result<Option<String>, ()> {
 }
 
 fn denied(err: &std::io::Error) -> bool {
+    // Out of descriptors (a low `ulimit -n`) is not knowing either.
     matches!(
         err.raw_os_error(),
-        Some(nix::libc::EACCES | nix::libc::EPERM)
+        Some(nix::libc::EACCES | nix::libc::EPERM | nix::libc::EMFILE | nix::libc::ENFILE)
     )
 }
 

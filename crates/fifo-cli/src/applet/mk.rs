@@ -3,11 +3,9 @@
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStringExt;
-use std::path::Path;
 
-use fifo_core::create::{IfExists, PRIVATE_MODE, make_fifo, make_parents, make_temp};
+use fifo_core::create::{IfExists, PRIVATE_MODE, TempFifo, make_fifo, make_parents};
 use fifo_core::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
-use fifo_core::{Action, Error, Subject};
 
 use crate::cli::MkArgs;
 use crate::exit_code::ExitCode;
@@ -63,32 +61,23 @@ fn temp(args: &MkArgs, mode: u32) -> ExitCode {
         }
     };
     let dir = args.dir.clone().unwrap_or_else(fifo_core::dir::temp_dir);
-    let path = match make_temp(&dir, name, mode) {
-        Ok(path) => path,
+    let fifo = match TempFifo::make(&dir, name, mode) {
+        Ok(fifo) => fifo,
         Err(err) => return report::failure(APPLET, &err),
     };
-    let mut line = path.clone().into_os_string().into_vec();
+    let mut line = fifo.path().to_owned().into_os_string().into_vec();
     line.push(b'\n');
     let status = report::write_stdout(APPLET, &line);
     if !status.is_success() {
         // Nobody learnt the name: a FIFO left behind would be litter in
         // DIR that no script can find, so take back what was made.
-        unmake_temp(&path);
+        // Through the directories held open: the owner of DIR may have
+        // swapped the private one for a symlink by now.
+        if let Err(err) = fifo.remove() {
+            report::failure(APPLET, &err);
+        }
     }
     status
-}
-
-/// Removes a FIFO `make_temp` made and its private directory, saying so
-/// if either cannot go.
-fn unmake_temp(path: &Path) {
-    let dir = path.parent().unwrap_or(path);
-    let removed = std::fs::remove_file(path)
-        .map_err(|err| (path, err))
-        .and_then(|()| std::fs::remove_dir(dir).map_err(|err| (dir, err)));
-    if let Err((left, err)) = removed {
-        let err = Error::sys(Subject::path(left), Action::Remove, err);
-        report::failure(APPLET, &err);
-    }
 }
 
 #[cfg(test)]

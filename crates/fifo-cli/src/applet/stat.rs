@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+use fifo_core::error::Escaped;
 use fifo_core::inspect::{Count, Options, Status, inspect};
 use fifo_core::live::{State, wait_for};
 use fifo_core::{FileKind, Peer, Subject};
@@ -84,14 +85,16 @@ fn human(path: &Path, status: &Status) -> String {
                             out,
                             "Holder: pid {} ({}) fd {fd} {} (open{})",
                             holder.pid,
-                            holder.command,
+                            Escaped(holder.command.as_bytes()),
                             holder.direction,
                             shared_with(&holders.seen[..index], holder)
                         ),
                         _ => writeln!(
                             out,
                             "Holder: pid {} ({}) {} (opening: blocked in open)",
-                            holder.pid, holder.command, holder.direction
+                            holder.pid,
+                            Escaped(holder.command.as_bytes()),
+                            holder.direction
                         ),
                     };
                 }

@@ -30,7 +30,9 @@ pub struct MkArgs {
     /// umask, plus u+wx so that the FIFO can be made in them.
     #[arg(short, long, conflicts_with = "temp")]
     pub parents: bool,
-    /// Succeed when PATH already is a FIFO (fail when it is anything else).
+    /// Succeed when PATH already is a FIFO (fail when it is anything else);
+    /// in a world-writable sticky directory such as /tmp, only a FIFO of
+    /// yours, not reached through a symlink (anyone may have made the name).
     #[arg(long, conflicts_with = "temp")]
     pub exist_ok: bool,
     /// Create one FIFO (named NAME, default "fifo") in a new private (0700)

@@ -10,12 +10,13 @@
 
 use std::fs::File;
 use std::os::fd::{AsFd, OwnedFd};
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
+use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::Mode;
+use nix::unistd::UnlinkatFlags;
 
 use crate::{Action, Error, Subject, sys};
 
@@ -98,26 +99,32 @@ fn errno_of(err: &std::io::Error) -> Errno {
 }
 
 /// Creates `path`, which must not exist, and unlinks it at once, but only
-/// if the path still names the file just created (in a directory others
-/// may write to without the sticky bit, it could have been swapped).
+/// if the name still holds the file just created (in a directory others
+/// may write to without the sticky bit, it could have been swapped). All
+/// three steps look the name up in the one directory opened first: by path,
+/// the owner of a directory on the way could swap it for a symlink between
+/// them, and the unlink would remove a file of that name elsewhere.
 fn create_named(path: &Path) -> nix::Result<OwnedFd> {
+    use std::os::unix::ffi::OsStrExt;
+    // `new/` names a directory to be: never a file.
+    if path.as_os_str().as_bytes().ends_with(b"/") {
+        return Err(Errno::EISDIR);
+    }
+    let parent =
+        crate::claim::Parent::of(path).map_err(|err| err.errno().unwrap_or(Errno::EINVAL))?;
     let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_RDWR;
-    let fd = nix::fcntl::open(
-        path,
+    let fd = nix::fcntl::openat(
+        &parent.dir,
+        parent.name,
         flags | OFlag::O_CLOEXEC,
         Mode::from_bits_truncate(0o600),
     )?;
     let ours = nix::sys::stat::fstat(&fd)?;
-    let there = std::fs::symlink_metadata(path).map_err(|err| errno_of(&err))?;
-    if (there.dev(), there.ino())
-        != (
-            sys::file::FileId::of(&ours).device,
-            sys::file::FileId::of(&ours).inode,
-        )
-    {
+    let there = nix::sys::stat::fstatat(&parent.dir, parent.name, AtFlags::AT_SYMLINK_NOFOLLOW)?;
+    if sys::file::FileId::of(&there) != sys::file::FileId::of(&ours) {
         return Err(Errno::EEXIST);
     }
-    nix::unistd::unlink(path)?;
+    nix::unistd::unlinkat(&parent.dir, parent.name, UnlinkatFlags::NoRemoveDir)?;
     Ok(fd)
 }
 
@@ -138,6 +145,8 @@ fn create_named_in(dir: &Path) -> nix::Result<OwnedFd> {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::MetadataExt;
+
     use super::*;
 
     #[test]

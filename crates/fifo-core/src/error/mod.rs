@@ -12,7 +12,7 @@ mod reason;
 mod subject;
 
 pub use reason::{Reason, Span, describe};
-pub use subject::{Action, Peer, Subject};
+pub use subject::{Action, Escaped, Peer, Subject};
 
 /// Shorthand for results that fail with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

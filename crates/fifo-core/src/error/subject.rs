@@ -41,8 +41,26 @@ impl fmt::Display for Subject {
             Self::Process(pid) => return write!(f, "process {pid}"),
             Self::BufferFile => return f.write_str("the buffer file"),
         };
-        f.write_char('\'')?;
-        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        write!(f, "'{}'", Escaped(path.as_os_str().as_bytes()))
+    }
+}
+
+/// Text from outside (a path, a process's name) as a message shows it:
+/// control characters and bytes that are not UTF-8 escaped (`x\ny`,
+/// `bad\xffname`), so that it stays on one line and sends nothing to the
+/// terminal but what it reads as.
+///
+/// ```
+/// use fifo_core::error::Escaped;
+///
+/// assert_eq!(Escaped(b"ev\x1b[2J\nx\xff").to_string(), "ev\\u{1b}[2J\\nx\\xff");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Escaped<'a>(pub &'a [u8]);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
             for ch in chunk.valid().chars() {
                 match ch {
                     '\n' => f.write_str("\\n")?,
@@ -56,7 +74,7 @@ impl fmt::Display for Subject {
                 write!(f, "\\x{byte:02x}")?;
             }
         }
-        f.write_char('\'')
+        Ok(())
     }
 }
 

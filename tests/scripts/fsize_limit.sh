@@ -1,0 +1,33 @@
+# Under `ulimit -f`, a file fifo writes whole (a counted framed reader's
+# stash, a man page) that would be larger than the limit is refused with
+# one line and status 1, before anything is written: the write would take
+# what fits and raise SIGXFSZ, which ended fifo (153) and left its half
+# file behind under a temporary name.
+source "$(dirname "$0")/lib.sh"
+
+export TMPDIR=$T
+"$F" mk q
+exec 7<> q
+# A message begun (20000 bytes of it sent, its writer waiting for more on
+# src), then a
+# whole one: the counted reader takes the whole one and must keep the
+# begun one's chunks in its stash, larger than the 512-byte limit.
+mkfifo src
+exec 8<> src
+spawn "$F" send --frame q < src
+head -c 20000 /dev/zero | tr '\0' z >&8
+wait_until 10 "the first chunks in the FIFO" test "$("$F" stat -c %{buffered} q)" -gt 0
+"$F" send --frame q small
+run bash -c 'ulimit -f 1 && exec "$0" cat --frame -l 1 q' "$F"
+eq "1 small" "$STATUS $OUT" "the counted reader prints its message and fails"
+stash=$T/fifo-$(id -u)
+[[ "$ERR" == "fifo cat: '$stash/frames-"*"': write error: File too large" ]] ||
+    fail "not the one line expected: [$ERR]"
+ok "one line says the stash could not be written"
+eq "" "$(ls -A "$stash")" "no half-written file is left in the stash"
+
+mkdir pages
+run bash -c 'ulimit -f 1 && exec "$0" man --dir pages' "$F"
+eq "1 fifo man: 'pages/fifo.1': write error: File too large" "$STATUS $ERR" \
+    "man --dir: one line"
+eq "" "$(ls -A pages)" "man --dir: nothing is left"

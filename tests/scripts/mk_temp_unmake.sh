@@ -1,0 +1,41 @@
+# fifo mk --temp --dir DIR, run by root in a directory another user owns,
+# with a stdout that fails (/dev/full): nobody learnt the path, so fifo
+# takes back the FIFO and the directory it made. Meanwhile the attacker
+# (uid 65534, the owner of DIR, who may rename what is in it) moved the new
+# private directory away and put a symlink to root's own directory in its
+# place (strace holds root's fifo right after it made the FIFO). The
+# cleanup removes the FIFO it made, in the directory it holds open, never
+# the same name through the symlink: root's file of that name stays.
+# needs: root strace
+source "$(dirname "$0")/lib.sh"
+need_root
+need strace
+
+mkdir -m 700 vault
+echo precious > vault/fifo
+mkdir drop
+chown 65534:65534 drop
+
+# Without cargo's LD_LIBRARY_PATH: the loader would probe every one of its
+# directories, each probe held for the injected delay.
+SPAWN_TIMEOUT=60 spawn env -u LD_LIBRARY_PATH strace -f -qq -o trace \
+    -e trace=mknodat -e inject=mknodat:delay_exit=1000000 \
+    "$F" mk --temp --dir drop > /dev/full 2> err
+made() { compgen -G 'drop/fifo.*' > /dev/null; }
+wait_until 15 "root's fifo to make its directory" made
+private=$(compgen -G 'drop/fifo.*')
+"${AS_NOBODY[@]}" mv "$private" drop/moved
+"${AS_NOBODY[@]}" ln -s "$T/vault" "$private"
+finish "$SPAWNED"
+err=$(grep -v '^strace' err || true)
+eq precious "$(cat vault/fifo)" "root's file of the same name is left alone"
+eq "1 fifo mk: standard output: write error: No space left on device" "$STATUS $err" \
+    "the failed write is the one message"
+eq "" "$(ls -A drop/moved)" "the FIFO made is taken back"
+
+# Without a swap, the FIFO and its directory both go.
+mkdir plain
+run bash -c '"$0" mk --temp --dir plain > /dev/full' "$F"
+eq "1 fifo mk: standard output: write error: No space left on device" "$STATUS $ERR" \
+    "unswapped: the failed write is the one message"
+eq "" "$(ls -A plain)" "unswapped: nothing is left"

@@ -1,0 +1,60 @@
+# Root's fifo tee, send and cat in a world-writable sticky directory where
+# another user (uid 65534) planted a symlink: to a root-only file (tee would
+# truncate and overwrite it), to root's private FIFO (send would hand root's
+# data to whoever reads that, and cat would drain it). The link is not
+# followed, whatever fs.protected_symlinks says (often off): one line,
+# status 1, nothing touched, and tee's stdout still gets everything. Root's
+# own links, and links of the directory's owner, are followed as before; so
+# is a link anywhere else.
+# needs: root
+source "$(dirname "$0")/lib.sh"
+need_root
+
+mkdir -m 1777 shared
+echo secret > vault
+chmod 600 vault
+"${AS_NOBODY[@]}" ln -s "$T/vault" shared/out
+
+for append in "" -a; do
+    what="tee${append:+ $append} through uid 65534's link"
+    run bash -c 'echo OVERWRITTEN | "$0" tee $1 shared/out' "$F" "$append"
+    eq 1 "$STATUS" "$what: status"
+    eq "fifo tee: 'shared/out': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+        "$ERR" "$what: one line"
+    eq OVERWRITTEN "$OUT" "$what: stdout gets everything"
+    eq secret "$(cat vault)" "$what: the root-only file keeps its bytes"
+done
+
+# Root's private FIFO, held open so that nothing waits on it: neither send
+# nor cat reaches it through uid 65534's link.
+mkdir -m 700 private-fifo
+"$F" mk private-fifo/ctl
+exec 7<> private-fifo/ctl
+echo queued >&7
+"${AS_NOBODY[@]}" ln -s "$T/private-fifo/ctl" shared/ctl
+expect_fail 1 "fifo send: 'shared/ctl': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+    "$F" send shared/ctl injected
+expect_fail 1 "fifo cat: 'shared/ctl': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+    "$F" cat -l 1 shared/ctl
+run "$F" cat -c 7 private-fifo/ctl
+eq queued "$OUT" "root's FIFO holds what it held, and only that"
+exec 7<&-
+
+# Root's own link, and a link of the directory's owner, are followed.
+ln -s "$T/vault" shared/mine
+run bash -c 'echo mine | "$0" tee shared/mine' "$F"
+eq "0 mine" "$STATUS $(cat vault)" "root's own link is followed"
+mkdir -m 1777 theirs
+chown 65534 theirs
+echo theirs > open
+chmod 666 open
+"${AS_NOBODY[@]}" ln -s "$T/open" theirs/link
+run bash -c 'echo by-owner | "$0" tee theirs/link' "$F"
+eq "0 by-owner" "$STATUS $(cat open)" "the directory owner's link is followed"
+
+# Outside a sticky world-writable directory, links are followed as named.
+mkdir private
+ln -s "$T/open" private/link
+chown -h 65534 private/link
+run bash -c 'echo elsewhere | "$0" tee private/link' "$F"
+eq "0 elsewhere" "$STATUS $(cat open)" "another user's link elsewhere is followed"

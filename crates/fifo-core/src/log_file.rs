@@ -56,7 +56,16 @@ pub fn open_log(path: &Path, append: bool) -> Result<(File, bool)> {
     if append {
         flags |= OFlag::O_APPEND;
     }
-    let fd = open_trusting_own_links(path, flags, "a log file")?;
+    let fd = match open_trusting_own_links(path, flags, "a log file") {
+        // Only a FIFO nobody reads, or a socket, refuses a write-only
+        // open this way.
+        Err(err) if err.errno() == Some(nix::errno::Errno::ENXIO) => {
+            return Err(refuse(
+                "to write a log into a fifo or socket, not a regular file".to_owned(),
+            ));
+        }
+        opened => opened?,
+    };
     let stat = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
     let kind = FileKind::of(&stat);
     if kind != FileKind::Regular {

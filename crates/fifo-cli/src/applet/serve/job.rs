@@ -213,12 +213,12 @@ fn failure(shared: &Shared, number: u64, status: Status, tries: u32) -> Option<S
             format!("was killed by {name}")
         }
     };
-    let tried = if tries > 1 {
+    let count = if tries > 1 {
         format!(" (tried {tries} times)")
     } else {
         String::new()
     };
-    Some(format!("request {number}: {} {how}{tried}", shared.name))
+    Some(format!("request {number}: {} {how}{count}", shared.name))
 }
 
 /// Runs CMD with the job's body on its stdin; returns how it ended and its

@@ -1,11 +1,12 @@
 //! `--joblog FILE`: a line per job, in the columns of GNU parallel's
-//! joblog, so that what reads one reads the other: Seq, Host (`:`, this
-//! host), Starttime (seconds since the epoch), JobRuntime (seconds), Send
-//! (the request's bytes), Receive (its stdout's bytes), Exitval, Signal,
-//! and the request where parallel has the command, escaped to stay on one
-//! line.
+//! joblog, so that what reads one reads the other: the request's number,
+//! the host (`:`, this one), when it started (seconds since the epoch),
+//! how long it ran (seconds), the request's bytes, its stdout's bytes, its
+//! exit status, the signal that killed it, and the request where parallel
+//! has the command, escaped to stay on one line.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -68,9 +69,8 @@ impl Entry<'_> {
             Status::Signaled(signal) => (0, signal),
         };
         // parallel truncates the runtime to milliseconds.
-        let runtime = Duration::from_millis(
-            u64::try_from(self.runtime.as_millis()).unwrap_or(u64::MAX),
-        );
+        let runtime =
+            Duration::from_millis(u64::try_from(self.runtime.as_millis()).unwrap_or(u64::MAX));
         format!(
             "{}\t:\t{}.{:03}\t{:>10}\t{}\t{}\t{exitval}\t{signal}\t{}\n",
             self.number,
@@ -104,21 +104,24 @@ fn escape(request: &[u8]) -> String {
                 '\r' => out.push_str("\\r"),
                 c if c.is_control() => {
                     let mut buf = [0u8; 4];
-                    for byte in c.encode_utf8(&mut buf).bytes() {
-                        out.push_str(&format!("\\x{byte:02x}"));
-                    }
+                    c.encode_utf8(&mut buf)
+                        .bytes()
+                        .for_each(|b| hex(&mut out, b));
                 }
                 c => out.push(c),
             }
         }
-        for byte in chunk.invalid() {
-            out.push_str(&format!("\\x{byte:02x}"));
-        }
+        chunk.invalid().iter().for_each(|b| hex(&mut out, *b));
     }
     if cut {
         out.push_str("...");
     }
     out
+}
+
+/// Writes `byte` as `\xHH`.
+fn hex(out: &mut String, byte: u8) {
+    let _ = write!(out, "\\x{byte:02x}");
 }
 
 #[cfg(test)]

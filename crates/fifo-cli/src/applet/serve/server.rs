@@ -88,7 +88,11 @@ impl Server<'_> {
         let mut buf = vec![0u8; READ_SIZE];
         loop {
             while self.running < self.args.jobs && !self.short {
-                if !self.queue.front().is_some_and(|job| self.output.may_start(job.number)) {
+                if !self
+                    .queue
+                    .front()
+                    .is_some_and(|job| self.output.may_start(job.number))
+                {
                     break;
                 }
                 let Some(job) = self.queue.pop_front() else {

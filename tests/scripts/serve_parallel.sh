@@ -49,6 +49,30 @@ eq "$(printf 'r%s start\nr%s end\n' 1 1 2 2 3 3 4 4 5 5)" "$(cat sk.out)" "with 
 eq "$(cat pk.out)" "$(cat sk.out)" "serve -k writes stdout as parallel -k does"
 eq "$(cat pk.err)" "$(cat sk.err)" "serve -k writes stderr as parallel -k does"
 
+# What -k holds back is bounded: under ulimit -n 40 (a quarter of it: 9),
+# with request 1 held up, requests 2 to 9 run and wait, and request 10
+# starts only once request 1 has ended.
+cat > window.sh <<'EOF'
+read -r n
+echo "start $n" >> window.log
+if [ "$n" = 1 ]; then
+    i=0
+    while [ ! -e go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+    echo "end 1" >> window.log
+fi
+echo "$n"
+EOF
+spawn bash -c "ulimit -n 40 && exec '$F' serve -k -j 20 -n 20 q -- sh window.sh > window.out 2> window.err"
+server=$SPAWNED
+serving q
+seq 20 > q
+wait_until 20 "requests 1 to 9 to start" sh -c '[ "$(grep -c start window.log)" -ge 9 ] 2> /dev/null'
+touch go
+finish "$server"
+eq "0 $(seq 20 | tr '\n' ' ')" "$STATUS $(tr '\n' ' ' < window.out)" "-k under a low ulimit -n writes every request's output, in order ($(cat window.err))"
+eq "$(seq 9)" "$(sed '/^end 1$/q' window.log | grep start | cut -d ' ' -f 2 | sort -n)" \
+    "no request past the 9th starts before request 1 ends"
+
 # --joblog beside parallel --pipe (a job per record on its stdin, as
 # serve's requests are): the same header and columns, Send and Receive
 # counting the request's and stdout's bytes; the timestamps' shape alike.

@@ -14,15 +14,24 @@ serving() {
     "$F" wait --exists -t 10s "$1" && "$F" wait --reader -t 10s "$1"
 }
 
-# order.sh [WORD]: the job of request rN (N < 5) ends only once rN+1's has
-# (a bounded wait): five at once end last to first, whatever the load.
+# order.sh [WORD]: the job of request rN (N < 5) ends only once rN+1's
+# has (a bounded wait): five at once end last to first, whatever the load.
+# Without -k, "once it has" means once its output is out ($ORDER_OUT), so
+# that the order of the output is certain too; with -k, once it ended.
 cat > order.sh <<'EOF'
 x=${1-}
 [ -n "$x" ] || read -r x
 n=${x#r}
+ended() {
+    if [ -n "${ORDER_OUT-}" ]; then
+        grep -qx "r$1 end" "$ORDER_OUT"
+    else
+        [ -e "done.r$1" ]
+    fi
+}
 if [ "$n" -lt 5 ]; then
     i=0
-    while [ ! -e "done.r$((n + 1))" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+    while ! ended $((n + 1)) && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 fi
 echo "$x start"
 echo "$x note" >&2
@@ -30,9 +39,9 @@ echo "$x end"
 touch "done.$x"
 EOF
 for dir in p pk s sk; do mkdir "$dir"; done
-(cd p && parallel --will-cite -j 5 sh ../order.sh ::: r1 r2 r3 r4 r5 > ../p.out 2> ../p.err)
+(cd p && ORDER_OUT=../p.out parallel --will-cite -j 5 sh ../order.sh ::: r1 r2 r3 r4 r5 > ../p.out 2> ../p.err)
 (cd pk && parallel --will-cite -k -j 5 sh ../order.sh ::: r1 r2 r3 r4 r5 > ../pk.out 2> ../pk.err)
-spawn bash -c "cd s && exec '$F' serve --create -j 5 -n 5 ../q -- sh ../order.sh > ../s.out 2> ../s.err"
+spawn bash -c "cd s && ORDER_OUT=../s.out exec '$F' serve --create -j 5 -n 5 ../q -- sh ../order.sh > ../s.out 2> ../s.err"
 server=$SPAWNED
 serving q
 printf 'r%s\n' 1 2 3 4 5 > q
@@ -42,7 +51,7 @@ server=$SPAWNED
 serving q
 printf 'r%s\n' 1 2 3 4 5 > q
 finish "$server"
-eq 0 "$STATUS" "serve -k ends with status 0 ($(cat sk.err))"
+eq 0 "$STATUS" "serve -k ends with status 0 ($(tr "\n" " " < sk.err))"
 eq "$(printf 'r%s start\nr%s end\n' 5 5 4 4 3 3 2 2 1 1)" "$(cat s.out)" "without -k, the jobs end last to first"
 eq "$(cat p.out)" "$(cat s.out)" "without -k, serve writes output in the order parallel does"
 eq "$(printf 'r%s start\nr%s end\n' 1 1 2 2 3 3 4 4 5 5)" "$(cat sk.out)" "with -k, output is in request order, each job's whole"

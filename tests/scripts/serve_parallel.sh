@@ -172,3 +172,9 @@ expect_fail 1 "fifo serve: '/dev/null': refusing to write a log into a character
 expect_fail 1 "fifo serve: 'p': cannot open: Is a directory" "$F" serve --joblog p q -- cat
 expect_fail 2 "fifo serve: invalid value '0' for '--retries <N>': invalid number of tries '0' (use 1 or more) (try 'fifo serve --help')" \
     "$F" serve --retries 0 q -- cat
+
+# A joblog past `ulimit -f` is a write error said in one line, status 1,
+# not SIGXFSZ ending serve (its stderr goes through cat, which the limit
+# does not bind).
+run bash -c "set -o pipefail; (ulimit -f 0; exec '$F' serve --joblog big.log q -- cat) 2>&1 | cat"
+eq "1|fifo serve: 'big.log': write error: File too large" "$STATUS|$OUT" "a joblog past ulimit -f is a write error"

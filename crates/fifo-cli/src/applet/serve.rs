@@ -48,6 +48,11 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(installed) => installed,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
+    // A write past `ulimit -f` (the joblog, serve's own stdout into a
+    // file) is then a write error that is reported, not SIGXFSZ ending
+    // serve; the workers inherit it, and CMD starts with no signal
+    // blocked.
+    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
     let Setup {
         spool_dir,
         held,

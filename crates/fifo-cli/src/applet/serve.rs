@@ -48,11 +48,6 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Ok(installed) => installed,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
-    // A write past `ulimit -f` (the joblog, serve's own stdout into a
-    // file) is then a write error that is reported, not SIGXFSZ ending
-    // serve; the workers inherit it, and CMD starts with no signal
-    // blocked.
-    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
     let Setup {
         spool_dir,
         held,
@@ -173,6 +168,11 @@ struct Setup {
 /// Checks the spool directory, opens (or makes) and holds the FIFO, makes
 /// the call socket, and takes up what an earlier reader left.
 fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
+    // Before the workers start, which inherit it: a write past `ulimit -f`
+    // (the joblog, serve's own stdout into a file) is then a write error
+    // that is reported, not SIGXFSZ ending serve. CMD starts with no
+    // signal blocked.
+    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
     let spool_dir = fifo_core::dir::temp_dir();
     // Every job spools its output there: a place that cannot be used is
     // said before serving, not once per request.

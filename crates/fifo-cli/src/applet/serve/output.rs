@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Seek, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use fifo_core::{Action, Error, Subject};
@@ -38,8 +38,6 @@ pub struct Finished {
 /// What is waiting to be written out, and where.
 #[derive(Debug)]
 struct State {
-    /// The oldest request not written out (with `--keep-order`).
-    next: u64,
     /// Finished requests waiting for an earlier one.
     held: BTreeMap<u64, Finished>,
     joblog: Option<(std::path::PathBuf, File)>,
@@ -50,6 +48,10 @@ struct State {
 pub struct Output {
     keep_order: bool,
     ahead: u64,
+    /// The oldest request not written out (with `--keep-order`): read by
+    /// the server's loop without taking the lock, which a worker holds
+    /// while it writes to a stdout that may be slow to take it.
+    next: AtomicU64,
     state: Mutex<State>,
     /// Whether any request failed.
     pub failed: AtomicBool,
@@ -65,8 +67,8 @@ impl Output {
         Self {
             keep_order,
             ahead: quarter.clamp(1, MAX_AHEAD),
+            next: AtomicU64::new(1),
             state: Mutex::new(State {
-                next: 1,
                 held: BTreeMap::new(),
                 joblog,
             }),
@@ -78,13 +80,20 @@ impl Output {
     /// Whether request `number` may start now: always, unless with
     /// `--keep-order` it is too far ahead of the oldest one not yet out.
     pub fn may_start(&self, number: u64) -> bool {
-        !self.keep_order || number < self.lock().next.saturating_add(self.ahead)
+        !self.keep_order || number < self.next.load(Ordering::SeqCst).saturating_add(self.ahead)
     }
 
     /// Request `finished.number` is done: writes it out, with those it
     /// held up, or (with `--keep-order`, when an earlier one is not out)
     /// keeps it for later.
     pub fn done(&self, finished: Finished) {
+        if !self.keep_order && finished.output.is_none() && finished.log.is_none() {
+            // A note alone (a request not run) waits for no other output.
+            if let Some(note) = &finished.note {
+                report::message(APPLET, note);
+            }
+            return;
+        }
         let mut state = self.lock();
         if !self.keep_order {
             self.write_out(&mut state, finished);
@@ -92,12 +101,12 @@ impl Output {
         }
         state.held.insert(finished.number, finished);
         loop {
-            let next = state.next;
+            let next = self.next.load(Ordering::SeqCst);
             let Some(finished) = state.held.remove(&next) else {
                 break;
             };
-            state.next += 1;
             self.write_out(&mut state, finished);
+            self.next.store(next + 1, Ordering::SeqCst);
         }
     }
 

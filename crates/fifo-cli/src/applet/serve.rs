@@ -165,8 +165,9 @@ struct Setup {
     done: (std::os::fd::OwnedFd, std::os::fd::OwnedFd),
 }
 
-/// Checks the spool directory, opens (or makes) and holds the FIFO, makes
-/// the call socket, and takes up what an earlier reader left.
+/// Checks the spool directory, opens the joblog, opens (or makes) and
+/// holds the FIFO, makes the call socket, and takes up what an earlier
+/// reader left.
 fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
     // Before the workers start, which inherit it: a write past `ulimit -f`
     // (the joblog, serve's own stdout into a file) is then a write error

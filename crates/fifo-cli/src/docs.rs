@@ -163,6 +163,10 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
                 "upper-case whatever a caller sends; stop after a minute of quiet",
                 "fifo serve --create --rm --idle 1m /tmp/upper -- tr a-z A-Z",
             ),
+            (
+                "as parallel -k --retries 3 --joblog: output in request order, each failed job tried up to 3 times, a line per job in jobs.log",
+                "fifo serve -k -j 4 --retries 3 --joblog jobs.log /tmp/urls -- sh -c 'read url; curl -fsS \"$url\"'",
+            ),
         ],
     ),
     (

@@ -46,7 +46,7 @@ const MAX_LINKS: usize = 40;
 /// not a regular file.
 pub fn read_control(path: &Path, max: usize) -> Result<Vec<u8>> {
     let subject = || Subject::path(path);
-    let file = open_trusting_own_links(path)?;
+    let file = open_trusting_own_links(path, OFlag::O_RDONLY, "a control file")?;
     let stat = fstat(&file).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
     let kind = FileKind::of(&stat);
     if kind != FileKind::Regular {
@@ -63,10 +63,12 @@ pub fn read_control(path: &Path, max: usize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Opens `path` for reading without blocking, looking it up one name at a
-/// time relative to the directory before, so that each symlink on the way
-/// is judged by its owner before it is followed.
-fn open_trusting_own_links(path: &Path) -> Result<OwnedFd> {
+/// Opens `path` with `flags` (`O_NONBLOCK`, `O_NOFOLLOW`, `O_NOCTTY` and
+/// `O_CLOEXEC` added) without blocking, looking it up one name at a time relative to
+/// the directory before, so that each symlink on the way is judged by its
+/// owner before it is followed; `what` names the file in a refusal. A
+/// file made with `O_CREAT` gets mode 0666 less the umask.
+pub(crate) fn open_trusting_own_links(path: &Path, flags: OFlag, what: &str) -> Result<OwnedFd> {
     let subject = || Subject::path(path);
     let fail = |errno| Error::sys(subject(), Action::Open, errno);
     let root = || sys::at::open_dir(Path::new("/")).map_err(fail);
@@ -79,14 +81,17 @@ fn open_trusting_own_links(path: &Path) -> Result<OwnedFd> {
     let mut names = names(path);
     let mut links = 0;
     while let Some(name) = names.pop() {
-        if let Some((link, target)) = sys::at::read_symlink_at(dir.as_fd(), &name).map_err(fail)? {
+        let found = match sys::at::read_symlink_at(dir.as_fd(), &name) {
+            // A file to be made: a symlink put there meanwhile is not
+            // followed (`O_NOFOLLOW`).
+            Err(Errno::ENOENT) if names.is_empty() && flags.contains(OFlag::O_CREAT) => None,
+            found => found.map_err(fail)?,
+        };
+        if let Some((link, target)) = found {
             if link.st_uid != Uid::effective().as_raw() && link.st_uid != 0 {
                 return Err(Error::Unsafe {
                     subject: subject(),
-                    reason: format!(
-                        "to follow a symlink of uid {} to a control file",
-                        link.st_uid
-                    ),
+                    reason: format!("to follow a symlink of uid {} to {what}", link.st_uid),
                 });
             }
             links += 1;
@@ -100,12 +105,10 @@ fn open_trusting_own_links(path: &Path) -> Result<OwnedFd> {
             continue;
         }
         if names.is_empty() {
-            let flags = OFlag::O_RDONLY
-                | OFlag::O_NONBLOCK
-                | OFlag::O_NOFOLLOW
-                | OFlag::O_NOCTTY
-                | OFlag::O_CLOEXEC;
-            return nix::fcntl::openat(&dir, name.as_os_str(), flags, Mode::empty()).map_err(fail);
+            let flags =
+                flags | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
+            let mode = Mode::from_bits_truncate(0o666);
+            return nix::fcntl::openat(&dir, name.as_os_str(), flags, mode).map_err(fail);
         }
         dir = sys::at::open_dir_at(dir.as_fd(), &name).map_err(fail)?;
     }

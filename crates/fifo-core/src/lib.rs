@@ -17,6 +17,7 @@ pub mod inspect;
 pub mod keep;
 pub mod kind;
 pub mod live;
+pub mod log_file;
 pub mod lossy;
 pub mod merge;
 pub mod mode;

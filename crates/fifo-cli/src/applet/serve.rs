@@ -7,12 +7,16 @@
 
 mod calls;
 mod job;
+mod joblog;
+mod output;
 mod reply;
 mod server;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError, mpsc};
+
+use output::Output;
 
 use fifo_core::claim::create_and_open;
 use fifo_core::frame::Stash;
@@ -50,6 +54,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         socket,
         stash,
         splitter,
+        joblog,
         done: (done_read, done_write),
     } = match setup(args, &cleanup) {
         Ok(setup) => setup,
@@ -71,11 +76,11 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         spawner,
         name: args.command[0].to_string_lossy().into_owned(),
         spool_dir: spool_dir.clone(),
-        output: Mutex::new(()),
+        tries: args.retries,
+        logging: joblog.is_some(),
+        output: Output::new(args.keep_order, joblog),
         children: Mutex::new(std::collections::HashMap::new()),
-        failed: AtomicBool::new(false),
         stopping: AtomicBool::new(false),
-        stdout_closed: AtomicBool::new(false),
     };
     // One worker thread per job slot, each running one job at a time: a
     // thread per job would cost more than the rest of the dispatch.
@@ -91,8 +96,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         taken: 0,
         running: 0,
         short: false,
-        stdout_closed: &shared.stdout_closed,
-        failed: &shared.failed,
+        output: &shared.output,
     };
     server.split();
     let ended = std::thread::scope(|scope| {
@@ -136,7 +140,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         }
         Err(Ended::Failed(err)) => cleanup.settle(APPLET, report::failure(APPLET, &err)),
         Ok(()) => {
-            let status = if shared.failed.load(Ordering::Relaxed) {
+            let status = if shared.output.failed.load(Ordering::Relaxed) {
                 ExitCode::Failure
             } else {
                 ExitCode::Success
@@ -155,13 +159,21 @@ struct Setup {
     /// Where other writers' unfinished messages are left; none with --rm.
     stash: Option<Stash>,
     splitter: Splitter,
+    /// The joblog's path and file, header written.
+    joblog: Option<(std::path::PathBuf, std::fs::File)>,
     /// Written to by a worker when its job ends, to wake the loop.
     done: (std::os::fd::OwnedFd, std::os::fd::OwnedFd),
 }
 
-/// Checks the spool directory, opens (or makes) and holds the FIFO, makes
-/// the call socket, and takes up what an earlier reader left.
+/// Checks the spool directory, opens the joblog, opens (or makes) and
+/// holds the FIFO, makes the call socket, and takes up what an earlier
+/// reader left.
 fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
+    // Before the workers start, which inherit it: a write past `ulimit -f`
+    // (the joblog, serve's own stdout into a file) is then a write error
+    // that is reported, not SIGXFSZ ending serve. CMD starts with no
+    // signal blocked.
+    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
     let spool_dir = fifo_core::dir::temp_dir();
     // Every job spools its output there: a place that cannot be used is
     // said before serving, not once per request.
@@ -170,6 +182,7 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
     // is taken from the FIFO, so that none is run for output that is lost.
     nix::unistd::write(super::stdout_fd(), &[])
         .map_err(|errno| Error::sys(Subject::Stdout, Action::Write, errno))?;
+    let joblog = args.joblog.as_deref().map(joblog::open).transpose()?;
     let held = open_queue(args, cleanup)?;
     let socket = CallSocket::bind(&args.path, held.fd())?;
     // With --rm the FIFO goes away with serve: nobody could finish what it
@@ -198,6 +211,7 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
         socket,
         stash,
         splitter,
+        joblog,
         done,
     })
 }
@@ -211,6 +225,8 @@ fn wind_down(
     stash: Option<&Stash>,
     signalled: bool,
 ) {
+    // Requests that never ran (serve was stopped) hold up no output.
+    server.output.flush();
     if !signalled {
         while let Ok(outcome) = outcomes.try_recv() {
             if let Outcome::Ran(Some(reply)) = outcome {

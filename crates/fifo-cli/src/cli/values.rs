@@ -82,11 +82,21 @@ pub(super) fn parse_request_count(text: &str) -> Result<u64, String> {
 
 /// Parses a number of jobs to run at once: 1 or more.
 pub(super) fn parse_jobs(text: &str) -> Result<u32, String> {
-    let jobs = number::count(text).map_err(|why| why.say("number of jobs", text, ""))?;
-    match u32::try_from(jobs) {
-        Ok(0) => Err(format!("invalid number of jobs '{text}' (use 1 or more)")),
-        Ok(jobs) => Ok(jobs),
-        Err(_) => Err(number::Refused::TooLarge.say("number of jobs", text, "")),
+    small_count(text, "number of jobs")
+}
+
+/// Parses how many times a failed job may run in all: 1 or more.
+pub(super) fn parse_tries(text: &str) -> Result<u32, String> {
+    small_count(text, "number of tries")
+}
+
+/// A count of 1 or more that fits 32 bits; `what` names it in a refusal.
+fn small_count(text: &str, what: &str) -> Result<u32, String> {
+    let n = number::count(text).map_err(|why| why.say(what, text, ""))?;
+    match u32::try_from(n) {
+        Ok(0) => Err(format!("invalid {what} '{text}' (use 1 or more)")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(number::Refused::TooLarge.say(what, text, "")),
     }
 }
 

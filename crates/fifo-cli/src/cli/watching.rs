@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::values::{parse_duration, parse_jobs, parse_request_count};
+use super::values::{parse_duration, parse_jobs, parse_request_count, parse_tries};
 
 use super::PipeArgs;
 use crate::stat_format::Format;
@@ -130,6 +130,20 @@ pub struct ServeArgs {
     /// Stop after DUR with no request coming in and no job running.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub idle: Option<Duration>,
+    /// Write jobs' output in the order their requests came in, whatever
+    /// order they end in (as parallel -k); finished jobs' output waits,
+    /// spooled on disk.
+    #[arg(short, long)]
+    pub keep_order: bool,
+    /// Run a failed job (non-zero status, or killed) again, up to N times
+    /// in all (as parallel --retries N); the last try is the one reported.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = parse_tries)]
+    pub retries: u32,
+    /// Write a line per job to FILE (as parallel --joblog): Seq, Host,
+    /// Starttime, JobRuntime, Send, Receive, Exitval, Signal and the
+    /// request, tab-separated, after a header; +FILE appends.
+    #[arg(long, value_name = "FILE")]
+    pub joblog: Option<PathBuf>,
     /// Make PATH (a FIFO, mode 0600) if it does not exist.
     #[arg(long)]
     pub create: bool,

@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Seek, Write};
 use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Instant, SystemTime};
 
 use fifo_core::serve::{Spawner, Status, spool, wait};
 use fifo_core::{Error, PIPE_BUF, Subject};
@@ -17,9 +19,8 @@ use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::report;
-
-const APPLET: &str = "serve";
+use super::joblog::{self, Entry};
+use super::output::{Finished, Output};
 
 /// What every job shares.
 #[derive(Debug)]
@@ -30,17 +31,18 @@ pub struct Shared {
     pub name: String,
     /// Where job output is spooled.
     pub spool_dir: PathBuf,
-    /// Held while a job's output is written out, so that no two mix.
-    pub output: Mutex<()>,
+    /// How many times a failing CMD runs in all (`--retries`).
+    pub tries: u32,
+    /// Whether each job's joblog line is wanted.
+    pub logging: bool,
+    /// Where finished jobs are written out, whole and (with
+    /// `--keep-order`) in order.
+    pub output: Output,
     /// The running children by request number, to end them on a signal.
     pub children: Mutex<HashMap<u64, Pid>>,
-    /// Whether any CMD failed.
-    pub failed: AtomicBool,
     /// Set once serve is ending on a signal: a CMD started after that is
-    /// ended at once.
+    /// ended at once, and a failed one not tried again.
     pub stopping: AtomicBool,
-    /// Set once serve's own stdout was closed by its reader.
-    pub stdout_closed: AtomicBool,
 }
 
 impl Shared {
@@ -100,54 +102,96 @@ pub struct Reply {
     pub stderr: File,
 }
 
-/// Runs `job` to the end and writes out its output; for a call, returns
-/// the reply to send, which the server's loop writes as the caller reads,
-/// so that a caller slow to read never holds up a job slot.
+/// Runs `job` to the end (again while it fails, up to `--retries` times
+/// in all) and hands its output to be written out; for a call, returns the
+/// reply to send, which the server's loop writes as the caller reads, so
+/// that a caller slow to read never holds up a job slot.
 pub fn run(shared: &Shared, job: Job) -> Outcome {
     let number = job.number;
-    let (status, stdout, stderr) = match execute(shared, &job) {
-        Ok(done) => done,
-        Err(err) if out_of_descriptors(&err) => return Outcome::Short(job, err),
-        Err(err) => {
-            shared.failed.store(true, Ordering::Relaxed);
-            let text = format!("request {number}: not run: {err}");
-            report::message(APPLET, &text);
-            return match job.call {
-                Some(call) => Outcome::Refused(call, text),
-                None => Outcome::Ran(None),
-            };
-        }
-    };
-    if status != Status::Exited(0) {
-        shared.failed.store(true, Ordering::Relaxed);
-    }
-    if let Some(call) = job.call {
-        report_status(shared, number, status);
-        return Outcome::Ran(Some(Reply {
-            call,
-            number,
-            status,
-            stdout,
-            stderr,
-        }));
-    }
-    {
-        let _held = shared.output.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Err(err) = copy_out(stdout, &mut std::io::stdout().lock()) {
-            if err.kind() == std::io::ErrorKind::BrokenPipe {
-                shared.stdout_closed.store(true, Ordering::SeqCst);
-            } else {
-                // Never lose a job's output silently (a full disk, an I/O
-                // error): say so, and serve ends with status 1.
-                let err = Error::sys(Subject::Stdout, fifo_core::Action::Write, err);
-                report::message(APPLET, &format!("request {number}: {err}"));
-                shared.failed.store(true, Ordering::Relaxed);
+    let mut tries = 0;
+    let (status, stdout, stderr, started, clock) = loop {
+        tries += 1;
+        let (started, clock) = (SystemTime::now(), Instant::now());
+        match execute(shared, &job) {
+            Ok((status, ..))
+                if status != Status::Exited(0)
+                    && tries < shared.tries
+                    && !shared.stopping.load(Ordering::SeqCst) => {}
+            Ok((status, stdout, stderr)) => break (status, stdout, stderr, started, clock),
+            Err(err) if out_of_descriptors(&err) => return Outcome::Short(job, err),
+            Err(err) => {
+                shared.output.failed.store(true, Ordering::Relaxed);
+                let text = format!("request {number}: not run: {err}");
+                shared.output.done(Finished {
+                    number,
+                    output: None,
+                    note: Some(text.clone()),
+                    log: None,
+                });
+                return match job.call {
+                    Some(call) => Outcome::Refused(call, text),
+                    None => Outcome::Ran(None),
+                };
             }
         }
-        let _ = copy_out(stderr, &mut std::io::stderr().lock());
+    };
+    let runtime = clock.elapsed();
+    if status != Status::Exited(0) {
+        shared.output.failed.store(true, Ordering::Relaxed);
     }
-    report_status(shared, number, status);
-    Outcome::Ran(None)
+    let log = shared.logging.then(|| {
+        let received = stdout.metadata().map_or(0, |meta| meta.len());
+        let (sent, request) = request_head(&job.body);
+        Entry {
+            number,
+            started,
+            runtime,
+            sent,
+            request: &request,
+            received,
+            status,
+        }
+        .line()
+    });
+    let note = failure(shared, number, status, tries);
+    let Some(call) = job.call else {
+        shared.output.done(Finished {
+            number,
+            output: Some((stdout, stderr)),
+            note,
+            log,
+        });
+        return Outcome::Ran(None);
+    };
+    shared.output.done(Finished {
+        number,
+        output: None,
+        note,
+        log,
+    });
+    Outcome::Ran(Some(Reply {
+        call,
+        number,
+        status,
+        stdout,
+        stderr,
+    }))
+}
+
+/// A request's size, and its first bytes, as far as its joblog line shows.
+fn request_head(body: &Body) -> (u64, Vec<u8>) {
+    match body {
+        Body::Bytes(bytes) => (
+            bytes.len() as u64,
+            bytes[..bytes.len().min(joblog::SHOWN + 1)].to_vec(),
+        ),
+        Body::File(file) => {
+            let mut head = vec![0u8; joblog::SHOWN + 1];
+            let n = file.read_at(&mut head, 0).unwrap_or(0);
+            head.truncate(n);
+            (file.metadata().map_or(0, |meta| meta.len()), head)
+        }
+    }
 }
 
 /// Whether `err` is the process (or system) running out of descriptors.
@@ -158,38 +202,35 @@ pub fn out_of_descriptors(err: &Error) -> bool {
     )
 }
 
-/// Says on stderr how a CMD that failed ended.
-fn report_status(shared: &Shared, number: u64, status: Status) {
-    match status {
-        Status::Exited(0) => {}
-        Status::Exited(code) => report::message(
-            APPLET,
-            &format!(
-                "request {number}: {} exited with status {code}",
-                shared.name()
-            ),
-        ),
+/// What to say on stderr about a CMD that failed (after its last try).
+fn failure(shared: &Shared, number: u64, status: Status, tries: u32) -> Option<String> {
+    let how = match status {
+        Status::Exited(0) => return None,
+        Status::Exited(code) => format!("exited with status {code}"),
         Status::Signaled(signal) => {
             let name = Signal::try_from(signal)
                 .map_or_else(|_| signal.to_string(), |s| s.as_str().to_owned());
-            report::message(
-                APPLET,
-                &format!("request {number}: {} was killed by {name}", shared.name()),
-            );
+            format!("was killed by {name}")
         }
-    }
-}
-
-impl Shared {
-    fn name(&self) -> &str {
-        &self.name
-    }
+    };
+    let count = if tries > 1 {
+        format!(" (tried {tries} times)")
+    } else {
+        String::new()
+    };
+    Some(format!("request {number}: {} {how}{count}", shared.name))
 }
 
 /// Runs CMD with the job's body on its stdin; returns how it ended and its
 /// spooled stdout and stderr. Every descriptor is made before CMD starts,
 /// and the job is left whole when one cannot be.
 fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
+    if let Body::File(file) = &job.body {
+        // An earlier try read it to its end.
+        (&*file)
+            .rewind()
+            .map_err(|err| Error::sys(Subject::Stdin, fifo_core::Action::Read, err))?;
+    }
     let stdout = spool(&shared.spool_dir)?;
     let mut stderr = spool(&shared.spool_dir)?;
     let piped;
@@ -215,7 +256,7 @@ fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
             let _ = writeln!(
                 stderr,
                 "fifo serve: cannot run {}: {}",
-                shared.name(),
+                shared.name,
                 errno.desc()
             );
             return Ok((Status::Exited(code), stdout, stderr));
@@ -253,11 +294,4 @@ fn stdin_for(shared: &Shared, body: &[u8]) -> Result<OwnedFd, Error> {
         .and_then(|()| file.rewind())
         .map_err(|err| Error::sys(Subject::Stdin, fifo_core::Action::Write, err))?;
     Ok(OwnedFd::from(file))
-}
-
-/// Copies a spooled stream from its start to `out`.
-fn copy_out(mut spooled: File, out: &mut impl Write) -> std::io::Result<()> {
-    spooled.rewind()?;
-    std::io::copy(&mut spooled, out)?;
-    out.flush()
 }

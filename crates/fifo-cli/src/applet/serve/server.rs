@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::calls::{Arrived, Calls, Taken};
 use super::job::{Body, Job, Outcome};
+use super::output::{Finished, Output};
 use crate::cli::ServeArgs;
 use crate::report;
 
@@ -68,10 +69,9 @@ pub struct Server<'a> {
     /// Set when a job or a call found no descriptor left, until something
     /// gives one back: no job starts meanwhile beyond those running.
     pub short: bool,
-    /// Set by a job that found serve's stdout closed.
-    pub stdout_closed: &'a AtomicBool,
-    /// Set when any request failed.
-    pub failed: &'a AtomicBool,
+    /// Where finished requests are written out; says whether one may
+    /// start (`--keep-order` bounds how far ahead).
+    pub output: &'a Output,
 }
 
 impl Server<'_> {
@@ -88,6 +88,13 @@ impl Server<'_> {
         let mut buf = vec![0u8; READ_SIZE];
         loop {
             while self.running < self.args.jobs && !self.short {
+                if !self
+                    .queue
+                    .front()
+                    .is_some_and(|job| self.output.may_start(job.number))
+                {
+                    break;
+                }
                 let Some(job) = self.queue.pop_front() else {
                     break;
                 };
@@ -122,7 +129,7 @@ impl Server<'_> {
                     self.ended(outcome);
                 }
                 quiet_since = Instant::now();
-                if self.stdout_closed.load(Ordering::SeqCst) {
+                if self.output.stdout_closed.load(Ordering::SeqCst) {
                     // Nobody reads the output any more: stop (141), as any
                     // command whose stdout is closed.
                     let closed = Error::sys(Subject::Stdout, Action::Write, Errno::EPIPE);
@@ -250,11 +257,16 @@ impl Server<'_> {
                 if self.running == 0 && !self.calls.could_give_back() {
                     // Nothing will give a descriptor back: refuse it.
                     let text = format!("request {}: not run: {err}", job.number);
-                    report::message(APPLET, &text);
-                    self.failed.store(true, Ordering::Relaxed);
+                    self.output.failed.store(true, Ordering::Relaxed);
                     if let Some(call) = job.call {
                         self.calls.refuse(call, &text);
                     }
+                    self.output.done(Finished {
+                        number: job.number,
+                        output: None,
+                        note: Some(text),
+                        log: None,
+                    });
                 } else {
                     self.queue.push_front(job);
                     self.short = true;

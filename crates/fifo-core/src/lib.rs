@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod bridge;
 pub mod buffer;
 pub mod capacity;
 pub mod claim;

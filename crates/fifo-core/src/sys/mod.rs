@@ -9,8 +9,11 @@ pub(crate) mod deadline;
 pub(crate) mod dir_watch;
 pub(crate) mod fd;
 pub(crate) mod lock;
+mod peer;
 pub(crate) mod place;
 pub(crate) mod startup;
+
+pub(crate) use peer::peer_uid;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux;

@@ -1,0 +1,149 @@
+//! `fifo bridge`: carry a stream from local data on one side to local data
+//! on the other, over a transport to a peer `fifo bridge`; the engine is
+//! `fifo_core::bridge`.
+
+mod plan;
+
+use std::os::fd::OwnedFd;
+use std::path::Path;
+
+use fifo_core::bridge::{self, Bridge, Event, Key, Options};
+use fifo_core::claim::create_and_open;
+use fifo_core::open::{Direction as Way, Opened, open, open_fifo};
+use fifo_core::{Action, Error, FileKind, Subject};
+
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
+use crate::cli::BridgeArgs;
+use crate::exit_code::ExitCode;
+use crate::progress::Meter;
+use crate::report;
+use plan::{Direction, Plan, plan};
+
+const APPLET: &str = "bridge";
+
+/// Runs `fifo bridge`.
+pub fn run(args: &BridgeArgs) -> ExitCode {
+    let plan = match plan(args) {
+        Ok(plan) => plan,
+        Err(why) => {
+            report::message(APPLET, &format!("{why} (try 'fifo bridge --help')"));
+            return ExitCode::Usage;
+        }
+    };
+    match bridge(args, plan) {
+        Ok(_) => ExitCode::Success,
+        Err(err) => failed(&err),
+    }
+}
+
+/// The standard streams the bridge moves data through: `-` and `stdio:`.
+pub fn standard_streams(args: &BridgeArgs) -> super::Needs {
+    let is = |operand: &std::ffi::OsStr, what: &str| operand == what;
+    super::Needs {
+        stdin: is(&args.src, "-") || is(&args.src, "stdio:") || is(&args.dst, "stdio:"),
+        stdout: is(&args.dst, "-") || is(&args.src, "stdio:") || is(&args.dst, "stdio:"),
+    }
+}
+
+/// Reports `err` and returns its status.
+fn failed(err: &bridge::Error) -> ExitCode {
+    if let bridge::Error::Local(err) = err {
+        return report::failure(APPLET, err);
+    }
+    report::message(APPLET, &err.to_string());
+    if err.timed_out() {
+        ExitCode::TimedOut
+    } else {
+        ExitCode::Failure
+    }
+}
+
+fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
+    let local = plan.local.as_path();
+    let stream = local.as_os_str() == "-";
+    if !stream {
+        check_capacity(&args.transfer.pipe, [local])?;
+    }
+    raise_standard_pipes();
+    let meter = Meter::start(APPLET, args.transfer.progress, None);
+    let mut options = Options::default();
+    options.replay_buffer = args.replay_buffer;
+    options.retry = Some(args.retry);
+    options.key = args.key.as_deref().map(Key::from_file).transpose()?;
+    options.frame = args.frame;
+    options.progress = meter.as_ref().map(Meter::progress);
+    options.rate_limit = args.transfer.rate_limit(APPLET);
+    let verbose = args.transfer.pipe.verbose;
+    let engine = Bridge::new(options).on_event(move |event| match event {
+        Event::Dropped(err) => report::message(APPLET, &format!("{err}; dropped")),
+        Event::Lost(err) | Event::Retrying(err) if verbose => {
+            report::message(APPLET, &err.to_string())
+        }
+        Event::Linked(name) if verbose => report::message(APPLET, &format!("{name}: linked")),
+        _ => {}
+    });
+    let carried = match plan.direction {
+        Direction::Send => {
+            let (src, subject, _held) = open_src(args, local)?;
+            engine.send(src, subject, plan.endpoint)
+        }
+        Direction::Receive => {
+            // Listening first: the peer can connect while DST waits for
+            // its reader.
+            let receiving = engine.receiving(plan.endpoint)?;
+            let (dst, subject) = open_dst(args, local)?;
+            receiving.receive(dst, subject)
+        }
+    };
+    if let Some(meter) = meter {
+        meter.finish();
+    }
+    carried
+}
+
+/// Opens SRC to read, waiting for a writer as `cat` does; a FIFO is kept
+/// open for writers to come and go (also returned: the write end held)
+/// unless `--once`.
+fn open_src(args: &BridgeArgs, path: &Path) -> Result<(OwnedFd, Subject, Option<OwnedFd>), Error> {
+    if path.as_os_str() == "-" {
+        let fd = stdin_fd()
+            .try_clone_to_owned()
+            .map_err(|err| Error::sys(Subject::Stdin, Action::Read, err))?;
+        return Ok((fd, Subject::Stdin, None));
+    }
+    let opened = open_local(args, path, Way::Read)?;
+    let held = if opened.kind() == FileKind::Fifo && !args.once {
+        Some(opened.hold_write_end()?)
+    } else {
+        None
+    };
+    Ok((opened.into_fd(), Subject::path(path), held))
+}
+
+/// Opens DST, a FIFO, to write, waiting for a reader as `send` does.
+fn open_dst(args: &BridgeArgs, path: &Path) -> Result<(OwnedFd, Subject), Error> {
+    if path.as_os_str() == "-" {
+        let fd = stdout_fd()
+            .try_clone_to_owned()
+            .map_err(|err| Error::sys(Subject::Stdout, Action::Write, err))?;
+        return Ok((fd, Subject::Stdout));
+    }
+    let opened = open_local(args, path, Way::Write)?.expect_fifo()?;
+    Ok((opened.into_fd(), Subject::path(path)))
+}
+
+fn open_local(args: &BridgeArgs, path: &Path, way: Way) -> Result<Opened, Error> {
+    let wait = wait_from(args.no_wait, args.timeout);
+    let opened = if args.create {
+        create_and_open(path, way, wait, drop)?
+    } else if way == Way::Write {
+        // A DST that is not a FIFO is refused before it is opened.
+        open_fifo(path, way, wait)?
+    } else {
+        open(path, way, wait)?
+    };
+    if opened.kind() == FileKind::Fifo {
+        size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe)?;
+    }
+    Ok(opened)
+}

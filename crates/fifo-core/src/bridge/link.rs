@@ -225,47 +225,57 @@ pub(crate) enum Listener {
     Tcp(TcpListener),
     Unix {
         listener: UnixListener,
-        path: PathBuf,
         allow_uids: Vec<u32>,
-        /// The socket this process made, removed when it is dropped.
-        made: (u64, u64),
     },
 }
 
-impl Drop for Listener {
+/// The socket file a Unix listener made, removed when this is dropped
+/// (while the listener's thread may still run).
+#[derive(Debug)]
+pub(crate) struct SocketFile {
+    path: PathBuf,
+    /// Device and inode of the socket made, so that only it is removed,
+    /// not a file put there since.
+    made: (u64, u64),
+}
+
+impl Drop for SocketFile {
     fn drop(&mut self) {
-        if let Self::Unix { path, made, .. } = self {
-            use std::os::unix::fs::MetadataExt;
-            // Only the socket this process made: not a file put there since.
-            if let Ok(meta) = std::fs::symlink_metadata(&*path) {
-                if (meta.dev(), meta.ino()) == *made {
-                    let _ = std::fs::remove_file(&*path);
-                }
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::symlink_metadata(&self.path) {
+            if (meta.dev(), meta.ino()) == self.made {
+                let _ = std::fs::remove_file(&self.path);
             }
         }
     }
 }
 
 impl Listener {
-    /// Binds `endpoint`, which listens. A Unix socket is never made over an
-    /// existing file (bind refuses: nothing planted is followed).
+    /// Binds `endpoint`, which listens; for a Unix socket, also returns its
+    /// file. A Unix socket is never made over an existing file (bind
+    /// refuses: nothing planted is followed).
     ///
     /// # Errors
     /// [`Error::Link`] when it cannot listen.
-    pub(crate) fn bind(endpoint: &Endpoint) -> Result<Self, Error> {
+    pub(crate) fn bind(endpoint: &Endpoint) -> Result<(Self, Option<SocketFile>), Error> {
         let failed = |err| Error::link(&endpoint.name, Step::Listen, err);
         match &endpoint.transport {
-            Transport::TcpListen(addr) => TcpListener::bind(addr).map(Self::Tcp).map_err(failed),
+            Transport::TcpListen(addr) => {
+                Ok((Self::Tcp(TcpListener::bind(addr).map_err(failed)?), None))
+            }
             Transport::UnixListen { path, allow_uids } => {
                 use std::os::unix::fs::MetadataExt;
                 let listener = UnixListener::bind(path).map_err(failed)?;
                 let meta = std::fs::symlink_metadata(path).map_err(failed)?;
-                Ok(Self::Unix {
-                    listener,
+                let file = SocketFile {
                     path: path.clone(),
-                    allow_uids: allow_uids.clone(),
                     made: (meta.dev(), meta.ino()),
-                })
+                };
+                let listener = Self::Unix {
+                    listener,
+                    allow_uids: allow_uids.clone(),
+                };
+                Ok((listener, Some(file)))
             }
             _ => unreachable!("only listening endpoints bind"),
         }

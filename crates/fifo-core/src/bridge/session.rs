@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::auth::Key;
 use super::error::{Error, Step};
 use super::handshake::{Failure, Identity, handshake};
-use super::link::{Closer, Endpoint, Link, Listener, Transport, connect};
+use super::link::{Closer, Endpoint, Link, Listener, SocketFile, Transport, connect};
 use super::wire::Hello;
 use super::{Event, Events};
 
@@ -73,6 +73,8 @@ pub(crate) struct Links {
     shared: Arc<Shared>,
     events: Events,
     listening: Option<Receiver<(Link, Hello)>>,
+    /// The listener's socket file, removed when the links end.
+    _socket: Option<SocketFile>,
     links: u64,
 }
 
@@ -94,8 +96,10 @@ impl Links {
         shared: Arc<Shared>,
         events: Events,
     ) -> Result<Self, Error> {
+        let mut socket = None;
         let listening = if endpoint.transport.listens() {
-            let listener = Listener::bind(&endpoint)?;
+            let (listener, file) = Listener::bind(&endpoint)?;
+            socket = file;
             let (tx, rx) = mpsc::channel();
             let (name, key, shared, events) = (
                 endpoint.name.clone(),
@@ -117,6 +121,7 @@ impl Links {
             shared,
             events,
             listening,
+            _socket: socket,
             links: 0,
         })
     }

@@ -1,7 +1,8 @@
 """A relay for the bridge scenarios: forwards every connection made to
 LISTEN (tcp:PORT or unix:PATH) to TARGET (the same forms), both ways, until
 it is killed. Killing it cuts every connection through it at once, as a
-dropped link does; started again, it serves new ones."""
+dropped link does; started again, it serves new ones. Once listening, it
+writes its PID to PIDFILE (python3 may be a wrapper's child)."""
 import os
 import socket
 import sys
@@ -31,7 +32,7 @@ def pump(src, dst):
             pass
 
 
-def main(listen, target):
+def main(listen, target, pidfile):
     family, where = address(listen)
     server = socket.socket(family, socket.SOCK_STREAM)
     if family == socket.AF_INET:
@@ -40,6 +41,9 @@ def main(listen, target):
         os.unlink(where)
     server.bind(where)
     server.listen(16)
+    with open(pidfile + ".new", "w") as out:
+        out.write("%d\n" % os.getpid())
+    os.rename(pidfile + ".new", pidfile)
     while True:
         client, _ = server.accept()
         family, there = address(target)
@@ -53,4 +57,4 @@ def main(listen, target):
             threading.Thread(target=pump, args=(a, b), daemon=True).start()
 
 
-main(sys.argv[1], sys.argv[2])
+main(sys.argv[1], sys.argv[2], sys.argv[3])

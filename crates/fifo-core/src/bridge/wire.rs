@@ -213,9 +213,10 @@ pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
         _ => false,
     };
     if !fits {
+        let hex: Vec<String> = head.iter().map(|byte| format!("{byte:02x}")).collect();
         return Err(ReadError::Garbage(format!(
-            "unexpected bytes {:02x} {:02x}{:02x}{:02x}{:02x}",
-            head[0], head[1], head[2], head[3], head[4]
+            "unexpected bytes {}",
+            hex.join(" ")
         )));
     }
     let mut payload = vec![0u8; len];

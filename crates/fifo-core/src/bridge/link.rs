@@ -291,12 +291,15 @@ impl Listener {
                 allow_uids,
                 ..
             } => {
-                let (stream, _) = listener.accept()?;
+                let (mut stream, _) = listener.accept()?;
                 // The kernel's word on who connected, not the peer's claim.
                 let uid = crate::sys::peer_uid(stream.as_fd())?;
                 let own = nix::unistd::Uid::effective().as_raw();
                 if uid != own && !allow_uids.contains(&uid) {
-                    return Ok(Err(format!("uid {uid} is not allowed to connect")));
+                    let why = format!("uid {uid} is not allowed to connect");
+                    // Told, so that it does not try again and again.
+                    let _ = super::wire::write_frame(&mut stream, &super::wire::Frame::Fail(why.clone()));
+                    return Ok(Err(why));
                 }
                 Ok(Ok(Link::unix(stream)?))
             }

@@ -20,6 +20,7 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
+pub mod private_dir;
 pub mod progress;
 pub mod rate;
 pub mod record;

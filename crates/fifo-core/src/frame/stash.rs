@@ -26,9 +26,9 @@ use nix::unistd::{Uid, UnlinkatFlags};
 
 use crate::{Action, Error, FileKind, Result, Subject};
 
-/// The directories and files of a stash: readable and writable by their
-/// owner only, since they hold other writers' message bytes.
-const DIR_MODE: u32 = 0o700;
+/// The files of a stash (in a directory of mode 0700): readable and
+/// writable by their owner only, since they hold other writers' message
+/// bytes.
 const FILE_MODE: u32 = 0o600;
 
 /// The unfinished messages framed readers of pipes leave for each other:
@@ -141,33 +141,7 @@ impl Stash {
 
     /// Opens the directory, checked, making it first when missing.
     fn open_dir(&self) -> Result<OwnedFd> {
-        match nix::unistd::mkdir(&self.dir, Mode::from_bits_truncate(DIR_MODE)) {
-            Ok(()) | Err(Errno::EEXIST) => {}
-            Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
-        }
-        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-        let dir = match nix::fcntl::open(&self.dir, flags, Mode::empty()) {
-            Ok(dir) => dir,
-            Err(Errno::ELOOP | Errno::ENOTDIR) => {
-                return Err(self.unsafe_dir("a symlink or not a directory"));
-            }
-            Err(errno) => return Err(self.fail(Action::Open, errno)),
-        };
-        let stat = fstat(&dir).map_err(|errno| self.fail(Action::Stat, errno))?;
-        if stat.st_uid != Uid::effective().as_raw() {
-            return Err(self.unsafe_dir(&format!("a directory of uid {}", stat.st_uid)));
-        }
-        if stat.st_mode & 0o022 != 0 {
-            return Err(self.unsafe_dir("a directory others may write to"));
-        }
-        Ok(dir)
-    }
-
-    fn unsafe_dir(&self, what: &str) -> Error {
-        Error::Unsafe {
-            subject: Subject::path(&self.dir),
-            reason: format!("to keep unfinished messages in {what}"),
-        }
+        crate::private_dir::open_private_dir(&self.dir, "to keep unfinished messages in")
     }
 
     fn fail(&self, action: Action, errno: Errno) -> Error {

@@ -2,12 +2,13 @@
 //! on the other, over a transport to a peer `fifo bridge`; the engine is
 //! `fifo_core::bridge`.
 
+mod keeper;
 mod plan;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
 
-use fifo_core::bridge::{self, Bridge, Event, Key, Options};
+use fifo_core::bridge::{self, Bridge, Event, Key, Options, Transport};
 use fifo_core::claim::create_and_open;
 use fifo_core::open::{Direction as Way, Opened, open, open_fifo};
 use fifo_core::{Action, Error, FileKind, Subject};
@@ -30,6 +31,9 @@ pub fn run(args: &BridgeArgs) -> ExitCode {
             return ExitCode::Usage;
         }
     };
+    if plan.endpoint.transport == Transport::Stdio && plan.local.as_os_str() != "-" {
+        return keeper::relay(args, &plan);
+    }
     match bridge(args, plan) {
         Ok(_) => ExitCode::Success,
         Err(err) => failed(&err),

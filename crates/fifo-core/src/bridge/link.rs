@@ -298,7 +298,10 @@ impl Listener {
                 if uid != own && !allow_uids.contains(&uid) {
                     let why = format!("uid {uid} is not allowed to connect");
                     // Told, so that it does not try again and again.
-                    let _ = super::wire::write_frame(&mut stream, &super::wire::Frame::Fail(why.clone()));
+                    let _ = super::wire::write_frame(
+                        &mut stream,
+                        &super::wire::Frame::Fail(why.clone()),
+                    );
                     return Ok(Err(why));
                 }
                 Ok(Ok(Link::unix(stream)?))

@@ -127,27 +127,26 @@ impl Replay {
     pub(crate) fn next(&self, next: u64, most: usize) -> Next {
         let mut state = self.lock();
         loop {
+            let end = state.end();
+            // Before the link's state: a peer that hangs up right after
+            // its last acknowledgement has not broken anything.
+            if state.eof && state.data.is_empty() && next > end {
+                return Next::Done;
+            }
             if !state.link_up {
                 return Next::LinkDown;
             }
-            let end = state.end();
             if next < end {
                 let from = (next.max(state.start) - state.start) as usize;
                 let take = most.min(state.data.len() - from);
                 let data = state.data.range(from..from + take).copied().collect();
                 return Next::Data(next.max(state.start), data);
             }
-            if state.eof {
-                return if state.data.is_empty() && next > end {
-                    Next::Done
-                } else if next == end {
-                    Next::Eof(end)
-                } else {
-                    // The end of file went out: wait for its acknowledgement.
-                    state = self.wait(state);
-                    continue;
-                };
+            if state.eof && next == end {
+                return Next::Eof(end);
             }
+            // Nothing new yet, or the end of file went out and waits for
+            // its acknowledgement.
             state = self.wait(state);
         }
     }
@@ -179,6 +178,9 @@ mod tests {
         assert_eq!(replay.next(6, 100), Next::Eof(6));
         assert!(replay.ack(6));
         // next is one past the end once the end of file was sent.
+        assert_eq!(replay.next(7, 100), Next::Done);
+        // Also once the link is down: the last acknowledgement counts.
+        replay.set_link(false);
         assert_eq!(replay.next(7, 100), Next::Done);
     }
 

@@ -81,7 +81,7 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
     let engine = Bridge::new(options).on_event(move |event| match event {
         Event::Dropped(err) => report::message(APPLET, &format!("{err}; dropped")),
         Event::Lost(err) | Event::Retrying(err) if verbose => {
-            report::message(APPLET, &err.to_string())
+            report::message(APPLET, &err.to_string());
         }
         Event::Linked(name) if verbose => report::message(APPLET, &format!("{name}: linked")),
         _ => {}

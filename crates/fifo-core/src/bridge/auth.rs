@@ -140,8 +140,7 @@ mod tests {
         // "sha256").hexdigest()[:16]
         let key = Key::from_bytes(&[b'k'; 16]);
         let proof = key.prove(b"a", b"b");
-        let hex: String = proof[..8].iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "52979a0c89b676b3");
+        assert_eq!(proof[..8], [0x52, 0x97, 0x9a, 0x0c, 0x89, 0xb6, 0x76, 0xb3]);
     }
 
     #[test]

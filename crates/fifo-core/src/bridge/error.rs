@@ -87,6 +87,7 @@ pub enum Error {
 
 impl Error {
     /// The transport error of `endpoint` at `step`.
+    #[must_use]
     pub fn link(endpoint: &str, step: Step, source: io::Error) -> Self {
         Self::Link {
             endpoint: endpoint.to_owned(),

@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
@@ -154,7 +154,7 @@ impl Link {
     /// This process's standard input and output, as duplicates (so that
     /// dropping the link closes neither).
     fn stdio() -> io::Result<Self> {
-        let input = OwnedFd::from(io::stdin().as_fd().try_clone_to_owned()?);
+        let input = io::stdin().as_fd().try_clone_to_owned()?;
         let output = io::stdout().as_fd().try_clone_to_owned()?;
         Ok(Self {
             reader: Box::new(std::fs::File::from(input)),
@@ -167,11 +167,11 @@ impl Link {
     /// Starts `argv` with its standard input and output as the link; its
     /// standard error is this process's, so ssh can ask and complain.
     fn command(argv: &[OsString]) -> io::Result<Self> {
-        let (program, args) = argv
+        let (program, rest) = argv
             .split_first()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command"))?;
         let mut child = std::process::Command::new(program)
-            .args(args)
+            .args(rest)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;

@@ -75,7 +75,8 @@ pub(crate) struct Links {
     listening: Option<Receiver<(Link, Hello)>>,
     /// The listener's socket file, removed when the links end.
     _socket: Option<SocketFile>,
-    links: u64,
+    /// Links handed out so far.
+    handed: u64,
 }
 
 impl std::fmt::Debug for Links {
@@ -108,7 +109,7 @@ impl Links {
                 events.clone(),
             );
             std::thread::spawn(move || {
-                serve(&listener, &name, key.as_ref(), &shared, &events, &tx)
+                serve(&listener, &name, key.as_ref(), &shared, &events, &tx);
             });
             Some(rx)
         } else {
@@ -122,7 +123,7 @@ impl Links {
             events,
             listening,
             _socket: socket,
-            links: 0,
+            handed: 0,
         })
     }
 
@@ -145,7 +146,7 @@ impl Links {
             Some(rx) => self.accepted(rx, deadline),
             None => self.connected(deadline),
         }?;
-        self.links += 1;
+        self.handed += 1;
         Ok(got)
     }
 
@@ -154,7 +155,7 @@ impl Links {
         rx: &Receiver<(Link, Hello)>,
         deadline: Option<Instant>,
     ) -> Result<(Link, Hello), Error> {
-        let got = match deadline.filter(|_| self.links > 0) {
+        let got = match deadline.filter(|_| self.handed > 0) {
             Some(deadline) => rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .map_err(|err| err == RecvTimeoutError::Timeout),
@@ -174,7 +175,7 @@ impl Links {
     }
 
     fn connected(&self, deadline: Option<Instant>) -> Result<(Link, Hello), Error> {
-        if self.endpoint.transport == Transport::Stdio && self.links > 0 {
+        if self.endpoint.transport == Transport::Stdio && self.handed > 0 {
             return Err(Error::link(
                 &self.endpoint.name,
                 Step::Read,

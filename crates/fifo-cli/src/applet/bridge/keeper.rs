@@ -116,7 +116,7 @@ fn start(args: &BridgeArgs, plan: &Plan, socket: &Path, log: &Path) -> Result<Ch
 /// The keeper's command line: the options that shape the stream, then the
 /// local data and the socket.
 fn keeper_args(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Vec<OsString> {
-    let mut argv: Vec<OsString> = vec![
+    let mut line: Vec<OsString> = vec![
         "bridge".into(),
         format!("--replay-buffer={}", args.replay_buffer).into(),
         format!("--retry={}", humantime::format_duration(args.retry)).into(),
@@ -127,30 +127,30 @@ fn keeper_args(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Vec<OsString> {
         (args.create, "--create"),
         (args.no_wait, "--no-wait"),
     ];
-    argv.extend(
+    line.extend(
         flags
             .iter()
             .filter(|(on, _)| *on)
             .map(|(_, flag)| OsString::from(flag)),
     );
     if let Some(timeout) = args.timeout {
-        argv.push(format!("--timeout={}", humantime::format_duration(timeout)).into());
+        line.push(format!("--timeout={}", humantime::format_duration(timeout)).into());
     }
     if let Some(rate) = args.transfer.rate_limit {
-        argv.push(format!("--rate-limit={rate}").into());
+        line.push(format!("--rate-limit={rate}").into());
     }
     if let Some(capacity) = args.transfer.pipe.capacity {
-        argv.push(format!("--capacity={capacity}").into());
+        line.push(format!("--capacity={capacity}").into());
     }
     let mut listen = OsString::from("unix-listen:");
     listen.push(socket);
     let local = PathBuf::from(&plan.local).into_os_string();
-    argv.push("--".into());
+    line.push("--".into());
     match plan.direction {
-        Direction::Send => argv.extend([local, listen]),
-        Direction::Receive => argv.extend([listen, local]),
+        Direction::Send => line.extend([local, listen]),
+        Direction::Receive => line.extend([listen, local]),
     }
-    argv
+    line
 }
 
 /// Copies standard input to the keeper and the keeper to standard output

@@ -185,8 +185,8 @@ fn ssh_command(
     host: &str,
     path: &str,
 ) -> Result<Vec<OsString>, String> {
-    let mut argv: Vec<OsString> = args.ssh.split_whitespace().map(OsString::from).collect();
-    if argv.is_empty() {
+    let mut line: Vec<OsString> = args.ssh.split_whitespace().map(OsString::from).collect();
+    if line.is_empty() {
         return Err("--ssh: no command".to_owned());
     }
     // The remote side mirrors this one: it writes what this side sends.
@@ -208,8 +208,8 @@ fn ssh_command(
         Direction::Receive => (shell_quote(path), "stdio:".to_owned()),
     };
     remote.extend(["--".to_owned(), src, dst]);
-    argv.extend([OsString::from(host), OsString::from(remote.join(" "))]);
-    Ok(argv)
+    line.extend([OsString::from(host), OsString::from(remote.join(" "))]);
+    Ok(line)
 }
 
 /// `text` in single quotes for a POSIX shell.
@@ -221,11 +221,10 @@ fn shell_quote(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn plan_of(args: &[&str]) -> Result<Plan, String> {
-        let mut argv = vec!["fifo", "bridge"];
-        argv.extend_from_slice(args);
-        let argv: Vec<OsString> = argv.into_iter().map(OsString::from).collect();
-        match crate::cli::parse(&argv).unwrap().command.unwrap() {
+    fn plan_of(operands: &[&str]) -> Result<Plan, String> {
+        let words = ["fifo", "bridge"].iter().chain(operands);
+        let line: Vec<OsString> = words.map(OsString::from).collect();
+        match crate::cli::parse(&line).unwrap().command.unwrap() {
             crate::cli::Command::Bridge(args) => plan(&args),
             _ => unreachable!(),
         }

@@ -65,13 +65,17 @@ eq 0 "$STATUS" "exec: the sender ends once the far end has it all"
 finish "$reader"
 eq "$(seq 50000 | sha256sum)" "$(sha256sum < got3)" "exec: the far end wrote it all"
 
+seq 10 > file
+# A far end that cannot start says why, once; the near end does not retry.
+expect_fail 1 "refused by the peer: 'missing': cannot open: No such file or directory" \
+    "$F" bridge --once file "exec:'$F' bridge stdio: missing"
+
 # Usage: exactly one local side; an open tcp-listen needs a key.
 expect_fail 2 "one of SRC and DST must be local data" "$F" bridge tcp:h:1 unix:b
 expect_fail 2 "one of SRC and DST must be a transport" "$F" bridge a b
 expect_fail 2 "tcp-listen on 0.0.0.0 (not loopback) needs --key FILE" \
     "$F" bridge src tcp-listen:0.0.0.0:7000
 # Nobody to connect to: --retry runs out.
-seq 10 > file
 expect_fail 124 "unix:nowhere: no connection for 1s, giving up" \
     "$F" bridge --retry 1s file unix:nowhere
 # DST must be a FIFO.

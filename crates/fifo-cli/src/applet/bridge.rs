@@ -92,11 +92,11 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
             engine.send(src, subject, plan.endpoint)
         }
         Direction::Receive => {
-            // Listening first: the peer can connect while DST waits for
-            // its reader.
-            let receiving = engine.receiving(plan.endpoint)?;
+            // DST first, as SRC is opened first to send: a bridge that
+            // cannot write is never reached (a keeper says so through
+            // its relay).
             let (dst, subject) = open_dst(args, local)?;
-            receiving.receive(dst, subject)
+            engine.receiving(plan.endpoint)?.receive(dst, subject)
         }
     };
     if let Some(meter) = meter {

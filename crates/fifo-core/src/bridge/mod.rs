@@ -116,6 +116,16 @@ pub enum Event {
 
 type Events = Arc<dyn Fn(Event) + Send + Sync>;
 
+/// Tells a peer bridge on `out` that this side gives up, and why, as its
+/// first message: for a process that relays a transport to a bridge that
+/// could not start. The peer reports `why` and does not try again.
+///
+/// # Errors
+/// As `out`'s.
+pub fn refuse(out: &mut impl std::io::Write, why: &str) -> std::io::Result<()> {
+    wire::write_frame(out, &wire::Frame::Fail(why.to_owned()))
+}
+
 /// One bridge: built with [`Options`], then run as the sending or the
 /// receiving side.
 pub struct Bridge {

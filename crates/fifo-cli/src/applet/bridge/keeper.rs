@@ -57,12 +57,9 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
         }
         Err(_) => {}
     }
-    let log = socket.with_extension("err");
-    let mut child = start(args, plan, &socket, &log).map_err(|err| failed(&err))?;
+    let mut child = start(args, plan, &socket).map_err(|err| failed(&err))?;
     loop {
         if let Ok(stream) = UnixStream::connect(&socket) {
-            // It listens, so it has nothing to tell before it runs.
-            let _ = std::fs::remove_file(&log);
             return Ok(stream);
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -70,10 +67,15 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
             if let Ok(stream) = UnixStream::connect(&socket) {
                 return Ok(stream);
             }
-            // The keeper said why on its standard error: pass it on.
-            let said = std::fs::read_to_string(&log).unwrap_or_default();
-            let _ = std::fs::remove_file(&log);
-            let _ = io::stderr().write_all(said.as_bytes());
+            // The keeper said why on its standard error: pass it on to
+            // the peer, which reports it and does not try again.
+            let mut said = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = stderr.read_to_string(&mut said);
+            }
+            let why = said.lines().last().unwrap_or("the keeper ended");
+            let why = why.strip_prefix("fifo bridge: ").unwrap_or(why);
+            let _ = fifo_core::bridge::refuse(&mut io::stdout().lock(), why);
             return Err(status.code().map_or(ExitCode::Failure, |code| {
                 ExitCode::Passed(u8::try_from(code).unwrap_or(1))
             }));
@@ -96,18 +98,18 @@ fn socket_name(plan: &Plan) -> String {
 }
 
 /// Starts the keeper: this bridge with the socket in place of `stdio:`, in
-/// a process group of its own (a terminal's signals are not for it), its
-/// standard error in `log` (the link's may be gone while it runs).
-fn start(args: &BridgeArgs, plan: &Plan, socket: &Path, log: &Path) -> Result<Child, Error> {
+/// a process group of its own (a terminal's signals are not for it). Its
+/// standard error is a pipe this relay reads only if the keeper ends before
+/// it listens; later messages find no reader and are lost, as the link
+/// that would have carried them may be gone.
+fn start(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Result<Child, Error> {
     let exe = std::env::current_exe()
         .map_err(|err| Error::sys(Subject::path("/proc/self/exe"), Action::Open, err))?;
-    let log_file = std::fs::File::create(log)
-        .map_err(|err| Error::sys(Subject::path(log), Action::Open, err))?;
     std::process::Command::new(&exe)
         .args(keeper_args(args, plan, socket))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(log_file)
+        .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
         .map_err(|err| Error::sys(Subject::path(exe), Action::Open, err))

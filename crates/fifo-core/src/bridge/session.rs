@@ -2,6 +2,7 @@
 //! backoff, a listening side waits for its peer to come back (serving and
 //! turning away others meanwhile), and `stdio` has its one link only.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,6 +18,10 @@ use super::{Event, Events};
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// The longest pause between attempts to connect.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// The most peers a listener lets into their handshake at once (each has a
+/// thread for up to `HELLO_TIME`); more are dropped at once, so that a
+/// flood of silent connections costs neither memory nor threads.
+const MAX_HANDSHAKES: usize = 64;
 
 /// What the bridge's engine and the listener's handshakes share.
 #[derive(Debug)]
@@ -240,6 +245,7 @@ fn serve(
     events: &Events,
     links: &Sender<(Link, Hello)>,
 ) {
+    let busy = Arc::new(AtomicUsize::new(0));
     loop {
         let mut link = match listener.accept() {
             Ok(Ok(link)) => link,
@@ -257,6 +263,15 @@ fn serve(
                 continue;
             }
         };
+        if busy.load(Ordering::SeqCst) >= MAX_HANDSHAKES {
+            events(Event::Dropped(Error::Refused {
+                endpoint: name.to_owned(),
+                why: format!("{MAX_HANDSHAKES} peers are already in their handshake"),
+            }));
+            continue;
+        }
+        busy.fetch_add(1, Ordering::SeqCst);
+        let busy = Arc::clone(&busy);
         let (name, key, shared, events, links) = (
             name.to_owned(),
             key.cloned(),
@@ -265,7 +280,9 @@ fn serve(
             links.clone(),
         );
         std::thread::spawn(move || {
-            let why = match handshake(&mut link, &shared.identity(), key.as_ref()) {
+            let shook = handshake(&mut link, &shared.identity(), key.as_ref());
+            busy.fetch_sub(1, Ordering::SeqCst);
+            let why = match shook {
                 Ok(hello) => {
                     let closer = link.closer.clone();
                     if links.send((link, hello)).is_ok() {

@@ -60,6 +60,8 @@ mod tests {
         assert_send::<frame::FrameWriter<'static>>();
         assert_send::<frame::Decoder>();
         assert_send::<progress::Progress>();
+        assert_send::<bridge::Bridge>();
+        assert_send::<bridge::Receiving>();
         assert_send::<Error>();
         // So that `Box<dyn std::error::Error + Send + Sync>` takes it.
         assert_sync::<Error>();

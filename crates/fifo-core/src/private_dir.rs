@@ -2,6 +2,17 @@
 //! 0700 when missing, and refused when what is there could have been
 //! planted by another user (a symlink, not a directory, another owner, or
 //! writable by others).
+//!
+//! ```
+//! use fifo_core::private_dir::open_private_dir;
+//!
+//! let base = tempfile::tempdir()?;
+//! let place = base.path().join("fifo-mine");
+//! open_private_dir(&place, "to keep state in")?;
+//! assert_eq!(std::fs::metadata(&place)?.permissions().mode() & 0o777, 0o700);
+//! # use std::os::unix::fs::PermissionsExt;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -42,6 +53,11 @@ pub fn open_private_dir(dir: &Path, for_what: &str) -> Result<OwnedFd> {
     }
     if stat.st_mode & 0o022 != 0 {
         return Err(refuse("a directory others may write to"));
+    }
+    if stat.st_mode & 0o700 != 0o700 {
+        // Made under a umask that took the owner's own rights (0777).
+        nix::sys::stat::fchmod(&opened, Mode::from_bits_truncate(0o700))
+            .map_err(|errno| fail(Action::Configure, errno))?;
     }
     Ok(opened)
 }

@@ -162,6 +162,11 @@ pub fn plan(args: &BridgeArgs) -> Result<Plan, String> {
             path,
             allow_uids: args.allow_uid.clone(),
         },
+        Spec::Stdio if local.as_os_str() == "-" => {
+            return Err(
+                "- and stdio: would both be this process's standard input and output".to_owned(),
+            );
+        }
         Spec::Stdio => Transport::Stdio,
         Spec::Exec(command) => Transport::Command(vec!["sh".into(), "-c".into(), command.into()]),
         Spec::Ssh(host, path) => Transport::Command(ssh_command(args, direction, &host, &path)?),
@@ -294,6 +299,8 @@ mod tests {
                 .unwrap_err()
                 .contains("must be local data")
         );
+        let err = plan_of(&["-", "stdio:"]).unwrap_err();
+        assert!(err.contains("both be this process's"), "{err}");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 # SRC reach one reader on DST as one stream (SRC is kept open across
 # writers); a second stream is refused by a receiver busy with the first;
 # --once ends both sides and the reader sees end of file; exec: with a
-# local far end; usage errors; --retry running out; a DST that is no FIFO.
+# local far end; usage errors; --retry running out; --no-wait and -t on
+# the local FIFO; a DST that is no FIFO.
 source "$(dirname "$0")/lib.sh"
 
 "$F" mk src dst
@@ -78,5 +79,10 @@ expect_fail 2 "tcp-listen on 0.0.0.0 (not loopback) needs --key FILE" \
 # Nobody to connect to: --retry runs out.
 expect_fail 124 "unix:nowhere: no connection for 1s, giving up" \
     "$F" bridge --retry 1s file unix:nowhere
+# The local FIFO is waited for as cat and send wait for it.
+"$F" mk lonely
+expect_fail 3 "'lonely': no writer" "$F" bridge --no-wait lonely unix:nowhere
+expect_fail 3 "'lonely': no reader" "$F" bridge --no-wait unix-listen:sock5 lonely
+expect_fail 124 "'lonely': timed out after 1s waiting for a writer" "$F" bridge -t 1s lonely unix:nowhere
 # DST must be a FIFO.
 expect_fail 1 "'file': not a fifo (it is a regular file)" "$F" bridge unix-listen:sock4 file

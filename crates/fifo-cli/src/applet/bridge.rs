@@ -11,7 +11,10 @@ use std::path::Path;
 use fifo_core::bridge::{self, Bridge, Event, Key, Options, Transport};
 use fifo_core::claim::create_and_open;
 use fifo_core::open::{Direction as Way, Opened, open, open_fifo};
-use fifo_core::{Action, Error, FileKind, Subject};
+use std::os::unix::fs::FileTypeExt;
+
+use fifo_core::wait::{Condition, until};
+use fifo_core::{Action, Error, FileKind, Peer, Subject};
 
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::BridgeArgs;
@@ -114,6 +117,18 @@ fn open_src(args: &BridgeArgs, path: &Path) -> Result<(OwnedFd, Subject, Option<
             .try_clone_to_owned()
             .map_err(|err| Error::sys(Subject::Stdin, Action::Read, err))?;
         return Ok((fd, Subject::Stdin, None));
+    }
+    if args.no_wait && std::fs::metadata(path).is_ok_and(|meta| meta.file_type().is_fifo()) {
+        // A read open never waits for a writer: look for one first.
+        let now = Some(std::time::Duration::ZERO);
+        if let Err(Error::WaitTimedOut { .. } | Error::TimedOut { .. }) =
+            until(path, Condition::Writer, now)
+        {
+            return Err(Error::NoPeer {
+                subject: Subject::path(path),
+                peer: Peer::Writer,
+            });
+        }
     }
     let opened = open_local(args, path, Way::Read)?;
     let held = if opened.kind() == FileKind::Fifo && !args.once {

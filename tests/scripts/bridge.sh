@@ -6,6 +6,7 @@
 # the local FIFO; a DST that is no FIFO.
 source "$(dirname "$0")/lib.sh"
 
+seq 10 > file
 "$F" mk src dst
 spawn "$F" bridge unix-listen:sock dst 2> receiver.err
 receiver=$SPAWNED
@@ -54,6 +55,23 @@ eq "$(seq 100000 | sha256sum)" "$(sha256sum < got2)" "--once: the reader got it 
 [ ! -e sock2 ] || fail "the listener left its socket behind"
 ok "the listener removes its socket"
 
+# A listener killed with SIGKILL leaves its socket; the next one on the
+# same path replaces it (a socket of this user nobody listens on).
+spawn "$F" bridge unix-listen:sock2 dst2
+receiver=$SPAWNED
+spawn bash -c "cat dst2 > got2"
+wait_until 20 "the listener's socket" test -S sock2
+kill -KILL "$(fifo_pid "$receiver")"
+[ -S sock2 ] || fail "SIGKILL left no socket to test with"
+spawn "$F" bridge unix-listen:sock2 dst2
+receiver=$SPAWNED
+spawn bash -c "cat dst2 > got2"
+run "$F" bridge --once file unix:sock2
+eq 0 "$STATUS" "a listener takes over the socket a killed one left"
+finish "$receiver"
+eq 0 "$STATUS" "the new listener ends with its stream"
+eq "$(seq 10)" "$(cat got2)" "the new listener wrote the stream"
+
 # exec: the far end is a local fifo bridge on stdio.
 "$F" mk src3 dst3
 spawn bash -c "cat dst3 > got3"
@@ -66,7 +84,6 @@ eq 0 "$STATUS" "exec: the sender ends once the far end has it all"
 finish "$reader"
 eq "$(seq 50000 | sha256sum)" "$(sha256sum < got3)" "exec: the far end wrote it all"
 
-seq 10 > file
 # A far end that cannot start says why, once; the near end does not retry.
 expect_fail 1 "refused by the peer: 'missing': cannot open: No such file or directory" \
     "$F" bridge --once file "exec:'$F' bridge stdio: missing"

@@ -250,6 +250,19 @@ impl Drop for SocketFile {
     }
 }
 
+/// Whether `path` is a socket of this user that nobody listens on: left by
+/// a listener killed before it could remove it, and safe to replace. A
+/// file of any other kind or owner is never touched.
+fn stale(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    std::fs::symlink_metadata(path).is_ok_and(|meta| {
+        meta.file_type().is_socket()
+            && meta.uid() == nix::unistd::Uid::effective().as_raw()
+            && UnixStream::connect(path)
+                .is_err_and(|err| err.kind() == io::ErrorKind::ConnectionRefused)
+    })
+}
+
 impl Listener {
     /// Binds `endpoint`, which listens; for a Unix socket, also returns its
     /// file. A Unix socket is never made over an existing file (bind
@@ -265,7 +278,14 @@ impl Listener {
             }
             Transport::UnixListen { path, allow_uids } => {
                 use std::os::unix::fs::MetadataExt;
-                let listener = UnixListener::bind(path).map_err(failed)?;
+                let listener = match UnixListener::bind(path) {
+                    Err(err) if err.kind() == io::ErrorKind::AddrInUse && stale(path) => {
+                        let _ = std::fs::remove_file(path);
+                        UnixListener::bind(path)
+                    }
+                    bound => bound,
+                }
+                .map_err(failed)?;
                 let meta = std::fs::symlink_metadata(path).map_err(failed)?;
                 let file = SocketFile {
                     path: path.clone(),

@@ -1,11 +1,11 @@
 # fifo bridge over ssh between two hosts: this one and a network namespace
 # joined to it by a veth pair, where the test starts sshd (Debian's
 # openssh-server) on its own port with generated host and user keys.
-# BRIDGE_SSH_BYTES (default 64 MiB; the issue's figure is 1 GiB) go from a
-# FIFO here to ssh:HOST:FIFO, sha256 equal; then the same with the link
-# cut ten times during the transfer, five times by killing the ssh process
-# (the remote keeper resumes) and five by taking the veth down for a
-# second: sha256 and size equal, nothing duplicated.
+# 64 MiB (BRIDGE_SSH_BYTES; 1 GiB in bridge_ssh_gib.sh) go from a FIFO
+# here to ssh:HOST:FIFO, sha256 equal; then 64 MiB (BRIDGE_SSH_CUT_BYTES) at 4 MB/s with the link cut ten
+# times during the transfer, five times by killing the ssh process (the
+# remote keeper resumes) and five by taking the veth down for a second:
+# sha256 and size equal, nothing duplicated.
 # needs: root ip sshd ssh ssh-keygen
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -51,14 +51,14 @@ reachable() { "${ssh[@]}" "root@${net}2" true 2> /dev/null; }
 wait_until 20 "sshd on the remote host" reachable
 ok "sshd runs in the other namespace"
 
-bytes=${BRIDGE_SSH_BYTES:-67108864}
-head -c "$bytes" /dev/urandom > in
-want=$(sha256sum < in)
 mkdir remote
 
-# carry NAME CUTS: from the FIFO src here to remote/NAME there.
+# carry NAME BYTES CUTS: BYTES random bytes from the FIFO src.NAME here to
+# remote/NAME there.
 carry() {
-    local name=$1 cuts=$2 sender reader i pid
+    local name=$1 bytes=$2 cuts=$3 sender reader i pid want
+    head -c "$bytes" /dev/urandom > in
+    want=$(sha256sum < in)
     "$F" mk "src.$name" "remote/$name"
     SPAWN_TIMEOUT=600 spawn bash -c "cat remote/$name > got.$name"
     reader=$SPAWNED
@@ -84,8 +84,8 @@ carry() {
     eq "$want" "$(sha256sum < "got.$name")" "$name: sha256 equal"
 }
 
-carry plain ""
-carry cut 10
+carry plain "${BRIDGE_SSH_BYTES:-67108864}" ""
+carry cut "${BRIDGE_SSH_CUT_BYTES:-67108864}" 10
 links=$(grep -c ': linked$' sender.cut || true)
 [ "$links" -gt 1 ] || fail "the cut transfer linked only $links time(s)"
 ok "the cut transfer linked $links times over ssh"

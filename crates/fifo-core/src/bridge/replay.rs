@@ -139,7 +139,7 @@ impl Replay {
             if next < end {
                 let from = (next.max(state.start) - state.start) as usize;
                 let take = most.min(state.data.len() - from);
-                let data = state.data.range(from..from + take).copied().collect();
+                let data = copy_out(&state.data, from, take);
                 return Next::Data(next.max(state.start), data);
             }
             if state.eof && next == end {
@@ -156,6 +156,20 @@ impl Replay {
             .wait(state)
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// `take` bytes of `data` from `from` on, copied a slice at a time (not
+/// byte by byte: this is every byte's path to the link).
+fn copy_out(data: &VecDeque<u8>, from: usize, take: usize) -> Vec<u8> {
+    let (front, back) = data.as_slices();
+    let mut out = Vec::with_capacity(take);
+    if from < front.len() {
+        let end = front.len().min(from + take);
+        out.extend_from_slice(&front[from..end]);
+    }
+    let from_back = from.saturating_sub(front.len());
+    out.extend_from_slice(&back[from_back..from_back + (take - out.len())]);
+    out
 }
 
 #[cfg(test)]
@@ -203,6 +217,21 @@ mod tests {
             }
         }
         pusher.join().unwrap();
+    }
+
+    #[test]
+    fn bytes_come_out_in_order_across_the_ring_s_wrap() {
+        let mut ring = VecDeque::with_capacity(8);
+        ring.extend(b"xxxxxx");
+        ring.drain(..5);
+        ring.extend(b"abcdefg");
+        assert!(!ring.as_slices().1.is_empty(), "the data wraps");
+        for from in 0..ring.len() {
+            for take in 0..=ring.len() - from {
+                let want: Vec<u8> = ring.range(from..from + take).copied().collect();
+                assert_eq!(copy_out(&ring, from, take), want, "{from} {take}");
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ here=veth-fb$$a
 there=veth-fb$$b
 net=10.$((200 + $$ % 50)).$(($$ % 250)).
 cleanup_net() {
+    [ -z "${SSHD_PID:-}" ] || kill "$SSHD_PID" 2> /dev/null || true
     ip link del "$here" 2> /dev/null || true
     ip netns del "$ns" 2> /dev/null || true
 }
@@ -29,26 +30,9 @@ ip -n "$ns" link set "$there" up
 ip -n "$ns" link set lo up
 
 chmod 755 "$T"
-ssh-keygen -q -t ed25519 -N '' -f host_key
-ssh-keygen -q -t ed25519 -N '' -f user_key
-cp user_key.pub authorized_keys
-mkdir -p /run/sshd
-cat > sshd_config <<CONF
-ListenAddress ${net}2:2222
-HostKey $T/host_key
-AuthorizedKeysFile $T/authorized_keys
-PidFile $T/sshd.pid
-StrictModes no
-UsePAM no
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-LogLevel ERROR
-CONF
-SPAWN_TIMEOUT=600 spawn ip netns exec "$ns" /usr/sbin/sshd -D -e -f "$T/sshd_config"
-ssh=(ssh -i "$T/user_key" -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no
-    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
-reachable() { "${ssh[@]}" "root@${net}2" true 2> /dev/null; }
-wait_until 20 "sshd on the remote host" reachable
+source "$SCRIPTS/sshd.bash"
+start_sshd "$T" "${net}2:2222" ip netns exec "$ns" || fail "no sshd"
+ssh=("${SSH[@]}")
 ok "sshd runs in the other namespace"
 
 mkdir remote

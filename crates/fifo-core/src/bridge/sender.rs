@@ -121,7 +121,7 @@ fn run_link(
         let sent = match replay.next(next, MAX_DATA) {
             Next::Data(offset, data) => {
                 next = offset + data.len() as u64;
-                write_data(&mut link.writer, offset, &[&data])
+                write_data(&mut link.writer, offset, &data)
             }
             Next::Eof(end) => {
                 next = end + 1;

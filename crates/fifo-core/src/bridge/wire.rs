@@ -145,20 +145,18 @@ fn be_u64(bytes: &[u8]) -> u64 {
     u64::from_be_bytes(word)
 }
 
-/// Writes one frame whole; `Data` borrows its bytes as `data`.
+/// Writes one data message: its header, then `data` as it is (no copy of
+/// it is made).
 ///
 /// # Errors
 /// As the writer's.
-pub fn write_data(out: &mut impl Write, offset: u64, data: &[&[u8]]) -> io::Result<()> {
-    let len: usize = data.iter().map(|part| part.len()).sum();
-    let mut frame = Vec::with_capacity(13 + len);
-    frame.push(DATA);
-    frame.extend_from_slice(&((8 + len) as u32).to_be_bytes());
-    frame.extend_from_slice(&offset.to_be_bytes());
-    for part in data {
-        frame.extend_from_slice(part);
-    }
-    out.write_all(&frame)?;
+pub fn write_data(out: &mut impl Write, offset: u64, data: &[u8]) -> io::Result<()> {
+    let mut head = [0u8; 13];
+    head[0] = DATA;
+    head[1..5].copy_from_slice(&((8 + data.len()) as u32).to_be_bytes());
+    head[5..].copy_from_slice(&offset.to_be_bytes());
+    out.write_all(&head)?;
+    out.write_all(data)?;
     out.flush()
 }
 
@@ -168,7 +166,7 @@ pub fn write_data(out: &mut impl Write, offset: u64, data: &[&[u8]]) -> io::Resu
 /// As the writer's.
 pub fn write_frame(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
     if let Frame::Data(offset, data) = frame {
-        return write_data(out, *offset, &[data]);
+        return write_data(out, *offset, data);
     }
     let (kind, payload) = match frame {
         Frame::Hello(hello) => (HELLO, hello.encode()),
@@ -219,6 +217,14 @@ pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
             hex.join(" ")
         )));
     }
+    if head[0] == DATA {
+        // The offset apart, so that the bytes land where they stay.
+        let mut offset = [0u8; 8];
+        input.read_exact(&mut offset)?;
+        let mut data = vec![0u8; len - 8];
+        input.read_exact(&mut data)?;
+        return Ok(Frame::Data(u64::from_be_bytes(offset), data));
+    }
     let mut payload = vec![0u8; len];
     input.read_exact(&mut payload)?;
     Ok(match head[0] {
@@ -227,11 +233,6 @@ pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
             let mut mac = [0; 32];
             mac.copy_from_slice(&payload);
             Frame::Auth(mac)
-        }
-        DATA => {
-            let offset = be_u64(&payload);
-            payload.drain(..8);
-            Frame::Data(offset, payload)
         }
         ACK => Frame::Ack(be_u64(&payload)),
         EOF => Frame::Eof(be_u64(&payload)),

@@ -13,6 +13,7 @@ use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
+use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -157,21 +158,38 @@ fn keeper_args(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Vec<OsString> {
 
 /// Copies standard input to the keeper and the keeper to standard output
 /// until either ends: the end of standard input is the link dropping, and
-/// the keeper hanging up is the end of the stream.
+/// the keeper hanging up is the end of the stream. Raw descriptors and
+/// large reads: the data path of every byte over ssh.
 fn copy_both_ways(socket: &UnixStream) {
-    if let Ok(mut to_keeper) = socket.try_clone() {
-        std::thread::spawn(move || {
-            let _ = io::copy(&mut io::stdin().lock(), &mut to_keeper);
-            let _ = to_keeper.shutdown(Shutdown::Both);
-        });
-    }
-    let mut from_keeper = socket;
-    let mut out = io::stdout().lock();
-    let mut buf = vec![0u8; 64 * 1024];
-    while let Ok(n @ 1..) = from_keeper.read(&mut buf) {
-        if out.write_all(&buf[..n]).and_then(|()| out.flush()).is_err() {
-            break;
+    let streams = (
+        io::stdin().as_fd().try_clone_to_owned(),
+        io::stdout().as_fd().try_clone_to_owned(),
+        socket.try_clone(),
+    );
+    let (Ok(input), Ok(output), Ok(to_keeper)) = streams else {
+        return;
+    };
+    std::thread::spawn(move || {
+        pump(std::fs::File::from(input), &to_keeper);
+        let _ = to_keeper.shutdown(Shutdown::Both);
+    });
+    pump(socket, std::fs::File::from(output));
+    let _ = socket.shutdown(Shutdown::Both);
+}
+
+/// Copies until end of file or an error, 256 KiB at a time.
+fn pump(mut from: impl Read, mut to: impl Write) {
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => {
+                if to.write_all(&buf[..n]).is_err() {
+                    return;
+                }
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
         }
     }
-    let _ = socket.shutdown(Shutdown::Both);
 }

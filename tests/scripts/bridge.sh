@@ -72,6 +72,19 @@ finish "$receiver"
 eq 0 "$STATUS" "the new listener ends with its stream"
 eq "$(seq 10)" "$(cat got2)" "the new listener wrote the stream"
 
+# SIGTERM and SIGINT end a listener with 143 and 130, its socket removed.
+for signal in TERM:143 INT:130; do
+    spawn "$F" bridge unix-listen:sock3 dst2
+    receiver=$SPAWNED
+    spawn bash -c "cat dst2 > /dev/null"
+    wait_until 20 "the listener's socket" test -S sock3
+    kill "-${signal%:*}" "$(fifo_pid "$receiver")"
+    finish "$receiver"
+    eq "${signal#*:}" "$STATUS" "SIG${signal%:*} ends the listener with ${signal#*:}"
+    [ ! -e sock3 ] || fail "SIG${signal%:*} left the socket behind"
+    ok "SIG${signal%:*}: the socket is removed"
+done
+
 # exec: the far end is a local fifo bridge on stdio.
 "$F" mk src3 dst3
 spawn bash -c "cat dst3 > got3"

@@ -21,6 +21,7 @@ use crate::cli::BridgeArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::Meter;
 use crate::report;
+use crate::signals::{self, Cleanup};
 use plan::{Direction, Plan, plan};
 
 const APPLET: &str = "bridge";
@@ -37,9 +38,33 @@ pub fn run(args: &BridgeArgs) -> ExitCode {
     if plan.endpoint.transport == Transport::Stdio && plan.local.as_os_str() != "-" {
         return keeper::relay(args, &plan);
     }
-    match bridge(args, plan) {
+    // Before any thread starts (see Cleanup::install): a signal removes the
+    // listening socket, which this process made, then ends it (129, 130,
+    // 143).
+    let cleanup = match Cleanup::install() {
+        Ok(cleanup) => cleanup,
+        Err(errno) => return signals::cannot_watch(APPLET, errno),
+    };
+    if let Transport::UnixListen { path, .. } = &plan.endpoint.transport {
+        let path = path.clone();
+        cleanup.on_signal(move || remove_own_socket(&path));
+    }
+    let status = match bridge(args, plan) {
         Ok(_) => ExitCode::Success,
         Err(err) => failed(&err),
+    };
+    cleanup.settle(APPLET, status)
+}
+
+/// Removes `path` if it is a socket of this user (the listener's, which
+/// the engine removes itself when it ends normally).
+fn remove_own_socket(path: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let own = std::fs::symlink_metadata(path).is_ok_and(|meta| {
+        meta.file_type().is_socket() && meta.uid() == nix::unistd::Uid::effective().as_raw()
+    });
+    if own {
+        let _ = std::fs::remove_file(path);
     }
 }
 

@@ -60,11 +60,19 @@ pub(crate) fn handshake(
         nonce: random(),
     };
     link.read_timeout(Some(HELLO_TIME));
-    write_frame(&mut link.writer, &Frame::Hello(hello.clone())).map_err(Failure::Io)?;
-    let peer = match read_frame(&mut link.reader)? {
-        Frame::Hello(peer) => peer,
-        Frame::Fail(why) => return Err(Failure::Refused(format!("refused by the peer: {why}"))),
-        other => return Err(Failure::Garbage(format!("{} before hello", name(&other)))),
+    let said = write_frame(&mut link.writer, &Frame::Hello(hello.clone()));
+    // Even when the hello could not go out: a peer that turned this side
+    // away at once (another user) has said why before it hung up.
+    let peer = match (read_frame(&mut link.reader), said) {
+        (Ok(Frame::Fail(why)), _) => {
+            return Err(Failure::Refused(format!("refused by the peer: {why}")));
+        }
+        (_, Err(err)) => return Err(Failure::Io(err)),
+        (Ok(Frame::Hello(peer)), Ok(())) => peer,
+        (Ok(other), Ok(())) => {
+            return Err(Failure::Garbage(format!("{} before hello", name(&other))));
+        }
+        (Err(err), Ok(())) => return Err(err.into()),
     };
     let result = check(link, me, key, &hello, &peer);
     if let Err(Failure::Refused(why) | Failure::Garbage(why)) = &result {

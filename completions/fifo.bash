@@ -86,8 +86,8 @@ _fifo_link() {
 # -o nosort (bash 4.4 and later) keeps FIFOs first.
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
     complete -o nospace -o bashdefault -o nosort -F _fifo fifo
-    complete -o nospace -o bashdefault -o nosort -F _fifo_link fifo-mk fifo-cat fifo-send fifo-tee fifo-redirect fifo-stat fifo-hold fifo-wait fifo-serve fifo-call fifo-completions fifo-man
+    complete -o nospace -o bashdefault -o nosort -F _fifo_link fifo-mk fifo-cat fifo-send fifo-tee fifo-redirect fifo-stat fifo-hold fifo-wait fifo-serve fifo-call fifo-bridge fifo-completions fifo-man
 else
     complete -o nospace -o bashdefault -F _fifo fifo
-    complete -o nospace -o bashdefault -F _fifo_link fifo-mk fifo-cat fifo-send fifo-tee fifo-redirect fifo-stat fifo-hold fifo-wait fifo-serve fifo-call fifo-completions fifo-man
+    complete -o nospace -o bashdefault -F _fifo_link fifo-mk fifo-cat fifo-send fifo-tee fifo-redirect fifo-stat fifo-hold fifo-wait fifo-serve fifo-call fifo-bridge fifo-completions fifo-man
 fi

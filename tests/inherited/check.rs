@@ -364,11 +364,14 @@ impl Fixture {
     /// missing TMPDIR is still missing.
     fn no_leftovers(&self, job: &Job) -> Result<(), String> {
         let stash = format!("fifo-{}", nix::unistd::geteuid());
+        let keepers = format!("fifo-bridge-{}", nix::unistd::geteuid());
         let ours = self.tmpdir.starts_with(self.root.path());
         let left: Vec<String> = match std::fs::read_dir(&self.tmpdir) {
             Ok(entries) if ours => entries
                 .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-                .filter(|name| !(job.stashes && name.starts_with(&stash)))
+                .filter(|name| {
+                    !(job.stashes && (name.starts_with(&stash) || name.starts_with(&keepers)))
+                })
                 .collect(),
             Ok(_) | Err(_) => Vec::new(),
         };

@@ -7,7 +7,7 @@ ROOT=$(cd "$SCRIPTS/../.." && pwd)
 
 # --list names every command, and each runs through a fifo-NAME link.
 "$F" --list > names
-eq "mk cat send tee redirect stat hold wait serve call completions man" "$(tr '\n' ' ' < names | sed 's/ $//')" "--list prints the commands"
+eq "mk cat send tee redirect stat hold wait serve call bridge completions man" "$(tr '\n' ' ' < names | sed 's/ $//')" "--list prints the commands"
 mkdir links
 while read -r name; do
     ln -s "$F" "links/fifo-$name"

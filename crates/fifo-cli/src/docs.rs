@@ -183,6 +183,23 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "bridge",
+        &[
+            (
+                "a FIFO here feeds a FIFO on another host, surviving dropped links",
+                "fifo bridge /tmp/events ssh:backup@db:/run/events.fifo",
+            ),
+            (
+                "into a container (its image has fifo)",
+                "fifo bridge /tmp/jobs exec:'docker exec -i web fifo bridge stdio: /run/jobs'",
+            ),
+            (
+                "over TCP on a private network, with a shared key",
+                "fifo bridge --key ~/.bridge.key tcp-listen:0.0.0.0:7000 /tmp/in",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (

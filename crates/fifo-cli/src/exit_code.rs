@@ -99,7 +99,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ),
     ("2", "bad usage"),
     ("3", "--no-wait: nobody on the other end"),
-    ("124", "a --timeout expired"),
+    ("124", "a --timeout (bridge: --retry) expired"),
     ("126, 127", "redirect: CMD not executable, not found"),
     (
         "129, 130, 143",

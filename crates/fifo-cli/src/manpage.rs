@@ -98,6 +98,18 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
          are removed however the call ends.",
     ),
     (
+        "bridge",
+        "fifo bridge copies the stream read from SRC into DST, where one of them is local data \
+         (a FIFO, a file for SRC, or - for a standard stream) and the other a transport to a \
+         peer fifo bridge: tcp:HOST:PORT, tcp-listen:[ADDR:]PORT, unix:PATH, unix-listen:PATH, \
+         ssh:[USER@]HOST:PATH (which runs fifo bridge on HOST), stdio: or exec:COMMAND. The \
+         sender keeps what the receiver has not acknowledged in a bounded replay buffer; when \
+         the link drops, the side that connected connects again and the rest is sent, so \
+         nothing is lost or duplicated. A FIFO SRC is kept open across writers unless --once. \
+         tcp-listen binds 127.0.0.1 unless given an address, which needs --key; unix-listen \
+         accepts only the same user. Nothing is encrypted except through ssh.",
+    ),
+    (
         "completions",
         "fifo completions prints the script that makes SHELL complete fifo and its fifo-COMMAND \
          links: commands, options, and FIFOs before other files. The script asks fifo itself \
@@ -123,6 +135,7 @@ const STATUSES: &[(&str, &[&str])] = &[
     ("wait", &["0", "1", "2", "124"]),
     ("serve", &["0", "1", "2", "129, 130, 143", "141"]),
     ("call", &["0", "1", "2", "3", "124", "other"]),
+    ("bridge", &["0", "1", "2", "3", "124", "129, 130, 143"]),
     ("completions", &["0", "2", "141"]),
     ("man", &["0", "1", "2", "141"]),
 ];

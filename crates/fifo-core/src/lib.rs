@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod bridge;
 pub mod buffer;
 pub mod capacity;
 pub mod claim;
@@ -23,6 +24,7 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
+pub mod private_dir;
 pub mod progress;
 pub mod rate;
 pub mod record;
@@ -65,6 +67,8 @@ mod tests {
         assert_send::<frame::FrameWriter<'static>>();
         assert_send::<frame::Decoder>();
         assert_send::<progress::Progress>();
+        assert_send::<bridge::Bridge>();
+        assert_send::<bridge::Receiving>();
         assert_send::<Error>();
         // So that `Box<dyn std::error::Error + Send + Sync>` takes it.
         assert_sync::<Error>();

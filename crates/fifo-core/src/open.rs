@@ -141,6 +141,27 @@ impl Opened {
         (self.device, self.inode)
     }
 
+    /// Opens the write end of the same FIFO without waiting, so the read end
+    /// never sees end of file while the returned descriptor lives (the
+    /// bridge's SRC, kept open across writers). It needs write permission;
+    /// `cat -k` does without ([`crate::keep`]). The path is opened again and
+    /// checked to be this very FIFO.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] when the open fails, [`Error::Replaced`] when the path
+    /// no longer names this FIFO.
+    pub fn hold_write_end(&self) -> Result<OwnedFd> {
+        let held = open(&self.path, Direction::Write, Wait::No)?;
+        if held.identity() == self.identity() {
+            Ok(held.fd)
+        } else {
+            Err(Error::Replaced {
+                subject: Subject::path(&self.path),
+                made: false,
+            })
+        }
+    }
+
     /// The user that owns what was opened.
     pub(crate) fn owner(&self) -> u32 {
         self.owner

@@ -1,6 +1,7 @@
 //! One module per command; each takes its parsed arguments and returns the
 //! exit status, having printed its own messages.
 
+pub mod bridge;
 pub mod call;
 pub mod cat;
 pub mod hold;
@@ -49,6 +50,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Wait(args) => wait::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Call(args) => call::run(&args),
+        Command::Bridge(args) => bridge::run(&args),
         Command::Completions(args) => crate::docs::completions(args.shell),
         Command::Man(args) => crate::docs::man(args.dir.as_deref()),
     }
@@ -94,6 +96,7 @@ fn standard_streams(command: &Command) -> (&'static str, Needs) {
                 (args.wait_reader || args.wait_writer) && args.format.is_none() && !args.json;
             ("stat", needs(false, !waits_only))
         }
+        Command::Bridge(args) => ("bridge", bridge::standard_streams(args)),
         Command::Completions(_) => ("completions", needs(false, true)),
         Command::Man(args) => ("man", needs(false, args.dir.is_none())),
     }

@@ -4,6 +4,7 @@
 // Doc comments here are `--help` text, where Markdown backticks would show.
 #![allow(clippy::doc_markdown)]
 
+mod bridging;
 mod copying;
 mod transfer;
 mod values;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
 pub use transfer::{PipeArgs, TransferArgs};
 pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
@@ -62,6 +64,10 @@ pub enum Command {
     /// Send one request to a fifo serve and print its reply; exit with its
     /// command's status.
     Call(CallArgs),
+    /// Carry a FIFO's stream to a FIFO on another host, container or VM,
+    /// over ssh, any stdio command, TCP or a Unix socket; nothing is lost
+    /// or duplicated when the link drops.
+    Bridge(BridgeArgs),
     /// Print the completion script for a shell.
     Completions(CompletionsArgs),
     /// Print the man page, or write all of them into a directory.

@@ -21,6 +21,8 @@ pub(crate) mod place;
 pub(crate) mod ready;
 pub(crate) mod startup;
 
+pub(crate) use peer::peer_uid;
+
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod linux;
 mod portable;

@@ -145,6 +145,13 @@ pub(crate) fn peer_cred(fd: BorrowedFd<'_>) -> nix::Result<PeerCred> {
     })
 }
 
+/// The effective uid of the peer of the connected Unix socket `socket`,
+/// as the kernel recorded it: the one part of [`peer_cred`] the bridge's
+/// listener needs.
+pub(crate) fn peer_uid(socket: BorrowedFd<'_>) -> std::io::Result<u32> {
+    Ok(peer_cred(socket)?.uid)
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::fd::AsFd;

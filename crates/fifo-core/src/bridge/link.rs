@@ -1,0 +1,331 @@
+//! Transports: where a bridge's peer is, and one connection to it (a
+//! [`Link`]) made by connecting, accepting, or starting a command whose
+//! standard input and output reach the peer.
+
+use std::ffi::OsString;
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsFd;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::error::{Error, Step};
+
+/// Where the peer is, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transport {
+    /// Connect to a TCP port.
+    Tcp {
+        /// A host name or address.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+    /// Listen on a TCP address.
+    TcpListen(SocketAddr),
+    /// Connect to a Unix socket.
+    Unix(PathBuf),
+    /// Listen on a new Unix socket at this path, accepting peers of this
+    /// process's user and of `allow_uids` only.
+    UnixListen {
+        /// Where the socket is made (never over an existing file).
+        path: PathBuf,
+        /// Further users that may connect.
+        allow_uids: Vec<u32>,
+    },
+    /// This process's own standard input and output.
+    Stdio,
+    /// A command (program and arguments) whose standard input and output
+    /// reach the peer; started again for every new link.
+    Command(Vec<OsString>),
+}
+
+impl Transport {
+    /// Whether this side waits for peers rather than reaching out.
+    #[must_use]
+    pub fn listens(&self) -> bool {
+        matches!(self, Self::TcpListen(_) | Self::UnixListen { .. })
+    }
+}
+
+/// A transport with the name messages give it (the operand as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// How messages name it, e.g. `tcp:db:7000`.
+    pub name: String,
+    /// Where it leads.
+    pub transport: Transport,
+}
+
+/// What can end a link from outside, so that a thread blocked on it
+/// returns: a socket shut down, a command killed.
+#[derive(Clone)]
+pub(crate) struct Closer(Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for Closer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Closer")
+    }
+}
+
+impl Closer {
+    pub(crate) fn close(&self) {
+        (self.0)();
+    }
+}
+
+/// One connection to the peer.
+pub(crate) struct Link {
+    pub(crate) reader: Box<dyn Read + Send>,
+    pub(crate) writer: Box<dyn Write + Send>,
+    pub(crate) closer: Closer,
+    /// For sockets: bounds a read (the handshake with a peer that says
+    /// nothing, the wait for a finished peer to hang up).
+    timeout: Option<Box<dyn Fn(Option<Duration>) + Send>>,
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Link")
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        self.closer.close();
+    }
+}
+
+impl Link {
+    /// Takes the reading half, for a thread of its own.
+    pub(crate) fn take_reader(&mut self) -> Box<dyn Read + Send> {
+        std::mem::replace(&mut self.reader, Box::new(io::empty()))
+    }
+
+    /// Bounds each read from now on (`None`: no bound); nothing for
+    /// transports other than sockets.
+    pub(crate) fn read_timeout(&self, limit: Option<Duration>) {
+        if let Some(set) = &self.timeout {
+            set(limit);
+        }
+    }
+
+    fn tcp(stream: TcpStream) -> io::Result<Self> {
+        stream.set_nodelay(true)?;
+        let (reader, control, timed) = (
+            stream.try_clone()?,
+            stream.try_clone()?,
+            stream.try_clone()?,
+        );
+        Ok(Self {
+            reader: Box::new(reader),
+            writer: Box::new(stream),
+            closer: Closer(Arc::new(move || {
+                let _ = control.shutdown(Shutdown::Both);
+            })),
+            timeout: Some(Box::new(move |limit| {
+                let _ = timed.set_read_timeout(limit);
+            })),
+        })
+    }
+
+    fn unix(stream: UnixStream) -> io::Result<Self> {
+        let (reader, control, timed) = (
+            stream.try_clone()?,
+            stream.try_clone()?,
+            stream.try_clone()?,
+        );
+        Ok(Self {
+            reader: Box::new(reader),
+            writer: Box::new(stream),
+            closer: Closer(Arc::new(move || {
+                let _ = control.shutdown(Shutdown::Both);
+            })),
+            timeout: Some(Box::new(move |limit| {
+                let _ = timed.set_read_timeout(limit);
+            })),
+        })
+    }
+
+    /// This process's standard input and output, as duplicates (so that
+    /// dropping the link closes neither).
+    fn stdio() -> io::Result<Self> {
+        let input = io::stdin().as_fd().try_clone_to_owned()?;
+        let output = io::stdout().as_fd().try_clone_to_owned()?;
+        Ok(Self {
+            reader: Box::new(std::fs::File::from(input)),
+            writer: Box::new(std::fs::File::from(output)),
+            closer: Closer(Arc::new(|| {})),
+            timeout: None,
+        })
+    }
+
+    /// Starts `argv` with its standard input and output as the link; its
+    /// standard error is this process's, so ssh can ask and complain.
+    fn command(argv: &[OsString]) -> io::Result<Self> {
+        let (program, rest) = argv
+            .split_first()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no command"))?;
+        let mut child = std::process::Command::new(program)
+            .args(rest)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(io::Error::other("the command has no pipes"));
+        };
+        let child: Arc<Mutex<Child>> = Arc::new(Mutex::new(child));
+        Ok(Self {
+            reader: Box::new(output),
+            writer: Box::new(input),
+            closer: Closer(Arc::new(move || {
+                let mut child = child
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if matches!(child.try_wait(), Ok(None)) {
+                    let _ = child.kill();
+                }
+                let _ = child.wait();
+            })),
+            timeout: None,
+        })
+    }
+}
+
+/// Makes one link to `endpoint`, which does not listen.
+///
+/// # Errors
+/// [`Error::Link`] when it cannot be made.
+pub(crate) fn connect(endpoint: &Endpoint) -> Result<Link, Error> {
+    let (step, made) = match &endpoint.transport {
+        Transport::Tcp { host, port } => (
+            Step::Connect,
+            TcpStream::connect((host.as_str(), *port)).and_then(Link::tcp),
+        ),
+        Transport::Unix(path) => (
+            Step::Connect,
+            UnixStream::connect(path).and_then(Link::unix),
+        ),
+        Transport::Stdio => (Step::Connect, Link::stdio()),
+        Transport::Command(argv) => (Step::Spawn, Link::command(argv)),
+        Transport::TcpListen(_) | Transport::UnixListen { .. } => {
+            unreachable!("listening endpoints accept")
+        }
+    };
+    made.map_err(|err| Error::link(&endpoint.name, step, err))
+}
+
+/// A bound listening socket.
+#[derive(Debug)]
+pub(crate) enum Listener {
+    Tcp(TcpListener),
+    Unix {
+        listener: UnixListener,
+        allow_uids: Vec<u32>,
+    },
+}
+
+/// The socket file a Unix listener made, removed when this is dropped
+/// (while the listener's thread may still run).
+#[derive(Debug)]
+pub(crate) struct SocketFile {
+    path: PathBuf,
+    /// Device and inode of the socket made, so that only it is removed,
+    /// not a file put there since.
+    made: (u64, u64),
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::symlink_metadata(&self.path) {
+            if (meta.dev(), meta.ino()) == self.made {
+                let _ = std::fs::remove_file(&self.path);
+            }
+        }
+    }
+}
+
+/// Whether `path` is a socket of this user that nobody listens on: left by
+/// a listener killed before it could remove it, and safe to replace. A
+/// file of any other kind or owner is never touched.
+fn stale(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    std::fs::symlink_metadata(path).is_ok_and(|meta| {
+        meta.file_type().is_socket()
+            && meta.uid() == nix::unistd::Uid::effective().as_raw()
+            && UnixStream::connect(path)
+                .is_err_and(|err| err.kind() == io::ErrorKind::ConnectionRefused)
+    })
+}
+
+impl Listener {
+    /// Binds `endpoint`, which listens; for a Unix socket, also returns its
+    /// file. A Unix socket is never made over an existing file (bind
+    /// refuses: nothing planted is followed).
+    ///
+    /// # Errors
+    /// [`Error::Link`] when it cannot listen.
+    pub(crate) fn bind(endpoint: &Endpoint) -> Result<(Self, Option<SocketFile>), Error> {
+        let failed = |err| Error::link(&endpoint.name, Step::Listen, err);
+        match &endpoint.transport {
+            Transport::TcpListen(addr) => {
+                Ok((Self::Tcp(TcpListener::bind(addr).map_err(failed)?), None))
+            }
+            Transport::UnixListen { path, allow_uids } => {
+                use std::os::unix::fs::MetadataExt;
+                let listener = match UnixListener::bind(path) {
+                    Err(err) if err.kind() == io::ErrorKind::AddrInUse && stale(path) => {
+                        let _ = std::fs::remove_file(path);
+                        UnixListener::bind(path)
+                    }
+                    bound => bound,
+                }
+                .map_err(failed)?;
+                let meta = std::fs::symlink_metadata(path).map_err(failed)?;
+                let file = SocketFile {
+                    path: path.clone(),
+                    made: (meta.dev(), meta.ino()),
+                };
+                let listener = Self::Unix {
+                    listener,
+                    allow_uids: allow_uids.clone(),
+                };
+                Ok((listener, Some(file)))
+            }
+            _ => unreachable!("only listening endpoints bind"),
+        }
+    }
+
+    /// Waits for the next peer. `Ok(Err(why))` is a peer turned away (a
+    /// user not allowed), `Err` a failure of the listener itself.
+    pub(crate) fn accept(&self) -> io::Result<Result<Link, String>> {
+        match self {
+            Self::Tcp(listener) => Ok(Ok(Link::tcp(listener.accept()?.0)?)),
+            Self::Unix {
+                listener,
+                allow_uids,
+                ..
+            } => {
+                let (mut stream, _) = listener.accept()?;
+                // The kernel's word on who connected, not the peer's claim.
+                let uid = crate::sys::peer_uid(stream.as_fd())?;
+                let own = nix::unistd::Uid::effective().as_raw();
+                if uid != own && !allow_uids.contains(&uid) {
+                    let why = format!("uid {uid} is not allowed to connect");
+                    // Told, so that it does not try again and again.
+                    let _ = super::wire::write_frame(
+                        &mut stream,
+                        &super::wire::Frame::Fail(why.clone()),
+                    );
+                    return Ok(Err(why));
+                }
+                Ok(Ok(Link::unix(stream)?))
+            }
+        }
+    }
+}

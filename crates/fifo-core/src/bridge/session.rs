@@ -1,0 +1,302 @@
+//! Getting a link and keeping one: the connecting side connects again with
+//! backoff, a listening side waits for its peer to come back (serving and
+//! turning away others meanwhile), and `stdio` has its one link only.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::auth::Key;
+use super::error::{Error, Step};
+use super::handshake::{Failure, Identity, handshake};
+use super::link::{Closer, Endpoint, Link, Listener, SocketFile, Transport, connect};
+use super::wire::Hello;
+use super::{Event, Events};
+
+/// The first pause between attempts to connect; it doubles up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+/// The longest pause between attempts to connect.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// The most peers a listener lets into their handshake at once (each has a
+/// thread for up to `HELLO_TIME`); more are dropped at once, so that a
+/// flood of silent connections costs neither memory nor threads.
+const MAX_HANDSHAKES: usize = 64;
+
+/// What the bridge's engine and the listener's handshakes share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// What to tell each new peer.
+    pub(crate) identity: Mutex<Identity>,
+    /// How to end the link in use, when a newer one replaces it.
+    current: Mutex<Option<Closer>>,
+}
+
+impl Shared {
+    pub(crate) fn new(identity: Identity) -> Arc<Self> {
+        Arc::new(Self {
+            identity: Mutex::new(identity),
+            current: Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn identity(&self) -> Identity {
+        self.identity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(crate) fn update(&self, change: impl FnOnce(&mut Identity)) {
+        change(
+            &mut self
+                .identity
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    }
+
+    fn replace_current(&self, closer: Option<Closer>) {
+        let old = std::mem::replace(
+            &mut *self
+                .current
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            closer,
+        );
+        if let Some(old) = old {
+            old.close();
+        }
+    }
+}
+
+/// Where links come from.
+pub(crate) struct Links {
+    endpoint: Endpoint,
+    key: Option<Key>,
+    retry: Option<Duration>,
+    shared: Arc<Shared>,
+    events: Events,
+    listening: Option<Receiver<(Link, Hello)>>,
+    /// The listener's socket file, removed when the links end.
+    _socket: Option<SocketFile>,
+    /// Links handed out so far.
+    handed: u64,
+}
+
+impl std::fmt::Debug for Links {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Links")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Links {
+    /// Starts getting links for `endpoint`; a listening one is bound now,
+    /// so that a port in use is reported before anything else.
+    pub(crate) fn new(
+        endpoint: Endpoint,
+        key: Option<Key>,
+        retry: Option<Duration>,
+        shared: Arc<Shared>,
+        events: Events,
+    ) -> Result<Self, Error> {
+        let mut socket = None;
+        let listening = if endpoint.transport.listens() {
+            let (listener, file) = Listener::bind(&endpoint)?;
+            socket = file;
+            let (tx, rx) = mpsc::channel();
+            let (name, key, shared, events) = (
+                endpoint.name.clone(),
+                key.clone(),
+                Arc::clone(&shared),
+                events.clone(),
+            );
+            std::thread::spawn(move || {
+                serve(&listener, &name, key.as_ref(), &shared, &events, &tx);
+            });
+            Some(rx)
+        } else {
+            None
+        };
+        Ok(Self {
+            endpoint,
+            key,
+            retry,
+            shared,
+            events,
+            listening,
+            _socket: socket,
+            handed: 0,
+        })
+    }
+
+    /// Whether another link can follow a lost one (not for stdio).
+    pub(crate) fn reconnects(&self) -> bool {
+        self.endpoint.transport != Transport::Stdio
+    }
+
+    /// The endpoint's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.endpoint.name
+    }
+
+    /// The next link, handshake done, with the peer's hello: waits as long
+    /// as the retry time allows since `since` (the first link: a listener
+    /// waits for ever).
+    pub(crate) fn next(&mut self, since: Instant) -> Result<(Link, Hello), Error> {
+        let deadline = self.retry.map(|retry| since + retry);
+        let got = match &self.listening {
+            Some(rx) => self.accepted(rx, deadline),
+            None => self.connected(deadline),
+        }?;
+        self.handed += 1;
+        Ok(got)
+    }
+
+    fn accepted(
+        &self,
+        rx: &Receiver<(Link, Hello)>,
+        deadline: Option<Instant>,
+    ) -> Result<(Link, Hello), Error> {
+        let got = match deadline.filter(|_| self.handed > 0) {
+            Some(deadline) => rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .map_err(|err| err == RecvTimeoutError::Timeout),
+            None => rx.recv().map_err(|_| false),
+        };
+        got.map_err(|timed_out| {
+            if timed_out {
+                self.exhausted()
+            } else {
+                Error::link(
+                    &self.endpoint.name,
+                    Step::Accept,
+                    std::io::Error::other("the listener failed"),
+                )
+            }
+        })
+    }
+
+    fn connected(&self, deadline: Option<Instant>) -> Result<(Link, Hello), Error> {
+        if self.endpoint.transport == Transport::Stdio && self.handed > 0 {
+            return Err(Error::link(
+                &self.endpoint.name,
+                Step::Read,
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the link ended"),
+            ));
+        }
+        let mut pause = FIRST_BACKOFF;
+        loop {
+            let failure = match connect(&self.endpoint) {
+                Ok(mut link) => {
+                    match handshake(&mut link, &self.shared.identity(), self.key.as_ref()) {
+                        Ok(hello) => return Ok((link, hello)),
+                        Err(Failure::Io(err)) => Error::link(&self.endpoint.name, Step::Read, err),
+                        Err(Failure::Garbage(problem)) => {
+                            return Err(Error::Protocol {
+                                endpoint: self.endpoint.name.clone(),
+                                problem,
+                            });
+                        }
+                        Err(Failure::Refused(why)) => {
+                            return Err(Error::Refused {
+                                endpoint: self.endpoint.name.clone(),
+                                why,
+                            });
+                        }
+                    }
+                }
+                Err(
+                    err @ Error::Link {
+                        step: Step::Spawn, ..
+                    },
+                ) => return Err(err),
+                Err(err) => err,
+            };
+            if self.endpoint.transport == Transport::Stdio {
+                return Err(failure);
+            }
+            if deadline.is_some_and(|deadline| Instant::now() + pause > deadline) {
+                return Err(self.exhausted());
+            }
+            (self.events)(Event::Retrying(failure));
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    fn exhausted(&self) -> Error {
+        Error::RetryExhausted {
+            endpoint: self.endpoint.name.clone(),
+            waited: self.retry.unwrap_or_default(),
+        }
+    }
+}
+
+/// The listener's loop: every peer gets a handshake of its own (so a
+/// silent one holds up nobody) and, passed, replaces the link in use.
+fn serve(
+    listener: &Listener,
+    name: &str,
+    key: Option<&Key>,
+    shared: &Arc<Shared>,
+    events: &Events,
+    links: &Sender<(Link, Hello)>,
+) {
+    let busy = Arc::new(AtomicUsize::new(0));
+    loop {
+        let mut link = match listener.accept() {
+            Ok(Ok(link)) => link,
+            Ok(Err(why)) => {
+                events(Event::Dropped(Error::Refused {
+                    endpoint: name.to_owned(),
+                    why,
+                }));
+                continue;
+            }
+            // A peer that left before it was accepted, or no descriptor
+            // free: go on serving after a breath.
+            Err(_) => {
+                std::thread::sleep(FIRST_BACKOFF);
+                continue;
+            }
+        };
+        if busy.load(Ordering::SeqCst) >= MAX_HANDSHAKES {
+            events(Event::Dropped(Error::Refused {
+                endpoint: name.to_owned(),
+                why: format!("{MAX_HANDSHAKES} peers are already in their handshake"),
+            }));
+            continue;
+        }
+        busy.fetch_add(1, Ordering::SeqCst);
+        let busy = Arc::clone(&busy);
+        let (name, key, shared, events, links) = (
+            name.to_owned(),
+            key.cloned(),
+            Arc::clone(shared),
+            events.clone(),
+            links.clone(),
+        );
+        std::thread::spawn(move || {
+            let shook = handshake(&mut link, &shared.identity(), key.as_ref());
+            busy.fetch_sub(1, Ordering::SeqCst);
+            let why = match shook {
+                Ok(hello) => {
+                    let closer = link.closer.clone();
+                    if links.send((link, hello)).is_ok() {
+                        shared.replace_current(Some(closer));
+                    }
+                    return;
+                }
+                Err(Failure::Io(err)) => format!("the peer left during the handshake: {err}"),
+                Err(Failure::Garbage(why) | Failure::Refused(why)) => why,
+            };
+            events(Event::Dropped(Error::Refused {
+                endpoint: name,
+                why,
+            }));
+        });
+    }
+}

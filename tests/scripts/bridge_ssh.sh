@@ -1,0 +1,75 @@
+# fifo bridge over ssh between two hosts: this one and a network namespace
+# joined to it by a veth pair, where the test starts sshd (Debian's
+# openssh-server) on its own port with generated host and user keys.
+# 64 MiB (BRIDGE_SSH_BYTES; 1 GiB in bridge_ssh_gib.sh) go from a FIFO
+# here to ssh:HOST:FIFO, sha256 equal; then 64 MiB (BRIDGE_SSH_CUT_BYTES) at 4 MB/s with the link cut ten
+# times during the transfer, five times by killing the ssh process (the
+# remote keeper resumes) and five by taking the veth down for a second:
+# sha256 and size equal, nothing duplicated.
+# needs: root ip sshd ssh ssh-keygen
+source "$(dirname "$0")/lib.sh"
+need_root
+
+ns=fifo-bridge-$$
+here=veth-fb$$a
+there=veth-fb$$b
+net=10.$((200 + $$ % 50)).$(($$ % 250)).
+cleanup_net() {
+    [ -z "${SSHD_PID:-}" ] || kill "$SSHD_PID" 2> /dev/null || true
+    ip link del "$here" 2> /dev/null || true
+    ip netns del "$ns" 2> /dev/null || true
+}
+trap 'cleanup_net; cleanup' EXIT
+ip netns add "$ns"
+ip link add "$here" type veth peer name "$there"
+ip link set "$there" netns "$ns"
+ip addr add "${net}1/24" dev "$here"
+ip link set "$here" up
+ip -n "$ns" addr add "${net}2/24" dev "$there"
+ip -n "$ns" link set "$there" up
+ip -n "$ns" link set lo up
+
+chmod 755 "$T"
+source "$SCRIPTS/sshd.bash"
+start_sshd "$T" "${net}2:2222" ip netns exec "$ns" || fail "no sshd"
+ssh=("${SSH[@]}")
+ok "sshd runs in the other namespace"
+
+mkdir remote
+
+# carry NAME BYTES CUTS: BYTES random bytes from the FIFO src.NAME here to
+# remote/NAME there.
+carry() {
+    local name=$1 bytes=$2 cuts=$3 sender reader i pid want
+    head -c "$bytes" /dev/urandom > in
+    want=$(sha256sum < in)
+    "$F" mk "src.$name" "remote/$name"
+    SPAWN_TIMEOUT=600 spawn bash -c "cat remote/$name > got.$name"
+    reader=$SPAWNED
+    SPAWN_TIMEOUT=600 spawn "$F" bridge -v --once --ssh "${ssh[*]}" --remote-fifo "$F" \
+        ${cuts:+--rate-limit 4M} "src.$name" "ssh:root@${net}2:$T/remote/$name" 2> "sender.$name"
+    sender=$SPAWNED
+    SPAWN_TIMEOUT=600 spawn bash -c "cat in > src.$name"
+    for ((i = 0; i < cuts; i++)); do
+        sleep 0.7
+        if ((i % 2)); then
+            ip link set "$here" down
+            sleep 1
+            ip link set "$here" up
+        else
+            pid=$(pgrep -x ssh -P "$(pgrep -P "$sender")" || true)
+            [ -n "$pid" ] && kill -KILL "$pid"
+        fi
+    done
+    finish "$sender"
+    eq 0 "$STATUS" "$name: the sender ends once the remote end has it all ($(tail -n 1 "sender.$name"))"
+    finish "$reader"
+    eq "$(stat -c %s in)" "$(stat -c %s "got.$name")" "$name: as many bytes arrived as were sent"
+    eq "$want" "$(sha256sum < "got.$name")" "$name: sha256 equal"
+}
+
+carry plain "${BRIDGE_SSH_BYTES:-67108864}" ""
+carry cut "${BRIDGE_SSH_CUT_BYTES:-67108864}" 10
+links=$(grep -c ': linked$' sender.cut || true)
+[ "$links" -gt 1 ] || fail "the cut transfer linked only $links time(s)"
+ok "the cut transfer linked $links times over ssh"

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use fifo_core::serve::{CallSocket, Credentials, admits, call_header, spool};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::job::{Body, Reply};
 use super::reply::{Outgoing, refuse_on};
@@ -232,6 +233,15 @@ impl<'a> Calls<'a> {
         let header = call_header();
         let mut buf = vec![0u8; IN_MEMORY];
         let failed = match (&call.stream).read(&mut buf) {
+            // The end of a request is the caller's `shutdown(SHUT_WR)`; a
+            // caller that died or gave up mid-request closed its connection
+            // instead, and what came is not its request.
+            Ok(0) if hung_up(&call.stream) => {
+                self.open.remove(&key);
+                let text = "the caller went away before its request was whole; not run";
+                report::message(APPLET, &format!("a call dropped: {text}"));
+                return Arrived::More;
+            }
             Ok(0) => None,
             Ok(n) => {
                 call.moved = Instant::now();
@@ -369,6 +379,16 @@ impl<'a> Calls<'a> {
             self.send(key, None);
         }
     }
+}
+
+/// Whether the peer of `stream` closed it (both ways), as a caller that
+/// ended does, rather than only ending its sending.
+fn hung_up(stream: &UnixStream) -> bool {
+    let mut fds = [PollFd::new(stream.as_fd(), PollFlags::empty())];
+    poll(&mut fds, PollTimeout::ZERO).is_ok()
+        && fds[0]
+            .revents()
+            .is_some_and(|events| events.contains(PollFlags::POLLHUP))
 }
 
 /// Files bytes of a request as they arrive: the header checked, the body

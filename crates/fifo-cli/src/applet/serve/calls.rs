@@ -28,6 +28,11 @@ use crate::report;
 const APPLET: &str = "serve";
 /// A call's body is kept in memory up to this size, then spooled to disk.
 const IN_MEMORY: usize = 64 * 1024;
+/// The most calls of one user whose requests are arriving at once (half of
+/// [`super::server::MAX_ARRIVING`]): one user's callers that send slowly,
+/// or not at all, cannot take every place, and that user's further calls
+/// are refused at once, so the socket's queue drains to other users'.
+pub const MAX_ARRIVING_PER_USER: usize = super::server::MAX_ARRIVING / 2;
 
 /// Where a call is.
 #[derive(Debug)]
@@ -48,6 +53,8 @@ enum Stage {
 #[derive(Debug)]
 struct Call {
     stream: UnixStream,
+    /// Its caller's user, as the kernel says.
+    uid: u32,
     stage: Stage,
     /// When it last moved a byte.
     moved: Instant,
@@ -132,6 +139,27 @@ impl<'a> Calls<'a> {
             .count()
     }
 
+    /// Whether some user has as many calls arriving as one user may.
+    pub fn a_user_at_cap(&self) -> bool {
+        let mut by_user: HashMap<u32, usize> = HashMap::new();
+        self.open
+            .values()
+            .filter(|call| matches!(call.stage, Stage::Reading { .. }))
+            .any(|call| {
+                let count = by_user.entry(call.uid).or_default();
+                *count += 1;
+                *count >= MAX_ARRIVING_PER_USER
+            })
+    }
+
+    /// How many calls of user `uid` are sending their requests.
+    fn arriving_from(&self, uid: u32) -> usize {
+        self.open
+            .values()
+            .filter(|call| call.uid == uid && matches!(call.stage, Stage::Reading { .. }))
+            .count()
+    }
+
     /// The connections to watch, with whether to wait for reading (a
     /// request arriving) or for writing (room for the reply).
     pub fn watched(&self) -> Vec<(u64, BorrowedFd<'_>, bool)> {
@@ -178,8 +206,8 @@ impl<'a> Calls<'a> {
         let admitted = Credentials::of_peer(stream.as_fd(), &subject).and_then(|caller| {
             admits(held, &caller, &Subject::path(self.fifo)).map(|ok| (ok, caller.uid))
         });
-        match admitted {
-            Ok((true, _)) => {}
+        let uid = match admitted {
+            Ok((true, uid)) => uid,
             Ok((false, uid)) => {
                 let text = format!("uid {uid} may not write {}", report::quote(self.fifo));
                 report::message(APPLET, &format!("a call refused: {text}"));
@@ -190,6 +218,14 @@ impl<'a> Calls<'a> {
                 report::failure(APPLET, &err);
                 return Taken::Done;
             }
+        };
+        if self.arriving_from(uid) >= MAX_ARRIVING_PER_USER {
+            let text = format!(
+                "uid {uid} has {MAX_ARRIVING_PER_USER} calls arriving already; try again later"
+            );
+            report::message(APPLET, &format!("a call refused: {text}"));
+            refuse_on(&stream, &text);
+            return Taken::Done;
         }
         if stream.set_nonblocking(true).is_err() {
             return Taken::Done;
@@ -204,6 +240,7 @@ impl<'a> Calls<'a> {
             self.next,
             Call {
                 stream,
+                uid,
                 stage,
                 moved: Instant::now(),
             },

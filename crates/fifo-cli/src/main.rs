@@ -20,6 +20,7 @@ use std::process::ExitCode;
 use crate::exit_code::ExitCode as Status;
 
 fn main() -> ExitCode {
+    signals::unblock_ending();
     complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,

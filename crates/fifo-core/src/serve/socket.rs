@@ -97,8 +97,13 @@ impl CallSocket {
         };
         let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
         socket.made = Some(identity(&stat));
-        let mode = socket.chown_like(&fifo)?;
+        // Every step by name is taken while the file is still this user's,
+        // which nobody else may swap in its directory; root gives the file
+        // to the FIFO's owner last (after that, its owner could put a
+        // symlink in its place, and a chmod by name would follow it).
+        let mode = socket.give_group(&fifo)?;
         socket.chmod(mode)?;
+        socket.give_owner(&fifo)?;
         socket
             .listener
             .set_nonblocking(true)
@@ -152,26 +157,38 @@ impl CallSocket {
         Ok(stat)
     }
 
-    /// Gives the socket file the FIFO's owner and group, as far as this
-    /// process may (root: both; another user: the group, if it is one of
-    /// its own), so that the kernel's check at connect time is the FIFO's;
-    /// returns the mode to give it: the FIFO's permission bits, with the
-    /// group's bits narrowed to the others' when the group could not be
-    /// given (the socket's group is then this user's, whose members may
-    /// have only the others' rights on the FIFO).
-    fn chown_like(&self, fifo: &FileStat) -> Result<Mode> {
-        let fail = |errno| Error::sys(Subject::path(&self.path), Action::Configure, errno);
+    /// Gives the socket file the FIFO's group, if this process may (root,
+    /// or a user it is one of the groups of), so that the kernel's check at
+    /// connect time is the FIFO's; returns the mode to give it: the FIFO's
+    /// permission bits, with the group's bits narrowed to the others' when
+    /// the group could not be given (the socket's group is then this
+    /// user's, whose members may have only the others' rights on the FIFO).
+    fn give_group(&self, fifo: &FileStat) -> Result<Mode> {
         let bits = permissions(fifo) & 0o777;
-        let name = self.name.as_os_str();
-        let flag = AtFlags::AT_SYMLINK_NOFOLLOW;
-        let owner = (geteuid().is_root()).then(|| Uid::from_raw(fifo.st_uid));
         let group = Some(Gid::from_raw(fifo.st_gid));
-        let bits = match fchownat(&self.dir, name, owner, group, flag) {
+        let bits = match self.chown(None, group) {
             Ok(()) => bits,
             Err(Errno::EPERM) => (bits & !0o070) | ((bits & 0o007) << 3),
-            Err(errno) => return Err(fail(errno)),
+            Err(errno) => {
+                return Err(Error::sys(Subject::path(&self.path), Action::Configure, errno));
+            }
         };
         Ok(mode_of(bits))
+    }
+
+    /// Root gives the socket file to the FIFO's owner; any other user
+    /// keeps it (and may not give it away).
+    fn give_owner(&self, fifo: &FileStat) -> Result<()> {
+        if !geteuid().is_root() || fifo.st_uid == geteuid().as_raw() {
+            return Ok(());
+        }
+        self.chown(Some(Uid::from_raw(fifo.st_uid)), None)
+            .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Configure, errno))
+    }
+
+    fn chown(&self, owner: Option<Uid>, group: Option<Gid>) -> nix::Result<()> {
+        let flag = AtFlags::AT_SYMLINK_NOFOLLOW;
+        fchownat(&self.dir, self.name.as_os_str(), owner, group, flag)
     }
 
     /// Raises the socket file's mode to `mode`, never through a symlink.

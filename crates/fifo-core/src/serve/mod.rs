@@ -38,6 +38,15 @@ pub use request::{Event, Origin, Request, Skip, Splitter, WRITER_COST};
 pub use socket::{CallSocket, admits, connect, socket_path};
 pub use spawn::{Spawner, wait};
 
+/// The largest file this process may write (`ulimit -f`), in bytes: no
+/// spool may grow past it, since a write past it raises SIGXFSZ, which
+/// would end the process.
+#[must_use]
+pub fn file_size_limit() -> u64 {
+    nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_FSIZE)
+        .map_or(u64::MAX, |(soft, _)| soft)
+}
+
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.
 /// Nothing is left behind however the process ends.

@@ -31,7 +31,7 @@ mod spawn;
 
 pub use access::Credentials;
 pub use envelope::{
-    CALL_MAGIC, CALL_VERSION, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
+    CALL_MAGIC, CALL_VERSION, MAX_RECORD, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
     record_header,
 };
 pub use request::{Event, Origin, Request, Skip, Splitter, WRITER_COST};

@@ -25,7 +25,7 @@ use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, um
 use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, unlinkat};
 
 use super::access::Credentials;
-use crate::{Action, Error, FileKind, Result, Subject};
+use crate::{Action, Error, FileKind, Result, Subject, sys};
 
 /// Where the server of the FIFO at `fifo` answers calls: `fifo` with
 /// `.sock` added.
@@ -237,8 +237,7 @@ pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> 
 /// may not answer.
 pub fn connect(fifo: &Path) -> Result<UnixStream> {
     let path = socket_path(fifo);
-    let stream = UnixStream::connect(&path)
-        .map_err(|err| Error::sys(Subject::path(&path), Action::Open, err))?;
+    let stream = connect_unplanted(&path)?;
     let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
     let owner = nix::sys::stat::stat(fifo)
         .map_err(|errno| Error::sys(Subject::path(fifo), Action::Stat, errno))?
@@ -253,6 +252,45 @@ pub fn connect(fifo: &Path) -> Result<UnixStream> {
         ));
     }
     Ok(stream)
+}
+
+/// Connects to the socket at `path`, never through a symlink that another
+/// user put there (one of this user's or root's is followed: the caller's
+/// own doing): in a shared directory, it could lead a call to a server
+/// that only the caller may reach, as the caller. On Linux the socket is
+/// reached through a descriptor of the very file checked (`/proc/self/fd`
+/// of an `O_PATH` descriptor), so that a swap after the check counts for
+/// nothing.
+fn connect_unplanted(path: &Path) -> Result<UnixStream> {
+    let subject = || Subject::path(path);
+    let (dir_path, name) = split(path);
+    let dir = sys::at::open_dir(dir_path)
+        .map_err(|errno| Error::sys(Subject::path(dir_path), Action::Open, errno))?;
+    let me = geteuid().as_raw();
+    let link = sys::at::read_symlink_at(dir.as_fd(), &name)
+        .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
+    match link {
+        Some((stat, _)) if stat.st_uid != me && stat.st_uid != 0 => {
+            return Err(planted(path, &format!("a symlink of uid {}", stat.st_uid)));
+        }
+        Some(_) => {}
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        None if Path::new("/proc/self/fd").is_dir() => {
+            use std::os::fd::AsRawFd;
+            let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+            let file = nix::fcntl::openat(&dir, name.as_os_str(), flags, Mode::empty())
+                .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
+            let stat = fstat(&file).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+            if FileKind::of(&stat) == FileKind::Symlink {
+                return Err(planted(path, "a symlink made in its place meanwhile"));
+            }
+            let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+            return UnixStream::connect(by_fd)
+                .map_err(|err| Error::sys(subject(), Action::Open, err));
+        }
+        None => {}
+    }
+    UnixStream::connect(path).map_err(|err| Error::sys(subject(), Action::Open, err))
 }
 
 /// Makes room for the socket: nothing there, or a dead socket of this user

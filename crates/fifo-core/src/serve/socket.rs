@@ -170,7 +170,11 @@ impl CallSocket {
             Ok(()) => bits,
             Err(Errno::EPERM) => (bits & !0o070) | ((bits & 0o007) << 3),
             Err(errno) => {
-                return Err(Error::sys(Subject::path(&self.path), Action::Configure, errno));
+                return Err(Error::sys(
+                    Subject::path(&self.path),
+                    Action::Configure,
+                    errno,
+                ));
             }
         };
         Ok(mode_of(bits))

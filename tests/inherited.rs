@@ -342,6 +342,13 @@ fn states() -> Vec<State> {
             poke: Some(Signal::SIGHUP),
             ..STATE
         },
+        // A parent that takes signals on a thread of its own passes its
+        // blocked mask on: SIGTERM must still end every command.
+        State {
+            name: "sigterm_blocked",
+            blocked: Some("TERM"),
+            ..STATE
+        },
         State {
             name: "wake_signal_blocked",
             blocked: Some("URG"),

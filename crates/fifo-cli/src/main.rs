@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     if std::env::var_os(PORTABLE).is_some_and(|value| value == "1") {
         fifo_core::force_portable();
     }
+    signals::unblock_ending();
     complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,

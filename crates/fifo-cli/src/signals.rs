@@ -146,6 +146,23 @@ impl Cleanup {
     }
 }
 
+/// Unblocks the ending signals that the caller left blocked and not
+/// ignored. A parent that takes its signals on one thread (as this one
+/// does) passes its blocked mask on to what it starts; kept, it would make
+/// SIGTERM end the commands that watch for it but not the others, which
+/// would wait for it forever. Call it first thing in `main`. A command run
+/// by `redirect` still gets the mask the caller gave (see
+/// [`fifo_core::signals::restore_for_exec`]).
+pub fn unblock_ending() {
+    let mut set = SigSet::empty();
+    for signal in ENDING {
+        if !ignored_at_start(signal as i32) {
+            set.add(signal);
+        }
+    }
+    let _ = set.thread_unblock();
+}
+
 /// Says that `applet` cannot watch for the ending signals, and returns the
 /// status to exit with.
 pub fn cannot_watch(applet: &str, err: impl Into<std::io::Error>) -> ExitCode {

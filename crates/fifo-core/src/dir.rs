@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::sys::resource::{Resource, getrlimit};
 use nix::sys::stat::{Mode, fchmod, fstat};
 use nix::unistd::{Uid, UnlinkatFlags};
 
@@ -160,13 +159,7 @@ impl Directory {
 /// Whether a file of `len` bytes is larger than this process may write
 /// (`ulimit -f`, `RLIMIT_FSIZE`).
 fn beyond_file_size_limit(len: usize) -> bool {
-    let Ok((soft, _)) = getrlimit(Resource::RLIMIT_FSIZE) else {
-        return false;
-    };
-    // `rlim_t` is signed on FreeBSD.
-    #[allow(clippy::useless_conversion)]
-    let soft = u64::try_from(soft).unwrap_or(u64::MAX);
-    u64::try_from(len).unwrap_or(u64::MAX) > soft
+    u64::try_from(len).unwrap_or(u64::MAX) > crate::sys::file::file_size_limit()
 }
 
 #[cfg(test)]

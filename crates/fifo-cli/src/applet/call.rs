@@ -7,6 +7,7 @@
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header, connect};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use crate::cli::CallArgs;
 use crate::exit_code::ExitCode;
@@ -92,7 +94,7 @@ fn send(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Resu
     if sent.is_ok() {
         sent = match request_words(&args.request) {
             Some(line) => writer.write_all(&line),
-            None => std::io::copy(&mut std::io::stdin().lock(), &mut writer).map(drop),
+            None => std::io::copy(&mut Stdin { deadline }, &mut writer).map(drop),
         };
     }
     match sent {
@@ -127,6 +129,29 @@ impl Write for Deadlined<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// Reads the request from stdin, each read bounded by what is left of the
+/// deadline: `-t` bounds the whole call, also a request that is slow to
+/// come (a terminal, a producer that stalls).
+struct Stdin {
+    deadline: Option<Instant>,
+}
+
+impl Read for Stdin {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let stdin = std::io::stdin();
+        if let Some(left) = left(self.deadline) {
+            let mut fds = [PollFd::new(stdin.as_fd(), PollFlags::POLLIN)];
+            let timeout = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+            match poll(&mut fds, timeout) {
+                Ok(0) => return Err(std::io::ErrorKind::TimedOut.into()),
+                Ok(_) => {}
+                Err(errno) => return Err(errno.into()),
+            }
+        }
+        stdin.lock().read(buf)
     }
 }
 

@@ -22,7 +22,7 @@ use fifo_core::claim::create_and_open;
 use fifo_core::frame::Stash;
 use fifo_core::hold::Held;
 use fifo_core::open::{Direction, Wait, open_fifo};
-use fifo_core::serve::{CallSocket, Spawner, Splitter, spool};
+use fifo_core::serve::{CallSocket, Spawner, Splitter, file_size_limit, spool};
 use fifo_core::{Action, Error, Subject};
 
 use crate::cli::ServeArgs;
@@ -91,7 +91,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         args,
         held: &held,
         splitter,
-        calls: Calls::new(&socket, &args.path, &spool_dir, MAX_REQUEST),
+        calls: Calls::new(&socket, &args.path, &spool_dir, max_request()),
         queue: VecDeque::new(),
         taken: 0,
         running: 0,
@@ -165,6 +165,13 @@ struct Setup {
     done: (std::os::fd::OwnedFd, std::os::fd::OwnedFd),
 }
 
+/// The largest request taken: [`MAX_REQUEST`], or less under `ulimit -f`,
+/// since a request may be spooled in a file (CMD's stdin, a call's body),
+/// and a write past the limit would end serve (SIGXFSZ).
+fn max_request() -> u64 {
+    MAX_REQUEST.min(file_size_limit())
+}
+
 /// Checks the spool directory, opens the joblog, opens (or makes) and
 /// holds the FIFO, makes the call socket, and takes up what an earlier
 /// reader left.
@@ -189,7 +196,7 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
     // leaves.
     let stash = (!args.rm).then(super::frame_stash);
     let separator = if args.null { 0 } else { b'\n' };
-    let mut splitter = Splitter::new(separator, MAX_REQUEST).with_cap(MAX_PENDING);
+    let mut splitter = Splitter::new(separator, max_request()).with_cap(MAX_PENDING);
     if let Some(stash) = &stash {
         // A counted serve stops early for sure, and must be able to leave
         // what it begins (the stash is made now); another takes up what is

@@ -112,6 +112,10 @@ impl Status {
     }
 }
 
+/// The most data one reply record may carry: a server splits longer
+/// output, and a caller refuses a longer record rather than hold it whole.
+pub const MAX_RECORD: u32 = 64 * 1024;
+
 /// A reply record's header: its kind and its length.
 #[must_use]
 pub fn record_header(kind: ReplyKind, len: u32) -> [u8; 5] {
@@ -150,7 +154,13 @@ impl ReplyDecoder {
         let mut parts = Vec::new();
         let mut at = 0;
         while let Some(header) = self.buf[at..].first_chunk::<5>() {
-            let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
+            let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]);
+            if len > MAX_RECORD {
+                return Err(format!(
+                    "a record of {len} bytes (at most {MAX_RECORD} are sent in one)"
+                ));
+            }
+            let len = len as usize;
             if self.buf.len() - at - 5 < len {
                 break;
             }
@@ -221,5 +231,10 @@ mod tests {
         }
         assert_eq!(Status::Signaled(9).shell_code(), 137);
         assert!(ReplyDecoder::default().push(b"x\0\0\0\0").is_err());
+        // A record longer than any server sends is refused at its header,
+        // not waited for and held.
+        let mut huge = record_header(ReplyKind::Stdout, MAX_RECORD + 1).to_vec();
+        huge.extend([0; 10]);
+        assert!(ReplyDecoder::default().push(&huge).is_err());
     }
 }

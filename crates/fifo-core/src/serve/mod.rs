@@ -31,12 +31,20 @@ mod spawn;
 
 pub use access::Credentials;
 pub use envelope::{
-    CALL_MAGIC, CALL_VERSION, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
+    CALL_MAGIC, CALL_VERSION, MAX_RECORD, ReplyDecoder, ReplyKind, ReplyPart, Status, call_header,
     record_header,
 };
 pub use request::{Event, Origin, Request, Skip, Splitter, WRITER_COST};
 pub use socket::{CallSocket, admits, connect, socket_path};
 pub use spawn::{Spawner, wait};
+
+/// The largest file this process may write (`ulimit -f`), in bytes: no
+/// spool may grow past it, since a write past it raises SIGXFSZ, which
+/// would end the process.
+#[must_use]
+pub fn file_size_limit() -> u64 {
+    crate::sys::file::file_size_limit()
+}
 
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.

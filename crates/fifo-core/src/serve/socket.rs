@@ -25,7 +25,7 @@ use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, um
 use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, unlinkat};
 
 use super::access::Credentials;
-use crate::{Action, Error, FileKind, Result, Subject};
+use crate::{Action, Error, FileKind, Result, Subject, sys};
 
 /// Where the server of the FIFO at `fifo` answers calls: `fifo` with
 /// `.sock` added.
@@ -97,8 +97,13 @@ impl CallSocket {
         };
         let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
         socket.made = Some(identity(&stat));
-        let mode = socket.chown_like(&fifo)?;
+        // Every step by name is taken while the file is still this user's,
+        // which nobody else may swap in its directory; root gives the file
+        // to the FIFO's owner last (after that, its owner could put a
+        // symlink in its place, and a chmod by name would follow it).
+        let mode = socket.give_group(&fifo)?;
         socket.chmod(mode)?;
+        socket.give_owner(&fifo)?;
         socket
             .listener
             .set_nonblocking(true)
@@ -152,26 +157,42 @@ impl CallSocket {
         Ok(stat)
     }
 
-    /// Gives the socket file the FIFO's owner and group, as far as this
-    /// process may (root: both; another user: the group, if it is one of
-    /// its own), so that the kernel's check at connect time is the FIFO's;
-    /// returns the mode to give it: the FIFO's permission bits, with the
-    /// group's bits narrowed to the others' when the group could not be
-    /// given (the socket's group is then this user's, whose members may
-    /// have only the others' rights on the FIFO).
-    fn chown_like(&self, fifo: &FileStat) -> Result<Mode> {
-        let fail = |errno| Error::sys(Subject::path(&self.path), Action::Configure, errno);
+    /// Gives the socket file the FIFO's group, if this process may (root,
+    /// or a user it is one of the groups of), so that the kernel's check at
+    /// connect time is the FIFO's; returns the mode to give it: the FIFO's
+    /// permission bits, with the group's bits narrowed to the others' when
+    /// the group could not be given (the socket's group is then this
+    /// user's, whose members may have only the others' rights on the FIFO).
+    fn give_group(&self, fifo: &FileStat) -> Result<Mode> {
         let bits = permissions(fifo) & 0o777;
-        let name = self.name.as_os_str();
-        let flag = AtFlags::AT_SYMLINK_NOFOLLOW;
-        let owner = (geteuid().is_root()).then(|| Uid::from_raw(fifo.st_uid));
         let group = Some(Gid::from_raw(fifo.st_gid));
-        let bits = match fchownat(&self.dir, name, owner, group, flag) {
+        let bits = match self.chown(None, group) {
             Ok(()) => bits,
             Err(Errno::EPERM) => (bits & !0o070) | ((bits & 0o007) << 3),
-            Err(errno) => return Err(fail(errno)),
+            Err(errno) => {
+                return Err(Error::sys(
+                    Subject::path(&self.path),
+                    Action::Configure,
+                    errno,
+                ));
+            }
         };
         Ok(mode_of(bits))
+    }
+
+    /// Root gives the socket file to the FIFO's owner; any other user
+    /// keeps it (and may not give it away).
+    fn give_owner(&self, fifo: &FileStat) -> Result<()> {
+        if !geteuid().is_root() || fifo.st_uid == geteuid().as_raw() {
+            return Ok(());
+        }
+        self.chown(Some(Uid::from_raw(fifo.st_uid)), None)
+            .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Configure, errno))
+    }
+
+    fn chown(&self, owner: Option<Uid>, group: Option<Gid>) -> nix::Result<()> {
+        let flag = AtFlags::AT_SYMLINK_NOFOLLOW;
+        fchownat(&self.dir, self.name.as_os_str(), owner, group, flag)
     }
 
     /// Raises the socket file's mode to `mode`, never through a symlink.
@@ -220,8 +241,7 @@ pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> 
 /// may not answer.
 pub fn connect(fifo: &Path) -> Result<UnixStream> {
     let path = socket_path(fifo);
-    let stream = UnixStream::connect(&path)
-        .map_err(|err| Error::sys(Subject::path(&path), Action::Open, err))?;
+    let stream = connect_unplanted(&path)?;
     let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
     let owner = nix::sys::stat::stat(fifo)
         .map_err(|errno| Error::sys(Subject::path(fifo), Action::Stat, errno))?
@@ -236,6 +256,45 @@ pub fn connect(fifo: &Path) -> Result<UnixStream> {
         ));
     }
     Ok(stream)
+}
+
+/// Connects to the socket at `path`, never through a symlink that another
+/// user put there (one of this user's or root's is followed: the caller's
+/// own doing): in a shared directory, it could lead a call to a server
+/// that only the caller may reach, as the caller. On Linux the socket is
+/// reached through a descriptor of the very file checked (`/proc/self/fd`
+/// of an `O_PATH` descriptor), so that a swap after the check counts for
+/// nothing.
+fn connect_unplanted(path: &Path) -> Result<UnixStream> {
+    let subject = || Subject::path(path);
+    let (dir_path, name) = split(path);
+    let dir = sys::at::open_dir(dir_path)
+        .map_err(|errno| Error::sys(Subject::path(dir_path), Action::Open, errno))?;
+    let me = geteuid().as_raw();
+    let link = sys::at::read_symlink_at(dir.as_fd(), &name)
+        .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
+    match link {
+        Some((stat, _)) if stat.st_uid != me && stat.st_uid != 0 => {
+            return Err(planted(path, &format!("a symlink of uid {}", stat.st_uid)));
+        }
+        Some(_) => {}
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        None if Path::new("/proc/self/fd").is_dir() => {
+            use std::os::fd::AsRawFd;
+            let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+            let file = nix::fcntl::openat(&dir, name.as_os_str(), flags, Mode::empty())
+                .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
+            let stat = fstat(&file).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+            if FileKind::of(&stat) == FileKind::Symlink {
+                return Err(planted(path, "a symlink made in its place meanwhile"));
+            }
+            let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+            return UnixStream::connect(by_fd)
+                .map_err(|err| Error::sys(subject(), Action::Open, err));
+        }
+        None => {}
+    }
+    UnixStream::connect(path).map_err(|err| Error::sys(subject(), Action::Open, err))
 }
 
 /// Makes room for the socket: nothing there, or a dead socket of this user

@@ -94,6 +94,15 @@ pub(crate) fn pipe_buf(fd: BorrowedFd<'_>) -> usize {
     }
 }
 
+/// The largest file this process may write (`ulimit -f`), in bytes; no
+/// limit (or none known) is `u64::MAX`.
+pub(crate) fn file_size_limit() -> u64 {
+    nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_FSIZE)
+        .map_or(u64::MAX, |(soft, _)| {
+            u64::try_from(soft).unwrap_or(u64::MAX)
+        })
+}
+
 /// The soft limit on open descriptors (`RLIMIT_NOFILE`); `None` when it
 /// cannot be read. "Unlimited" is `u64::MAX`.
 pub(crate) fn open_files_limit() -> Option<u64> {

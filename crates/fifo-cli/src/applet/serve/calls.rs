@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use fifo_core::serve::{CallSocket, Credentials, admits, call_header, spool};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::job::{Body, Reply};
 use super::reply::{Outgoing, refuse_on};
@@ -27,6 +28,11 @@ use crate::report;
 const APPLET: &str = "serve";
 /// A call's body is kept in memory up to this size, then spooled to disk.
 const IN_MEMORY: usize = 64 * 1024;
+/// The most calls of one user whose requests are arriving at once (half of
+/// [`super::server::MAX_ARRIVING`]): one user's callers that send slowly,
+/// or not at all, cannot take every place, and that user's further calls
+/// are refused at once, so the socket's queue drains to other users'.
+pub const MAX_ARRIVING_PER_USER: usize = super::server::MAX_ARRIVING / 2;
 
 /// Where a call is.
 #[derive(Debug)]
@@ -47,6 +53,8 @@ enum Stage {
 #[derive(Debug)]
 struct Call {
     stream: UnixStream,
+    /// Its caller's user, as the kernel says.
+    uid: u32,
     stage: Stage,
     /// When it last moved a byte.
     moved: Instant,
@@ -131,6 +139,27 @@ impl<'a> Calls<'a> {
             .count()
     }
 
+    /// Whether some user has as many calls arriving as one user may.
+    pub fn a_user_at_cap(&self) -> bool {
+        let mut by_user: HashMap<u32, usize> = HashMap::new();
+        self.open
+            .values()
+            .filter(|call| matches!(call.stage, Stage::Reading { .. }))
+            .any(|call| {
+                let count = by_user.entry(call.uid).or_default();
+                *count += 1;
+                *count >= MAX_ARRIVING_PER_USER
+            })
+    }
+
+    /// How many calls of user `uid` are sending their requests.
+    fn arriving_from(&self, uid: u32) -> usize {
+        self.open
+            .values()
+            .filter(|call| call.uid == uid && matches!(call.stage, Stage::Reading { .. }))
+            .count()
+    }
+
     /// The connections to watch, with whether to wait for reading (a
     /// request arriving) or for writing (room for the reply).
     pub fn watched(&self) -> Vec<(u64, BorrowedFd<'_>, bool)> {
@@ -177,8 +206,8 @@ impl<'a> Calls<'a> {
         let admitted = Credentials::of_peer(stream.as_fd(), &subject).and_then(|caller| {
             admits(held, &caller, &Subject::path(self.fifo)).map(|ok| (ok, caller.uid))
         });
-        match admitted {
-            Ok((true, _)) => {}
+        let uid = match admitted {
+            Ok((true, uid)) => uid,
             Ok((false, uid)) => {
                 let text = format!("uid {uid} may not write {}", report::quote(self.fifo));
                 report::message(APPLET, &format!("a call refused: {text}"));
@@ -189,6 +218,14 @@ impl<'a> Calls<'a> {
                 report::failure(APPLET, &err);
                 return Taken::Done;
             }
+        };
+        if self.arriving_from(uid) >= MAX_ARRIVING_PER_USER {
+            let text = format!(
+                "uid {uid} has {MAX_ARRIVING_PER_USER} calls arriving already; try again later"
+            );
+            report::message(APPLET, &format!("a call refused: {text}"));
+            refuse_on(&stream, &text);
+            return Taken::Done;
         }
         if stream.set_nonblocking(true).is_err() {
             return Taken::Done;
@@ -203,6 +240,7 @@ impl<'a> Calls<'a> {
             self.next,
             Call {
                 stream,
+                uid,
                 stage,
                 moved: Instant::now(),
             },
@@ -232,6 +270,15 @@ impl<'a> Calls<'a> {
         let header = call_header();
         let mut buf = vec![0u8; IN_MEMORY];
         let failed = match (&call.stream).read(&mut buf) {
+            // The end of a request is the caller's `shutdown(SHUT_WR)`; a
+            // caller that died or gave up mid-request closed its connection
+            // instead, and what came is not its request.
+            Ok(0) if hung_up(&call.stream) => {
+                self.open.remove(&key);
+                let text = "the caller went away before its request was whole; not run";
+                report::message(APPLET, &format!("a call dropped: {text}"));
+                return Arrived::More;
+            }
             Ok(0) => None,
             Ok(n) => {
                 call.moved = Instant::now();
@@ -369,6 +416,16 @@ impl<'a> Calls<'a> {
             self.send(key, None);
         }
     }
+}
+
+/// Whether the peer of `stream` closed it (both ways), as a caller that
+/// ended does, rather than only ending its sending.
+fn hung_up(stream: &UnixStream) -> bool {
+    let mut fds = [PollFd::new(stream.as_fd(), PollFlags::empty())];
+    poll(&mut fds, PollTimeout::ZERO).is_ok()
+        && fds[0]
+            .revents()
+            .is_some_and(|events| events.contains(PollFlags::POLLHUP))
 }
 
 /// Files bytes of a request as they arrive: the header checked, the body

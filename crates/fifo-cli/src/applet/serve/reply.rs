@@ -7,12 +7,12 @@ use std::io::{Read, Seek, Write};
 use std::os::unix::net::UnixStream;
 use std::time::Instant;
 
-use fifo_core::serve::{ReplyKind, record_header};
+use fifo_core::serve::{MAX_RECORD, ReplyKind, record_header};
 
 use super::job::Reply;
 
 /// How much of a job's output goes into one reply record.
-const RECORD: usize = 64 * 1024;
+const RECORD: usize = MAX_RECORD as usize;
 
 /// What is left of a reply to write.
 #[derive(Debug)]

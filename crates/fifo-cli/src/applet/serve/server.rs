@@ -233,10 +233,12 @@ impl Server<'_> {
 
     /// Whether calls in progress keep the server from going on: it is out
     /// of descriptors and some call holds some, or as many calls are
-    /// arriving as it takes at once. Calls that stopped moving are then
-    /// given up.
+    /// arriving as it takes at once (or as it takes from one user). Calls
+    /// that stopped moving are then given up.
     fn at_limit(&self) -> bool {
-        (self.short && self.calls.could_give_back()) || self.calls.reading() >= MAX_ARRIVING
+        (self.short && self.calls.could_give_back())
+            || self.calls.reading() >= MAX_ARRIVING
+            || self.calls.a_user_at_cap()
     }
 
     /// A job ended (or could not start).

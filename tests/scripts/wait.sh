@@ -97,7 +97,7 @@ expect_fail 2 "cannot be used with" "$F" wait --data --empty q
 # once, and neither the reader nor a writer waiting on the other FIFO is
 # disturbed: the reader is still blocked afterwards, and meets its writer.
 "$F" mk blocked
-spawn bash -c 'cat blocked > blocked.got'
+SPAWN_TIMEOUT=120 spawn bash -c 'cat blocked > blocked.got'
 reader=$SPAWNED
 blocked_in_open "$reader"
 run "$F" wait --reader -t 5s blocked
@@ -116,6 +116,6 @@ eq 0 "$STATUS" "wait --writer sees sh blocked opening to write ($ERR)"
 in_open "$writer" || fail "the writer is no longer blocked in open after the wait"
 eq from-sh "$(timeout 5 "$F" cat wblocked)" "the writer still meets its reader"
 finish "$writer"
-"$F" send blocked 'to the blocked reader'
+"$F" send -t 60s blocked 'to the blocked reader'
 finish "$reader"
 eq "to the blocked reader" "$(cat blocked.got)" "the reader still meets its writer"

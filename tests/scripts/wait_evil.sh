@@ -62,7 +62,10 @@ eq 0 "$STATUS" "wait --reader sees the reader of the FIFO renamed over the old o
 "$F" mk removed
 spawn "$F" wait --writer -t 15s removed 2> removed.err
 waiter=$SPAWNED
-sleep 0.3
+# Removed only once the wait has looked at it (it has its directory open,
+# or its watch): removed earlier, it would be a FIFO that never existed.
+watching() { [ -n "$(ls -l /proc/"$(fifo_pid "$waiter")"/fd 2> /dev/null | grep -e inotify -e "$T")" ]; }
+wait_until 10 "the wait to watch removed" watching
 rm removed
 finish "$waiter"
 eq 1 "$STATUS" "wait --writer on a FIFO removed meanwhile fails ($(cat removed.err))"

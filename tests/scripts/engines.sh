@@ -11,12 +11,12 @@ want=$(sha256sum < src | cut -d' ' -f1)
 sum() { sha256sum | cut -d' ' -f1; }
 "$F" mk f g
 
-# traced NAME CMD...: runs CMD under strace, logging splice and tee calls
-# of every thread to NAME.trace.
+# traced NAME CMD...: runs CMD under strace, logging splice, tee and open
+# calls of every thread to NAME.trace.
 traced() {
     local name=$1
     shift
-    timeout 20 strace -f -qq -e trace=splice,tee -o "$name.trace" "$@"
+    timeout 20 strace -f -qq -e trace=splice,tee,openat -o "$name.trace" "$@"
 }
 # calls NAME SYSCALL: how many SYSCALL calls NAME.trace holds.
 calls() {
@@ -68,6 +68,13 @@ for mode in "" --no-splice; do
         done
         [ "$(calls tee tee)" -gt 0 ] || fail "default tee made no tee call (splice, tee calls: $counts)"
         ok "default: send and cat splice, tee copies with tee(2) (splice, tee calls: $counts)"
+        # The last output takes each round out of the input with splice(2):
+        # no round is consumed a second time into /dev/null.
+        if grep -q '"/dev/null"' tee.trace; then
+            fail "default tee opened /dev/null to throw the input away: $(grep '/dev/null' tee.trace | head -1)"
+        fi
+        [ "$(calls tee splice)" -gt 0 ] || fail "default tee spliced no round into its last output"
+        ok "default: tee splices each round into its last output, discards nothing"
     else
         eq "send 0 0, send-pipe 0 0, cat 0 0, cat-file 0 0, tee 0 0" "$counts" "--no-splice: no splice or tee call anywhere"
     fi

@@ -282,37 +282,41 @@ fn read_write(
 }
 
 /// The Linux fan-out between pipes. Each round, tee(2) into the first output
-/// fixes how many bytes `n` the round moves; every other output gets the same
-/// `n` by tee(2), topped up from a peeked copy when its pipe takes fewer; only
-/// then are the `n` bytes consumed from the input (spliced into /dev/null).
-/// Returns `None` when tee(2) is refused before anything moved.
+/// fixes how many bytes `n` the round moves; every other output but the last
+/// gets the same `n` by tee(2), topped up from a peeked copy when its pipe
+/// takes fewer; the last output then takes the round out of the input with
+/// splice(2), so no round is duplicated more often than it has extra outputs.
+/// With one output, the round is simply spliced into it. Returns `None` when
+/// tee(2) or splice(2) is refused before anything moved.
 fn tee_pipes(
     src: BorrowedFd<'_>,
     fan: &mut FanOut,
     outputs: &mut Vec<Output<'_>>,
     on_error: &mut impl FnMut(&Output<'_>, Error) -> ControlFlow<()>,
 ) -> Result<Option<Ended>> {
-    let Ok(sink) = nix::fcntl::open(
-        "/dev/null",
-        OFlag::O_WRONLY | OFlag::O_CLOEXEC,
-        Mode::empty(),
-    ) else {
-        return Ok(None);
-    };
     let mut topup = TopUp::default();
     let mut moved = false;
     loop {
         if outputs.is_empty() {
             return Ok(Some(Ended::NoOutputsLeft));
         }
-        let mut n = 0;
-        let mut index = 0;
         let chunk = fan.allowance(TEE_CHUNK);
+        // The round's size, and how much of it is already out of the input.
+        let (mut n, mut consumed) = (0, 0);
+        let mut index = 0;
         while index < outputs.len() && n == 0 {
-            match retry_on_eintr(|| sys::tee_pipe(src, outputs[index].fd, chunk)) {
+            let fd = outputs[index].fd;
+            let last = index + 1 == outputs.len();
+            let result = if last {
+                retry_on_eintr(|| sys::splice(src, fd, chunk))
+            } else {
+                retry_on_eintr(|| sys::tee_pipe(src, fd, chunk))
+            };
+            match result {
                 Ok(0) => return Ok(Some(Ended::EndOfInput)),
                 Ok(got) => {
                     n = got;
+                    consumed = if last { got } else { 0 };
                     outputs[index].written += got as u64;
                     index += 1;
                 }
@@ -329,7 +333,13 @@ fn tee_pipes(
         }
         moved = true;
         while index < outputs.len() {
-            match topup.deliver(src, outputs[index].fd, n) {
+            let last = index + 1 == outputs.len();
+            let result = if last && !topup.taken {
+                splice_round(src, outputs[index].fd, n, &mut consumed)
+            } else {
+                topup.deliver(src, outputs[index].fd, n)
+            };
+            match result {
                 Ok(()) => {
                     outputs[index].written += n as u64;
                     index += 1;
@@ -342,11 +352,31 @@ fn tee_pipes(
                 Err(Shortfall::Input(fault)) => return Err(read_failed(&fan.source, fault)),
             }
         }
-        if !topup.end_round() {
-            discard(src, sink.as_fd(), n).map_err(|fault| read_failed(&fan.source, fault))?;
+        if !topup.end_round() && consumed < n {
+            // The last output left during the round: the rest of the round
+            // still has to leave the input.
+            discard(src, n - consumed).map_err(|fault| read_failed(&fan.source, fault))?;
         }
         fan.delivered_unseen(n);
     }
+}
+
+/// Moves the rest of the round's `n` bytes from `src` into `dst` with
+/// splice(2); `consumed` counts what has left `src` so far.
+fn splice_round(
+    src: BorrowedFd<'_>,
+    dst: BorrowedFd<'_>,
+    n: usize,
+    consumed: &mut usize,
+) -> Result<(), Shortfall> {
+    while *consumed < n {
+        match retry_on_eintr(|| sys::splice(src, dst, n - *consumed)) {
+            Ok(0) => return Err(Shortfall::Input(Fault::Vanished)),
+            Ok(done) => *consumed += done,
+            Err(errno) => return Err(Shortfall::Output(errno.into(), *consumed as u64)),
+        }
+    }
+    Ok(())
 }
 
 /// The slow lane of [`tee_pipes`]: a scratch pipe and buffer for the bytes
@@ -433,11 +463,17 @@ impl TopUp {
     }
 }
 
-/// Consumes `n` bytes of `src` into `sink` (/dev/null).
-fn discard(src: BorrowedFd<'_>, sink: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
+/// Consumes `n` bytes of `src`: spliced into /dev/null, or read and thrown
+/// away where splice(2) is refused.
+fn discard(src: BorrowedFd<'_>, n: usize) -> Result<(), Fault> {
+    let sink = nix::fcntl::open(
+        "/dev/null",
+        OFlag::O_WRONLY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    )?;
     let mut left = n;
     while left > 0 {
-        match retry_on_eintr(|| sys::splice(src, sink, left)) {
+        match retry_on_eintr(|| sys::splice(src, sink.as_fd(), left)) {
             Ok(0) => return Err(Fault::Vanished),
             Ok(done) => left -= done,
             Err(Errno::EINVAL) => {

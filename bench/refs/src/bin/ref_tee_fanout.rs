@@ -1,6 +1,8 @@
 //! Benchmark reference: copies stdin (a pipe) to stdout and to every PATH (a
 //! FIFO each) with tee(2) and splice(2), no bytes through user memory: the
-//! physical limit of a fan-out. Usage: `ref_tee_fanout PATH...`.
+//! physical limit of a fan-out. Each 64 KiB round is tee(2)'d into every
+//! output but the last, then spliced into the last, which consumes it.
+//! Usage: `ref_tee_fanout PATH...`.
 
 /// The program itself: it measures Linux system calls.
 #[cfg(target_os = "linux")]
@@ -33,6 +35,9 @@ mod program {
         }
     }
 
+    /// The most one round moves.
+    const ROUND: usize = 64 * 1024;
+
     pub fn main() {
         let outputs: Vec<_> = std::env::args_os()
             .skip(1)
@@ -49,23 +54,30 @@ mod program {
         for fd in outputs.iter().map(AsFd::as_fd).chain([src, dst]) {
             let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(1 << 20));
         }
-        let sink = OpenOptions::new()
-            .write(true)
-            .open("/dev/null")
-            .expect("no /dev/null");
+        let mut all: Vec<BorrowedFd<'_>> = vec![dst];
+        all.extend(outputs.iter().map(AsFd::as_fd));
+        let (last, teed) = all.split_last().expect("stdout is an output");
         loop {
-            // Bounded by stdout's free space: a 1 MiB pipe per output keeps the
-            // other tees whole, which is enough for a reference.
-            let n = retry(|| tee(src, dst, 1 << 20, SpliceFFlags::empty()));
+            // The first output fixes the round; a 1 MiB pipe per output keeps
+            // the other tees whole, which is enough for a reference.
+            let n = match teed.first() {
+                Some(first) => retry(|| tee(src, *first, ROUND, SpliceFFlags::empty())),
+                None => {
+                    retry(|| splice(src, None, *last, None, ROUND, SpliceFFlags::SPLICE_F_MOVE))
+                }
+            };
             if n == 0 {
                 break;
             }
-            for out in &outputs {
-                tee_all(src, out.as_fd(), n);
+            if teed.is_empty() {
+                continue;
+            }
+            for out in &teed[1..] {
+                tee_all(src, *out, n);
             }
             let mut left = n;
             while left > 0 {
-                left -= retry(|| splice(src, None, &sink, None, left, SpliceFFlags::SPLICE_F_MOVE));
+                left -= retry(|| splice(src, None, *last, None, left, SpliceFFlags::SPLICE_F_MOVE));
             }
         }
     }

@@ -107,6 +107,49 @@ fn a_departed_reader_is_dropped_and_the_rest_go_on() {
     }
 }
 
+/// The last output takes each round out of the input (splice on the fast
+/// path): when it leaves mid-round, the rest of the round must still leave
+/// the input exactly once, so the outputs that stay miss and repeat nothing.
+#[test]
+fn the_last_output_leaving_mid_stream_costs_the_others_nothing() {
+    let want = data(4_000_000);
+    for mut fan in both_paths() {
+        let src = source(want.clone());
+        let (first_w, first) = sink(false);
+        let (second_w, second) = sink(true);
+        let (leaving_r, leaving_w) = nix::unistd::pipe().unwrap();
+        let leaver = thread::spawn(move || {
+            let mut buf = vec![0u8; 1000];
+            let mut got = 0;
+            while got < 300_000 {
+                match retry_on_eintr(|| nix::unistd::read(&leaving_r, &mut buf)) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got += n,
+                }
+            }
+        });
+        let mut outputs = vec![
+            Output::new(Subject::path("first"), first_w.as_fd()),
+            Output::new(Subject::path("second"), second_w.as_fd()),
+            Output::new(Subject::path("leaving"), leaving_w.as_fd()),
+        ];
+        let mut dropped = Vec::new();
+        let ended = fan
+            .run(src.as_fd(), &mut outputs, |output, _| {
+                dropped.push(output.subject().clone());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        leaver.join().unwrap();
+        assert_eq!(ended, Ended::EndOfInput);
+        assert_eq!(dropped, vec![Subject::path("leaving")], "{fan:?}");
+        drop(outputs);
+        drop((first_w, second_w, leaving_w));
+        assert!(first.join().unwrap() == want, "{fan:?}: first differs");
+        assert!(second.join().unwrap() == want, "{fan:?}: second differs");
+    }
+}
+
 #[test]
 fn a_small_top_up_does_not_limit_a_later_larger_one() {
     let want = data(300_000);

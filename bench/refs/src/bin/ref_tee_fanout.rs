@@ -8,7 +8,7 @@
 #[cfg(target_os = "linux")]
 mod program {
     use std::fs::OpenOptions;
-    use std::os::fd::{AsFd, BorrowedFd};
+    use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
     use nix::errno::Errno;
     use nix::fcntl::{FcntlArg, SpliceFFlags, fcntl, splice, tee};
@@ -26,12 +26,30 @@ mod program {
         }
     }
 
-    /// Duplicates exactly `n` waiting bytes of `src` into `dst`; tee(2) cannot
-    /// resume at an offset, so a short tee is an error for this minimal program.
-    fn tee_all(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, n: usize) {
-        if retry(|| tee(src, dst, n, SpliceFFlags::empty())) != n {
-            eprintln!("ref_tee_fanout: short tee");
+    /// Duplicates exactly `n` waiting bytes of `src` into `dst`. tee(2)
+    /// cannot resume at an offset, so when `dst` takes fewer (its reader
+    /// lags and its pipe is nearly full) the rest is written from a copy
+    /// peeked through the private pipe `scratch`: rare, and never in the
+    /// steady state the reference measures.
+    fn tee_all(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, n: usize, scratch: &(OwnedFd, OwnedFd)) {
+        let got = retry(|| tee(src, dst, n, SpliceFFlags::empty()));
+        if got == n {
+            return;
+        }
+        let (peek, into) = scratch;
+        let copied = retry(|| tee(src, into, n, SpliceFFlags::empty()));
+        let mut buf = vec![0u8; copied];
+        let mut read = 0;
+        while read < copied {
+            read += retry(|| nix::unistd::read(peek, &mut buf[read..]));
+        }
+        if copied != n {
+            eprintln!("ref_tee_fanout: short peek");
             std::process::exit(1);
+        }
+        let mut at = got;
+        while at < n {
+            at += retry(|| nix::unistd::write(dst, &buf[at..n]));
         }
     }
 
@@ -54,12 +72,13 @@ mod program {
         for fd in outputs.iter().map(AsFd::as_fd).chain([src, dst]) {
             let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(1 << 20));
         }
+        let scratch = nix::unistd::pipe().expect("cannot make a pipe");
+        let _ = fcntl(&scratch.1, FcntlArg::F_SETPIPE_SZ(1 << 20));
         let mut all: Vec<BorrowedFd<'_>> = vec![dst];
         all.extend(outputs.iter().map(AsFd::as_fd));
         let (last, teed) = all.split_last().expect("stdout is an output");
         loop {
-            // The first output fixes the round; a 1 MiB pipe per output keeps
-            // the other tees whole, which is enough for a reference.
+            // The first output fixes the round; the others get all of it.
             let n = match teed.first() {
                 Some(first) => retry(|| tee(src, *first, ROUND, SpliceFFlags::empty())),
                 None => {
@@ -73,7 +92,7 @@ mod program {
                 continue;
             }
             for out in &teed[1..] {
-                tee_all(src, *out, n);
+                tee_all(src, *out, n, &scratch);
             }
             let mut left = n;
             while left > 0 {

@@ -90,13 +90,17 @@ enum Sent {
 /// its answer says why.
 fn send(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Result<(), Sent> {
     let mut writer = Deadlined { stream, deadline };
-    let mut sent = writer.write_all(&call_header());
-    if sent.is_ok() {
-        sent = match request_words(&args.request) {
-            Some(line) => writer.write_all(&line),
-            None => std::io::copy(&mut Stdin { deadline }, &mut writer).map(drop),
-        };
-    }
+    let mut header = call_header();
+    // A request from the command line goes with the header, in one write.
+    let sent = match request_words(&args.request) {
+        Some(line) => {
+            header.extend_from_slice(&line);
+            writer.write_all(&header)
+        }
+        None => writer
+            .write_all(&header)
+            .and_then(|()| std::io::copy(&mut Stdin { deadline }, &mut writer).map(drop)),
+    };
     match sent {
         Ok(()) => {}
         Err(err) if timed_out_err(&err) => return Err(Sent::TimedOut),

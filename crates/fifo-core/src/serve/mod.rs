@@ -18,6 +18,8 @@
 
 use std::path::Path;
 
+use nix::errno::Errno;
+
 use crate::{Action, Error, Result, Subject};
 
 mod access;
@@ -48,12 +50,20 @@ pub fn file_size_limit() -> u64 {
 
 /// A new, already unlinked temporary file in `dir`, open for reading and
 /// writing: where a job's output waits until it can be written out whole.
-/// Nothing is left behind however the process ends.
+/// Nothing is left behind however the process ends. A nameless file
+/// (`O_TMPFILE`) where the file system makes one: one call, and no name
+/// made and removed in `dir` for every job.
 ///
 /// # Errors
 /// [`Error::Sys`] naming `dir` when the file cannot be made.
 pub fn spool(dir: &Path) -> Result<std::fs::File> {
     let failed = |errno| Error::sys(Subject::path(dir), Action::Open, errno);
+    match crate::sys::open_unnamed_in(dir) {
+        Ok(fd) => return Ok(std::fs::File::from(fd)),
+        // A file system (or system) without nameless files.
+        Err(Errno::EOPNOTSUPP | Errno::EISDIR | Errno::EINVAL) => {}
+        Err(errno) => return Err(failed(errno)),
+    }
     let (fd, path) = nix::unistd::mkstemp(&dir.join("fifo-serve.XXXXXX")).map_err(failed)?;
     nix::unistd::unlink(&path).map_err(failed)?;
     // Commands started later must not inherit it.

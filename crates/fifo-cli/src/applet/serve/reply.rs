@@ -62,7 +62,10 @@ impl Outgoing {
             if self.at == self.out.len() {
                 self.out.clear();
                 self.at = 0;
-                if !self.next_record()? {
+                // Records go out together up to a record's size: a short
+                // reply (output and status) is one write, one wake-up.
+                while self.out.len() < RECORD && self.next_record()? {}
+                if self.out.is_empty() {
                     return Ok(true);
                 }
             }

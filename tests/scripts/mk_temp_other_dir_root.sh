@@ -2,14 +2,11 @@
 # (uid 65534) owns: the printed path is only as private as DIR. Its owner
 # may rename the new 0700 directory once the path is printed and put a
 # directory of their own, with a FIFO they read, under the same name; root's
-# next `fifo send "$path"` then hands its data to them. KNOWN DEFECT, not
-# fixed here: mk --temp should refuse a DIR that another user (not root)
-# owns, one line, as `man --dir` refuses one; the scenario below is what
-# must then fail at the first step. Until that is decided, it is skipped.
+# next `fifo send "$path"` then hands its data to them. So mk --temp refuses
+# a DIR that another user (not root) owns, in one line, as `man --dir` does.
 # needs: root
 source "$(dirname "$0")/lib.sh"
 need_root
-skip "known defect: mk --temp --dir accepts a DIR another user owns, whose owner can swap the printed directory afterwards"
 
 mkdir drop
 chown 65534:65534 drop

@@ -1,5 +1,7 @@
-# fifo mk --temp --dir DIR, run by root in a directory another user owns
-# (who may rename anything in it): the attacker (uid 65534) swaps the new
+# fifo mk --temp --dir DIR, run by root in a directory root owns but anyone
+# may write to, without the sticky bit (so anyone may rename anything in it;
+# a DIR another user owns is refused up front, mk_temp_other_dir_root.sh):
+# the attacker (uid 65534) swaps the new
 # private directory for a symlink to root's own directory while root's fifo
 # is held right after making it (strace: delay_exit on mkdir). The FIFO is
 # made in the directory held open, never through the symlink: fifo refuses
@@ -11,7 +13,7 @@ need strace
 
 mkdir -m 700 vault
 mkdir drop
-chown 65534:65534 drop
+chmod 0777 drop
 
 # Without cargo's LD_LIBRARY_PATH: the loader would probe every one of its
 # directories, each probe held for the injected delay.

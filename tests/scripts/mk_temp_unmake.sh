@@ -1,7 +1,8 @@
-# fifo mk --temp --dir DIR, run by root in a directory another user owns,
-# with a stdout that fails (/dev/full): nobody learnt the path, so fifo
-# takes back the FIFO and the directory it made. Meanwhile the attacker
-# (uid 65534, the owner of DIR, who may rename what is in it) moved the new
+# fifo mk --temp --dir DIR, run by root in a directory root owns but anyone
+# may write to, without the sticky bit (a DIR another user owns is refused
+# up front), with a stdout that fails (/dev/full): nobody learnt the path, so
+# fifo takes back the FIFO and the directory it made. Meanwhile the attacker
+# (uid 65534, who may rename what is in DIR) moved the new
 # private directory away and put a symlink to root's own directory in its
 # place (strace holds root's fifo right after it made the FIFO). The
 # cleanup removes the FIFO it made, in the directory it holds open, never
@@ -14,7 +15,7 @@ need strace
 mkdir -m 700 vault
 echo precious > vault/fifo
 mkdir drop
-chown 65534:65534 drop
+chmod 0777 drop
 
 # Without cargo's LD_LIBRARY_PATH: the loader would probe every one of its
 # directories, each probe held for the injected delay.

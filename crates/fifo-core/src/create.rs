@@ -173,6 +173,9 @@ impl TempFifo {
         let template = dir.join("fifo.XXXXXXXX");
         let fail_dir = |errno| Error::sys(Subject::path(dir), Action::CreateDir, errno);
         let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
+        // Whoever owns `dir` could swap the private directory once its path
+        // is printed.
+        crate::dir::refuse_others(parent.as_fd(), dir)?;
         // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
         // d---------, and the FIFO could not be made in it.
         let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;

@@ -38,6 +38,25 @@ pub fn temp_dir() -> PathBuf {
     std::path::absolute(dir).unwrap_or_else(|_| fallback())
 }
 
+/// Refuses the directory `fd` (opened by `path`) when it belongs to another
+/// user than this one or root: its owner can rename anything in it, so a
+/// name made there and handed on is theirs to swap.
+///
+/// # Errors
+/// [`Error::Sys`] when it cannot be examined; [`Error::Unsafe`] for another
+/// user's directory.
+pub(crate) fn refuse_others(fd: BorrowedFd<'_>, path: &Path) -> Result<()> {
+    let subject = || Subject::path(path);
+    let stat = fstat(fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
+    if stat.st_uid != Uid::effective().as_raw() && stat.st_uid != 0 {
+        return Err(Error::Unsafe {
+            subject: subject(),
+            reason: format!("to write into a directory of uid {}", stat.st_uid),
+        });
+    }
+    Ok(())
+}
+
 /// A directory held open, with the path it was opened by (for messages).
 #[derive(Debug)]
 pub struct Directory {
@@ -58,13 +77,7 @@ impl Directory {
         let subject = || Subject::path(path);
         let fd =
             sys::at::open_dir(path).map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
-        let stat = fstat(&fd).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-        if stat.st_uid != Uid::effective().as_raw() && stat.st_uid != 0 {
-            return Err(Error::Unsafe {
-                subject: subject(),
-                reason: format!("to write into a directory of uid {}", stat.st_uid),
-            });
-        }
+        refuse_others(fd.as_fd(), path)?;
         Ok(Self::held(fd, path.to_owned()))
     }
 

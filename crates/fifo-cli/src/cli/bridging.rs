@@ -1,6 +1,7 @@
 //! The arguments of `fifo bridge`.
-// Doc comments here are `--help` text, where Markdown backticks would show.
-#![allow(clippy::doc_markdown)]
+// Doc comments here are `--help` text, where Markdown backticks would show,
+// and `[ADDR:]PORT` is an optional part, not a link.
+#![allow(clippy::doc_markdown, rustdoc::broken_intra_doc_links)]
 
 use std::ffi::OsString;
 use std::path::PathBuf;

@@ -31,7 +31,7 @@ for how in timeout TERM KILL; do
     caller=$SPAWNED
     exec 7> "slow.$how"
     printf 'pay mallory 1' >&7
-    run "$F" wait --empty -t 20s "slow.$how"
+    run "${FS[@]}" wait --empty -t 20s "slow.$how"
     eq 0 "$STATUS" "the request's first bytes have left the caller's stdin ($how)"
     [ "$how" = timeout ] || kill "-$how" "$(fifo_pid "$caller")"
     finish "$caller"

@@ -16,7 +16,8 @@ mkfifo src
 exec 8<> src
 spawn "$F" send --frame q < src
 head -c 20000 /dev/zero | tr '\0' z >&8
-wait_until 10 "the first chunks in the FIFO" test "$("$F" stat -c %{buffered} q)" -gt 0
+buffered() { [ "$("${FS[@]}" stat -c %{buffered} q)" -gt 0 ]; }
+wait_until 10 "the first chunks in the FIFO" buffered
 "$F" send --frame q small
 run bash -c 'ulimit -f 1 && exec "$0" cat --frame -l 1 q' "$F"
 eq "1 small" "$STATUS $OUT" "the counted reader prints its message and fails"

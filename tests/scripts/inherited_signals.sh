@@ -28,12 +28,12 @@ mkfifo hint hhup
 holder=$("${IGNORING[@]}" INT "$F" hold -b hint)
 PIDS+=("$holder")
 kill -INT "$holder"
-run "$F" hold --stop -t 10s hint
+run "${FS[@]}" hold --stop -t 10s hint
 eq "0 " "$STATUS $ERR" "hold started with SIGINT ignored: SIGINT ignored, hold --stop ends it"
 holder=$(nohup "$F" hold -b hhup 2> /dev/null)
 PIDS+=("$holder")
 kill -HUP "$holder"
-run "$F" hold --stop -t 10s hhup
+run "${FS[@]}" hold --stop -t 10s hhup
 eq "0 " "$STATUS $ERR" "hold under nohup: SIGHUP ignored, hold --stop ends it"
 
 # cat --frame -k waiting in open: SIGINT ignored, SIGTERM still ends it.
@@ -65,7 +65,7 @@ eq "0 one two" "$STATUS $(cat fflow.out | tr '\n' ' ' | sed 's/ $//')" \
 mkfifo m1
 spawn "${IGNORING[@]}" INT "$F" cat --merge -k m1 > m1.out
 merger=$SPAWNED
-wait_until 10 "cat --merge to read m1" "$F" wait --reader -t 1s m1
+wait_until 10 "cat --merge to read m1" "${FS[@]}" wait --reader -t 1s m1
 "$F" send -t 10s m1 first
 wait_until 10 "the first line" grep -q first m1.out
 kill -INT "$(fifo_pid "$merger")"
@@ -95,7 +95,7 @@ export TMPDIR=$T/tmp
 mkfifo svc
 spawn nohup "$F" serve svc -- tr a-z A-Z
 server=$SPAWNED
-wait_until 10 "serve to read svc" "$F" wait --reader -t 1s svc
+wait_until 10 "serve to read svc" "${FS[@]}" wait --reader -t 1s svc
 run "$F" call -t 10s svc before
 eq "0 BEFORE" "$STATUS $OUT" "serve under nohup answers"
 kill -HUP "$(fifo_pid "$server")"

@@ -11,7 +11,7 @@ need parallel
 
 # serving PATH: waits until a serve holds PATH.
 serving() {
-    "$F" wait --exists -t 10s "$1" && "$F" wait --reader -t 10s "$1"
+    "${FS[@]}" wait --exists -t 10s "$1" && "${FS[@]}" wait --reader -t 10s "$1"
 }
 
 # order.sh [WORD]: the job of request rN (N < 5) ends only once rN+1's

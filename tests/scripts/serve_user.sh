@@ -68,7 +68,7 @@ wait_until 10 "the call socket" test -S shared/svc.sock
 mkfifo -m 600 ctl
 spawn bash -c "exec cat ctl > ctl.out"
 reader=$SPAWNED
-"$F" wait --reader -t 10s ctl
+"${FS[@]}" wait --reader -t 10s ctl
 run "${AS_NOBODY[@]}" "$PY" -c "
 exec(open('forge.py').read())
 send('shared/svc', 1, b'\0fifo-call 1\0' + os.fsencode(os.path.abspath('ctl')) + b'\0chosen by uid 65534\n')"

@@ -4,6 +4,7 @@
 # message exactly once and whole. flock(2) belongs to the open file
 # description, which such readers share, so each takes the lock on a
 # description of its own.
+# needs: linux   # a reader's own open file description is made through /proc/self/fd
 source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
 

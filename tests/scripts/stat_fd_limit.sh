@@ -3,6 +3,7 @@
 # This shell holds the FIFO open both ways, so a count given as exact must
 # be at least 1; a lower bound (N+) or `?` is honest. (It used to say
 # `0 0`, exactly, as if every process it could not open had just ended.)
+# needs: linux   # holders and counts come from /proc
 source "$(dirname "$0")/lib.sh"
 
 "$F" mk f

@@ -4,6 +4,7 @@
 # regular file, a directory, a symlink, a FIFO, a character device and a
 # socket. And the default report's File and Device lines, as GNU's.
 # needs: python3
+# needs: linux   # compares with GNU stat, whose birth time (%w %W) needs statx
 source "$(dirname "$0")/lib.sh"
 
 stat --version | grep -q 'GNU coreutils' || skip "GNU stat is not installed"

@@ -4,6 +4,7 @@
 # sequences or a newline is shown escaped, as paths are (one line per
 # holder, no terminal control reaching the screen); a name that is not
 # UTF-8 is shown (U+FFFD for each bad byte), not as an empty name.
+# needs: linux   # holders' names come from /proc
 source "$(dirname "$0")/lib.sh"
 need python3
 

@@ -2,6 +2,7 @@
 # a descriptor that the shell's jobs inherit, or one dup'ed, is one reader
 # and one writer however many processes hold it; a second open is another.
 # The holders are still listed one by one, by process.
+# needs: linux   # open files are told apart with kcmp(2) and /proc
 source "$(dirname "$0")/lib.sh"
 
 "$F" mk f

@@ -4,6 +4,7 @@
 # 1, one line. Users who can see the peer still see it, and nobody's open
 # is disturbed by the looking.
 # needs: root setpriv
+# needs: linux   # peers are seen in /proc
 source "$(dirname "$0")/lib.sh"
 need_root
 

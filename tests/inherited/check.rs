@@ -23,8 +23,9 @@ const MESSAGES: [&[u8]; 2] = [b"one\n", b"two\n"];
 /// The statuses a command may fail with when the state takes away what its
 /// job needs: an operation failed (1), stdout closed by its reader (141).
 const FAILURE_STATUSES: [i32; 2] = [1, 141];
-/// How long the waiting form may take to wait.
-const READY_WITHIN: Duration = Duration::from_secs(10);
+/// How long the waiting form may take to wait: only a bound on a hang, so
+/// generous for a machine whose cores are all busy.
+const READY_WITHIN: Duration = Duration::from_secs(60);
 /// Starts the program after it, with one signal blocked (bash cannot), and
 /// SIGPIPE and SIGXFSZ back at their defaults (Python ignores them).
 const BLOCK: &str = "import os, signal, sys

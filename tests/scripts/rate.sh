@@ -120,7 +120,11 @@ done
 head -c $((4 * 1024 * 1024)) /dev/urandom > data
 want="$(stat -c %s data) $(sha256sum < data | cut -d' ' -f1)"
 "$F" mk s
-SPAWN_TIMEOUT=120 spawn "$F" send --rate-limit 1M --capacity 64K s < data
+# The portable engine has no capacity control, and leaves pipes at the
+# system's 64 KiB.
+capacity=(--capacity 64K)
+[ "${FIFO_PORTABLE:-}" != 1 ] || capacity=()
+SPAWN_TIMEOUT=120 spawn "$F" send --rate-limit 1M "${capacity[@]}" s < data
 sender=$SPAWNED
 read -r after allowed total sum < <(python3 -c '
 import sys, time
@@ -134,8 +138,12 @@ print(after, allowed, summary())' s "$BUCKET")
 finish "$sender"
 eq 0 "$STATUS" "send after a stall: status"
 eq "$want" "$total $sum" "send after a stall: every byte"
-[ "$after" -le "$allowed" ] || fail "after a 2 s stall: $after bytes, over the $allowed the pipe, bucket and window allow: a burst"
-ok "after a 2 s stall: $after bytes in the next window, at most $allowed (no saved-up burst)"
+# The portable engine also holds the chunk it read and could not write yet,
+# which this bound does not count.
+if linux_only "the burst bound after a stall counts the splice engine's pipe only"; then
+    [ "$after" -le "$allowed" ] || fail "after a 2 s stall: $after bytes, over the $allowed the pipe, bucket and window allow: a burst"
+    ok "after a 2 s stall: $after bytes in the next window, at most $allowed (no saved-up burst)"
+fi
 
 # --rate-file: the reader reads at 100K for 0.5 s, writes 2M into the file,
 # and reads on until it has more than 100K could ever have given (so the new

@@ -116,37 +116,40 @@ impl Link {
 
     fn tcp(stream: TcpStream) -> io::Result<Self> {
         stream.set_nodelay(true)?;
-        let (reader, control, timed) = (
-            stream.try_clone()?,
-            stream.try_clone()?,
-            stream.try_clone()?,
-        );
-        Ok(Self {
-            reader: Box::new(reader),
-            writer: Box::new(stream),
-            closer: Closer(Arc::new(move || {
-                let _ = control.shutdown(Shutdown::Both);
-            })),
-            timeout: Some(Box::new(move |limit| {
-                let _ = timed.set_read_timeout(limit);
-            })),
-        })
+        Self::socket(
+            stream,
+            TcpStream::try_clone,
+            TcpStream::shutdown,
+            TcpStream::set_read_timeout,
+        )
     }
 
     fn unix(stream: UnixStream) -> io::Result<Self> {
-        let (reader, control, timed) = (
-            stream.try_clone()?,
-            stream.try_clone()?,
-            stream.try_clone()?,
-        );
+        Self::socket(
+            stream,
+            UnixStream::try_clone,
+            UnixStream::shutdown,
+            UnixStream::set_read_timeout,
+        )
+    }
+
+    /// A link over a connected socket of either kind: a clone reads, one
+    /// shuts it down from any thread, one sets the read timeout.
+    fn socket<S: Read + Write + Send + Sync + 'static>(
+        stream: S,
+        clone: fn(&S) -> io::Result<S>,
+        shutdown: fn(&S, Shutdown) -> io::Result<()>,
+        set_timeout: fn(&S, Option<Duration>) -> io::Result<()>,
+    ) -> io::Result<Self> {
+        let (reader, control, timed) = (clone(&stream)?, clone(&stream)?, clone(&stream)?);
         Ok(Self {
             reader: Box::new(reader),
             writer: Box::new(stream),
             closer: Closer(Arc::new(move || {
-                let _ = control.shutdown(Shutdown::Both);
+                let _ = shutdown(&control, Shutdown::Both);
             })),
             timeout: Some(Box::new(move |limit| {
-                let _ = timed.set_read_timeout(limit);
+                let _ = set_timeout(&timed, limit);
             })),
         })
     }

@@ -402,18 +402,7 @@ fn states() -> Vec<State> {
 /// Rows known to fail because of a defect another branch fixes: each still
 /// runs, shows as ignored with its reason while it fails, and fails the
 /// suite once it passes, so that it is taken off this list.
-const KNOWN_FAILING: &[(&str, &str, &str)] = &[
-    (
-        "bridge",
-        "tmpdir_missing",
-        "issue 23: a far `bridge stdio:` that cannot make its keeper's directory dies without a FAIL message, and the near end reconnects until --retry runs out",
-    ),
-    (
-        "bridge",
-        "tmpdir_unwritable",
-        "issue 23: a far `bridge stdio:` that cannot make its keeper's directory dies without a FAIL message, and the near end reconnects until --retry runs out",
-    ),
-];
+const KNOWN_FAILING: &[(&str, &str, &str)] = &[];
 
 /// One trial per job and state, and one that checks the table against
 /// `fifo --list`.

@@ -42,5 +42,5 @@ ok "no Rust parse wording reaches the user"
 # Bare seconds, fractions too, and the wait reported as it was written.
 expect_fail 124 "fifo cat: 'f': timed out after 500ms waiting for a writer" "$F" cat -t 0.5 f
 expect_fail 124 "fifo cat: 'f': timed out after 1.5s waiting for a writer" "$F" cat -t 1.5s f
-expect_fail 124 "fifo wait: 'f': timed out after 250ms waiting for a reader" "${FS[@]}" wait --reader -t .25 f
+expect_fail 124 "fifo wait: 'absent': timed out after 250ms waiting until it exists" "$F" wait --exists -t .25 absent
 expect_fail 124 "fifo send: 'f': timed out after 1.25s waiting for a reader" "$F" send -t 1.25 f hi

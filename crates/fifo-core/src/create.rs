@@ -93,7 +93,14 @@ pub(crate) fn exact(mode: u32) -> Mode {
 /// the mode it asks for; the umask is process-wide, so this must not run
 /// while other threads create files.
 pub(crate) fn with_umask_cleared<T>(create: impl FnOnce() -> T) -> T {
-    let saved = umask(Mode::empty());
+    with_umask(0, create)
+}
+
+/// Runs `create` under the umask `mask` (then restores the caller's): for
+/// files whose mode cannot be given to the call that makes them, such as
+/// Unix sockets. The same caveat about threads holds.
+pub(crate) fn with_umask<T>(mask: u32, create: impl FnOnce() -> T) -> T {
+    let saved = umask(Mode::from_bits_truncate(mask));
     let result = create();
     umask(saved);
     result

@@ -22,6 +22,7 @@ use nix::fcntl::OFlag;
 use nix::sys::stat::{Mode, fstat};
 use nix::unistd::Uid;
 
+use crate::create::with_umask_cleared;
 use crate::{Action, Error, Result, Subject};
 
 /// Opens `dir`, making it (mode 0700) first when missing, and checks the
@@ -37,7 +38,9 @@ pub fn open_private_dir(dir: &Path, for_what: &str) -> Result<OwnedFd> {
         subject: Subject::path(dir),
         reason: format!("{for_what} {what}"),
     };
-    match nix::unistd::mkdir(dir, Mode::from_bits_truncate(0o700)) {
+    // Made with the umask cleared: a umask of 0777 would leave the owner
+    // a directory it cannot open.
+    match with_umask_cleared(|| nix::unistd::mkdir(dir, Mode::from_bits_truncate(0o700))) {
         Ok(()) | Err(Errno::EEXIST) => {}
         Err(errno) => return Err(fail(Action::CreateDir, errno)),
     }
@@ -55,7 +58,7 @@ pub fn open_private_dir(dir: &Path, for_what: &str) -> Result<OwnedFd> {
         return Err(refuse("a directory others may write to"));
     }
     if stat.st_mode & 0o700 != 0o700 {
-        // Made under a umask that took the owner's own rights (0777).
+        // Left without the owner's own rights (say 0500) by an earlier run.
         nix::sys::stat::fchmod(&opened, Mode::from_bits_truncate(0o700))
             .map_err(|errno| fail(Action::Configure, errno))?;
     }

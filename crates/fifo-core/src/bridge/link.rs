@@ -281,10 +281,16 @@ impl Listener {
             }
             Transport::UnixListen { path, allow_uids } => {
                 use std::os::unix::fs::MetadataExt;
-                let listener = match UnixListener::bind(path) {
+                // The socket's mode is the umask's: owner only, or anyone
+                // when other users are allowed (the kernel's word on who
+                // connected is checked at accept). Never the caller's umask,
+                // which may take the owner's own rights.
+                let mask = if allow_uids.is_empty() { 0o077 } else { 0 };
+                let bind = || crate::create::with_umask(mask, || UnixListener::bind(path));
+                let listener = match bind() {
                     Err(err) if err.kind() == io::ErrorKind::AddrInUse && stale(path) => {
                         let _ = std::fs::remove_file(path);
-                        UnixListener::bind(path)
+                        bind()
                     }
                     bound => bound,
                 }

@@ -208,11 +208,14 @@ impl Links {
                         }
                     }
                 }
+                // What waiting cannot mend: a command that does not start,
+                // a socket this user may not connect to.
                 Err(
                     err @ Error::Link {
                         step: Step::Spawn, ..
                     },
                 ) => return Err(err),
+                Err(err) if denied(&err) => return Err(err),
                 Err(err) => err,
             };
             if self.endpoint.transport == Transport::Stdio {
@@ -299,4 +302,10 @@ fn serve(
             }));
         });
     }
+}
+
+/// Whether the system refused this user the transport (say, a socket
+/// without write permission for it).
+fn denied(err: &Error) -> bool {
+    matches!(err, Error::Link { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied)
 }

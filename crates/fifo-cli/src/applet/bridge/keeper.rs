@@ -11,7 +11,7 @@
 
 use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::net::Shutdown;
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
@@ -26,7 +26,7 @@ use fifo_core::{Action, Error, Subject};
 use super::APPLET;
 use super::plan::{Direction, Plan};
 use crate::cli::BridgeArgs;
-use crate::exit_code::ExitCode;
+use crate::exit_code::{self, ExitCode};
 use crate::report;
 
 /// How often the relay looks whether the keeper it started listens yet.
@@ -44,45 +44,72 @@ pub fn relay(args: &BridgeArgs, plan: &Plan) -> ExitCode {
     }
 }
 
-/// A connection to the keeper, started first if needed.
+/// A connection to the keeper, started first if needed. Whatever fails is
+/// told to the peer, which reports it (once, for both ends) and does not
+/// try again.
 fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
-    let failed = |err: &Error| report::failure(APPLET, err);
+    let failed = |err: &Error| {
+        tell_peer(&err.to_string());
+        exit_code::code(err)
+    };
     let dir =
         fifo_core::dir::temp_dir().join(format!("fifo-bridge-{}", nix::unistd::Uid::effective()));
     open_private_dir(&dir, "to keep a bridge's place in").map_err(|err| failed(&err))?;
     let socket = dir.join(socket_name(plan));
-    match UnixStream::connect(&socket) {
+    let connect = || UnixStream::connect(&socket);
+    let unreachable = |err| failed(&Error::sys(Subject::path(&socket), Action::Open, err));
+    match connect() {
         Ok(stream) => return Ok(stream),
         // A keeper killed before it could remove its socket: ours to clear.
         Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
             let _ = std::fs::remove_file(&socket);
         }
+        Err(err) if !not_listening_yet(&err) => return Err(unreachable(err)),
         Err(_) => {}
     }
     let mut child = start(args, plan, &socket).map_err(|err| failed(&err))?;
     loop {
-        if let Ok(stream) = UnixStream::connect(&socket) {
-            return Ok(stream);
+        match connect() {
+            Ok(stream) => return Ok(stream),
+            Err(err) if !not_listening_yet(&err) => return Err(unreachable(err)),
+            Err(_) => {}
         }
         if let Ok(Some(status)) = child.try_wait() {
             // Another relay's keeper may have won the socket.
-            if let Ok(stream) = UnixStream::connect(&socket) {
+            if let Ok(stream) = connect() {
                 return Ok(stream);
             }
-            // The keeper said why on its standard error: pass it on to
-            // the peer, which reports it and does not try again.
+            // The keeper said why on its standard error: pass it on.
             let mut said = String::new();
             if let Some(mut stderr) = child.stderr.take() {
                 let _ = stderr.read_to_string(&mut said);
             }
             let why = said.lines().last().unwrap_or("the keeper ended");
-            let why = why.strip_prefix("fifo bridge: ").unwrap_or(why);
-            let _ = fifo_core::bridge::refuse(&mut io::stdout().lock(), why);
+            tell_peer(why.strip_prefix("fifo bridge: ").unwrap_or(why));
             return Err(status.code().map_or(ExitCode::Failure, |code| {
                 ExitCode::Passed(u8::try_from(code).unwrap_or(1))
             }));
         }
         std::thread::sleep(POLL);
+    }
+}
+
+/// Whether connecting failed only because no keeper listens there (yet).
+fn not_listening_yet(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused
+    )
+}
+
+/// Tells the peer on standard output why this end cannot go on; a person
+/// at a terminal (no peer) is told on standard error instead.
+fn tell_peer(why: &str) {
+    let stdout = io::stdout();
+    if stdout.is_terminal() {
+        report::message(APPLET, why);
+    } else {
+        let _ = fifo_core::bridge::refuse(&mut stdout.lock(), why);
     }
 }
 

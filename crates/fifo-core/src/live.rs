@@ -36,26 +36,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::ops::ControlFlow;
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use nix::dir::Dir;
-use nix::errno::Errno;
-use nix::fcntl::{AtFlags, OFlag};
-use nix::sys::stat::{Mode, fstatat};
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
 
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
+pub(crate) use scan::number;
+use scan::{Scan, Seen};
 pub(crate) use sight::may_hide_holders;
 
-/// How the scan opens a /proc/PID/fd directory: to list it, and as the
-/// anchor for fstatat.
+/// How the scan opens /proc and a /proc/PID/fd directory: to list them, and
+/// as the anchor for the paths and fstatat below them.
 const DIR_FLAGS: OFlag = OFlag::O_RDONLY
     .union(OFlag::O_DIRECTORY)
     .union(OFlag::O_CLOEXEC);
+
+/// Room for a getdents64 call: the whole of most descriptor tables at once.
+const LISTING_BUF: usize = 32 * 1024;
 
 /// The shortest pause between two looks of [`watch`]...
 const WAIT_POLL: Duration = Duration::from_millis(10);
@@ -185,103 +189,41 @@ impl Holders {
 /// Every process descriptor on the file with this device and inode, and
 /// every thread blocked opening it, or `None` when /proc cannot be read at
 /// all. A snapshot: an open that completes during the scan may be missed.
+///
+/// Each /proc directory is read once, relative to one descriptor on /proc,
+/// and only what the answer needs is opened: a process's descriptor table is
+/// listed and its links followed (`stat`, never `readlink`), and its threads
+/// are looked at as the `opening` module says.
 #[must_use]
 pub fn holders(device: u64, inode: u64) -> Option<Holders> {
     if !crate::sys::engine::linux() {
         return None;
     }
     let me = i32::try_from(std::process::id()).ok()?;
+    let proc = nix::fcntl::open("/proc", DIR_FLAGS, Mode::empty()).ok()?;
+    let mut buf = vec![0u8; LISTING_BUF];
+    let mut pids = Vec::new();
+    let listed = sys::each_entry(proc.as_fd(), &mut buf, &mut |name| {
+        pids.extend(number(name).filter(|&pid| pid != me));
+        ControlFlow::Continue(())
+    });
+    if listed.is_err() {
+        return None;
+    }
     let mut found = Holders::default();
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.parse::<i32>().ok())
-        else {
-            continue;
+    for pid in pids {
+        let scan = Scan {
+            proc: proc.as_fd(),
+            pid,
+            device,
+            inode,
         };
-        if pid == me {
-            continue;
-        }
-        if scan_process(pid, device, inode, &mut found.seen) == Seen::Partly {
+        if scan.process(&mut found.seen, &mut buf) == Seen::Partly {
             found.uninspected += 1;
         }
     }
     sharing::number_descriptions(&mut found.seen);
     Some(found)
-}
-
-/// Whether a process could be looked at as a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Seen {
-    Wholly,
-    Partly,
-}
-
-/// Adds process `pid`'s descriptors on the file, and its threads blocked
-/// opening it, to `seen`. A process that ended meanwhile counts as seen.
-fn scan_process(pid: i32, device: u64, inode: u64, seen: &mut Vec<Holder>) -> Seen {
-    // One open of the directory serves both getdents (through a duplicate
-    // that nix's Dir owns) and fstatat relative to it: far fewer /proc path
-    // walks than a stat of /proc/PID/fd/N for each descriptor.
-    let dir_fd =
-        match nix::fcntl::open(format!("/proc/{pid}/fd").as_str(), DIR_FLAGS, Mode::empty()) {
-            Ok(fd) => fd,
-            // The process ended meanwhile.
-            Err(Errno::ENOENT | Errno::ESRCH) => return Seen::Wholly,
-            // Not allowed, or not now (out of descriptors under a low
-            // `ulimit -n`): unknown, never "holds nothing".
-            Err(_) => return Seen::Partly,
-        };
-    let names: Vec<std::ffi::CString> = match nix::unistd::dup(&dir_fd).and_then(Dir::from_fd) {
-        Ok(mut dir) => dir
-            .iter()
-            .flatten()
-            .map(|entry| entry.file_name().to_owned())
-            .collect(),
-        Err(_) => return Seen::Partly,
-    };
-    let mut whole = Seen::Wholly;
-    for name in names {
-        let Some(fd) = name.to_str().ok().and_then(|n| n.parse::<i32>().ok()) else {
-            continue;
-        };
-        let st = match fstatat(&dir_fd, name.as_c_str(), AtFlags::empty()) {
-            Ok(st) => st,
-            // Listing the descriptors needs less than following them
-            // (ptrace read access): unknown, not absent.
-            Err(Errno::EACCES | Errno::EPERM) => return Seen::Partly,
-            // Closed meanwhile.
-            Err(_) => continue,
-        };
-        if crate::sys::file::FileId::of(&st) != (crate::sys::file::FileId { device, inode }) {
-            continue;
-        }
-        if let Some(direction) = direction_of(pid, fd) {
-            seen.push(Holder {
-                pid,
-                command: command_of(pid),
-                fd: Some(fd),
-                thread: None,
-                direction,
-                state: State::Open,
-                description: None,
-            });
-        }
-    }
-    match crate::opening::blocked_opens(pid, device, inode) {
-        Some(openings) => seen.extend(openings.into_iter().map(|opening| Holder {
-            pid,
-            command: command_of(pid),
-            fd: None,
-            thread: Some(opening.tid),
-            direction: opening.direction,
-            state: State::Opening,
-            description: None,
-        })),
-        None => whole = Seen::Partly,
-    }
-    whole
 }
 
 /// Waits until some process holds the FIFO at `path` open as `peer`, or is
@@ -426,6 +368,7 @@ fn command_of(pid: i32) -> String {
         .unwrap_or_default()
 }
 
+mod scan;
 mod sharing;
 mod sight;
 #[cfg(all(test, target_os = "linux"))]

@@ -15,9 +15,15 @@
 //! line is read again after the path and must not have changed.
 
 use std::io::ErrorKind;
+use std::ops::ControlFlow;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::PathBuf;
+
+use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag};
+use nix::sys::stat::{Mode, fstatat};
 
 use crate::open::Direction;
 use crate::sys::{self, OpenCall};
@@ -41,41 +47,111 @@ pub(crate) struct Opening {
 
 /// The tasks of process `pid` blocked opening the file with this device and
 /// inode; `None` when some task waits in a FIFO open that this process may
-/// not look into (the answer is unknown, not empty).
-pub(crate) fn blocked_opens(pid: i32, device: u64, inode: u64) -> Option<Vec<Opening>> {
+/// not look into (the answer is unknown, not empty). Paths are relative to
+/// `proc`, a descriptor on /proc; `buf` is room for listing a directory.
+///
+/// Most processes have one thread, the process itself, and most threads
+/// sleep elsewhere: the task directory's link count (2 + its threads) says
+/// the first without listing it, and the thread's `wchan` the second, so a
+/// process costs one `stat` and one small read. The directory is listed
+/// only for a process of several threads, or when that one thread's `wchan`
+/// leaves the question open.
+pub(crate) fn blocked_opens(
+    proc: BorrowedFd<'_>,
+    pid: i32,
+    device: u64,
+    inode: u64,
+    buf: &mut [u8],
+) -> Option<Vec<Opening>> {
     let mut found = Vec::new();
-    let tasks = match std::fs::read_dir(format!("/proc/{pid}/task")) {
-        Ok(tasks) => tasks,
-        Err(err) if denied(&err) => return None,
+    let task = Task { proc, pid };
+    let threads = match fstatat(proc, format!("{pid}/task").as_str(), AtFlags::empty()) {
+        Ok(st) => st.st_nlink.saturating_sub(2),
+        Err(err) if denied_errno(err) => return None,
         // The process ended meanwhile.
         Err(_) => return Some(found),
     };
-    for task in tasks.flatten() {
-        let Some(tid) = task
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
+    if threads == 1 && task.wchan(pid) == Wchan::Elsewhere {
+        return Some(found);
+    }
+    let tasks = match nix::fcntl::openat(
+        proc,
+        format!("{pid}/task").as_str(),
+        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+        Mode::empty(),
+    ) {
+        Ok(tasks) => tasks,
+        Err(err) if denied_errno(err) => return None,
+        Err(_) => return Some(found),
+    };
+    let mut unknown = false;
+    let listed = sys::each_entry(tasks.as_fd(), buf, &mut |name| {
+        let Some(tid) = crate::live::number(name) else {
+            return ControlFlow::Continue(());
         };
-        let base = format!("/proc/{pid}/task/{tid}");
-        // Cheap filter first: wchan needs only read access, and most tasks
-        // sleep elsewhere. "0" means running, or a kernel without symbols:
-        // the syscall line decides then.
-        if let Ok(wchan) = std::fs::read_to_string(format!("{base}/wchan")) {
-            let wchan = wchan.trim_end();
-            if wchan != "0" && !FIFO_OPEN_WAITS.contains(&wchan) {
-                continue;
-            }
+        if task.wchan(tid) == Wchan::Elsewhere {
+            return ControlFlow::Continue(());
         }
-        match opening_of(pid, &base, device, inode) {
+        match opening_of(pid, &format!("/proc/{pid}/task/{tid}"), device, inode) {
             Ok(Some(direction)) => found.push(Opening { tid, direction }),
             Ok(None) => {}
             // One task out of sight makes the whole process unknown.
-            Err(()) => return None,
+            Err(()) => {
+                unknown = true;
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    match listed {
+        Ok(_) => (!unknown).then_some(found),
+        // The process ended meanwhile: what was found stands.
+        Err(Errno::ENOENT | Errno::ESRCH) => Some(found),
+        // A listing cut short is no proof that no task waits.
+        Err(_) => None,
+    }
+}
+
+/// What a task's `wchan` says about a FIFO open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wchan {
+    /// It sleeps somewhere else.
+    Elsewhere,
+    /// It sleeps in a FIFO open, or cannot tell: "0" means running, a kernel
+    /// without symbols or no right to know; the syscall line decides then.
+    Maybe,
+}
+
+/// One process whose tasks are looked at.
+struct Task<'a> {
+    proc: BorrowedFd<'a>,
+    pid: i32,
+}
+
+impl Task<'_> {
+    /// The cheap filter: `wchan` needs only read access, and one read.
+    fn wchan(&self, tid: i32) -> Wchan {
+        let pid = self.pid;
+        let Ok(file) = nix::fcntl::openat(
+            self.proc,
+            format!("{pid}/task/{tid}/wchan").as_str(),
+            OFlag::O_RDONLY | OFlag::O_CLOEXEC,
+            Mode::empty(),
+        ) else {
+            return Wchan::Maybe;
+        };
+        // Longer than the names looked for is elsewhere.
+        let mut name = [0u8; 32];
+        let Ok(got) = nix::unistd::read(&file, &mut name) else {
+            return Wchan::Maybe;
+        };
+        let name = name[..got].trim_ascii_end();
+        if name == b"0" || FIFO_OPEN_WAITS.iter().any(|wait| wait.as_bytes() == name) {
+            Wchan::Maybe
+        } else {
+            Wchan::Elsewhere
         }
     }
-    Some(found)
 }
 
 /// The direction in which the task at `base` is opening the file, `None`
@@ -181,10 +257,16 @@ fn read_or_unknown(path: &str) -> Result<Option<String>, ()> {
 }
 
 fn denied(err: &std::io::Error) -> bool {
-    // Out of descriptors (a low `ulimit -n`) is not knowing either.
+    err.raw_os_error()
+        .is_some_and(|raw| denied_errno(Errno::from_raw(raw)))
+}
+
+/// Whether a failure to look means "unknown": not allowed, or out of
+/// descriptors (a low `ulimit -n`), never "not there".
+fn denied_errno(err: Errno) -> bool {
     matches!(
-        err.raw_os_error(),
-        Some(nix::libc::EACCES | nix::libc::EPERM | nix::libc::EMFILE | nix::libc::ENFILE)
+        err,
+        Errno::EACCES | Errno::EPERM | Errno::EMFILE | Errno::ENFILE
     )
 }
 

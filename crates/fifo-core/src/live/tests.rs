@@ -83,6 +83,71 @@ fn a_reader_blocked_in_open_is_an_opening_holder_and_ends_a_wait() {
 }
 
 #[test]
+fn a_writer_blocked_in_open_in_a_second_thread_is_found_by_its_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j");
+    make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    // The main thread waits in join; the other one blocks opening to write.
+    let script = "import sys, threading\n\
+                  t = threading.Thread(target=lambda: open(sys.argv[1], 'w'))\n\
+                  t.start(); t.join()";
+    let Ok(mut child) = Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .spawn()
+    else {
+        println!("skip - second thread: python3 is not installed");
+        return;
+    };
+    let pid = i32::try_from(child.id()).unwrap();
+    let waited = wait_for(
+        &path,
+        Peer::Writer,
+        Some(std::time::Duration::from_secs(20)),
+    );
+    let meta = std::fs::metadata(&path).unwrap();
+    let found = holders(meta.dev(), meta.ino()).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    waited.unwrap();
+    let holder = found
+        .seen
+        .iter()
+        .find(|h| h.pid == pid)
+        .expect("python is seen");
+    assert_ne!(holder.thread, Some(pid), "the second thread, not the first");
+    assert_eq!(
+        (holder.fd, holder.direction, holder.state),
+        (None, Direction::Write, State::Opening)
+    );
+    assert_eq!(
+        (found.readers(), found.writers(), found.opening()),
+        (0, 1, 1)
+    );
+}
+
+#[test]
+fn a_listing_names_every_entry_across_getdents_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut made: std::collections::BTreeSet<String> =
+        (0..300).map(|n| format!("{n:03}")).collect();
+    for name in &made {
+        std::fs::write(dir.path().join(name), b"").unwrap();
+    }
+    made.extend([".".to_owned(), "..".to_owned()]);
+    let fd = nix::fcntl::open(dir.path(), DIR_FLAGS, Mode::empty()).unwrap();
+    // Room for a few entries per call, so the listing takes many.
+    let mut buf = [0u8; 200];
+    let mut seen = std::collections::BTreeSet::new();
+    let listed = sys::each_entry(fd.as_fd(), &mut buf, &mut |name| {
+        seen.insert(name.to_str().unwrap().to_owned());
+        ControlFlow::Continue(())
+    });
+    assert_eq!(listed, Ok(ControlFlow::Continue(())));
+    assert_eq!(seen, made);
+}
+
+#[test]
 fn a_descriptor_inherited_or_duplicated_is_one_reader_and_one_writer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");

@@ -2,6 +2,7 @@
 //! consuming it.
 
 use std::cmp::Ordering;
+use std::ops::ControlFlow;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
@@ -118,6 +119,54 @@ pub(crate) fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usi
     let bytes = nix::libc::c_int::try_from(bytes).unwrap_or(nix::libc::c_int::MAX);
     nix::fcntl::fcntl(fd, nix::fcntl::FcntlArg::F_SETPIPE_SZ(bytes))
         .map(|size| size.unsigned_abs() as usize)
+}
+
+/// Calls `each` with the name of every entry of the directory open at `dir`
+/// (from where its position stands), read with getdents64(2) into `buf`:
+/// no directory stream to set up or rewind, no second descriptor, which
+/// matters when a scan of /proc lists thousands of directories. Stops
+/// early, returning `Break`, when `each` does.
+pub(crate) fn each_entry(
+    dir: BorrowedFd<'_>,
+    buf: &mut [u8],
+    each: &mut dyn FnMut(&std::ffi::CStr) -> ControlFlow<()>,
+) -> nix::Result<ControlFlow<()>> {
+    // struct linux_dirent64 { u64 d_ino; i64 d_off; u16 d_reclen;
+    // u8 d_type; char d_name[]; }: the name starts at byte 19.
+    const RECLEN: usize = 16;
+    const NAME: usize = 19;
+    loop {
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`,
+        // which is ours for the call; `dir` is an open descriptor.
+        let got = unsafe {
+            nix::libc::syscall(
+                nix::libc::SYS_getdents64,
+                std::os::fd::AsRawFd::as_raw_fd(&dir),
+                buf.as_mut_ptr(),
+                buf.len(),
+            )
+        };
+        let got = usize::try_from(Errno::result(got)?).map_err(|_| Errno::EIO)?;
+        if got == 0 {
+            return Ok(ControlFlow::Continue(()));
+        }
+        let mut at = 0;
+        while at < got {
+            let reclen = buf
+                .get(at + RECLEN..at + RECLEN + 2)
+                .map_or(0, |len| usize::from(u16::from_ne_bytes([len[0], len[1]])));
+            let record = buf.get(at..at + reclen).ok_or(Errno::EIO)?;
+            if reclen <= NAME {
+                return Err(Errno::EIO);
+            }
+            let name =
+                std::ffi::CStr::from_bytes_until_nul(&record[NAME..]).map_err(|_| Errno::EIO)?;
+            if each(name).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+            at += reclen;
+        }
+    }
 }
 
 /// A copy of descriptor `fd` of process `pid`, made with `pidfd_getfd(2)`: the

@@ -65,6 +65,11 @@ by_engine! {
     fn tee_pipe(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
     fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()>;
     fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)>;
+    fn each_entry(
+        dir: BorrowedFd<'_>,
+        buf: &mut [u8],
+        each: &mut dyn FnMut(&std::ffi::CStr) -> std::ops::ControlFlow<()>
+    ) -> nix::Result<std::ops::ControlFlow<()>>;
 }
 
 pub(crate) use peer::peer_cred;

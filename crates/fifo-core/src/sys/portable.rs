@@ -133,3 +133,12 @@ pub(crate) fn open_unnamed_in(_dir: &std::path::Path) -> nix::Result<OwnedFd> {
 pub(crate) fn punch_hole(_fd: BorrowedFd<'_>, _offset: u64, _len: u64) -> bool {
     false
 }
+
+/// No getdents64(2): /proc, which alone is listed this way, is Linux's.
+pub(crate) fn each_entry(
+    _dir: BorrowedFd<'_>,
+    _buf: &mut [u8],
+    _each: &mut dyn FnMut(&std::ffi::CStr) -> std::ops::ControlFlow<()>,
+) -> nix::Result<std::ops::ControlFlow<()>> {
+    Err(Errno::ENOSYS)
+}

@@ -61,6 +61,9 @@ const DIR_FLAGS: OFlag = OFlag::O_RDONLY
 /// Room for a getdents64 call: the whole of most descriptor tables at once.
 const LISTING_BUF: usize = 32 * 1024;
 
+/// Fewer processes than this are not worth a thread of their own.
+const PROCESSES_PER_THREAD: usize = 256;
+
 /// The shortest pause between two looks of [`watch`]...
 const WAIT_POLL: Duration = Duration::from_millis(10);
 /// ...and the longest, however long a scan of /proc takes.
@@ -196,6 +199,11 @@ impl Holders {
 /// are looked at as the `opening` module says.
 #[must_use]
 pub fn holders(device: u64, inode: u64) -> Option<Holders> {
+    holders_in_parts(device, inode, scan_parts)
+}
+
+/// [`holders`], with the processes looked at in `parts(processes)` parts.
+fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Option<Holders> {
     if !crate::sys::engine::linux() {
         return None;
     }
@@ -210,20 +218,60 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
     if listed.is_err() {
         return None;
     }
-    let mut found = Holders::default();
-    for pid in pids {
-        let scan = Scan {
-            proc: proc.as_fd(),
-            pid,
-            device,
-            inode,
-        };
-        if scan.process(&mut found.seen, &mut buf) == Seen::Partly {
-            found.uninspected += 1;
+    let scan_all = |pids: &[i32], buf: &mut [u8]| {
+        let mut found = Holders::default();
+        for &pid in pids {
+            let scan = Scan {
+                proc: proc.as_fd(),
+                pid,
+                device,
+                inode,
+            };
+            if scan.process(&mut found.seen, buf) == Seen::Partly {
+                found.uninspected += 1;
+            }
         }
-    }
+        found
+    };
+    // Thousands of processes are looked at on every core (each part in
+    // order, so holders stay in PID order); a part whose thread the system
+    // refuses is looked at here.
+    let parts = parts(pids.len());
+    let mut found = Holders::default();
+    std::thread::scope(|scope| {
+        let mut chunks = pids.chunks(pids.len().div_ceil(parts).max(1));
+        let first = chunks.next().unwrap_or_default();
+        let others: Vec<_> = chunks
+            .map(|chunk| {
+                let work = move || scan_all(chunk, &mut vec![0u8; LISTING_BUF]);
+                (chunk, std::thread::Builder::new().spawn_scoped(scope, work))
+            })
+            .collect();
+        found = scan_all(first, &mut buf);
+        for (chunk, worker) in others {
+            let part = match worker.map(std::thread::ScopedJoinHandle::join) {
+                Ok(Ok(part)) => part,
+                _ => scan_all(chunk, &mut buf),
+            };
+            found.seen.extend(part.seen);
+            found.uninspected += part.uninspected;
+        }
+    });
     sharing::number_descriptions(&mut found.seen);
     Some(found)
+}
+
+/// Into how many parts, each on a thread of its own, a scan of `processes`
+/// is split: one per core, for at least [`PROCESSES_PER_THREAD`] each, and
+/// one when descriptors are scarce (each part holds two open at a time).
+fn scan_parts(processes: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let roomy = sys::file::open_files_limit().is_none_or(|limit| limit >= 64);
+    if roomy {
+        cores.min(processes / PROCESSES_PER_THREAD).max(1)
+    } else {
+        1
+    }
 }
 
 /// Waits until some process holds the FIFO at `path` open as `peer`, or is

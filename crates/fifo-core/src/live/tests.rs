@@ -47,6 +47,57 @@ fn a_holder_in_another_process_is_seen_with_its_direction_and_contents() {
 }
 
 #[test]
+fn a_scan_split_across_threads_finds_what_one_thread_finds_in_pid_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    // Three children hold the FIFO read-write, each on another descriptor.
+    let mut children: Vec<_> = (5..8)
+        .map(|fd| {
+            let mut child = Command::new("bash")
+                .arg("-c")
+                .arg(format!("exec {fd}<>\"$0\"; echo ready; read -r _"))
+                .arg(&path)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut ready = [0u8; 6];
+            std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut ready).unwrap();
+            child
+        })
+        .collect();
+    let meta = std::fs::metadata(&path).unwrap();
+    let seen = |parts| {
+        let found = holders_in_parts(meta.dev(), meta.ino(), parts).unwrap();
+        found
+            .seen
+            .iter()
+            .map(|h| (h.pid, h.fd, h.direction))
+            .collect::<Vec<_>>()
+    };
+    let (whole, split) = (seen(|_| 1), seen(|_| 3));
+    for child in &mut children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let mut expected: Vec<_> = children
+        .iter()
+        .zip(5..8)
+        .map(|(child, fd)| {
+            (
+                i32::try_from(child.id()).unwrap(),
+                Some(fd),
+                Direction::ReadWrite,
+            )
+        })
+        .collect();
+    expected.sort_unstable_by_key(|&(pid, _, _)| pid);
+    assert_eq!(whole, expected, "one thread");
+    assert_eq!(split, expected, "three threads");
+}
+
+#[test]
 fn a_reader_blocked_in_open_is_an_opening_holder_and_ends_a_wait() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j");

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use fifo_core::{Action, Error, Subject};
 
-use crate::applet::{Needs, check_standard_streams};
 use crate::exit_code::{self, ExitCode};
+use crate::stdio::{Needs, check_standard_streams};
 
 /// Prints `err` for applet `applet` (unless it is quiet) and returns its
 /// exit status.

@@ -26,7 +26,7 @@ use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::{self, Cleanup};
 
-const APPLET: &str = "hold";
+const APPLET: &str = crate::cli::applets::HOLD.name;
 /// How often a hold without `--idle` looks whether its FIFOs were removed.
 const REMOVED_POLL: Duration = Duration::from_secs(1);
 /// What the detached holder writes on its stdout once everything is held.

@@ -4,6 +4,7 @@
 // Doc comments here are `--help` text, where Markdown backticks would show.
 #![allow(clippy::doc_markdown)]
 
+pub mod applets;
 mod bridging;
 mod copying;
 mod transfer;
@@ -17,7 +18,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
-pub use transfer::{PipeArgs, TransferArgs};
+pub use transfer::{Look, PipeArgs, TransferArgs, When};
 pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
 
 /// Named pipes (FIFOs) made pleasant and safe to use from the shell.
@@ -79,22 +80,17 @@ pub enum Command {
 pub fn command() -> clap::Command {
     let mut command = Cli::command().after_help(format!(
         "{}\n\nExit status:\n{}",
-        examples_help(crate::docs::examples("")),
+        examples_help(applets::TOOLBOX.examples),
         crate::exit_code::TABLE
             .iter()
             .map(|(code, meaning)| format!("  {code:>13}  {meaning}"))
             .collect::<Vec<_>>()
             .join("\n")
     ));
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_owned())
-        .collect();
-    for name in names {
-        let examples = crate::docs::examples(&name);
-        if !examples.is_empty() {
-            command = command.mut_subcommand(&name, |sub| sub.after_help(examples_help(examples)));
-        }
+    for applet in applets::APPLETS {
+        command = command.mut_subcommand(applet.name, |sub| {
+            sub.after_help(examples_help(applet.examples))
+        });
     }
     command
 }
@@ -132,9 +128,8 @@ pub fn multi_call_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, clap::E
     let Some(name) = stem.strip_prefix("fifo-") else {
         return Ok(args);
     };
-    let mut command = command();
-    if command.find_subcommand(name).is_none() {
-        return Err(command.error(
+    if applets::find(name).is_none() {
+        return Err(command().error(
             clap::error::ErrorKind::InvalidSubcommand,
             format!("'{stem}' names no fifo command"),
         ));

@@ -160,7 +160,7 @@ fn watch_signals() -> Option<Cleanup> {
 
 /// The command line of the detached holder: this one, plus `--detached`.
 fn detached_args(args: &HoldArgs) -> Vec<OsString> {
-    let mut line: Vec<OsString> = vec!["hold".into(), "--background".into(), "--detached".into()];
+    let mut line: Vec<OsString> = vec![APPLET.into(), "--background".into(), "--detached".into()];
     if args.create {
         line.push("--create".into());
     }

@@ -7,6 +7,8 @@
 pub mod applets;
 mod bridging;
 mod copying;
+mod documenting;
+mod serving;
 mod transfer;
 mod values;
 mod watching;
@@ -18,8 +20,10 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
+pub use documenting::{CompletionsArgs, ManArgs};
+pub use serving::{CallArgs, ServeArgs};
 pub use transfer::{Look, PipeArgs, TransferArgs, When};
-pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
+pub use watching::{HoldArgs, StatArgs, WaitArgs};
 
 /// Named pipes (FIFOs) made pleasant and safe to use from the shell.
 #[derive(Debug, Parser)]

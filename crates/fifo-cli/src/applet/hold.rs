@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use fifo_core::claim::{CreatedFifo, create_and_open};
 use fifo_core::hold::{Held, release};
 use fifo_core::open::{Direction, Wait};
@@ -102,11 +103,10 @@ fn launch(args: &HoldArgs) -> ExitCode {
             .stdout(Stdio::piped())
             .spawn()
     });
-    let mut child = match started {
+    let mut child = match started.context("cannot start the holder") {
         Ok(child) => child,
         Err(err) => {
-            let why = fifo_core::error::describe(&err);
-            report::message(APPLET, &format!("cannot start the holder: {why}"));
+            report::error(APPLET, &err);
             return ExitCode::Failure;
         }
     };

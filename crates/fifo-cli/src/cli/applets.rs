@@ -1,11 +1,14 @@
-//! The applet table: each command described once, by its name, what its
-//! man page says of it, its examples, the exit statuses it can end with,
-//! which operands are FIFOs, and which standard streams it moves data
-//! through. `--help`, the man pages, completions, `--list`, the `fifo-NAME`
-//! links and the dispatch all read it; its one-line summary is the doc
-//! comment of its [`Command`] variant, and its arguments are that
-//! variant's. Adding a command: a variant there, an entry here (and in
-//! [`Command::applet`]), and the applet's own module.
+//! The applet table: each command described once, by its name, its
+//! one-line summary, what its man page says of it, its examples, the exit
+//! statuses it can end with, which operands are FIFOs, and (in
+//! [`Command::applet`]) which standard streams it moves data through.
+//! `--help`, the man pages, completions, `--list`, the `fifo-NAME` links
+//! and the dispatch all read it; its arguments are its [`Command`]
+//! variant's, which takes its name and summary from here.
+//!
+//! Adding a command: an entry here (a constant, its place in [`APPLETS`],
+//! an arm in [`Command::applet`]), a variant of [`Command`] with its
+//! arguments, and the applet's module with an arm in `applet::run`.
 
 use std::path::PathBuf;
 
@@ -17,6 +20,8 @@ use crate::stdio::Needs;
 pub struct Applet {
     /// `fifo NAME`, and the `fifo-NAME` link.
     pub name: &'static str,
+    /// What it does, in one line: in `fifo --help` and its man page's NAME.
+    pub summary: &'static str,
     /// Its man page's DESCRIPTION.
     pub description: &'static str,
     /// What each example does, and the command line; in `--help` and the
@@ -44,6 +49,7 @@ pub enum Operands {
 /// every exit status).
 pub const TOOLBOX: Applet = Applet {
     name: "",
+    summary: "Named pipes (FIFOs) made pleasant and safe to use from the shell",
     description: "fifo makes named pipes (FIFOs) safe and pleasant to use from the shell. Each command \
      runs as fifo COMMAND, or through a link named fifo-COMMAND. Opening a FIFO waits for \
      the other end, so every command that opens one can give up after a --timeout or at \
@@ -66,6 +72,7 @@ pub const TOOLBOX: Applet = Applet {
 /// `fifo mk`.
 pub const MK: Applet = Applet {
     name: "mk",
+    summary: "Create named pipes (private, mode 0600, by default)",
     description: "fifo mk creates each PATH as a FIFO with exactly the mode asked for (0600 unless -m \
      says otherwise), never changing it afterwards. With --temp it makes one FIFO in a new \
      private directory and prints its path, the race-free replacement for mktemp -u.",
@@ -88,6 +95,7 @@ pub const MK: Applet = Applet {
 /// `fifo cat`.
 pub const CAT: Applet = Applet {
     name: "cat",
+    summary: "Copy FIFOs (or files, or stdin) to stdout, waiting for writers",
     description: "fifo cat copies each PATH in turn to standard output; - is standard input. Opening a \
      FIFO waits for a writer; reading stops when the last writer closes, unless -k keeps it \
      open for later writers. With -c or -l it never takes more from a FIFO than it prints: \
@@ -118,6 +126,7 @@ pub const CAT: Applet = Applet {
 /// `fifo send`.
 pub const SEND: Applet = Applet {
     name: "send",
+    summary: "Write a message or stdin into a FIFO, waiting for a reader",
     description: "fifo send writes MESSAGE (the words joined by spaces, plus a newline) or, without \
      one, standard input into the FIFO PATH. Opening waits for a reader. Anything that is \
      not a FIFO is refused before a byte is written. With -l (or -0) every line (record) \
@@ -143,6 +152,7 @@ pub const SEND: Applet = Applet {
 /// `fifo tee`.
 pub const TEE: Applet = Applet {
     name: "tee",
+    summary: "Copy stdin to stdout and to every PATH, opening FIFOs concurrently",
     description: "fifo tee copies standard input to standard output and to every PATH: FIFOs, opened \
      concurrently so one slow reader does not keep the others waiting, or existing regular \
      files. An output whose reader goes away is dropped with a warning while the others \
@@ -164,6 +174,7 @@ pub const TEE: Applet = Applet {
 /// `fifo redirect`.
 pub const REDIRECT: Applet = Applet {
     name: "redirect",
+    summary: "Open a FIFO on file descriptor N, then run CMD with it",
     description: "fifo redirect opens the FIFO PATH on descriptor N (as bash's exec N<, N> or N<> \
      would, but with a timeout) and then runs CMD with it, in place of itself. CMD and its \
      arguments follow --. The status is CMD's.",
@@ -184,6 +195,7 @@ pub const REDIRECT: Applet = Applet {
 /// `fifo stat`.
 pub const STAT: Applet = Applet {
     name: "stat",
+    summary: "Show what a path is: type, mode, owner, times, and pipe state",
     description: "fifo stat reports on each PATH, of any file type: type, permissions, owner, times, and \
      for a FIFO its pipe state (readers, writers, the bytes waiting in it, its capacity) as \
      far as /proc shows it. It never opens a FIFO, so it consumes no data and completes no \
@@ -205,6 +217,7 @@ pub const STAT: Applet = Applet {
 /// `fifo hold`.
 pub const HOLD: Applet = Applet {
     name: "hold",
+    summary: "Keep FIFOs open at both ends: writers never block, readers never see end-of-file between writers, data waits for the next reader",
     description: "fifo hold opens each FIFO at both ends and keeps it open, so that writers never block \
      waiting for a reader, readers never see end-of-file between writers, and data waits \
      for the next reader. It runs until a signal, --idle, or fifo hold --stop ends it; -b \
@@ -230,6 +243,7 @@ pub const HOLD: Applet = Applet {
 /// `fifo wait`.
 pub const WAIT: Applet = Applet {
     name: "wait",
+    summary: "Wait, never opening anything, until each FIFO exists, has a reader or a writer, or has data waiting in it or none",
     description: "fifo wait waits, without ever opening the FIFO, until a condition holds for every \
      PATH: it exists, has a reader or a writer, or has data waiting in it or none. Use it \
      in place of a sleep loop before starting the other side.",
@@ -254,6 +268,7 @@ pub const WAIT: Applet = Applet {
 /// `fifo serve`.
 pub const SERVE: Applet = Applet {
     name: "serve",
+    summary: "Run CMD once per request read from a FIFO (a line, a NUL-terminated record or a framed message), up to N at once, output never interleaved",
     description: "fifo serve reads requests from the FIFO PATH and runs CMD once per request, with the \
      request on its standard input: a line (with -0, a NUL-terminated record) or a framed \
      message, told apart by its first byte. Up to --jobs requests run at once, each by \
@@ -282,6 +297,7 @@ pub const SERVE: Applet = Applet {
 /// `fifo call`.
 pub const CALL: Applet = Applet {
     name: "call",
+    summary: "Send one request to a fifo serve and print its reply; exit with its command's status",
     description: "fifo call sends one request (the words joined by spaces, plus a newline, or all of \
      standard input) to the fifo serve reading PATH, as one framed message naming a \
      private reply FIFO, and copies the reply to standard output and standard error. \
@@ -304,6 +320,7 @@ pub const CALL: Applet = Applet {
 /// `fifo bridge`.
 pub const BRIDGE: Applet = Applet {
     name: "bridge",
+    summary: "Carry a FIFO's stream to a FIFO on another host, container or VM, over ssh, any stdio command, TCP or a Unix socket; nothing is lost or duplicated when the link drops",
     description: "fifo bridge copies the stream read from SRC into DST, where one of them is local data \
      (a FIFO, a file for SRC, or - for a standard stream) and the other a transport to a \
      peer fifo bridge: tcp:HOST:PORT, tcp-listen:[ADDR:]PORT, unix:PATH, unix-listen:PATH, \
@@ -334,6 +351,7 @@ pub const BRIDGE: Applet = Applet {
 /// `fifo completions`.
 pub const COMPLETIONS: Applet = Applet {
     name: "completions",
+    summary: "Print the completion script for a shell",
     description: "fifo completions prints the script that makes SHELL complete fifo and its fifo-COMMAND \
      links: commands, options, and FIFOs before other files. The script asks fifo itself \
      for the candidates, so it stays right as fifo changes.",
@@ -354,6 +372,7 @@ pub const COMPLETIONS: Applet = Applet {
 /// `fifo man`.
 pub const MAN: Applet = Applet {
     name: "man",
+    summary: "Print the man page, or write all of them into a directory",
     description: "fifo man prints the page of fifo(1) in roff, or with --dir writes fifo.1 and one \
      fifo-COMMAND.1 page per command into DIR.",
     examples: &[

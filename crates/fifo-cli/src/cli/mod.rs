@@ -25,10 +25,11 @@ pub use serving::{CallArgs, ServeArgs};
 pub use transfer::{Look, PipeArgs, TransferArgs, When};
 pub use watching::{HoldArgs, StatArgs, WaitArgs};
 
-/// Named pipes (FIFOs) made pleasant and safe to use from the shell.
+/// The command line of `fifo` (its summary is the applet table's).
 #[derive(Debug, Parser)]
 #[command(
     name = "fifo",
+    about = applets::TOOLBOX.summary,
     version,
     propagate_version = true,
     arg_required_else_help = true
@@ -42,40 +43,35 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`.
+/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`. Each
+/// takes its name and summary from its entry in the applet table.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create named pipes (private, mode 0600, by default).
+    #[command(name = applets::MK.name, about = applets::MK.summary)]
     Mk(MkArgs),
-    /// Copy FIFOs (or files, or stdin) to stdout, waiting for writers.
+    #[command(name = applets::CAT.name, about = applets::CAT.summary)]
     Cat(CatArgs),
-    /// Write a message or stdin into a FIFO, waiting for a reader.
+    #[command(name = applets::SEND.name, about = applets::SEND.summary)]
     Send(SendArgs),
-    /// Copy stdin to stdout and to every PATH, opening FIFOs concurrently.
+    #[command(name = applets::TEE.name, about = applets::TEE.summary)]
     Tee(TeeArgs),
-    /// Open a FIFO on file descriptor N, then run CMD with it.
+    #[command(name = applets::REDIRECT.name, about = applets::REDIRECT.summary)]
     Redirect(RedirectArgs),
-    /// Show what a path is: type, mode, owner, times, and pipe state.
+    #[command(name = applets::STAT.name, about = applets::STAT.summary)]
     Stat(StatArgs),
-    /// Keep FIFOs open at both ends: writers never block, readers never see
-    /// end-of-file between writers, data waits for the next reader.
+    #[command(name = applets::HOLD.name, about = applets::HOLD.summary)]
     Hold(HoldArgs),
-    /// Wait, never opening anything, until each FIFO exists, has a reader or
-    /// a writer, or has data waiting in it or none.
+    #[command(name = applets::WAIT.name, about = applets::WAIT.summary)]
     Wait(WaitArgs),
-    /// Run CMD once per request read from a FIFO (a line, a NUL-terminated
-    /// record or a framed message), up to N at once, output never interleaved.
+    #[command(name = applets::SERVE.name, about = applets::SERVE.summary)]
     Serve(ServeArgs),
-    /// Send one request to a fifo serve and print its reply; exit with its
-    /// command's status.
+    #[command(name = applets::CALL.name, about = applets::CALL.summary)]
     Call(CallArgs),
-    /// Carry a FIFO's stream to a FIFO on another host, container or VM,
-    /// over ssh, any stdio command, TCP or a Unix socket; nothing is lost
-    /// or duplicated when the link drops.
+    #[command(name = applets::BRIDGE.name, about = applets::BRIDGE.summary)]
     Bridge(BridgeArgs),
-    /// Print the completion script for a shell.
+    #[command(name = applets::COMPLETIONS.name, about = applets::COMPLETIONS.summary)]
     Completions(CompletionsArgs),
-    /// Print the man page, or write all of them into a directory.
+    #[command(name = applets::MAN.name, about = applets::MAN.summary)]
     Man(ManArgs),
 }
 

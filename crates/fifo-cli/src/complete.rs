@@ -22,14 +22,11 @@ mod shells;
 use hints::Hint;
 pub use shells::script;
 
+use crate::cli::applets::{self, Operands};
+
 /// The environment variable that turns a run of `fifo` into a completion
 /// request.
 pub const VAR: &str = "FIFO_COMPLETE";
-
-/// Commands whose PATH operands are FIFOs (or, for some, also files).
-const FIFO_COMMANDS: &[&str] = &[
-    "cat", "send", "tee", "redirect", "stat", "hold", "wait", "serve", "call",
-];
 
 /// Answers a completion request and exits, when `FIFO_COMPLETE` is set;
 /// otherwise returns at once.
@@ -53,6 +50,7 @@ pub fn command() -> clap::Command {
         .map(|sub| sub.get_name().to_owned())
         .collect();
     for name in names {
+        let operands = applets::find(&name).map_or(Operands::Files, |applet| applet.operands);
         top = top.mut_subcommand(&name, |mut sub| {
             let ids: Vec<(String, Option<String>, bool, bool)> = sub
                 .get_arguments()
@@ -66,7 +64,6 @@ pub fn command() -> clap::Command {
                 })
                 .collect();
             for (id, value, hidden, attached) in ids {
-                let fifo_operand = FIFO_COMMANDS.contains(&name.as_str());
                 if hidden {
                     // clap offers a hidden option once a prefix matches no
                     // other (`--no` -> `--no-splice`); a name nobody types
@@ -88,8 +85,8 @@ pub fn command() -> clap::Command {
                     .and_then(|value| Hint::for_value(value, &id));
                 sub = match (value.as_deref(), hint) {
                     (_, Some(hint)) => sub.mut_arg(id, |arg| arg.add(ArgValueCompleter::new(hint))),
-                    (Some("PATH"), None) if fifo_operand => {
-                        let only_fifos = name == "send";
+                    (Some("PATH"), None) if operands != Operands::Files => {
+                        let only_fifos = operands == Operands::OnlyFifos;
                         sub.mut_arg(id, |arg| {
                             arg.add(ArgValueCompleter::new(move |current: &OsStr| {
                                 paths(current, only_fifos)
@@ -247,23 +244,27 @@ impl clap_complete::engine::ValueCompleter for Command {
     }
 }
 
-/// Whether the word being completed directly follows the `--` after
-/// `redirect` or `serve`. clap's engine numbers the first two values of CMD alike, so
-/// this reads the request itself: `fifo -- WORDS...`, the cursor at index
-/// `_CLAP_COMPLETE_INDEX` (bash, zsh) or on the last word (fish).
+/// Whether the word being completed directly follows the `--` after a
+/// command that runs `-- CMD [ARG...]` (`redirect`, `serve`). clap's engine
+/// numbers the first two values of CMD alike, so this reads the request
+/// itself: `fifo -- WORDS...`, the cursor at index `_CLAP_COMPLETE_INDEX`
+/// (bash, zsh) or on the last word (fish).
 fn completing_first_word_after_escape() -> bool {
     let (words, cursor) = request();
     let before = &words[..cursor.min(words.len())];
-    let Some(redirect) = before
-        .iter()
-        .position(|word| word == "redirect" || word == "serve")
-    else {
+    let top = crate::cli::command();
+    let runs_a_command = |word: &OsString| {
+        word.to_str()
+            .and_then(|name| top.find_subcommand(name))
+            .is_some_and(|sub| sub.get_positionals().any(clap::Arg::is_last_set))
+    };
+    let Some(runner) = before.iter().position(runs_a_command) else {
         return false;
     };
-    before[redirect..]
+    before[runner..]
         .iter()
         .position(|word| word == "--")
-        .is_some_and(|escape| redirect + escape + 1 == cursor)
+        .is_some_and(|escape| runner + escape + 1 == cursor)
 }
 
 #[cfg(test)]

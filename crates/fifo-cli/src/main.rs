@@ -9,11 +9,15 @@ mod cli;
 mod complete;
 mod docs;
 mod exit_code;
+#[cfg(test)]
+mod layers;
 mod manpage;
 mod progress;
 mod report;
 mod signals;
 mod stat_format;
+mod stdio;
+mod text;
 
 use std::process::ExitCode;
 

@@ -16,49 +16,8 @@ use fifo_core::buffer::FillLevel;
 use fifo_core::progress::Progress;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
+use crate::cli::{Look, When};
 use crate::report;
-
-/// When to draw the meter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum When {
-    /// Only when stderr is a terminal.
-    Auto,
-    /// Always: plain lines when stderr is not a terminal.
-    Always,
-    /// Never.
-    Never,
-}
-
-/// What the meter shows, as the command line asks.
-#[derive(Debug, Clone, Default)]
-pub struct Look {
-    /// `--progress[=WHEN]`, if given.
-    pub when: Option<When>,
-    /// The total to expect, in bytes or lines (`pv -s`); otherwise the
-    /// size of a regular file, when the meter counts bytes.
-    pub size: Option<u64>,
-    /// One number a line instead of a meter: the percentage when the total
-    /// is known, else the bytes (lines) so far (`pv -n`).
-    pub numeric: bool,
-    /// Shown before the meter instead of `fifo CMD` (`pv -N`).
-    pub name: Option<String>,
-    /// Counts lines instead of bytes (`pv -l`).
-    pub lines: bool,
-}
-
-impl Look {
-    /// When to draw: as `--progress` says; without it, always for numbers
-    /// (they are meant for a pipe) and on a terminal for the other pv
-    /// options, which ask for a meter by being given.
-    fn when(&self) -> Option<When> {
-        match self.when {
-            Some(when) => Some(when),
-            None if self.numeric => Some(When::Always),
-            None if self.size.is_some() || self.name.is_some() || self.lines => Some(When::Auto),
-            None => None,
-        }
-    }
-}
 
 /// A running meter.
 #[derive(Debug)]
@@ -324,7 +283,7 @@ impl TermLike for PlainLines {
 
 /// The size left to read of `fd` when it is a regular file (a known total).
 pub fn remaining(fd: BorrowedFd<'_>) -> Option<u64> {
-    let meta = crate::applet::metadata(fd)?;
+    let meta = crate::stdio::metadata(fd)?;
     if !meta.is_file() {
         return None;
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use fifo_core::{Action, Error, Subject};
 
-use crate::applet::{Needs, check_standard_streams};
 use crate::exit_code::{self, ExitCode};
+use crate::stdio::{Needs, check_standard_streams};
 
 /// Prints `err` for applet `applet` (unless it is quiet) and returns its
 /// exit status.
@@ -22,6 +22,26 @@ pub fn failure(applet: &str, err: &Error) -> ExitCode {
 /// Prints `err` followed by what was done about it (e.g. "skipped").
 pub fn warning(applet: &str, err: &Error, outcome: &str) {
     message(applet, &format!("{err}; {outcome}"));
+}
+
+/// Prints an error of this binary's own making, not `fifo-core`'s (it
+/// could not start a process of its own, or watch for signals): its
+/// context, then its cause, `fifo APPLET: CONTEXT: WHY`, walking the chain
+/// once, an OS error in the words every other message uses for it.
+pub fn error(applet: &str, err: &anyhow::Error) {
+    message(applet, &chain(err));
+}
+
+/// `CONTEXT: WHY` of [`error`].
+fn chain(err: &anyhow::Error) -> String {
+    let links: Vec<String> = err
+        .chain()
+        .map(|link| match link.downcast_ref::<io::Error>() {
+            Some(os) => fifo_core::error::describe(os),
+            None => link.to_string(),
+        })
+        .collect();
+    links.join(": ")
 }
 
 /// Prints `fifo APPLET: TEXT` (or `fifo: TEXT` for no applet) as one line
@@ -101,4 +121,21 @@ pub fn usage(applet: &str, err: &clap::Error) -> ExitCode {
 /// `'path'` as every message quotes a path: on one readable line.
 pub fn quote(path: &Path) -> String {
     Subject::path(path).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+
+    use super::*;
+
+    #[test]
+    fn an_error_of_our_own_reads_context_then_cause_once() {
+        let failed: Result<(), io::Error> = Err(io::Error::from_raw_os_error(2));
+        let err = failed.context("cannot start the holder").unwrap_err();
+        assert_eq!(
+            chain(&err),
+            "cannot start the holder: No such file or directory"
+        );
+    }
 }

@@ -166,8 +166,8 @@ pub fn unblock_ending() {
 /// Says that `applet` cannot watch for the ending signals, and returns the
 /// status to exit with.
 pub fn cannot_watch(applet: &str, err: impl Into<std::io::Error>) -> ExitCode {
-    let why = fifo_core::error::describe(&err.into());
-    report::message(applet, &format!("cannot watch for signals: {why}"));
+    let err = anyhow::Error::new(err.into()).context("cannot watch for signals");
+    report::error(applet, &err);
     ExitCode::Failure
 }
 

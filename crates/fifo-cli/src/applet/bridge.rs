@@ -24,7 +24,7 @@ use crate::report;
 use crate::signals::{self, Cleanup};
 use plan::{Direction, Plan, plan};
 
-const APPLET: &str = "bridge";
+const APPLET: &str = crate::cli::applets::BRIDGE.name;
 
 /// Runs `fifo bridge`.
 pub fn run(args: &BridgeArgs) -> ExitCode {
@@ -65,15 +65,6 @@ fn remove_own_socket(path: &Path) {
     });
     if own {
         let _ = std::fs::remove_file(path);
-    }
-}
-
-/// The standard streams the bridge moves data through: `-` and `stdio:`.
-pub fn standard_streams(args: &BridgeArgs) -> super::Needs {
-    let is = |operand: &std::ffi::OsStr, what: &str| operand == what;
-    super::Needs {
-        stdin: is(&args.src, "-") || is(&args.src, "stdio:") || is(&args.dst, "stdio:"),
-        stdout: is(&args.dst, "-") || is(&args.src, "stdio:") || is(&args.dst, "stdio:"),
     }
 }
 

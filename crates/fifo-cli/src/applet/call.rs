@@ -21,7 +21,7 @@ use crate::cli::CallArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 
-const APPLET: &str = "call";
+const APPLET: &str = crate::cli::applets::CALL.name;
 /// The longest pause between two looks for a server that is not there yet.
 const SERVER_CHECK: Duration = Duration::from_millis(200);
 

@@ -25,7 +25,7 @@ use crate::progress::{Meter, remaining};
 use crate::report;
 use crate::signals::{self, Cleanup, die_of};
 
-const APPLET: &str = "cat";
+const APPLET: &str = crate::cli::applets::CAT.name;
 
 /// Runs `fifo cat`: each PATH in order; a failing PATH is reported and the
 /// rest still copied, as cat(1) does.

@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use fifo_core::claim::{CreatedFifo, create_and_open};
 use fifo_core::hold::{Held, release};
 use fifo_core::open::{Direction, Wait};
@@ -26,7 +27,7 @@ use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::{self, Cleanup};
 
-const APPLET: &str = "hold";
+const APPLET: &str = crate::cli::applets::HOLD.name;
 /// How often a hold without `--idle` looks whether its FIFOs were removed.
 const REMOVED_POLL: Duration = Duration::from_secs(1);
 /// What the detached holder writes on its stdout once everything is held.
@@ -102,11 +103,10 @@ fn launch(args: &HoldArgs) -> ExitCode {
             .stdout(Stdio::piped())
             .spawn()
     });
-    let mut child = match started {
+    let mut child = match started.context("cannot start the holder") {
         Ok(child) => child,
         Err(err) => {
-            let why = fifo_core::error::describe(&err);
-            report::message(APPLET, &format!("cannot start the holder: {why}"));
+            report::error(APPLET, &err);
             return ExitCode::Failure;
         }
     };
@@ -160,7 +160,7 @@ fn watch_signals() -> Option<Cleanup> {
 
 /// The command line of the detached holder: this one, plus `--detached`.
 fn detached_args(args: &HoldArgs) -> Vec<OsString> {
-    let mut line: Vec<OsString> = vec!["hold".into(), "--background".into(), "--detached".into()];
+    let mut line: Vec<OsString> = vec![APPLET.into(), "--background".into(), "--detached".into()];
     if args.create {
         line.push("--create".into());
     }

@@ -11,7 +11,7 @@ use crate::cli::MkArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 
-const APPLET: &str = "mk";
+const APPLET: &str = crate::cli::applets::MK.name;
 
 /// Runs `fifo mk`; every PATH is tried, and any failure makes the status 1.
 pub fn run(args: &MkArgs) -> ExitCode {

@@ -21,7 +21,7 @@ use crate::cli::RedirectArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 
-const APPLET: &str = "redirect";
+const APPLET: &str = crate::cli::applets::REDIRECT.name;
 
 /// Runs `fifo redirect`; returns only if CMD could not be started.
 pub fn run(args: &RedirectArgs) -> ExitCode {

@@ -21,7 +21,7 @@ use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 
-const APPLET: &str = "send";
+const APPLET: &str = crate::cli::applets::SEND.name;
 
 /// Runs `fifo send`.
 pub fn run(args: &SendArgs) -> ExitCode {

@@ -33,7 +33,7 @@ use calls::Calls;
 use job::{Job, Outcome, Shared};
 use server::{Ended, Server};
 
-const APPLET: &str = "serve";
+const APPLET: &str = crate::cli::applets::SERVE.name;
 /// The largest request kept: a line, or a call's body (spooled to disk).
 const MAX_REQUEST: u64 = 1 << 30;
 /// The most all unfinished framed messages on the FIFO may cost together

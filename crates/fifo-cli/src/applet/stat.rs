@@ -17,10 +17,8 @@ use crate::report;
 use crate::stat_format::{self as format, Format, values};
 
 mod json;
-/// Also for `cat --frame --json`, which shows binary messages the same way.
-pub(crate) use json::base64;
 
-const APPLET: &str = "stat";
+const APPLET: &str = crate::cli::applets::STAT.name;
 
 fn human(path: &Path, status: &Status) -> String {
     let unknown = |value: Option<u64>| value.map_or_else(|| "?".to_owned(), |v| v.to_string());

@@ -21,7 +21,7 @@ use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 
-const APPLET: &str = "tee";
+const APPLET: &str = crate::cli::applets::TEE.name;
 
 /// Runs `fifo tee`.
 pub fn run(args: &TeeArgs) -> ExitCode {

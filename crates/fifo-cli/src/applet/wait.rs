@@ -10,7 +10,7 @@ use crate::cli::WaitArgs;
 use crate::exit_code::{ExitCode, code};
 use crate::report;
 
-const APPLET: &str = "wait";
+const APPLET: &str = crate::cli::applets::WAIT.name;
 
 /// Runs `fifo wait`: the PATHs are waited for in turn, within one
 /// `--timeout` for all; the first that fails ends the command.

@@ -4,8 +4,11 @@
 // Doc comments here are `--help` text, where Markdown backticks would show.
 #![allow(clippy::doc_markdown)]
 
+pub mod applets;
 mod bridging;
 mod copying;
+mod documenting;
+mod serving;
 mod transfer;
 mod values;
 mod watching;
@@ -17,13 +20,16 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
-pub use transfer::{PipeArgs, TransferArgs};
-pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
+pub use documenting::{CompletionsArgs, ManArgs};
+pub use serving::{CallArgs, ServeArgs};
+pub use transfer::{Look, PipeArgs, TransferArgs, When};
+pub use watching::{HoldArgs, StatArgs, WaitArgs};
 
-/// Named pipes (FIFOs) made pleasant and safe to use from the shell.
+/// The command line of `fifo` (its summary is the applet table's).
 #[derive(Debug, Parser)]
 #[command(
     name = "fifo",
+    about = applets::TOOLBOX.summary,
     version,
     propagate_version = true,
     arg_required_else_help = true
@@ -37,40 +43,35 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`.
+/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`. Each
+/// takes its name and summary from its entry in the applet table.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create named pipes (private, mode 0600, by default).
+    #[command(name = applets::MK.name, about = applets::MK.summary)]
     Mk(MkArgs),
-    /// Copy FIFOs (or files, or stdin) to stdout, waiting for writers.
+    #[command(name = applets::CAT.name, about = applets::CAT.summary)]
     Cat(CatArgs),
-    /// Write a message or stdin into a FIFO, waiting for a reader.
+    #[command(name = applets::SEND.name, about = applets::SEND.summary)]
     Send(SendArgs),
-    /// Copy stdin to stdout and to every PATH, opening FIFOs concurrently.
+    #[command(name = applets::TEE.name, about = applets::TEE.summary)]
     Tee(TeeArgs),
-    /// Open a FIFO on file descriptor N, then run CMD with it.
+    #[command(name = applets::REDIRECT.name, about = applets::REDIRECT.summary)]
     Redirect(RedirectArgs),
-    /// Show what a path is: type, mode, owner, times, and pipe state.
+    #[command(name = applets::STAT.name, about = applets::STAT.summary)]
     Stat(StatArgs),
-    /// Keep FIFOs open at both ends: writers never block, readers never see
-    /// end-of-file between writers, data waits for the next reader.
+    #[command(name = applets::HOLD.name, about = applets::HOLD.summary)]
     Hold(HoldArgs),
-    /// Wait, never opening anything, until each FIFO exists, has a reader or
-    /// a writer, or has data waiting in it or none.
+    #[command(name = applets::WAIT.name, about = applets::WAIT.summary)]
     Wait(WaitArgs),
-    /// Run CMD once per request read from a FIFO (a line, a NUL-terminated
-    /// record or a framed message), up to N at once, output never interleaved.
+    #[command(name = applets::SERVE.name, about = applets::SERVE.summary)]
     Serve(ServeArgs),
-    /// Send one request to a fifo serve and print its reply; exit with its
-    /// command's status.
+    #[command(name = applets::CALL.name, about = applets::CALL.summary)]
     Call(CallArgs),
-    /// Carry a FIFO's stream to a FIFO on another host, container or VM,
-    /// over ssh, any stdio command, TCP or a Unix socket; nothing is lost
-    /// or duplicated when the link drops.
+    #[command(name = applets::BRIDGE.name, about = applets::BRIDGE.summary)]
     Bridge(BridgeArgs),
-    /// Print the completion script for a shell.
+    #[command(name = applets::COMPLETIONS.name, about = applets::COMPLETIONS.summary)]
     Completions(CompletionsArgs),
-    /// Print the man page, or write all of them into a directory.
+    #[command(name = applets::MAN.name, about = applets::MAN.summary)]
     Man(ManArgs),
 }
 
@@ -79,22 +80,17 @@ pub enum Command {
 pub fn command() -> clap::Command {
     let mut command = Cli::command().after_help(format!(
         "{}\n\nExit status:\n{}",
-        examples_help(crate::docs::examples("")),
+        examples_help(applets::TOOLBOX.examples),
         crate::exit_code::TABLE
             .iter()
             .map(|(code, meaning)| format!("  {code:>13}  {meaning}"))
             .collect::<Vec<_>>()
             .join("\n")
     ));
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_owned())
-        .collect();
-    for name in names {
-        let examples = crate::docs::examples(&name);
-        if !examples.is_empty() {
-            command = command.mut_subcommand(&name, |sub| sub.after_help(examples_help(examples)));
-        }
+    for applet in applets::APPLETS {
+        command = command.mut_subcommand(applet.name, |sub| {
+            sub.after_help(examples_help(applet.examples))
+        });
     }
     command
 }
@@ -132,9 +128,8 @@ pub fn multi_call_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, clap::E
     let Some(name) = stem.strip_prefix("fifo-") else {
         return Ok(args);
     };
-    let mut command = command();
-    if command.find_subcommand(name).is_none() {
-        return Err(command.error(
+    if applets::find(name).is_none() {
+        return Err(command().error(
             clap::error::ErrorKind::InvalidSubcommand,
             format!("'{stem}' names no fifo command"),
         ));

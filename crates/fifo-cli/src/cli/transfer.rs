@@ -6,7 +6,7 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use fifo_core::control::read_control;
 
 use super::values::{parse_rate, parse_size, parse_total};
@@ -37,7 +37,7 @@ pub struct TransferArgs {
         require_equals = true,
         default_missing_value = "auto"
     )]
-    pub progress: Option<crate::progress::When>,
+    pub progress: Option<When>,
     /// The size to expect, for a percentage and ETA where fifo cannot know
     /// it (stdin from a pipe): BYTES (suffixes K, M, G), or lines with
     /// --line-mode (pv -s). Implies --progress.
@@ -78,16 +78,10 @@ pub struct TransferArgs {
     pub no_splice: bool,
 }
 
-/// The most a --rate-file may hold: a rate with spaces around it.
-const RATE_FILE_MAX: usize = 64;
-
-/// How much of a --rate-file's text a warning quotes at most.
-const RATE_SHOWN: usize = 24;
-
 impl TransferArgs {
     /// What the progress meter shows.
-    pub fn meter(&self) -> crate::progress::Look {
-        crate::progress::Look {
+    pub fn meter(&self) -> Look {
+        Look {
             when: self.progress,
             size: self.size,
             numeric: self.numeric,
@@ -95,11 +89,23 @@ impl TransferArgs {
             lines: self.line_mode,
         }
     }
+}
 
+/// The most a --rate-file may hold: a rate with spaces around it.
+const RATE_FILE_MAX: usize = 64;
+
+/// How much of a --rate-file's text a warning quotes at most.
+const RATE_SHOWN: usize = 24;
+
+impl TransferArgs {
     /// The token bucket --rate-limit asks for, retuned from --rate-file;
-    /// `applet` names the command in warnings about that file, each given
-    /// once for what it is about (until the file changes).
-    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
+    /// `warn` is told why the file's content was not taken, once for what
+    /// it is about (until the file changes). The caller prints: argument
+    /// definitions never do.
+    pub fn rate_limit_warning(
+        &self,
+        warn: impl Fn(&str) + Send + 'static,
+    ) -> Option<fifo_core::rate::RateLimit> {
         let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
         let Some(path) = self.rate_file.clone() else {
             return Some(limit);
@@ -114,8 +120,6 @@ impl TransferArgs {
                 return None;
             }
             last = Some(seen.clone());
-            let warn =
-                |why: &str| crate::report::message(applet, &format!("{why}; rate unchanged"));
             let path = fifo_core::Subject::path(&path);
             match seen {
                 Err(why) => warn(&why),
@@ -145,5 +149,47 @@ fn shown(text: &str) -> String {
         format!("{escaped}...")
     } else {
         escaped.to_owned()
+    }
+}
+
+/// When to draw the meter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum When {
+    /// Only when stderr is a terminal.
+    Auto,
+    /// Always: plain lines when stderr is not a terminal.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What the meter shows, as the command line asks.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    /// `--progress[=WHEN]`, if given.
+    pub when: Option<When>,
+    /// The total to expect, in bytes or lines (`pv -s`); otherwise the
+    /// size of a regular file, when the meter counts bytes.
+    pub size: Option<u64>,
+    /// One number a line instead of a meter: the percentage when the total
+    /// is known, else the bytes (lines) so far (`pv -n`).
+    pub numeric: bool,
+    /// Shown before the meter instead of `fifo CMD` (`pv -N`).
+    pub name: Option<String>,
+    /// Counts lines instead of bytes (`pv -l`).
+    pub lines: bool,
+}
+
+impl Look {
+    /// When to draw: as `--progress` says; without it, always for numbers
+    /// (they are meant for a pipe) and on a terminal for the other pv
+    /// options, which ask for a meter by being given.
+    pub(crate) fn when(&self) -> Option<When> {
+        match self.when {
+            Some(when) => Some(when),
+            None if self.numeric => Some(When::Always),
+            None if self.size.is_some() || self.name.is_some() || self.lines => Some(When::Auto),
+            None => None,
+        }
     }
 }

@@ -12,8 +12,9 @@ use super::VAR;
 
 /// The script for `shell`.
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
-    let links: Vec<String> = crate::docs::commands(&crate::cli::command())
-        .map(|sub| format!("fifo-{}", sub.get_name()))
+    let links: Vec<String> = crate::cli::applets::APPLETS
+        .iter()
+        .map(|applet| format!("fifo-{}", applet.name))
         .collect();
     let links = links.join(" ");
     let mut out = Vec::new();

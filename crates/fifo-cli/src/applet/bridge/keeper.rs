@@ -148,7 +148,7 @@ fn start(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Result<Child, Error> 
 /// local data and the socket.
 fn keeper_args(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Vec<OsString> {
     let mut line: Vec<OsString> = vec![
-        "bridge".into(),
+        APPLET.into(),
         format!("--replay-buffer={}", args.replay_buffer).into(),
         format!("--retry={}", humantime::format_duration(args.retry)).into(),
     ];

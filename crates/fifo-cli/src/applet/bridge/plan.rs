@@ -195,7 +195,7 @@ fn ssh_command(
         return Err("--ssh: no command".to_owned());
     }
     // The remote side mirrors this one: it writes what this side sends.
-    let mut remote = vec![shell_quote(&args.remote_fifo), "bridge".to_owned()];
+    let mut remote = vec![shell_quote(&args.remote_fifo), super::APPLET.to_owned()];
     let flags = [
         (args.frame, "--frame"),
         (args.create, "--create"),

@@ -25,7 +25,7 @@ use super::job::{Body, Reply};
 use super::reply::{Outgoing, refuse_on};
 use crate::report;
 
-const APPLET: &str = "serve";
+const APPLET: &str = crate::cli::applets::SERVE.name;
 /// A call's body is kept in memory up to this size, then spooled to disk.
 const IN_MEMORY: usize = 64 * 1024;
 /// The most calls of one user whose requests are arriving at once (half of

@@ -15,7 +15,7 @@ use fifo_core::{Action, Error, Subject};
 
 use crate::report;
 
-const APPLET: &str = "serve";
+const APPLET: &str = crate::cli::applets::SERVE.name;
 /// The most requests, counted from the oldest one not yet written out, that
 /// may have started with `--keep-order` (a quarter of the descriptors serve
 /// may open, if fewer: each finished one holds two until it is out).

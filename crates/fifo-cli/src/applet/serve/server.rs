@@ -28,7 +28,7 @@ use super::output::{Finished, Output};
 use crate::cli::ServeArgs;
 use crate::report;
 
-const APPLET: &str = "serve";
+const APPLET: &str = crate::cli::applets::SERVE.name;
 /// How much is read at a time when reading ahead is allowed.
 const READ_SIZE: usize = 64 * 1024;
 /// The most calls whose requests are arriving at once; more wait in the

@@ -10,8 +10,8 @@ use fifo_core::write::write_data_vectored;
 use fifo_core::{Error, Subject};
 use serde_json::json;
 
-use crate::applet::stat::base64;
 use crate::applet::stdout_fd;
+use crate::text::base64;
 
 /// Complete messages are written in batches of at most this many bytes (or
 /// one larger message): the messages one read completed, or fewer.

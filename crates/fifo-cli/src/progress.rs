@@ -30,7 +30,7 @@ pub enum When {
 }
 
 /// What the meter shows, as the command line asks.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Look {
     /// `--progress[=WHEN]`, if given.
     pub when: Option<When>,

@@ -12,10 +12,8 @@ use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
 
-use super::{
-    check_capacity, deep_buffer, raise_standard_pipes, report_spill_refusals, size_pipe, stdin_fd,
-    wait_from,
-};
+use super::transfer::{Buffering, Rate, Transfer, report_spill_refusals};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, wait_from};
 use crate::cli::SendArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
@@ -30,7 +28,7 @@ pub fn run(args: &SendArgs) -> ExitCode {
     } else {
         None
     };
-    let meter = Meter::start(APPLET, args.transfer.meter(), total);
+    let meter = Meter::start(APPLET, Transfer::from_args(&args.transfer).meter, total);
     let sent = send(args, meter.as_ref());
     if let Some(meter) = meter {
         meter.finish();
@@ -48,7 +46,9 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     // Before --capacity sizes the FIFO, which may be standard output too.
     raise_standard_pipes();
     // Before the wait for a reader, so that a bad --buffer-file fails at once.
-    let buffer = deep_buffer(args.buffer, &args.buffering, meter)?;
+    let buffer = Buffering::from_args(args.buffer, &args.buffering)
+        .map(|buffer| buffer.build(meter))
+        .transpose()?;
     let level = buffer.as_ref().map(Buffer::level);
     let wait = wait_from(args.no_wait, args.timeout);
     let fifo = if args.create {
@@ -104,8 +104,8 @@ fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Cop
     if args.transfer.no_splice {
         copier = copier.without_fast_paths();
     }
-    if let Some(rate) = args.transfer.rate_limit(APPLET) {
-        copier = copier.with_rate_limit(rate);
+    if let Some(rate) = Rate::from_args(&args.transfer) {
+        copier = copier.with_rate_limit(rate.limiter(APPLET));
     }
     if let Some(buffer) = buffer {
         copier = copier.with_buffer(buffer);

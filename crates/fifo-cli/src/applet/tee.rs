@@ -15,6 +15,7 @@ use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal};
 
+use super::transfer::{Rate, Transfer};
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::{OutputError, TeeArgs};
 use crate::exit_code::ExitCode;
@@ -70,13 +71,17 @@ pub fn run(args: &TeeArgs) -> ExitCode {
     } else {
         FanOut::new()
     };
-    if let Some(rate) = args.transfer.rate_limit(APPLET) {
-        fan = fan.with_rate_limit(rate);
+    if let Some(rate) = Rate::from_args(&args.transfer) {
+        fan = fan.with_rate_limit(rate.limiter(APPLET));
     }
     for output in lossy {
         fan = fan.with_lossy(output);
     }
-    let meter = Meter::start(APPLET, args.transfer.meter(), remaining(stdin_fd()));
+    let meter = Meter::start(
+        APPLET,
+        Transfer::from_args(&args.transfer).meter,
+        remaining(stdin_fd()),
+    );
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());
     }

@@ -18,6 +18,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
 pub use transfer::{PipeArgs, TransferArgs};
+pub use values::parse_rate;
 pub use watching::{CallArgs, CompletionsArgs, HoldArgs, ManArgs, ServeArgs, StatArgs, WaitArgs};
 
 /// Named pipes (FIFOs) made pleasant and safe to use from the shell.

@@ -53,6 +53,10 @@ pub struct MkArgs {
 /// none of them counts bytes or paces them.
 const CAT_MODES: [&str; 3] = ["merge", "frame", "buffer"];
 
+/// The ways `fifo send` sends other than a plain copy of stdin: none of
+/// them is paced.
+const SEND_MODES: [&str; 5] = ["lines", "null", "frame", "buffer", "message"];
+
 /// Makes --rate-limit, which all copying commands share, refuse `modes`.
 /// Each argument is changed in place (`mut_arg` would move it to the end
 /// of the man page's synopsis).
@@ -152,6 +156,7 @@ pub struct CatArgs {
 
 /// Arguments of `fifo send`.
 #[derive(Debug, Args)]
+#[command(mut_args(refuse_rate_with(&SEND_MODES)))]
 pub struct SendArgs {
     /// Do not add a newline (with -0: a NUL) after MESSAGE.
     #[arg(short = 'n', requires = "message")]
@@ -167,24 +172,24 @@ pub struct SendArgs {
     pub create: bool,
     /// Send each line whole in one write (at most PIPE_BUF bytes), so
     /// concurrent senders never interleave inside a line.
-    #[arg(short, long, conflicts_with_all = ["null", "rate_limit"])]
+    #[arg(short, long, conflicts_with = "null")]
     pub lines: bool,
     /// Like --lines, for NUL-terminated records (a MESSAGE ends with NUL
     /// instead of a newline).
-    #[arg(short = '0', long, conflicts_with = "rate_limit")]
+    #[arg(short = '0', long)]
     pub null: bool,
     /// Send MESSAGE or stdin as one framed message of any size (with -l or
     /// -0: each line or record is its own message, of any size), streamed
     /// in chunks that concurrent senders cannot tear apart; read them with
     /// fifo cat --frame.
-    #[arg(long, conflicts_with = "rate_limit")]
+    #[arg(long)]
     pub frame: bool,
     /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
     /// input and output, read by a thread of its own, so a bursty writer and
     /// a slow reader each run at their own pace (as mbuffer does). Data then
     /// moves with read and write.
     #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
-          conflicts_with_all = ["lines", "null", "frame", "message", "rate_limit"])]
+          conflicts_with_all = ["lines", "null", "frame", "message"])]
     pub buffer: Option<usize>,
     #[command(flatten)]
     pub buffering: BufferArgs,
@@ -195,7 +200,7 @@ pub struct SendArgs {
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, stdin
     /// (the only stream --progress meters).
-    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = METER)]
     pub message: Vec<OsString>,
 }
 

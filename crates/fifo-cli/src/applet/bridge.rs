@@ -16,6 +16,7 @@ use std::os::unix::fs::FileTypeExt;
 use fifo_core::wait::{Condition, until};
 use fifo_core::{Action, Error, FileKind, Peer, Subject};
 
+use super::transfer::{Rate, Transfer};
 use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
 use crate::cli::BridgeArgs;
 use crate::exit_code::ExitCode;
@@ -88,14 +89,14 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
         check_capacity(&args.transfer.pipe, [local])?;
     }
     raise_standard_pipes();
-    let meter = Meter::start(APPLET, args.transfer.meter(), None);
+    let meter = Meter::start(APPLET, Transfer::from_args(&args.transfer).meter, None);
     let mut options = Options::default();
     options.replay_buffer = args.replay_buffer;
     options.retry = Some(args.retry);
     options.key = args.key.as_deref().map(Key::from_file).transpose()?;
     options.frame = args.frame;
     options.progress = meter.as_ref().map(Meter::progress);
-    options.rate_limit = args.transfer.rate_limit(APPLET);
+    options.rate_limit = Rate::from_args(&args.transfer).map(|rate| rate.limiter(APPLET));
     let verbose = args.transfer.pipe.verbose;
     let engine = Bridge::new(options).on_event(move |event| match event {
         Event::Dropped(err) => report::message(APPLET, &format!("{err}; dropped")),

@@ -1,42 +1,47 @@
 //! `fifo cat`: copy FIFOs, files or stdin to stdout, waiting for writers.
 
 mod frame;
+mod plan;
 
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, Stop};
+use fifo_core::copy::{Copier, Stop};
 use fifo_core::keep::next_writer;
 use fifo_core::merge::{Input, Merger};
-use fifo_core::open::{Direction, Opened, Wait, open};
+use fifo_core::open::{Direction, Opened, open};
 use fifo_core::progress::Progress;
 use fifo_core::{Action, Error, FileKind, Subject};
 
-use super::{
-    check_capacity, deep_buffer, raise_standard_pipes, report_spill_refusals, size_pipe, stdin_fd,
-    stdout_fd, wait_from,
-};
+use super::transfer::report_spill_refusals;
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd};
 use crate::cli::CatArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
 use crate::signals::{self, Cleanup, die_of};
+use plan::{Copying, Merging, Mode, Plan};
 
 const APPLET: &str = crate::cli::applets::CAT.name;
 
 /// Runs `fifo cat`: each PATH in order; a failing PATH is reported and the
 /// rest still copied, as cat(1) does.
 pub fn run(args: &CatArgs) -> ExitCode {
-    if args.merge {
-        return merge(args);
+    let plan = Plan::from_args(args);
+    match &plan.mode {
+        Mode::Copy(copying) => copy(&plan, copying),
+        Mode::Merge(merging) => merge(&plan, merging),
+        Mode::Frame(framing) => frame::run(&plan, framing),
     }
-    if args.frame {
-        return frame::run(args);
-    }
-    let cleanup = if args.rm {
+}
+
+/// Copies each PATH in turn.
+fn copy(plan: &Plan, copying: &Copying) -> ExitCode {
+    let cleanup = if plan.open.remove {
         match Cleanup::install() {
             Ok(cleanup) => Some(cleanup),
             Err(errno) => return cannot_watch(errno),
@@ -44,38 +49,37 @@ pub fn run(args: &CatArgs) -> ExitCode {
     } else {
         None
     };
-    let limit = match (args.bytes, args.lines) {
-        (Some(bytes), _) => Limit::Bytes(bytes),
-        (None, Some(lines)) => Limit::Lines(lines),
-        (None, None) => Limit::Unlimited,
-    };
-    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+    if let Err(err) = check_capacity(&plan.transfer.pipe, plan.paths.iter().map(PathBuf::as_path)) {
         return finish(report::failure(APPLET, &err), cleanup);
     }
     let (mut copier, meter) = with_transfer(
-        args,
-        Copier::new(limit, args.idle),
+        plan,
+        Copier::new(copying.limit, copying.idle),
         Copier::without_fast_paths,
         Copier::with_progress,
     );
-    if let Some(rate) = args.transfer.rate_limit(APPLET) {
-        copier = copier.with_rate_limit(rate);
+    if let Some(rate) = &copying.rate {
+        copier = copier.with_rate_limit(rate.limiter(APPLET));
     }
-    let level = match deep_buffer(args.buffer, &args.buffering, meter.as_ref()) {
-        Ok(Some(buffer)) => {
+    let level = match copying
+        .buffer
+        .as_ref()
+        .map(|buffer| buffer.build(meter.as_ref()))
+    {
+        Some(Ok(buffer)) => {
             let level = buffer.level();
             copier = copier.with_buffer(buffer);
             Some(level)
         }
-        Ok(None) => None,
-        Err(err) => return finish(report::failure(APPLET, &err), cleanup),
+        None => None,
+        Some(Err(err)) => return finish(report::failure(APPLET, &err), cleanup),
     };
     let mut status = ExitCode::Success;
-    for path in &args.paths {
+    for path in &plan.paths {
         if copier.exhausted() {
             break;
         }
-        match cat_one(args, path, &mut copier, cleanup.as_ref()) {
+        match cat_one(plan, copying.idle, path, &mut copier, cleanup.as_ref()) {
             Ok(Stop::EndOfFile) => {}
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
@@ -106,15 +110,19 @@ fn failed(err: &Error, status: &mut ExitCode) -> bool {
 /// meter), the same for a plain copy and a merge, and raises the standard
 /// pipes; returns the engine and the running meter.
 fn with_transfer<E>(
-    args: &CatArgs,
+    plan: &Plan,
     mut engine: E,
     portable: fn(E) -> E,
     progress: fn(E, Progress) -> E,
 ) -> (E, Option<Meter>) {
-    if args.transfer.no_splice {
+    if plan.transfer.portable {
         engine = portable(engine);
     }
-    let meter = Meter::start(APPLET, args.transfer.meter(), known_total(&args.paths));
+    let meter = Meter::start(
+        APPLET,
+        plan.transfer.meter.clone(),
+        known_total(&plan.paths),
+    );
     if let Some(meter) = &meter {
         engine = progress(engine, meter.progress());
     }
@@ -151,7 +159,7 @@ fn finish(status: ExitCode, cleanup: Option<Cleanup>) -> ExitCode {
 /// `--merge`: every PATH read at once, whole lines out. A signal is taken
 /// by the merge loop, which ends its unfinished lines; then what `--create`
 /// made is removed (with `--rm`) and the command dies of the signal.
-fn merge(args: &CatArgs) -> ExitCode {
+fn merge(plan: &Plan, merging: &Merging) -> ExitCode {
     let watched = Cleanup::install_with_notice()
         .map_err(io::Error::from)
         .and_then(|(cleanup, notice)| {
@@ -162,7 +170,8 @@ fn merge(args: &CatArgs) -> ExitCode {
         Ok(watched) => watched,
         Err(errno) => return cannot_watch(errno),
     };
-    let (status, signalled) = merge_inputs(args, args.rm.then_some(&cleanup), told);
+    let cleaning = plan.open.remove.then_some(&cleanup);
+    let (status, signalled) = merge_inputs(plan, merging, cleaning, told);
     let status = finish(status, Some(cleanup));
     if signalled {
         return die_of(&notice);
@@ -172,20 +181,25 @@ fn merge(args: &CatArgs) -> ExitCode {
 
 /// Opens every input and merges them; the status, and whether a signal
 /// ended the merge.
-fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (ExitCode, bool) {
-    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+fn merge_inputs(
+    plan: &Plan,
+    merging: &Merging,
+    cleanup: Option<&Cleanup>,
+    notice: OwnedFd,
+) -> (ExitCode, bool) {
+    if let Err(err) = check_capacity(&plan.transfer.pipe, plan.paths.iter().map(PathBuf::as_path)) {
         return (report::failure(APPLET, &err), false);
     }
     let mut inputs = Vec::new();
-    for path in &args.paths {
-        match merge_input(args, path, cleanup) {
+    for path in &plan.paths {
+        match merge_input(plan, merging.prefix, path, cleanup) {
             Ok(input) => inputs.push(input),
             Err(err) => return (report::failure(APPLET, &err), false),
         }
     }
     let (mut merger, meter) = with_transfer(
-        args,
-        Merger::new(args.lines, args.idle).interrupted_by(notice),
+        plan,
+        Merger::new(merging.lines, merging.idle).interrupted_by(notice),
         Merger::without_fast_paths,
         Merger::with_progress,
     );
@@ -202,8 +216,13 @@ fn merge_inputs(args: &CatArgs, cleanup: Option<&Cleanup>, notice: OwnedFd) -> (
 /// Opens one input of a merge without waiting: this process is its reader
 /// from now on, and its data is read as it comes. With `-k` a FIFO is
 /// opened again whenever its writers have all left.
-fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<Input, Error> {
-    let prefix = if args.prefix {
+fn merge_input(
+    plan: &Plan,
+    prefix: bool,
+    path: &Path,
+    cleanup: Option<&Cleanup>,
+) -> Result<Input, Error> {
+    let prefix = if prefix {
         let mut tag = path.as_os_str().as_bytes().to_vec();
         tag.extend_from_slice(b": ");
         tag
@@ -216,28 +235,25 @@ fn merge_input(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result
             .map_err(|err| Error::sys(Subject::Stdin, Action::Read, err))?;
         return Ok(Input::new(Subject::Stdin, stdin, prefix));
     }
-    let opened = open_input(args, path, Wait::No, cleanup)?;
+    let opened = open_input(plan, path, cleanup)?;
     let fifo = opened.kind() == FileKind::Fifo;
     if fifo {
-        size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe)?;
+        size_pipe(APPLET, opened.fd(), path, &plan.transfer.pipe)?;
     }
     let input = Input::new(Subject::path(path), opened.into_fd(), prefix);
-    Ok(if fifo && args.keep_open {
+    Ok(if fifo && plan.open.keep_open {
         input.reopening(path)
     } else {
         input
     })
 }
 
-/// Opens PATH to read; with `--create`, makes it a FIFO if missing
-/// (remembered for `--rm`), checked on the descriptor it opens.
-fn open_input(
-    args: &CatArgs,
-    path: &Path,
-    wait: Wait,
-    cleanup: Option<&Cleanup>,
-) -> Result<Opened, Error> {
-    if !args.create {
+/// Opens PATH to read, waiting as the plan says; with `--create`, makes it
+/// a FIFO if missing (remembered for `--rm`), checked on the descriptor it
+/// opens.
+fn open_input(plan: &Plan, path: &Path, cleanup: Option<&Cleanup>) -> Result<Opened, Error> {
+    let wait = plan.open.wait;
+    if !plan.open.create {
         return open(path, Direction::Read, wait);
     }
     create_and_open(path, Direction::Read, wait, |created| {
@@ -247,8 +263,11 @@ fn open_input(
     })
 }
 
+/// Copies one PATH (`-`: stdin); with `-k`, a FIFO again for each later
+/// writer, until `idle` passes without one.
 fn cat_one(
-    args: &CatArgs,
+    plan: &Plan,
+    idle: Option<Duration>,
     path: &Path,
     copier: &mut Copier,
     cleanup: Option<&Cleanup>,
@@ -259,8 +278,8 @@ fn cat_one(
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
     }
-    let mut input = open_source(args, path, cleanup)?;
-    let keep = args.keep_open && input.kind() == FileKind::Fifo;
+    let mut input = open_source(plan, path, cleanup)?;
+    let keep = plan.open.keep_open && input.kind() == FileKind::Fifo;
     loop {
         let stop = copier
             .copy(input.fd(), stdout_fd())
@@ -269,7 +288,7 @@ fn cat_one(
         if stop != Stop::EndOfFile || !keep {
             return Ok(stop);
         }
-        match next_writer(&input, args.idle, None)? {
+        match next_writer(&input, idle, None)? {
             Ok(next) => input = next,
             Err(stop) => return Ok(stop),
         }
@@ -280,10 +299,10 @@ fn cat_one(
 /// with `--create`, sizing a FIFO's pipe. With `-k` the caller opens it
 /// again when its writers have all left ([`next_writer`]), which needs no
 /// more than the read permission this open needed.
-fn open_source(args: &CatArgs, path: &Path, cleanup: Option<&Cleanup>) -> Result<Opened, Error> {
-    let input = open_input(args, path, wait_from(false, args.timeout), cleanup)?;
+fn open_source(plan: &Plan, path: &Path, cleanup: Option<&Cleanup>) -> Result<Opened, Error> {
+    let input = open_input(plan, path, cleanup)?;
     if input.kind() == FileKind::Fifo {
-        size_pipe(APPLET, input.fd(), path, &args.transfer.pipe)?;
+        size_pipe(APPLET, input.fd(), path, &plan.transfer.pipe)?;
     }
     Ok(input)
 }

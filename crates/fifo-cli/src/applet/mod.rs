@@ -12,18 +12,17 @@ pub mod send;
 pub mod serve;
 pub mod stat;
 pub mod tee;
+mod transfer;
 pub mod wait;
 
 use std::os::fd::BorrowedFd;
 use std::path::Path;
 
-use fifo_core::buffer::{Buffer, FillLevel, SpillFile};
 use fifo_core::open::Wait;
 use fifo_core::{Error, Subject, capacity};
 
-use crate::cli::{BufferArgs, Command, PipeArgs};
+use crate::cli::{Command, PipeArgs};
 use crate::exit_code::ExitCode;
-use crate::progress::Meter;
 use crate::report;
 use crate::stdio::check_standard_streams;
 // The applets' own way to the standard streams.
@@ -52,17 +51,6 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bridge(args) => bridge::run(&args),
         Command::Completions(args) => crate::docs::completions(args.shell),
         Command::Man(args) => crate::docs::man(args.dir.as_deref()),
-    }
-}
-
-impl crate::cli::TransferArgs {
-    /// The token bucket --rate-limit asks for, retuned from --rate-file;
-    /// each warning about that file, `fifo APPLET: WHY; rate unchanged`,
-    /// is given once for what it is about (until the file changes).
-    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
-        self.rate_limit_warning(move |why| {
-            report::message(applet, &format!("{why}; rate unchanged"));
-        })
     }
 }
 
@@ -130,51 +118,6 @@ fn check_capacity<'a>(
     {
         Some(path) => capacity::probe(bytes, Subject::path(path)).map(drop),
         None => Ok(()),
-    }
-}
-
-/// The deep buffer `--buffer` asks for, with its file made and its fill
-/// level shown by the meter; none without `--buffer`.
-///
-/// # Errors
-/// When the --buffer-file cannot be made.
-fn deep_buffer(
-    size: Option<usize>,
-    args: &BufferArgs,
-    meter: Option<&Meter>,
-) -> Result<Option<Buffer>, Error> {
-    let Some(size) = size else {
-        return Ok(None);
-    };
-    let mut buffer = Buffer::new(size);
-    if let Some(path) = &args.buffer_file {
-        buffer = buffer.spilling_to(SpillFile::create(path)?);
-    }
-    if let Some(percent) = args.start_at {
-        buffer = buffer.start_at(percent);
-    }
-    if let Some(percent) = args.resume_at {
-        buffer = buffer.resume_at(percent);
-    }
-    if let Some(meter) = meter {
-        meter.show_fill(buffer.level());
-    }
-    Ok(Some(buffer))
-}
-
-/// Says, once a buffered copy is over, how often its file refused data
-/// (the input then waited: nothing was lost).
-fn report_spill_refusals(applet: &str, level: &FillLevel) {
-    if let (refusals @ 1.., Some(why)) = level.spill_refusals() {
-        let why = fifo_core::error::describe(&why);
-        let times = if refusals == 1 {
-            "once".to_owned()
-        } else {
-            format!("{refusals} times")
-        };
-        let said =
-            format!("the buffer file refused data {times} ({why}); input waited, nothing was lost");
-        report::message(applet, &said);
     }
 }
 

@@ -1,8 +1,7 @@
 //! `fifo send`: write a message or stdin into a FIFO, waiting for a reader.
 
 mod frame;
-
-use std::os::unix::ffi::OsStringExt;
+mod plan;
 
 use fifo_core::buffer::Buffer;
 use fifo_core::claim::create_and_open;
@@ -12,26 +11,25 @@ use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
 
-use super::{
-    check_capacity, deep_buffer, raise_standard_pipes, report_spill_refusals, size_pipe, stdin_fd,
-    wait_from,
-};
+use super::transfer::{Rate, report_spill_refusals};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd};
 use crate::cli::SendArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
+use plan::{Mode, Plan, Source};
 
 const APPLET: &str = crate::cli::applets::SEND.name;
 
 /// Runs `fifo send`.
 pub fn run(args: &SendArgs) -> ExitCode {
-    let total = if args.message.is_empty() {
-        remaining(stdin_fd())
-    } else {
-        None
+    let plan = Plan::from_args(args);
+    let total = match plan.source {
+        Source::Stdin => remaining(stdin_fd()),
+        Source::Message(_) => None,
     };
-    let meter = Meter::start(APPLET, args.transfer.meter(), total);
-    let sent = send(args, meter.as_ref());
+    let meter = Meter::start(APPLET, plan.transfer.meter.clone(), total);
+    let sent = send(&plan, meter.as_ref());
     if let Some(meter) = meter {
         meter.finish();
     }
@@ -42,70 +40,69 @@ pub fn run(args: &SendArgs) -> ExitCode {
 }
 
 /// Sends and returns how many bytes were delivered.
-fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
-    let path = args.path.as_path();
-    check_capacity(&args.transfer.pipe, [path])?;
+fn send(plan: &Plan, meter: Option<&Meter>) -> Result<u64, Error> {
+    let path = plan.path.as_path();
+    check_capacity(&plan.transfer.pipe, [path])?;
     // Before --capacity sizes the FIFO, which may be standard output too.
     raise_standard_pipes();
     // Before the wait for a reader, so that a bad --buffer-file fails at once.
-    let buffer = deep_buffer(args.buffer, &args.buffering, meter)?;
+    let buffer = match &plan.mode {
+        Mode::Copy {
+            buffer: Some(buffering),
+            ..
+        } => Some(buffering.build(meter)?),
+        _ => None,
+    };
     let level = buffer.as_ref().map(Buffer::level);
-    let wait = wait_from(args.no_wait, args.timeout);
-    let fifo = if args.create {
-        create_and_open(path, Direction::Write, wait, drop)?
+    let fifo = if plan.create {
+        create_and_open(path, Direction::Write, plan.wait, drop)?
     } else {
-        open_fifo(path, Direction::Write, wait)?
+        open_fifo(path, Direction::Write, plan.wait)?
     };
-    size_pipe(APPLET, fifo.fd(), path, &args.transfer.pipe)?;
+    size_pipe(APPLET, fifo.fd(), path, &plan.transfer.pipe)?;
     let subject = || Subject::path(path);
-    let separator = match (args.lines, args.null) {
-        (true, _) => Some(b'\n'),
-        (false, true) => Some(0),
-        (false, false) => None,
-    };
-    if args.frame {
-        return frame::send(args, fifo.fd(), subject(), separator, meter);
-    }
-    if !args.message.is_empty() {
-        let mut message = args.message.join(std::ffi::OsStr::new(" ")).into_vec();
-        if !args.no_newline {
-            // Under -0 the message is one NUL-terminated record, as a `-0`
-            // reader (xargs -0, read -d '') expects.
-            message.push(separator.unwrap_or(b'\n'));
+    match (&plan.mode, &plan.source) {
+        (Mode::Frame(separator), source) => {
+            frame::send(source, *separator, fifo.fd(), subject(), meter)
         }
-        return match separator {
-            Some(separator) => {
-                let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
-                writer.push(&message)?;
-                writer.finish()
+        (Mode::Records(separator), Source::Message(message)) => {
+            let mut writer = RecordWriter::new(fifo.fd(), subject(), *separator);
+            writer.push(message)?;
+            writer.finish()
+        }
+        (Mode::Copy { .. }, Source::Message(message)) => write_data(fifo.fd(), subject(), message),
+        (Mode::Records(separator), Source::Stdin) => {
+            let mut writer = RecordWriter::new(fifo.fd(), subject(), *separator);
+            if let Some(meter) = meter {
+                writer = writer.with_progress(meter.progress());
             }
-            None => write_data(fifo.fd(), subject(), &message),
-        };
-    }
-    if let Some(separator) = separator {
-        let mut writer = RecordWriter::new(fifo.fd(), subject(), separator);
-        if let Some(meter) = meter {
-            writer = writer.with_progress(meter.progress());
+            send_records(stdin_fd(), writer)
         }
-        return send_records(stdin_fd(), writer);
+        (Mode::Copy { rate, .. }, Source::Stdin) => {
+            let copied = copier(plan, rate.as_ref(), buffer, meter)
+                .copy(stdin_fd(), fifo.fd())
+                .map(|(copied, _)| copied)
+                .map_err(|err| err.attribute(Subject::Stdin, subject()));
+            if let Some(level) = level {
+                report_spill_refusals(APPLET, &level);
+            }
+            copied
+        }
     }
-    let copied = copier(args, buffer, meter)
-        .copy(stdin_fd(), fifo.fd())
-        .map(|(copied, _)| copied)
-        .map_err(|err| err.attribute(Subject::Stdin, subject()));
-    if let Some(level) = level {
-        report_spill_refusals(APPLET, &level);
-    }
-    copied
 }
 
-fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Copier {
+fn copier(
+    plan: &Plan,
+    rate: Option<&Rate>,
+    buffer: Option<Buffer>,
+    meter: Option<&Meter>,
+) -> Copier {
     let mut copier = Copier::new(Limit::Unlimited, None);
-    if args.transfer.no_splice {
+    if plan.transfer.portable {
         copier = copier.without_fast_paths();
     }
-    if let Some(rate) = args.transfer.rate_limit(APPLET) {
-        copier = copier.with_rate_limit(rate);
+    if let Some(rate) = rate {
+        copier = copier.with_rate_limit(rate.limiter(APPLET));
     }
     if let Some(buffer) = buffer {
         copier = copier.with_buffer(buffer);

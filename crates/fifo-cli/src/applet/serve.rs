@@ -9,6 +9,7 @@ mod calls;
 mod job;
 mod joblog;
 mod output;
+mod plan;
 mod reply;
 mod server;
 
@@ -31,6 +32,7 @@ use crate::report;
 use crate::signals::{self, Cleanup, die_of};
 use calls::Calls;
 use job::{Job, Outcome, Shared};
+use plan::Plan;
 use server::{Ended, Server};
 
 const APPLET: &str = crate::cli::applets::SERVE.name;
@@ -43,6 +45,11 @@ const MAX_PENDING: u64 = 64 << 20;
 
 /// Runs `fifo serve`.
 pub fn run(args: &ServeArgs) -> ExitCode {
+    serve(&Plan::from_args(args))
+}
+
+/// Serves as the plan says, until it says to stop or a signal comes.
+fn serve(plan: &Plan) -> ExitCode {
     // Before any other thread: the signals must be blocked in all of them.
     let (cleanup, notice) = match Cleanup::install_with_notice() {
         Ok(installed) => installed,
@@ -56,16 +63,16 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         splitter,
         joblog,
         done: (done_read, done_write),
-    } = match setup(args, &cleanup) {
+    } = match setup(plan, &cleanup) {
         Ok(setup) => setup,
         Err(err) => return cleanup.settle(APPLET, report::failure(APPLET, &err)),
     };
-    let spawner = match Spawner::new(&resolved(&args.command)) {
+    let spawner = match Spawner::new(&resolved(&plan.command)) {
         Ok(spawner) => spawner,
         Err(errno) => {
             let text = format!(
                 "cannot run {}: {}",
-                args.command[0].to_string_lossy(),
+                plan.command[0].to_string_lossy(),
                 errno.desc()
             );
             report::message(APPLET, &text);
@@ -74,11 +81,11 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     };
     let shared = Shared {
         spawner,
-        name: args.command[0].to_string_lossy().into_owned(),
+        name: plan.command[0].to_string_lossy().into_owned(),
         spool_dir: spool_dir.clone(),
-        tries: args.retries,
+        tries: plan.tries,
         logging: joblog.is_some(),
-        output: Output::new(args.keep_order, joblog),
+        output: Output::new(plan.keep_order, joblog),
         children: Mutex::new(std::collections::HashMap::new()),
         stopping: AtomicBool::new(false),
     };
@@ -88,10 +95,10 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     let (tell, outcomes) = mpsc::channel::<Outcome>();
     let jobs = Mutex::new(jobs);
     let mut server = Server {
-        args,
+        plan,
         held: &held,
         splitter,
-        calls: Calls::new(&socket, &args.path, &spool_dir, max_request()),
+        calls: Calls::new(&socket, &plan.path, &spool_dir, max_request()),
         queue: VecDeque::new(),
         taken: 0,
         running: 0,
@@ -100,9 +107,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     };
     server.split();
     let ended = std::thread::scope(|scope| {
-        for _ in 0..args.jobs {
+        for _ in 0..plan.jobs {
             let (shared, done, jobs, tell) = (&shared, &done_write, &jobs, tell.clone());
-            let subject = Subject::path(&args.path);
+            let subject = Subject::path(&plan.path);
             let worker = fifo_core::thread::spawn_scoped(scope, &subject, move || {
                 loop {
                     let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
@@ -175,7 +182,7 @@ fn max_request() -> u64 {
 /// Checks the spool directory, opens the joblog, opens (or makes) and
 /// holds the FIFO, makes the call socket, and takes up what an earlier
 /// reader left.
-fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
+fn setup(plan: &Plan, cleanup: &Cleanup) -> Result<Setup, Error> {
     // Before the workers start, which inherit it: a write past `ulimit -f`
     // (the joblog, serve's own stdout into a file) is then a write error
     // that is reported, not SIGXFSZ ending serve. CMD starts with no
@@ -189,19 +196,18 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
     // is taken from the FIFO, so that none is run for output that is lost.
     nix::unistd::write(super::stdout_fd(), &[])
         .map_err(|errno| Error::sys(Subject::Stdout, Action::Write, errno))?;
-    let joblog = args.joblog.as_deref().map(joblog::open).transpose()?;
-    let held = open_queue(args, cleanup)?;
-    let socket = CallSocket::bind(&args.path, held.fd())?;
+    let joblog = plan.joblog.as_ref().map(joblog::open).transpose()?;
+    let held = open_queue(plan, cleanup)?;
+    let socket = CallSocket::bind(&plan.path, held.fd())?;
     // With --rm the FIFO goes away with serve: nobody could finish what it
     // leaves.
-    let stash = (!args.rm).then(super::frame_stash);
-    let separator = if args.null { 0 } else { b'\n' };
-    let mut splitter = Splitter::new(separator, max_request()).with_cap(MAX_PENDING);
+    let stash = (!plan.remove).then(super::frame_stash);
+    let mut splitter = Splitter::new(plan.separator, max_request()).with_cap(MAX_PENDING);
     if let Some(stash) = &stash {
         // A counted serve stops early for sure, and must be able to leave
         // what it begins (the stash is made now); another takes up what is
         // there, and reads on without what it cannot take up.
-        let counted = args.requests.is_some();
+        let counted = plan.requests.is_some();
         if counted || stash.dir().exists() {
             if let Err(err) = splitter.take_stash(stash, held.fd()) {
                 if counted {
@@ -211,7 +217,7 @@ fn setup(args: &ServeArgs, cleanup: &Cleanup) -> Result<Setup, Error> {
         }
     }
     let done = fifo_core::descriptor::pipe()
-        .map_err(|source| Error::sys(Subject::path(&args.path), Action::Open, source))?;
+        .map_err(|source| Error::sys(Subject::path(&plan.path), Action::Open, source))?;
     Ok(Setup {
         spool_dir,
         held,
@@ -245,7 +251,7 @@ fn wind_down(
     let Some(stash) = stash else {
         return;
     };
-    let path = &server.args.path;
+    let path = &server.plan.path;
     let dropped = match server.splitter.leave_in(stash, server.held.fd()) {
         Ok(dropped) => dropped,
         Err(err) => {
@@ -288,15 +294,15 @@ fn resolved(command: &[std::ffi::OsString]) -> Vec<std::ffi::OsString> {
 }
 
 /// Opens (with `--create`, makes) and holds the queue.
-fn open_queue(args: &ServeArgs, cleanup: &Cleanup) -> Result<Held, Error> {
-    let opened = if args.create {
-        create_and_open(&args.path, Direction::ReadWrite, Wait::No, |created| {
-            if args.rm {
+fn open_queue(plan: &Plan, cleanup: &Cleanup) -> Result<Held, Error> {
+    let opened = if plan.create {
+        create_and_open(&plan.path, Direction::ReadWrite, Wait::No, |created| {
+            if plan.remove {
                 cleanup.add(created);
             }
         })?
     } else {
-        open_fifo(&args.path, Direction::ReadWrite, Wait::No)?
+        open_fifo(&plan.path, Direction::ReadWrite, Wait::No)?
     };
     Held::from_opened(opened)
 }

@@ -1,13 +1,15 @@
 //! `fifo tee`: copy stdin to stdout and to every PATH, with FIFOs opened
 //! concurrently and a departing reader dropped instead of killing the rest.
 
+mod plan;
+
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use fifo_core::descriptor;
-use fifo_core::lossy::{Drops, END_GRACE, LossyOutput, Unit};
+use fifo_core::lossy::{Drops, LossyOutput, Unit};
 use fifo_core::open::{Direction, Wait, open, open_outputs};
 use fifo_core::signals::ignored_at_start;
 use fifo_core::tee::{FanOut, Output};
@@ -15,33 +17,37 @@ use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal};
 
-use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd, wait_from};
-use crate::cli::{OutputError, TeeArgs};
+use super::{check_capacity, raise_standard_pipes, size_pipe, stdin_fd, stdout_fd};
+use crate::cli::TeeArgs;
 use crate::exit_code::ExitCode;
 use crate::progress::{Meter, remaining};
 use crate::report;
+use plan::{Lossy, Plan};
 
 const APPLET: &str = crate::cli::applets::TEE.name;
 
 /// Runs `fifo tee`.
 pub fn run(args: &TeeArgs) -> ExitCode {
+    tee(&Plan::from_args(args))
+}
+
+fn tee(plan: &Plan) -> ExitCode {
     let mut status = ExitCode::Success;
-    if let Err(err) = check_capacity(&args.transfer.pipe, args.paths.iter().map(PathBuf::as_path)) {
+    if let Err(err) = check_capacity(&plan.transfer.pipe, plan.paths.iter().map(PathBuf::as_path)) {
         return report::failure(APPLET, &err);
     }
     // Before --capacity sizes the FIFOs, one of which may be stdout too.
     raise_standard_pipes();
-    let (lossy, drops) = match lossy_outputs(args, &mut status) {
+    let (lossy, drops) = match lossy_outputs(plan.lossy.as_ref(), &mut status) {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let wait = wait_from(args.no_wait, args.timeout);
-    let opened: Vec<_> = args
+    let opened: Vec<_> = plan
         .paths
         .iter()
-        .zip(open_outputs(&args.paths, args.append, wait))
+        .zip(open_outputs(&plan.paths, plan.append, plan.wait))
         .filter_map(|(path, result)| match result {
-            Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &args.transfer.pipe) {
+            Ok(opened) => match size_pipe(APPLET, opened.fd(), path, &plan.transfer.pipe) {
                 Ok(()) => Some((path, opened)),
                 Err(err) => {
                     status = status.merge(report::failure(APPLET, &err));
@@ -65,18 +71,18 @@ pub fn run(args: &TeeArgs) -> ExitCode {
             .map(|(path, opened)| Output::new(Subject::path(path), opened.fd())),
     );
     let mut alive = outputs.len();
-    let mut fan = if args.transfer.no_splice {
+    let mut fan = if plan.transfer.portable {
         FanOut::new().without_fast_paths()
     } else {
         FanOut::new()
     };
-    if let Some(rate) = args.transfer.rate_limit(APPLET) {
-        fan = fan.with_rate_limit(rate);
+    if let Some(rate) = &plan.rate {
+        fan = fan.with_rate_limit(rate.limiter(APPLET));
     }
     for output in lossy {
         fan = fan.with_lossy(output);
     }
-    let meter = Meter::start(APPLET, args.transfer.meter(), remaining(stdin_fd()));
+    let meter = Meter::start(APPLET, plan.transfer.meter.clone(), remaining(stdin_fd()));
     if let Some(meter) = &meter {
         fan = fan.with_progress(meter.progress());
     }
@@ -90,33 +96,31 @@ pub fn run(args: &TeeArgs) -> ExitCode {
             status = status.merge(ExitCode::StdoutClosed);
             return ControlFlow::Break(());
         }
-        match args.output_error {
-            Some(OutputError::WarnNopipe | OutputError::ExitNopipe) if reader_gone => {
-                ControlFlow::Continue(())
-            }
-            Some(OutputError::Exit | OutputError::ExitNopipe) => {
-                status = status.merge(report::failure(APPLET, &err));
-                ControlFlow::Break(())
-            }
-            None | Some(OutputError::Warn | OutputError::WarnNopipe) => {
-                report::warning(APPLET, &err, "output dropped");
-                status = status.merge(ExitCode::Failure);
-                ControlFlow::Continue(())
-            }
+        if reader_gone && plan.on_failure.reader_may_leave {
+            ControlFlow::Continue(())
+        } else if plan.on_failure.stop {
+            status = status.merge(report::failure(APPLET, &err));
+            ControlFlow::Break(())
+        } else {
+            report::warning(APPLET, &err, "output dropped");
+            status = status.merge(ExitCode::Failure);
+            ControlFlow::Continue(())
         }
     });
     if let Some(meter) = meter {
         meter.finish();
     }
-    if !drops.is_empty() {
-        // The other outputs have all they will get: their readers see the
-        // end now, not after the lossy readers are done.
-        drop(outputs);
-        drop(opened);
-        end_stdout();
-        fan.finish_lossy(args.idle.unwrap_or(END_GRACE));
+    if let Some(lossy) = &plan.lossy {
+        if !drops.is_empty() {
+            // The other outputs have all they will get: their readers see
+            // the end now, not after the lossy readers are done.
+            drop(outputs);
+            drop(opened);
+            end_stdout();
+            fan.finish_lossy(lossy.grace);
+        }
+        report_drops(&drops, lossy.grace);
     }
-    report_drops(&drops, args.idle.unwrap_or(END_GRACE));
     if let Err(err) = ended {
         status = status.merge(report::failure(APPLET, &err));
     }
@@ -175,37 +179,32 @@ type DropCounts = Vec<(PathBuf, Arc<Drops>)>;
 /// starts the thread that reports their drops on SIGUSR1. Call it before
 /// any other thread starts, so that all of them leave SIGUSR1 to that one.
 fn lossy_outputs(
-    args: &TeeArgs,
+    lossy: Option<&Lossy>,
     status: &mut ExitCode,
 ) -> Result<(Vec<LossyOutput>, DropCounts), ExitCode> {
-    if args.lossy.is_empty() {
+    let Some(lossy) = lossy else {
         return Ok((Vec::new(), Vec::new()));
-    }
+    };
     // A SIGUSR1 ignored at start stays ignored: no report is asked for.
     let sigusr1 =
         (!ignored_at_start(Signal::SIGUSR1 as i32)).then(|| SigSet::from(Signal::SIGUSR1));
     if let Some(Err(errno)) = sigusr1.map(|set| set.thread_block()) {
         return Err(cannot_watch_sigusr1(&errno.into()));
     }
-    let unit = if args.lossy_lines {
-        Unit::Line
-    } else {
-        Unit::Chunk
-    };
-    let mut lossy = Vec::new();
-    for path in &args.lossy {
-        match LossyOutput::new(path, unit, args.lossy_buffer) {
-            Ok(output) => lossy.push(output),
+    let mut outputs = Vec::new();
+    for path in &lossy.paths {
+        match LossyOutput::new(path, lossy.unit, lossy.queue) {
+            Ok(output) => outputs.push(output),
             Err(err) => *status = status.merge(report::failure(APPLET, &err)),
         }
     }
-    let drops: DropCounts = lossy
+    let drops: DropCounts = outputs
         .iter()
         .map(|output| (output.path().to_owned(), output.drops()))
         .collect();
     if let Some(sigusr1) = sigusr1 {
         let watched = drops.clone();
-        let grace = args.idle.unwrap_or(END_GRACE);
+        let grace = lossy.grace;
         let started = std::thread::Builder::new().spawn(move || {
             while sigusr1.wait().is_ok() {
                 report_drops(&watched, grace);
@@ -215,5 +214,5 @@ fn lossy_outputs(
             return Err(cannot_watch_sigusr1(&err));
         }
     }
-    Ok((lossy, drops))
+    Ok((outputs, drops))
 }

@@ -7,9 +7,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Arg, ArgGroup, Args};
 use fifo_core::mode::ModeSpec;
 
+use super::transfer::METER;
 use super::values::{
     any_path, parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count,
     parse_mode, parse_percent, parse_size,
@@ -48,8 +49,33 @@ pub struct MkArgs {
     pub paths: Vec<PathBuf>,
 }
 
+/// The ways `fifo cat` reads other than a plain copy: one at most, and
+/// none of them counts bytes or paces them.
+const CAT_MODES: [&str; 3] = ["merge", "frame", "buffer"];
+
+/// The ways `fifo send` sends other than a plain copy of stdin: none of
+/// them is paced.
+const SEND_MODES: [&str; 5] = ["lines", "null", "frame", "buffer", "message"];
+
+/// Makes --rate-limit, which all copying commands share, refuse `modes`.
+/// Each argument is changed in place (`mut_arg` would move it to the end
+/// of the man page's synopsis).
+fn refuse_rate_with(modes: &'static [&'static str]) -> impl FnMut(Arg) -> Arg {
+    move |arg| {
+        if arg.get_id() == "rate_limit" {
+            arg.conflicts_with_all(modes)
+        } else {
+            arg
+        }
+    }
+}
+
 /// Arguments of `fifo cat`.
 #[derive(Debug, Args)]
+// Conflicts are stated on the arguments, not on the group: clap names only
+// the arguments given then, where a conflict with a group names them all.
+#[command(group(ArgGroup::new("mode").args(CAT_MODES)))]
+#[command(mut_args(refuse_rate_with(&CAT_MODES)))]
 pub struct CatArgs {
     /// Keep reading after the last writer closes; serve later writers until
     /// a limit, --idle, or a signal ends it.
@@ -70,7 +96,8 @@ pub struct CatArgs {
     /// Stop after N bytes (suffixes K, M, G: 1K, 1MB); the rest stays in
     /// the FIFO. Takes an flock(2) lock on the FIFO while reading, so
     /// concurrent readers take turns.
-    #[arg(short = 'c', long, value_name = "N", value_parser = parse_byte_count, conflicts_with = "lines")]
+    #[arg(short = 'c', long, value_name = "N", value_parser = parse_byte_count,
+          conflicts_with = "lines", conflicts_with_all = CAT_MODES)]
     pub bytes: Option<u64>,
     /// Stop after N lines (with --frame: N messages); the rest stays in the
     /// FIFO. Takes an flock(2) lock on the FIFO while reading, so concurrent
@@ -82,7 +109,7 @@ pub struct CatArgs {
     /// different FIFOs never mix; an unfinished line gets a newline when its
     /// writers leave, on --idle or a signal. With -l, only whole lines are
     /// consumed.
-    #[arg(long, conflicts_with_all = ["timeout", "bytes", "rate_limit"])]
+    #[arg(long, conflicts_with = "timeout")]
     pub merge: bool,
     /// With --merge: start each line with its source, "PATH: ".
     #[arg(long, requires = "merge")]
@@ -96,7 +123,7 @@ pub struct CatArgs {
     /// messages of other writers begun by then are left in $TMPDIR/fifo-UID
     /// (or a private fifo-UID.XXXXXX beside it, when another user has that
     /// name) for the next framed reader of the FIFO. Not with -c.
-    #[arg(long, conflicts_with_all = ["bytes", "merge", "progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
+    #[arg(long, conflicts_with_all = METER)]
     pub frame: bool,
     /// With --frame: write a NUL after each message.
     #[arg(short = '0', long, requires = "frame")]
@@ -116,7 +143,7 @@ pub struct CatArgs {
     /// a slow reader each run at their own pace (as mbuffer does). Data then
     /// moves with read and write.
     #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
-          conflicts_with_all = ["bytes", "lines", "idle", "merge", "frame", "rate_limit"])]
+          conflicts_with_all = ["lines", "idle"])]
     pub buffer: Option<usize>,
     #[command(flatten)]
     pub buffering: BufferArgs,
@@ -129,6 +156,7 @@ pub struct CatArgs {
 
 /// Arguments of `fifo send`.
 #[derive(Debug, Args)]
+#[command(mut_args(refuse_rate_with(&SEND_MODES)))]
 pub struct SendArgs {
     /// Do not add a newline (with -0: a NUL) after MESSAGE.
     #[arg(short = 'n', requires = "message")]
@@ -144,24 +172,24 @@ pub struct SendArgs {
     pub create: bool,
     /// Send each line whole in one write (at most PIPE_BUF bytes), so
     /// concurrent senders never interleave inside a line.
-    #[arg(short, long, conflicts_with_all = ["null", "rate_limit"])]
+    #[arg(short, long, conflicts_with = "null")]
     pub lines: bool,
     /// Like --lines, for NUL-terminated records (a MESSAGE ends with NUL
     /// instead of a newline).
-    #[arg(short = '0', long, conflicts_with = "rate_limit")]
+    #[arg(short = '0', long)]
     pub null: bool,
     /// Send MESSAGE or stdin as one framed message of any size (with -l or
     /// -0: each line or record is its own message, of any size), streamed
     /// in chunks that concurrent senders cannot tear apart; read them with
     /// fifo cat --frame.
-    #[arg(long, conflicts_with = "rate_limit")]
+    #[arg(long)]
     pub frame: bool,
     /// Keep up to BYTES (suffixes K, M, G: 64M, 1G) in memory between
     /// input and output, read by a thread of its own, so a bursty writer and
     /// a slow reader each run at their own pace (as mbuffer does). Data then
     /// moves with read and write.
     #[arg(long, value_name = "BYTES", value_parser = parse_buffer,
-          conflicts_with_all = ["lines", "null", "frame", "message", "rate_limit"])]
+          conflicts_with_all = ["lines", "null", "frame", "message"])]
     pub buffer: Option<usize>,
     #[command(flatten)]
     pub buffering: BufferArgs,
@@ -172,7 +200,7 @@ pub struct SendArgs {
     pub path: PathBuf,
     /// Words to send, joined by spaces, plus a newline; without them, stdin
     /// (the only stream --progress meters).
-    #[arg(value_name = "MESSAGE", conflicts_with_all = ["progress", "size", "numeric", "name", "line_mode", "rate_limit"])]
+    #[arg(value_name = "MESSAGE", conflicts_with_all = METER)]
     pub message: Vec<OsString>,
 }
 

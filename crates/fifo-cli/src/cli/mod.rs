@@ -23,6 +23,7 @@ pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendAr
 pub use documenting::{CompletionsArgs, ManArgs};
 pub use serving::{CallArgs, ServeArgs};
 pub use transfer::{Look, PipeArgs, TransferArgs, When};
+pub use values::parse_rate;
 pub use watching::{HoldArgs, StatArgs, WaitArgs};
 
 /// The command line of `fifo` (its summary is the applet table's).

@@ -4,15 +4,13 @@
 
 use std::num::NonZeroU64;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use fifo_core::control::read_control;
 
 use super::values::{parse_rate, parse_size, parse_total};
 
 /// Pipe sizing, shared by every command that opens a FIFO.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct PipeArgs {
     /// Set the FIFO's pipe capacity to BYTES (suffixes K, M: 64K, 1M) after
     /// opening it. Without it, fifo raises every pipe it holds to 1M, or as
@@ -23,6 +21,10 @@ pub struct PipeArgs {
     #[arg(short, long)]
     pub verbose: bool,
 }
+
+/// The options of [`TransferArgs`] that shape the progress meter: modes
+/// that meter nothing refuse them.
+pub const METER: [&str; 5] = ["progress", "size", "numeric", "name", "line_mode"];
 
 /// How data moves, shared by the commands that copy it (cat, send, tee).
 #[derive(Debug, Args)]
@@ -78,80 +80,6 @@ pub struct TransferArgs {
     pub no_splice: bool,
 }
 
-impl TransferArgs {
-    /// What the progress meter shows.
-    pub fn meter(&self) -> Look {
-        Look {
-            when: self.progress,
-            size: self.size,
-            numeric: self.numeric,
-            name: self.name.clone(),
-            lines: self.line_mode,
-        }
-    }
-}
-
-/// The most a --rate-file may hold: a rate with spaces around it.
-const RATE_FILE_MAX: usize = 64;
-
-/// How much of a --rate-file's text a warning quotes at most.
-const RATE_SHOWN: usize = 24;
-
-impl TransferArgs {
-    /// The token bucket --rate-limit asks for, retuned from --rate-file;
-    /// `warn` is told why the file's content was not taken, once for what
-    /// it is about (until the file changes). The caller prints: argument
-    /// definitions never do.
-    pub fn rate_limit_warning(
-        &self,
-        warn: impl Fn(&str) + Send + 'static,
-    ) -> Option<fifo_core::rate::RateLimit> {
-        let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
-        let Some(path) = self.rate_file.clone() else {
-            return Some(limit);
-        };
-        let mut last = None;
-        Some(limit.retuned_by(Duration::from_millis(500), move || {
-            let seen = match read_control(&path, RATE_FILE_MAX) {
-                Err(err) if err.raw_os_error() == Some(nix::libc::ENOENT) => return None,
-                seen => seen.map_err(|err| err.to_string()),
-            };
-            if last.as_ref() == Some(&seen) {
-                return None;
-            }
-            last = Some(seen.clone());
-            let path = fifo_core::Subject::path(&path);
-            match seen {
-                Err(why) => warn(&why),
-                Ok(bytes) if bytes.len() > RATE_FILE_MAX => {
-                    warn(&format!("{path}: longer than {RATE_FILE_MAX} bytes"));
-                }
-                Ok(bytes) => {
-                    let text = String::from_utf8_lossy(&bytes);
-                    return parse_rate(&shown(text.trim()))
-                        .map_err(|why| warn(&format!("{path}: {why}")))
-                        .ok();
-                }
-            }
-            None
-        }))
-    }
-}
-
-/// `text` as a warning may quote it: escaped as paths are (one line), and
-/// only its start, then `...`, when it is longer than a rate can be
-/// ([`RATE_SHOWN`] characters). What could be a rate is left as it is.
-fn shown(text: &str) -> String {
-    let start: String = text.chars().take(RATE_SHOWN).collect();
-    let quoted = fifo_core::Subject::path(&start).to_string();
-    let escaped = &quoted[1..quoted.len() - 1];
-    if text.chars().nth(RATE_SHOWN).is_some() {
-        format!("{escaped}...")
-    } else {
-        escaped.to_owned()
-    }
-}
-
 /// When to draw the meter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum When {
@@ -164,7 +92,7 @@ pub enum When {
 }
 
 /// What the meter shows, as the command line asks.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Look {
     /// `--progress[=WHEN]`, if given.
     pub when: Option<When>,

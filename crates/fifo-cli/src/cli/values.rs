@@ -39,7 +39,7 @@ pub(super) fn parse_size(text: &str) -> Result<usize, String> {
 
 /// Parses a rate limit: bytes per second with an optional suffix (`512K`,
 /// `10M`, `1G`, `1MB`), at least 1.
-pub(super) fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
+pub fn parse_rate(text: &str) -> Result<NonZeroU64, String> {
     let too_big = || {
         format!(
             "out of range: a rate is at most {} bytes per second",

@@ -16,43 +16,43 @@ use fifo_core::keep::next_writer;
 use fifo_core::open::Opened;
 use fifo_core::{Error, FileKind, Subject};
 
+use super::plan::{Framing, Plan};
 use super::{APPLET, cannot_watch, failed, finish, open_source};
 use crate::applet::{check_capacity, raise_standard_pipes, stdin_fd};
-use crate::cli::CatArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::{Cleanup, die_of};
-use output::Output;
+pub(super) use output::Output;
 
 /// Runs `fifo cat --frame`: each PATH in turn, a stream of its own. A
 /// signal stops the reading, which then says what it drops, removes what
 /// `--create` made (with `--rm`) and dies of the signal.
-pub(super) fn run(args: &CatArgs) -> ExitCode {
+pub(super) fn run(plan: &Plan, framing: &Framing) -> ExitCode {
     let (cleanup, notice) = match Cleanup::install_with_notice() {
         Ok(watched) => watched,
         Err(errno) => return cannot_watch(errno),
     };
-    let paths = args.paths.iter().map(std::path::PathBuf::as_path);
-    if let Err(err) = check_capacity(&args.transfer.pipe, paths) {
+    let paths = plan.paths.iter().map(std::path::PathBuf::as_path);
+    if let Err(err) = check_capacity(&plan.transfer.pipe, paths) {
         return finish(report::failure(APPLET, &err), Some(cleanup));
     }
     raise_standard_pipes();
     let reading = Reading {
-        output: Output::new(args.null, args.json),
-        stash: (!args.rm).then(crate::applet::frame_stash),
+        framing,
+        stash: (!plan.open.remove).then(crate::applet::frame_stash),
         notice: notice.as_fd(),
     };
-    let mut left = args.lines;
+    let mut left = framing.messages;
     let mut status = ExitCode::Success;
     let mut signalled = false;
-    'paths: for path in &args.paths {
+    'paths: for path in &plan.paths {
         // With -k: the FIFO read so far, opened again for each later writer.
         let mut kept = None;
         loop {
             if left == Some(0) {
                 break 'paths;
             }
-            let stop = match cat_one(args, path, &cleanup, &reading, left, &mut kept) {
+            let stop = match cat_one(plan, path, &cleanup, &reading, left, &mut kept) {
                 Ok(ended) => {
                     status = status.merge(report_ended(path, &ended));
                     left = left.map(|left| left.saturating_sub(ended.messages));
@@ -63,7 +63,7 @@ pub(super) fn run(args: &CatArgs) -> ExitCode {
             };
             let stop = match (stop, &kept) {
                 (Stop::EndOfFile, Some(input)) => {
-                    match next_writer(input, args.idle, Some(reading.notice)) {
+                    match next_writer(input, framing.idle, Some(reading.notice)) {
                         Ok(Ok(next)) => {
                             kept = Some(next);
                             continue;
@@ -113,7 +113,8 @@ fn report_ended(path: &Path, ended: &Ended) -> ExitCode {
 
 /// What every PATH is read with.
 struct Reading<'a> {
-    output: Output,
+    /// How messages are counted and written.
+    framing: &'a Framing,
     /// Where to leave unfinished messages for the next reader; none with --rm.
     stash: Option<Stash>,
     /// Readable once a signal has come.
@@ -125,7 +126,7 @@ struct Reading<'a> {
 /// `--create` made, with `--rm`). With -k, a FIFO is left in `kept` to be
 /// opened again for its next writers, and read from there when it is set.
 fn cat_one(
-    args: &CatArgs,
+    plan: &Plan,
     path: &Path,
     watcher: &Cleanup,
     reading: &Reading<'_>,
@@ -133,38 +134,37 @@ fn cat_one(
     kept: &mut Option<Opened>,
 ) -> Result<Ended, Error> {
     if path.as_os_str() == "-" {
-        return read(args, stdin_fd(), Subject::Stdin, reading, count);
+        return read(stdin_fd(), Subject::Stdin, reading, count);
     }
     if let Some(input) = kept {
-        return read(args, input.fd(), Subject::path(path), reading, count);
+        return read(input.fd(), Subject::path(path), reading, count);
     }
     // A signal while waiting for a writer has nothing to report: it ends
     // the command at once.
     watcher.heeding(false);
-    let opened = open_source(args, path, args.rm.then_some(watcher));
+    let opened = open_source(plan, path, plan.open.remove.then_some(watcher));
     watcher.heeding(true);
     let input = opened?;
-    let input = if args.keep_open && input.kind() == FileKind::Fifo {
+    let input = if plan.open.keep_open && input.kind() == FileKind::Fifo {
         kept.insert(input)
     } else {
         &input
     };
-    read(args, input.fd(), Subject::path(path), reading, count)
+    read(input.fd(), Subject::path(path), reading, count)
 }
 
 fn read(
-    args: &CatArgs,
     src: BorrowedFd<'_>,
     subject: Subject,
     reading: &Reading<'_>,
     count: Option<u64>,
 ) -> Result<Ended, Error> {
     let mut decoder = Decoder::new(subject.clone());
-    if let Some(limit) = args.max_pending {
+    if let Some(limit) = reading.framing.max_pending {
         decoder = decoder.with_max_pending_bytes(limit as u64);
     }
     let reader = FrameReader::new(src, subject)
-        .idle(args.idle)
+        .idle(reading.framing.idle)
         .interrupted_by(reading.notice)
         .messages(count);
     // With --rm the FIFO goes away with this reader: nobody could finish
@@ -173,7 +173,9 @@ fn read(
         Some(stash) => reader.stash(stash),
         None => reader,
     };
-    reader.run_batched(&mut decoder, |messages| reading.output.write(messages))
+    reader.run_batched(&mut decoder, |messages| {
+        reading.framing.output.write(messages)
+    })
 }
 
 /// Says what was dropped from PATH's stream (`kind` of messages), and why.

@@ -3,32 +3,28 @@
 
 use std::io::Read;
 use std::os::fd::BorrowedFd;
-use std::os::unix::ffi::OsStringExt;
 
 use fifo_core::frame::FrameWriter;
 use fifo_core::progress::Progress;
 use fifo_core::{Action, Error, Subject};
 
+use super::plan::Source;
 use super::stdin_fd;
-use crate::cli::SendArgs;
 use crate::progress::Meter;
 
-/// Sends framed to `fifo` (named `subject`) and returns the bytes delivered,
-/// chunk headers included.
+/// Sends `source` framed to `fifo` (named `subject`): a MESSAGE as one
+/// message, stdin as one or (split at `separator`) one per record; returns
+/// the bytes delivered, chunk headers included.
 pub(super) fn send(
-    args: &SendArgs,
+    source: &Source,
+    separator: Option<u8>,
     fifo: BorrowedFd<'_>,
     subject: Subject,
-    separator: Option<u8>,
     meter: Option<&Meter>,
 ) -> Result<u64, Error> {
     let mut writer = FrameWriter::new(fifo, subject)?;
-    if !args.message.is_empty() {
-        let mut message = args.message.join(std::ffi::OsStr::new(" ")).into_vec();
-        if !args.no_newline {
-            message.push(separator.unwrap_or(b'\n'));
-        }
-        writer.send(&message)?;
+    if let Source::Message(message) = source {
+        writer.send(message)?;
         return Ok(writer.delivered());
     }
     // A duplicate read through `File`, unbuffered: each read goes straight

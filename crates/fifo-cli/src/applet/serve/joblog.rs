@@ -5,16 +5,16 @@
 //! exit status, the signal that killed it, and the request where parallel
 //! has the command, escaped to stay on one line.
 
-use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use fifo_core::serve::Status;
 use fifo_core::{Action, Error, Subject};
+
+use super::plan::Joblog;
 
 /// The most bytes of a request shown in its line; more are cut, and `...`
 /// follows. Keep in sync with docs/serve.md.
@@ -22,24 +22,20 @@ pub const SHOWN: usize = 1024;
 
 const HEADER: &str = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n";
 
-/// Opens the joblog `given` names: `+FILE` appends to FILE (the header
-/// only when it is empty), as in parallel; anything else is emptied and
-/// starts with the header. Returns the path (for messages) and the file.
+/// Opens the joblog: appended to (the header only when it is empty), as
+/// `+FILE` asks in parallel, or emptied and started with the header.
+/// Returns the path (for messages) and the file.
 ///
 /// # Errors
 /// FILE cannot be opened safely (see [`fifo_core::log_file`]) or written.
-pub fn open(given: &Path) -> Result<(PathBuf, File), Error> {
-    let bytes = given.as_os_str().as_bytes();
-    let (path, append) = match bytes.strip_prefix(b"+") {
-        Some(rest) => (PathBuf::from(OsString::from_vec(rest.to_vec())), true),
-        None => (given.to_path_buf(), false),
-    };
-    let (mut file, empty) = fifo_core::log_file::open_log(&path, append)?;
+pub fn open(joblog: &Joblog) -> Result<(PathBuf, File), Error> {
+    let path = &joblog.path;
+    let (mut file, empty) = fifo_core::log_file::open_log(path, joblog.append)?;
     if empty {
         file.write_all(HEADER.as_bytes())
-            .map_err(|err| Error::sys(Subject::path(&path), Action::Write, err))?;
+            .map_err(|err| Error::sys(Subject::path(path), Action::Write, err))?;
     }
-    Ok((path, file))
+    Ok((path.clone(), file))
 }
 
 /// What a job's line says.

@@ -25,7 +25,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use super::calls::{Arrived, Calls, Taken};
 use super::job::{Body, Job, Outcome};
 use super::output::{Finished, Output};
-use crate::cli::ServeArgs;
+use super::plan::Plan;
 use crate::report;
 
 const APPLET: &str = crate::cli::applets::SERVE.name;
@@ -57,7 +57,7 @@ struct Ready {
 
 /// The reading side of a serve: what has been taken and not yet run.
 pub struct Server<'a> {
-    pub args: &'a ServeArgs,
+    pub plan: &'a Plan,
     pub held: &'a Held,
     pub splitter: Splitter,
     pub calls: Calls<'a>,
@@ -87,7 +87,7 @@ impl Server<'_> {
         let mut quiet_since = Instant::now();
         let mut buf = vec![0u8; READ_SIZE];
         loop {
-            while self.running < self.args.jobs && !self.short {
+            while self.running < self.plan.jobs && !self.short {
                 if !self
                     .queue
                     .front()
@@ -101,12 +101,12 @@ impl Server<'_> {
                 self.running += 1;
                 start(job);
             }
-            let all_taken = self.args.requests.is_some_and(|n| self.taken >= n);
+            let all_taken = self.plan.requests.is_some_and(|n| self.taken >= n);
             let idle = self.running == 0 && self.queue.is_empty() && self.calls.is_empty();
             if all_taken && idle {
                 return Ok(());
             }
-            let timeout = match self.args.idle {
+            let timeout = match self.plan.idle {
                 Some(limit) if idle => {
                     let left = limit.saturating_sub(quiet_since.elapsed());
                     if left.is_zero() {
@@ -177,10 +177,10 @@ impl Server<'_> {
         let timeout = timeout.map_or(PollTimeout::NONE, |t| {
             PollTimeout::try_from(t).unwrap_or(PollTimeout::MAX)
         });
-        let room = self.queue.is_empty() && self.running < self.args.jobs;
+        let room = self.queue.is_empty() && self.running < self.plan.jobs;
         // No more calls than requests are still to be taken.
         let wanted = self
-            .args
+            .plan
             .requests
             .map_or(u64::MAX, |n| n - self.taken.min(n));
         let arriving = self.calls.reading();
@@ -289,7 +289,7 @@ impl Server<'_> {
     /// Reads what is waiting (with `-n`, no byte past the last request
     /// wanted) and queues the requests it completes.
     fn read_requests(&mut self, buf: &mut [u8]) -> Result<(), Ended> {
-        let want = match self.args.requests {
+        let want = match self.plan.requests {
             Some(_) => self.splitter.safe_read_len().min(READ_SIZE),
             None => READ_SIZE,
         };
@@ -319,7 +319,7 @@ impl Server<'_> {
                 Event::Skipped { offset, why } => {
                     let text = format!(
                         "{}: at byte {offset}: {why}",
-                        report::quote(&self.args.path)
+                        report::quote(&self.plan.path)
                     );
                     report::message(APPLET, &text);
                 }
@@ -329,6 +329,6 @@ impl Server<'_> {
     }
 
     fn failed(&self, action: Action, errno: Errno) -> Ended {
-        Ended::Failed(Error::sys(Subject::path(&self.args.path), action, errno))
+        Ended::Failed(Error::sys(Subject::path(&self.plan.path), action, errno))
     }
 }

@@ -19,7 +19,7 @@ const BATCH: usize = 1 << 20;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Output {
+pub enum Output {
     /// The message's bytes.
     Raw,
     /// The bytes, then a NUL.
@@ -29,14 +29,6 @@ pub(super) enum Output {
 }
 
 impl Output {
-    pub(super) fn new(null: bool, json: bool) -> Self {
-        match (null, json) {
-            (_, true) => Self::Json,
-            (true, false) => Self::Null,
-            (false, false) => Self::Raw,
-        }
-    }
-
     /// Writes `messages` to stdout, each whole, with as few system calls
     /// as it takes (`writev(2)` of the messages and their separators),
     /// taking out those written. When a write fails, the messages that went

@@ -100,9 +100,16 @@ spawn bash -c "exec '$F' cat --buffer 1M --resume-at 25 in > out"
 copy=$SPAWNED
 spawn bash -c "exec cat data > in"
 wait_until 10 "the output to fill" full out
-wait_until 10 "the input to fill" full in
 pid=$(fifo_pid "$copy")
-sleep 0.3
+# Both pipes full and the copy reading nothing more, twice in a row: a
+# full input pipe alone may still be the 64 KiB it had before the copy
+# raised it.
+stopped_reading() {
+    local before
+    full out && full in && before=$(bytes_read "$1") && sleep 0.3 &&
+        full in && [ "$before" = "$(bytes_read "$1")" ]
+}
+wait_until 20 "the buffer to fill and reading to stop" stopped_reading "$pid"
 full=$(bytes_read "$pid")
 echo $((512 * K)) > read1
 wait_until 10 "the reader to take 512 KiB" test -e done1

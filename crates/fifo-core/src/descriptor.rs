@@ -46,19 +46,6 @@ pub fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok(sys::pipe_pair()?)
 }
 
-/// `poll(2)` as [`nix::poll::poll`] has it, but a FIFO's end of file is
-/// seen on every system: where `poll` misses a writer's close (macOS) this
-/// is `select(2)`, and hang-ups show as `POLLIN` or `POLLOUT`.
-///
-/// # Errors
-/// As `poll`.
-pub fn poll(
-    fds: &mut [nix::poll::PollFd<'_>],
-    timeout: nix::poll::PollTimeout,
-) -> nix::Result<i32> {
-    sys::ready::poll(fds, timeout)
-}
-
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when this program
 /// started (`prog >&-`), although it looks open now: Rust's runtime reopens
 /// a closed standard descriptor on `/dev/null` before `main`, so reads would

@@ -62,11 +62,11 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     };
     let spawner = match Spawner::new(&resolved(&args.command)) {
         Ok(spawner) => spawner,
-        Err(errno) => {
+        Err(err) => {
             let text = format!(
                 "cannot run {}: {}",
                 args.command[0].to_string_lossy(),
-                errno.desc()
+                fifo_core::error::describe(&err)
             );
             report::message(APPLET, &text);
             return cleanup.settle(APPLET, ExitCode::Failure);

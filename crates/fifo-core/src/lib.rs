@@ -24,6 +24,7 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
+mod outcome;
 pub mod private_dir;
 pub mod progress;
 pub mod rate;

@@ -3,12 +3,13 @@
 mod frame;
 
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit, Stop};
+use fifo_core::buffer::Buffer;
+use fifo_core::copy::{Copier, CopyError, Limit, Stop};
 use fifo_core::keep::next_writer;
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, Wait, open};
@@ -61,21 +62,23 @@ pub fn run(args: &CatArgs) -> ExitCode {
     if let Some(rate) = args.transfer.rate_limit(APPLET) {
         copier = copier.with_rate_limit(rate);
     }
-    let level = match deep_buffer(args.buffer, &args.buffering, meter.as_ref()) {
-        Ok(Some(buffer)) => {
+    let (mut engine, level) = match deep_buffer(args.buffer, &args.buffering, meter.as_ref()) {
+        Ok(Some(mut buffer)) => {
             let level = buffer.level();
-            copier = copier.with_buffer(buffer);
-            Some(level)
+            if let Some(meter) = &meter {
+                buffer = buffer.with_progress(meter.progress());
+            }
+            (Engine::Buffered(buffer), Some(level))
         }
-        Ok(None) => None,
+        Ok(None) => (Engine::Plain(copier), None),
         Err(err) => return finish(report::failure(APPLET, &err), cleanup),
     };
     let mut status = ExitCode::Success;
     for path in &args.paths {
-        if copier.exhausted() {
+        if engine.exhausted() {
             break;
         }
-        match cat_one(args, path, &mut copier, cleanup.as_ref()) {
+        match cat_one(args, path, &mut engine, cleanup.as_ref()) {
             Ok(Stop::EndOfFile) => {}
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
@@ -247,10 +250,33 @@ fn open_input(
     })
 }
 
+/// The engine of a plain copy: the copier, or with --buffer the deep
+/// buffer (which has no budget, idle timeout or rate limit).
+enum Engine {
+    Plain(Copier),
+    Buffered(Buffer),
+}
+
+impl Engine {
+    fn copy(&mut self, src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(u64, Stop), CopyError> {
+        match self {
+            Self::Plain(copier) => copier.copy(src, dst),
+            Self::Buffered(buffer) => buffer.copy(src, dst),
+        }
+    }
+
+    fn exhausted(&self) -> bool {
+        match self {
+            Self::Plain(copier) => copier.exhausted(),
+            Self::Buffered(_) => false,
+        }
+    }
+}
+
 fn cat_one(
     args: &CatArgs,
     path: &Path,
-    copier: &mut Copier,
+    copier: &mut Engine,
     cleanup: Option<&Cleanup>,
 ) -> Result<Stop, Error> {
     if path.as_os_str() == "-" {

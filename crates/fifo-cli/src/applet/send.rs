@@ -8,6 +8,7 @@ use fifo_core::buffer::Buffer;
 use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit};
 use fifo_core::open::{Direction, open_fifo};
+use fifo_core::progress::Progress;
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
@@ -89,8 +90,11 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
         }
         return send_records(stdin_fd(), writer);
     }
-    let copied = copier(args, buffer, meter)
-        .copy(stdin_fd(), fifo.fd())
+    let copied = match buffer {
+        Some(buffer) => with_meter(buffer, meter, Buffer::with_progress).copy(stdin_fd(), fifo.fd()),
+        None => copier(args, meter).copy(stdin_fd(), fifo.fd()),
+    };
+    let copied = copied
         .map(|(copied, _)| copied)
         .map_err(|err| err.attribute(Subject::Stdin, subject()));
     if let Some(level) = level {
@@ -99,7 +103,7 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
     copied
 }
 
-fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Copier {
+fn copier(args: &SendArgs, meter: Option<&Meter>) -> Copier {
     let mut copier = Copier::new(Limit::Unlimited, None);
     if args.transfer.no_splice {
         copier = copier.without_fast_paths();
@@ -107,11 +111,13 @@ fn copier(args: &SendArgs, buffer: Option<Buffer>, meter: Option<&Meter>) -> Cop
     if let Some(rate) = args.transfer.rate_limit(APPLET) {
         copier = copier.with_rate_limit(rate);
     }
-    if let Some(buffer) = buffer {
-        copier = copier.with_buffer(buffer);
-    }
+    with_meter(copier, meter, Copier::with_progress)
+}
+
+/// `engine` reporting to `meter`, if there is one.
+fn with_meter<E>(engine: E, meter: Option<&Meter>, progress: fn(E, Progress) -> E) -> E {
     match meter {
-        Some(meter) => copier.with_progress(meter.progress()),
-        None => copier,
+        Some(meter) => progress(engine, meter.progress()),
+        None => engine,
     }
 }

@@ -27,6 +27,15 @@ impl From<Errno> for Fault {
     }
 }
 
+/// As the messages word it: the system's plain description of the `errno`.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::error::describe(&io::Error::from(*self)))
+    }
+}
+
+impl std::error::Error for Fault {}
+
 impl From<Fault> for io::Error {
     fn from(fault: Fault) -> Self {
         match fault {

@@ -41,9 +41,9 @@ pub use crate::outcome::{CopyError, Limit, Side, Stop};
 use crate::progress::Progress;
 use crate::rate::RateLimit;
 use crate::records::{Boundary, Counted, CountedReader, Passing, lock_pipe, seekable};
+use crate::sys;
 use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
-use crate::sys;
 
 /// Large enough that system calls are not the cost of a copy.
 const BUFFER_SIZE: usize = 256 * 1024;

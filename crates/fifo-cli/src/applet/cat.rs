@@ -7,8 +7,8 @@ use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use fifo_core::claim::create_and_open;
 use fifo_core::buffer::Buffer;
+use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, CopyError, Limit, Stop};
 use fifo_core::keep::next_writer;
 use fifo_core::merge::{Input, Merger};

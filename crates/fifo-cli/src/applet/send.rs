@@ -91,7 +91,9 @@ fn send(args: &SendArgs, meter: Option<&Meter>) -> Result<u64, Error> {
         return send_records(stdin_fd(), writer);
     }
     let copied = match buffer {
-        Some(buffer) => with_meter(buffer, meter, Buffer::with_progress).copy(stdin_fd(), fifo.fd()),
+        Some(buffer) => {
+            with_meter(buffer, meter, Buffer::with_progress).copy(stdin_fd(), fifo.fd())
+        }
         None => copier(args, meter).copy(stdin_fd(), fifo.fd()),
     };
     let copied = copied

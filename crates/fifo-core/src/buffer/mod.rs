@@ -416,7 +416,10 @@ mod tests {
         let mut buffer = Buffer::new(100_000).with_progress(progress);
         let data = data();
         assert_eq!(through(&mut buffer, &data), (3_000_000, data.clone()));
-        assert_eq!(through(&mut buffer, &data[..1000]), (1000, data[..1000].to_vec()));
+        assert_eq!(
+            through(&mut buffer, &data[..1000]),
+            (1000, data[..1000].to_vec())
+        );
         assert_eq!(moved.load(Ordering::Relaxed), 3_001_000);
     }
 }

@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(err.raw_os_error(), None);
         let err = Error::sys(Subject::path("out"), Action::Write, Fault::WroteNothing);
         assert_eq!(
-            err.to_string(),
+            crate::error::Chain(&err).to_string(),
             "'out': write error: the destination accepted no bytes"
         );
         let err = Error::sys(Subject::Stdout, Action::Write, Fault::Os(Errno::EPIPE));

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Instant, SystemTime};
 
+use fifo_core::error::Chain;
 use fifo_core::serve::{Spawner, Status, spool, wait};
 use fifo_core::{Error, PIPE_BUF, Subject};
 use nix::errno::Errno;
@@ -128,7 +129,7 @@ pub fn run(shared: &Shared, job: Job) -> Outcome {
             Err(err) if out_of_descriptors(&err) => return Outcome::Short(job, err),
             Err(err) => {
                 shared.output.failed.store(true, Ordering::Relaxed);
-                let text = format!("request {number}: not run: {err}");
+                let text = format!("request {number}: not run: {}", Chain(&err));
                 shared.output.done(Finished {
                     number,
                     output: None,

@@ -97,7 +97,8 @@ pub enum Error {
         /// How long was waited.
         waited: Duration,
     },
-    /// No `fifo hold` process of this user holds the FIFO.
+    /// No holding process of this user, of the kind the caller asked to
+    /// release, holds the FIFO (see [`crate::hold::release`]).
     NotHeld {
         /// The FIFO.
         subject: Subject,
@@ -344,7 +345,7 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "process 7: no fifo hold process of this user holds it"
+            "process 7: no holder of this user to release holds it"
         );
     }
 

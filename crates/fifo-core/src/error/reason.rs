@@ -49,7 +49,7 @@ impl Reason<'_> {
                 "timed out after {} waiting until {condition}",
                 since(waited)
             ),
-            Error::NotHeld { .. } => f.write_str("no fifo hold process of this user holds it"),
+            Error::NotHeld { .. } => f.write_str("no holder of this user to release holds it"),
             Error::StillRunning { pid, waited, .. } => write!(
                 f,
                 "process {pid} holding it has not ended after {}",

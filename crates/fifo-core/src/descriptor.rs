@@ -50,7 +50,8 @@ pub fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 /// started (`prog >&-`), although it looks open now: Rust's runtime reopens
 /// a closed standard descriptor on `/dev/null` before `main`, so reads would
 /// find an empty stream and writes would vanish. `None` where this cannot be
-/// known (systems other than Linux, descriptors other than 0 to 2).
+/// known: without the `startup-hook` feature (which records it before
+/// `main`), on systems other than Linux, for descriptors other than 0 to 2.
 #[must_use]
 pub fn closed_at_start(fd: RawFd) -> Option<bool> {
     sys::startup::closed_at_start(fd)

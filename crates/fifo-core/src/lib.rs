@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+#[cfg(feature = "bridge")]
 pub mod bridge;
 pub mod buffer;
 pub mod capacity;
@@ -30,6 +31,7 @@ pub mod progress;
 pub mod rate;
 pub mod record;
 mod records;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod signals;
 mod sys;
@@ -68,7 +70,9 @@ mod tests {
         assert_send::<frame::FrameWriter<'static>>();
         assert_send::<frame::Decoder>();
         assert_send::<progress::Progress>();
+        #[cfg(feature = "bridge")]
         assert_send::<bridge::Bridge>();
+        #[cfg(feature = "bridge")]
         assert_send::<bridge::Receiving>();
         assert_send::<Error>();
         // So that `Box<dyn std::error::Error + Send + Sync>` takes it.

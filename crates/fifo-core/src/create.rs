@@ -100,7 +100,7 @@ pub(crate) fn with_umask_cleared<T>(create: impl FnOnce() -> T) -> T {
 /// files whose mode cannot be given to the call that makes them, such as
 /// Unix sockets. The same caveat about threads holds.
 pub(crate) fn with_umask<T>(mask: u32, create: impl FnOnce() -> T) -> T {
-    let saved = umask(Mode::from_bits_truncate(mask));
+    let saved = umask(exact(mask));
     let result = create();
     umask(saved);
     result

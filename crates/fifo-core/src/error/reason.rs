@@ -26,7 +26,7 @@ impl fmt::Display for Reason<'_> {
 impl Reason<'_> {
     /// The words, without the system's error that is the error's
     /// [`source`](std::error::Error::source) (the `Display` of [`Error`]).
-    pub(super) fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    pub(super) fn write(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let since = |waited: &Duration| Span(*waited);
         match self.0 {
             Error::Sys { action, .. } => write!(f, "{action}"),

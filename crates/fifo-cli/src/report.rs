@@ -5,23 +5,24 @@
 use std::io::{self, Write as _};
 use std::path::Path;
 
+use fifo_core::error::Chain;
 use fifo_core::{Action, Error, Subject};
 
 use crate::exit_code::{self, ExitCode};
 use crate::stdio::{Needs, check_standard_streams};
 
-/// Prints `err` for applet `applet` (unless it is quiet) and returns its
-/// exit status.
+/// Prints `err` for applet `applet` (unless it is quiet), with the system's
+/// error behind it ([`Chain`]), and returns its exit status.
 pub fn failure(applet: &str, err: &Error) -> ExitCode {
     if !exit_code::is_quiet(err) {
-        message(applet, &err.to_string());
+        message(applet, &Chain(err).to_string());
     }
     exit_code::code(err)
 }
 
 /// Prints `err` followed by what was done about it (e.g. "skipped").
 pub fn warning(applet: &str, err: &Error, outcome: &str) {
-    message(applet, &format!("{err}; {outcome}"));
+    message(applet, &format!("{}; {outcome}", Chain(err)));
 }
 
 /// Prints an error of this binary's own making, not `fifo-core`'s (it

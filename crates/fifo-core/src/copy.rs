@@ -37,102 +37,18 @@ use nix::poll::{PollFd, PollFlags, PollTimeout};
 
 use crate::sys::ready::poll;
 
-use crate::buffer::Buffer;
+pub use crate::outcome::{CopyError, Limit, Side, Stop};
 use crate::progress::Progress;
 use crate::rate::RateLimit;
 use crate::records::{Boundary, Counted, CountedReader, Passing, lock_pipe, seekable};
+use crate::sys;
 use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 use crate::sys::lock::{LockWait, NotLocked};
-use crate::write::write_failed;
-use crate::{Action, Error, Subject, sys};
 
 /// Large enough that system calls are not the cost of a copy.
 const BUFFER_SIZE: usize = 256 * 1024;
 /// The most one splice(2) asks to move: a whole raised pipe.
 const SPLICE_CHUNK: usize = crate::capacity::DEFAULT_CAPACITY;
-
-/// How much a copy may move before it stops by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Limit {
-    /// Until end of file.
-    Unlimited,
-    /// At most this many bytes.
-    Bytes(u64),
-    /// At most this many newline-terminated lines.
-    Lines(u64),
-}
-
-/// Why a copy ended without an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
-    /// The source reached end of file.
-    EndOfFile,
-    /// The byte or line budget is spent.
-    LimitReached,
-    /// No data arrived for the idle timeout.
-    Idle,
-    /// The caller asked the copy to stop (a signal arrived).
-    Interrupted,
-}
-
-/// Which side of a copy failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// Reading the source.
-    Source,
-    /// Writing the destination.
-    Destination,
-    /// Reading back what a deep buffer spilled to its file.
-    BufferFile,
-    /// Starting the thread that fills a deep buffer (`ulimit -u`).
-    Thread,
-}
-
-/// A failed copy: which side, why, and how much had been written before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CopyError {
-    /// The side whose system call failed.
-    pub side: Side,
-    /// Why it failed (see [`CopyError::raw_os_error`]).
-    fault: Fault,
-    /// Bytes written to the destination before the failure.
-    pub copied: u64,
-}
-
-impl CopyError {
-    pub(crate) fn new(side: Side, fault: Fault, copied: u64) -> Self {
-        Self {
-            side,
-            fault,
-            copied,
-        }
-    }
-
-    /// Why it failed: the `errno` of the system call, or `None` when the
-    /// call succeeded but moved nothing where bytes were due.
-    #[must_use]
-    pub fn raw_os_error(&self) -> Option<i32> {
-        match self.fault {
-            Fault::Os(errno) => Some(errno as i32),
-            Fault::WroteNothing | Fault::Vanished => None,
-        }
-    }
-
-    /// The [`Error`] this failure means for the named source and destination:
-    /// a pipe whose reader left (`EPIPE`) while writing to a path becomes
-    /// [`Error::ReaderLeft`] with the count delivered.
-    #[must_use]
-    pub fn attribute(self, source: Subject, destination: Subject) -> Error {
-        match self.side {
-            Side::Source => Error::sys(source, Action::Read, self.fault),
-            Side::Destination => write_failed(destination, self.fault, self.copied),
-            Side::BufferFile => Error::sys(Subject::BufferFile, Action::Read, self.fault),
-            Side::Thread => Error::sys(source, Action::StartThread, self.fault),
-        }
-    }
-}
 
 /// Copies data between descriptors, keeping its budget across calls so that
 /// one budget counts over several inputs.
@@ -147,8 +63,6 @@ pub struct Copier {
     portable: bool,
     progress: Option<Progress>,
     rate: Option<RateLimit>,
-    /// The deep buffer, for a copy with nothing else to mind.
-    buffer: Option<Buffer>,
 }
 
 impl Copier {
@@ -168,18 +82,7 @@ impl Copier {
             portable: false,
             progress: None,
             rate: None,
-            buffer: None,
         }
-    }
-
-    /// Copies through `buffer`, filled by a thread of its own as fast as
-    /// the input comes and drained as fast as the output takes (a deep
-    /// buffer, as mbuffer keeps). It applies only to a copy without a
-    /// budget, idle timeout or rate limit, and always reads and writes.
-    #[must_use]
-    pub fn with_buffer(mut self, buffer: Buffer) -> Self {
-        self.buffer = Some(buffer);
-        self
     }
 
     /// Moves at most `rate` allows: each splice(2), or each read on the
@@ -232,11 +135,6 @@ impl Copier {
         src: BorrowedFd<'_>,
         dst: BorrowedFd<'_>,
     ) -> Result<(u64, Stop), CopyError> {
-        if self.limit == Limit::Unlimited && self.idle.is_none() && self.rate.is_none() {
-            if let Some(buffer) = &self.buffer {
-                return crate::buffer::copy(src, dst, buffer, &mut self.progress);
-            }
-        }
         let seekable = seekable(src);
         let mut splicing = !self.portable
             && !matches!(self.limit, Limit::Lines(_))

@@ -46,24 +46,12 @@ pub fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok(sys::pipe_pair()?)
 }
 
-/// `poll(2)` as [`nix::poll::poll`] has it, but a FIFO's end of file is
-/// seen on every system: where `poll` misses a writer's close (macOS) this
-/// is `select(2)`, and hang-ups show as `POLLIN` or `POLLOUT`.
-///
-/// # Errors
-/// As `poll`.
-pub fn poll(
-    fds: &mut [nix::poll::PollFd<'_>],
-    timeout: nix::poll::PollTimeout,
-) -> nix::Result<i32> {
-    sys::ready::poll(fds, timeout)
-}
-
 /// Whether standard descriptor `fd` (0, 1 or 2) was closed when this program
 /// started (`prog >&-`), although it looks open now: Rust's runtime reopens
 /// a closed standard descriptor on `/dev/null` before `main`, so reads would
 /// find an empty stream and writes would vanish. `None` where this cannot be
-/// known (systems other than Linux, descriptors other than 0 to 2).
+/// known: without the `startup-hook` feature (which records it before
+/// `main`), on systems other than Linux, for descriptors other than 0 to 2.
 #[must_use]
 pub fn closed_at_start(fd: RawFd) -> Option<bool> {
     sys::startup::closed_at_start(fd)

@@ -23,7 +23,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::ffi::OsStr;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -139,7 +141,7 @@ pub fn holders_seen(path: &Path) -> Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Released {
-    /// The `fifo hold` processes that were asked to end, and did.
+    /// The holding processes that were asked to end, and did.
     pub stopped: Vec<i32>,
     /// Bytes that were still in the pipe when its last holder (as far as
     /// can be seen) ended, which the kernel dropped with the pipe; `None`
@@ -151,15 +153,22 @@ pub struct Released {
     pub also_lost: Vec<(PathBuf, u64)>,
 }
 
-/// Ends the `fifo hold` processes of this user that hold `path` (those
-/// whose command line is `fifo hold ...` or `fifo-hold ...` and that hold it
-/// read-write): SIGTERM, then waits until each is gone, at most `timeout`.
+/// Ends the holders of `path`: the processes of this user that hold it
+/// read-write and whose command line (its arguments, as the process table
+/// shows them) `is_holder` accepts, such as a program that keeps FIFOs
+/// open with [`Held`]. Each gets SIGTERM; then this waits until each is
+/// gone, at most `timeout`. The command line is checked again just before
+/// the signal, so that a number reused by another process is not signalled.
 ///
 /// # Errors
 /// [`Error::NotHeld`] when no such process holds it, [`Error::StillRunning`]
 /// when one has not ended in time, [`Error::Sys`] when `path` or /proc
 /// cannot be looked at or a signal cannot be sent.
-pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
+pub fn release(
+    path: &Path,
+    timeout: Option<Duration>,
+    is_holder: &dyn Fn(&[&OsStr]) -> bool,
+) -> Result<Released> {
     let subject = || Subject::path(path);
     let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
     let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
@@ -172,7 +181,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
         .iter()
         .filter(|holder| holder.direction == Direction::ReadWrite)
         .map(|holder| holder.pid)
-        .filter(|&pid| owner_of(pid) == Some(me) && runs_fifo_hold(pid))
+        .filter(|&pid| owner_of(pid) == Some(me) && runs(pid, is_holder))
         .collect();
     ours.dedup();
     if ours.is_empty() {
@@ -184,7 +193,7 @@ pub fn release(path: &Path, timeout: Option<Duration>) -> Result<Released> {
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
-        if !stop(pid, left)? {
+        if !stop(pid, left, is_holder)? {
             return Err(Error::StillRunning {
                 subject: subject(),
                 pid,
@@ -254,14 +263,18 @@ fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
 /// The process is pinned by a pidfd first and looked at again: the PID the
 /// scan found may have been taken since by another process, which must not
 /// be signalled. (Without pidfds, before Linux 5.3, it is signalled by PID.)
-fn stop(pid: i32, timeout: Option<Duration>) -> Result<bool> {
+fn stop(
+    pid: i32,
+    timeout: Option<Duration>,
+    is_holder: &dyn Fn(&[&OsStr]) -> bool,
+) -> Result<bool> {
     let pinned = match sys::pidfd_open(pid) {
         Ok(pidfd) => Some(pidfd),
         Err(Errno::ESRCH) => return Ok(true),
         Err(_) => None,
     };
     let me = nix::unistd::geteuid().as_raw();
-    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs_fifo_hold(pid)) {
+    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs(pid, is_holder)) {
         // The hold ended, and its PID is another process's now.
         return Ok(true);
     }
@@ -320,15 +333,14 @@ fn owner_of(pid: i32) -> Option<u32> {
         .map(|m| m.uid())
 }
 
-/// Whether `pid`'s command line is `fifo hold ...` or `fifo-hold ...`.
-fn runs_fifo_hold(pid: i32) -> bool {
+/// Whether `is_holder` accepts `pid`'s command line.
+fn runs(pid: i32, is_holder: &dyn Fn(&[&OsStr]) -> bool) -> bool {
     let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
         return false;
     };
-    let mut args = cmdline.split(|&b| b == 0);
-    let program = args.next().unwrap_or_default();
-    let name = program.rsplit(|&b| b == b'/').next().unwrap_or_default();
-    name == b"fifo-hold" || (name == b"fifo" && args.next() == Some(b"hold"))
+    let cmdline = cmdline.strip_suffix(&[0]).unwrap_or(&cmdline);
+    let args: Vec<&OsStr> = cmdline.split(|&b| b == 0).map(OsStr::from_bytes).collect();
+    is_holder(&args)
 }
 
 #[cfg(all(test, target_os = "linux"))]
@@ -374,7 +386,7 @@ mod tests {
             .spawn()
             .unwrap();
         let pid = i32::try_from(child.id()).unwrap();
-        let stopped = stop(pid, Some(Duration::from_secs(5))).unwrap();
+        let stopped = stop(pid, Some(Duration::from_secs(5)), &|_| false).unwrap();
         let untouched = child.try_wait().unwrap().is_none();
         let _ = child.kill();
         let _ = child.wait();

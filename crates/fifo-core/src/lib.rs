@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+#[cfg(feature = "bridge")]
 pub mod bridge;
 pub mod buffer;
 pub mod capacity;
@@ -24,11 +25,13 @@ pub mod merge;
 pub mod mode;
 pub mod open;
 mod opening;
+mod outcome;
 pub mod private_dir;
 pub mod progress;
 pub mod rate;
 pub mod record;
 mod records;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod signals;
 mod sys;
@@ -67,7 +70,9 @@ mod tests {
         assert_send::<frame::FrameWriter<'static>>();
         assert_send::<frame::Decoder>();
         assert_send::<progress::Progress>();
+        #[cfg(feature = "bridge")]
         assert_send::<bridge::Bridge>();
+        #[cfg(feature = "bridge")]
         assert_send::<bridge::Receiving>();
         assert_send::<Error>();
         // So that `Box<dyn std::error::Error + Send + Sync>` takes it.

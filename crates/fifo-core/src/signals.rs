@@ -26,9 +26,9 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
 use crate::sys::disposition;
 
 /// Whether signal number `signal` was ignored (`SIG_IGN`) when the process
-/// started: recorded before `main` on Linux, as it is now elsewhere (there
-/// SIGPIPE, which Rust's runtime ignores, counts as not ignored). A number
-/// that names no signal was not.
+/// started: recorded before `main` on Linux with the `startup-hook`
+/// feature, as it is now otherwise (then SIGPIPE, which Rust's runtime
+/// ignores, counts as not ignored). A number that names no signal was not.
 #[must_use]
 pub fn ignored_at_start(signal: i32) -> bool {
     Signal::try_from(signal).is_ok_and(disposition::ignored_at_start)

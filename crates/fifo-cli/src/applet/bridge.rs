@@ -10,6 +10,7 @@ use std::path::Path;
 
 use fifo_core::bridge::{self, Bridge, Event, Key, Options, Transport};
 use fifo_core::claim::create_and_open;
+use fifo_core::error::Chain;
 use fifo_core::open::{Direction as Way, Opened, open, open_fifo};
 use std::os::unix::fs::FileTypeExt;
 
@@ -74,7 +75,7 @@ fn failed(err: &bridge::Error) -> ExitCode {
     if let bridge::Error::Local(err) = err {
         return report::failure(APPLET, err);
     }
-    report::message(APPLET, &err.to_string());
+    report::message(APPLET, &Chain(err).to_string());
     if err.timed_out() {
         ExitCode::TimedOut
     } else {
@@ -99,9 +100,9 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
     options.rate_limit = Rate::from_args(&args.transfer).map(|rate| rate.limiter(APPLET));
     let verbose = args.transfer.pipe.verbose;
     let engine = Bridge::new(options).on_event(move |event| match event {
-        Event::Dropped(err) => report::message(APPLET, &format!("{err}; dropped")),
+        Event::Dropped(err) => report::message(APPLET, &format!("{}; dropped", Chain(&err))),
         Event::Lost(err) | Event::Retrying(err) if verbose => {
-            report::message(APPLET, &err.to_string());
+            report::message(APPLET, &Chain(&err).to_string());
         }
         Event::Linked(name) if verbose => report::message(APPLET, &format!("{name}: linked")),
         _ => {}

@@ -4,13 +4,14 @@ mod frame;
 mod plan;
 
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use fifo_core::buffer::Buffer;
 use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Stop};
+use fifo_core::copy::{Copier, CopyError, Stop};
 use fifo_core::keep::next_writer;
 use fifo_core::merge::{Input, Merger};
 use fifo_core::open::{Direction, Opened, open};
@@ -61,25 +62,27 @@ fn copy(plan: &Plan, copying: &Copying) -> ExitCode {
     if let Some(rate) = &copying.rate {
         copier = copier.with_rate_limit(rate.limiter(APPLET));
     }
-    let level = match copying
+    let (mut engine, level) = match copying
         .buffer
         .as_ref()
         .map(|buffer| buffer.build(meter.as_ref()))
     {
-        Some(Ok(buffer)) => {
+        Some(Ok(mut buffer)) => {
             let level = buffer.level();
-            copier = copier.with_buffer(buffer);
-            Some(level)
+            if let Some(meter) = &meter {
+                buffer = buffer.with_progress(meter.progress());
+            }
+            (Engine::Buffered(buffer), Some(level))
         }
-        None => None,
+        None => (Engine::Plain(copier), None),
         Some(Err(err)) => return finish(report::failure(APPLET, &err), cleanup),
     };
     let mut status = ExitCode::Success;
     for path in &plan.paths {
-        if copier.exhausted() {
+        if engine.exhausted() {
             break;
         }
-        match cat_one(plan, copying.idle, path, &mut copier, cleanup.as_ref()) {
+        match cat_one(plan, copying.idle, path, &mut engine, cleanup.as_ref()) {
             Ok(Stop::EndOfFile) => {}
             Ok(Stop::LimitReached | Stop::Idle | Stop::Interrupted) => break,
             Err(err) => {
@@ -263,17 +266,40 @@ fn open_input(plan: &Plan, path: &Path, cleanup: Option<&Cleanup>) -> Result<Ope
     })
 }
 
+/// The engine of a plain copy: the copier, or with --buffer the deep
+/// buffer (which has no budget, idle timeout or rate limit).
+enum Engine {
+    Plain(Copier),
+    Buffered(Buffer),
+}
+
+impl Engine {
+    fn copy(&mut self, src: BorrowedFd<'_>, dst: BorrowedFd<'_>) -> Result<(u64, Stop), CopyError> {
+        match self {
+            Self::Plain(copier) => copier.copy(src, dst),
+            Self::Buffered(buffer) => buffer.copy(src, dst),
+        }
+    }
+
+    fn exhausted(&self) -> bool {
+        match self {
+            Self::Plain(copier) => copier.exhausted(),
+            Self::Buffered(_) => false,
+        }
+    }
+}
+
 /// Copies one PATH (`-`: stdin); with `-k`, a FIFO again for each later
 /// writer, until `idle` passes without one.
 fn cat_one(
     plan: &Plan,
     idle: Option<Duration>,
     path: &Path,
-    copier: &mut Copier,
+    engine: &mut Engine,
     cleanup: Option<&Cleanup>,
 ) -> Result<Stop, Error> {
     if path.as_os_str() == "-" {
-        return copier
+        return engine
             .copy(stdin_fd(), stdout_fd())
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::Stdin, Subject::Stdout));
@@ -281,7 +307,7 @@ fn cat_one(
     let mut input = open_source(plan, path, cleanup)?;
     let keep = plan.open.keep_open && input.kind() == FileKind::Fifo;
     loop {
-        let stop = copier
+        let stop = engine
             .copy(input.fd(), stdout_fd())
             .map(|(_, stop)| stop)
             .map_err(|err| err.attribute(Subject::path(path), Subject::Stdout))?;

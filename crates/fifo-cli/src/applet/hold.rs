@@ -3,7 +3,7 @@
 //! `--background`, from a detached process that is holding everything by
 //! the time the command returns; with `--stop`, end such holders.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -48,7 +48,7 @@ pub fn run(args: &HoldArgs) -> ExitCode {
 fn stop(args: &HoldArgs) -> ExitCode {
     let mut status = ExitCode::Success;
     for path in &args.paths {
-        match release(path, args.timeout) {
+        match release(path, args.timeout, &runs_fifo_hold) {
             Ok(released) => {
                 let here = released.lost.map(|lost| (path.clone(), lost));
                 for (path, lost) in here.into_iter().chain(released.also_lost) {
@@ -63,10 +63,26 @@ fn stop(args: &HoldArgs) -> ExitCode {
                     status = status.merge(ExitCode::Failure);
                 }
             }
+            Err(Error::NotHeld { subject }) => {
+                let text = format!("{subject}: no fifo hold process of this user holds it");
+                report::message(APPLET, &text);
+                status = status.merge(ExitCode::Failure);
+            }
             Err(err) => status = status.merge(report::failure(APPLET, &err)),
         }
     }
     status
+}
+
+/// Whether a command line is `fifo hold ...` or `fifo-hold ...`: the
+/// holders `--stop` ends.
+fn runs_fifo_hold(args: &[&OsStr]) -> bool {
+    let name = args.first().map(|program| Path::new(program).file_name());
+    match name {
+        Some(Some(name)) if name == "fifo-hold" => true,
+        Some(Some(name)) if name == "fifo" => args.get(1).is_some_and(|arg| *arg == "hold"),
+        _ => false,
+    }
 }
 
 /// `--background`: starts the detached holder, waits until it holds every

@@ -7,6 +7,7 @@ use fifo_core::buffer::Buffer;
 use fifo_core::claim::create_and_open;
 use fifo_core::copy::{Copier, Limit};
 use fifo_core::open::{Direction, open_fifo};
+use fifo_core::progress::Progress;
 use fifo_core::record::{RecordWriter, send_records};
 use fifo_core::write::write_data;
 use fifo_core::{Error, Subject};
@@ -79,8 +80,13 @@ fn send(plan: &Plan, meter: Option<&Meter>) -> Result<u64, Error> {
             send_records(stdin_fd(), writer)
         }
         (Mode::Copy { rate, .. }, Source::Stdin) => {
-            let copied = copier(plan, rate.as_ref(), buffer, meter)
-                .copy(stdin_fd(), fifo.fd())
+            let copied = match buffer {
+                Some(buffer) => {
+                    with_meter(buffer, meter, Buffer::with_progress).copy(stdin_fd(), fifo.fd())
+                }
+                None => copier(plan, rate.as_ref(), meter).copy(stdin_fd(), fifo.fd()),
+            };
+            let copied = copied
                 .map(|(copied, _)| copied)
                 .map_err(|err| err.attribute(Subject::Stdin, subject()));
             if let Some(level) = level {
@@ -91,12 +97,7 @@ fn send(plan: &Plan, meter: Option<&Meter>) -> Result<u64, Error> {
     }
 }
 
-fn copier(
-    plan: &Plan,
-    rate: Option<&Rate>,
-    buffer: Option<Buffer>,
-    meter: Option<&Meter>,
-) -> Copier {
+fn copier(plan: &Plan, rate: Option<&Rate>, meter: Option<&Meter>) -> Copier {
     let mut copier = Copier::new(Limit::Unlimited, None);
     if plan.transfer.portable {
         copier = copier.without_fast_paths();
@@ -104,11 +105,13 @@ fn copier(
     if let Some(rate) = rate {
         copier = copier.with_rate_limit(rate.limiter(APPLET));
     }
-    if let Some(buffer) = buffer {
-        copier = copier.with_buffer(buffer);
-    }
+    with_meter(copier, meter, Copier::with_progress)
+}
+
+/// `engine` reporting to `meter`, if there is one.
+fn with_meter<E>(engine: E, meter: Option<&Meter>, progress: fn(E, Progress) -> E) -> E {
     match meter {
-        Some(meter) => copier.with_progress(meter.progress()),
-        None => copier,
+        Some(meter) => progress(engine, meter.progress()),
+        None => engine,
     }
 }

@@ -69,11 +69,11 @@ fn serve(plan: &Plan) -> ExitCode {
     };
     let spawner = match Spawner::new(&resolved(&plan.command)) {
         Ok(spawner) => spawner,
-        Err(errno) => {
+        Err(err) => {
             let text = format!(
                 "cannot run {}: {}",
                 plan.command[0].to_string_lossy(),
-                errno.desc()
+                fifo_core::error::describe(&err)
             );
             report::message(APPLET, &text);
             return cleanup.settle(APPLET, ExitCode::Failure);

@@ -81,7 +81,7 @@ impl Rate {
         limit.retuned_by(Duration::from_millis(500), move || {
             let seen = match read_control(&path, RATE_FILE_MAX) {
                 Err(err) if err.raw_os_error() == Some(nix::libc::ENOENT) => return None,
-                seen => seen.map_err(|err| err.to_string()),
+                seen => seen.map_err(|err| fifo_core::error::Chain(&err).to_string()),
             };
             if last.as_ref() == Some(&seen) {
                 return None;

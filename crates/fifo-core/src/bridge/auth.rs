@@ -30,7 +30,7 @@ impl std::fmt::Debug for Key {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     /// It cannot be read.
-    #[error("'{}': cannot read the key: {source}", path.display())]
+    #[error("'{}': cannot read the key", path.display())]
     Read {
         /// The file.
         path: PathBuf,

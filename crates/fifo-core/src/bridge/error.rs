@@ -37,15 +37,17 @@ impl fmt::Display for Step {
 }
 
 /// Everything that ends a bridge with a failure. Each names the endpoint
-/// as given (`tcp:host:1234`) or, for local data, the path.
+/// as given (`tcp:host:1234`) or, for local data, the path. As with
+/// [`crate::Error`], `Display` does not repeat the source: print the whole
+/// story with [`crate::error::Chain`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The local data (a FIFO, a file, a standard stream) failed.
     #[error(transparent)]
     Local(#[from] crate::Error),
-    /// The transport failed at `step`.
-    #[error("{endpoint}: {step}: {source}")]
+    /// The transport failed at `step`; why is its source.
+    #[error("{endpoint}: {step}")]
     Link {
         /// The endpoint.
         endpoint: String,

@@ -82,7 +82,8 @@ pub(crate) fn receive(
             }
             End::Lost(err) => return Err(err),
             End::Fatal(err) => {
-                let _ = write_frame(&mut link.writer, &Frame::Fail(err.to_string()));
+                let why = crate::error::Chain(&err).to_string();
+                let _ = write_frame(&mut link.writer, &Frame::Fail(why));
                 return Err(err);
             }
         }

@@ -10,21 +10,24 @@
 //! disk, a quota, a file size limit) nothing is lost: the bytes stay in
 //! memory, and the input waits until the file has been written out.
 //!
+//! A buffered copy is an engine of its own, not an option of
+//! [`Copier`](crate::copy::Copier): it always runs to end of file, with no
+//! budget, idle timeout or rate limit, since its reading thread takes
+//! whatever comes as fast as it comes.
+//!
 //! ```
 //! use std::io::{Seek, Write};
 //! use std::os::fd::AsFd;
 //!
 //! use fifo_core::buffer::Buffer;
-//! use fifo_core::copy::{Copier, Limit};
 //!
 //! let mut src = tempfile::tempfile()?;
 //! src.write_all(&[7; 100_000])?;
 //! src.rewind()?;
 //! let dst = tempfile::tempfile()?;
-//! let buffer = Buffer::new(16 * 1024).start_at(50);
+//! let mut buffer = Buffer::new(16 * 1024).start_at(50);
 //! let level = buffer.level();
-//! let (copied, _) = Copier::new(Limit::Unlimited, None)
-//!     .with_buffer(buffer)
+//! let (copied, _) = buffer
 //!     .copy(src.as_fd(), dst.as_fd())
 //!     .map_err(|err| err.attribute(fifo_core::Subject::Stdin, fifo_core::Subject::Stdout))?;
 //! assert_eq!((copied, level.size(), level.buffered()), (100_000, 16 * 1024, 0));
@@ -43,14 +46,15 @@ use nix::sys::signal::{SigSet, Signal};
 pub use spill::SpillFile;
 
 use self::queue::{Next, Queue};
-use crate::copy::{CopyError, Side, Stop};
+use crate::outcome::{CopyError, Side, Stop};
 use crate::progress::Progress;
 use crate::sys::fd::{Fault, retry_on_eintr, write_all};
 
 /// The most one read takes, and the size of a piece in memory.
 const CHUNK: usize = 64 * 1024;
 
-/// How a deep buffer is to run (see [`crate::copy::Copier::with_buffer`]).
+/// The deep-buffer copy engine: how the buffer is to run, and
+/// [`Buffer::copy`], which copies through it.
 #[derive(Debug)]
 pub struct Buffer {
     size: usize,
@@ -58,6 +62,7 @@ pub struct Buffer {
     start_at: Option<u8>,
     resume_at: Option<u8>,
     level: Arc<FillLevel>,
+    progress: Option<Progress>,
 }
 
 impl Buffer {
@@ -71,7 +76,34 @@ impl Buffer {
             start_at: None,
             resume_at: None,
             level: Arc::new(level),
+            progress: None,
         }
+    }
+
+    /// Reports every chunk written out to `progress`.
+    #[must_use]
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Copies `src` to `dst` until end of file, through the buffer: a
+    /// thread of its own reads as fast as the input comes while this one
+    /// writes as fast as the output takes. Several copies in a row reuse
+    /// the buffer (and its spill file) one after the other.
+    ///
+    /// The reading thread owns a duplicate of `src`; if writing fails it is
+    /// left behind, blocked in its read until the input has data or ends (it
+    /// then finds the buffer closed and stops).
+    ///
+    /// # Errors
+    /// A [`CopyError`] naming the side that failed.
+    pub fn copy(
+        &mut self,
+        src: BorrowedFd<'_>,
+        dst: BorrowedFd<'_>,
+    ) -> Result<(u64, Stop), CopyError> {
+        copy(src, dst, self)
     }
 
     /// Spills what does not fit in memory to `file`.
@@ -130,16 +162,11 @@ impl Shared {
     }
 }
 
-/// Copies `src` to `dst` until end of file through `buffer`.
-///
-/// The reading thread owns a duplicate of `src`; if writing fails it is
-/// left behind, blocked in its read until the input has data or ends (it
-/// then finds the buffer closed and stops).
-pub(crate) fn copy(
+/// [`Buffer::copy`].
+fn copy(
     src: BorrowedFd<'_>,
     dst: BorrowedFd<'_>,
-    buffer: &Buffer,
-    progress: &mut Option<Progress>,
+    buffer: &mut Buffer,
 ) -> Result<(u64, Stop), CopyError> {
     // A buffer of no bytes could never take any: one is the least.
     let size = buffer.size.max(1);
@@ -160,7 +187,7 @@ pub(crate) fn copy(
     let filling = Arc::clone(&shared);
     crate::thread::start(move || fill(&src, &filling, chunk))
         .map_err(|errno| CopyError::new(Side::Thread, errno.into(), 0))?;
-    let result = drain(dst, &shared, chunk, progress);
+    let result = drain(dst, &shared, chunk, &mut buffer.progress);
     if result.is_err() {
         let mut queue = shared.lock();
         queue.closed = true;
@@ -309,7 +336,7 @@ mod tests {
     use super::*;
 
     /// Copies `data` through `buffer` between two pipes.
-    fn through(buffer: &Buffer, data: &[u8]) -> (u64, Vec<u8>) {
+    fn through(buffer: &mut Buffer, data: &[u8]) -> (u64, Vec<u8>) {
         let (src_r, src_w) = nix::unistd::pipe().unwrap();
         let (dst_r, dst_w) = nix::unistd::pipe().unwrap();
         let sent = data.to_vec();
@@ -324,7 +351,7 @@ mod tests {
             }
             got
         });
-        let (moved, stop) = copy(src_r.as_fd(), dst_w.as_fd(), buffer, &mut None).unwrap();
+        let (moved, stop) = buffer.copy(src_r.as_fd(), dst_w.as_fd()).unwrap();
         assert_eq!(stop, Stop::EndOfFile);
         drop(dst_w);
         writer.join().unwrap();
@@ -338,7 +365,7 @@ mod tests {
     #[test]
     fn everything_arrives_in_order_through_a_small_buffer() {
         let data = data();
-        assert_eq!(through(&Buffer::new(100_000), &data), (3_000_000, data));
+        assert_eq!(through(&mut Buffer::new(100_000), &data), (3_000_000, data));
     }
 
     #[test]
@@ -346,9 +373,9 @@ mod tests {
         let data = data();
         let dir = tempfile::tempdir().unwrap();
         let spill = SpillFile::create(dir.path()).unwrap();
-        let buffer = Buffer::new(70_000).spilling_to(spill).start_at(90);
+        let mut buffer = Buffer::new(70_000).spilling_to(spill).start_at(90);
         let level = buffer.level();
-        assert_eq!(through(&buffer, &data), (3_000_000, data));
+        assert_eq!(through(&mut buffer, &data), (3_000_000, data));
         assert_eq!((level.buffered(), level.spilled()), (0, 0));
     }
 
@@ -358,21 +385,41 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for _ in 0..5 {
             let spill = SpillFile::create(dir.path()).unwrap();
-            let buffer = Buffer::new(4096).spilling_to(spill);
-            assert_eq!(through(&buffer, &data), (3_000_000, data.clone()));
+            let mut buffer = Buffer::new(4096).spilling_to(spill);
+            assert_eq!(through(&mut buffer, &data), (3_000_000, data.clone()));
         }
     }
 
     #[test]
     fn a_buffer_of_no_bytes_still_moves_them() {
         let data = b"one byte at a time".to_vec();
-        assert_eq!(through(&Buffer::new(0), &data), (18, data));
+        assert_eq!(through(&mut Buffer::new(0), &data), (18, data));
     }
 
     #[test]
     fn watermarks_lose_nothing() {
         let data = data();
-        let buffer = Buffer::new(200_000).start_at(100).resume_at(0);
-        assert_eq!(through(&buffer, &data), (3_000_000, data));
+        let mut buffer = Buffer::new(200_000).start_at(100).resume_at(0);
+        assert_eq!(through(&mut buffer, &data), (3_000_000, data));
+    }
+
+    /// The buffered engine reports what it writes out, as the plain copier
+    /// does, and a second copy through the same buffer goes on counting.
+    #[test]
+    fn a_buffered_copy_reports_its_progress_copy_after_copy() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let moved = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&moved);
+        let progress = Progress::new(move |n| {
+            counter.fetch_add(n, Ordering::Relaxed);
+        });
+        let mut buffer = Buffer::new(100_000).with_progress(progress);
+        let data = data();
+        assert_eq!(through(&mut buffer, &data), (3_000_000, data.clone()));
+        assert_eq!(
+            through(&mut buffer, &data[..1000]),
+            (1000, data[..1000].to_vec())
+        );
+        assert_eq!(moved.load(Ordering::Relaxed), 3_001_000);
     }
 }

@@ -4,6 +4,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, OwnedFd};
 
 use super::*;
+use crate::{Error, Subject};
 
 fn pipe_with(data: &[u8]) -> (OwnedFd, OwnedFd) {
     let (r, w) = nix::unistd::pipe().unwrap();

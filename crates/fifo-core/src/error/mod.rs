@@ -11,7 +11,7 @@ use crate::FileKind;
 mod reason;
 mod subject;
 
-pub use reason::{Reason, Span, describe};
+pub use reason::{Chain, Reason, Span, describe};
 pub use subject::{Action, Escaped, Peer, Subject};
 
 /// Shorthand for results that fail with [`Error`].
@@ -19,25 +19,30 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in a FIFO operation.
 ///
-/// Each variant names its [`Subject`]. `Display` gives the whole story on
-/// one line, `'PATH': what happened`; [`Error::reason`] gives the part after
-/// the subject, for a front end that words the subject itself. An error from
-/// the system keeps it as its [`source`](std::error::Error::source).
+/// Each variant names its [`Subject`]. `Display` says what happened,
+/// `'PATH': cannot open`, and an error from the system is its
+/// [`source`](std::error::Error::source), which `Display` does not repeat:
+/// [`Chain`] (or any reporter that walks the sources) prints the whole
+/// story on one line. [`Error::reason`] gives the whole story after the
+/// subject, the system's words included, for a front end that words the
+/// subject itself.
 ///
 /// ```
 /// use fifo_core::{Action, Error, Subject};
+/// use fifo_core::error::Chain;
 ///
 /// let err = Error::sys(
 ///     Subject::path("/tmp/jobs"),
 ///     Action::Open,
 ///     std::io::Error::from_raw_os_error(2),
 /// );
-/// assert_eq!(err.to_string(), "'/tmp/jobs': cannot open: No such file or directory");
+/// assert_eq!(err.to_string(), "'/tmp/jobs': cannot open");
+/// assert_eq!(Chain(&err).to_string(), "'/tmp/jobs': cannot open: No such file or directory");
 /// assert_eq!(err.reason().to_string(), "cannot open: No such file or directory");
 /// assert_eq!(err.raw_os_error(), Some(2));
 /// assert!(std::error::Error::source(&err).is_some());
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// A system call failed.
@@ -46,8 +51,7 @@ pub enum Error {
         subject: Subject,
         /// The step that failed.
         action: Action,
-        /// Why, as the system said it.
-        #[source]
+        /// Why, as the system said it: the error's source.
         source: io::Error,
     },
     /// The path exists but is not a named pipe, so it is refused.
@@ -93,7 +97,8 @@ pub enum Error {
         /// How long was waited.
         waited: Duration,
     },
-    /// No `fifo hold` process of this user holds the FIFO.
+    /// No holding process of this user, of the kind the caller asked to
+    /// release, holds the FIFO (see [`crate::hold::release`]).
     NotHeld {
         /// The FIFO.
         subject: Subject,
@@ -156,14 +161,15 @@ pub enum Error {
         /// The limit that was reached.
         limit: u64,
     },
-    /// The system refused a pipe capacity.
+    /// The system refused a pipe capacity. Its words include the system's
+    /// (followed by the limit that explains them), so the system's error is
+    /// not a [`source`](std::error::Error::source): see [`Error::io_error`].
     CapacityRefused {
         /// The pipe.
         subject: Subject,
         /// The capacity asked for.
         requested: usize,
         /// Why it was refused, as the system said it.
-        #[source]
         source: io::Error,
         /// The unprivileged maximum, when that is why.
         limit: Option<usize>,
@@ -221,7 +227,17 @@ pub enum Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.subject(), self.reason())
+        write!(f, "{}: ", self.subject())?;
+        self.reason().write(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Sys { source, .. } => Some(source),
+            _ => None,
+        }
     }
 }
 
@@ -280,7 +296,8 @@ impl Error {
         }
     }
 
-    /// The OS error behind the error, when the system refused something.
+    /// The OS error behind the error, when the system refused something
+    /// (the [`source`](std::error::Error::source) of [`Error::Sys`]).
     #[must_use]
     pub fn io_error(&self) -> Option<&io::Error> {
         match self {
@@ -318,7 +335,8 @@ mod tests {
     #[test]
     fn display_names_the_subject_and_source_keeps_the_os_error() {
         let err = Error::sys(Subject::path("x\ny"), Action::Read, Errno::EIO);
-        assert_eq!(err.to_string(), "'x\\ny': read error: I/O error");
+        assert_eq!(err.to_string(), "'x\\ny': read error");
+        assert_eq!(Chain(&err).to_string(), "'x\\ny': read error: I/O error");
         let source = std::error::Error::source(&err).expect("a source");
         let io = source.downcast_ref::<io::Error>().expect("an io::Error");
         assert_eq!(io.raw_os_error(), Some(nix::libc::EIO));
@@ -327,8 +345,47 @@ mod tests {
         };
         assert_eq!(
             err.to_string(),
-            "process 7: no fifo hold process of this user holds it"
+            "process 7: no holder of this user to release holds it"
         );
+    }
+
+    /// A reporter that walks the sources (as anyhow's `{:#}` does) finds
+    /// the system's words once: in the source, not also in the message.
+    #[test]
+    fn walking_the_chain_gives_the_system_s_words_once() {
+        let err = Error::sys(Subject::path("p"), Action::Open, Errno::ENOENT);
+        let mut said = Vec::new();
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+        while let Some(link) = next {
+            said.push(link.to_string());
+            next = link.source();
+        }
+        let said = said.join(": ");
+        assert_eq!(
+            said.matches("No such file or directory").count(),
+            1,
+            "{said}"
+        );
+        assert_eq!(
+            said,
+            "'p': cannot open: No such file or directory (os error 2)"
+        );
+        for err in [
+            Error::CapacityRefused {
+                subject: Subject::path("p"),
+                requested: 1 << 30,
+                source: Errno::EPERM.into(),
+                limit: Some(1 << 20),
+            },
+            Error::sys(Subject::path("p"), Action::Write, Errno::EPERM),
+        ] {
+            let whole = Chain(&err).to_string();
+            assert_eq!(
+                whole.matches("Operation not permitted").count(),
+                1,
+                "{whole}"
+            );
+        }
     }
 
     #[test]
@@ -346,7 +403,7 @@ mod tests {
         let io: io::Error = Error::sys(Subject::path("p"), Action::Open, Errno::ENOENT).into();
         assert_eq!(io.kind(), io::ErrorKind::NotFound);
         assert_eq!(
-            io.to_string(),
+            Chain(&io).to_string(),
             "'p': cannot open: No such file or directory"
         );
         let inner = io.into_inner().expect("an inner error");

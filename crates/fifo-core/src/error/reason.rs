@@ -1,5 +1,5 @@
-//! How an error reads: the words after the subject, and the one conversion
-//! of an [`io::Error`] to words.
+//! How an error reads: the words after the subject, the one conversion of
+//! an [`io::Error`] to words, and a whole chain of causes on one line.
 
 use std::fmt;
 use std::io;
@@ -15,9 +15,21 @@ pub struct Reason<'a>(pub(super) &'a Error);
 
 impl fmt::Display for Reason<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)?;
+        match self.0 {
+            Error::Sys { source, .. } => write!(f, ": {}", describe(source)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Reason<'_> {
+    /// The words, without the system's error that is the error's
+    /// [`source`](std::error::Error::source) (the `Display` of [`Error`]).
+    pub(super) fn write(self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let since = |waited: &Duration| Span(*waited);
         match self.0 {
-            Error::Sys { action, source, .. } => write!(f, "{action}: {}", describe(source)),
+            Error::Sys { action, .. } => write!(f, "{action}"),
             Error::NotAFifo { found, .. } => write!(f, "not a fifo (it is a {found})"),
             Error::NoPeer { peer, .. } => {
                 write!(f, "no {peer} (nobody has it open for {})", peer_verb(*peer))
@@ -37,7 +49,7 @@ impl fmt::Display for Reason<'_> {
                 "timed out after {} waiting until {condition}",
                 since(waited)
             ),
-            Error::NotHeld { .. } => f.write_str("no fifo hold process of this user holds it"),
+            Error::NotHeld { .. } => f.write_str("no holder of this user to release holds it"),
             Error::StillRunning { pid, waited, .. } => write!(
                 f,
                 "process {pid} holding it has not ended after {}",
@@ -126,6 +138,37 @@ fn capacity_refused(
             " (the limit without CAP_SYS_RESOURCE is {limit} bytes, /proc/sys/fs/pipe-max-size)"
         ),
         None => Ok(()),
+    }
+}
+
+/// An error and every error behind it on one line, `': '` between them, as
+/// a front end prints it (anyhow's `{:#}` reads the same): each error's own
+/// words, and for an [`io::Error`] its plain description ([`describe`]).
+///
+/// ```
+/// use fifo_core::{Action, Error, Subject};
+/// use fifo_core::error::Chain;
+///
+/// let err = Error::sys(Subject::path("/tmp/jobs"), Action::Open, std::io::Error::from_raw_os_error(2));
+/// assert_eq!(err.to_string(), "'/tmp/jobs': cannot open");
+/// assert_eq!(Chain(&err).to_string(), "'/tmp/jobs': cannot open: No such file or directory");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut next = Some(self.0);
+        let mut separator = "";
+        while let Some(err) = next {
+            match err.downcast_ref::<io::Error>() {
+                Some(io) => write!(f, "{separator}{}", describe(io))?,
+                None => write!(f, "{separator}{err}")?,
+            }
+            separator = ": ";
+            next = err.source();
+        }
+        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@
 //! matters when a job is as cheap as `true`.
 
 use std::ffi::{CString, OsString};
+use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::unix::ffi::OsStrExt;
 
@@ -31,11 +32,12 @@ impl Spawner {
     /// `/`, and its arguments) to run with this process's environment.
     ///
     /// # Errors
-    /// `EINVAL` when the command is empty or an argument holds a NUL byte.
-    pub fn new(command: &[OsString]) -> Result<Self, Errno> {
+    /// `EINVAL` (as an OS error) when the command is empty or an argument
+    /// holds a NUL byte.
+    pub fn new(command: &[OsString]) -> io::Result<Self> {
         let c_string = |bytes: &[u8]| CString::new(bytes).map_err(|_| Errno::EINVAL);
         if command.is_empty() {
-            return Err(Errno::EINVAL);
+            return Err(Errno::EINVAL.into());
         }
         let args = command
             .iter()
@@ -53,12 +55,24 @@ impl Spawner {
     }
 
     /// Starts the command with these descriptors as its stdin, stdout and
-    /// stderr, no signal blocked and SIGPIPE at its default action.
+    /// stderr, no signal blocked and SIGPIPE at its default action, and
+    /// returns its process id.
     ///
     /// # Errors
     /// The `posix_spawn` error: `ENOENT` when the program is not found,
     /// `EACCES` when it cannot be run.
     pub fn spawn(
+        &self,
+        stdin: BorrowedFd<'_>,
+        stdout: BorrowedFd<'_>,
+        stderr: BorrowedFd<'_>,
+    ) -> io::Result<u32> {
+        let pid = self.spawn_pid(stdin, stdout, stderr)?;
+        // A pid from posix_spawn is positive.
+        Ok(pid.as_raw().unsigned_abs())
+    }
+
+    fn spawn_pid(
         &self,
         stdin: BorrowedFd<'_>,
         stdout: BorrowedFd<'_>,
@@ -80,7 +94,8 @@ impl Spawner {
     }
 }
 
-/// Waits for `pid` to end and says how it did. `ended` runs once it has
+/// Waits for child `pid` (as [`Spawner::spawn`] returned it) to end and
+/// says how it did. `ended` runs once it has
 /// ended but (where the system allows, Linux's `waitid(WNOWAIT)`) before it
 /// is reaped: while `ended` runs, `pid` still names this child and no other
 /// process, so another thread that signals children it knows of (forgetting
@@ -90,8 +105,17 @@ impl Spawner {
 /// instant, while one sent earlier still ends the child.
 ///
 /// # Errors
-/// The `waitpid` error (`ECHILD`: not a child of this process).
-pub fn wait(pid: Pid, ended: impl FnOnce()) -> Result<Status, Errno> {
+/// The `waitpid` error (`ECHILD`: not a child of this process, which a
+/// number beyond `i32` never is).
+pub fn wait(pid: u32, ended: impl FnOnce()) -> io::Result<Status> {
+    let Ok(pid) = i32::try_from(pid).map(Pid::from_raw) else {
+        ended();
+        return Err(Errno::ECHILD.into());
+    };
+    Ok(wait_pid(pid, ended)?)
+}
+
+fn wait_pid(pid: Pid, ended: impl FnOnce()) -> Result<Status, Errno> {
     match crate::sys::wait_ended_unreaped(pid) {
         Ok(()) => {
             ended();
@@ -165,6 +189,6 @@ mod tests {
         let spawner = Spawner::new(&["fifo-no-such-program".into()]).unwrap();
         let (read, write) = nix::unistd::pipe().unwrap();
         let err = spawner.spawn(read.as_fd(), write.as_fd(), write.as_fd());
-        assert_eq!(err, Err(Errno::ENOENT));
+        assert_eq!(err.unwrap_err().raw_os_error(), Some(nix::libc::ENOENT));
     }
 }

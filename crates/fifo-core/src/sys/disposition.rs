@@ -21,7 +21,10 @@ fn bit(signal: Signal) -> u64 {
 
 /// Records the dispositions and mask the process was started with. Runs
 /// before `main`, single-threaded, needing nothing of Rust's runtime.
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(
+    feature = "startup-hook",
+    any(target_os = "linux", target_os = "android")
+))]
 pub(super) fn record_at_start() {
     let mut ignored = 0;
     let mut blocked = 0;

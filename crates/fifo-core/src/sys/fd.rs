@@ -27,6 +27,15 @@ impl From<Errno> for Fault {
     }
 }
 
+/// As the messages word it: the system's plain description of the `errno`.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::error::describe(&io::Error::from(*self)))
+    }
+}
+
+impl std::error::Error for Fault {}
+
 impl From<Fault> for io::Error {
     fn from(fault: Fault) -> Self {
         match fault {
@@ -147,7 +156,7 @@ mod tests {
         assert_eq!(err.raw_os_error(), None);
         let err = Error::sys(Subject::path("out"), Action::Write, Fault::WroteNothing);
         assert_eq!(
-            err.to_string(),
+            crate::error::Chain(&err).to_string(),
             "'out': write error: the destination accepted no bytes"
         );
         let err = Error::sys(Subject::Stdout, Action::Write, Fault::Os(Errno::EPIPE));

@@ -358,6 +358,7 @@ pub(crate) fn birth_time_of(_fd: std::os::fd::BorrowedFd<'_>) -> Option<(i64, u3
 
 /// Waits until the child `pid` has ended, leaving it unreaped (a zombie), so
 /// that its process id cannot be reused until the caller reaps it.
+#[cfg(feature = "serve")]
 pub(crate) fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()> {
     use nix::sys::wait::{Id, WaitPidFlag, waitid};
     retry_on_eintr(|| waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)).map(drop)

@@ -16,11 +16,15 @@ pub(crate) mod engine;
 pub(crate) mod fd;
 pub(crate) mod file;
 pub(crate) mod lock;
+// The peer's credentials: `serve` checks a caller's, `bridge` a peer's uid.
+#[cfg(any(feature = "serve", feature = "bridge"))]
+#[cfg_attr(not(all(feature = "serve", feature = "bridge")), allow(dead_code))]
 mod peer;
 pub(crate) mod place;
 pub(crate) mod ready;
 pub(crate) mod startup;
 
+#[cfg(feature = "bridge")]
 pub(crate) use peer::peer_uid;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -35,8 +39,9 @@ pub(crate) use portable::ScratchPipe;
 /// Each call goes to Linux's version while [`engine::linux`] says so, else
 /// to the portable one.
 macro_rules! by_engine {
-    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+    ($($(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
         #[doc = concat!("`", stringify!($name), "`: see `linux.rs` and `portable.rs`.")]
+        $(#[$attr])*
         pub(crate) fn $name($($arg: $ty),*) -> $ret {
             #[cfg(any(target_os = "linux", target_os = "android"))]
             if engine::linux() {
@@ -63,6 +68,7 @@ by_engine! {
     fn set_pipe_size(fd: BorrowedFd<'_>, bytes: usize) -> nix::Result<usize>;
     fn splice(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
     fn tee_pipe(src: BorrowedFd<'_>, dst: BorrowedFd<'_>, len: usize) -> nix::Result<usize>;
+    #[cfg(feature = "serve")]
     fn wait_ended_unreaped(pid: nix::unistd::Pid) -> nix::Result<()>;
     fn pipe_pair() -> nix::Result<(OwnedFd, OwnedFd)>;
     fn each_entry(
@@ -72,6 +78,7 @@ by_engine! {
     ) -> nix::Result<std::ops::ControlFlow<()>>;
 }
 
+#[cfg(feature = "serve")]
 pub(crate) use peer::peer_cred;
 
 /// The largest pipe capacity Linux grants whatever the privileges

@@ -120,6 +120,7 @@ pub(crate) fn birth_time_of(_fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
 
 /// Not here: without `waitid(WNOWAIT)` the caller's `waitpid` reaps the
 /// child as it ends, and its process id is free from then on.
+#[cfg(feature = "serve")]
 pub(crate) fn wait_ended_unreaped(_pid: nix::unistd::Pid) -> nix::Result<()> {
     Err(Errno::ENOSYS)
 }

@@ -6,11 +6,18 @@
 //! recorded and [`closed_at_start`] does not know. The same function records
 //! the signal dispositions and mask the process inherited (see
 //! `disposition`): the runtime ignores SIGPIPE before `main` too.
+//!
+//! The function is linked in only with the `startup-hook` feature, which a
+//! program turns on for itself: a library must not run code in every
+//! program that links it. Without it nothing is recorded, as elsewhere.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use nix::libc::c_int;
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(
+    feature = "startup-hook",
+    any(target_os = "linux", target_os = "android")
+))]
 use nix::{
     errno::Errno,
     libc::{F_GETFD, c_char, fcntl},
@@ -29,12 +36,18 @@ const RECORDED: u8 = 1 << 7;
 // `void f(int, char **, char **)`, which is `record`'s signature and ABI;
 // `record` needs nothing of the Rust runtime (fcntl, sigaction and
 // pthread_sigmask calls, errno, atomic stores).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(
+    feature = "startup-hook",
+    any(target_os = "linux", target_os = "android")
+))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static RECORD: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = record;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
+#[cfg(all(
+    feature = "startup-hook",
+    any(target_os = "linux", target_os = "android")
+))]
 extern "C" fn record(_: c_int, _: *const *const c_char, _: *const *const c_char) {
     let mut closed = RECORDED;
     for fd in 0..3 {
@@ -68,8 +81,11 @@ mod tests {
 
     #[test]
     #[cfg_attr(
-        not(any(target_os = "linux", target_os = "android")),
-        ignore = "recorded only where .init_array runs"
+        not(all(
+            feature = "startup-hook",
+            any(target_os = "linux", target_os = "android")
+        )),
+        ignore = "recorded only with the startup-hook feature, where .init_array runs"
     )]
     fn the_record_is_made_before_main() {
         // The scenarios (closed_io.sh) prove what it says for `>&-`;

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
+use fifo_core::error::Chain;
 use fifo_core::private_dir::open_private_dir;
 use fifo_core::{Action, Error, Subject};
 
@@ -49,7 +50,7 @@ pub fn relay(args: &BridgeArgs, plan: &Plan) -> ExitCode {
 /// try again.
 fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
     let failed = |err: &Error| {
-        tell_peer(&err.to_string());
+        tell_peer(&Chain(err).to_string());
         exit_code::code(err)
     };
     let dir =

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Instant, SystemTime};
 
+use fifo_core::error::Chain;
 use fifo_core::serve::{Spawner, Status, spool, wait};
 use fifo_core::{Error, PIPE_BUF, Subject};
 use nix::errno::Errno;
@@ -39,7 +40,7 @@ pub struct Shared {
     /// `--keep-order`) in order.
     pub output: Output,
     /// The running children by request number, to end them on a signal.
-    pub children: Mutex<HashMap<u64, Pid>>,
+    pub children: Mutex<HashMap<u64, u32>>,
     /// Set once serve is ending on a signal: a CMD started after that is
     /// ended at once, and a failed one not tried again.
     pub stopping: AtomicBool,
@@ -50,8 +51,15 @@ impl Shared {
     pub fn terminate_all(&self) {
         let children = self.children.lock().unwrap_or_else(PoisonError::into_inner);
         for pid in children.values() {
-            let _ = kill(*pid, Signal::SIGTERM);
+            terminate(*pid);
         }
+    }
+}
+
+/// Sends SIGTERM to child `pid`.
+fn terminate(pid: u32) {
+    if let Ok(pid) = i32::try_from(pid) {
+        let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
     }
 }
 
@@ -121,7 +129,7 @@ pub fn run(shared: &Shared, job: Job) -> Outcome {
             Err(err) if out_of_descriptors(&err) => return Outcome::Short(job, err),
             Err(err) => {
                 shared.output.failed.store(true, Ordering::Relaxed);
-                let text = format!("request {number}: not run: {err}");
+                let text = format!("request {number}: not run: {}", Chain(&err));
                 shared.output.done(Finished {
                     number,
                     output: None,
@@ -244,20 +252,29 @@ fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
     let spawned = shared.spawner.spawn(stdin, stdout.as_fd(), stderr.as_fd());
     let pid = match spawned {
         Ok(pid) => pid,
-        Err(errno @ (Errno::EMFILE | Errno::ENFILE)) => {
+        Err(err)
+            if matches!(
+                err.raw_os_error().map(Errno::from_raw),
+                Some(Errno::EMFILE | Errno::ENFILE)
+            ) =>
+        {
             return Err(Error::sys(
                 Subject::path(&shared.name),
                 fifo_core::Action::Open,
-                errno,
+                err,
             ));
         }
-        Err(errno) => {
-            let code = if errno == Errno::ENOENT { 127 } else { 126 };
+        Err(err) => {
+            let code = if err.raw_os_error() == Some(Errno::ENOENT as i32) {
+                127
+            } else {
+                126
+            };
             let _ = writeln!(
                 stderr,
                 "fifo serve: cannot run {}: {}",
                 shared.name,
-                errno.desc()
+                fifo_core::error::describe(&err)
             );
             return Ok((Status::Exited(code), stdout, stderr));
         }
@@ -265,7 +282,7 @@ fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
     let number = job.number;
     lock(&shared.children).insert(number, pid);
     if shared.stopping.load(Ordering::SeqCst) {
-        let _ = kill(pid, Signal::SIGTERM);
+        terminate(pid);
     }
     let waited = wait(pid, || {
         lock(&shared.children).remove(&number);

@@ -11,6 +11,7 @@ use std::io::{Seek, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use fifo_core::error::Chain;
 use fifo_core::{Action, Error, Subject};
 
 use crate::report;
@@ -128,7 +129,7 @@ impl Output {
                     // Never lose a job's output silently (a full disk, an
                     // I/O error): say so, and serve ends with status 1.
                     let err = Error::sys(Subject::Stdout, Action::Write, err);
-                    self.fail(&format!("request {}: {err}", finished.number));
+                    self.fail(&format!("request {}: {}", finished.number, Chain(&err)));
                 }
             }
             let _ = copy_out(stderr, &mut std::io::stderr().lock());
@@ -139,7 +140,7 @@ impl Output {
         if let (Some(line), Some((path, file))) = (&finished.log, &mut state.joblog) {
             if let Err(err) = file.write_all(line.as_bytes()) {
                 let err = Error::sys(Subject::path(path.as_path()), Action::Write, err);
-                let text = format!("request {}: {err}", finished.number);
+                let text = format!("request {}: {}", finished.number, Chain(&err));
                 // One failed write says it all: the log stops there.
                 state.joblog = None;
                 self.fail(&text);

@@ -16,6 +16,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use fifo_core::error::Chain;
 use fifo_core::hold::Held;
 use fifo_core::serve::{Event, Splitter};
 use fifo_core::{Action, Error, Subject};
@@ -258,7 +259,7 @@ impl Server<'_> {
             Outcome::Short(job, err) => {
                 if self.running == 0 && !self.calls.could_give_back() {
                     // Nothing will give a descriptor back: refuse it.
-                    let text = format!("request {}: not run: {err}", job.number);
+                    let text = format!("request {}: not run: {}", job.number, Chain(&err));
                     self.output.failed.store(true, Ordering::Relaxed);
                     if let Some(call) = job.call {
                         self.calls.refuse(call, &text);

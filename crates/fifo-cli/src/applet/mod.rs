@@ -18,10 +18,10 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::path::Path;
 
-use fifo_core::buffer::{Buffer, FillLevel, SpillFile};
-use fifo_core::descriptor::closed_at_start;
 use fifo_core::open::Wait;
-use fifo_core::{Action, Error, Subject, capacity};
+use fifo_core::open::descriptor::closed_at_start;
+use fifo_core::transfer::buffer::{Buffer, FillLevel, SpillFile};
+use fifo_core::{Action, Error, Subject, open::capacity};
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
@@ -61,9 +61,11 @@ pub fn run(command: Command) -> ExitCode {
 /// that readers started from any shell, cron or service of the user find
 /// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
 /// Another user's path planted there sends it to `fifo-UID.XXXXXX` beside.
-pub(crate) fn frame_stash() -> fifo_core::frame::Stash {
+pub(crate) fn frame_stash() -> fifo_core::transfer::frame::Stash {
     let uid = nix::unistd::Uid::effective();
-    fifo_core::frame::Stash::in_dir(fifo_core::dir::temp_dir().join(format!("fifo-{uid}")))
+    fifo_core::transfer::frame::Stash::in_dir(
+        fifo_core::create::dir::temp_dir().join(format!("fifo-{uid}")),
+    )
 }
 
 /// Which standard streams a command moves data through.

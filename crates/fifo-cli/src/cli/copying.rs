@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use fifo_core::mode::ModeSpec;
+use fifo_core::create::mode::ModeSpec;
 
 use super::values::{
     any_path, parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count,

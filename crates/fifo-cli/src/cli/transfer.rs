@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use fifo_core::control::read_control;
+use fifo_core::open::control::read_control;
 
 use super::values::{parse_rate, parse_size, parse_total};
 
@@ -99,8 +99,8 @@ impl TransferArgs {
     /// The token bucket --rate-limit asks for, retuned from --rate-file;
     /// `applet` names the command in warnings about that file, each given
     /// once for what it is about (until the file changes).
-    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::rate::RateLimit> {
-        let limit = fifo_core::rate::RateLimit::new(self.rate_limit?);
+    pub fn rate_limit(&self, applet: &'static str) -> Option<fifo_core::transfer::rate::RateLimit> {
+        let limit = fifo_core::transfer::rate::RateLimit::new(self.rate_limit?);
         let Some(path) = self.rate_file.clone() else {
             return Some(limit);
         };

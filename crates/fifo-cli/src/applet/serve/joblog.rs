@@ -27,14 +27,14 @@ const HEADER: &str = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t
 /// starts with the header. Returns the path (for messages) and the file.
 ///
 /// # Errors
-/// FILE cannot be opened safely (see [`fifo_core::log_file`]) or written.
+/// FILE cannot be opened safely (see [`fifo_core::open::log_file`]) or written.
 pub fn open(given: &Path) -> Result<(PathBuf, File), Error> {
     let bytes = given.as_os_str().as_bytes();
     let (path, append) = match bytes.strip_prefix(b"+") {
         Some(rest) => (PathBuf::from(OsString::from_vec(rest.to_vec())), true),
         None => (given.to_path_buf(), false),
     };
-    let (mut file, empty) = fifo_core::log_file::open_log(&path, append)?;
+    let (mut file, empty) = fifo_core::open::log_file::open_log(&path, append)?;
     if empty {
         file.write_all(HEADER.as_bytes())
             .map_err(|err| Error::sys(Subject::path(&path), Action::Write, err))?;

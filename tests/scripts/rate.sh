@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 need python3
 
 # The bucket: a tenth of a second's bytes, plus the 40th of a second a late
-# wake-up from its own sleep may keep (crates/fifo-core/src/rate.rs).
+# wake-up from its own sleep may keep (crates/fifo-core/src/transfer/rate.rs).
 BUCKET=0.125
 
 # meter PATH LIMIT START: reads PATH ("-": stdin) to end of file and prints

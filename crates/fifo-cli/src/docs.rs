@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use fifo_core::dir::Directory;
+use fifo_core::create::dir::Directory;
 
 use crate::exit_code::ExitCode;
 use crate::{cli, manpage, report};

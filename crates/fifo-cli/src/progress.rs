@@ -12,8 +12,8 @@ use std::os::fd::BorrowedFd;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fifo_core::buffer::FillLevel;
-use fifo_core::progress::Progress;
+use fifo_core::transfer::buffer::FillLevel;
+use fifo_core::transfer::progress::Progress;
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 use crate::cli::{Look, When};

@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use fifo_core::claim::CreatedFifo;
-use fifo_core::signals::ignored_at_start;
+use fifo_core::create::claim::CreatedFifo;
+use fifo_core::process::signals::ignored_at_start;
 use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal, raise};
 
@@ -65,7 +65,7 @@ impl Cleanup {
     /// by [`die_of`]. If it has
     /// not done so within [`GRACE`], the signal ends the command as usual.
     pub fn install_with_notice() -> nix::Result<(Self, OwnedFd)> {
-        let (notice, tell) = fifo_core::descriptor::pipe().map_err(|err| {
+        let (notice, tell) = fifo_core::open::descriptor::pipe().map_err(|err| {
             nix::errno::Errno::from_raw(err.raw_os_error().unwrap_or(nix::libc::EIO))
         })?;
         Ok((Self::watch(Some(tell))?, notice))
@@ -152,7 +152,7 @@ impl Cleanup {
 /// SIGTERM end the commands that watch for it but not the others, which
 /// would wait for it forever. Call it first thing in `main`. A command run
 /// by `redirect` still gets the mask the caller gave (see
-/// [`fifo_core::signals::restore_for_exec`]).
+/// [`fifo_core::process::signals::restore_for_exec`]).
 pub fn unblock_ending() {
     let mut set = SigSet::empty();
     for signal in ENDING {

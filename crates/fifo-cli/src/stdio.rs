@@ -5,7 +5,7 @@
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
-use fifo_core::descriptor::closed_at_start;
+use fifo_core::open::descriptor::closed_at_start;
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, OFlag, fcntl};

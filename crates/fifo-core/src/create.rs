@@ -1,6 +1,6 @@
 //! Making FIFOs: with an exact mode, with parents, and inside a private
 //! temporary directory. Making one only if missing and then opening it is
-//! [`crate::claim`].
+//! [`crate::create::claim`].
 //!
 //! ```
 //! use fifo_core::create::{IfExists, Made, PRIVATE_MODE, TempFifo, make_fifo, make_temp};
@@ -19,6 +19,15 @@
 //! assert!(!gone.exists());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Beside the FIFO itself: [`claim`] makes one if missing and opens it,
+//! [`mode`] reads `mkfifo -m` modes, [`dir`] and [`private_dir`] find and
+//! make the directories FIFOs go in.
+
+pub mod claim;
+pub mod dir;
+pub mod mode;
+pub mod private_dir;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
@@ -31,7 +40,7 @@ use nix::fcntl::AtFlags;
 use nix::sys::stat::{Mode, fstat, fstatat, umask};
 use nix::unistd::{UnlinkatFlags, unlinkat};
 
-use crate::mode::current_umask;
+use crate::create::mode::current_umask;
 use crate::{Action, Error, Result, Subject, sys};
 
 /// The mode of every FIFO `fifo` makes for itself: private, as careful
@@ -78,7 +87,7 @@ pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
     match with_umask_cleared(|| nix::unistd::mkfifo(path, exact(mode))) {
         Ok(()) => Ok(Made::New),
         Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => {
-            crate::claim::accept_existing(path).map(|()| Made::Existing)
+            crate::create::claim::accept_existing(path).map(|()| Made::Existing)
         }
         Err(errno) => Err(Error::sys(subject(), Action::CreateFifo, errno)),
     }
@@ -182,7 +191,7 @@ impl TempFifo {
         let parent = sys::at::open_dir(dir).map_err(fail_dir)?;
         // Whoever owns `dir` could swap the private directory once its path
         // is printed.
-        crate::dir::refuse_others(parent.as_fd(), dir)?;
+        crate::create::dir::refuse_others(parent.as_fd(), dir)?;
         // 0700 whatever the umask: under `umask 777` mkdtemp's own would be
         // d---------, and the FIFO could not be made in it.
         let private = with_umask_cleared(|| nix::unistd::mkdtemp(&template)).map_err(fail_dir)?;

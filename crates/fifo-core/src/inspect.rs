@@ -1,5 +1,14 @@
-//! What `fifo stat` reports about a path, gathered without opening it, so a
-//! waiting peer is never released and no data is consumed.
+//! What a `stat` of a FIFO can report about a path, gathered without
+//! opening it, so a waiting peer is never released and no data is consumed.
+//!
+//! [`live`] tells who holds a FIFO and what its pipe holds; [`wait`] waits
+//! until that changes; [`FileKind`] names a file's type.
+
+pub(crate) mod kind;
+pub mod live;
+pub mod wait;
+
+pub use kind::FileKind;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,7 +17,7 @@ use nix::sys::stat::{FileStat, lstat, stat};
 use nix::unistd::{Gid, Group, Uid, User};
 
 use crate::sys::file::FileId;
-use crate::{Action, Error, FileKind, Result, Subject, sys};
+use crate::{Action, Error, Result, Subject, sys};
 
 /// What is known about a pipe's live state; `None` where it cannot be seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,7 +25,7 @@ use crate::{Action, Error, FileKind, Result, Subject, sys};
 pub struct PipeState {
     /// Who holds the FIFO open or is opening it, as far as /proc shows
     /// (`None`: /proc cannot be read).
-    pub holders: Option<crate::live::Holders>,
+    pub holders: Option<crate::inspect::live::Holders>,
     /// Bytes written and not yet read.
     pub buffered: Option<u64>,
     /// The pipe's capacity in bytes.
@@ -36,25 +45,25 @@ pub struct Count {
 
 impl PipeState {
     /// Readers, open file descriptions or threads opening (see
-    /// [`crate::live::Holders::readers`]).
+    /// [`crate::inspect::live::Holders::readers`]).
     #[must_use]
     pub fn readers(&self) -> Option<Count> {
-        self.count(crate::live::Holders::readers)
+        self.count(crate::inspect::live::Holders::readers)
     }
 
     /// Writers, open or opening.
     #[must_use]
     pub fn writers(&self) -> Option<Count> {
-        self.count(crate::live::Holders::writers)
+        self.count(crate::inspect::live::Holders::writers)
     }
 
     /// Threads blocked opening the FIFO.
     #[must_use]
     pub fn opening(&self) -> Option<Count> {
-        self.count(crate::live::Holders::opening)
+        self.count(crate::inspect::live::Holders::opening)
     }
 
-    fn count(&self, seen: impl Fn(&crate::live::Holders) -> u64) -> Option<Count> {
+    fn count(&self, seen: impl Fn(&crate::inspect::live::Holders) -> u64) -> Option<Count> {
         self.holders.as_ref().map(|holders| Count {
             seen: seen(holders),
             exact: holders.exact(),
@@ -250,13 +259,13 @@ pub fn inspect(path: &Path, options: Options) -> Result<Status> {
 /// report; capacity and contents are read through a descriptor borrowed from
 /// an open holder, so with only threads still opening they stay unknown.
 fn pipe_state(device: u64, inode: u64) -> PipeState {
-    let Some(holders) = crate::live::holders(device, inode) else {
+    let Some(holders) = crate::inspect::live::holders(device, inode) else {
         return PipeState::default();
     };
     let (capacity, buffered) = if holders.seen.is_empty() {
         (None, holders.complete().then_some(0))
     } else {
-        let contents = crate::live::pipe_contents(&holders);
+        let contents = crate::inspect::live::pipe_contents(&holders);
         (contents.capacity, contents.waiting)
     };
     PipeState {

@@ -4,46 +4,24 @@
 
 #[cfg(feature = "bridge")]
 pub mod bridge;
-pub mod buffer;
-pub mod capacity;
-pub mod claim;
-pub mod control;
-pub mod copy;
 pub mod create;
-pub mod descriptor;
-pub mod dir;
 pub mod error;
-pub mod frame;
-pub mod hold;
 pub mod inspect;
-pub mod keep;
-pub mod kind;
-pub mod live;
-pub mod log_file;
-pub mod lossy;
-pub mod merge;
-pub mod mode;
 pub mod open;
 mod opening;
-mod outcome;
-pub mod private_dir;
-pub mod progress;
-pub mod rate;
-pub mod record;
+pub mod process;
 mod records;
 #[cfg(feature = "serve")]
 pub mod serve;
-pub mod signals;
 mod sys;
-pub mod tee;
-pub mod thread;
-pub mod wait;
-pub mod wake;
-pub mod write;
+pub mod transfer;
 
+pub use create::{IfExists, make_fifo};
 pub use error::{Action, Error, Peer, Result, Subject};
-pub use kind::FileKind;
+pub use inspect::FileKind;
+pub use open::{Direction, Opened, Wait, open_fifo};
 pub use sys::engine::force_portable;
+pub use transfer::copy::{Copier, Limit, Stop};
 
 /// The largest write the kernel promises to deliver to a pipe in one piece.
 ///
@@ -54,6 +32,7 @@ pub const PIPE_BUF: usize = nix::libc::PIPE_BUF;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transfer::{copy, frame, merge, progress, record, tee};
 
     /// Compiles only while every engine may move to another thread, as a
     /// caller running transfers on worker threads needs.

@@ -23,6 +23,18 @@
 //! assert_eq!(writer.path(), path);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Once open: [`keep`] reads across writers, [`hold`] holds both ends,
+//! [`descriptor`] places a FIFO on a chosen descriptor, [`capacity`] sizes
+//! its pipe; [`control`] and [`log_file`] open the small files a command
+//! steers itself by or logs to, refusing what another user planted.
+
+pub mod capacity;
+pub mod control;
+pub mod descriptor;
+pub mod hold;
+pub mod keep;
+pub mod log_file;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -94,7 +106,7 @@ pub enum Wait {
     /// handler that does nothing (without `SA_RESTART`) and replaces any
     /// handler installed before; a program that handles `SIGURG` itself (Go's
     /// runtime uses it to preempt goroutines) chooses another signal first
-    /// with [`crate::wake::choose_signal`].
+    /// with [`crate::process::wake::choose_signal`].
     Timeout(Duration),
 }
 
@@ -144,7 +156,7 @@ impl Opened {
     /// Opens the write end of the same FIFO without waiting, so the read end
     /// never sees end of file while the returned descriptor lives (the
     /// bridge's SRC, kept open across writers). It needs write permission;
-    /// `cat -k` does without ([`crate::keep`]). The path is opened again and
+    /// `cat -k` does without ([`crate::open::keep`]). The path is opened again and
     /// checked to be this very FIFO.
     ///
     /// # Errors
@@ -230,7 +242,7 @@ fn shared_parent(path: &Path) -> Option<(OwnedFd, &Path, u32)> {
     if path.as_os_str().as_bytes().ends_with(b"/") {
         return None;
     }
-    let parent = crate::claim::Parent::of(path).ok()?;
+    let parent = crate::create::claim::Parent::of(path).ok()?;
     parent
         .shared
         .then_some((parent.dir, parent.name, parent.owner))
@@ -247,7 +259,7 @@ pub fn open_outputs(paths: &[std::path::PathBuf], append: bool, wait: Wait) -> V
             .iter()
             .map(|path| {
                 let subject = Subject::path(path);
-                crate::thread::spawn_scoped(scope, &subject, move || {
+                crate::process::thread::spawn_scoped(scope, &subject, move || {
                     open_output(path, append, wait)
                 })
             })

@@ -86,7 +86,7 @@ pub(crate) fn blocked_opens(
     };
     let mut unknown = false;
     let listed = sys::each_entry(tasks.as_fd(), buf, &mut |name| {
-        let Some(tid) = crate::live::number(name) else {
+        let Some(tid) = crate::inspect::live::number(name) else {
             return ControlFlow::Continue(());
         };
         if task.wchan(tid) == Wchan::Elsewhere {

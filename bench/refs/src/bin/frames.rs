@@ -16,7 +16,7 @@ use std::os::fd::AsFd;
 use std::process::ExitCode;
 
 use fifo_core::Subject;
-use fifo_core::frame::{Decoder, FrameWriter};
+use fifo_core::transfer::frame::{Decoder, FrameWriter};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();

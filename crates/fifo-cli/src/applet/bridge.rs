@@ -9,12 +9,12 @@ use std::os::fd::OwnedFd;
 use std::path::Path;
 
 use fifo_core::bridge::{self, Bridge, Event, Key, Options, Transport};
-use fifo_core::claim::create_and_open;
+use fifo_core::create::claim::create_and_open;
 use fifo_core::error::Chain;
 use fifo_core::open::{Direction as Way, Opened, open, open_fifo};
 use std::os::unix::fs::FileTypeExt;
 
-use fifo_core::wait::{Condition, until};
+use fifo_core::inspect::wait::{Condition, until};
 use fifo_core::{Action, Error, FileKind, Peer, Subject};
 
 use super::transfer::{Rate, Transfer};

@@ -9,13 +9,13 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fifo_core::buffer::Buffer;
-use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, CopyError, Stop};
-use fifo_core::keep::next_writer;
-use fifo_core::merge::{Input, Merger};
+use fifo_core::create::claim::create_and_open;
+use fifo_core::open::keep::next_writer;
 use fifo_core::open::{Direction, Opened, open};
-use fifo_core::progress::Progress;
+use fifo_core::transfer::buffer::Buffer;
+use fifo_core::transfer::copy::{Copier, CopyError, Stop};
+use fifo_core::transfer::merge::{Input, Merger};
+use fifo_core::transfer::progress::Progress;
 use fifo_core::{Action, Error, FileKind, Subject};
 
 use super::transfer::report_spill_refusals;

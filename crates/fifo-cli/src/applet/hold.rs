@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use fifo_core::claim::{CreatedFifo, create_and_open};
-use fifo_core::hold::{Held, release};
+use fifo_core::create::claim::{CreatedFifo, create_and_open};
+use fifo_core::open::hold::{Held, release};
 use fifo_core::open::{Direction, Wait};
 use fifo_core::{Error, FileKind};
 use nix::sys::signal::{Signal, kill};
@@ -211,7 +211,7 @@ fn hold(args: &HoldArgs) -> ExitCode {
         return cleanup.settle(APPLET, report::failure(APPLET, &err));
     }
     if let (Some(_), Some(path)) = (args.idle, args.paths.first()) {
-        if let Err(err) = fifo_core::hold::holders_seen(path) {
+        if let Err(err) = fifo_core::open::hold::holders_seen(path) {
             return cleanup.settle(APPLET, report::failure(APPLET, &err));
         }
     }

@@ -4,8 +4,8 @@
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStringExt;
 
+use fifo_core::create::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
 use fifo_core::create::{IfExists, PRIVATE_MODE, TempFifo, make_fifo, make_parents};
-use fifo_core::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
 
 use crate::cli::MkArgs;
 use crate::exit_code::ExitCode;
@@ -60,7 +60,10 @@ fn temp(args: &MkArgs, mode: u32) -> ExitCode {
             return ExitCode::Usage;
         }
     };
-    let dir = args.dir.clone().unwrap_or_else(fifo_core::dir::temp_dir);
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(fifo_core::create::dir::temp_dir);
     let fifo = match TempFifo::make(&dir, name, mode) {
         Ok(fifo) => fifo,
         Err(err) => return report::failure(APPLET, &err),

@@ -19,7 +19,7 @@ use std::os::fd::BorrowedFd;
 use std::path::Path;
 
 use fifo_core::open::Wait;
-use fifo_core::{Error, Subject, capacity};
+use fifo_core::{Error, Subject, open::capacity};
 
 use crate::cli::{Command, PipeArgs};
 use crate::exit_code::ExitCode;
@@ -59,9 +59,11 @@ pub fn run(command: Command) -> ExitCode {
 /// that readers started from any shell, cron or service of the user find
 /// it; `XDG_RUNTIME_DIR` is not used because cron and services lack it.
 /// Another user's path planted there sends it to `fifo-UID.XXXXXX` beside.
-pub(crate) fn frame_stash() -> fifo_core::frame::Stash {
+pub(crate) fn frame_stash() -> fifo_core::transfer::frame::Stash {
     let uid = nix::unistd::Uid::effective();
-    fifo_core::frame::Stash::in_dir(fifo_core::dir::temp_dir().join(format!("fifo-{uid}")))
+    fifo_core::transfer::frame::Stash::in_dir(
+        fifo_core::create::dir::temp_dir().join(format!("fifo-{uid}")),
+    )
 }
 
 /// How long an open may wait, from `--no-wait` and `--timeout`.

@@ -9,9 +9,9 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use fifo_core::Error;
-use fifo_core::claim::create_and_open;
-use fifo_core::descriptor::{closed_at_start, place};
+use fifo_core::create::claim::create_and_open;
 use fifo_core::error::describe;
+use fifo_core::open::descriptor::{closed_at_start, place};
 use fifo_core::open::{Direction, Wait, open_fifo};
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, FdFlag, fcntl};
@@ -62,7 +62,7 @@ fn exec(program: &OsStr, rest: &[OsString]) -> ExitCode {
         Ok(prepared) => prepared,
         Err(errno) => return not_run(ExitCode::NotExecutable, errno.desc()),
     };
-    if let Err(err) = fifo_core::signals::restore_for_exec() {
+    if let Err(err) = fifo_core::process::signals::restore_for_exec() {
         return not_run(ExitCode::NotExecutable, &describe(&err));
     }
     // execvp, not execv: a file that is no binary runs as a shell script.

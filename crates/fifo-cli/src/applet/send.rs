@@ -3,13 +3,13 @@
 mod frame;
 mod plan;
 
-use fifo_core::buffer::Buffer;
-use fifo_core::claim::create_and_open;
-use fifo_core::copy::{Copier, Limit};
+use fifo_core::create::claim::create_and_open;
 use fifo_core::open::{Direction, open_fifo};
-use fifo_core::progress::Progress;
-use fifo_core::record::{RecordWriter, send_records};
-use fifo_core::write::write_data;
+use fifo_core::transfer::buffer::Buffer;
+use fifo_core::transfer::copy::{Copier, Limit};
+use fifo_core::transfer::progress::Progress;
+use fifo_core::transfer::record::{RecordWriter, send_records};
+use fifo_core::transfer::write::write_data;
 use fifo_core::{Error, Subject};
 
 use super::transfer::{Rate, report_spill_refusals};

@@ -19,11 +19,11 @@ use std::sync::{Mutex, PoisonError, mpsc};
 
 use output::Output;
 
-use fifo_core::claim::create_and_open;
-use fifo_core::frame::Stash;
-use fifo_core::hold::Held;
+use fifo_core::create::claim::create_and_open;
+use fifo_core::open::hold::Held;
 use fifo_core::open::{Direction, Wait, open_fifo};
 use fifo_core::serve::{CallSocket, Spawner, Splitter, file_size_limit, spool};
+use fifo_core::transfer::frame::Stash;
 use fifo_core::{Action, Error, Subject};
 
 use crate::cli::ServeArgs;
@@ -110,7 +110,7 @@ fn serve(plan: &Plan) -> ExitCode {
         for _ in 0..plan.jobs {
             let (shared, done, jobs, tell) = (&shared, &done_write, &jobs, tell.clone());
             let subject = Subject::path(&plan.path);
-            let worker = fifo_core::thread::spawn_scoped(scope, &subject, move || {
+            let worker = fifo_core::process::thread::spawn_scoped(scope, &subject, move || {
                 loop {
                     let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
                     let Ok(job) = next else { return };
@@ -188,7 +188,7 @@ fn setup(plan: &Plan, cleanup: &Cleanup) -> Result<Setup, Error> {
     // that is reported, not SIGXFSZ ending serve. CMD starts with no
     // signal blocked.
     let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
-    let spool_dir = fifo_core::dir::temp_dir();
+    let spool_dir = fifo_core::create::dir::temp_dir();
     // Every job spools its output there: a place that cannot be used is
     // said before serving, not once per request.
     spool(&spool_dir)?;
@@ -216,7 +216,7 @@ fn setup(plan: &Plan, cleanup: &Cleanup) -> Result<Setup, Error> {
             }
         }
     }
-    let done = fifo_core::descriptor::pipe()
+    let done = fifo_core::open::descriptor::pipe()
         .map_err(|source| Error::sys(Subject::path(&plan.path), Action::Open, source))?;
     Ok(Setup {
         spool_dir,

@@ -7,8 +7,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use fifo_core::error::Escaped;
+use fifo_core::inspect::live::{State, wait_for};
 use fifo_core::inspect::{Count, Options, Status, inspect};
-use fifo_core::live::{State, wait_for};
 use fifo_core::{FileKind, Peer, Subject};
 
 use crate::cli::StatArgs;
@@ -131,7 +131,10 @@ fn file_line(path: &Path, kind: FileKind) -> String {
 /// `, same open file as pid P fd N` when an earlier holder of `before`
 /// shares `holder`'s open file description (an inherited or dup'ed
 /// descriptor: one reader or writer, however many hold it).
-fn shared_with(before: &[fifo_core::live::Holder], holder: &fifo_core::live::Holder) -> String {
+fn shared_with(
+    before: &[fifo_core::inspect::live::Holder],
+    holder: &fifo_core::inspect::live::Holder,
+) -> String {
     before
         .iter()
         .find(|other| other.description.is_some() && other.description == holder.description)
@@ -250,8 +253,8 @@ mod tests {
     fn human_output_marks_lower_bounds_and_opening_holders() {
         let mut status = inspect(Path::new("/"), Options::default().live(false)).unwrap();
         status.kind = FileKind::Fifo;
-        status.pipe.holders = Some(fifo_core::live::Holders {
-            seen: vec![fifo_core::live::Holder {
+        status.pipe.holders = Some(fifo_core::inspect::live::Holders {
+            seen: vec![fifo_core::inspect::live::Holder {
                 pid: 42,
                 command: "cat".to_owned(),
                 fd: None,

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use fifo_core::descriptor;
-use fifo_core::lossy::{Drops, LossyOutput, Unit};
+use fifo_core::open::descriptor;
 use fifo_core::open::{Direction, Wait, open, open_outputs};
-use fifo_core::signals::ignored_at_start;
-use fifo_core::tee::{FanOut, Output};
+use fifo_core::process::signals::ignored_at_start;
+use fifo_core::transfer::lossy::{Drops, LossyOutput, Unit};
+use fifo_core::transfer::tee::{FanOut, Output};
 use fifo_core::{Error, Subject};
 use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal};

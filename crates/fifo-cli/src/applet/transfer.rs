@@ -7,9 +7,9 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fifo_core::buffer::{Buffer, FillLevel, SpillFile};
-use fifo_core::control::read_control;
-use fifo_core::rate::RateLimit;
+use fifo_core::open::control::read_control;
+use fifo_core::transfer::buffer::{Buffer, FillLevel, SpillFile};
+use fifo_core::transfer::rate::RateLimit;
 use fifo_core::{Error, Subject};
 
 use crate::cli::Look;

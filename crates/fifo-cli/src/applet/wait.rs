@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use fifo_core::Error;
-use fifo_core::wait::{Condition, until};
+use fifo_core::inspect::wait::{Condition, until};
 
 use crate::cli::WaitArgs;
 use crate::exit_code::{ExitCode, code};

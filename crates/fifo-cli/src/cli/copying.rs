@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Arg, ArgGroup, Args};
-use fifo_core::mode::ModeSpec;
+use fifo_core::create::mode::ModeSpec;
 
 use super::transfer::METER;
 use super::values::{

@@ -10,7 +10,7 @@ use std::num::NonZeroU64;
 use clap::builder::TypedValueParser as _;
 use std::time::Duration;
 
-use fifo_core::mode::{MKFIFO_BASE, ModeSpec};
+use fifo_core::create::mode::{MKFIFO_BASE, ModeSpec};
 
 /// Parses a `-m` mode; the umask is applied later, by the command. A mode
 /// that would set more than permission bits does so whatever the umask (it
@@ -26,7 +26,7 @@ pub(super) fn parse_mode(text: &str) -> Result<ModeSpec, String> {
 /// (2G), so that a size no pipe can have is a usage error before anything
 /// is opened.
 pub(super) fn parse_size(text: &str) -> Result<usize, String> {
-    let max = fifo_core::capacity::MAX_CAPACITY;
+    let max = fifo_core::open::capacity::MAX_CAPACITY;
     let too_big = || format!("out of range: a pipe holds at most 2G ({max} bytes)");
     match positive(text, "size")? {
         Some(n) => usize::try_from(n)
@@ -129,7 +129,7 @@ pub(super) fn parse_percent(text: &str) -> Result<u8, String> {
 }
 
 pub(super) fn parse_descriptor(text: &str) -> Result<i32, String> {
-    let max = fifo_core::descriptor::max_descriptor();
+    let max = fifo_core::open::descriptor::max_descriptor();
     match text.parse::<u64>() {
         Ok(fd) if fd <= max => {
             i32::try_from(fd).map_err(|_| format!("descriptor {fd} is out of range"))

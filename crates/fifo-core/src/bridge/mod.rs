@@ -56,8 +56,8 @@ pub use link::{Endpoint, Transport};
 pub use wire::{MAX_DATA, VERSION};
 
 use crate::Subject;
-use crate::progress::Progress;
-use crate::rate::RateLimit;
+use crate::transfer::progress::Progress;
+use crate::transfer::rate::RateLimit;
 use handshake::Identity;
 use session::{Links, Shared};
 use wire::Role;
@@ -78,7 +78,7 @@ pub struct Options {
     pub retry: Option<Duration>,
     /// The shared key both sides must prove.
     pub key: Option<Key>,
-    /// The data is framed messages (`crate::frame`), carried whole.
+    /// The data is framed messages (`crate::transfer::frame`), carried whole.
     pub frame: bool,
     /// Told the bytes read (sender) or written (receiver).
     pub progress: Option<Progress>,

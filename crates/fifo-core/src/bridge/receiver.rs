@@ -13,9 +13,9 @@ use super::session::{Links, Shared};
 use super::wire::{Frame, ReadError, read_frame, write_frame};
 use super::{Event, Events};
 use crate::Subject;
-use crate::frame::FrameWriter;
-use crate::progress::Progress;
-use crate::write::write_data;
+use crate::transfer::frame::FrameWriter;
+use crate::transfer::progress::Progress;
+use crate::transfer::write::write_data;
 
 /// How long a receiver that has everything waits for the sender to hang
 /// up, so that its last acknowledgement is not cut off.

@@ -15,9 +15,9 @@ use super::replay::{Next, Replay};
 use super::session::{Links, Shared};
 use super::wire::{Frame, MAX_DATA, ReadError, read_frame, write_data, write_frame};
 use super::{Event, Events};
-use crate::frame::{Decoder, FrameReader};
-use crate::progress::Progress;
-use crate::rate::RateLimit;
+use crate::transfer::frame::{Decoder, FrameReader};
+use crate::transfer::progress::Progress;
+use crate::transfer::rate::RateLimit;
 use crate::{Action, Subject};
 
 /// How much is read from the source at a time.

@@ -93,12 +93,12 @@ pub enum Error {
         /// The FIFO.
         subject: Subject,
         /// What never came true.
-        condition: crate::wait::Condition,
+        condition: crate::inspect::wait::Condition,
         /// How long was waited.
         waited: Duration,
     },
     /// No holding process of this user, of the kind the caller asked to
-    /// release, holds the FIFO (see [`crate::hold::release`]).
+    /// release, holds the FIFO (see [`crate::open::hold::release`]).
     NotHeld {
         /// The FIFO.
         subject: Subject,
@@ -152,7 +152,7 @@ pub enum Error {
         /// 0-based offset in the stream of the first byte of the bad chunk.
         offset: u64,
         /// What is wrong there.
-        problem: crate::frame::FrameProblem,
+        problem: crate::transfer::frame::FrameProblem,
     },
     /// Unfinished framed messages would need more memory than allowed.
     PendingTooLarge {

@@ -8,7 +8,7 @@ use std::os::fd::BorrowedFd;
 
 use super::request::{Skip, Splitter, Unit, WRITER_COST};
 use crate::Result;
-use crate::frame::{FrameProblem, Stash};
+use crate::transfer::frame::{FrameProblem, Stash};
 
 impl Splitter {
     /// Takes the unfinished messages, oldest first, as a framed stream of

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use crate::Subject;
-use crate::frame::{Decoder, FrameProblem, HEADER_LEN, MAGIC, WriterId, chunk_len};
+use crate::transfer::frame::{Decoder, FrameProblem, HEADER_LEN, MAGIC, WriterId, chunk_len};
 
 use super::envelope::is_fifo_call;
 

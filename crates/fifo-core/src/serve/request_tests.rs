@@ -2,11 +2,11 @@
 //! messages mixed, binary lines, broken writers, safe read lengths.
 
 use super::*;
-use crate::frame::{FrameProblem, WriterId};
+use crate::transfer::frame::{FrameProblem, WriterId};
 
 /// The chunks of one framed message from writer `n`.
 fn framed(n: u32, message: &[u8]) -> Vec<u8> {
-    crate::frame::test_chunks(
+    crate::transfer::frame::test_chunks(
         WriterId {
             pid: 7000 + n,
             nonce: u64::from(n),
@@ -73,10 +73,11 @@ fn lines_records_and_frames_mix_in_one_stream() {
 #[test]
 fn past_the_cap_the_oldest_unfinished_message_is_dropped() {
     let first = |n: u32| {
-        crate::frame::test_chunks(WriterId { pid: n, nonce: 1 }, &vec![7; 5000]).swap_remove(0)
+        crate::transfer::frame::test_chunks(WriterId { pid: n, nonce: 1 }, &vec![7; 5000])
+            .swap_remove(0)
     };
     // Room for two unfinished messages of one full chunk each.
-    let room = 2 * (WRITER_COST + crate::frame::MAX_PAYLOAD as u64);
+    let room = 2 * (WRITER_COST + crate::transfer::frame::MAX_PAYLOAD as u64);
     let mut splitter = Splitter::new(b'\n', 1 << 20).with_cap(room);
     for n in 1..=5 {
         splitter.push(&first(n));
@@ -87,7 +88,10 @@ fn past_the_cap_the_oldest_unfinished_message_is_dropped() {
                 why: Skip::Crowded { writer, bytes, cap },
                 ..
             } => {
-                assert_eq!((bytes, cap), (crate::frame::MAX_PAYLOAD as u64, room));
+                assert_eq!(
+                    (bytes, cap),
+                    (crate::transfer::frame::MAX_PAYLOAD as u64, room)
+                );
                 writer.pid
             }
             other => panic!("{other:?}"),
@@ -99,7 +103,7 @@ fn past_the_cap_the_oldest_unfinished_message_is_dropped() {
 
 #[test]
 fn unfinished_messages_are_handed_to_the_next_reader_whole() {
-    let chunks = crate::frame::test_chunks(WriterId { pid: 9, nonce: 9 }, &vec![3; 9000]);
+    let chunks = crate::transfer::frame::test_chunks(WriterId { pid: 9, nonce: 9 }, &vec![3; 9000]);
     let mut first = Splitter::new(b'\n', 1 << 20);
     first.push(&chunks[0]);
     first.push(b"line\n");
@@ -154,7 +158,7 @@ fn a_binary_line_starting_with_0xff_is_skipped_and_the_stream_goes_on() {
 
 #[test]
 fn an_out_of_order_chunk_drops_only_its_writer() {
-    let chunks = crate::frame::test_chunks(WriterId { pid: 1, nonce: 1 }, &vec![1; 9000]);
+    let chunks = crate::transfer::frame::test_chunks(WriterId { pid: 1, nonce: 1 }, &vec![1; 9000]);
     let mut stream = chunks[0].clone();
     stream.extend(&chunks[2]);
     stream.extend(b"ok\n");

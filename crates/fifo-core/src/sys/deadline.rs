@@ -5,7 +5,7 @@
 //! for it: a non-blocking read open never waits, and a write open can only be
 //! retried. So the real blocking call runs on the calling thread while a
 //! watchdog thread, once the deadline passes, sends that thread a signal
-//! (`SIGURG` unless the program chose another, see `fifo_core::wake`), whose
+//! (`SIGURG` unless the program chose another, see `fifo_core::process::wake`), whose
 //! handler does nothing and is installed without `SA_RESTART`: the call fails
 //! with `EINTR` and nothing else about the pipe changes. `SIGURG` is ignored
 //! by default, so a signal still pending after an `exec` is harmless.
@@ -49,7 +49,7 @@ fn install(signal: Signal) -> nix::Result<()> {
     let action = SigAction::new(SigHandler::Handler(wake), SaFlags::empty(), SigSet::empty());
     // SAFETY: `wake` is async-signal-safe (it does nothing). A handler the
     // program installed for this signal is replaced: the public docs
-    // (`fifo_core::wake`, `Wait::Timeout`, the crate README) say so.
+    // (`fifo_core::process::wake`, `Wait::Timeout`, the crate README) say so.
     unsafe { sigaction(signal, &action) }.map(drop)
 }
 
@@ -80,7 +80,7 @@ pub(crate) fn run<T>(
     let watchdog = {
         let done = Arc::clone(&done);
         let target = pthread_self();
-        crate::thread::start(move || {
+        crate::process::thread::start(move || {
             let (lock, wakeup) = &*done;
             let mut finished = lock
                 .lock()

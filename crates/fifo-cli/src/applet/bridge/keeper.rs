@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
 
+use fifo_core::create::private_dir::open_private_dir;
 use fifo_core::error::Chain;
-use fifo_core::private_dir::open_private_dir;
 use fifo_core::{Action, Error, Subject};
 
 use super::APPLET;
@@ -53,8 +53,8 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
         tell_peer(&Chain(err).to_string());
         exit_code::code(err)
     };
-    let dir =
-        fifo_core::dir::temp_dir().join(format!("fifo-bridge-{}", nix::unistd::Uid::effective()));
+    let dir = fifo_core::create::dir::temp_dir()
+        .join(format!("fifo-bridge-{}", nix::unistd::Uid::effective()));
     open_private_dir(&dir, "to keep a bridge's place in").map_err(|err| failed(&err))?;
     let socket = dir.join(socket_name(plan));
     let connect = || UnixStream::connect(&socket);

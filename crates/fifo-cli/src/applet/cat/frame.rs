@@ -10,10 +10,10 @@ mod output;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
-use fifo_core::copy::Stop;
-use fifo_core::frame::{Decoder, Ended, FrameReader, Stash, Unfinished};
-use fifo_core::keep::next_writer;
 use fifo_core::open::Opened;
+use fifo_core::open::keep::next_writer;
+use fifo_core::transfer::copy::Stop;
+use fifo_core::transfer::frame::{Decoder, Ended, FrameReader, Stash, Unfinished};
 use fifo_core::{Error, FileKind, Subject};
 
 use super::plan::{Framing, Plan};

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fifo_core::copy::Limit;
 use fifo_core::open::Wait;
+use fifo_core::transfer::copy::Limit;
 
 use super::frame::Output;
 use crate::applet::transfer::{Buffering, Rate, Transfer};

@@ -4,8 +4,8 @@
 use std::io::Read;
 use std::os::fd::BorrowedFd;
 
-use fifo_core::frame::FrameWriter;
-use fifo_core::progress::Progress;
+use fifo_core::transfer::frame::FrameWriter;
+use fifo_core::transfer::progress::Progress;
 use fifo_core::{Action, Error, Subject};
 
 use super::plan::Source;

@@ -299,7 +299,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn stdin_for(shared: &Shared, body: &[u8]) -> Result<OwnedFd, Error> {
     let failed = |errno| Error::sys(Subject::Stdin, fifo_core::Action::Write, errno);
     if body.len() <= PIPE_BUF {
-        let (read, write) = fifo_core::descriptor::pipe()
+        let (read, write) = fifo_core::open::descriptor::pipe()
             .map_err(|source| Error::sys(Subject::Stdin, fifo_core::Action::Write, source))?;
         if !body.is_empty() {
             nix::unistd::write(&write, body).map_err(failed)?;

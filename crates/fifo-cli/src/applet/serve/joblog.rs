@@ -27,10 +27,10 @@ const HEADER: &str = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t
 /// Returns the path (for messages) and the file.
 ///
 /// # Errors
-/// FILE cannot be opened safely (see [`fifo_core::log_file`]) or written.
+/// FILE cannot be opened safely (see [`fifo_core::open::log_file`]) or written.
 pub fn open(joblog: &Joblog) -> Result<(PathBuf, File), Error> {
     let path = &joblog.path;
-    let (mut file, empty) = fifo_core::log_file::open_log(path, joblog.append)?;
+    let (mut file, empty) = fifo_core::open::log_file::open_log(path, joblog.append)?;
     if empty {
         file.write_all(HEADER.as_bytes())
             .map_err(|err| Error::sys(Subject::path(path), Action::Write, err))?;

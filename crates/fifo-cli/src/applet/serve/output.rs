@@ -64,7 +64,7 @@ impl Output {
     /// Output in request order with `keep_order`; a line per job to
     /// `joblog` (its path, for messages, and the file, header written).
     pub fn new(keep_order: bool, joblog: Option<(std::path::PathBuf, File)>) -> Self {
-        let quarter = fifo_core::descriptor::max_descriptor() / 4;
+        let quarter = fifo_core::open::descriptor::max_descriptor() / 4;
         Self {
             keep_order,
             ahead: quarter.clamp(1, MAX_AHEAD),

@@ -17,7 +17,7 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use fifo_core::error::Chain;
-use fifo_core::hold::Held;
+use fifo_core::open::hold::Held;
 use fifo_core::serve::{Event, Splitter};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;

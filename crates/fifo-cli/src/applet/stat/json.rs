@@ -11,8 +11,8 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use fifo_core::FileKind;
+use fifo_core::inspect::live::State;
 use fifo_core::inspect::{PipeState, Status};
-use fifo_core::live::State;
 use serde_json::{Map, Value, json};
 
 use crate::text::base64;
@@ -127,7 +127,7 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
         "readers": readers,
         "writers": writers,
         "opening": opening,
-        "counts_exact": holders.map(fifo_core::live::Holders::exact),
+        "counts_exact": holders.map(fifo_core::inspect::live::Holders::exact),
         "uninspected_processes": uninspected,
         "buffered": buffered,
         "capacity": capacity,

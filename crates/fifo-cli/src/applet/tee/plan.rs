@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fifo_core::lossy::{END_GRACE, Unit};
 use fifo_core::open::Wait;
+use fifo_core::transfer::lossy::{END_GRACE, Unit};
 
 use crate::applet::transfer::{Rate, Transfer};
 use crate::applet::wait_from;

@@ -5,8 +5,8 @@
 use std::collections::VecDeque;
 use std::io::IoSlice;
 
-use fifo_core::frame::Message;
-use fifo_core::write::write_data_vectored;
+use fifo_core::transfer::frame::Message;
+use fifo_core::transfer::write::write_data_vectored;
 use fifo_core::{Error, Subject};
 use serde_json::json;
 

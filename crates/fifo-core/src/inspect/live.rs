@@ -1,0 +1,423 @@
+//! A FIFO's live state: which processes hold it open and in which direction,
+//! and what its pipe holds, seen through /proc without opening the FIFO, so
+//! that no waiting open is completed and no data is consumed.
+//!
+//! Holders are found by `stat` on every `/proc/PID/fd/N` link (the link is
+//! followed, nothing is opened) and matched by device and inode; the
+//! direction comes from the `flags` in `/proc/PID/fdinfo/N`. Capacity and
+//! buffered bytes need a descriptor: one is borrowed from a holder with
+//! `pidfd_getfd(2)`, a copy of its open file description that changes nothing.
+//! Processes blocked in `open(2)` on the FIFO are holders too, in the state
+//! [`State::Opening`] (see the `opening` module): they are readers or writers
+//! for every purpose a user cares about, and the other end's open completes
+//! the moment it comes.
+//!
+//! Readers and writers are counted as the kernel counts them: by open file
+//! description, not by descriptor (see the `sharing` module), so that the
+//! descriptor a shell's jobs inherit counts once.
+//!
+//! What cannot be inspected (another user's processes, for an ordinary user)
+//! is counted, never guessed: the counts are then lower bounds.
+//! Elsewhere than Linux, or without /proc, nothing is known.
+//!
+//! ```
+//! use std::os::unix::fs::MetadataExt;
+//!
+//! use fifo_core::inspect::live::holders;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let meta = std::fs::metadata(&path)?;
+//! // Nobody holds it yet; `None` where the system has no Linux-style /proc.
+//! if let Some(found) = holders(meta.dev(), meta.ino()) {
+//!     assert_eq!((found.readers(), found.writers()), (0, 0));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::ops::ControlFlow;
+use std::os::fd::AsFd;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::fcntl::OFlag;
+use nix::sys::stat::Mode;
+
+use crate::open::Direction;
+use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
+
+pub(crate) use scan::number;
+use scan::{Scan, Seen};
+pub(crate) use sight::may_hide_holders;
+
+/// How the scan opens /proc and a /proc/PID/fd directory: to list them, and
+/// as the anchor for the paths and fstatat below them.
+const DIR_FLAGS: OFlag = OFlag::O_RDONLY
+    .union(OFlag::O_DIRECTORY)
+    .union(OFlag::O_CLOEXEC);
+
+/// Room for a getdents64 call: the whole of most descriptor tables at once.
+const LISTING_BUF: usize = 32 * 1024;
+
+/// Fewer processes than this are not worth a thread of their own.
+const PROCESSES_PER_THREAD: usize = 256;
+
+/// The shortest pause between two looks of [`watch`]...
+const WAIT_POLL: Duration = Duration::from_millis(10);
+/// ...and the longest, however long a scan of /proc takes.
+const WAIT_POLL_MAX: Duration = Duration::from_secs(1);
+/// A watcher pauses this many times as long as its last scan took, so that
+/// with thousands of processes it spends at most about a twentieth of a CPU
+/// (see `bench/wait.sh`).
+const WAIT_PAUSE_PER_SCAN: u32 = 20;
+
+/// Whether a holder has the FIFO open or is still waiting in `open(2)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum State {
+    /// It holds a descriptor on the FIFO.
+    Open,
+    /// One of its threads is blocked opening the FIFO, waiting for the other
+    /// end.
+    Opening,
+}
+
+/// `open` or `opening`, as `fifo stat` prints a holder's state.
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Open => "open",
+            Self::Opening => "opening",
+        })
+    }
+}
+
+/// One descriptor some process holds on the FIFO, or one of its threads
+/// blocked opening it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The process.
+    pub pid: i32,
+    /// Its command name (`/proc/PID/comm`), chosen by the process itself:
+    /// escape it for display (bytes that are not UTF-8 read as U+FFFD).
+    pub command: String,
+    /// The descriptor number in that process (`None` while opening).
+    pub fd: Option<i32>,
+    /// The thread blocked in `open(2)` (`None` when open).
+    pub thread: Option<i32>,
+    /// Which way it was opened, or is being opened.
+    pub direction: Direction,
+    /// Open, or still opening.
+    pub state: State,
+    /// Which open file description the descriptor refers to: holders with
+    /// the same number share one (an inherited or dup'ed descriptor).
+    /// `None` while opening, or when it could not be compared with the
+    /// others (`kcmp(2)` needs ptrace permission over both processes).
+    pub description: Option<u32>,
+}
+
+/// Everyone seen holding a FIFO, and how many processes could not be looked
+/// at (their descriptors are unknown, not absent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holders {
+    /// Descriptors found on the FIFO, and threads blocked opening it.
+    pub seen: Vec<Holder>,
+    /// Processes this process may not fully inspect: their descriptors, or a
+    /// thread of theirs waiting in a FIFO open, are unknown. When it is not
+    /// zero, every count is a lower bound.
+    pub uninspected: u64,
+}
+
+impl Holders {
+    /// Readers, as the kernel counts them: open file descriptions open for
+    /// reading (read-write ones included), and threads blocked opening for
+    /// reading.
+    #[must_use]
+    pub fn readers(&self) -> u64 {
+        self.count(|direction| matches!(direction, Direction::Read | Direction::ReadWrite))
+    }
+
+    /// Writers: open file descriptions open for writing (read-write ones
+    /// included), and threads blocked opening for writing.
+    #[must_use]
+    pub fn writers(&self) -> u64 {
+        self.count(|direction| matches!(direction, Direction::Write | Direction::ReadWrite))
+    }
+
+    /// Threads blocked in `open(2)` on the FIFO (either direction).
+    #[must_use]
+    pub fn opening(&self) -> u64 {
+        self.seen
+            .iter()
+            .filter(|h| h.state == State::Opening)
+            .count() as u64
+    }
+
+    /// Whether every process could be inspected, so nobody was missed.
+    #[must_use]
+    pub fn complete(&self) -> bool {
+        self.uninspected == 0
+    }
+
+    /// Whether the counts are exact: every process inspected, and every
+    /// descriptor placed in its open file description.
+    #[must_use]
+    pub fn exact(&self) -> bool {
+        self.complete()
+            && self
+                .seen
+                .iter()
+                .all(|h| h.state == State::Opening || h.description.is_some())
+    }
+
+    /// Distinct open file descriptions, and blocked opens, in a direction.
+    fn count(&self, wanted: impl Fn(Direction) -> bool) -> u64 {
+        let mut descriptions = std::collections::BTreeSet::new();
+        let mut opening = 0;
+        for holder in self.seen.iter().filter(|h| wanted(h.direction)) {
+            match (holder.state, holder.description) {
+                (State::Opening, _) => opening += 1,
+                (State::Open, Some(number)) => {
+                    descriptions.insert(number);
+                }
+                (State::Open, None) => {}
+            }
+        }
+        descriptions.len() as u64 + opening
+    }
+}
+
+/// Every process descriptor on the file with this device and inode, and
+/// every thread blocked opening it, or `None` when /proc cannot be read at
+/// all. A snapshot: an open that completes during the scan may be missed.
+///
+/// Each /proc directory is read once, relative to one descriptor on /proc,
+/// and only what the answer needs is opened: a process's descriptor table is
+/// listed and its links followed (`stat`, never `readlink`), and its threads
+/// are looked at as the `opening` module says.
+#[must_use]
+pub fn holders(device: u64, inode: u64) -> Option<Holders> {
+    holders_in_parts(device, inode, scan_parts)
+}
+
+/// [`holders`], with the processes looked at in `parts(processes)` parts.
+fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Option<Holders> {
+    if !crate::sys::engine::linux() {
+        return None;
+    }
+    let me = i32::try_from(std::process::id()).ok()?;
+    let proc = nix::fcntl::open("/proc", DIR_FLAGS, Mode::empty()).ok()?;
+    let mut buf = vec![0u8; LISTING_BUF];
+    let mut pids = Vec::new();
+    let listed = sys::each_entry(proc.as_fd(), &mut buf, &mut |name| {
+        pids.extend(number(name).filter(|&pid| pid != me));
+        ControlFlow::Continue(())
+    });
+    if listed.is_err() {
+        return None;
+    }
+    let scan_all = |pids: &[i32], buf: &mut [u8]| {
+        let mut found = Holders::default();
+        for &pid in pids {
+            let scan = Scan {
+                proc: proc.as_fd(),
+                pid,
+                device,
+                inode,
+            };
+            if scan.process(&mut found.seen, buf) == Seen::Partly {
+                found.uninspected += 1;
+            }
+        }
+        found
+    };
+    // Thousands of processes are looked at on every core (each part in
+    // order, so holders stay in PID order); a part whose thread the system
+    // refuses is looked at here.
+    let parts = parts(pids.len());
+    let mut found = Holders::default();
+    std::thread::scope(|scope| {
+        let mut chunks = pids.chunks(pids.len().div_ceil(parts).max(1));
+        let first = chunks.next().unwrap_or_default();
+        let others: Vec<_> = chunks
+            .map(|chunk| {
+                let work = move || scan_all(chunk, &mut vec![0u8; LISTING_BUF]);
+                (chunk, std::thread::Builder::new().spawn_scoped(scope, work))
+            })
+            .collect();
+        found = scan_all(first, &mut buf);
+        for (chunk, worker) in others {
+            let part = match worker.map(std::thread::ScopedJoinHandle::join) {
+                Ok(Ok(part)) => part,
+                _ => scan_all(chunk, &mut buf),
+            };
+            found.seen.extend(part.seen);
+            found.uninspected += part.uninspected;
+        }
+    });
+    sharing::number_descriptions(&mut found.seen);
+    Some(found)
+}
+
+/// Into how many parts, each on a thread of its own, a scan of `processes`
+/// is split: one per core, for at least [`PROCESSES_PER_THREAD`] each, and
+/// one when descriptors are scarce (each part holds two open at a time).
+fn scan_parts(processes: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let roomy = sys::file::open_files_limit().is_none_or(|limit| limit >= 64);
+    if roomy {
+        cores.min(processes / PROCESSES_PER_THREAD).max(1)
+    } else {
+        1
+    }
+}
+
+/// Waits until some process holds the FIFO at `path` open as `peer`, or is
+/// blocked opening it as one (symlinks followed), looking at /proc, never
+/// opening the FIFO, so no waiting open is completed. Only what is seen
+/// counts; a peer out of sight (another user's process) is never seen, so
+/// when `timeout` passes while such processes could hold the FIFO, the
+/// wait cannot say that no peer came.
+///
+/// # Errors
+/// [`Error::TimedOut`] after `timeout` when nobody could hold the FIFO
+/// unseen, [`Error::PeerHidden`] when someone could, and those of [`watch`].
+pub fn wait_for(path: &Path, peer: Peer, timeout: Option<Duration>) -> Result<()> {
+    let mut complete = true;
+    let present = |found: &Holders| {
+        complete = found.complete();
+        match peer {
+            Peer::Reader => found.readers() > 0,
+            Peer::Writer => found.writers() > 0,
+        }
+    };
+    if watch(path, timeout, present)? {
+        return Ok(());
+    }
+    let subject = Subject::path(path);
+    let waited = timeout.unwrap_or_default();
+    Err(if sight::may_hide_holders(path, complete) {
+        Error::PeerHidden {
+            subject,
+            peer,
+            waited,
+        }
+    } else {
+        Error::TimedOut {
+            subject,
+            peer,
+            waited,
+        }
+    })
+}
+
+/// Looks at the holders of the FIFO at `path` (symlinks followed, the path
+/// looked up again each time) until `done` is satisfied with them:
+/// `Ok(true)`, or `Ok(false)` once `timeout` has passed. The one waiting loop: every wait on a FIFO's holders or
+/// contents (see [`pipe_contents`]) is a `done` for it. Between looks it
+/// pauses twenty times as long as the last scan of /proc took (10 ms to
+/// 1 s), so waiting stays cheap with thousands of processes.
+///
+/// # Errors
+/// [`Error::NotAFifo`] when `path` is something else, [`Error::Sys`] when
+/// it cannot be looked at or /proc cannot be read.
+pub fn watch(
+    path: &Path,
+    timeout: Option<Duration>,
+    mut done: impl FnMut(&Holders) -> bool,
+) -> Result<bool> {
+    let subject = || Subject::path(path);
+    // Looked up again before every scan: the path may be given a new FIFO
+    // (made beside and renamed over it) while the wait goes on, and it is
+    // the FIFO at the path now that counts.
+    let identify = || {
+        let meta =
+            std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+        let kind = FileKind::from_mode(meta.mode());
+        if kind == FileKind::Fifo {
+            Ok((meta.dev(), meta.ino()))
+        } else {
+            Err(Error::NotAFifo {
+                subject: subject(),
+                found: kind,
+            })
+        }
+    };
+    let started = Instant::now();
+    loop {
+        let (device, inode) = identify()?;
+        let scan = Instant::now();
+        let found = holders(device, inode).ok_or_else(|| Error::NoProcessTable {
+            subject: subject(),
+            action: Action::Wait,
+        })?;
+        if done(&found) {
+            return Ok(true);
+        }
+        let mut pause = (scan.elapsed() * WAIT_PAUSE_PER_SCAN).clamp(WAIT_POLL, WAIT_POLL_MAX);
+        if let Some(limit) = timeout {
+            let waited = started.elapsed();
+            if waited >= limit {
+                return Ok(false);
+            }
+            pause = pause.min(limit.saturating_sub(waited));
+        }
+        std::thread::sleep(pause);
+    }
+}
+
+/// What a pipe holds, as seen through a descriptor borrowed from a holder;
+/// `None` for what cannot be seen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Contents {
+    /// The pipe's capacity in bytes.
+    pub capacity: Option<u64>,
+    /// The bytes written into it and not yet read.
+    pub waiting: Option<u64>,
+}
+
+/// The pipe's capacity and bytes waiting, through a descriptor borrowed from
+/// one of `holders`.
+#[must_use]
+pub fn pipe_contents(holders: &Holders) -> Contents {
+    for holder in &holders.seen {
+        let Some(fd) = holder.fd else { continue };
+        if let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) {
+            return Contents {
+                capacity: sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64),
+                waiting: sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64),
+            };
+        }
+    }
+    Contents::default()
+}
+
+/// Which way process `pid` opened its descriptor `fd` (`/proc/PID/fdinfo`).
+pub(crate) fn direction_of(pid: i32, fd: i32) -> Option<Direction> {
+    let info = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}")).ok()?;
+    let flags = info
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))?
+        .trim();
+    match u32::from_str_radix(flags, 8).ok()? & 0o3 {
+        0 => Some(Direction::Read),
+        1 => Some(Direction::Write),
+        _ => Some(Direction::ReadWrite),
+    }
+}
+
+fn command_of(pid: i32) -> String {
+    // A process names itself: bytes that are not UTF-8 too.
+    std::fs::read(format!("/proc/{pid}/comm"))
+        .map(|name| String::from_utf8_lossy(name.trim_ascii_end()).into_owned())
+        .unwrap_or_default()
+}
+
+mod scan;
+mod sharing;
+mod sight;
+#[cfg(all(test, target_os = "linux"))]
+mod tests;

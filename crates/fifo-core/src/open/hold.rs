@@ -1,0 +1,405 @@
+//! Holding a FIFO open at both ends, so that writers' opens never block,
+//! readers never see end-of-file between writers, and what is written while
+//! no reader is there waits in the pipe for the next one.
+//!
+//! A read-write open of a FIFO never waits on Linux (this process is both a
+//! reader and a writer), and the pipe lives as long as the descriptor does.
+//! When the last holder closes, whatever is still buffered is gone: the
+//! kernel frees the pipe. [`Held::buffered`] and [`Held::others`] let the
+//! caller say so rather than lose it silently.
+//!
+//! ```
+//! use fifo_core::open::hold::Held;
+//! use fifo_core::open::{Direction, Wait, open_fifo};
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("jobs");
+//! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
+//! let held = Held::open(&path)?;
+//! // A writer no longer waits for a reader, and nothing it writes is lost.
+//! let writer = open_fifo(&path, Direction::Write, Wait::No)?;
+//! fifo_core::transfer::write::write_data(writer.fd(), fifo_core::Subject::path(&path), b"kept")?;
+//! assert_eq!(held.buffered()?, 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::stat::fstat;
+use nix::unistd::Pid;
+
+use crate::inspect::live::{Holders, holders, pipe_contents};
+use crate::open::{Direction, Opened, Wait, open_fifo};
+use crate::{Action, Error, Result, Subject, sys};
+
+/// How often [`stop`] looks whether a holder has gone.
+const STOP_POLL: Duration = Duration::from_millis(10);
+
+/// A FIFO this process holds open for reading and writing.
+#[derive(Debug)]
+pub struct Held {
+    path: PathBuf,
+    fd: OwnedFd,
+    device: u64,
+    inode: u64,
+}
+
+impl Held {
+    /// Opens `path` for reading and writing (which never waits) and refuses
+    /// it unless the descriptor is a FIFO.
+    ///
+    /// # Errors
+    /// As [`open_fifo`].
+    pub fn open(path: &Path) -> Result<Self> {
+        Self::from_opened(open_fifo(path, Direction::ReadWrite, Wait::No)?)
+    }
+
+    /// Holds a FIFO already opened for reading and writing, e.g. by
+    /// [`crate::create::claim::create_and_open`].
+    ///
+    /// # Errors
+    /// [`Error::NotAFifo`] when it is not a FIFO, [`Error::Sys`] when it
+    /// cannot be looked at.
+    pub fn from_opened(opened: Opened) -> Result<Self> {
+        let opened = opened.expect_fifo()?;
+        let path = opened.path().to_owned();
+        let fd = opened.into_fd();
+        let st =
+            fstat(&fd).map_err(|errno| Error::sys(Subject::path(&path), Action::Stat, errno))?;
+        let id = sys::file::FileId::of(&st);
+        Ok(Self {
+            path,
+            fd,
+            device: id.device,
+            inode: id.inode,
+        })
+    }
+
+    /// The path it was opened by.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The held descriptor (read-write, close-on-exec).
+    #[must_use]
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// Bytes written into the pipe and not read yet.
+    ///
+    /// # Errors
+    /// [`Error::Sys`] where the system cannot tell (not on Linux).
+    pub fn buffered(&self) -> Result<u64> {
+        sys::bytes_waiting(self.fd.as_fd())
+            .map(|n| n as u64)
+            .map_err(|errno| Error::sys(Subject::path(&self.path), Action::Stat, errno))
+    }
+
+    /// Whether the FIFO has been removed from its directory (perhaps
+    /// replaced by a new one at the same path): nobody can open it by name
+    /// any more.
+    #[must_use]
+    pub fn unlinked(&self) -> bool {
+        fstat(&self.fd).is_ok_and(|st| sys::file::links(&st) == 0)
+    }
+
+    /// Every other process holding the FIFO (this one is left out), or
+    /// `None` where /proc cannot be read.
+    #[must_use]
+    pub fn others(&self) -> Option<Holders> {
+        holders(self.device, self.inode)
+    }
+}
+
+/// Refuses a wait on who holds `path` (`hold --idle`) where this system
+/// cannot tell: without `/proc` it would never see a holder, and never
+/// end or end too soon.
+///
+/// # Errors
+/// [`Error::NoProcessTable`] off Linux's own engine.
+pub fn holders_seen(path: &Path) -> Result<()> {
+    if sys::engine::linux() {
+        return Ok(());
+    }
+    Err(Error::NoProcessTable {
+        subject: Subject::path(path),
+        action: Action::Wait,
+    })
+}
+
+/// What [`release`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Released {
+    /// The holding processes that were asked to end, and did.
+    pub stopped: Vec<i32>,
+    /// Bytes that were still in the pipe when its last holder (as far as
+    /// can be seen) ended, which the kernel dropped with the pipe; `None`
+    /// when they could not be seen.
+    pub lost: Option<u64>,
+    /// Other FIFOs the stopped processes held, nobody else held, and that
+    /// had bytes in them, lost with them: where each was (as /proc names
+    /// it) and how many bytes.
+    pub also_lost: Vec<(PathBuf, u64)>,
+}
+
+/// Ends the holders of `path`: the processes of this user that hold it
+/// read-write and whose command line (its arguments, as the process table
+/// shows them) `is_holder` accepts, such as a program that keeps FIFOs
+/// open with [`Held`]. Each gets SIGTERM; then this waits until each is
+/// gone, at most `timeout`. The command line is checked again just before
+/// the signal, so that a number reused by another process is not signalled.
+///
+/// # Errors
+/// [`Error::NotHeld`] when no such process holds it, [`Error::StillRunning`]
+/// when one has not ended in time, [`Error::Sys`] when `path` or /proc
+/// cannot be looked at or a signal cannot be sent.
+pub fn release(
+    path: &Path,
+    timeout: Option<Duration>,
+    is_holder: &dyn Fn(&[&OsStr]) -> bool,
+) -> Result<Released> {
+    let subject = || Subject::path(path);
+    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
+    let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+        subject: subject(),
+        action: Action::Stat,
+    })?;
+    let me = nix::unistd::geteuid().as_raw();
+    let mut ours: Vec<i32> = found
+        .seen
+        .iter()
+        .filter(|holder| holder.direction == Direction::ReadWrite)
+        .map(|holder| holder.pid)
+        .filter(|&pid| owner_of(pid) == Some(me) && runs(pid, is_holder))
+        .collect();
+    ours.dedup();
+    if ours.is_empty() {
+        return Err(Error::NotHeld { subject: subject() });
+    }
+    let waiting = pipe_contents(&found).waiting;
+    let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
+    let also_lost = lost_elsewhere(&ours, (meta.dev(), meta.ino()));
+    let started = Instant::now();
+    for &pid in &ours {
+        let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
+        if !stop(pid, left, is_holder)? {
+            return Err(Error::StillRunning {
+                subject: subject(),
+                pid,
+                waited: timeout.unwrap_or_default(),
+            });
+        }
+    }
+    // Another holder keeps the pipe, and what is in it, alive. Processes
+    // this user may not inspect are not seen, so they do not count (as
+    // everywhere in `live`).
+    let lost = if others_stay { Some(0) } else { waiting };
+    Ok(Released {
+        stopped: ours,
+        lost,
+        also_lost,
+    })
+}
+
+/// The other named FIFOs that `pids` hold read-write, that no other process
+/// holds, and that have bytes in them: stopping `pids` loses those bytes.
+fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
+    let mut seen = Vec::new();
+    let mut lost = Vec::new();
+    for &pid in pids {
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for link in fds.flatten() {
+            let fd = link
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok());
+            let (Some(fd), Ok(target), Ok(meta)) = (
+                fd,
+                std::fs::read_link(link.path()),
+                std::fs::metadata(link.path()),
+            ) else {
+                continue;
+            };
+            let id = (meta.dev(), meta.ino());
+            // Named FIFOs only: an anonymous pipe (stderr) reads "pipe:[N]".
+            if !meta.file_type().is_fifo()
+                || !target.is_absolute()
+                || id == this
+                || seen.contains(&id)
+                || crate::inspect::live::direction_of(pid, fd) != Some(Direction::ReadWrite)
+            {
+                continue;
+            }
+            seen.push(id);
+            let Some(found) = holders(id.0, id.1) else {
+                continue;
+            };
+            if found.seen.iter().all(|holder| pids.contains(&holder.pid)) {
+                if let Some(bytes @ 1..) = pipe_contents(&found).waiting {
+                    lost.push((target, bytes));
+                }
+            }
+        }
+    }
+    lost
+}
+
+/// Asks process `pid` to end (SIGTERM) and waits until it has, at most
+/// `timeout`; true when it is gone.
+///
+/// The process is pinned by a pidfd first and looked at again: the PID the
+/// scan found may have been taken since by another process, which must not
+/// be signalled. (Without pidfds, before Linux 5.3, it is signalled by PID.)
+fn stop(
+    pid: i32,
+    timeout: Option<Duration>,
+    is_holder: &dyn Fn(&[&OsStr]) -> bool,
+) -> Result<bool> {
+    let pinned = match sys::pidfd_open(pid) {
+        Ok(pidfd) => Some(pidfd),
+        Err(Errno::ESRCH) => return Ok(true),
+        Err(_) => None,
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs(pid, is_holder)) {
+        // The hold ended, and its PID is another process's now.
+        return Ok(true);
+    }
+    let send = |signal| match &pinned {
+        Some(pidfd) => sys::pidfd_signal(pidfd.as_fd(), signal),
+        None => kill(Pid::from_raw(pid), signal),
+    };
+    match send(Signal::SIGTERM) {
+        Ok(()) => {}
+        Err(Errno::ESRCH) => return Ok(true),
+        Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
+    }
+    // A stopped holder (SIGSTOP, ^Z) would keep the SIGTERM pending and the
+    // wait below would never end: let it run to take it, as kill(1) of a
+    // shell's stopped job does.
+    let _ = send(Signal::SIGCONT);
+    let started = Instant::now();
+    loop {
+        let ended = match &pinned {
+            // Readable once the process has ended.
+            Some(pidfd) => {
+                let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+                matches!(poll(&mut fds, PollTimeout::ZERO), Ok(1..))
+            }
+            None => gone(pid),
+        };
+        if ended {
+            return Ok(true);
+        }
+        if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+            return Ok(false);
+        }
+        std::thread::sleep(STOP_POLL);
+    }
+}
+
+/// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.
+fn gone(pid: i32) -> bool {
+    let stat = if sys::engine::linux() {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+    } else {
+        Err(Errno::ENOSYS.into())
+    };
+    match stat {
+        // The state follows the command name, which is in parentheses.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => kill(Pid::from_raw(pid), None) == Err(Errno::ESRCH),
+    }
+}
+
+fn owner_of(pid: i32) -> Option<u32> {
+    std::fs::metadata(format!("/proc/{pid}"))
+        .ok()
+        .map(|m| m.uid())
+}
+
+/// Whether `is_holder` accepts `pid`'s command line.
+fn runs(pid: i32, is_holder: &dyn Fn(&[&OsStr]) -> bool) -> bool {
+    let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return false;
+    };
+    let cmdline = cmdline.strip_suffix(&[0]).unwrap_or(&cmdline);
+    let args: Vec<&OsStr> = cmdline.split(|&b| b == 0).map(OsStr::from_bytes).collect();
+    is_holder(&args)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use crate::create::{IfExists, PRIVATE_MODE, make_fifo};
+
+    #[test]
+    fn a_held_fifo_takes_writers_without_a_reader_and_counts_what_waits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let held = Held::open(&path).unwrap();
+        let writer = open_fifo(&path, Direction::Write, Wait::No).unwrap();
+        crate::transfer::write::write_data(writer.fd(), Subject::path(&path), b"kept").unwrap();
+        drop(writer);
+        assert_eq!(held.buffered().unwrap(), 4);
+        assert!(held.others().unwrap().seen.is_empty(), "only this process");
+        assert!(!held.unlinked());
+        std::fs::remove_file(&path).unwrap();
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        assert!(held.unlinked(), "replaced: the held FIFO has no name");
+    }
+
+    #[test]
+    fn a_regular_file_is_not_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        std::fs::write(&path, "x").unwrap();
+        assert!(matches!(Held::open(&path), Err(Error::NotAFifo { .. })));
+    }
+
+    #[test]
+    fn a_pid_that_now_names_another_process_is_not_signalled() {
+        // As when the hold a scan found has ended and its PID was taken by
+        // another process of this user: `sleep` is no fifo hold.
+        if sys::pidfd_open(i32::try_from(std::process::id()).unwrap()).is_err() {
+            eprintln!("skip - no pidfd_open(2) here: processes are signalled by PID");
+            return;
+        }
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        let stopped = stop(pid, Some(Duration::from_secs(5)), &|_| false).unwrap();
+        let untouched = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(stopped, "the hold counts as gone");
+        assert!(untouched, "the process that took its PID was signalled");
+    }
+
+    #[test]
+    fn a_process_that_is_gone_is_gone() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        child.wait().unwrap();
+        assert!(gone(pid));
+        assert!(!gone(i32::try_from(std::process::id()).unwrap()));
+    }
+}

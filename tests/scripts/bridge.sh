@@ -109,6 +109,12 @@ expect_fail 2 "tcp-listen on 0.0.0.0 (not loopback) needs --key FILE" \
 # Nobody to connect to: --retry runs out.
 expect_fail 124 "unix:nowhere: no connection for 1s, giving up" \
     "$F" bridge --retry 1s file unix:nowhere
+# With -v each failed try says why in the system's words, without Rust's
+# "(os error N)", as every other message does.
+run "$F" bridge -v --retry 1s file unix:nowhere
+eq 124 "$STATUS" "-v: --retry runs out"
+eq "fifo bridge: unix:nowhere: cannot connect: No such file or directory" \
+    "$(printf '%s\n' "$ERR" | head -n 1)" "-v: a failed try, as every message reads"
 # The local FIFO is waited for as cat and send wait for it.
 "$F" mk lonely
 # Whether a FIFO has a writer is seen in /proc.

@@ -359,3 +359,23 @@ fn report_losses(held: &[Held]) -> bool {
     }
     lost_any
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_fifo_hold_command_lines_are_holders_to_stop() {
+        let holder = |args: &[&str]| {
+            let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+            runs_fifo_hold(&args)
+        };
+        assert!(holder(&["fifo", "hold", "q"]));
+        assert!(holder(&["/usr/local/bin/fifo", "hold", "-b", "q"]));
+        assert!(holder(&["fifo-hold", "q"]));
+        assert!(!holder(&["fifo", "cat", "q"]));
+        assert!(!holder(&["sleep", "hold"]));
+        assert!(!holder(&["fifo"]));
+        assert!(!holder(&[]));
+    }
+}

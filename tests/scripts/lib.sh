@@ -18,9 +18,21 @@ FS=(env -u FIFO_PORTABLE "$F")
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 T=$(mktemp -d)
 PIDS=()
+# still_ours PID: PID is still a child of this shell (running, or ended and
+# not yet reaped). A PID whose process has been reaped may already name
+# another program's process: thousands of processes a minute wrap the PID
+# space, and killing a stale one killed other scenarios' peers.
+still_ours() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    read -r _ ppid _ <<<"$stat"
+    [ "$ppid" = "$$" ]
+}
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
+        still_ours "$pid" || continue
         pkill -KILL -P "$pid" 2>/dev/null || true
         kill -KILL "$pid" 2>/dev/null || true
     done

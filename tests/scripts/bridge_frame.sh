@@ -6,6 +6,9 @@
 # (without --frame, the bridge's large writes would tear against them).
 # needs: python3
 source "$(dirname "$0")/lib.sh"
+# Some 23 MB of frames through a debug build on a loaded machine: the
+# peers get more than the default 20 s hang guard.
+SPAWN_TIMEOUT=120
 
 python3 - <<'PY'
 for w in range(9):

@@ -11,6 +11,7 @@ use super::auth::Key;
 use super::error::{Error, Step};
 use super::handshake::{Failure, Identity, handshake};
 use super::link::{Closer, Endpoint, Link, Listener, SocketFile, Transport, connect};
+use super::peer::Trust;
 use super::wire::Hello;
 use super::{Event, Events};
 
@@ -74,6 +75,7 @@ impl Shared {
 pub(crate) struct Links {
     endpoint: Endpoint,
     key: Option<Key>,
+    trust: Trust,
     retry: Option<Duration>,
     shared: Arc<Shared>,
     events: Events,
@@ -98,13 +100,14 @@ impl Links {
     pub(crate) fn new(
         endpoint: Endpoint,
         key: Option<Key>,
+        trust: Trust,
         retry: Option<Duration>,
         shared: Arc<Shared>,
         events: Events,
     ) -> Result<Self, Error> {
         let mut socket = None;
         let listening = if endpoint.transport.listens() {
-            let (listener, file) = Listener::bind(&endpoint)?;
+            let (listener, file) = Listener::bind(&endpoint, trust.clone(), key.is_some())?;
             socket = file;
             let (tx, rx) = mpsc::channel();
             let (name, key, shared, events) = (
@@ -123,6 +126,7 @@ impl Links {
         Ok(Self {
             endpoint,
             key,
+            trust,
             retry,
             shared,
             events,
@@ -189,7 +193,7 @@ impl Links {
         }
         let mut pause = FIRST_BACKOFF;
         loop {
-            let failure = match connect(&self.endpoint) {
+            let failure = match connect(&self.endpoint, &self.trust, self.key.is_some()) {
                 Ok(mut link) => {
                     match handshake(&mut link, &self.shared.identity(), self.key.as_ref()) {
                         Ok(hello) => return Ok((link, hello)),
@@ -209,11 +213,13 @@ impl Links {
                     }
                 }
                 // What waiting cannot mend: a command that does not start,
-                // a socket this user may not connect to.
+                // a socket this user may not connect to, a listener of a
+                // user not trusted.
                 Err(
-                    err @ Error::Link {
+                    err @ (Error::Link {
                         step: Step::Spawn, ..
-                    },
+                    }
+                    | Error::Refused { .. }),
                 ) => return Err(err),
                 Err(err) if denied(&err) => return Err(err),
                 Err(err) => err,

@@ -112,6 +112,7 @@ impl Link {
 
     fn tcp(stream: TcpStream) -> io::Result<Self> {
         stream.set_nodelay(true)?;
+        keep_alive(&stream)?;
         Self::socket(
             stream,
             TcpStream::try_clone,
@@ -195,6 +196,48 @@ impl Link {
     }
 }
 
+/// How long a TCP link may be idle before the kernel asks the peer's
+/// whether it is there, how often it asks again, and how many times: a
+/// link whose peer's host vanished (a cable pulled, a NAT that forgot the
+/// connection) fails after about 25 s instead of never. A peer's host
+/// that answers is alive even when the bridge there is stopped: that is
+/// no different from a reader that is slow.
+const KEEPALIVE: (u32, u32, u32) = (10, 5, 3);
+
+/// Turns on TCP keepalive probes, at [`KEEPALIVE`]'s pace where the
+/// system lets it be set.
+fn keep_alive(stream: &TcpStream) -> io::Result<()> {
+    use nix::sys::socket::{setsockopt, sockopt};
+    setsockopt(stream, sockopt::KeepAlive, &true)?;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let (idle, interval, count) = KEEPALIVE;
+        setsockopt(stream, sockopt::TcpKeepIdle, &idle)?;
+        setsockopt(stream, sockopt::TcpKeepInterval, &interval)?;
+        setsockopt(stream, sockopt::TcpKeepCount, &count)?;
+    }
+    Ok(())
+}
+
+/// Connects to `host`'s `port`, each address it has tried for at most
+/// `limit` (the time left to retry): a host that drops every packet does
+/// not hold the bridge in connect(2) for the system's two minutes.
+fn tcp_connect(host: &str, port: u16, limit: Option<Duration>) -> io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let Some(limit) = limit else {
+        return TcpStream::connect((host, port));
+    };
+    let limit = limit.max(Duration::from_millis(100));
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
+    for addr in (host, port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, limit) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
 /// Makes one link to `endpoint`, which does not listen. A socket whose
 /// listener on this host is a user `trust` does not trust is refused
 /// (for TCP only without a key, which proves the peer instead).
@@ -202,7 +245,12 @@ impl Link {
 /// # Errors
 /// [`Error::Link`] when it cannot be made, [`Error::Refused`] for a
 /// listener of a user not trusted.
-pub(crate) fn connect(endpoint: &Endpoint, trust: &Trust, keyed: bool) -> Result<Link, Error> {
+pub(crate) fn connect(
+    endpoint: &Endpoint,
+    trust: &Trust,
+    keyed: bool,
+    limit: Option<Duration>,
+) -> Result<Link, Error> {
     let failed = |step| move |err| Error::link(&endpoint.name, step, err);
     let check = |owner: Option<u32>| match owner.and_then(|uid| trust.refusal(uid, "listen here")) {
         Some(why) => Err(Error::Refused {
@@ -213,8 +261,7 @@ pub(crate) fn connect(endpoint: &Endpoint, trust: &Trust, keyed: bool) -> Result
     };
     match &endpoint.transport {
         Transport::Tcp { host, port } => {
-            let stream =
-                TcpStream::connect((host.as_str(), *port)).map_err(failed(Step::Connect))?;
+            let stream = tcp_connect(host, *port, limit).map_err(failed(Step::Connect))?;
             if !keyed {
                 check(tcp_owner(&stream).map_err(failed(Step::Connect))?)?;
             }

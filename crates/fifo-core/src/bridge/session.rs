@@ -193,7 +193,8 @@ impl Links {
         }
         let mut pause = FIRST_BACKOFF;
         loop {
-            let failure = match connect(&self.endpoint, &self.trust, self.key.is_some()) {
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            let failure = match connect(&self.endpoint, &self.trust, self.key.is_some(), left) {
                 Ok(mut link) => {
                     match handshake(&mut link, &self.shared.identity(), self.key.as_ref()) {
                         Ok(hello) => return Ok((link, hello)),

@@ -6,7 +6,7 @@
 # and one line, the far reader sees end of file, instead of both waiting
 # for ever. (With data in flight, TCP's own retransmission timeout
 # applies.)
-# needs: root ip linux
+# needs: root ip ss linux
 source "$(dirname "$0")/lib.sh"
 need_root
 

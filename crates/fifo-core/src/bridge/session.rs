@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use super::auth::Key;
 use super::error::{Error, Step};
-use super::handshake::{Failure, Identity, handshake};
+use super::handshake::{Failure, Identity, OTHER_STREAM, handshake};
 use super::link::{Closer, Endpoint, Link, Listener, SocketFile, Transport, connect};
 use super::peer::Trust;
-use super::wire::Hello;
+use super::wire::{Frame, Hello, Role, write_frame};
 use super::{Event, Events};
 
 /// The first pause between attempts to connect; it doubles up to [`MAX_BACKOFF`].
@@ -55,6 +55,22 @@ impl Shared {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
+    }
+
+    /// Takes the stream of a peer that passed its handshake, for a
+    /// receiver that had none: a sender of another stream whose handshake
+    /// ran at the same time is refused, never merged into this one.
+    fn claim(&self, peer: &Hello) -> Result<(), String> {
+        let mut me = self
+            .identity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if me.role == Role::Receiver && me.stream == [0; 16] {
+            me.stream = peer.stream;
+        } else if me.role == Role::Receiver && me.stream != peer.stream {
+            return Err(OTHER_STREAM.to_owned());
+        }
+        Ok(())
     }
 
     fn replace_current(&self, closer: Option<Closer>) {
@@ -292,13 +308,17 @@ fn serve(
         std::thread::spawn(move || {
             let shook = handshake(&mut link, &shared.identity(), key.as_ref());
             busy.fetch_sub(1, Ordering::SeqCst);
-            let why = match shook {
-                Ok(hello) => {
+            let why = match shook.map(|hello| (shared.claim(&hello), hello)) {
+                Ok((Ok(()), hello)) => {
                     let closer = link.closer.clone();
                     if links.send((link, hello)).is_ok() {
                         shared.replace_current(Some(closer));
                     }
                     return;
+                }
+                Ok((Err(why), _)) => {
+                    let _ = write_frame(&mut link.writer, &Frame::Fail(why.clone()));
+                    why
                 }
                 Err(Failure::Io(err)) => format!("the peer left during the handshake: {err}"),
                 Err(Failure::Garbage(why) | Failure::Refused(why)) => why,

@@ -13,6 +13,7 @@ ok "the peer is $lines lines"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 listening() { awk -v port=":$(printf '%04X' "$1")" '$2 ~ port"$" && $4 == "0A" {found = 1} END {exit !found}' /proc/net/tcp; }
 head -c 32 /dev/urandom | base64 > key
+chmod 600 key
 head -c 3000000 /dev/urandom > data
 
 port=$(free_port)

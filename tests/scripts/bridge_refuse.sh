@@ -12,6 +12,7 @@ listening() { awk -v port=":$(printf '%04X' "$port")" '$2 ~ port"$" && $4 == "0A
 
 head -c 32 /dev/urandom | base64 > key
 head -c 32 /dev/urandom | base64 > wrong
+chmod 600 key wrong
 seq 20000 > data
 "$F" mk dst
 spawn "$F" bridge --key key "tcp-listen:0.0.0.0:$port" dst 2> receiver.err

@@ -47,7 +47,7 @@ pub fn run(args: &BridgeArgs) -> ExitCode {
         Ok(cleanup) => cleanup,
         Err(errno) => return signals::cannot_watch(APPLET, errno),
     };
-    if let Transport::UnixListen { path, .. } = &plan.endpoint.transport {
+    if let Transport::UnixListen(path) = &plan.endpoint.transport {
         let path = path.clone();
         cleanup.on_signal(move || remove_own_socket(&path));
     }
@@ -95,6 +95,7 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
     options.replay_buffer = args.replay_buffer;
     options.retry = Some(args.retry);
     options.key = args.key.as_deref().map(Key::from_file).transpose()?;
+    options.allow_uids.clone_from(&args.allow_uid);
     options.frame = args.frame;
     options.progress = meter.as_ref().map(Meter::progress);
     options.rate_limit = Rate::from_args(&args.transfer).map(|rate| rate.limiter(APPLET));

@@ -51,8 +51,10 @@ pub struct BridgeArgs {
     /// tcp-listen on any address but loopback. The data is not encrypted.
     #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
-    /// unix-listen: also accept peers of user UID (repeatable); by default
-    /// only this process's user, as the kernel tells it.
+    /// Also take peers of user UID on this host (repeatable): over a Unix
+    /// socket, or TCP without --key (Linux), a bridge at the other end,
+    /// listening or connecting, must be this process's user or root, as
+    /// the kernel tells it.
     #[arg(long, value_name = "UID")]
     pub allow_uid: Vec<u32>,
     /// ssh: the command that reaches the host, split at spaces, as rsync -e

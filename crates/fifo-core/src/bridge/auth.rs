@@ -38,6 +38,14 @@ pub enum KeyError {
         #[source]
         source: std::io::Error,
     },
+    /// Others than its owner may read or change it: it is no secret.
+    #[error("'{}': others may read or change the key (mode {mode:04o}): chmod go= it", path.display())]
+    Exposed {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// It holds too few or too many bytes to be a key.
     #[error("'{}': a key file holds {MIN_KEY_LEN} to {MAX_KEY_LEN} bytes, this one {len}", path.display())]
     Size {
@@ -50,17 +58,35 @@ pub enum KeyError {
 
 impl Key {
     /// Reads the key from `path`: its bytes, less one trailing newline (so
-    /// `head -c 32 /dev/urandom | base64 > key` and an editor agree).
+    /// `head -c 32 /dev/urandom | base64 > key` and an editor agree). A
+    /// FIFO is opened without waiting for a writer (with none, it holds no
+    /// key); a file others may read or change is refused, as ssh refuses
+    /// such a private key.
     ///
     /// # Errors
-    /// [`KeyError`] when it cannot be read or is no key's size.
+    /// [`KeyError`] when it cannot be read, is exposed or is no key's size.
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         use std::io::Read;
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
         let failed = |source| KeyError::Read {
             path: path.to_owned(),
             source,
         };
-        let file = std::fs::File::open(path).map_err(failed)?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+            .open(path)
+            .map_err(failed)?;
+        let mode = file.metadata().map_err(failed)?.mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Exposed {
+                path: path.to_owned(),
+                mode,
+            });
+        }
+        // Blocking again: a pipe's writer that is still writing is waited for.
+        crate::sys::fd::set_nonblocking(std::os::fd::AsFd::as_fd(&file), false)
+            .map_err(|errno| failed(errno.into()))?;
         let mut bytes = Vec::new();
         file.take(MAX_KEY_LEN as u64 + 1)
             .read_to_end(&mut bytes)
@@ -121,6 +147,8 @@ pub fn random<const N: usize>() -> [u8; N] {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]
@@ -148,7 +176,28 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("k");
         std::fs::write(&path, b"short\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let err = Key::from_file(&path).unwrap_err();
         assert!(err.to_string().contains("this one 5"), "{err}");
+    }
+
+    #[test]
+    fn a_key_others_may_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        std::fs::write(&path, [b'k'; 32]).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let err = Key::from_file(&path).unwrap_err();
+        assert!(err.to_string().contains("(mode 0640)"), "{err}");
+    }
+
+    /// A FIFO nobody writes holds no key: it is not waited on for ever.
+    #[test]
+    fn a_fifo_without_a_writer_is_no_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k");
+        nix::unistd::mkfifo(&path, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let err = Key::from_file(&path).unwrap_err();
+        assert!(err.to_string().contains("this one 0"), "{err}");
     }
 }

@@ -14,6 +14,9 @@ use super::wire::{
 /// says nothing is dropped rather than held forever.
 pub(crate) const HELLO_TIME: Duration = Duration::from_secs(10);
 
+/// Why a receiver refuses a sender of another stream than its own.
+pub(crate) const OTHER_STREAM: &str = "another stream than the one this side is receiving";
+
 /// What this side tells each new peer, from the bridge's state now.
 #[derive(Debug, Clone)]
 pub(crate) struct Identity {
@@ -133,7 +136,7 @@ fn same_stream(me: &Identity, peer: &Hello) -> Result<(), String> {
     const NONE: StreamId = [0; 16];
     match me.role {
         Role::Receiver if me.stream != NONE && peer.stream != me.stream => {
-            Err("another stream than the one this side is receiving".to_owned())
+            Err(OTHER_STREAM.to_owned())
         }
         Role::Receiver if me.stream == NONE && peer.flags & RESUMING != 0 => {
             Err("the peer resumes a stream this side never had (was it started again?)".to_owned())

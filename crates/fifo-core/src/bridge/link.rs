@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::error::{Error, Step};
+use super::peer::{Trust, tcp_owner, unix_owner};
 
 /// Where the peer is, and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,14 +30,9 @@ pub enum Transport {
     TcpListen(SocketAddr),
     /// Connect to a Unix socket.
     Unix(PathBuf),
-    /// Listen on a new Unix socket at this path, accepting peers of this
-    /// process's user and of `allow_uids` only.
-    UnixListen {
-        /// Where the socket is made (never over an existing file).
-        path: PathBuf,
-        /// Further users that may connect.
-        allow_uids: Vec<u32>,
-    },
+    /// Listen on a new Unix socket at this path (never made over an
+    /// existing file).
+    UnixListen(PathBuf),
     /// This process's own standard input and output.
     Stdio,
     /// A command (program and arguments) whose standard input and output
@@ -48,7 +44,7 @@ impl Transport {
     /// Whether this side waits for peers rather than reaching out.
     #[must_use]
     pub fn listens(&self) -> bool {
-        matches!(self, Self::TcpListen(_) | Self::UnixListen { .. })
+        matches!(self, Self::TcpListen(_) | Self::UnixListen(_))
     }
 }
 
@@ -116,6 +112,7 @@ impl Link {
 
     fn tcp(stream: TcpStream) -> io::Result<Self> {
         stream.set_nodelay(true)?;
+        keep_alive(&stream)?;
         Self::socket(
             stream,
             TcpStream::try_clone,
@@ -199,37 +196,103 @@ impl Link {
     }
 }
 
-/// Makes one link to `endpoint`, which does not listen.
+/// How long a TCP link may be idle before the kernel asks the peer's
+/// whether it is there, how often it asks again, and how many times: a
+/// link whose peer's host vanished (a cable pulled, a NAT that forgot the
+/// connection) fails after about 25 s instead of never. A peer's host
+/// that answers is alive even when the bridge there is stopped: that is
+/// no different from a reader that is slow.
+const KEEPALIVE: (u32, u32, u32) = (10, 5, 3);
+
+/// Turns on TCP keepalive probes, at [`KEEPALIVE`]'s pace where the
+/// system lets it be set.
+fn keep_alive(stream: &TcpStream) -> io::Result<()> {
+    use nix::sys::socket::{setsockopt, sockopt};
+    setsockopt(stream, sockopt::KeepAlive, &true)?;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let (idle, interval, count) = KEEPALIVE;
+        setsockopt(stream, sockopt::TcpKeepIdle, &idle)?;
+        setsockopt(stream, sockopt::TcpKeepInterval, &interval)?;
+        setsockopt(stream, sockopt::TcpKeepCount, &count)?;
+    }
+    Ok(())
+}
+
+/// Connects to `host`'s `port`, each address it has tried for at most
+/// `limit` (the time left to retry): a host that drops every packet does
+/// not hold the bridge in connect(2) for the system's two minutes.
+fn tcp_connect(host: &str, port: u16, limit: Option<Duration>) -> io::Result<TcpStream> {
+    use std::net::ToSocketAddrs;
+    let Some(limit) = limit else {
+        return TcpStream::connect((host, port));
+    };
+    let limit = limit.max(Duration::from_millis(100));
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "no address");
+    for addr in (host, port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, limit) {
+            Ok(stream) => return Ok(stream),
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
+/// Makes one link to `endpoint`, which does not listen. A socket whose
+/// listener on this host is a user `trust` does not trust is refused
+/// (for TCP only without a key, which proves the peer instead).
 ///
 /// # Errors
-/// [`Error::Link`] when it cannot be made.
-pub(crate) fn connect(endpoint: &Endpoint) -> Result<Link, Error> {
-    let (step, made) = match &endpoint.transport {
-        Transport::Tcp { host, port } => (
-            Step::Connect,
-            TcpStream::connect((host.as_str(), *port)).and_then(Link::tcp),
-        ),
-        Transport::Unix(path) => (
-            Step::Connect,
-            UnixStream::connect(path).and_then(Link::unix),
-        ),
-        Transport::Stdio => (Step::Connect, Link::stdio()),
-        Transport::Command(argv) => (Step::Spawn, Link::command(argv)),
-        Transport::TcpListen(_) | Transport::UnixListen { .. } => {
+/// [`Error::Link`] when it cannot be made, [`Error::Refused`] for a
+/// listener of a user not trusted.
+pub(crate) fn connect(
+    endpoint: &Endpoint,
+    trust: &Trust,
+    keyed: bool,
+    limit: Option<Duration>,
+) -> Result<Link, Error> {
+    let failed = |step| move |err| Error::link(&endpoint.name, step, err);
+    let check = |owner: Option<u32>| match owner.and_then(|uid| trust.refusal(uid, "listen here")) {
+        Some(why) => Err(Error::Refused {
+            endpoint: endpoint.name.clone(),
+            why,
+        }),
+        None => Ok(()),
+    };
+    match &endpoint.transport {
+        Transport::Tcp { host, port } => {
+            let stream = tcp_connect(host, *port, limit).map_err(failed(Step::Connect))?;
+            if !keyed {
+                check(tcp_owner(&stream).map_err(failed(Step::Connect))?)?;
+            }
+            Link::tcp(stream).map_err(failed(Step::Connect))
+        }
+        Transport::Unix(path) => {
+            let stream = UnixStream::connect(path).map_err(failed(Step::Connect))?;
+            check(Some(unix_owner(&stream).map_err(failed(Step::Connect))?))?;
+            Link::unix(stream).map_err(failed(Step::Connect))
+        }
+        Transport::Stdio => Link::stdio().map_err(failed(Step::Connect)),
+        Transport::Command(argv) => Link::command(argv).map_err(failed(Step::Spawn)),
+        Transport::TcpListen(_) | Transport::UnixListen(_) => {
             unreachable!("listening endpoints accept")
         }
-    };
-    made.map_err(|err| Error::link(&endpoint.name, step, err))
+    }
 }
 
 /// A bound listening socket.
 #[derive(Debug)]
-pub(crate) enum Listener {
+pub(crate) struct Listener {
+    socket: Socket,
+    trust: Trust,
+    /// Peers prove a key: the owner of a TCP peer is not looked up.
+    keyed: bool,
+}
+
+#[derive(Debug)]
+enum Socket {
     Tcp(TcpListener),
-    Unix {
-        listener: UnixListener,
-        allow_uids: Vec<u32>,
-    },
+    Unix(UnixListener),
 }
 
 /// The socket file a Unix listener made, removed when this is dropped
@@ -267,25 +330,36 @@ fn stale(path: &std::path::Path) -> bool {
 }
 
 impl Listener {
-    /// Binds `endpoint`, which listens; for a Unix socket, also returns its
-    /// file. A Unix socket is never made over an existing file (bind
-    /// refuses: nothing planted is followed).
+    /// Binds `endpoint`, which listens, for peers of users `trust` trusts
+    /// (over TCP, any user when `keyed`: the key proves them); for a Unix
+    /// socket, also returns its file. A Unix socket is never made over an
+    /// existing file (bind refuses: nothing planted is followed).
     ///
     /// # Errors
     /// [`Error::Link`] when it cannot listen.
-    pub(crate) fn bind(endpoint: &Endpoint) -> Result<(Self, Option<SocketFile>), Error> {
+    pub(crate) fn bind(
+        endpoint: &Endpoint,
+        trust: Trust,
+        keyed: bool,
+    ) -> Result<(Self, Option<SocketFile>), Error> {
         let failed = |err| Error::link(&endpoint.name, Step::Listen, err);
+        // The socket's mode is the umask's: owner only, or anyone when
+        // other users are trusted (the kernel's word on who connected is
+        // checked at accept). Never the caller's umask, which may take the
+        // owner's own rights.
+        let mask = if trust.others() { 0 } else { 0o077 };
+        let serving = |socket| Self {
+            socket,
+            trust,
+            keyed,
+        };
         match &endpoint.transport {
             Transport::TcpListen(addr) => {
-                Ok((Self::Tcp(TcpListener::bind(addr).map_err(failed)?), None))
+                let socket = Socket::Tcp(TcpListener::bind(addr).map_err(failed)?);
+                Ok((serving(socket), None))
             }
-            Transport::UnixListen { path, allow_uids } => {
+            Transport::UnixListen(path) => {
                 use std::os::unix::fs::MetadataExt;
-                // The socket's mode is the umask's: owner only, or anyone
-                // when other users are allowed (the kernel's word on who
-                // connected is checked at accept). Never the caller's umask,
-                // which may take the owner's own rights.
-                let mask = if allow_uids.is_empty() { 0o077 } else { 0 };
                 let bind = || crate::create::with_umask(mask, || UnixListener::bind(path));
                 let listener = match bind() {
                     Err(err) if err.kind() == io::ErrorKind::AddrInUse && stale(path) => {
@@ -300,41 +374,49 @@ impl Listener {
                     path: path.clone(),
                     made: (meta.dev(), meta.ino()),
                 };
-                let listener = Self::Unix {
-                    listener,
-                    allow_uids: allow_uids.clone(),
-                };
-                Ok((listener, Some(file)))
+                Ok((serving(Socket::Unix(listener)), Some(file)))
             }
             _ => unreachable!("only listening endpoints bind"),
         }
     }
 
     /// Waits for the next peer. `Ok(Err(why))` is a peer turned away (a
-    /// user not allowed), `Err` a failure of the listener itself.
+    /// user not trusted), `Err` a failure of the listener itself.
     pub(crate) fn accept(&self) -> io::Result<Result<Link, String>> {
-        match self {
-            Self::Tcp(listener) => Ok(Ok(Link::tcp(listener.accept()?.0)?)),
-            Self::Unix {
-                listener,
-                allow_uids,
-                ..
-            } => {
-                let (mut stream, _) = listener.accept()?;
-                // The kernel's word on who connected, not the peer's claim.
-                let uid = crate::sys::peer_uid(stream.as_fd())?;
-                let own = nix::unistd::Uid::effective().as_raw();
-                if uid != own && !allow_uids.contains(&uid) {
-                    let why = format!("uid {uid} is not allowed to connect");
-                    // Told, so that it does not try again and again.
-                    let _ = super::wire::write_frame(
-                        &mut stream,
-                        &super::wire::Frame::Fail(why.clone()),
-                    );
-                    return Ok(Err(why));
-                }
-                Ok(Ok(Link::unix(stream)?))
+        // The kernel's word on who connected, not the peer's claim.
+        match &self.socket {
+            Socket::Tcp(listener) => {
+                let mut stream = listener.accept()?.0;
+                let owner = if self.keyed {
+                    Ok(None)
+                } else {
+                    tcp_owner(&stream)
+                };
+                Ok(match self.refusal(owner) {
+                    Some(why) => Err(turn_away(&mut stream, why)),
+                    None => Ok(Link::tcp(stream)?),
+                })
+            }
+            Socket::Unix(listener) => {
+                let mut stream = listener.accept()?.0;
+                Ok(match self.refusal(unix_owner(&stream).map(Some)) {
+                    Some(why) => Err(turn_away(&mut stream, why)),
+                    None => Ok(Link::unix(stream)?),
+                })
             }
         }
     }
+
+    fn refusal(&self, owner: io::Result<Option<u32>>) -> Option<String> {
+        match owner {
+            Ok(owner) => owner.and_then(|uid| self.trust.refusal(uid, "connect")),
+            Err(err) => Some(format!("cannot tell who connected: {err}")),
+        }
+    }
+}
+
+/// Tells a peer turned away why, so that it does not try again and again.
+fn turn_away(stream: &mut impl Write, why: String) -> String {
+    let _ = super::wire::write_frame(stream, &super::wire::Frame::Fail(why.clone()));
+    why
 }

@@ -17,7 +17,7 @@
 //!
 //! let dir = tempfile::tempdir()?;
 //! let socket = dir.path().join("s");
-//! let listen = Endpoint { name: "unix-listen".into(), transport: Transport::UnixListen { path: socket.clone(), allow_uids: vec![] } };
+//! let listen = Endpoint { name: "unix-listen".into(), transport: Transport::UnixListen(socket.clone()) };
 //! let connect = Endpoint { name: "unix".into(), transport: Transport::Unix(socket) };
 //! let (src, mut feed) = std::io::pipe()?;
 //! let (mut out, dst) = std::io::pipe()?;
@@ -38,6 +38,7 @@ mod auth;
 mod error;
 mod handshake;
 mod link;
+mod peer;
 mod receiver;
 mod replay;
 mod sender;
@@ -78,6 +79,10 @@ pub struct Options {
     pub retry: Option<Duration>,
     /// The shared key both sides must prove.
     pub key: Option<Key>,
+    /// Users besides this process's own and root whose bridges on this
+    /// host may be the peer over a Unix socket, or over TCP without a key
+    /// (as the kernel tells the owner of the peer's socket: on Linux).
+    pub allow_uids: Vec<u32>,
     /// The data is framed messages (`crate::transfer::frame`), carried whole.
     pub frame: bool,
     /// Told the bytes read (sender) or written (receiver).
@@ -92,6 +97,7 @@ impl Default for Options {
             replay_buffer: DEFAULT_REPLAY_BUFFER,
             retry: Some(Duration::from_secs(60)),
             key: None,
+            allow_uids: Vec::new(),
             frame: false,
             progress: None,
             rate_limit: None,
@@ -163,6 +169,7 @@ impl Bridge {
         let links = Links::new(
             to,
             self.options.key.clone(),
+            peer::Trust::new(self.options.allow_uids.clone()),
             self.options.retry,
             Arc::clone(&shared),
             Arc::clone(&self.events),

@@ -91,10 +91,16 @@ pub(crate) fn receive(
 }
 
 /// Acknowledges the whole stream (the destination is closed by now), then
-/// waits a little for the sender to hang up.
+/// waits a little for the sender to hang up: at most [`LINGER`], on any
+/// transport (a command's pipes have no read timeout: the link is closed
+/// under the read instead).
 fn finish(mut link: Link, total: u64) {
     if write_frame(&mut link.writer, &Frame::Ack(total)).is_ok() {
-        link.read_timeout(Some(LINGER));
+        let closer = link.closer.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(LINGER);
+            closer.close();
+        });
         let mut rest = Vec::new();
         let _ = std::io::Read::read_to_end(
             &mut std::io::Read::take(&mut link.reader, 1 << 20),

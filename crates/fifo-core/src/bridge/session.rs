@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use super::auth::Key;
 use super::error::{Error, Step};
-use super::handshake::{Failure, Identity, handshake};
+use super::handshake::{Failure, Identity, OTHER_STREAM, handshake};
 use super::link::{Closer, Endpoint, Link, Listener, SocketFile, Transport, connect};
-use super::wire::Hello;
+use super::peer::Trust;
+use super::wire::{Frame, Hello, Role, write_frame};
 use super::{Event, Events};
 
 /// The first pause between attempts to connect; it doubles up to [`MAX_BACKOFF`].
@@ -56,6 +57,22 @@ impl Shared {
         );
     }
 
+    /// Takes the stream of a peer that passed its handshake, for a
+    /// receiver that had none: a sender of another stream whose handshake
+    /// ran at the same time is refused, never merged into this one.
+    fn claim(&self, peer: &Hello) -> Result<(), String> {
+        let mut me = self
+            .identity
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if me.role == Role::Receiver && me.stream == [0; 16] {
+            me.stream = peer.stream;
+        } else if me.role == Role::Receiver && me.stream != peer.stream {
+            return Err(OTHER_STREAM.to_owned());
+        }
+        Ok(())
+    }
+
     fn replace_current(&self, closer: Option<Closer>) {
         let old = std::mem::replace(
             &mut *self
@@ -74,6 +91,7 @@ impl Shared {
 pub(crate) struct Links {
     endpoint: Endpoint,
     key: Option<Key>,
+    trust: Trust,
     retry: Option<Duration>,
     shared: Arc<Shared>,
     events: Events,
@@ -98,13 +116,14 @@ impl Links {
     pub(crate) fn new(
         endpoint: Endpoint,
         key: Option<Key>,
+        trust: Trust,
         retry: Option<Duration>,
         shared: Arc<Shared>,
         events: Events,
     ) -> Result<Self, Error> {
         let mut socket = None;
         let listening = if endpoint.transport.listens() {
-            let (listener, file) = Listener::bind(&endpoint)?;
+            let (listener, file) = Listener::bind(&endpoint, trust.clone(), key.is_some())?;
             socket = file;
             let (tx, rx) = mpsc::channel();
             let (name, key, shared, events) = (
@@ -123,6 +142,7 @@ impl Links {
         Ok(Self {
             endpoint,
             key,
+            trust,
             retry,
             shared,
             events,
@@ -189,7 +209,8 @@ impl Links {
         }
         let mut pause = FIRST_BACKOFF;
         loop {
-            let failure = match connect(&self.endpoint) {
+            let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+            let failure = match connect(&self.endpoint, &self.trust, self.key.is_some(), left) {
                 Ok(mut link) => {
                     match handshake(&mut link, &self.shared.identity(), self.key.as_ref()) {
                         Ok(hello) => return Ok((link, hello)),
@@ -209,11 +230,13 @@ impl Links {
                     }
                 }
                 // What waiting cannot mend: a command that does not start,
-                // a socket this user may not connect to.
+                // a socket this user may not connect to, a listener of a
+                // user not trusted.
                 Err(
-                    err @ Error::Link {
+                    err @ (Error::Link {
                         step: Step::Spawn, ..
-                    },
+                    }
+                    | Error::Refused { .. }),
                 ) => return Err(err),
                 Err(err) if denied(&err) => return Err(err),
                 Err(err) => err,
@@ -285,13 +308,17 @@ fn serve(
         std::thread::spawn(move || {
             let shook = handshake(&mut link, &shared.identity(), key.as_ref());
             busy.fetch_sub(1, Ordering::SeqCst);
-            let why = match shook {
-                Ok(hello) => {
+            let why = match shook.map(|hello| (shared.claim(&hello), hello)) {
+                Ok((Ok(()), hello)) => {
                     let closer = link.closer.clone();
                     if links.send((link, hello)).is_ok() {
                         shared.replace_current(Some(closer));
                     }
                     return;
+                }
+                Ok((Err(why), _)) => {
+                    let _ = write_frame(&mut link.writer, &Frame::Fail(why.clone()));
+                    why
                 }
                 Err(Failure::Io(err)) => format!("the peer left during the handshake: {err}"),
                 Err(Failure::Garbage(why) | Failure::Refused(why)) => why,

@@ -105,3 +105,52 @@ fn a_stream_survives_its_link_being_cut_again_and_again() {
     assert!(got == data, "{} bytes came of {}", got.len(), data.len());
     assert!(cuts.load(Ordering::SeqCst) >= 5, "the relay cut too rarely");
 }
+
+/// Two senders of different streams whose handshakes with a listening
+/// receiver both end before the receiver has taken either link (as when
+/// its thread is slow): only one stream is handed on, the other sender is
+/// refused, never merged.
+#[test]
+fn a_listening_receiver_takes_one_stream_when_two_senders_shake_hands_at_once() {
+    use handshake::handshake;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let shared = Shared::new(Identity {
+        role: Role::Receiver,
+        stream: [0; 16],
+        resuming: false,
+        offset: 0,
+    });
+    let mut links = Links::new(
+        endpoint("unix-listen", Transport::UnixListen(path.clone())),
+        None,
+        peer::Trust::default(),
+        Some(Duration::from_millis(500)),
+        Arc::clone(&shared),
+        Arc::new(|_| {}),
+    )
+    .unwrap();
+    let to = endpoint("unix", Transport::Unix(path));
+    let mut senders = Vec::new();
+    for stream in [[1; 16], [2; 16]] {
+        let mut link = link::connect(&to, &peer::Trust::default(), false, None).unwrap();
+        let me = Identity {
+            role: Role::Sender,
+            stream,
+            resuming: false,
+            offset: 0,
+        };
+        // The second may see the first's stream in the receiver's hello
+        // and give up itself; either way it must not be handed on.
+        let _ = handshake(&mut link, &me, None);
+        senders.push(link);
+    }
+    let (_first, hello) = links.next(std::time::Instant::now()).unwrap();
+    let second = links.next(std::time::Instant::now());
+    assert!(
+        matches!(second, Err(Error::RetryExhausted { .. })),
+        "a second stream was handed on: {:?}",
+        second.map(|(_, hello)| hello.stream)
+    );
+    assert_eq!(shared.identity().stream, hello.stream);
+}

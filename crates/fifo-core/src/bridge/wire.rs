@@ -236,8 +236,23 @@ pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
         }
         ACK => Frame::Ack(be_u64(&payload)),
         EOF => Frame::Eof(be_u64(&payload)),
-        _ => Frame::Fail(String::from_utf8_lossy(&payload).into_owned()),
+        _ => Frame::Fail(printable(&String::from_utf8_lossy(&payload))),
     })
+}
+
+/// A peer's text as one line of plain characters: its control characters
+/// (a newline, a terminal's escape) escaped, so that what it says on this
+/// side's standard error can neither forge lines nor drive a terminal.
+fn printable(text: &str) -> String {
+    let mut line = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            line.extend(c.escape_debug());
+        } else {
+            line.push(c);
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -248,6 +263,15 @@ mod tests {
         let mut bytes = Vec::new();
         write_frame(&mut bytes, frame).unwrap();
         read_frame(&mut bytes.as_slice()).unwrap()
+    }
+
+    #[test]
+    fn a_failure_reads_as_one_line_of_plain_text() {
+        let said = Frame::Fail("gone\nfifo bridge: all is well\u{1b}[2J".to_owned());
+        assert_eq!(
+            round_trip(&said),
+            Frame::Fail(r"gone\nfifo bridge: all is well\u{1b}[2J".to_owned())
+        );
     }
 
     #[test]

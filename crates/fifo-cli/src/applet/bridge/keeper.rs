@@ -7,7 +7,9 @@
 //! relays its standard input and output to the keeper, starting one when
 //! there is none. `$TMPDIR` rather than `$XDG_RUNTIME_DIR`: the latter is
 //! removed when the user's last session ends, as it does when the one ssh
-//! link drops.
+//! link drops. Another user can take that predictable name in a shared
+//! `/tmp` first; then the place is `$HOME/.fifo-bridge-UID`, which nobody
+//! else can make, rather than no bridge at all.
 
 use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -53,9 +55,7 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
         tell_peer(&Chain(err).to_string());
         exit_code::code(err)
     };
-    let dir = fifo_core::create::dir::temp_dir()
-        .join(format!("fifo-bridge-{}", nix::unistd::Uid::effective()));
-    open_private_dir(&dir, "to keep a bridge's place in").map_err(|err| failed(&err))?;
+    let dir = place().map_err(|err| failed(&err))?;
     let socket = dir.join(socket_name(plan));
     let connect = || UnixStream::connect(&socket);
     let unreachable = |err| failed(&Error::sys(Subject::path(&socket), Action::Open, err));
@@ -92,6 +92,26 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
             }));
         }
         std::thread::sleep(POLL);
+    }
+}
+
+/// The keepers' private directory: `$TMPDIR/fifo-bridge-UID`, or when
+/// another user planted something there, `$HOME/.fifo-bridge-UID`.
+fn place() -> Result<PathBuf, Error> {
+    const FOR: &str = "to keep a bridge's place in";
+    let name = format!("fifo-bridge-{}", nix::unistd::Uid::effective());
+    let shared = fifo_core::create::dir::temp_dir().join(&name);
+    match open_private_dir(&shared, FOR) {
+        Ok(_) => Ok(shared),
+        Err(planted @ Error::Unsafe { .. }) => {
+            let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
+            let Some(own) = home.map(|home| Path::new(&home).join(format!(".{name}"))) else {
+                return Err(planted);
+            };
+            open_private_dir(&own, FOR).map_err(|_| planted)?;
+            Ok(own)
+        }
+        Err(err) => Err(err),
     }
 }
 

@@ -158,10 +158,7 @@ pub fn plan(args: &BridgeArgs) -> Result<Plan, String> {
             Transport::TcpListen(addr)
         }
         Spec::Unix(path) => Transport::Unix(path),
-        Spec::UnixListen(path) => Transport::UnixListen {
-            path,
-            allow_uids: args.allow_uid.clone(),
-        },
+        Spec::UnixListen(path) => Transport::UnixListen(path),
         Spec::Stdio if local.as_os_str() == "-" => {
             return Err(
                 "- and stdio: would both be this process's standard input and output".to_owned(),

@@ -1,0 +1,147 @@
+//! Who owns the other end of a link on this host, as the kernel tells it
+//! (never as the peer claims): `SO_PEERCRED` for a Unix socket, and for
+//! TCP the owner of the peer's socket in Linux's `/proc/net/tcp` tables.
+//! Without a key, loopback TCP is open to every user of the host: another
+//! user's bridge at the other end could read the stream or feed its own.
+
+use std::fmt::Write as _;
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::os::fd::AsFd;
+use std::os::unix::net::UnixStream;
+
+/// The users whose bridges may be the peer: this process's user, root
+/// (who may open this user's FIFOs anyway) and those allowed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Trust {
+    allowed: Vec<u32>,
+}
+
+impl Trust {
+    pub(crate) fn new(allowed: Vec<u32>) -> Self {
+        Self { allowed }
+    }
+
+    /// Whether users other than this one and root are trusted.
+    pub(crate) fn others(&self) -> bool {
+        !self.allowed.is_empty()
+    }
+
+    /// Why a peer owned by `uid` is refused, if it is.
+    pub(crate) fn refusal(&self, uid: u32, what: &str) -> Option<String> {
+        let own = nix::unistd::Uid::effective().as_raw();
+        (uid != own && uid != 0 && !self.allowed.contains(&uid))
+            .then(|| format!("uid {uid} is not allowed to {what}"))
+    }
+}
+
+/// The user owning the peer of a connected Unix socket.
+pub(crate) fn unix_owner(stream: &UnixStream) -> io::Result<u32> {
+    crate::sys::peer_uid(stream.as_fd())
+}
+
+/// The user owning the peer of a TCP connection when that peer is a
+/// socket of this host (in this network namespace); `None` for a peer
+/// elsewhere, or where the system does not tell.
+pub(crate) fn tcp_owner(stream: &TcpStream) -> io::Result<Option<u32>> {
+    let (mine, theirs) = (stream.local_addr()?, stream.peer_addr()?);
+    if !cfg!(target_os = "linux") {
+        return Ok(None);
+    }
+    for (table, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
+        let Some((mine, theirs)) = encode(mine, v6).zip(encode(theirs, v6)) else {
+            continue;
+        };
+        let text = match std::fs::read_to_string(table) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
+            Err(err) => return Err(err),
+        };
+        if let Some(uid) = owner(&text, &theirs, &mine) {
+            return Ok(Some(uid));
+        }
+    }
+    Ok(None)
+}
+
+/// The uid column of the table's socket from `local` to `remote`, skipping
+/// sockets in `TIME_WAIT` (state 06), which the kernel shows as root's.
+fn owner(table: &str, local: &str, remote: &str) -> Option<u32> {
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let matches = fields.get(1)?.eq_ignore_ascii_case(local)
+            && fields.get(2)?.eq_ignore_ascii_case(remote)
+            && *fields.get(3)? != "06";
+        matches.then(|| fields.get(7)?.parse().ok()).flatten()
+    })
+}
+
+/// `addr` as the kernel prints it in `/proc/net/tcp` (IPv4) or `tcp6`: the
+/// address as 32-bit words in the host's byte order, then `:PORT`, in hex.
+/// An IPv4 address is in `tcp6` as its IPv4-mapped form; an IPv6 one is
+/// never in `tcp`.
+fn encode(addr: SocketAddr, v6: bool) -> Option<String> {
+    let octets: Vec<u8> = match (addr.ip(), v6) {
+        (IpAddr::V4(ip), false) => ip.octets().to_vec(),
+        (IpAddr::V4(ip), true) => ip.to_ipv6_mapped().octets().to_vec(),
+        (IpAddr::V6(ip), true) => ip.octets().to_vec(),
+        (IpAddr::V6(ip), false) => ip.to_ipv4_mapped()?.octets().to_vec(),
+    };
+    let words = octets
+        .chunks(4)
+        .map(|word| u32::from_ne_bytes([word[0], word[1], word[2], word[3]]));
+    let mut text = String::new();
+    for word in words {
+        let _ = write!(text, "{word:08X}");
+    }
+    let _ = write!(text, ":{:04X}", addr.port());
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv6Addr;
+
+    use super::*;
+
+    #[test]
+    fn addresses_are_written_as_the_kernel_writes_them() {
+        let v4: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let word = u32::from_ne_bytes([127, 0, 0, 1]);
+        assert_eq!(encode(v4, false).unwrap(), format!("{word:08X}:1F90"));
+        let mapped = encode(v4, true).unwrap();
+        assert!(mapped.ends_with(&format!("{word:08X}:1F90")), "{mapped}");
+        let v6 = SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), 1);
+        assert_eq!(encode(v6, false), None);
+        assert_eq!(encode(v6, true).unwrap().len(), 32 + 5);
+    }
+
+    #[test]
+    fn a_loopback_peer_is_found_with_its_owner() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let me = nix::unistd::Uid::effective().as_raw();
+        if cfg!(target_os = "linux") {
+            assert_eq!(tcp_owner(&client).unwrap(), Some(me));
+            assert_eq!(tcp_owner(&server).unwrap(), Some(me));
+        }
+        let trust = Trust::default();
+        assert_eq!(trust.refusal(me, "connect"), None);
+        assert_eq!(trust.refusal(0, "connect"), None);
+        assert_eq!(
+            trust.refusal(me + 1, "connect").unwrap(),
+            format!("uid {} is not allowed to connect", me + 1)
+        );
+        assert_eq!(Trust::new(vec![me + 1]).refusal(me + 1, "connect"), None);
+    }
+
+    #[test]
+    fn time_wait_sockets_are_nobodys() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   \
+             0: 0100007F:1F90 0100007F:D431 06 00000000:00000000 03:00000000 00000000     0        0 0\n   \
+             1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 123 1\n";
+        assert_eq!(owner(table, "0100007F:1F90", "0100007F:D431"), Some(1000));
+        assert_eq!(owner(table, "0100007F:1F90", "0100007F:D432"), None);
+    }
+}

@@ -202,14 +202,15 @@ impl Link {
 /// connection) fails after about 25 s instead of never. A peer's host
 /// that answers is alive even when the bridge there is stopped: that is
 /// no different from a reader that is slow.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
 const KEEPALIVE: (u32, u32, u32) = (10, 5, 3);
 
-/// Turns on TCP keepalive probes, at [`KEEPALIVE`]'s pace where the
-/// system lets it be set.
+/// Turns on TCP keepalive probes, at `KEEPALIVE`'s pace where the system
+/// lets it be set (elsewhere, such as macOS, at the system's own pace).
 fn keep_alive(stream: &TcpStream) -> io::Result<()> {
     use nix::sys::socket::{setsockopt, sockopt};
     setsockopt(stream, sockopt::KeepAlive, &true)?;
-    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     {
         let (idle, interval, count) = KEEPALIVE;
         setsockopt(stream, sockopt::TcpKeepIdle, &idle)?;

@@ -9,9 +9,9 @@ use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::*;
 use crate::PIPE_BUF;
 use crate::copy::Stop;
+use crate::frame::*;
 use crate::{Error, Subject};
 
 /// Runs `test` on its own thread and fails, instead of hanging, when it
@@ -151,7 +151,7 @@ const TORN_CHILD: &str = "FIFO_FRAME_TORN_CHILD";
 
 #[test]
 fn a_short_write_is_an_error_naming_the_torn_chunk() {
-    const NAME: &str = "frame::pipe_tests::a_short_write_is_an_error_naming_the_torn_chunk";
+    const NAME: &str = "frame::tests::pipe::a_short_write_is_an_error_naming_the_torn_chunk";
     if let Some(path) = std::env::var_os(TORN_CHILD) {
         // A file size limit cuts the second chunk short: the one way to get
         // a short write of a chunk, since a pipe never gives one. It is set

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use super::pipe_tests::{content, within};
-use super::*;
+use super::pipe::{content, within};
 use crate::copy::Stop;
+use crate::frame::*;
 use crate::sys::fd::write_all;
 use crate::{Error, Subject};
 

@@ -2,6 +2,7 @@
 # and mandoc's lint finds no errors. Also --list and fifo-CMD links.
 # (Completions: complete.sh.)
 # needs: man mandoc
+# slow
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 

@@ -5,6 +5,7 @@
 # description, which such readers share, so each takes the lock on a
 # description of its own.
 # needs: linux   # a reader's own open file description is made through /proc/self/fd
+# slow
 source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
 

@@ -6,6 +6,7 @@
 # never completes their open: each is still blocked afterwards, and its
 # real peer still meets it and the data arrives.
 # needs: linux
+# slow
 source "$(dirname "$0")/lib.sh"
 
 # check_opening ROOT FIFO ACCESS WHAT: the peer below ROOT is blocked opening

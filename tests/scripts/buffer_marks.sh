@@ -53,6 +53,17 @@ full() {
 # bytes_read PID: what the process has read so far.
 bytes_read() { awk '/^rchar/ {print $2}' "/proc/$1/io"; }
 read_more_than() { [ "$(bytes_read "$1")" -gt "$2" ]; }
+# settled PID: what PID has read holds still for a second, left in FULL.
+# With its input full, it has stopped reading only because its buffer is
+# full (a fixed pause instead could end while a busy machine still had it
+# filling the buffer).
+settled() {
+    local before
+    before=$(bytes_read "$1")
+    sleep 1
+    full=$(bytes_read "$1")
+    [ "$before" = "$full" ]
+}
 in_meter() { grep -q "$1" meter.txt; }
 
 # --start-at 50 on a 1 MiB buffer: the writer waits for 512 KiB.
@@ -102,8 +113,7 @@ spawn bash -c "exec cat data > in"
 wait_until 10 "the output to fill" full out
 wait_until 10 "the input to fill" full in
 pid=$(fifo_pid "$copy")
-sleep 0.3
-full=$(bytes_read "$pid")
+wait_until 30 "the fifo process to stop reading, its buffer full" settled "$pid"
 echo $((512 * K)) > read1
 wait_until 10 "the reader to take 512 KiB" test -e done1
 sleep 0.3

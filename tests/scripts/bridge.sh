@@ -66,7 +66,9 @@ kill -KILL "$(fifo_pid "$receiver")"
 spawn "$F" bridge unix-listen:sock2 dst2
 receiver=$SPAWNED
 spawn bash -c "cat dst2 > got2"
-run "$F" bridge --once file unix:sock2
+# The sender retries until the new listener has replaced the socket, which
+# a loaded machine may take a while to start.
+RUN_TIMEOUT=120 run "$F" bridge --once file unix:sock2
 eq 0 "$STATUS" "a listener takes over the socket a killed one left"
 finish "$receiver"
 eq 0 "$STATUS" "the new listener ends with its stream"

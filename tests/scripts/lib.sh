@@ -72,11 +72,10 @@ on_error() {
 # eq EXPECTED ACTUAL WHAT
 eq() { [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"; ok "$3"; }
 
-# run CMD...: runs CMD under a timeout (20 s, or RUN_TIMEOUT); sets STATUS,
-# OUT and ERR.
+# run CMD...: runs CMD under a timeout; sets STATUS, OUT and ERR.
 run() {
     STATUS=0
-    timeout "${RUN_TIMEOUT:-20}" "$@" >"$T/.out" 2>"$T/.err" || STATUS=$?
+    timeout 20 "$@" >"$T/.out" 2>"$T/.err" || STATUS=$?
     OUT=$(cat "$T/.out")
     ERR=$(cat "$T/.err")
 }

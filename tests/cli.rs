@@ -34,8 +34,20 @@ macro_rules! checks {
     };
 }
 
+/// Trials run at once per core unless `--test-threads` or
+/// `RUST_TEST_THREADS` says otherwise: most scenarios spend their time
+/// waiting (on peers, timeouts, a FIFO's other end), not computing.
+const TRIALS_PER_CORE: usize = 4;
+
 fn main() -> ExitCode {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    args.test_threads = args.test_threads.or_else(|| {
+        let asked = std::env::var("RUST_TEST_THREADS").ok();
+        asked.and_then(|n| n.parse().ok()).or_else(|| {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            Some(cores * TRIALS_PER_CORE)
+        })
+    });
     let mut trials = checks![
         no_arguments_prints_help_and_is_a_usage_error,
         mk_makes_a_private_fifo_by_default,

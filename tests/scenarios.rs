@@ -6,8 +6,9 @@
 //! `# needs: go strace` (programs on `PATH`), `# needs: root` (to act as
 //! another user) or `# needs: linux` (a Linux-only feature: /proc, splice,
 //! pipe capacities; skipped when `FIFO_PORTABLE=1` forces the portable
-//! engine), and `# heavy` for a run that only goes with `FIFO_SOAK=1`
-//! or `cargo test -- --ignored`. A scenario whose needs are missing, or that
+//! engine), `# heavy` for a run that only goes with `FIFO_SOAK=1`
+//! or `cargo test -- --ignored`, and `# slow` for one of the longest, which
+//! the harness starts first. A scenario whose needs are missing, or that
 //! ends with lib.sh's `skip` (status 77), is reported as ignored with its
 //! reason, and counted; with `FIFO_REQUIRE_PEERS=1` a missing program is a
 //! failure instead.
@@ -36,6 +37,7 @@ fn scripts_dir() -> PathBuf {
 struct Header {
     needs: Vec<String>,
     heavy: bool,
+    slow: bool,
 }
 
 impl Header {
@@ -51,6 +53,8 @@ impl Header {
                     .extend(needs.split_whitespace().map(str::to_owned));
             } else if line == "heavy" || line.starts_with("heavy:") {
                 header.heavy = true;
+            } else if line == "slow" || line.starts_with("slow:") {
+                header.slow = true;
             }
         }
         header
@@ -103,12 +107,21 @@ pub fn trials() -> Vec<Trial> {
         .collect();
     names.sort();
     let soak = std::env::var_os("FIFO_SOAK").is_some_and(|v| v == "1");
-    names
+    let mut scenarios: Vec<(String, Header)> = names
         .into_iter()
         .map(|name| {
             let script = std::fs::read_to_string(scripts_dir().join(format!("{name}.sh")))
                 .unwrap_or_default();
             let header = Header::parse(&script);
+            (name, header)
+        })
+        .collect();
+    // Trials start in this order: the slow ones first, so that none of
+    // them begins last and keeps the whole run waiting for it alone.
+    scenarios.sort_by_key(|(_, header)| !header.slow);
+    scenarios
+        .into_iter()
+        .map(|(name, header)| {
             let ignored = header.heavy && !soak;
             // The kind shows as `test [heavy] scripts::soak ... ignored`.
             let kind = if header.heavy { "heavy" } else { "" };

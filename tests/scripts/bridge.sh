@@ -62,6 +62,9 @@ receiver=$SPAWNED
 spawn bash -c "cat dst2 > got2"
 wait_until 20 "the listener's socket" test -S sock2
 kill -KILL "$(fifo_pid "$receiver")"
+# Gone for sure before the next one starts: a listener still alive would be
+# rightly refused (its socket in use).
+finish "$receiver"
 [ -S sock2 ] || fail "SIGKILL left no socket to test with"
 spawn "$F" bridge unix-listen:sock2 dst2
 receiver=$SPAWNED

@@ -5,6 +5,7 @@
 # reads at 2 MB/s with a 1 MiB replay buffer, so the transfer outlasts the
 # kills whatever the load, and the buffer fills: backpressure, no drop.
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 
 free_port() {

@@ -3,6 +3,7 @@
 # the transfer, each way, and the stream resumes where it was: the far
 # side's keeper holds its FIFO open (its reader sees no end of file in the
 # gaps) and its place in the stream. sha256 equal, nothing duplicated.
+# slow
 source "$(dirname "$0")/lib.sh"
 
 head -c 6000000 /dev/urandom > in

@@ -7,6 +7,7 @@
 # remote keeper resumes) and five by taking the veth down for a second:
 # sha256 and size equal, nothing duplicated.
 # needs: root ip sshd ssh ssh-keygen
+# slow
 source "$(dirname "$0")/lib.sh"
 need_root
 

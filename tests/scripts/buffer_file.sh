@@ -7,6 +7,7 @@
 # refused and left alone; a file size limit on the spill loses nothing and
 # says so; a full output is an error.
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 need python3
 
@@ -33,7 +34,7 @@ spilled_at_least() { [ "$(spilled "$1")" -ge "$2" ]; }
 absorb() {
     local what=$1 pid hwm size
     rm -f wrote-all go
-    spawn bash -c "$2"
+    SPAWN_TIMEOUT=120 spawn bash -c "$2"
     PIPELINE=$SPAWNED
     wait_until 15 "$what: all 50 MiB written before anyone reads" test -e wrote-all
     pid=$(fifo_pid "$PIPELINE") || fail "$what: no fifo process"

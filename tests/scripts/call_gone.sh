@@ -11,6 +11,8 @@ server=$SPAWNED
 wait_until 10 "the call socket" test -S g.sock
 note="fifo serve: a call dropped: the caller went away before its request was whole; not run"
 notes() { grep -c "^$note\$" serve.err || true; }
+# notes_are N: serve.err holds N notes (read again on every try).
+notes_are() { [ "$(notes)" = "$1" ]; }
 
 # A client that sends part of a body and closes its connection.
 python3 -c "
@@ -19,7 +21,7 @@ s = socket.socket(socket.AF_UNIX)
 s.connect('g.sock')
 s.sendall(b'\0fifo-call 2\0pay mallory 1')
 s.close()"
-wait_until 20 "the note for the closed connection" test "$(notes)" = 1
+wait_until 20 "the note for the closed connection" notes_are 1
 
 # fifo call timed out, ended by SIGTERM and killed (SIGKILL) while its
 # request still arrives on its stdin.
@@ -40,7 +42,7 @@ for how in timeout TERM KILL; do
         eq "124|fifo call: 'g': timed out after 1s waiting for a reply" \
             "$STATUS|$(cat timeout.err)" "the call times out while sending"
 done
-wait_until 20 "a note for each caller gone" test "$(notes)" = 4
+wait_until 20 "a note for each caller gone" notes_are 4
 
 run "$F" call -t 20s g "a whole call"
 eq 0 "$STATUS" "a whole call after them is answered"

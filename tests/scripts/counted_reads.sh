@@ -2,6 +2,7 @@
 # several readers at once: four `fifo cat -l 1` loops on one FIFO fed by four
 # writers take every line exactly once and whole (a FIFO as a work queue), on
 # the fast path and the portable one. The lock they take is flock(2)'s.
+# slow
 source "$(dirname "$0")/lib.sh"
 
 # queue LINES OPTS...: four writers send LINES numbered lines of varying

@@ -2,6 +2,7 @@
 # and mandoc's lint finds no errors. Also --list and fifo-CMD links.
 # (Completions: complete.sh.)
 # needs: man mandoc
+# slow
 source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$SCRIPTS/../.." && pwd)
 
@@ -79,12 +80,12 @@ for page in pages/fifo-*.1; do
     eq "$all" "$(everything "$name")" "$name(1) has the SEE ALSO of every page"
 done
 for pair in serve:fifo-call call:fifo-serve send:fifo-cat cat:fifo-send stat:stat; do
-    see_also "fifo-${pair%%:*}" | grep -qx "${pair#*:}(1)" || fail "fifo-${pair%%:*}(1) does not name ${pair#*:}(1)"
+    see_also "fifo-${pair%%:*}" | grep -x "${pair#*:}(1)" > /dev/null || fail "fifo-${pair%%:*}(1) does not name ${pair#*:}(1)"
 done
 ok "fifo-serve(1) and fifo-call(1), fifo-send(1) and fifo-cat(1) name each other; fifo-stat(1) names stat(1)"
 MANWIDTH=80 man -l pages/fifo-stat.1 > stat.txt 2>&1
 for field in schema_version "pipe.readers" "pipe.holders" unknown; do
-    sed -n '/^JSON OUTPUT/,/^EXIT STATUS/p' stat.txt | grep -q "$field" || fail "fifo-stat(1) JSON OUTPUT lacks $field"
+    sed -n '/^JSON OUTPUT/,/^EXIT STATUS/p' stat.txt | grep "$field" > /dev/null || fail "fifo-stat(1) JSON OUTPUT lacks $field"
 done
 grep -q "docs/json.md" stat.txt && fail "fifo-stat(1) points to docs/json.md, which an installed fifo does not have"
 ok "fifo-stat(1) carries the JSON schema's essentials"

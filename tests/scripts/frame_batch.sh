@@ -5,6 +5,7 @@
 # once, whole and in each writer's order; also through a slow reader of
 # stdout, and with stdout full or closed.
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 
 # lines.W: writer W's records, each "W:N:" then filler, one per line, of

@@ -3,6 +3,7 @@
 # -l; --json; data that is not framed is refused with its offset; -c N with
 # --frame is refused (counted framed reads are frame_count.sh).
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 
 # hold_open PID FIFO: once reader PID is blocked opening FIFO, the test

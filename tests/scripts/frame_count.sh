@@ -6,6 +6,7 @@
 # SIGKILL held is lost, and the next reader says so and reads on. A stash
 # directory someone else could have planted is passed over.
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 export TMPDIR=$T
 STASH=$T/fifo-$(id -u)

@@ -4,6 +4,7 @@
 # and still end with 143 on SIGTERM. A wake signal the caller blocked still
 # ends every -t. redirect hands CMD the signal actions and mask it was given.
 # A thread the system refuses (ulimit -u 1) is one line and status 1.
+# slow
 source "$(dirname "$0")/lib.sh"
 
 # "${IGNORING[@]}" NAME CMD...: CMD started with SIGNAME ignored, as
@@ -38,7 +39,7 @@ eq "0 " "$STATUS $ERR" "hold under nohup: SIGHUP ignored, hold --stop ends it"
 
 # cat --frame -k waiting in open: SIGINT ignored, SIGTERM still ends it.
 mkfifo fwait
-SPAWN_TIMEOUT=10 spawn "${IGNORING[@]}" INT "$F" cat --frame -k fwait
+SPAWN_TIMEOUT=60 spawn "${IGNORING[@]}" INT "$F" cat --frame -k fwait
 blocked_in_open "$SPAWNED"
 kill -INT "$(fifo_pid "$SPAWNED")"
 kill -TERM "$(fifo_pid "$SPAWNED")"

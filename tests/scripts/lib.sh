@@ -42,7 +42,44 @@ trap cleanup EXIT
 cd "$T"
 
 ok() { printf 'ok - %s\n' "$*"; }
-fail() { printf 'FAIL - %s\n' "$*" >&2; exit 1; }
+fail() { printf '%s: FAIL - %s\n' "$(scenario_line)" "$*" >&2; exit 1; }
+
+# scenario_line: where the scenario stands, as tests/scripts/NAME.sh:LINE:
+# the innermost line of the scenario's own file on the call stack (so the
+# line that called a lib.sh helper), and when that is in one of the
+# scenario's functions, the lines that called it.
+scenario_line() {
+    local i line="" via=""
+    for ((i = 1; i < ${#BASH_SOURCE[@]}; i++)); do
+        [ "${BASH_SOURCE[i]}" != "${BASH_SOURCE[0]}" ] || continue
+        if [ -z "$line" ]; then
+            line="tests/scripts/${BASH_SOURCE[i]##*/}:${BASH_LINENO[i - 1]}"
+        else
+            via+=", called from line ${BASH_LINENO[i - 1]}"
+        fi
+    done
+    printf '%s%s' "${line:-tests/scripts/lib.sh}" "$via"
+}
+
+# A command that fails where errexit ends the scenario (not under if, &&, ||
+# or !, which errexit ignores, nor run or expect_fail, which keep the status)
+# names its line. -E carries the trap into functions; it fires only in the
+# scenario's own shell, with errexit on: a command substitution or subshell
+# that fails makes the line that ran it fail, reported there, and a
+# background job's end is no failure of the scenario.
+set -E
+trap 'on_error "$?" "${PIPESTATUS[*]}"' ERR
+# on_error STATUS PIPESTATUS: the ERR trap's report.
+on_error() {
+    [ "$BASHPID" = "$$" ] && [[ $- == *e* ]] || return "$1"
+    local status="status $1" in=""
+    # A pipeline (pipefail): every part's status, the command is its last.
+    [ "$2" = "${2// /}" ] || status="statuses $2 of the pipeline ending in"
+    # The command ran inside a lib.sh helper: say where, too.
+    [ "${BASH_SOURCE[1]}" != "${BASH_SOURCE[0]}" ] || in=" (lib.sh:${BASH_LINENO[0]}, in ${FUNCNAME[1]})"
+    printf '%s: FAIL - %s: %s%s\n' "$(scenario_line)" "$status" "$BASH_COMMAND" "$in" >&2
+    return "$1"
+}
 
 # eq EXPECTED ACTUAL WHAT
 eq() { [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"; ok "$3"; }

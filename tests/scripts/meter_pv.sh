@@ -5,6 +5,7 @@
 # (pv -l) counts lines; a narrow terminal drops the bar before any field,
 # as pv does. Plain lines come at most once a second, as pv writes them.
 # needs: pv tmux
+# slow
 source "$(dirname "$0")/lib.sh"
 
 seq 3000 > lines

@@ -3,6 +3,7 @@
 # FIFO -> /dev/null, pipe -> FIFO, file -> FIFO, and tee's fan-out; each
 # checked by checksum. Then --capacity and --verbose, including a refusal.
 # (Which engine ran, splice or read/write, is shown by engines.sh.)
+# slow
 source "$(dirname "$0")/lib.sh"
 
 head -c 50000000 /dev/urandom > src

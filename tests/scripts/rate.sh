@@ -7,6 +7,7 @@
 # measured from before the command starts, and nothing is asserted about
 # how close to the limit it gets (bench/rate.sh measures that).
 # needs: python3
+# slow
 source "$(dirname "$0")/lib.sh"
 need python3
 

@@ -26,7 +26,7 @@ need strace
 echo data > plain
 traced() {
     timeout 20 strace -f -qq -e trace=openat,open -o trace.txt "$@" > /dev/null 2>&1 || true
-    if grep -v '/dev/null' trace.txt | grep -q O_CREAT; then
+    if grep -v '/dev/null' trace.txt | grep O_CREAT > /dev/null; then
         fail "O_CREAT used by: $* -> $(grep O_CREAT trace.txt | head -2)"
     fi
 }

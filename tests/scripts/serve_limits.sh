@@ -3,6 +3,7 @@
 # together (the oldest dropped, one note each), a TMPDIR it cannot use
 # stops it before it serves, and out of descriptors it slows down: every
 # request is run or refused with one line naming it.
+# slow
 source "$(dirname "$0")/lib.sh"
 need python3
 mkdir tmp

@@ -1,5 +1,6 @@
 # 200 MB of random bytes through fifo send -> FIFO -> fifo cat, from a file
 # and through pipes at both ends; checksums must match.
+# slow
 source "$(dirname "$0")/lib.sh"
 
 head -c 200000000 /dev/urandom > src

@@ -377,9 +377,9 @@ mod tests {
     fn a_pid_that_now_names_another_process_is_not_signalled() {
         // As when the hold a scan found has ended and its PID was taken by
         // another process of this user: `sleep` is no fifo hold.
-        if sys::pidfd_open(i32::try_from(std::process::id()).unwrap()).is_err() {
-            eprintln!("skip - no pidfd_open(2) here: processes are signalled by PID");
-            return;
+        // Only a pidfd pins a PID; Linux has had pidfd_open(2) since 5.3.
+        if let Err(errno) = sys::pidfd_open(i32::try_from(std::process::id()).unwrap()) {
+            panic!("pidfd_open(2) fails here ({errno}): this test needs Linux 5.3 or later");
         }
         let mut child = std::process::Command::new("sleep")
             .arg("30")

@@ -26,8 +26,6 @@ mod access;
 mod envelope;
 mod leftovers;
 mod request;
-#[cfg(test)]
-mod request_tests;
 mod socket;
 mod spawn;
 

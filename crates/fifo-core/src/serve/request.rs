@@ -412,3 +412,6 @@ impl Splitter {
         self.events.push_back(Event::Skipped { offset, why });
     }
 }
+
+#[cfg(test)]
+mod tests;

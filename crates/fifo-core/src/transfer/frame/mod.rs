@@ -47,14 +47,8 @@ use std::fmt;
 mod decode;
 mod encode;
 mod gather;
-#[cfg(test)]
-mod pipe_tests;
-#[cfg(test)]
-mod python_tests;
 mod read;
 mod stash;
-#[cfg(test)]
-mod stash_tests;
 #[cfg(test)]
 mod tests;
 

@@ -9,6 +9,11 @@ use super::encode::{Chunker, Source};
 use super::*;
 use crate::{Error, Subject};
 
+// Through real pipes, against the Python peer, and readers that stop early.
+mod pipe;
+mod python;
+mod stash;
+
 fn writer(n: u32) -> WriterId {
     WriterId {
         pid: 1000 + n,

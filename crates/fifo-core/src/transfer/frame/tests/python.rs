@@ -7,27 +7,31 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use super::pipe_tests::{content, decode_all, succeeded, within};
-use super::*;
+use super::pipe::{content, decode_all, succeeded, within};
 use crate::Subject;
+use crate::transfer::frame::*;
 
 /// The reference peer, taken from the document so that what is tested is
-/// what is published.
-fn python_peer(dir: &Path) -> Option<PathBuf> {
-    let doc = include_str!("../../../../../docs/frames.md");
-    let start = doc.find("```python\n")? + "```python\n".len();
-    let end = start + doc[start..].find("```")?;
+/// what is published. python3 is one of the three things the tests need
+/// (with bash and coreutils), so its absence fails these tests, saying so.
+fn python_peer(dir: &Path) -> PathBuf {
+    let doc = include_str!("../../../../../../docs/frames.md");
+    let start = doc
+        .find("```python\n")
+        .expect("docs/frames.md has a python block")
+        + "```python\n".len();
+    let end = start + doc[start..].find("```").expect("the python block ends");
     let path = dir.join("frames.py");
     std::fs::write(&path, &doc[start..end]).unwrap();
     let found = Command::new("python3")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("skip - python peer: python3 is not installed");
-        return None;
-    }
-    Some(path)
+    assert!(
+        found,
+        "python3, which the tests need, is not installed: it runs the reference peer of docs/frames.md"
+    );
+    path
 }
 
 /// Message files of the sizes at the chunk edges, each with its own bytes.
@@ -44,14 +48,13 @@ fn message_files(dir: &Path, tag: u64) -> Vec<(PathBuf, Vec<u8>)> {
         .collect()
 }
 
-/// A temporary directory with the peer in it and a FIFO `q`, or `None`
-/// (after saying so) when there is no python3.
-fn python_fifo() -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
+/// A temporary directory with the peer in it and a FIFO `q`.
+fn python_fifo() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let peer = python_peer(dir.path())?;
+    let peer = python_peer(dir.path());
     let fifo = dir.path().join("q");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
-    Some((dir, peer, fifo))
+    (dir, peer, fifo)
 }
 
 /// Checks that `got` holds exactly the `expected` messages, in any order.
@@ -88,9 +91,7 @@ fn python(peer: &Path, args: &[&Path], bounded: bool, stdout: Stdio) -> Child {
 #[test]
 fn python_writers_to_a_rust_reader_through_a_fifo() {
     within(Duration::from_secs(120), || {
-        let Some((dir, peer, fifo)) = python_fifo() else {
-            return;
-        };
+        let (dir, peer, fifo) = python_fifo();
         // Held open for writing so that the reader sees no end of file
         // between writers; it never writes.
         let hold = std::fs::OpenOptions::new()
@@ -145,9 +146,7 @@ fn python_writers_to_a_rust_reader_through_a_fifo() {
 #[test]
 fn rust_writers_to_the_python_reader_through_a_fifo() {
     within(Duration::from_secs(120), || {
-        let Some((dir, peer, fifo)) = python_fifo() else {
-            return;
-        };
+        let (dir, peer, fifo) = python_fifo();
         // Its output goes to a file: a pipe that nobody reads until the end
         // would fill and stop the reader.
         let output = dir.path().join("out");
@@ -216,9 +215,7 @@ fn rust_writers_to_the_python_reader_through_a_fifo() {
 fn the_python_reader_refuses_plain_text_at_byte_zero() {
     within(Duration::from_secs(60), || {
         let dir = tempfile::tempdir().unwrap();
-        let Some(peer) = python_peer(dir.path()) else {
-            return;
-        };
+        let peer = python_peer(dir.path());
         let plain = dir.path().join("plain");
         std::fs::write(&plain, "hello, this is not a frame but a line of text\n").unwrap();
         let out = python(&peer, &[Path::new("recv"), &plain], true, Stdio::null())

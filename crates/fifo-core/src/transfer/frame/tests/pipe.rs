@@ -9,9 +9,9 @@ use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::*;
 use crate::PIPE_BUF;
 use crate::transfer::copy::Stop;
+use crate::transfer::frame::*;
 use crate::{Error, Subject};
 
 /// Runs `test` on its own thread and fails, instead of hanging, when it
@@ -151,9 +151,7 @@ const TORN_CHILD: &str = "FIFO_FRAME_TORN_CHILD";
 
 #[test]
 fn a_short_write_is_an_error_naming_the_torn_chunk() {
-    // This test's name as the test runner knows it (without the crate's).
-    let module = module_path!().split_once("::").map_or("", |(_, path)| path);
-    let name = format!("{module}::a_short_write_is_an_error_naming_the_torn_chunk");
+    const NAME: &str = "frame::tests::pipe::a_short_write_is_an_error_naming_the_torn_chunk";
     if let Some(path) = std::env::var_os(TORN_CHILD) {
         // A file size limit cuts the second chunk short: the one way to get
         // a short write of a chunk, since a pipe never gives one. It is set
@@ -178,7 +176,7 @@ fn a_short_write_is_an_error_naming_the_torn_chunk() {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new("timeout")
         .args(["60".as_ref(), std::env::current_exe().unwrap().as_os_str()])
-        .args(["--exact", &name, "--test-threads=1"])
+        .args(["--exact", NAME, "--test-threads=1"])
         .env(TORN_CHILD, dir.path().join("f"))
         .output()
         .unwrap();

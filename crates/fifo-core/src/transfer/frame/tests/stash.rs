@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use super::pipe_tests::{content, within};
-use super::*;
+use super::pipe::{content, within};
 use crate::sys::fd::write_all;
 use crate::transfer::copy::Stop;
+use crate::transfer::frame::*;
 use crate::{Error, Subject};
 
 fn writer(n: u32) -> WriterId {

@@ -142,17 +142,32 @@ fn run(name: &str, header: &Header) -> Result<Completion, Failed> {
     } else {
         SCENARIO_TIMEOUT
     };
-    // `timeout` kills the script's whole process group if it overruns, so no
-    // stray peer outlives it; assert_cmd's bound is a backstop for timeout.
-    let output = assert_cmd::Command::new("timeout")
+    // `timeout` kills the script's whole process group if it overruns, and
+    // ends within the limit and its grace whatever the script does. The
+    // output goes to files, not pipes: a stray peer that outlives the
+    // script (in a process group of its own) cannot hold the harness
+    // waiting for the end of a pipe.
+    let cannot = |err: std::io::Error| format!("cannot run tests/scripts/{name}.sh: {err}");
+    let (mut out, mut err) = (
+        tempfile::tempfile().map_err(cannot)?,
+        tempfile::tempfile().map_err(cannot)?,
+    );
+    let status = std::process::Command::new("timeout")
         .arg("--kill-after=10")
         .arg(limit.as_secs().to_string())
         .arg("bash")
         .arg(scripts_dir().join(format!("{name}.sh")))
         .env("FIFO_BIN", env!("CARGO_BIN_EXE_fifo"))
-        .timeout(limit + Duration::from_secs(20))
-        .output()
-        .map_err(|err| format!("cannot run tests/scripts/{name}.sh: {err}"))?;
+        .stdin(std::process::Stdio::null())
+        .stdout(out.try_clone().map_err(cannot)?)
+        .stderr(err.try_clone().map_err(cannot)?)
+        .status()
+        .map_err(cannot)?;
+    let output = std::process::Output {
+        status,
+        stdout: read_back(&mut out).map_err(cannot)?,
+        stderr: read_back(&mut err).map_err(cannot)?,
+    };
     let stdout = String::from_utf8_lossy(&output.stdout);
     if output.status.code() == Some(SKIPPED) {
         // lib.sh's `skip` printed `skip - REASON` last (and under
@@ -175,6 +190,15 @@ fn run(name: &str, header: &Header) -> Result<Completion, Failed> {
         String::from_utf8_lossy(&output.stderr),
     )
     .into())
+}
+
+/// What a scenario wrote into `file`.
+fn read_back(file: &mut std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    let mut bytes = Vec::new();
+    file.rewind()?;
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn skipped(reason: &str, peer: bool) -> Result<Completion, Failed> {

@@ -146,12 +146,14 @@ fn run(name: &str, header: &Header) -> Result<Completion, Failed> {
     // ends within the limit and its grace whatever the script does. The
     // output goes to files, not pipes: a stray peer that outlives the
     // script (in a process group of its own) cannot hold the harness
-    // waiting for the end of a pipe.
+    // waiting for the end of a pipe. Files with names: scenarios look for
+    // a fifo process's deleted files (its spill), which these are not.
     let cannot = |err: std::io::Error| format!("cannot run tests/scripts/{name}.sh: {err}");
-    let (mut out, mut err) = (
-        tempfile::tempfile().map_err(cannot)?,
-        tempfile::tempfile().map_err(cannot)?,
+    let (out_file, err_file) = (
+        tempfile::NamedTempFile::new().map_err(cannot)?,
+        tempfile::NamedTempFile::new().map_err(cannot)?,
     );
+    let (out, err) = (out_file.as_file(), err_file.as_file());
     let status = std::process::Command::new("timeout")
         .arg("--kill-after=10")
         .arg(limit.as_secs().to_string())
@@ -165,8 +167,8 @@ fn run(name: &str, header: &Header) -> Result<Completion, Failed> {
         .map_err(cannot)?;
     let output = std::process::Output {
         status,
-        stdout: read_back(&mut out).map_err(cannot)?,
-        stderr: read_back(&mut err).map_err(cannot)?,
+        stdout: read_back(out).map_err(cannot)?,
+        stderr: read_back(err).map_err(cannot)?,
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     if output.status.code() == Some(SKIPPED) {
@@ -193,7 +195,7 @@ fn run(name: &str, header: &Header) -> Result<Completion, Failed> {
 }
 
 /// What a scenario wrote into `file`.
-fn read_back(file: &mut std::fs::File) -> std::io::Result<Vec<u8>> {
+fn read_back(mut file: &std::fs::File) -> std::io::Result<Vec<u8>> {
     use std::io::{Read, Seek};
     let mut bytes = Vec::new();
     file.rewind()?;

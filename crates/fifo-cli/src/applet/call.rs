@@ -5,13 +5,14 @@
 //! The reply brings CMD's stdout, stderr and status back, and the call
 //! exits with that status. It makes no file, so it has nothing to clean up.
 
-use std::ffi::OsString;
+mod plan;
+
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
+use fifo_core::open::Wait;
 use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header, connect};
 use fifo_core::{Action, Error, Subject};
 use nix::errno::Errno;
@@ -20,6 +21,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use crate::cli::CallArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
+use plan::{Plan, Request};
 
 const APPLET: &str = crate::cli::applets::CALL.name;
 /// The longest pause between two looks for a server that is not there yet.
@@ -27,25 +29,26 @@ const SERVER_CHECK: Duration = Duration::from_millis(200);
 
 /// Runs `fifo call`.
 pub fn run(args: &CallArgs) -> ExitCode {
-    let deadline = args.timeout.map(|limit| Instant::now() + limit);
-    let stream = match reach(args, deadline) {
+    let plan = Plan::from_args(args);
+    let deadline = plan.limit().map(|limit| Instant::now() + limit);
+    let stream = match reach(&plan, deadline) {
         Ok(stream) => stream,
         Err(status) => return status,
     };
-    match send(args, &stream, deadline) {
+    match send(&plan, &stream, deadline) {
         Ok(()) => {}
-        Err(Sent::TimedOut) => return timed_out(args),
+        Err(Sent::TimedOut) => return timed_out(&plan),
         Err(Sent::Failed(err)) => return report::failure(APPLET, &err),
     }
-    relay(args, &stream, deadline)
+    relay(&plan, &stream, deadline)
 }
 
 /// Connects to the server of PATH, waiting for one to listen unless told
 /// not to (or until the deadline).
-fn reach(args: &CallArgs, deadline: Option<Instant>) -> Result<UnixStream, ExitCode> {
+fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode> {
     let mut pause = Duration::from_millis(5);
     loop {
-        let err = match connect(&args.path) {
+        let err = match connect(&plan.path) {
             Ok(stream) => return Ok(stream),
             Err(err) => err,
         };
@@ -57,21 +60,21 @@ fn reach(args: &CallArgs, deadline: Option<Instant>) -> Result<UnixStream, ExitC
             return Err(report::failure(APPLET, &err));
         }
         // No server: is there a FIFO at all?
-        if let Err(errno) = nix::sys::stat::stat(&args.path) {
-            let err = Error::sys(Subject::path(&args.path), Action::Open, errno);
+        if let Err(errno) = nix::sys::stat::stat(&plan.path) {
+            let err = Error::sys(Subject::path(&plan.path), Action::Open, errno);
             return Err(report::failure(APPLET, &err));
         }
-        if args.no_wait {
+        if plan.wait == Wait::No {
             let text = format!(
                 "{}: no fifo serve answers calls on it",
-                report::quote(&args.path)
+                report::quote(&plan.path)
             );
             report::message(APPLET, &text);
             return Err(ExitCode::NoPeer);
         }
         let left = left(deadline);
         if left.is_some_and(|left| left.is_zero()) {
-            return Err(timed_out(args));
+            return Err(timed_out(plan));
         }
         // A server that is starting: look again soon, then less often.
         std::thread::sleep(left.map_or(pause, |left| left.min(pause)));
@@ -88,16 +91,16 @@ enum Sent {
 /// Sends the call's header and its request, then ends the sending. A
 /// server that stops reading (it refused the call) is not an error here:
 /// its answer says why.
-fn send(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Result<(), Sent> {
+fn send(plan: &Plan, stream: &UnixStream, deadline: Option<Instant>) -> Result<(), Sent> {
     let mut writer = Deadlined { stream, deadline };
     let mut header = call_header();
     // A request from the command line goes with the header, in one write.
-    let sent = match request_words(&args.request) {
-        Some(line) => {
-            header.extend_from_slice(&line);
+    let sent = match &plan.request {
+        Request::Line(line) => {
+            header.extend_from_slice(line);
             writer.write_all(&header)
         }
-        None => writer
+        Request::Stdin => writer
             .write_all(&header)
             .and_then(|()| std::io::copy(&mut Stdin { deadline }, &mut writer).map(drop)),
     };
@@ -110,7 +113,7 @@ fn send(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Resu
             let subject = if err.kind() == std::io::ErrorKind::Other {
                 Subject::Stdin
             } else {
-                Subject::path(&args.path)
+                Subject::path(&plan.path)
             };
             return Err(Sent::Failed(Error::sys(subject, Action::Write, err)));
         }
@@ -186,24 +189,9 @@ fn is_gone(err: &std::io::Error) -> bool {
     )
 }
 
-/// The request from the command line: words joined by spaces, plus a
-/// newline; `None` for stdin.
-fn request_words(words: &[OsString]) -> Option<Vec<u8>> {
-    if words.is_empty() {
-        return None;
-    }
-    let mut line = words
-        .iter()
-        .map(|word| word.as_bytes())
-        .collect::<Vec<_>>()
-        .join(&b' ');
-    line.push(b'\n');
-    Some(line)
-}
-
 /// Copies the reply to stdout and stderr until its status comes; returns
 /// the status.
-fn relay(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> ExitCode {
+fn relay(plan: &Plan, stream: &UnixStream, deadline: Option<Instant>) -> ExitCode {
     let mut decoder = ReplyDecoder::default();
     let mut buf = vec![0u8; 64 * 1024];
     // The first failed write to stdout: the reply's rest is not written, and
@@ -213,22 +201,22 @@ fn relay(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Exi
         let read = bound(stream, deadline, UnixStream::set_read_timeout)
             .and_then(|()| (&*stream).read(&mut buf));
         let n = match read {
-            Ok(0) => return server_gone(args),
+            Ok(0) => return server_gone(plan),
             Ok(n) => n,
-            Err(err) if timed_out_err(&err) => return timed_out(args),
+            Err(err) if timed_out_err(&err) => return timed_out(plan),
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(err) if is_gone(&err) => return server_gone(args),
+            Err(err) if is_gone(&err) => return server_gone(plan),
             Err(err) => {
                 return report::failure(
                     APPLET,
-                    &Error::sys(Subject::path(&args.path), Action::Read, err),
+                    &Error::sys(Subject::path(&plan.path), Action::Read, err),
                 );
             }
         };
         let parts = match decoder.push(&buf[..n]) {
             Ok(parts) => parts,
             Err(why) => {
-                let text = format!("{}: a malformed reply: {why}", report::quote(&args.path));
+                let text = format!("{}: a malformed reply: {why}", report::quote(&plan.path));
                 report::message(APPLET, &text);
                 return ExitCode::Failure;
             }
@@ -256,7 +244,7 @@ fn relay(args: &CallArgs, stream: &UnixStream, deadline: Option<Instant>) -> Exi
                 ReplyPart::Refused(why) => {
                     let text = format!(
                         "{}: the server did not run the call: {why}",
-                        report::quote(&args.path)
+                        report::quote(&plan.path)
                     );
                     report::message(APPLET, &text);
                     return ExitCode::Failure;
@@ -272,20 +260,20 @@ fn left(deadline: Option<Instant>) -> Option<Duration> {
 }
 
 /// The server went away, or never took the request, without replying.
-fn server_gone(args: &CallArgs) -> ExitCode {
+fn server_gone(plan: &Plan) -> ExitCode {
     let text = format!(
         "{}: the server ended without replying",
-        report::quote(&args.path)
+        report::quote(&plan.path)
     );
     report::message(APPLET, &text);
     ExitCode::Failure
 }
 
-fn timed_out(args: &CallArgs) -> ExitCode {
-    let limit = args.timeout.unwrap_or_default();
+fn timed_out(plan: &Plan) -> ExitCode {
+    let limit = plan.limit().unwrap_or_default();
     let text = format!(
         "{}: timed out after {} waiting for a reply",
-        report::quote(&args.path),
+        report::quote(&plan.path),
         fifo_core::error::Span(limit)
     );
     report::message(APPLET, &text);

@@ -3,7 +3,9 @@
 //! `--background`, from a detached process that is holding everything by
 //! the time the command returns; with `--stop`, end such holders.
 
-use std::ffi::{OsStr, OsString};
+mod plan;
+
+use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
@@ -26,6 +28,7 @@ use crate::cli::HoldArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
 use crate::signals::{self, Cleanup};
+use plan::{Create, Holding, Mode, Plan, detached_args};
 
 const APPLET: &str = crate::cli::applets::HOLD.name;
 /// How often a hold without `--idle` looks whether its FIFOs were removed.
@@ -35,20 +38,19 @@ const READY: &[u8] = b"ready\n";
 
 /// Runs `fifo hold`.
 pub fn run(args: &HoldArgs) -> ExitCode {
-    if args.stop {
-        stop(args)
-    } else if args.background && !args.detached {
-        launch(args)
-    } else {
-        hold(args)
+    let plan = Plan::from_args(args);
+    match &plan.mode {
+        Mode::Stop { timeout } => stop(&plan.paths, *timeout),
+        Mode::Launch(holding) => launch(holding, &plan.paths),
+        Mode::Hold { holding, detached } => hold(holding, &plan.paths, *detached),
     }
 }
 
 /// `--stop`: ends the holders of every PATH; a PATH nobody held is status 1.
-fn stop(args: &HoldArgs) -> ExitCode {
+fn stop(paths: &[PathBuf], timeout: Option<Duration>) -> ExitCode {
     let mut status = ExitCode::Success;
-    for path in &args.paths {
-        match release(path, args.timeout, &runs_fifo_hold) {
+    for path in paths {
+        match release(path, timeout, &runs_fifo_hold) {
             Ok(released) => {
                 let here = released.lost.map(|lost| (path.clone(), lost));
                 for (path, lost) in here.into_iter().chain(released.also_lost) {
@@ -91,7 +93,7 @@ fn runs_fifo_hold(args: &[&OsStr]) -> bool {
 /// A holder whose PID the caller never learns (the launcher is killed while
 /// it waits, or the PID cannot be printed) is ended again, so that a failed
 /// `fifo hold -b` never leaves a hold running unannounced.
-fn launch(args: &HoldArgs) -> ExitCode {
+fn launch(holding: &Holding, paths: &[PathBuf]) -> ExitCode {
     let Some(cleanup) = watch_signals() else {
         return ExitCode::Failure;
     };
@@ -114,7 +116,7 @@ fn launch(args: &HoldArgs) -> ExitCode {
     // std's spawn clears the signal mask: the holder gets the signals.
     let started = std::env::current_exe().and_then(|exe| {
         Command::new(exe)
-            .args(detached_args(args))
+            .args(detached_args(holding, paths))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
@@ -174,43 +176,20 @@ fn watch_signals() -> Option<Cleanup> {
         .ok()
 }
 
-/// The command line of the detached holder: this one, plus `--detached`.
-fn detached_args(args: &HoldArgs) -> Vec<OsString> {
-    let mut line: Vec<OsString> = vec![APPLET.into(), "--background".into(), "--detached".into()];
-    if args.create {
-        line.push("--create".into());
-    }
-    if args.rm {
-        line.push("--rm".into());
-    }
-    if let Some(idle) = args.idle {
-        line.push(format!("--idle={}ms", idle.as_millis()).into());
-    }
-    if let Some(bytes) = args.pipe.capacity {
-        line.push(format!("--capacity={bytes}").into());
-    }
-    if args.pipe.verbose {
-        line.push("--verbose".into());
-    }
-    line.push("--".into());
-    line.extend(args.paths.iter().map(|path| path.clone().into_os_string()));
-    line
-}
-
 /// Holds every PATH until a signal, until `--idle` passes quietly, or until
 /// every FIFO held was removed and nobody else holds it.
-fn hold(args: &HoldArgs) -> ExitCode {
+fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     let Some(cleanup) = watch_signals() else {
         return ExitCode::Failure;
     };
-    if args.detached {
+    if detached {
         // Out of the caller's session: its terminal's signals are not ours.
         let _ = nix::unistd::setsid();
     }
-    if let Err(err) = check_capacity(&args.pipe, args.paths.iter().map(PathBuf::as_path)) {
+    if let Err(err) = check_capacity(&holding.pipe, paths.iter().map(PathBuf::as_path)) {
         return cleanup.settle(APPLET, report::failure(APPLET, &err));
     }
-    if let (Some(_), Some(path)) = (args.idle, args.paths.first()) {
+    if let (Some(_), Some(path)) = (holding.idle, paths.first()) {
         if let Err(err) = fifo_core::open::hold::holders_seen(path) {
             return cleanup.settle(APPLET, report::failure(APPLET, &err));
         }
@@ -219,8 +198,8 @@ fn hold(args: &HoldArgs) -> ExitCode {
     // What --create made without --rm: kept if every PATH is held, removed
     // if one fails, so that a failed hold leaves nothing behind.
     let mut made = Vec::new();
-    for path in &args.paths {
-        match hold_one(args, path, &cleanup, &mut made) {
+    for path in paths {
+        match hold_one(holding, path, &cleanup, &mut made) {
             Ok(one) => held.push(one),
             Err(err) => {
                 let mut status = report::failure(APPLET, &err);
@@ -242,10 +221,10 @@ fn hold(args: &HoldArgs) -> ExitCode {
             report_losses(&held);
         });
     }
-    if args.detached && !announce_ready() {
+    if detached && !announce_ready() {
         return cleanup.settle(APPLET, ExitCode::Failure);
     }
-    match args.idle {
+    match holding.idle {
         Some(idle) => wait_idle(&held, idle),
         None => {
             while !all_removed(&held) {
@@ -264,24 +243,25 @@ fn hold(args: &HoldArgs) -> ExitCode {
 /// Makes (with `--create`), holds and sizes one FIFO; what it makes goes to
 /// `cleanup` with `--rm`, to `made` without.
 fn hold_one(
-    args: &HoldArgs,
+    holding: &Holding,
     path: &Path,
     cleanup: &Cleanup,
     made: &mut Vec<CreatedFifo>,
 ) -> Result<Held, Error> {
-    let held = if args.create {
-        let opened = create_and_open(path, Direction::ReadWrite, Wait::No, |created| {
-            if args.rm {
-                cleanup.add(created);
-            } else {
-                made.push(created);
-            }
-        })?;
-        Held::from_opened(opened)?
-    } else {
-        Held::open(path)?
+    let held = match holding.create {
+        Create::No => Held::open(path)?,
+        create => {
+            let opened = create_and_open(path, Direction::ReadWrite, Wait::No, |created| {
+                if create == Create::Remove {
+                    cleanup.add(created);
+                } else {
+                    made.push(created);
+                }
+            })?;
+            Held::from_opened(opened)?
+        }
     };
-    size_pipe(APPLET, held.fd(), path, &args.pipe)?;
+    size_pipe(APPLET, held.fd(), path, &holding.pipe)?;
     Ok(held)
 }
 

@@ -8,15 +8,17 @@ use std::path::Path;
 
 use fifo_core::error::Escaped;
 use fifo_core::inspect::live::{State, wait_for};
-use fifo_core::inspect::{Count, Options, Status, inspect};
-use fifo_core::{FileKind, Peer, Subject};
+use fifo_core::inspect::{Count, Status, inspect};
+use fifo_core::{FileKind, Subject};
 
 use crate::cli::StatArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
-use crate::stat_format::{self as format, Format, values};
+use crate::stat_format::{self as format, values};
+use plan::{Plan, Show};
 
 mod json;
+mod plan;
 
 const APPLET: &str = crate::cli::applets::STAT.name;
 
@@ -145,68 +147,17 @@ fn shared_with(
         .unwrap_or_default()
 }
 
-/// What `fifo stat` shows for each PATH.
-#[derive(Debug, Clone, Copy)]
-enum Show<'a> {
-    /// Nothing: `--wait-*` alone only waits.
-    Nothing,
-    /// The stat(1) layout.
-    Human,
-    /// `-c`/`--printf`.
-    Format(&'a Format),
-    /// `--json`.
-    Json,
-}
-
-/// What `fifo stat` will do, resolved from its arguments before any PATH
-/// is looked at.
-#[derive(Debug)]
-struct Plan<'a> {
-    /// The peers each PATH is first waited for, in order.
-    waits: Vec<Peer>,
-    show: Show<'a>,
-    /// How each PATH is inspected: the /proc scan costs a few system calls
-    /// per process, so it is skipped when the output cannot show it.
-    inspect: Options,
-}
-
-fn plan(args: &StatArgs) -> Plan<'_> {
-    let waits: Vec<Peer> = [
-        (args.wait_reader, Peer::Reader),
-        (args.wait_writer, Peer::Writer),
-    ]
-    .into_iter()
-    .filter_map(|(wanted, peer)| wanted.then_some(peer))
-    .collect();
-    let show = match (args.format.as_ref().or(args.printf.as_ref()), args.json) {
-        (Some(format), _) => Show::Format(format),
-        (None, true) => Show::Json,
-        (None, false) if !waits.is_empty() => Show::Nothing,
-        (None, false) => Show::Human,
-    };
-    let live = match show {
-        Show::Format(format) => format.shows_live_state(),
-        Show::Nothing => false,
-        Show::Human | Show::Json => true,
-    };
-    Plan {
-        waits,
-        show,
-        inspect: Options::default().follow(args.dereference).live(live),
-    }
-}
-
 /// Runs `fifo stat`: every PATH is reported; a missing one makes status 1.
 /// With `--wait-reader`/`--wait-writer`, each PATH is first waited for.
 pub fn run(args: &StatArgs) -> ExitCode {
-    let plan = plan(args);
+    let plan = Plan::from_args(args);
     let mut out = BufWriter::new(io::stdout().lock());
     let mut status = ExitCode::Success;
-    for (index, path) in args.paths.iter().enumerate() {
+    for (index, path) in plan.paths.iter().enumerate() {
         let waited = plan
             .waits
             .iter()
-            .try_for_each(|&peer| wait_for(path, peer, args.timeout));
+            .try_for_each(|&peer| wait_for(path, peer, plan.timeout));
         if let Err(err) = waited {
             status = status.merge(report::failure(APPLET, &err));
             continue;
@@ -221,7 +172,7 @@ pub fn run(args: &StatArgs) -> ExitCode {
                 continue;
             }
         };
-        let text = match plan.show {
+        let text = match &plan.show {
             Show::Format(format) => format.render(&format::Subject {
                 path,
                 status: &report,
@@ -251,7 +202,11 @@ mod tests {
 
     #[test]
     fn human_output_marks_lower_bounds_and_opening_holders() {
-        let mut status = inspect(Path::new("/"), Options::default().live(false)).unwrap();
+        let mut status = inspect(
+            Path::new("/"),
+            fifo_core::inspect::Options::default().live(false),
+        )
+        .unwrap();
         status.kind = FileKind::Fifo;
         status.pipe.holders = Some(fifo_core::inspect::live::Holders {
             seen: vec![fifo_core::inspect::live::Holder {
@@ -280,51 +235,5 @@ mod tests {
         }
         let text = human(Path::new("j"), &status);
         assert!(text.contains("unknown in 1 process this user"), "{text}");
-    }
-
-    fn planned(words: &[&str]) -> (Vec<Peer>, String, bool) {
-        let line: Vec<std::ffi::OsString> = ["fifo", "stat"]
-            .iter()
-            .chain(words)
-            .map(std::ffi::OsString::from)
-            .collect();
-        let Some(crate::cli::Command::Stat(args)) = crate::cli::parse(&line).unwrap().command
-        else {
-            panic!("not stat");
-        };
-        let plan = plan(&args);
-        let show = match plan.show {
-            Show::Nothing => "nothing",
-            Show::Human => "human",
-            Show::Format(_) => "format",
-            Show::Json => "json",
-        };
-        (plan.waits, show.to_owned(), plan.inspect.live)
-    }
-
-    #[test]
-    fn the_plan_scans_proc_only_when_the_output_shows_it() {
-        assert_eq!(planned(&["p"]), (vec![], "human".to_owned(), true));
-        assert_eq!(planned(&["--json", "p"]), (vec![], "json".to_owned(), true));
-        assert_eq!(
-            planned(&["-c", "%n", "p"]),
-            (vec![], "format".to_owned(), false)
-        );
-        assert_eq!(
-            planned(&["-c", "%{readers}", "p"]),
-            (vec![], "format".to_owned(), true)
-        );
-        assert_eq!(
-            planned(&["--wait-writer", "--wait-reader", "p"]),
-            (
-                vec![Peer::Reader, Peer::Writer],
-                "nothing".to_owned(),
-                false
-            )
-        );
-        assert_eq!(
-            planned(&["--wait-reader", "-c", "%n", "p"]),
-            (vec![Peer::Reader], "format".to_owned(), false)
-        );
     }
 }

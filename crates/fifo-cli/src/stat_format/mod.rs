@@ -32,14 +32,14 @@ pub struct Subject<'a> {
 }
 
 /// A parsed `-c`/`--printf` format.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Format {
     pieces: Vec<Piece>,
     /// `-c` ends each output with a newline; `--printf` does not.
     newline: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
     Text(Vec<u8>),
     Field(usize, Spec),

@@ -2,6 +2,8 @@
 //! it (bash's `N<`, `N>`, `N<>`). CMD replaces this process, so its exit
 //! status and signals are the caller's.
 
+mod plan;
+
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
@@ -12,32 +14,26 @@ use fifo_core::Error;
 use fifo_core::create::claim::create_and_open;
 use fifo_core::error::describe;
 use fifo_core::open::descriptor::{closed_at_start, place};
-use fifo_core::open::{Direction, Wait, open_fifo};
+use fifo_core::open::open_fifo;
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 
-use super::{check_capacity, program, size_pipe, wait_from};
+use super::{check_capacity, program, size_pipe};
 use crate::cli::RedirectArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
+use plan::Plan;
 
 const APPLET: &str = crate::cli::applets::REDIRECT.name;
 
 /// Runs `fifo redirect`; returns only if CMD could not be started.
 pub fn run(args: &RedirectArgs) -> ExitCode {
-    let direction = match (args.read, args.write) {
-        (true, _) => Direction::Read,
-        (_, true) => Direction::Write,
-        _ => Direction::ReadWrite,
-    };
-    // O_RDWR never waits; clap refuses --timeout with --rw.
-    let wait = wait_from(false, args.timeout);
-    if let Err(err) = open_on_descriptor(args, direction, wait) {
+    let plan = Plan::from_args(args);
+    if let Err(err) = open_on_descriptor(&plan) {
         return report::failure(APPLET, &err);
     }
-    reclose_standard_streams(args.fd);
-    let (program, rest) = args.command.split_first().expect("clap requires CMD");
-    exec(program, rest)
+    reclose_standard_streams(plan.fd);
+    exec(&plan.program, &plan.rest)
 }
 
 /// Execs CMD as a shell would: found in `PATH` as bash finds it, with the
@@ -74,15 +70,15 @@ fn exec(program: &OsStr, rest: &[OsString]) -> ExitCode {
 }
 
 /// Makes (with `--create`), opens, sizes and places the FIFO on `--fd`.
-fn open_on_descriptor(args: &RedirectArgs, direction: Direction, wait: Wait) -> Result<(), Error> {
-    check_capacity(&args.pipe, [args.path.as_path()])?;
-    let opened = if args.create {
-        create_and_open(&args.path, direction, wait, drop)?
+fn open_on_descriptor(plan: &Plan) -> Result<(), Error> {
+    check_capacity(&plan.pipe, [plan.path.as_path()])?;
+    let opened = if plan.create {
+        create_and_open(&plan.path, plan.direction, plan.wait, drop)?
     } else {
-        open_fifo(&args.path, direction, wait)?
+        open_fifo(&plan.path, plan.direction, plan.wait)?
     };
-    size_pipe(APPLET, opened.fd(), &args.path, &args.pipe)?;
-    place(opened, args.fd)
+    size_pipe(APPLET, opened.fd(), &plan.path, &plan.pipe)?;
+    place(opened, plan.fd)
 }
 
 /// Marks close-on-exec each standard stream that was closed when this

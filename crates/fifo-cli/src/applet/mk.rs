@@ -1,8 +1,11 @@
 //! `fifo mk`: create FIFOs with an exact mode, or one in a private temporary
 //! directory.
 
+mod plan;
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
 
 use fifo_core::create::mode::{MKFIFO_BASE, ModeError, ModeSpec, current_umask};
 use fifo_core::create::{IfExists, PRIVATE_MODE, TempFifo, make_fifo, make_parents};
@@ -10,34 +13,40 @@ use fifo_core::create::{IfExists, PRIVATE_MODE, TempFifo, make_fifo, make_parent
 use crate::cli::MkArgs;
 use crate::exit_code::ExitCode;
 use crate::report;
+use plan::{Make, Plan};
 
 const APPLET: &str = crate::cli::applets::MK.name;
 
 /// Runs `fifo mk`; every PATH is tried, and any failure makes the status 1.
 pub fn run(args: &MkArgs) -> ExitCode {
-    let mode = match resolve_mode(args.mode.as_ref(), current_umask()) {
+    let plan = Plan::from_args(args);
+    let mode = match resolve_mode(plan.mode.as_ref(), current_umask()) {
         Ok(mode) => mode,
         Err(err) => {
             report::message(APPLET, &err.to_string());
             return ExitCode::Usage;
         }
     };
-    if args.temp {
-        return temp(args, mode);
-    }
-    let if_exists = if args.exist_ok {
-        IfExists::AcceptFifo
-    } else {
-        IfExists::Fail
-    };
-    let mut status = ExitCode::Success;
-    for path in &args.paths {
-        let result = if args.parents {
-            make_parents(path)
-        } else {
-            Ok(())
+    match &plan.make {
+        Make::Paths {
+            paths,
+            parents,
+            if_exists,
+        } => make_each(paths, *parents, *if_exists, mode),
+        Make::Temp { dir, name } => temp(dir.as_deref(), name, mode),
+        Make::TooManyNames => {
+            report::message(APPLET, "--temp takes at most one NAME");
+            ExitCode::Usage
         }
-        .and_then(|()| make_fifo(path, mode, if_exists));
+    }
+}
+
+/// Makes every PATH; any failure makes the status 1.
+fn make_each(paths: &[PathBuf], parents: bool, if_exists: IfExists, mode: u32) -> ExitCode {
+    let mut status = ExitCode::Success;
+    for path in paths {
+        let result = if parents { make_parents(path) } else { Ok(()) }
+            .and_then(|()| make_fifo(path, mode, if_exists));
         if let Err(err) = result {
             status = status.merge(report::failure(APPLET, &err));
         }
@@ -51,19 +60,8 @@ fn resolve_mode(spec: Option<&ModeSpec>, umask: u32) -> Result<u32, ModeError> {
     spec.map_or(Ok(PRIVATE_MODE), |spec| spec.apply(MKFIFO_BASE, umask))
 }
 
-fn temp(args: &MkArgs, mode: u32) -> ExitCode {
-    let name = match args.paths.as_slice() {
-        [] => OsStr::new("fifo"),
-        [name] => name.as_os_str(),
-        _ => {
-            report::message(APPLET, "--temp takes at most one NAME");
-            return ExitCode::Usage;
-        }
-    };
-    let dir = args
-        .dir
-        .clone()
-        .unwrap_or_else(fifo_core::create::dir::temp_dir);
+fn temp(dir: Option<&Path>, name: &OsStr, mode: u32) -> ExitCode {
+    let dir = dir.map_or_else(fifo_core::create::dir::temp_dir, Path::to_path_buf);
     let fifo = match TempFifo::make(&dir, name, mode) {
         Ok(fifo) => fifo,
         Err(err) => return report::failure(APPLET, &err),

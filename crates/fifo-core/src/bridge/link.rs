@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 use std::process::{Child, Stdio};
@@ -156,6 +156,7 @@ impl Link {
     fn stdio() -> io::Result<Self> {
         let input = io::stdin().as_fd().try_clone_to_owned()?;
         let output = io::stdout().as_fd().try_clone_to_owned()?;
+        raise_pipes(input.as_fd(), output.as_fd());
         Ok(Self {
             reader: Box::new(std::fs::File::from(input)),
             writer: Box::new(std::fs::File::from(output)),
@@ -178,6 +179,7 @@ impl Link {
         let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(io::Error::other("the command has no pipes"));
         };
+        raise_pipes(input.as_fd(), output.as_fd());
         let child: Arc<Mutex<Child>> = Arc::new(Mutex::new(child));
         Ok(Self {
             reader: Box::new(output),
@@ -193,6 +195,16 @@ impl Link {
             })),
             timeout: None,
         })
+    }
+}
+
+/// Raises the pipes of a stdio link (an `ssh` or `docker exec` between
+/// the bridges) as `cat` raises a FIFO's: a pipe's cost is per wakeup,
+/// and the default 64 KiB holds a quarter of one DATA message. Nothing
+/// happens to a link that is not a pipe.
+fn raise_pipes(input: BorrowedFd<'_>, output: BorrowedFd<'_>) {
+    for fd in [input, output] {
+        let _ = crate::open::capacity::raise(fd);
     }
 }
 

@@ -21,7 +21,7 @@ use crate::transfer::rate::RateLimit;
 use crate::{Action, Subject};
 
 /// How much is read from the source at a time.
-const READ_SIZE: usize = 64 * 1024;
+const READ_SIZE: usize = MAX_DATA;
 
 /// The local data a sender reads.
 #[derive(Debug)]

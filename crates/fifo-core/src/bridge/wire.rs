@@ -146,7 +146,9 @@ fn be_u64(bytes: &[u8]) -> u64 {
 }
 
 /// Writes one data message: its header, then `data` as it is (no copy of
-/// it is made).
+/// it is made), in one `writev` where the writer takes it all (so the
+/// reader wakes once per message, not once for the header and again for
+/// the data).
 ///
 /// # Errors
 /// As the writer's.
@@ -155,8 +157,19 @@ pub fn write_data(out: &mut impl Write, offset: u64, data: &[u8]) -> io::Result<
     head[0] = DATA;
     head[1..5].copy_from_slice(&((8 + data.len()) as u32).to_be_bytes());
     head[5..].copy_from_slice(&offset.to_be_bytes());
-    out.write_all(&head)?;
-    out.write_all(data)?;
+    let wrote = loop {
+        match out.write_vectored(&[io::IoSlice::new(&head), io::IoSlice::new(data)]) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            other => break other?,
+        }
+    };
+    if wrote == 0 {
+        return Err(io::ErrorKind::WriteZero.into());
+    }
+    if wrote < head.len() {
+        out.write_all(&head[wrote..])?;
+    }
+    out.write_all(&data[wrote.saturating_sub(head.len())..])?;
     out.flush()
 }
 

@@ -273,8 +273,10 @@ pub const SERVE: Applet = Applet {
      request on its standard input: a line (with -0, a NUL-terminated record) or a framed \
      message, told apart by its first byte. Up to --jobs requests run at once, each by \
      exactly one CMD. Each job's output is written out whole when it ends, never \
-     interleaved with another's; a request from fifo call gets its output, errors and \
-     status back instead. serve holds PATH open at both ends, so producers never block. \
+     interleaved with another's. Calls from fifo call come on the Unix socket PATH.sock \
+     beside the FIFO, from callers the kernel says may write PATH, and get their output, \
+     errors and status back instead. serve holds PATH open at both ends, so producers \
+     never block. \
      The status is 0 if every CMD succeeded, 1 if any failed.",
     examples: &[
         (
@@ -299,10 +301,12 @@ pub const CALL: Applet = Applet {
     name: "call",
     summary: "Send one request to a fifo serve and print its reply; exit with its command's status",
     description: "fifo call sends one request (the words joined by spaces, plus a newline, or all of \
-     standard input) to the fifo serve reading PATH, as one framed message naming a \
-     private reply FIFO, and copies the reply to standard output and standard error. \
-     The status is CMD's (128+N if signal N killed it). The reply FIFO and its directory \
-     are removed however the call ends.",
+     standard input) to the fifo serve reading PATH, over its call socket PATH.sock, and \
+     copies the reply to standard output and standard error. It believes only a server \
+     running as the FIFO's owner, as root or as the caller (the kernel names the listening \
+     process's user), and the reply comes back on the caller's own connection. The status \
+     is CMD's (128+N if signal N killed it). A call makes no file, so nothing is left \
+     behind however it ends.",
     examples: &[
         (
             "ask the server and print its answer (HELLO)",

@@ -63,7 +63,7 @@ pub struct TransferArgs {
     /// Move at most RATE bytes per second (suffixes K, M, G: 512K, 10M),
     /// in bursts of at most a tenth of a second's worth, so a stalled
     /// reader or writer never gets a burst over the limit when it resumes.
-    /// Data still moves with splice(2)/tee(2).
+    /// cat, send and tee still move the data with splice(2)/tee(2).
     #[arg(long, value_name = "RATE", value_parser = parse_rate)]
     pub rate_limit: Option<NonZeroU64>,
     /// With --rate-limit: read a new RATE from the file PATH whenever its

@@ -52,11 +52,12 @@ fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode>
             Ok(stream) => return Ok(stream),
             Err(err) => err,
         };
-        let nobody = matches!(
-            err.raw_os_error().map(Errno::from_raw),
-            Some(Errno::ENOENT | Errno::ECONNREFUSED)
-        );
-        if !nobody {
+        let errno = err.raw_os_error().map(Errno::from_raw);
+        // A server whose queue of connections is full (all its jobs busy):
+        // wait for room as for its reply, within the same time limit.
+        let busy = errno == Some(Errno::EAGAIN);
+        let nobody = matches!(errno, Some(Errno::ENOENT | Errno::ECONNREFUSED));
+        if !nobody && !busy {
             return Err(report::failure(APPLET, &err));
         }
         // No server: is there a FIFO at all?
@@ -64,7 +65,7 @@ fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode>
             let err = Error::sys(Subject::path(&plan.path), Action::Open, errno);
             return Err(report::failure(APPLET, &err));
         }
-        if plan.wait == Wait::No {
+        if nobody && plan.wait == Wait::No {
             let text = format!(
                 "{}: no fifo serve answers calls on it",
                 report::quote(&plan.path)

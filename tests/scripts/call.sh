@@ -29,6 +29,8 @@ run env TMPDIR= "$F" call -t 10s up empty
 eq "0 EMPTY" "$STATUS $OUT" "TMPDIR= (empty): the call is answered"
 run env TMPDIR=/nonexistent/dir "$F" call -t 10s up missing
 eq "0 MISSING" "$STATUS $OUT" "TMPDIR missing: the call is answered"
+# A stdin that cannot be read is named as such, not the server's socket.
+expect_fail 1 "fifo call: standard input: read error: Is a directory" "$F" call -t 10s up < .
 
 # CMD's stdout, stderr and status come back apart.
 spawn "$F" serve --create st -- sh -c 'cat > /dev/null; echo out; echo oops >&2; exit 7'

@@ -52,11 +52,12 @@ fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode>
             Ok(stream) => return Ok(stream),
             Err(err) => err,
         };
-        let nobody = matches!(
-            err.raw_os_error().map(Errno::from_raw),
-            Some(Errno::ENOENT | Errno::ECONNREFUSED)
-        );
-        if !nobody {
+        let errno = err.raw_os_error().map(Errno::from_raw);
+        // A server whose queue of connections is full (all its jobs busy):
+        // wait for room as for its reply, within the same time limit.
+        let busy = errno == Some(Errno::EAGAIN);
+        let nobody = matches!(errno, Some(Errno::ENOENT | Errno::ECONNREFUSED));
+        if !nobody && !busy {
             return Err(report::failure(APPLET, &err));
         }
         // No server: is there a FIFO at all?
@@ -64,7 +65,7 @@ fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode>
             let err = Error::sys(Subject::path(&plan.path), Action::Open, errno);
             return Err(report::failure(APPLET, &err));
         }
-        if plan.wait == Wait::No {
+        if nobody && plan.wait == Wait::No {
             let text = format!(
                 "{}: no fifo serve answers calls on it",
                 report::quote(&plan.path)
@@ -98,28 +99,54 @@ fn send(plan: &Plan, stream: &UnixStream, deadline: Option<Instant>) -> Result<(
     let sent = match &plan.request {
         Request::Line(line) => {
             header.extend_from_slice(line);
-            writer.write_all(&header)
+            writer.write_all(&header).map_err(Failed::Socket)
         }
         Request::Stdin => writer
             .write_all(&header)
-            .and_then(|()| std::io::copy(&mut Stdin { deadline }, &mut writer).map(drop)),
+            .map_err(Failed::Socket)
+            .and_then(|()| copy_stdin(&mut writer, deadline)),
     };
     match sent {
         Ok(()) => {}
-        Err(err) if timed_out_err(&err) => return Err(Sent::TimedOut),
-        Err(err) if is_gone(&err) => return Ok(()),
-        Err(err) => {
-            // A failed read of stdin names stdin.
-            let subject = if err.kind() == std::io::ErrorKind::Other {
-                Subject::Stdin
-            } else {
-                Subject::path(&plan.path)
-            };
+        Err(Failed::Stdin(err) | Failed::Socket(err)) if timed_out_err(&err) => {
+            return Err(Sent::TimedOut);
+        }
+        Err(Failed::Socket(err)) if is_gone(&err) => return Ok(()),
+        // A failed read of stdin names stdin, whatever its error (a
+        // directory, a socket reset); a failed write the server's socket.
+        Err(Failed::Stdin(err)) => {
+            return Err(Sent::Failed(Error::sys(Subject::Stdin, Action::Read, err)));
+        }
+        Err(Failed::Socket(err)) => {
+            let subject = Subject::path(&plan.path);
             return Err(Sent::Failed(Error::sys(subject, Action::Write, err)));
         }
     }
     let _ = stream.shutdown(std::net::Shutdown::Write);
     Ok(())
+}
+
+/// Which side of sending failed.
+enum Failed {
+    /// Reading stdin.
+    Stdin(std::io::Error),
+    /// Writing to the server.
+    Socket(std::io::Error),
+}
+
+/// Copies stdin to the server to its end.
+fn copy_stdin(writer: &mut Deadlined<'_>, deadline: Option<Instant>) -> Result<(), Failed> {
+    let mut stdin = Stdin { deadline };
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stdin.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Failed::Stdin(err)),
+        };
+        writer.write_all(&buf[..n]).map_err(Failed::Socket)?;
+    }
 }
 
 /// Writes to a stream, each write bounded by what is left of the deadline.

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::error::{Error, Step};
-use super::peer::{Trust, tcp_owner, unix_owner};
+use super::peer::{Trust, Whose, closing_listener, tcp_owner, unix_owner};
 
 /// Where the peer is, and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,7 +265,7 @@ pub(crate) fn connect(
     limit: Option<Duration>,
 ) -> Result<Link, Error> {
     let failed = |step| move |err| Error::link(&endpoint.name, step, err);
-    let check = |owner: Option<u32>| match owner.and_then(|uid| trust.refusal(uid, "listen here")) {
+    let check = |why: Option<String>| match why {
         Some(why) => Err(Error::Refused {
             endpoint: endpoint.name.clone(),
             why,
@@ -276,13 +276,18 @@ pub(crate) fn connect(
         Transport::Tcp { host, port } => {
             let stream = tcp_connect(host, *port, limit).map_err(failed(Step::Connect))?;
             if !keyed {
-                check(tcp_owner(&stream).map_err(failed(Step::Connect))?)?;
+                let whose = tcp_owner(&stream).map_err(failed(Step::Connect))?;
+                if whose == Whose::Closing {
+                    return Err(closing_listener(&endpoint.name, stream));
+                }
+                check(trust.tcp_refusal(whose, "listen here"))?;
             }
             Link::tcp(stream).map_err(failed(Step::Connect))
         }
         Transport::Unix(path) => {
             let stream = UnixStream::connect(path).map_err(failed(Step::Connect))?;
-            check(Some(unix_owner(&stream).map_err(failed(Step::Connect))?))?;
+            let uid = unix_owner(&stream).map_err(failed(Step::Connect))?;
+            check(trust.refusal(uid, "listen here"))?;
             Link::unix(stream).map_err(failed(Step::Connect))
         }
         Transport::Stdio => Link::stdio().map_err(failed(Step::Connect)),
@@ -401,7 +406,7 @@ impl Listener {
             Socket::Tcp(listener) => {
                 let mut stream = listener.accept()?.0;
                 let owner = if self.keyed {
-                    Ok(None)
+                    Ok(Whose::Untold)
                 } else {
                     tcp_owner(&stream)
                 };
@@ -412,7 +417,7 @@ impl Listener {
             }
             Socket::Unix(listener) => {
                 let mut stream = listener.accept()?.0;
-                Ok(match self.refusal(unix_owner(&stream).map(Some)) {
+                Ok(match self.refusal(unix_owner(&stream).map(Whose::User)) {
                     Some(why) => Err(turn_away(&mut stream, why)),
                     None => Ok(Link::unix(stream)?),
                 })
@@ -420,9 +425,9 @@ impl Listener {
         }
     }
 
-    fn refusal(&self, owner: io::Result<Option<u32>>) -> Option<String> {
+    fn refusal(&self, owner: io::Result<Whose>) -> Option<String> {
         match owner {
-            Ok(owner) => owner.and_then(|uid| self.trust.refusal(uid, "connect")),
+            Ok(whose) => self.trust.tcp_refusal(whose, "connect"),
             Err(err) => Some(format!("cannot tell who connected: {err}")),
         }
     }

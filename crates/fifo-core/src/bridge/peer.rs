@@ -10,6 +10,8 @@ use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 
+use super::error::{Error, Step};
+
 /// The users whose bridges may be the peer: this process's user, root
 /// (who may open this user's FIFOs anyway) and those allowed.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +29,17 @@ impl Trust {
         !self.allowed.is_empty()
     }
 
+    /// Why a TCP peer is refused, if it is, without a key: a user not
+    /// trusted, or a peer on another host, where anyone could be it.
+    pub(crate) fn tcp_refusal(&self, whose: Whose, what: &str) -> Option<String> {
+        match whose {
+            Whose::User(uid) => self.refusal(uid, what),
+            Whose::Elsewhere => Some(ELSEWHERE.to_owned()),
+            Whose::Closing => Some(format!("cannot tell who connected: {CLOSING}")),
+            Whose::Untold => None,
+        }
+    }
+
     /// Why a peer owned by `uid` is refused, if it is.
     pub(crate) fn refusal(&self, uid: u32, what: &str) -> Option<String> {
         let own = nix::unistd::Uid::effective().as_raw();
@@ -40,14 +53,43 @@ pub(crate) fn unix_owner(stream: &UnixStream) -> io::Result<u32> {
     crate::sys::peer_uid(stream.as_fd())
 }
 
-/// The user owning the peer of a TCP connection when that peer is a
-/// socket of this host (in this network namespace); `None` for a peer
-/// elsewhere, or where the system does not tell.
-pub(crate) fn tcp_owner(stream: &TcpStream) -> io::Result<Option<u32>> {
+/// Why a TCP peer on another host is refused without a key.
+const ELSEWHERE: &str = "a peer on another host needs --key: without one, anyone there could be it";
+
+/// Whose the peer of a TCP connection is, as far as this host can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Whose {
+    /// A socket of this host (in this network namespace) owned by this user.
+    User(u32),
+    /// Not a socket of this host: another host (or network namespace),
+    /// where anyone could be it.
+    Elsewhere,
+    /// The system does not say (not Linux, or no `/proc/net/tcp`).
+    Untold,
+    /// A socket of this host that its process has shut down or closed:
+    /// Linux then shows it as root's, whoever's it was.
+    Closing,
+}
+
+/// Why a peer whose socket is closing is not believed.
+pub(crate) const CLOSING: &str =
+    "its socket on this host is closing, and no longer says whose it is";
+
+/// Whose the peer of a TCP connection is: the user owning it when it is a
+/// socket of this host (in this network namespace), by Linux's
+/// `/proc/net/tcp` tables.
+///
+/// Only a peer socket that is open (established, or still being accepted)
+/// has a known owner: once its process closed it, Linux shows it as root's
+/// (an orphan has no file, so no owner), and a user could connect, send a
+/// whole stream and close before the look-up to pass for root. A peer of
+/// this host found closing is [`Whose::Closing`], never an owner.
+pub(crate) fn tcp_owner(stream: &TcpStream) -> io::Result<Whose> {
     let (mine, theirs) = (stream.local_addr()?, stream.peer_addr()?);
     if !cfg!(target_os = "linux") {
-        return Ok(None);
+        return Ok(Whose::Untold);
     }
+    let (mut closing, mut looked) = (false, false);
     for (table, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
         let Some((mine, theirs)) = encode(mine, v6).zip(encode(theirs, v6)) else {
             continue;
@@ -57,23 +99,54 @@ pub(crate) fn tcp_owner(stream: &TcpStream) -> io::Result<Option<u32>> {
             Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
             Err(err) => return Err(err),
         };
-        if let Some(uid) = owner(&text, &theirs, &mine) {
-            return Ok(Some(uid));
+        looked = true;
+        match owner(&text, &theirs, &mine) {
+            Found::Open(uid) => return Ok(Whose::User(uid)),
+            Found::Closing => closing = true,
+            Found::Nothing => {}
         }
     }
-    Ok(None)
+    if closing {
+        return Ok(Whose::Closing);
+    }
+    Ok(if looked {
+        Whose::Elsewhere
+    } else {
+        Whose::Untold
+    })
 }
 
-/// The uid column of the table's socket from `local` to `remote`, skipping
-/// sockets in `TIME_WAIT` (state 06), which the kernel shows as root's.
-fn owner(table: &str, local: &str, remote: &str) -> Option<u32> {
-    table.lines().skip(1).find_map(|line| {
+/// What a table says of the socket from `local` to `remote`.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    /// Open (established, or being accepted: states 01 and 03), owned by
+    /// this uid.
+    Open(u32),
+    /// Only in a state a socket reaches once it is shut down or closed
+    /// (`FIN_WAIT1` and after), where the uid shown may be root's for
+    /// anyone's socket.
+    Closing,
+    /// Not there.
+    Nothing,
+}
+
+/// The uid column of the table's open socket from `local` to `remote`.
+fn owner(table: &str, local: &str, remote: &str) -> Found {
+    let mut found = Found::Nothing;
+    for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let matches = fields.get(1)?.eq_ignore_ascii_case(local)
-            && fields.get(2)?.eq_ignore_ascii_case(remote)
-            && *fields.get(3)? != "06";
-        matches.then(|| fields.get(7)?.parse().ok()).flatten()
-    })
+        let (Some(l), Some(r), Some(state)) = (fields.get(1), fields.get(2), fields.get(3)) else {
+            continue;
+        };
+        if !l.eq_ignore_ascii_case(local) || !r.eq_ignore_ascii_case(remote) {
+            continue;
+        }
+        match (*state, fields.get(7).and_then(|uid| uid.parse().ok())) {
+            ("01" | "03", Some(uid)) => return Found::Open(uid),
+            _ => found = Found::Closing,
+        }
+    }
+    found
 }
 
 /// `addr` as the kernel prints it in `/proc/net/tcp` (IPv4) or `tcp6`: the
@@ -96,6 +169,22 @@ fn encode(addr: SocketAddr, v6: bool) -> Option<String> {
     }
     let _ = write!(text, ":{:04X}", addr.port());
     Some(text)
+}
+
+/// A listener whose socket was already closing when it was looked up: one
+/// that turned this side away has said why first (its FAIL is waiting to
+/// be read, and is all that is read of it), anything else is a link that
+/// failed (tried again).
+pub(crate) fn closing_listener(endpoint: &str, mut stream: TcpStream) -> Error {
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(1)));
+    if let Ok(super::wire::Frame::Fail(why)) = super::wire::read_frame(&mut stream) {
+        return Error::Refused {
+            endpoint: endpoint.to_owned(),
+            why: format!("refused by the peer: {why}"),
+        };
+    }
+    let why = format!("cannot tell who listens: {CLOSING}");
+    Error::link(endpoint, Step::Connect, io::Error::other(why))
 }
 
 #[cfg(test)]
@@ -123,8 +212,8 @@ mod tests {
         let (server, _) = listener.accept().unwrap();
         let me = nix::unistd::Uid::effective().as_raw();
         if cfg!(target_os = "linux") {
-            assert_eq!(tcp_owner(&client).unwrap(), Some(me));
-            assert_eq!(tcp_owner(&server).unwrap(), Some(me));
+            assert_eq!(tcp_owner(&client).unwrap(), Whose::User(me));
+            assert_eq!(tcp_owner(&server).unwrap(), Whose::User(me));
         }
         let trust = Trust::default();
         assert_eq!(trust.refusal(me, "connect"), None);
@@ -134,14 +223,59 @@ mod tests {
             format!("uid {} is not allowed to connect", me + 1)
         );
         assert_eq!(Trust::new(vec![me + 1]).refusal(me + 1, "connect"), None);
+        assert_eq!(trust.tcp_refusal(Whose::User(me), "connect"), None);
+        assert_eq!(trust.tcp_refusal(Whose::Untold, "connect"), None);
+        assert_eq!(
+            trust.tcp_refusal(Whose::Elsewhere, "connect").unwrap(),
+            ELSEWHERE
+        );
     }
 
     #[test]
-    fn time_wait_sockets_are_nobodys() {
+    fn only_an_open_socket_has_an_owner() {
         let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   \
              0: 0100007F:1F90 0100007F:D431 06 00000000:00000000 03:00000000 00000000     0        0 0\n   \
-             1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 123 1\n";
-        assert_eq!(owner(table, "0100007F:1F90", "0100007F:D431"), Some(1000));
-        assert_eq!(owner(table, "0100007F:1F90", "0100007F:D432"), None);
+             1: 0100007F:1F90 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 123 1\n   \
+             2: 0100007F:1F90 0100007F:D433 05 00000000:00000000 00:00000000 00000000     0        0 0 1\n   \
+             3: 0100007F:1F90 0100007F:D434 03 00000000:00000000 00:00000000 00000000  1000        0 0 1\n";
+        assert_eq!(
+            owner(table, "0100007F:1F90", "0100007F:D431"),
+            Found::Open(1000)
+        );
+        assert_eq!(
+            owner(table, "0100007F:1F90", "0100007F:D432"),
+            Found::Nothing
+        );
+        // FIN_WAIT2, closed by its process: shown as root's, whoever's it was.
+        assert_eq!(
+            owner(table, "0100007F:1F90", "0100007F:D433"),
+            Found::Closing
+        );
+        assert_eq!(
+            owner(table, "0100007F:1F90", "0100007F:D434"),
+            Found::Open(1000)
+        );
+    }
+
+    #[test]
+    #[cfg_attr(
+        not(target_os = "linux"),
+        ignore = "owners of TCP peers are Linux's only"
+    )]
+    fn a_peer_that_closed_its_socket_has_no_owner() {
+        // A peer that connects, sends and closes before it is looked up is
+        // shown by Linux as root's: it must not pass for root.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        drop(client);
+        // Wait for the kernel to take the peer's FIN (it moves at once on
+        // loopback; this only bounds a slow machine).
+        let mut byte = [0u8; 1];
+        server
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        assert_eq!(std::io::Read::read(&mut &server, &mut byte).unwrap(), 0);
+        assert_eq!(tcp_owner(&server).unwrap(), Whose::Closing);
     }
 }

@@ -17,6 +17,8 @@
 //! ```
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use nix::errno::Errno;
 
@@ -55,6 +57,7 @@ pub fn file_size_limit() -> u64 {
 /// # Errors
 /// [`Error::Sys`] naming `dir` when the file cannot be made.
 pub fn spool(dir: &Path) -> Result<std::fs::File> {
+    static MADE: AtomicU64 = AtomicU64::new(0);
     let failed = |errno| Error::sys(Subject::path(dir), Action::Open, errno);
     match crate::sys::open_unnamed_in(dir) {
         Ok(fd) => return Ok(std::fs::File::from(fd)),
@@ -62,13 +65,23 @@ pub fn spool(dir: &Path) -> Result<std::fs::File> {
         Err(Errno::EOPNOTSUPP | Errno::EISDIR | Errno::EINVAL) => {}
         Err(errno) => return Err(failed(errno)),
     }
-    let (fd, path) = nix::unistd::mkstemp(&dir.join("fifo-serve.XXXXXX")).map_err(failed)?;
-    nix::unistd::unlink(&path).map_err(failed)?;
-    // Commands started later must not inherit it.
-    nix::fcntl::fcntl(
-        &fd,
-        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
-    )
-    .map_err(failed)?;
-    Ok(std::fs::File::from(fd))
+    // Not mkstemp(3): its file is open without close-on-exec until a
+    // second call sets it, and a command that another thread starts
+    // meanwhile inherits it: another request's body or output. A new name
+    // is made with close-on-exec from the start, and unlinked at once.
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.subsec_nanos());
+    for _ in 0..100 {
+        let name = format!(
+            "fifo-serve.{}.{nanos:x}.{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        match crate::transfer::buffer::spill::create_named(&dir.join(name)) {
+            Err(Errno::EEXIST) => {}
+            made => return made.map(std::fs::File::from).map_err(failed),
+        }
+    }
+    Err(failed(Errno::EEXIST))
 }

@@ -236,7 +236,8 @@ pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> 
 ///
 /// # Errors
 /// [`Error::Sys`] naming the socket: `ENOENT` or `ECONNREFUSED` when no
-/// server listens, `EACCES` when this user may not call; or naming the
+/// server listens, `EAGAIN` when one does but its queue of connections is
+/// full (try again), `EACCES` when this user may not call; or naming the
 /// FIFO when it cannot be looked at. [`Error::Unsafe`] for a server that
 /// may not answer.
 pub fn connect(fifo: &Path) -> Result<UnixStream> {
@@ -289,12 +290,38 @@ fn connect_unplanted(path: &Path) -> Result<UnixStream> {
                 return Err(planted(path, "a symlink made in its place meanwhile"));
             }
             let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
-            return UnixStream::connect(by_fd)
-                .map_err(|err| Error::sys(subject(), Action::Open, err));
+            return connect_now(Path::new(&by_fd))
+                .map_err(|errno| Error::sys(subject(), Action::Open, errno));
         }
         None => {}
     }
-    UnixStream::connect(path).map_err(|err| Error::sys(subject(), Action::Open, err))
+    connect_now(path).map_err(|errno| Error::sys(subject(), Action::Open, errno))
+}
+
+/// Connects to the socket at `path` without waiting in connect(2), and
+/// returns the connection in blocking mode. While the server's queue of
+/// connections is full (it takes none while its jobs are all busy), a
+/// blocking connect waits, however long, whatever time limit the caller
+/// has; this fails with `EAGAIN` instead, for the caller to try again.
+fn connect_now(path: &Path) -> nix::Result<UnixStream> {
+    use nix::sys::socket::{AddressFamily, SockFlag, SockType, UnixAddr, socket};
+    use std::os::fd::AsRawFd;
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    let flags = SockFlag::SOCK_CLOEXEC;
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    let flags = SockFlag::empty();
+    let fd = socket(AddressFamily::Unix, SockType::Stream, flags, None)?;
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    nix::fcntl::fcntl(
+        &fd,
+        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
+    )?;
+    let stream = UnixStream::from(fd);
+    let errno = |err: std::io::Error| Errno::from_raw(err.raw_os_error().unwrap_or(0));
+    stream.set_nonblocking(true).map_err(errno)?;
+    nix::sys::socket::connect(stream.as_raw_fd(), &UnixAddr::new(path)?)?;
+    stream.set_nonblocking(false).map_err(errno)?;
+    Ok(stream)
 }
 
 /// Makes room for the socket: nothing there, or a dead socket of this user
@@ -310,14 +337,14 @@ fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
     if kind != FileKind::Socket || stat.st_uid != geteuid().as_raw() {
         return Err(planted(path, &format!("a {kind} of uid {}", stat.st_uid)));
     }
-    match UnixStream::connect(path) {
-        Ok(_) => Err(fail(Action::Open, Errno::EADDRINUSE)),
+    // Not waiting in connect(2): a live server whose queue is full is as
+    // live as one with room.
+    match connect_now(path) {
+        Ok(_) | Err(Errno::EAGAIN) => Err(fail(Action::Open, Errno::EADDRINUSE)),
         // Left by a server that was killed: nobody listens.
-        Err(err) if err.raw_os_error() == Some(Errno::ECONNREFUSED as i32) => {
-            unlinkat(dir, name, UnlinkatFlags::NoRemoveDir)
-                .map_err(|errno| fail(Action::Remove, errno))
-        }
-        Err(err) => Err(Error::sys(Subject::path(path), Action::Open, err)),
+        Err(Errno::ECONNREFUSED) => unlinkat(dir, name, UnlinkatFlags::NoRemoveDir)
+            .map_err(|errno| fail(Action::Remove, errno)),
+        Err(errno) => Err(fail(Action::Open, errno)),
     }
 }
 

@@ -36,7 +36,7 @@
 
 mod level;
 mod queue;
-mod spill;
+pub(crate) mod spill;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};

@@ -104,7 +104,7 @@ fn errno_of(err: &std::io::Error) -> Errno {
 /// three steps look the name up in the one directory opened first: by path,
 /// the owner of a directory on the way could swap it for a symlink between
 /// them, and the unlink would remove a file of that name elsewhere.
-fn create_named(path: &Path) -> nix::Result<OwnedFd> {
+pub(crate) fn create_named(path: &Path) -> nix::Result<OwnedFd> {
     use std::os::unix::ffi::OsStrExt;
     // `new/` names a directory to be: never a file.
     if path.as_os_str().as_bytes().ends_with(b"/") {

@@ -78,6 +78,9 @@ expect_fail 1 "fifo send: 'shared/dir/ctl': $refusal" "$F" send shared/dir/ctl i
 expect_fail 1 "fifo cat: 'shared/dir/ctl': $refusal" "$F" cat -l 1 shared/dir/ctl
 expect_fail 1 "fifo cat: 'shared/dir/new': $refusal" "$F" cat --create --rm -t 1s shared/dir/new
 expect_fail 1 "fifo tee: 'shared/dir/../dir/file': $refusal" "$F" tee shared/dir/../dir/file < /dev/null
+# Nor is one made there by mk: a FIFO where root expects a file (say
+# /etc/ld.so.preload, which every program then blocks opening).
+expect_fail 1 "fifo mk: 'shared/dir/made': $refusal" "$F" mk shared/dir/made
 run "$F" cat -c 7 private-dir/ctl
 eq queued "$OUT" "root's FIFO behind the link holds what it held, and only that"
 exec 7<&-

@@ -255,6 +255,42 @@ fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
     }
 }
 
+/// What `path` names, symlinks followed as [`open`] follows them: in a
+/// world-writable sticky directory, and on the way to one, only a link of
+/// this user or of the directory's owner. For commands that act on what a
+/// path names without opening it (`hold --stop` ends its holders).
+///
+/// # Errors
+/// [`Error::Sys`] when it cannot be looked at, [`Error::Unsafe`] for
+/// another user's symlink in such a directory.
+pub(crate) fn stat_followed(path: &Path) -> Result<FileStat> {
+    let fail = |errno| Error::sys(Subject::path(path), Action::Stat, errno);
+    let Some(parent) = parent(path)? else {
+        return nix::sys::stat::stat(path).map_err(fail);
+    };
+    let place = |follow| Place {
+        dir: parent.dir.as_fd(),
+        name: parent.name,
+        follow,
+    };
+    if parent.shared {
+        if let Some((link, _)) =
+            sys::at::read_symlink_at(parent.dir.as_fd(), parent.name.as_os_str()).map_err(fail)?
+        {
+            if link.st_uid != geteuid().as_raw() && link.st_uid != parent.owner {
+                return Err(Error::Unsafe {
+                    subject: Subject::path(path),
+                    reason: format!(
+                        "to follow a symlink of uid {} in a world-writable sticky directory",
+                        link.st_uid
+                    ),
+                });
+            }
+        }
+    }
+    place(true).stat().map_err(fail)
+}
+
 /// Opens every path with [`open_output`] at the same time, so that a FIFO
 /// whose reader comes late does not hold up the others; results come back in
 /// the order of `paths`. A path whose thread the system refuses (`ulimit

@@ -173,8 +173,11 @@ pub fn release(
     is_holder: &dyn Fn(&[&OsStr]) -> bool,
 ) -> Result<Released> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
-    let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+    // Through no other user's symlink in a sticky directory, as every open
+    // of a path: the holds of a private FIFO it points at are not ended.
+    let meta = sys::file::FileId::of(&crate::open::stat_followed(path)?);
+    let (dev, ino) = (meta.device, meta.inode);
+    let found = holders(dev, ino).ok_or_else(|| Error::NoProcessTable {
         subject: subject(),
         action: Action::Stat,
     })?;
@@ -192,7 +195,7 @@ pub fn release(
     }
     let waiting = pipe_contents(&found).waiting;
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
-    let also_lost = lost_elsewhere(&ours, (meta.dev(), meta.ino()));
+    let also_lost = lost_elsewhere(&ours, (dev, ino));
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));

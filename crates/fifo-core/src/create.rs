@@ -97,11 +97,11 @@ pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
             Err(err) => return Err(err),
         }
     };
-    let made = with_umask_cleared(|| match &parent {
+    let outcome = with_umask_cleared(|| match &parent {
         Some(parent) => sys::at::make_fifo_at(parent.dir.as_fd(), parent.name, path, exact(mode)),
         None => nix::unistd::mkfifo(path, exact(mode)),
     });
-    match made {
+    match outcome {
         Ok(()) => Ok(Made::New),
         Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => {
             crate::create::claim::accept_existing(path).map(|()| Made::Existing)

@@ -25,3 +25,11 @@ eq "65534" "$(stat -c %u shared/theirs)" "the other user's file is still theirs"
 eq "$(sha256sum < data)" "$("$F" cat --buffer 64K --buffer-file shared/mine data | sha256sum)" "a new name in the sticky directory works"
 [ ! -e shared/mine ] || fail "shared/mine is left behind"
 ok "the new name was unlinked"
+
+# Nor through uid 65534's link on the way to a directory of root's: the
+# spill file would be made where the link's owner chose.
+mkdir -m 700 private
+"${AS_NOBODY[@]}" ln -s "$T/private" shared/dir
+expect_fail 1 "fifo cat: 'shared/dir/spill': cannot create buffer file: Permission denied" \
+    "$F" cat --buffer 64K --buffer-file shared/dir/spill data
+eq "" "$(ls -A private)" "nothing was made behind the link"

@@ -32,3 +32,43 @@ run bash -c 'ulimit -f 1 && exec "$0" man --dir pages' "$F"
 eq "1 fifo man: 'pages/fifo.1': write error: File too large" "$STATUS $ERR" \
     "man --dir: one line"
 eq "" "$(ls -A pages)" "man --dir: nothing is left"
+
+# A counted reader whose stdout passes `ulimit -f` mid-batch: the write
+# takes what fits, and the next one raised SIGXFSZ, which ended the reader
+# (153) before it took from the FIFO what it had written: every line of
+# that batch came again to the next reader. Now the write fails, the
+# reader says so in one line and takes only the whole lines that went out.
+# The writers run beside the readers: a pipe may hold only 8 KiB (under
+# pipe-memory pressure), less than they send.
+mkfifo lines
+exec 4<> lines
+seq 10 2009 > want
+spawn "$F" send -l lines < want
+writer=$SPAWNED
+run bash -c 'ulimit -f 1 && exec "$0" cat -l 1500 lines > got' "$F"
+eq "1 fifo cat: standard output: write error: File too large" "$STATUS $ERR" \
+    "cat -l past ulimit -f: one line, status 1"
+run "$F" cat -l "$((2000 - $(wc -l < got)))" lines
+eq 0 "$STATUS" "the next reader takes the rest"
+finish "$writer"
+# got ends in the line its write failed in, cut; the next reader has it whole.
+eq "$(sha256sum < want)" "$( { head -n "$(wc -l < got)" got; printf '%s' "$OUT"; echo; } | sha256sum)" \
+    "each line once: the whole lines out, then the rest"
+exec 4>&-
+
+# The same for framed messages: the one message the write failed in is
+# lost (as on a full device), every other comes once.
+mkfifo framed
+exec 4<> framed
+spawn "$F" send --frame -l framed < want
+writer=$SPAWNED
+run bash -c 'ulimit -f 1 && exec "$0" cat --frame -l 1500 framed > got' "$F"
+eq "1 fifo cat: standard output: write error: File too large" "$STATUS $ERR" \
+    "cat --frame -l past ulimit -f: one line, status 1"
+whole=$(wc -l < got)
+run "$F" cat --frame -l "$((2000 - whole - 1))" framed
+eq 0 "$STATUS" "the next framed reader takes the rest"
+finish "$writer"
+eq "$(sed "$((whole + 1))d" want | sha256sum)" "$( { head -n "$whole" got; printf '%s' "$OUT"; echo; } | sha256sum)" \
+    "each message once but the one cut"
+exec 4>&-

@@ -44,3 +44,21 @@ rm open/mine
 kill -TERM "$holder"
 wait_until 10 "the hold to end" sh -c "[ ! -e /proc/$holder ] || grep -q '^[0-9]* ([^)]*) [ZX]' /proc/$holder/stat"
 eq theirs "$(cat open/mine)" "--rm left the other user's file alone"
+
+# --stop through uid 65534's symlink in a sticky directory: root's hold of
+# a FIFO in root's private directory is not ended (it was, and the bytes
+# waiting in it were lost), as no command follows such a link.
+mkdir -m 700 private
+private=$("$F" hold -b --create private/q)
+PIDS+=("$private")
+echo "kept" | "$F" send private/q
+"${AS_NOBODY[@]}" ln -s "$T/private/q" shared/jobs
+expect_fail 1 "fifo hold: 'shared/jobs': refusing to follow a symlink of uid 65534 in a world-writable sticky directory" \
+    "$F" hold --stop shared/jobs
+kill -0 "$private" && grep -q '^[0-9]* ([^)]*) [^ZX]' "/proc/$private/stat" ||
+    fail "root's private hold was ended through the link"
+ok "root's private hold still runs"
+run "$F" cat -l 1 private/q
+eq kept "$OUT" "its FIFO still holds what was sent"
+run "$F" hold --stop private/q
+eq "0 " "$STATUS $ERR" "root's own --stop of it"

@@ -58,3 +58,36 @@ ln -s "$T/open" private/link
 chown -h 65534 private/link
 run bash -c 'echo elsewhere | "$0" tee private/link' "$F"
 eq "0 elsewhere" "$STATUS $(cat open)" "another user's link elsewhere is followed"
+
+# A link on the way counts as the last one does (fs.protected_symlinks
+# judges every link a lookup passes): uid 65534's shared/dir -> a directory
+# of root's. tee would truncate root's file there, send write into root's
+# FIFO there, cat --create make a FIFO there.
+echo secret > vault
+mkdir -m 700 private-dir
+cp -p vault private-dir/file
+"$F" mk private-dir/ctl
+exec 7<> private-dir/ctl
+echo queued >&7
+"${AS_NOBODY[@]}" ln -s "$T/private-dir" shared/dir
+refusal="refusing to follow a symlink of uid 65534 in a world-writable sticky directory"
+run bash -c 'echo OVERWRITTEN | "$0" tee shared/dir/file' "$F"
+eq "1 fifo tee: 'shared/dir/file': $refusal" "$STATUS $ERR" "tee through a link on the way: refused"
+eq secret "$(cat private-dir/file)" "tee through a link on the way: the file keeps its bytes"
+expect_fail 1 "fifo send: 'shared/dir/ctl': $refusal" "$F" send shared/dir/ctl injected
+expect_fail 1 "fifo cat: 'shared/dir/ctl': $refusal" "$F" cat -l 1 shared/dir/ctl
+expect_fail 1 "fifo cat: 'shared/dir/new': $refusal" "$F" cat --create --rm -t 1s shared/dir/new
+expect_fail 1 "fifo tee: 'shared/dir/../dir/file': $refusal" "$F" tee shared/dir/../dir/file < /dev/null
+# Nor is one made there by mk: a FIFO where root expects a file (say
+# /etc/ld.so.preload, which every program then blocks opening).
+expect_fail 1 "fifo mk: 'shared/dir/made': $refusal" "$F" mk shared/dir/made
+run "$F" cat -c 7 private-dir/ctl
+eq queued "$OUT" "root's FIFO behind the link holds what it held, and only that"
+exec 7<&-
+eq "ctl file" "$(ls private-dir | tr '\n' ' ' | sed 's/ $//')" "nothing made behind the link"
+# Root's own link on the way, and one under /proc, are followed.
+ln -s "$T/private-dir" shared/mydir
+run bash -c 'echo mine | "$0" tee shared/mydir/file' "$F"
+eq "0 mine" "$STATUS $(cat private-dir/file)" "root's own link on the way is followed"
+run bash -c 'cd private-dir && echo cwd | "$0" tee /proc/self/cwd/file' "$F"
+eq "0 cwd" "$STATUS $(cat private-dir/file)" "a link under /proc on the way is followed"

@@ -92,6 +92,22 @@ run bash -c "'$F' tee /dev/full < line"
 eq "1 $(cat line)" "$STATUS $OUT" "default mode: a full disk is dropped, stdout still gets all"
 expect_fail 2 "invalid value 'sometimes'" "$F" tee --output-error=sometimes a
 
+# stdout's reader leaving, with no other output: as GNU tee, which dies of
+# SIGPIPE without --output-error (141) and ignores it with one, so that the
+# -nopipe modes end quietly with 0 and warn and exit say it with status 1
+# (fifo said nothing and gave 141 in all four).
+stdout_gone() {
+    local mode=$1 want=$2
+    run bash -c "'$F' tee $mode < mid | head -c 1 > /dev/null; exit \${PIPESTATUS[0]}"
+    eq "$want" "$STATUS $ERR" "tee ${mode:-(no --output-error)} whose stdout's reader left"
+}
+stdout_gone "" "141 "
+stdout_gone --output-error "0 "
+stdout_gone --output-error=warn-nopipe "0 "
+stdout_gone --output-error=exit-nopipe "0 "
+stdout_gone --output-error=warn "1 fifo tee: standard output: write error: Broken pipe; output dropped"
+stdout_gone --output-error=exit "1 fifo tee: standard output: write error: Broken pipe"
+
 # --no-wait skips a FIFO nobody reads; -t gives up on it with 124.
 spawn bash -c "cat b > b.got"
 rb=$SPAWNED

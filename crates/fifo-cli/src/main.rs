@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         fifo_core::force_portable();
     }
     signals::unblock_ending();
+    signals::block_file_size();
     complete::answer_request();
     let args = match cli::multi_call_args(std::env::args_os().collect()) {
         Ok(args) => args,

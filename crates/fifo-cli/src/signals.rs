@@ -163,6 +163,18 @@ pub fn unblock_ending() {
     let _ = set.thread_unblock();
 }
 
+/// Blocks SIGXFSZ in this thread, and so in every thread started after:
+/// a write past `ulimit -f` then fails with `EFBIG` and is reported as any
+/// failed write is (one line, status 1), where the signal would end the
+/// command mid-write (153). A counted read ended so had written out lines
+/// it had not yet taken from the FIFO, which the next reader got again,
+/// and a framed one lost the messages it held. Call it first thing in
+/// `main`; a command run by `redirect` still gets the mask the caller gave
+/// (see [`fifo_core::process::signals::restore_for_exec`]).
+pub fn block_file_size() {
+    let _ = SigSet::from(Signal::SIGXFSZ).thread_block();
+}
+
 /// Says that `applet` cannot watch for the ending signals, and returns the
 /// status to exit with.
 pub fn cannot_watch(applet: &str, err: impl Into<std::io::Error>) -> ExitCode {

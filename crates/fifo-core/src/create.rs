@@ -81,10 +81,27 @@ pub enum Made {
 /// [`Error::Sys`] with [`Action::CreateFifo`] when `mkfifo` fails,
 /// [`Error::ExistsNotFifo`] when something else is there, or
 /// [`Error::Unsafe`] for a symlink or another user's FIFO in a
-/// world-writable sticky directory.
+/// world-writable sticky directory, or such a symlink on the way.
 pub fn make_fifo(path: &Path, mode: u32, if_exists: IfExists) -> Result<Made> {
     let subject = || Subject::path(path);
-    match with_umask_cleared(|| nix::unistd::mkfifo(path, exact(mode))) {
+    // Made in its directory, reached through no other user's symlink in a
+    // world-writable sticky directory (see `claim::Parent::of`); a path
+    // that names no entry there (`''`, `..`, `dir/`) is left to mkfifo(2)
+    // by path, to fail as mkfifo(1) fails.
+    let parent = if path.as_os_str().as_bytes().ends_with(b"/") {
+        None
+    } else {
+        match claim::Parent::of(path) {
+            Ok(parent) => Some(parent),
+            Err(Error::BadName { .. }) => None,
+            Err(err) => return Err(err),
+        }
+    };
+    let outcome = with_umask_cleared(|| match &parent {
+        Some(parent) => sys::at::make_fifo_at(parent.dir.as_fd(), parent.name, path, exact(mode)),
+        None => nix::unistd::mkfifo(path, exact(mode)),
+    });
+    match outcome {
         Ok(()) => Ok(Made::New),
         Err(Errno::EEXIST) if if_exists == IfExists::AcceptFifo => {
             crate::create::claim::accept_existing(path).map(|()| Made::Existing)

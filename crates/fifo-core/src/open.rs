@@ -208,7 +208,9 @@ impl Opened {
 /// `fs.protected_symlinks` would allow, whether or not that is on: another
 /// user's link planted there (`/tmp/out -> /etc/shadow`, `/tmp/jobs ->` a
 /// FIFO only this user may write) would otherwise have this user truncate
-/// what it points at, or send its data where the link's owner chose.
+/// what it points at, or send its data where the link's owner chose. A
+/// link on the way to the directory is judged so too (`/tmp/dir ->` a
+/// directory of this user's).
 ///
 /// # Errors
 /// [`Error::Sys`] when `open` fails, [`Error::NoPeer`] for [`Wait::No`] with
@@ -233,19 +235,60 @@ pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
     open_with(path, Direction::Write, wait, extra)
 }
 
-/// The directory `path` is in, held open, with `path`'s name there and the
-/// directory's owner, when that directory is world-writable and sticky;
-/// `None` otherwise (or when it cannot be looked at: the open says why).
-fn shared_parent(path: &Path) -> Option<(OwnedFd, &Path, u32)> {
+/// The directory `path` is in, held open (reached through no other user's
+/// symlink in a world-writable sticky directory), with `path`'s name there,
+/// the directory's owner, and whether it is world-writable and sticky;
+/// `None` for a path left to the open by path (`out/`, `..`).
+fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
     use std::os::unix::ffi::OsStrExt;
     // `out/` must be a directory: left to the open by path to say so.
     if path.as_os_str().as_bytes().ends_with(b"/") {
-        return None;
+        return Ok(None);
     }
-    let parent = crate::create::claim::Parent::of(path).ok()?;
-    parent
-        .shared
-        .then_some((parent.dir, parent.name, parent.owner))
+    match crate::create::claim::Parent::of(path) {
+        Ok(parent) => Ok(Some(parent)),
+        Err(Error::BadName { .. }) => Ok(None),
+        Err(Error::Sys { source, .. }) => {
+            Err(Error::sys(Subject::path(path), Action::Open, source))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// What `path` names, symlinks followed as [`open`] follows them: in a
+/// world-writable sticky directory, and on the way to one, only a link of
+/// this user or of the directory's owner. For commands that act on what a
+/// path names without opening it (`hold --stop` ends its holders).
+///
+/// # Errors
+/// [`Error::Sys`] when it cannot be looked at, [`Error::Unsafe`] for
+/// another user's symlink in such a directory.
+pub(crate) fn stat_followed(path: &Path) -> Result<FileStat> {
+    let fail = |errno| Error::sys(Subject::path(path), Action::Stat, errno);
+    let Some(parent) = parent(path)? else {
+        return nix::sys::stat::stat(path).map_err(fail);
+    };
+    let place = |follow| Place {
+        dir: parent.dir.as_fd(),
+        name: parent.name,
+        follow,
+    };
+    if parent.shared {
+        if let Some((link, _)) =
+            sys::at::read_symlink_at(parent.dir.as_fd(), parent.name.as_os_str()).map_err(fail)?
+        {
+            if link.st_uid != geteuid().as_raw() && link.st_uid != parent.owner {
+                return Err(Error::Unsafe {
+                    subject: Subject::path(path),
+                    reason: format!(
+                        "to follow a symlink of uid {} in a world-writable sticky directory",
+                        link.st_uid
+                    ),
+                });
+            }
+        }
+    }
+    place(true).stat().map_err(fail)
 }
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO
@@ -314,14 +357,18 @@ impl<'a> Place<'a> {
 /// symlink only when it belongs to this user or to the directory's owner
 /// (see [`open`]), judged before anything is opened through it.
 fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
-    let Some((dir, name, owner)) = shared_parent(path) else {
+    let Some(parent) = parent(path)? else {
         return open_in(Place::path(path), path, direction, wait, extra);
     };
+    let (dir, name, owner) = (parent.dir, parent.name, parent.owner);
     let mut place = Place {
         dir: dir.as_fd(),
         name,
-        follow: false,
+        follow: !parent.shared,
     };
+    if !parent.shared {
+        return open_in(place, path, direction, wait, extra);
+    }
     match open_in(place, path, direction, wait, extra) {
         // O_NOFOLLOW met a symlink (Linux says ELOOP, FreeBSD EMLINK).
         Err(err) if matches!(err.errno(), Some(Errno::ELOOP | Errno::EMLINK)) => {

@@ -90,7 +90,8 @@ fn tee(plan: &Plan) -> ExitCode {
         alive -= 1;
         let reader_gone = matches!(err, Error::ReaderLeft { .. })
             || err.raw_os_error() == Some(Errno::EPIPE as i32);
-        if alive == 0 && matches!(err.subject(), Subject::Stdout) && reader_gone {
+        let stdout_gone = matches!(err.subject(), Subject::Stdout) && reader_gone;
+        if alive == 0 && stdout_gone && plan.on_failure.sigpipe_ends {
             // Nothing left but a stdout its reader closed: end quietly, as
             // a tool killed by SIGPIPE.
             status = status.merge(ExitCode::StdoutClosed);
@@ -99,7 +100,13 @@ fn tee(plan: &Plan) -> ExitCode {
         if reader_gone && plan.on_failure.reader_may_leave {
             ControlFlow::Continue(())
         } else if plan.on_failure.stop {
-            status = status.merge(report::failure(APPLET, &err));
+            status = status.merge(if stdout_gone {
+                // Said, status 1: report::failure keeps it quiet (141).
+                report::message(APPLET, &fifo_core::error::Chain(&err).to_string());
+                ExitCode::Failure
+            } else {
+                report::failure(APPLET, &err)
+            });
             ControlFlow::Break(())
         } else {
             report::warning(APPLET, &err, "output dropped");

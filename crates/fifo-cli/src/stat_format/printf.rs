@@ -75,7 +75,15 @@ impl Spec {
     }
 
     /// `value` printed as GNU stat prints it with this spec.
+    ///
+    /// A width or precision past `INT_MAX` makes printf(3) fail
+    /// (`EOVERFLOW`), and GNU stat then prints nothing for the directive:
+    /// so does this.
     pub fn render(&self, value: &Value) -> Vec<u8> {
+        let past_int = |n: Option<usize>| n.is_some_and(|n| n > i32::MAX as usize);
+        if past_int(self.width) || past_int(self.precision) {
+            return Vec::new();
+        }
         match value {
             Value::Signed(n) => self.signed(n.is_negative(), n.unsigned_abs()).into_bytes(),
             Value::Unsigned(n) => self
@@ -140,7 +148,9 @@ impl Spec {
                 if precision == 0 && zero {
                     String::new()
                 } else {
-                    format!("{digits:0>precision$}")
+                    // Not `format!`'s own width, which panics past 65535.
+                    let zeros = precision.saturating_sub(digits.len());
+                    "0".repeat(zeros) + &digits
                 }
             }
         }
@@ -225,8 +235,9 @@ impl Spec {
         } else {
             0
         };
-        let tail = format!("{:0>zeros$}", "", zeros = zeros);
-        let tail = format!("{tail:<trailing$}");
+        // Padded by hand: `format!`'s own width panics past 65535.
+        let mut tail = "0".repeat(zeros);
+        tail.push_str(&" ".repeat(trailing.saturating_sub(tail.len())));
         let mut out = whole;
         out.extend(format!(".{fraction:0>shown$}{tail}").into_bytes());
         out
@@ -317,5 +328,40 @@ mod tests {
         assert_eq!(show(".3", &Value::Epoch(-1, 500_000_000)), "-0.500");
         assert_eq!(show(".3", &Value::Epoch(-2, 250_000_000)), "-1.750");
         assert_eq!(show("", &Value::Epoch(0, 0)), "0");
+    }
+
+    #[test]
+    fn widths_and_precisions_past_what_format_takes_print_as_gnu_prints_them() {
+        // Rust's `format!` widths stop at 65535 (a panic past it); printf's
+        // go to INT_MAX, past which GNU stat prints nothing for the directive.
+        let zeros = |n: usize| "0".repeat(n);
+        assert_eq!(show(".70000", &Value::Unsigned(42)), zeros(69_998) + "42");
+        assert_eq!(show("#.70000", &Value::Octal(8)), zeros(69_998) + "10");
+        assert_eq!(
+            show(".70000", &Value::Epoch(5, 0)),
+            format!("5.{}", zeros(70_000))
+        );
+        assert_eq!(
+            show("-70010.70000", &Value::Epoch(5, 0)),
+            format!("5.{}{}", zeros(70_000), " ".repeat(8))
+        );
+        assert_eq!(
+            show("70010.70000", &Value::Epoch(5, 0)),
+            format!("{}5.{}", " ".repeat(8), zeros(70_000))
+        );
+        for spec in [
+            ".2147483648",
+            "2147483648",
+            "99999999999999999999",
+            "1.99999999999999999999",
+        ] {
+            for value in [
+                Value::Unsigned(1),
+                Value::Text(b"x".to_vec()),
+                Value::Epoch(1, 0),
+            ] {
+                assert_eq!(show(spec, &value), "", "%{spec} of {value:?}");
+            }
+        }
     }
 }

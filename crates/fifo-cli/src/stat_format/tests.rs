@@ -51,7 +51,7 @@ fn every_directive_is_in_the_help() {
 
 proptest::proptest! {
     #[test]
-    fn no_format_makes_stat_panic(text in "(%?[nNFAaUGugsidhxyzrwbBC%Q{}\\\\ ]|\\PC){0,30}") {
+    fn no_format_makes_stat_panic(text in "(%?[nNFAaUGugsidhxyzrwbBC%Q{}\\\\ ]|%[-#+ 0]?[0-9]{0,6}(\\.[0-9]{0,6})?[nFaisYX]|\\PC){0,30}") {
         let status = fifo_core::inspect::inspect(Path::new("/"), fifo_core::inspect::Options::default().live(false)).unwrap();
         let subject = Subject { path: Path::new("/"), status: &status };
         for format in [Format::parse(&text), Format::parse_printf(&text)].into_iter().flatten() {

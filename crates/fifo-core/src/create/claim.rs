@@ -207,19 +207,29 @@ pub(crate) struct Parent<'a> {
 }
 
 impl<'a> Parent<'a> {
-    /// Opens the directory `path` is in.
+    /// Opens the directory `path` is in; on Linux, through no symlink of
+    /// another user in a world-writable sticky directory on the way (see
+    /// [`walk`]).
     ///
     /// # Errors
     /// [`Error::BadName`] for a path that names no entry (`/`, `..`);
-    /// [`Error::Sys`] when the directory cannot be opened.
+    /// [`Error::Sys`] when the directory cannot be opened;
+    /// [`Error::Unsafe`] for such a symlink on the way.
     pub(crate) fn of(path: &'a Path) -> Result<Self> {
         let subject = || Subject::path(path);
         let (parent, name) = split(path).ok_or_else(|| Error::BadName {
             subject: subject(),
             action: Action::CreateFifo,
         })?;
-        let dir = sys::at::open_dir(parent)
-            .map_err(|errno| Error::sys(subject(), Action::CreateFifo, errno))?;
+        let dir = open_parent(parent).map_err(|refused| match refused {
+            walk::Refused::Sys(errno) => Error::sys(subject(), Action::CreateFifo, errno),
+            walk::Refused::ForeignLink(uid) => Error::Unsafe {
+                subject: subject(),
+                reason: format!(
+                    "to follow a symlink of uid {uid} in a world-writable sticky directory"
+                ),
+            },
+        })?;
         let st = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
         #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
         let shared = u32::from(st.st_mode) & 0o1002 == 0o1002;
@@ -287,6 +297,17 @@ fn judge(path: &Path, found: &Found, made: Option<(u64, u64)>, shared: bool) -> 
 
 /// The directory to open and the name inside it; `None` for a path that
 /// names no entry (`/`, `..`).
+/// Opens the directory `parent`, on Linux as [`walk::open_dir`] does.
+/// Elsewhere a directory opened only to look names up in needs read
+/// permission, which a lookup by path does not: it is opened by path.
+fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        walk::open_dir(parent)
+    } else {
+        Ok(sys::at::open_dir(parent)?)
+    }
+}
+
 fn split(path: &Path) -> Option<(&Path, &Path)> {
     let name = Path::new(path.file_name()?);
     let parent = match path.parent() {
@@ -303,3 +324,4 @@ fn identity(st: &FileStat) -> (u64, u64) {
 
 #[cfg(test)]
 mod tests;
+mod walk;

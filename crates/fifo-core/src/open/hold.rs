@@ -156,13 +156,16 @@ pub struct Released {
 /// Ends the holders of `path`: the processes of this user that hold it
 /// read-write and whose command line (its arguments, as the process table
 /// shows them) `is_holder` accepts, such as a program that keeps FIFOs
-/// open with [`Held`]. Each gets SIGTERM; then this waits until each is
+/// open with [`Held`]. Each gets SIGTERM (SIGINT or SIGHUP when it ignores
+/// SIGTERM, and none when it ignores all three: [`Error::Unsafe`] at
+/// once, rather than a wait for ever); then this waits until each is
 /// gone, at most `timeout`. The command line is checked again just before
 /// the signal, so that a number reused by another process is not signalled.
 ///
 /// # Errors
 /// [`Error::NotHeld`] when no such process holds it, [`Error::StillRunning`]
-/// when one has not ended in time, [`Error::Sys`] when `path` or /proc
+/// when one has not ended in time, [`Error::Unsafe`] when one ignores
+/// every signal that would end it, [`Error::Sys`] when `path` or /proc
 /// cannot be looked at or a signal cannot be sent.
 pub fn release(
     path: &Path,
@@ -170,8 +173,11 @@ pub fn release(
     is_holder: &dyn Fn(&[&OsStr]) -> bool,
 ) -> Result<Released> {
     let subject = || Subject::path(path);
-    let meta = std::fs::metadata(path).map_err(|err| Error::sys(subject(), Action::Stat, err))?;
-    let found = holders(meta.dev(), meta.ino()).ok_or_else(|| Error::NoProcessTable {
+    // Through no other user's symlink in a sticky directory, as every open
+    // of a path: the holds of a private FIFO it points at are not ended.
+    let meta = sys::file::FileId::of(&crate::open::stat_followed(path)?);
+    let (dev, ino) = (meta.device, meta.inode);
+    let found = holders(dev, ino).ok_or_else(|| Error::NoProcessTable {
         subject: subject(),
         action: Action::Stat,
     })?;
@@ -189,7 +195,7 @@ pub fn release(
     }
     let waiting = pipe_contents(&found).waiting;
     let others_stay = found.seen.iter().any(|holder| !ours.contains(&holder.pid));
-    let also_lost = lost_elsewhere(&ours, (meta.dev(), meta.ino()));
+    let also_lost = lost_elsewhere(&ours, (dev, ino));
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
@@ -257,7 +263,8 @@ fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
     lost
 }
 
-/// Asks process `pid` to end (SIGTERM) and waits until it has, at most
+/// Asks process `pid` to end (see [`heeded_ending_signal`]) and waits
+/// until it has, at most
 /// `timeout`; true when it is gone.
 ///
 /// The process is pinned by a pidfd first and looked at again: the PID the
@@ -282,7 +289,13 @@ fn stop(
         Some(pidfd) => sys::pidfd_signal(pidfd.as_fd(), signal),
         None => kill(Pid::from_raw(pid), signal),
     };
-    match send(Signal::SIGTERM) {
+    let Some(signal) = heeded_ending_signal(pid) else {
+        return Err(Error::Unsafe {
+            subject: Subject::Process(pid),
+            reason: "to wait for it to end: it ignores SIGTERM, SIGINT and SIGHUP".to_owned(),
+        });
+    };
+    match send(signal) {
         Ok(()) => {}
         Err(Errno::ESRCH) => return Ok(true),
         Err(errno) => return Err(Error::sys(Subject::Process(pid), Action::Signal, errno)),
@@ -309,6 +322,25 @@ fn stop(
         }
         std::thread::sleep(STOP_POLL);
     }
+}
+
+/// The first of SIGTERM, SIGINT and SIGHUP that process `pid` does not
+/// ignore (a holder started with one ignored keeps it ignored, and ends on
+/// the others); `None` when it ignores all three. SIGTERM when that cannot
+/// be read.
+fn heeded_ending_signal(pid: i32) -> Option<Signal> {
+    let ending = [Signal::SIGTERM, Signal::SIGINT, Signal::SIGHUP];
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let Some(ignored) = status
+        .lines()
+        .find_map(|line| line.strip_prefix("SigIgn:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+    else {
+        return Some(Signal::SIGTERM);
+    };
+    ending
+        .into_iter()
+        .find(|&signal| ignored & (1 << (signal as u32 - 1)) == 0)
 }
 
 /// Whether `pid` has ended: no such process, or a zombie nobody reaped yet.

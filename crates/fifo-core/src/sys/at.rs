@@ -92,6 +92,16 @@ pub(crate) fn read_symlink_at(
     }
 }
 
+/// Opens the directory `name` in `dir` to look names up in, following a
+/// symlink at `name` as a lookup by path would (the caller judged it).
+pub(crate) fn open_dir_following(
+    dir: BorrowedFd<'_>,
+    name: &std::ffi::OsStr,
+) -> nix::Result<OwnedFd> {
+    let flags = OFlag::O_DIRECTORY | OFlag::O_CLOEXEC | LOOKUP_ONLY;
+    nix::fcntl::openat(dir, name, flags, Mode::empty())
+}
+
 /// Opens `name` in `dir` as a directory to look names up in, never through
 /// a symlink.
 pub(crate) fn open_dir_at(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> nix::Result<OwnedFd> {

@@ -39,6 +39,12 @@ pub struct OnFailure {
     /// Any other failure stops the copy (exit); else it is warned about,
     /// the output dropped, and the copy goes on.
     pub stop: bool,
+    /// Without `--output-error`, stdout's reader leaving when no other
+    /// output is left ends the copy quietly with 141, as SIGPIPE ends GNU
+    /// tee; with it, that reader is handled as any other output's (GNU tee
+    /// ignores SIGPIPE then): dropped silently by the -nopipe modes, said
+    /// with status 1 by `warn` and `exit`.
+    pub sigpipe_ends: bool,
 }
 
 /// The lossy outputs.
@@ -63,6 +69,7 @@ impl Plan {
             Some(OutputError::Exit) => (false, true),
             Some(OutputError::ExitNopipe) => (true, true),
         };
+        let sigpipe_ends = args.output_error.is_none();
         let lossy = (!args.lossy.is_empty()).then(|| Lossy {
             paths: args.lossy.clone(),
             unit: if args.lossy_lines {
@@ -80,6 +87,7 @@ impl Plan {
             on_failure: OnFailure {
                 reader_may_leave,
                 stop,
+                sigpipe_ends,
             },
             lossy,
             rate: Rate::from_args(&args.transfer),
@@ -111,6 +119,7 @@ mod tests {
         let warn = OnFailure {
             reader_may_leave: false,
             stop: false,
+            sigpipe_ends: true,
         };
         assert_eq!(plan.on_failure, warn);
         assert_eq!((plan.lossy, plan.rate), (None, None));
@@ -132,17 +141,18 @@ mod tests {
 
     #[test]
     fn output_error_modes_say_what_a_failure_does() {
-        for (words, reader_may_leave, stop) in [
-            (&[][..], false, false),
-            (&["--output-error=warn"], false, false),
-            (&["--output-error"], true, false),
-            (&["--output-error=warn-nopipe"], true, false),
-            (&["--output-error=exit"], false, true),
-            (&["--output-error=exit-nopipe"], true, true),
+        for (words, reader_may_leave, stop, sigpipe_ends) in [
+            (&[][..], false, false, true),
+            (&["--output-error=warn"], false, false, false),
+            (&["--output-error"], true, false, false),
+            (&["--output-error=warn-nopipe"], true, false, false),
+            (&["--output-error=exit"], false, true, false),
+            (&["--output-error=exit-nopipe"], true, true, false),
         ] {
             let on_failure = OnFailure {
                 reader_may_leave,
                 stop,
+                sigpipe_ends,
             };
             assert_eq!(plan_of(words).on_failure, on_failure, "{words:?}");
         }

@@ -110,8 +110,12 @@ pub(crate) fn create_named(path: &Path) -> nix::Result<OwnedFd> {
     if path.as_os_str().as_bytes().ends_with(b"/") {
         return Err(Errno::EISDIR);
     }
-    let parent = crate::create::claim::Parent::of(path)
-        .map_err(|err| err.errno().unwrap_or(Errno::EINVAL))?;
+    // Another user's symlink on the way in a sticky directory: refused as
+    // the kernel refuses it under fs.protected_symlinks.
+    let parent = crate::create::claim::Parent::of(path).map_err(|err| match err {
+        Error::Unsafe { .. } => Errno::EACCES,
+        err => err.errno().unwrap_or(Errno::EINVAL),
+    })?;
     let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_RDWR;
     let fd = nix::fcntl::openat(
         &parent.dir,

@@ -44,7 +44,7 @@ kill -CONT "$listener"
 wait_until 20 "root's listener to deal with the closed peer" test -s recv.err -o -s got
 [ -s got ] && fail "uid 65534's stream reached root's FIFO: $(cat got)"
 ok "nothing of uid 65534's reached root's FIFO"
-eq "fifo bridge: tcp-listen:$port: cannot tell who connected: its socket on this host is closing, and no longer says whose it is; dropped" \
+eq "fifo bridge: tcp-listen:$port: cannot tell who connected: its socket on this host is closing or gone, and no longer says whose it is; dropped" \
     "$(cat recv.err)" "the listener says why, in one line"
 
 run "$F" bridge --once data "tcp:127.0.0.1:$port"

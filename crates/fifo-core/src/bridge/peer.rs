@@ -66,14 +66,14 @@ pub(crate) enum Whose {
     Elsewhere,
     /// The system does not say (not Linux, or no `/proc/net/tcp`).
     Untold,
-    /// A socket of this host that its process has shut down or closed:
-    /// Linux then shows it as root's, whoever's it was.
+    /// A socket of this host that its process has shut down or closed
+    /// (Linux then shows it as root's, whoever's it was), or that is gone.
     Closing,
 }
 
 /// Why a peer whose socket is closing is not believed.
 pub(crate) const CLOSING: &str =
-    "its socket on this host is closing, and no longer says whose it is";
+    "its socket on this host is closing or gone, and no longer says whose it is";
 
 /// Whose the peer of a TCP connection is: the user owning it when it is a
 /// socket of this host (in this network namespace), by Linux's
@@ -109,11 +109,38 @@ pub(crate) fn tcp_owner(stream: &TcpStream) -> io::Result<Whose> {
     if closing {
         return Ok(Whose::Closing);
     }
-    Ok(if looked {
-        Whose::Elsewhere
-    } else {
+    Ok(if !looked {
         Whose::Untold
+    } else if is_local(theirs.ip()) {
+        // An address of this host with no socket: the peer went away
+        // (a relay killed, a connection reset) between the connect and the
+        // look-up; as closing, never another host's.
+        Whose::Closing
+    } else {
+        Whose::Elsewhere
     })
+}
+
+/// Whether `ip` is an address of this host (in this network namespace):
+/// loopback, or an address one of its interfaces has.
+fn is_local(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    if ip.is_loopback() {
+        return true;
+    }
+    let Ok(addresses) = nix::ifaddrs::getifaddrs() else {
+        return false;
+    };
+    addresses
+        .filter_map(|interface| interface.address)
+        .any(|address| {
+            let mine = match (address.as_sockaddr_in(), address.as_sockaddr_in6()) {
+                (Some(v4), _) => IpAddr::V4(v4.ip()),
+                (_, Some(v6)) => IpAddr::V6(v6.ip()),
+                _ => return false,
+            };
+            mine == ip
+        })
 }
 
 /// What a table says of the socket from `local` to `remote`.
@@ -192,6 +219,17 @@ mod tests {
     use std::net::Ipv6Addr;
 
     use super::*;
+
+    #[test]
+    fn loopback_and_this_host_s_own_addresses_are_local_and_others_not() {
+        assert!(is_local("127.0.0.1".parse().unwrap()));
+        assert!(is_local("127.3.2.1".parse().unwrap()));
+        assert!(is_local("::1".parse().unwrap()));
+        assert!(is_local("::ffff:127.0.0.1".parse().unwrap()));
+        // TEST-NET-1 and the IPv6 documentation prefix belong to no host.
+        assert!(!is_local("192.0.2.1".parse().unwrap()));
+        assert!(!is_local("2001:db8::1".parse().unwrap()));
+    }
 
     #[test]
     fn addresses_are_written_as_the_kernel_writes_them() {

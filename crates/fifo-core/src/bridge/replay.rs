@@ -48,7 +48,14 @@ pub(crate) struct Replay {
 impl Replay {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
-            state: Mutex::new(State::default()),
+            // Allocated whole at once (the pages are touched only as they
+            // fill): growing by doubling copied the ring each time and, as
+            // the old and new ring lived side by side, took the peak a
+            // half-buffer over the buffer.
+            state: Mutex::new(State {
+                data: VecDeque::with_capacity(capacity.max(1)),
+                ..State::default()
+            }),
             changed: Condvar::new(),
             capacity: capacity.max(1),
         }

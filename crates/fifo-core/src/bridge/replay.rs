@@ -48,7 +48,10 @@ pub(crate) struct Replay {
 impl Replay {
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                data: ring(capacity.max(1)),
+                ..State::default()
+            }),
             changed: Condvar::new(),
             capacity: capacity.max(1),
         }
@@ -160,6 +163,17 @@ impl Replay {
 
 /// `take` bytes of `data` from `from` on, copied a slice at a time (not
 /// byte by byte: this is every byte's path to the link).
+/// The ring, allocated whole at once where the system grants it (its pages
+/// are touched only as they fill): growing by doubling copied the ring
+/// each time, and as the old and the new one lived side by side it took
+/// the peak half a buffer over the buffer. A size the system refuses (a
+/// `--replay-buffer` beyond its memory) grows as it fills instead.
+fn ring(capacity: usize) -> VecDeque<u8> {
+    let mut data = VecDeque::new();
+    let _ = data.try_reserve_exact(capacity);
+    data
+}
+
 fn copy_out(data: &VecDeque<u8>, from: usize, take: usize) -> Vec<u8> {
     let (front, back) = data.as_slices();
     let mut out = Vec::with_capacity(take);
@@ -177,6 +191,14 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn a_buffer_larger_than_memory_is_not_allocated_up_front() {
+        let replay = Replay::new(usize::MAX / 2);
+        replay.push(b"abc");
+        replay.set_link(true);
+        assert_eq!(replay.next(0, 100), Next::Data(0, b"abc".to_vec()));
+    }
 
     #[test]
     fn bytes_stay_until_acknowledged_and_are_sent_again_after_a_drop() {

@@ -51,9 +51,19 @@ eq "1 fifo cat: standard output: write error: File too large" "$STATUS $ERR" \
 run "$F" cat -l "$((2000 - $(wc -l < got)))" lines
 eq 0 "$STATUS" "the next reader takes the rest"
 finish "$writer"
-# got ends in the line its write failed in, cut; the next reader has it whole.
-eq "$(sha256sum < want)" "$( { head -n "$(wc -l < got)" got; printf '%s' "$OUT"; echo; } | sha256sum)" \
-    "each line once: the whole lines out, then the rest"
+if linux_only "the line a write failed in comes whole to the next reader (needs tee to look ahead)"; then
+    # got ends in the line its write failed in, cut; the next reader has it whole.
+    eq "$(sha256sum < want)" "$( { head -n "$(wc -l < got)" got; printf '%s' "$OUT"; echo; } | sha256sum)" \
+        "each line once: the whole lines out, then the rest"
+else
+    # A byte per read, read before it can be written: the write that
+    # failed loses the one byte it was given (the documented bound), every
+    # other byte comes once, what went out and then the rest.
+    out=$(wc -c < got)
+    eq "$( { head -c "$out" want; tail -c +"$((out + 2))" want; } | sha256sum)" \
+        "$( { cat got; printf '%s' "$OUT"; echo; } | sha256sum)" \
+        "each byte once but the one the failed write was given"
+fi
 exec 4>&-
 
 # The same for framed messages: the one message the write failed in is

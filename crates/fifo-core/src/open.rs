@@ -239,7 +239,7 @@ pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
 /// symlink in a world-writable sticky directory), with `path`'s name there,
 /// the directory's owner, and whether it is world-writable and sticky;
 /// `None` for a path left to the open by path (`out/`, `..`).
-fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
+pub(crate) fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
     use std::os::unix::ffi::OsStrExt;
     // `out/` must be a directory: left to the open by path to say so.
     if path.as_os_str().as_bytes().ends_with(b"/") {

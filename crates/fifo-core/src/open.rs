@@ -35,6 +35,8 @@ pub mod descriptor;
 pub mod hold;
 pub mod keep;
 pub mod log_file;
+#[cfg(feature = "bridge")]
+pub(crate) mod socket_file;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};

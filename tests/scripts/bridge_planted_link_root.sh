@@ -4,7 +4,9 @@
 # socket of root's private receiving bridge, and shared/dir -> its
 # directory: root's bridge to either path must not take root's stream to
 # that private receiver (whose peer, root, the kernel vouches for). Root's
-# own link there is followed.
+# own link there is followed. Nor is a --key read through uid 65534's link
+# (to a root-only file whose bytes that user knows, it would let them prove
+# root's key).
 # needs: root setpriv
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -31,3 +33,9 @@ run "$F" bridge --once --retry 5s data unix:shared/mine.sock
 eq 0 "$STATUS" "root's own link is followed (stderr: $ERR)"
 finish "$receiver"
 eq "0 own" "$STATUS $(cat priv/got)" "the private receiver got root's own stream, and only that"
+
+printf '%s\n' "bytes of root's that uid 65534 knows" > priv/key
+chmod 600 priv/key
+"${AS_NOBODY[@]}" ln -s "$T/priv/key" shared/key
+expect_fail 1 "fifo bridge: 'shared/key': $refusal" \
+    "$F" bridge --once --retry 0 --key shared/key data tcp:127.0.0.1:1

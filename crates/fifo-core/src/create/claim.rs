@@ -342,7 +342,7 @@ pub(crate) fn resolve_last(
 /// Opens the directory `parent`, on Linux as [`walk::open_dir`] does.
 /// Elsewhere a directory opened only to look names up in needs read
 /// permission, which a lookup by path does not: it is opened by path.
-fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
+pub(crate) fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
     if cfg!(any(target_os = "linux", target_os = "android")) {
         walk::open_dir(parent)
     } else {

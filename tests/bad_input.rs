@@ -418,6 +418,27 @@ fn cases() -> Vec<Case> {
             1,
             "fifo stat: 'file': not a fifo (it is a regular file)",
         ),
+        // call: what no fifo serve can read is refused, not waited on
+        case(
+            &["call", "-t", "5s", "file", "x"],
+            1,
+            "fifo call: 'file': not a fifo (it is a regular file)",
+        ),
+        case(
+            &["call", "-t", "5s", "dir", "x"],
+            1,
+            "fifo call: 'dir': not a fifo (it is a directory)",
+        ),
+        case(
+            &["call", "-t", "5s", "link-file", "x"],
+            1,
+            "fifo call: 'link-file': not a fifo (it is a regular file)",
+        ),
+        case(
+            &["call", "-t", "5s", "dangling", "x"],
+            1,
+            "fifo call: 'dangling': cannot open: No such file or directory",
+        ),
         // the binary itself
         case(&["nope"], 2, "unrecognized subcommand 'nope'"),
         case(&["completions", "tcsh"], 2, "invalid value 'tcsh'"),

@@ -24,3 +24,15 @@ eq "0 " "$STATUS $ERR" "man --dir in a sticky directory of root's: status"
 eq "root's secret" "$(cat secret)" "the planted symlink was not followed"
 [ -f shared/fifo.1 ] && [ ! -L shared/fifo.1 ] || fail "shared/fifo.1 is not root's page"
 eq "0" "$(stat -c %u shared/fifo.1)" "fifo.1 is root's page"
+
+# Nor does root's man --dir write through uid 65534's symlink in a sticky
+# directory, as the directory itself or on the way: into root's private
+# directory behind it, its pages would replace root's files there.
+mkdir -m 700 private
+"${AS_NOBODY[@]}" ln -s "$T/private" shared/docs
+refusal="refusing to follow a symlink of uid 65534 in a world-writable sticky directory"
+expect_fail 1 "fifo man: 'shared/docs': $refusal" "$F" man --dir shared/docs
+mkdir private/man1
+expect_fail 1 "fifo man: 'shared/docs/man1': $refusal" "$F" man --dir shared/docs/man1
+eq "man1" "$(ls private)" "nothing is written behind uid 65534's link"
+eq "" "$(ls private/man1)" "nothing is written behind uid 65534's link on the way"

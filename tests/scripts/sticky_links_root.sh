@@ -91,3 +91,35 @@ run bash -c 'echo mine | "$0" tee shared/mydir/file' "$F"
 eq "0 mine" "$STATUS $(cat private-dir/file)" "root's own link on the way is followed"
 run bash -c 'cd private-dir && echo cwd | "$0" tee /proc/self/cwd/file' "$F"
 eq "0 cwd" "$STATUS $(cat private-dir/file)" "a link under /proc on the way is followed"
+
+# A link that may be followed leads on through links that are judged too,
+# as fs.protected_symlinks judges every link of a lookup: root's own
+# shared/chain -> shared/their-dir/file, where uid 65534's shared/their-dir
+# -> a directory of root's, is refused at uid 65534's link, whether the
+# chain is the last name, a name on the way, relative, or in a directory
+# of root's own.
+echo secret > private-dir/file
+exec 7<> private-dir/ctl
+echo queued >&7
+"${AS_NOBODY[@]}" ln -s "$T/private-dir" shared/their-dir
+ln -s "$T/shared/their-dir/file" shared/chain
+ln -s their-dir/ctl shared/chain-rel
+ln -s "$T/shared/their-dir" shared/chain-dir
+ln -s "$T/shared/their-dir/file" private/chain
+for path in shared/chain shared/chain-dir/file private/chain; do
+    run bash -c 'echo OVERWRITTEN | "$0" tee "$1"' "$F" "$path"
+    eq "1 fifo tee: '$path': $refusal" "$STATUS $ERR" "tee through root's link to uid 65534's ($path): refused"
+    eq secret "$(cat private-dir/file)" "tee through root's link to uid 65534's ($path): the file keeps its bytes"
+done
+expect_fail 1 "fifo send: 'shared/chain-rel': $refusal" "$F" send shared/chain-rel injected
+expect_fail 1 "fifo mk: 'shared/chain-dir/made': $refusal" "$F" mk shared/chain-dir/made
+ln -s "$T/shared/their-dir/ctl" private/chain-fifo
+expect_fail 1 "fifo cat: 'private/chain-fifo': $refusal" "$F" cat --create -l 1 private/chain-fifo
+run "$F" cat -c 7 private-dir/ctl
+eq queued "$OUT" "root's FIFO behind the chain holds what it held, and only that"
+exec 7<&-
+eq "ctl file" "$(ls private-dir | tr '\n' ' ' | sed 's/ $//')" "nothing made behind the chain"
+# A chain of root's own links is followed to its end.
+ln -s "$T/shared/mydir/file" shared/my-chain
+run bash -c 'echo chained | "$0" tee shared/my-chain' "$F"
+eq "0 chained" "$STATUS $(cat private-dir/file)" "a chain of root's own links is followed"

@@ -35,6 +35,8 @@ pub mod descriptor;
 pub mod hold;
 pub mod keep;
 pub mod log_file;
+#[cfg(feature = "bridge")]
+pub(crate) mod socket_file;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -43,7 +45,6 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
-use nix::unistd::geteuid;
 
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
@@ -236,10 +237,10 @@ pub fn open_output(path: &Path, append: bool, wait: Wait) -> Result<Opened> {
 }
 
 /// The directory `path` is in, held open (reached through no other user's
-/// symlink in a world-writable sticky directory), with `path`'s name there,
-/// the directory's owner, and whether it is world-writable and sticky;
+/// symlink in a world-writable sticky directory), with `path`'s name there
+/// and whether it is world-writable and sticky;
 /// `None` for a path left to the open by path (`out/`, `..`).
-fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
+pub(crate) fn parent(path: &Path) -> Result<Option<crate::create::claim::Parent<'_>>> {
     use std::os::unix::ffi::OsStrExt;
     // `out/` must be a directory: left to the open by path to say so.
     if path.as_os_str().as_bytes().ends_with(b"/") {
@@ -268,27 +269,13 @@ pub(crate) fn stat_followed(path: &Path) -> Result<FileStat> {
     let Some(parent) = parent(path)? else {
         return nix::sys::stat::stat(path).map_err(fail);
     };
-    let place = |follow| Place {
-        dir: parent.dir.as_fd(),
-        name: parent.name,
-        follow,
+    let last = resolve_last(path, parent, Action::Stat)?;
+    let place = Place {
+        dir: last.dir.as_fd(),
+        name: Path::new(&last.name),
+        follow: last.follow,
     };
-    if parent.shared {
-        if let Some((link, _)) =
-            sys::at::read_symlink_at(parent.dir.as_fd(), parent.name.as_os_str()).map_err(fail)?
-        {
-            if link.st_uid != geteuid().as_raw() && link.st_uid != parent.owner {
-                return Err(Error::Unsafe {
-                    subject: Subject::path(path),
-                    reason: format!(
-                        "to follow a symlink of uid {} in a world-writable sticky directory",
-                        link.st_uid
-                    ),
-                });
-            }
-        }
-    }
-    place(true).stat().map_err(fail)
+    place.stat().map_err(fail)
 }
 
 /// Opens every path with [`open_output`] at the same time, so that a FIFO
@@ -355,45 +342,30 @@ impl<'a> Place<'a> {
 
 /// [`open_in`] `path`; in a world-writable sticky directory, through a
 /// symlink only when it belongs to this user or to the directory's owner
-/// (see [`open`]), judged before anything is opened through it.
+/// (see [`open`]), judged before anything is opened through it, as are the
+/// links it leads to.
 fn open_with(path: &Path, direction: Direction, wait: Wait, extra: OFlag) -> Result<Opened> {
     let Some(parent) = parent(path)? else {
         return open_in(Place::path(path), path, direction, wait, extra);
     };
-    let (dir, name, owner) = (parent.dir, parent.name, parent.owner);
-    let mut place = Place {
-        dir: dir.as_fd(),
-        name,
-        follow: !parent.shared,
+    let last = resolve_last(path, parent, Action::Open)?;
+    let place = Place {
+        dir: last.dir.as_fd(),
+        name: Path::new(&last.name),
+        follow: last.follow,
     };
-    if !parent.shared {
-        return open_in(place, path, direction, wait, extra);
-    }
-    match open_in(place, path, direction, wait, extra) {
-        // O_NOFOLLOW met a symlink (Linux says ELOOP, FreeBSD EMLINK).
-        Err(err) if matches!(err.errno(), Some(Errno::ELOOP | Errno::EMLINK)) => {
-            let link = crate::sys::at::read_symlink_at(dir.as_fd(), name.as_os_str())
-                .map_err(|errno| Error::sys(Subject::path(path), Action::Open, errno))?;
-            match link {
-                Some((link, _)) if link.st_uid != geteuid().as_raw() && link.st_uid != owner => {
-                    Err(Error::Unsafe {
-                        subject: Subject::path(path),
-                        reason: format!(
-                            "to follow a symlink of uid {} in a world-writable sticky directory",
-                            link.st_uid
-                        ),
-                    })
-                }
-                // This user's link, or the directory owner's: nobody else
-                // may rename or remove it there.
-                _ => {
-                    place.follow = true;
-                    open_in(place, path, direction, wait, extra)
-                }
-            }
-        }
-        result => result,
-    }
+    open_in(place, path, direction, wait, extra)
+}
+
+/// Where the name `parent` holds leads, symlinks followed only as [`open`]
+/// follows them (errors name `path`, failures of the look-up as `action`).
+fn resolve_last(
+    path: &Path,
+    parent: crate::create::claim::Parent<'_>,
+    action: Action,
+) -> Result<crate::create::claim::Last> {
+    crate::create::claim::resolve_last(parent.dir, parent.name.as_os_str())
+        .map_err(|refused| crate::create::claim::refusal(path, refused, action))
 }
 
 /// Opens `place` (named `path` in errors) as [`open`] does.

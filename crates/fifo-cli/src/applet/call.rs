@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use fifo_core::open::Wait;
 use fifo_core::serve::{ReplyDecoder, ReplyPart, call_header, connect};
-use fifo_core::{Action, Error, Subject};
+use fifo_core::{Action, Error, FileKind, Subject};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
@@ -60,10 +60,22 @@ fn reach(plan: &Plan, deadline: Option<Instant>) -> Result<UnixStream, ExitCode>
         if !nobody && !busy {
             return Err(report::failure(APPLET, &err));
         }
-        // No server: is there a FIFO at all?
-        if let Err(errno) = nix::sys::stat::stat(&plan.path) {
-            let err = Error::sys(Subject::path(&plan.path), Action::Open, errno);
-            return Err(report::failure(APPLET, &err));
+        // No server: is there a FIFO at all? What is not one (a file, a
+        // directory) no fifo serve reads: waiting for one would be forever.
+        match nix::sys::stat::stat(&plan.path) {
+            Err(errno) => {
+                let err = Error::sys(Subject::path(&plan.path), Action::Open, errno);
+                return Err(report::failure(APPLET, &err));
+            }
+            #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+            Ok(st) if FileKind::from_mode(u32::from(st.st_mode)) != FileKind::Fifo => {
+                let err = Error::NotAFifo {
+                    subject: Subject::path(&plan.path),
+                    found: FileKind::from_mode(u32::from(st.st_mode)),
+                };
+                return Err(report::failure(APPLET, &err));
+            }
+            Ok(_) => {}
         }
         if nobody && plan.wait == Wait::No {
             let text = format!(

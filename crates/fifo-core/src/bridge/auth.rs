@@ -38,6 +38,16 @@ pub enum KeyError {
         #[source]
         source: std::io::Error,
     },
+    /// Reached through another user's symlink in a world-writable sticky
+    /// directory (`/tmp/key ->` a root-only file whose bytes that user
+    /// knows would let them prove the key).
+    #[error("'{}': refusing {reason}", path.display())]
+    Unsafe {
+        /// The file.
+        path: PathBuf,
+        /// What was refused.
+        reason: String,
+    },
     /// Others than its owner may read or change it: it is no secret.
     #[error("'{}': others may read or change the key (mode {mode:04o}): chmod go= it", path.display())]
     Exposed {
@@ -61,22 +71,32 @@ impl Key {
     /// `head -c 32 /dev/urandom | base64 > key` and an editor agree). A
     /// FIFO is opened without waiting for a writer (with none, it holds no
     /// key); a file others may read or change is refused, as ssh refuses
-    /// such a private key.
+    /// such a private key; so is another user's symlink in a world-writable
+    /// sticky directory, as [`crate::open::open`] refuses it.
     ///
     /// # Errors
     /// [`KeyError`] when it cannot be read, is exposed or is no key's size.
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
         use std::io::Read;
-        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        use std::os::unix::fs::MetadataExt;
         let failed = |source| KeyError::Read {
             path: path.to_owned(),
             source,
         };
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-            .open(path)
-            .map_err(failed)?;
+        // Opened as a FIFO is: through no other user's symlink in a
+        // world-writable sticky directory.
+        let opened = crate::open::open(path, crate::open::Direction::Read, crate::open::Wait::No)
+            .map_err(|err| match err {
+            crate::Error::Sys { source, .. } => failed(source),
+            crate::Error::Unsafe { reason, .. } => KeyError::Unsafe {
+                path: path.to_owned(),
+                reason,
+            },
+            // A socket: what opening it says.
+            crate::Error::NotAFifo { .. } => failed(nix::errno::Errno::ENXIO.into()),
+            err => failed(std::io::Error::other(err.to_string())),
+        })?;
+        let file = std::fs::File::from(opened.into_fd());
         let mode = file.metadata().map_err(failed)?.mode() & 0o7777;
         if mode & 0o077 != 0 {
             return Err(KeyError::Exposed {

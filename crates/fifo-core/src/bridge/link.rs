@@ -285,7 +285,21 @@ pub(crate) fn connect(
             Link::tcp(stream).map_err(failed(Step::Connect))
         }
         Transport::Unix(path) => {
-            let stream = UnixStream::connect(path).map_err(failed(Step::Connect))?;
+            // Through no other user's symlink in a sticky directory (such
+            // a link to a private listener of this user's would take the
+            // stream there): a refusal, not a link to try again.
+            let file = match crate::open::socket_file::reach(path) {
+                Ok(file) => file,
+                Err(crate::Error::Sys { source, .. }) => return Err(failed(Step::Connect)(source)),
+                Err(crate::Error::Unsafe { reason, .. }) => {
+                    return Err(Error::Refused {
+                        endpoint: endpoint.name.clone(),
+                        why: format!("refusing {reason}"),
+                    });
+                }
+                Err(err) => return Err(failed(Step::Connect)(io::Error::other(err))),
+            };
+            let stream = UnixStream::connect(file.path()).map_err(failed(Step::Connect))?;
             let uid = unix_owner(&stream).map_err(failed(Step::Connect))?;
             check(trust.refusal(uid, "listen here"))?;
             Link::unix(stream).map_err(failed(Step::Connect))

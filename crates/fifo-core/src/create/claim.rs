@@ -155,6 +155,24 @@ pub fn create_and_open(
         }
         Err(errno) => return Err(Error::sys(subject(), Action::CreateFifo, errno)),
     };
+    // An existing name outside a sticky directory may be a symlink, which
+    // is followed as an open follows it: each link it leads to judged.
+    let resolved = match made {
+        None if !shared => {
+            let dir = dir
+                .try_clone()
+                .map_err(|err| Error::sys(subject(), Action::Open, err))?;
+            let last = resolve_last(dir, name.as_os_str())
+                .map_err(|refused| refusal(path, refused, Action::Open))?;
+            Some(last)
+        }
+        _ => None,
+    };
+    let place = resolved.as_ref().map_or(place, |last| Place {
+        dir: last.dir.as_fd(),
+        name: Path::new(&last.name),
+        follow: last.follow,
+    });
     let opened = open_in(place, path, direction, wait, OFlag::empty()).map_err(|err| {
         // O_NOFOLLOW met a symlink (Linux says ELOOP, FreeBSD EMLINK).
         match (err.errno(), place.stat()) {
@@ -197,13 +215,12 @@ pub(crate) fn accept_existing(path: &Path) -> Result<()> {
 }
 
 /// The directory a path names an entry of, held open, with the entry's
-/// name there, its owner, and whether it is world-writable and sticky
+/// name there, and whether it is world-writable and sticky
 /// (`/tmp`), where anyone may have put anything under any free name.
 pub(crate) struct Parent<'a> {
     pub(crate) dir: OwnedFd,
     pub(crate) name: &'a Path,
     pub(crate) shared: bool,
-    pub(crate) owner: u32,
 }
 
 impl<'a> Parent<'a> {
@@ -221,24 +238,12 @@ impl<'a> Parent<'a> {
             subject: subject(),
             action: Action::CreateFifo,
         })?;
-        let dir = open_parent(parent).map_err(|refused| match refused {
-            walk::Refused::Sys(errno) => Error::sys(subject(), Action::CreateFifo, errno),
-            walk::Refused::ForeignLink(uid) => Error::Unsafe {
-                subject: subject(),
-                reason: format!(
-                    "to follow a symlink of uid {uid} in a world-writable sticky directory"
-                ),
-            },
-        })?;
+        let dir =
+            open_parent(parent).map_err(|refused| refusal(path, refused, Action::CreateFifo))?;
         let st = fstat(&dir).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
         #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
         let shared = u32::from(st.st_mode) & 0o1002 == 0o1002;
-        Ok(Self {
-            dir,
-            name,
-            shared,
-            owner: st.st_uid,
-        })
+        Ok(Self { dir, name, shared })
     }
 }
 
@@ -295,12 +300,49 @@ fn judge(path: &Path, found: &Found, made: Option<(u64, u64)>, shared: bool) -> 
     }
 }
 
-/// The directory to open and the name inside it; `None` for a path that
-/// names no entry (`/`, `..`).
+/// The error for a look-up of `path` that was `refused`, a failure of the
+/// system's named as `action`.
+pub(crate) fn refusal(path: &Path, refused: walk::Refused, action: Action) -> Error {
+    match refused {
+        walk::Refused::Sys(errno) => Error::sys(Subject::path(path), action, errno),
+        walk::Refused::ForeignLink(uid) => Error::Unsafe {
+            subject: Subject::path(path),
+            reason: format!(
+                "to follow a symlink of uid {uid} in a world-writable sticky directory"
+            ),
+        },
+    }
+}
+
+/// Where `name` in `dir` leads, on Linux as [`walk::resolve_last`] has
+/// it: through symlinks each judged as those on the way are. Elsewhere
+/// only a link at `name` itself is judged, and the kernel follows it.
+pub(crate) fn resolve_last(
+    dir: OwnedFd,
+    name: &std::ffi::OsStr,
+) -> std::result::Result<Last, walk::Refused> {
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        return walk::resolve_last(dir, name);
+    }
+    let link = match sys::at::read_symlink_at(dir.as_fd(), name) {
+        Ok(link) => link,
+        Err(Errno::ENOENT) => None,
+        Err(errno) => return Err(errno.into()),
+    };
+    if let Some((link, _)) = &link {
+        walk::judge(&dir, link)?;
+    }
+    Ok(Last {
+        dir,
+        name: name.to_owned(),
+        follow: link.is_some(),
+    })
+}
+
 /// Opens the directory `parent`, on Linux as [`walk::open_dir`] does.
 /// Elsewhere a directory opened only to look names up in needs read
 /// permission, which a lookup by path does not: it is opened by path.
-fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
+pub(crate) fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
     if cfg!(any(target_os = "linux", target_os = "android")) {
         walk::open_dir(parent)
     } else {
@@ -308,6 +350,8 @@ fn open_parent(parent: &Path) -> std::result::Result<OwnedFd, walk::Refused> {
     }
 }
 
+/// The directory to open and the name inside it; `None` for a path that
+/// names no entry (`/`, `..`).
 fn split(path: &Path) -> Option<(&Path, &Path)> {
     let name = Path::new(path.file_name()?);
     let parent = match path.parent() {
@@ -325,3 +369,4 @@ fn identity(st: &FileStat) -> (u64, u64) {
 #[cfg(test)]
 mod tests;
 mod walk;
+pub(crate) use walk::Last;

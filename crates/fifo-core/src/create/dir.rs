@@ -23,7 +23,7 @@ use nix::sys::stat::{Mode, fchmod, fstat};
 use nix::unistd::{Uid, UnlinkatFlags};
 
 use crate::create::exact;
-use crate::{Action, Error, Result, Subject, sys};
+use crate::{Action, Error, Result, Subject};
 
 /// The directory temporary files go in: `$TMPDIR`, or `/tmp` when it is
 /// unset or empty (as mktemp(1) and Python's tempfile read it), made
@@ -65,18 +65,19 @@ pub struct Directory {
 }
 
 impl Directory {
-    /// Opens `path` (symlinks followed: the caller named it) to write files
-    /// into. One that belongs to another user than this one or root is
-    /// refused: its owner can put anything under any name in it, and swap
-    /// it between a check and a use.
+    /// Opens `path` to write files into, symlinks followed as an open of a
+    /// FIFO follows them (in a world-writable sticky directory, and on the
+    /// way to one, only this user's or the directory owner's). One that
+    /// belongs to another user than this one or root is refused: its owner
+    /// can put anything under any name in it, and swap it between a check
+    /// and a use.
     ///
     /// # Errors
     /// [`Error::Sys`] when it cannot be opened; [`Error::Unsafe`] for
-    /// another user's directory.
+    /// another user's directory, or such a symlink.
     pub fn open_own(path: &Path) -> Result<Self> {
-        let subject = || Subject::path(path);
-        let fd =
-            sys::at::open_dir(path).map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
+        let fd = crate::create::claim::open_parent(path)
+            .map_err(|refused| crate::create::claim::refusal(path, refused, Action::Open))?;
         refuse_others(fd.as_fd(), path)?;
         Ok(Self::held(fd, path.to_owned()))
     }

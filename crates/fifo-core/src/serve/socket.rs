@@ -244,9 +244,7 @@ pub fn connect(fifo: &Path) -> Result<UnixStream> {
     let path = socket_path(fifo);
     let stream = connect_unplanted(&path)?;
     let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
-    let owner = nix::sys::stat::stat(fifo)
-        .map_err(|errno| Error::sys(Subject::path(fifo), Action::Stat, errno))?
-        .st_uid;
+    let owner = crate::open::stat_followed(fifo)?.st_uid;
     if !server.may_answer(owner, geteuid().as_raw()) {
         return Err(planted(
             &path,
@@ -269,8 +267,15 @@ pub fn connect(fifo: &Path) -> Result<UnixStream> {
 fn connect_unplanted(path: &Path) -> Result<UnixStream> {
     let subject = || Subject::path(path);
     let (dir_path, name) = split(path);
-    let dir = sys::at::open_dir(dir_path)
-        .map_err(|errno| Error::sys(Subject::path(dir_path), Action::Open, errno))?;
+    // The directory too is reached as an open reaches a FIFO's: through
+    // no other user's symlink in a world-writable sticky directory
+    // (`/tmp/dir ->` root's private directory would lead root's call to a
+    // service there, as the last name's link would).
+    let dir = match crate::open::parent(path)? {
+        Some(parent) => parent.dir,
+        None => sys::at::open_dir(dir_path)
+            .map_err(|errno| Error::sys(Subject::path(dir_path), Action::Open, errno))?,
+    };
     let me = geteuid().as_raw();
     let link = sys::at::read_symlink_at(dir.as_fd(), &name)
         .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;

@@ -108,3 +108,18 @@ pub(crate) fn open_dir_at(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> nix::R
     let flags = OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC | LOOKUP_ONLY;
     nix::fcntl::openat(dir, name, flags, Mode::empty())
 }
+
+/// Whether `dir` is in `/proc`, whose symlinks (`/proc/self/cwd`,
+/// `/proc/self/fd/3`) lead to what they name without a path to walk.
+pub(crate) fn on_procfs(dir: BorrowedFd<'_>) -> bool {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        nix::sys::statfs::fstatfs(dir)
+            .is_ok_and(|fs| fs.filesystem_type() == nix::sys::statfs::PROC_SUPER_MAGIC)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = dir;
+        false
+    }
+}

@@ -9,16 +9,26 @@
 //! `fifo tee /tmp/build/log` truncate `/root/private/log`, and its `fifo
 //! send` write into a FIFO only root may write. So the directory is reached
 //! here as the switch would allow, whether or not it is on.
+//!
+//! A link that may be followed is followed here too, by reading it and
+//! walking its target's names in turn, each judged as any other: root's own
+//! `/tmp/latest -> /tmp/build/log` still leads through uid 65534's
+//! `/tmp/build`, which the kernel would follow without a look. Only the
+//! links of `/proc` (`/proc/self/cwd`, `/dev/fd/3`), which name no path
+//! the walk could take, are followed by the kernel.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Component, Path};
 
 use nix::errno::Errno;
-use nix::sys::stat::fstat;
+use nix::sys::stat::{FileStat, fstat};
 use nix::unistd::geteuid;
 
 use crate::sys;
+
+/// How many symlinks one path may pass through, as Linux allows.
+const MAX_LINKS: usize = 40;
 
 /// Why [`open_dir`] did not open the directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,32 +48,119 @@ impl From<Errno> for Refused {
 
 /// Opens the directory `path` as a descriptor to look names up in, each
 /// symlink on the way followed only as `fs.protected_symlinks` allows (see
-/// the module documentation). A link that may be followed is followed by
-/// the kernel, as a lookup by path follows it (so `/proc/self/cwd` works);
-/// in a sticky directory nobody but its owner and the directory's owner
-/// may replace it between the look and the open, and elsewhere whatever is
-/// there is not followed (`O_NOFOLLOW`) unless it was looked at.
+/// the module documentation), and the links it leads to judged in turn.
 pub(crate) fn open_dir(path: &Path) -> Result<OwnedFd, Refused> {
     let start = if path.has_root() { "/" } else { "." };
-    let mut dir = sys::at::open_dir(Path::new(start))?;
-    for name in path.components().filter_map(|part| match part {
-        Component::Normal(name) => Some(name),
-        Component::ParentDir => Some(OsStr::new("..")),
-        Component::RootDir | Component::CurDir | Component::Prefix(_) => None,
-    }) {
-        dir = match sys::at::read_symlink_at(dir.as_fd(), name)? {
-            Some((link, _)) => {
-                let here = fstat(&dir)?;
-                #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
-                let shared = u32::from(here.st_mode) & 0o1002 == 0o1002;
-                let trusted = link.st_uid == geteuid().as_raw() || link.st_uid == here.st_uid;
-                if shared && !trusted {
-                    return Err(Refused::ForeignLink(link.st_uid));
-                }
-                sys::at::open_dir_following(dir.as_fd(), name)?
+    let dir = sys::at::open_dir(Path::new(start))?;
+    walk(dir, names(path), &mut 0)
+}
+
+/// Where a name in a directory leads: the directory and the name there of
+/// what is not a symlink (or was not when looked at), or of a link of
+/// `/proc` for the kernel to follow (`follow`).
+pub(crate) struct Last {
+    pub(crate) dir: OwnedFd,
+    pub(crate) name: OsString,
+    pub(crate) follow: bool,
+}
+
+/// Follows `name` in `dir` while it is a symlink, each judged as
+/// [`open_dir`] judges those on the way. A name that is missing is left
+/// for the caller's open to say so.
+pub(crate) fn resolve_last(dir: OwnedFd, name: &OsStr) -> Result<Last, Refused> {
+    let (mut dir, mut name, mut links) = (dir, name.to_owned(), 0);
+    loop {
+        let (link, target) = match sys::at::read_symlink_at(dir.as_fd(), &name) {
+            Ok(Some(found)) => found,
+            Ok(None) | Err(Errno::ENOENT) => {
+                return Ok(Last {
+                    dir,
+                    name,
+                    follow: false,
+                });
             }
-            None => sys::at::open_dir_at(dir.as_fd(), name)?,
+            Err(errno) => return Err(errno.into()),
         };
+        judge(&dir, &link)?;
+        if sys::at::on_procfs(dir.as_fd()) {
+            return Ok(Last {
+                dir,
+                name,
+                follow: true,
+            });
+        }
+        links += 1;
+        if links > MAX_LINKS {
+            return Err(Errno::ELOOP.into());
+        }
+        let target = Path::new(&target);
+        let base = if target.has_root() {
+            sys::at::open_dir(Path::new("/"))?
+        } else {
+            dir
+        };
+        let mut names = names(target);
+        // The names are in reverse order: the target's last one first.
+        if names.is_empty() {
+            return Ok(Last {
+                dir: base,
+                name: OsString::from("."),
+                follow: false,
+            });
+        }
+        name = names.remove(0);
+        dir = walk(base, names, &mut links)?;
+    }
+}
+
+/// Looks up `names` (in reverse order, the next one last) from `dir`.
+fn walk(mut dir: OwnedFd, mut names: Vec<OsString>, links: &mut usize) -> Result<OwnedFd, Refused> {
+    while let Some(name) = names.pop() {
+        let Some((link, target)) = sys::at::read_symlink_at(dir.as_fd(), &name)? else {
+            dir = sys::at::open_dir_at(dir.as_fd(), &name)?;
+            continue;
+        };
+        judge(&dir, &link)?;
+        if sys::at::on_procfs(dir.as_fd()) {
+            dir = sys::at::open_dir_following(dir.as_fd(), &name)?;
+            continue;
+        }
+        *links += 1;
+        if *links > MAX_LINKS {
+            return Err(Errno::ELOOP.into());
+        }
+        let target = Path::new(&target);
+        if target.has_root() {
+            dir = sys::at::open_dir(Path::new("/"))?;
+        }
+        names.extend(self::names(target));
     }
     Ok(dir)
+}
+
+/// Refuses the symlink `link` of `dir` when `dir` is world-writable and
+/// sticky and the link belongs neither to this user nor to `dir`'s owner.
+pub(super) fn judge(dir: &OwnedFd, link: &FileStat) -> Result<(), Refused> {
+    let here = fstat(dir)?;
+    #[allow(clippy::useless_conversion)] // `mode_t` is u16 on macOS.
+    let shared = u32::from(here.st_mode) & 0o1002 == 0o1002;
+    let trusted = link.st_uid == geteuid().as_raw() || link.st_uid == here.st_uid;
+    if shared && !trusted {
+        return Err(Refused::ForeignLink(link.st_uid));
+    }
+    Ok(())
+}
+
+/// The names `path` looks up, in reverse order (the first one last).
+fn names(path: &Path) -> Vec<OsString> {
+    let mut names: Vec<OsString> = path
+        .components()
+        .filter_map(|part| match part {
+            Component::Normal(name) => Some(name.to_owned()),
+            Component::ParentDir => Some(OsStr::new("..").to_owned()),
+            Component::RootDir | Component::CurDir | Component::Prefix(_) => None,
+        })
+        .collect();
+    names.reverse();
+    names
 }

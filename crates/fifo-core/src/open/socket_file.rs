@@ -5,12 +5,10 @@
 //! this user may connect to (a private listener of this user's) would
 //! otherwise lead this user's connection, and its data, there.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
-use nix::sys::stat::Mode;
 
 use crate::{Error, Result};
 
@@ -50,17 +48,20 @@ pub(crate) fn reach(path: &Path) -> Result<SocketFile> {
     if last.follow || !Path::new("/proc/self/fd").is_dir() {
         return Ok(as_given());
     }
-    let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let held = nix::fcntl::openat(&last.dir, last.name.as_os_str(), flags, Mode::empty()).map_err(
-        |errno| match errno {
-            // A symlink put there since it was looked at.
-            Errno::ELOOP => Error::Unsafe {
-                subject: crate::Subject::path(path),
-                reason: "to connect through a symlink made in its place meanwhile".to_owned(),
-            },
-            errno => Error::sys(crate::Subject::path(path), crate::Action::Open, errno),
-        },
-    )?;
+    let held =
+        crate::sys::at::hold_at(last.dir.as_fd(), last.name.as_os_str()).map_err(|errno| {
+            match errno {
+                // A symlink put there since it was looked at.
+                Errno::ELOOP => Error::Unsafe {
+                    subject: crate::Subject::path(path),
+                    reason: "to connect through a symlink made in its place meanwhile".to_owned(),
+                },
+                errno => Error::sys(crate::Subject::path(path), crate::Action::Open, errno),
+            }
+        })?;
+    let Some(held) = held else {
+        return Ok(as_given());
+    };
     let by_fd = PathBuf::from(format!("/proc/self/fd/{}", held.as_raw_fd()));
     Ok(SocketFile {
         _held: Some(held),

@@ -58,6 +58,28 @@ pub(crate) fn make_fifo_at(
     }
 }
 
+/// The file `name` in `dir` held without opening it (`O_PATH |
+/// O_NOFOLLOW`), for a caller to reach it again through
+/// `/proc/self/fd`, whatever is put at its name meanwhile. `None` where
+/// files cannot be held so (no `O_PATH`: macOS, the BSDs); `ELOOP` for a
+/// symlink at `name`.
+#[cfg_attr(
+    not(any(target_os = "linux", target_os = "android")),
+    allow(clippy::unnecessary_wraps)
+)]
+pub(crate) fn hold_at(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> nix::Result<Option<OwnedFd>> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        nix::fcntl::openat(dir, name, flags, Mode::empty()).map(Some)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = (dir, name);
+        Ok(None)
+    }
+}
+
 /// The symlink `name` in `dir`, if it is one: its metadata and its target,
 /// both read from the one link. On Linux through a descriptor of the link
 /// itself (`O_PATH | O_NOFOLLOW`), so that no swap between the two reads can

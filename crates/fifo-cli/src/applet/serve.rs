@@ -183,11 +183,6 @@ fn max_request() -> u64 {
 /// holds the FIFO, makes the call socket, and takes up what an earlier
 /// reader left.
 fn setup(plan: &Plan, cleanup: &Cleanup) -> Result<Setup, Error> {
-    // Before the workers start, which inherit it: a write past `ulimit -f`
-    // (the joblog, serve's own stdout into a file) is then a write error
-    // that is reported, not SIGXFSZ ending serve. CMD starts with no
-    // signal blocked.
-    let _ = nix::sys::signal::SigSet::from(nix::sys::signal::Signal::SIGXFSZ).thread_block();
     let spool_dir = fifo_core::create::dir::temp_dir();
     // Every job spools its output there: a place that cannot be used is
     // said before serving, not once per request.

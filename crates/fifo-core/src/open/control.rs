@@ -116,8 +116,10 @@ pub(crate) fn open_trusting_own_links(path: &Path, flags: OFlag, what: &str) -> 
     Err(fail(Errno::EISDIR))
 }
 
-/// The names `path` looks up, in reverse order (the first one last).
-fn names(path: &Path) -> Vec<OsString> {
+/// The names `path` looks up, in reverse order (the first one last): the
+/// work list of every name-by-name walk (this one, and the sticky
+/// directories' in `create::claim`).
+pub(crate) fn names(path: &Path) -> Vec<OsString> {
     let mut names: Vec<OsString> = path
         .components()
         .filter_map(|part| match part {

@@ -19,12 +19,13 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, OwnedFd};
-use std::path::{Component, Path};
+use std::path::Path;
 
 use nix::errno::Errno;
 use nix::sys::stat::{FileStat, fstat};
 use nix::unistd::geteuid;
 
+use crate::open::control::{self, names};
 use crate::sys;
 
 /// How many symlinks one path may pass through, as Linux allows.
@@ -133,7 +134,7 @@ fn walk(mut dir: OwnedFd, mut names: Vec<OsString>, links: &mut usize) -> Result
         if target.has_root() {
             dir = sys::at::open_dir(Path::new("/"))?;
         }
-        names.extend(self::names(target));
+        names.extend(control::names(target));
     }
     Ok(dir)
 }
@@ -151,16 +152,3 @@ pub(super) fn judge(dir: &OwnedFd, link: &FileStat) -> Result<(), Refused> {
     Ok(())
 }
 
-/// The names `path` looks up, in reverse order (the first one last).
-fn names(path: &Path) -> Vec<OsString> {
-    let mut names: Vec<OsString> = path
-        .components()
-        .filter_map(|part| match part {
-            Component::Normal(name) => Some(name.to_owned()),
-            Component::ParentDir => Some(OsStr::new("..").to_owned()),
-            Component::RootDir | Component::CurDir | Component::Prefix(_) => None,
-        })
-        .collect();
-    names.reverse();
-    names
-}

@@ -151,4 +151,3 @@ pub(super) fn judge(dir: &OwnedFd, link: &FileStat) -> Result<(), Refused> {
     }
     Ok(())
 }
-

@@ -58,7 +58,9 @@ pub struct BridgeArgs {
     #[arg(long, value_name = "UID")]
     pub allow_uid: Vec<u32>,
     /// ssh: the command that reaches the host, split at spaces, as rsync -e
-    /// takes it (e.g. 'ssh -p 2222 -i key').
+    /// takes it (e.g. 'ssh -p 2222 -i key'). OpenSSH's ssh is given
+    /// -o ConnectTimeout=20 -o ServerAliveInterval=10 -o ServerAliveCountMax=3
+    /// after it, so a dead link ends; an -o of yours here wins.
     #[arg(long, value_name = "CMD", default_value = "ssh")]
     pub ssh: String,
     /// ssh: the fifo program on the remote host.

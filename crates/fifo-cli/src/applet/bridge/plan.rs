@@ -5,7 +5,7 @@
 use std::ffi::{OsStr, OsString};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fifo_core::bridge::{Endpoint, Transport};
 
@@ -179,8 +179,20 @@ pub fn plan(args: &BridgeArgs) -> Result<Plan, String> {
     })
 }
 
-/// `--ssh` split at spaces, the host, and the remote bridge's command line
-/// (one string, which the remote shell splits: PATH is quoted for it).
+/// What OpenSSH is told so that a dead link ends it instead of holding the
+/// bridge for ever: a connection that never answers (a SYN sent while the
+/// route was down can reach a host that accepts and says nothing) fails
+/// after 20 s, and a link gone silent after about 30 s. ssh keeps the first
+/// value it is given, so the user's own `-o` in `--ssh` wins.
+const LINK_WATCH: [&str; 3] = [
+    "ConnectTimeout=20",
+    "ServerAliveInterval=10",
+    "ServerAliveCountMax=3",
+];
+
+/// `--ssh` split at spaces, [`LINK_WATCH`] when its program is `ssh`, the
+/// host, and the remote bridge's command line (one string, which the
+/// remote shell splits: PATH is quoted for it).
 fn ssh_command(
     args: &BridgeArgs,
     direction: Direction,
@@ -188,8 +200,15 @@ fn ssh_command(
     path: &str,
 ) -> Result<Vec<OsString>, String> {
     let mut line: Vec<OsString> = args.ssh.split_whitespace().map(OsString::from).collect();
-    if line.is_empty() {
+    let Some(program) = line.first() else {
         return Err("--ssh: no command".to_owned());
+    };
+    if Path::new(program).file_name() == Some(OsStr::new("ssh")) {
+        line.extend(
+            LINK_WATCH
+                .iter()
+                .flat_map(|option| ["-o", option].map(OsString::from)),
+        );
     }
     // The remote side mirrors this one: it writes what this side sends.
     let mut remote = vec![shell_quote(&args.remote_fifo), super::APPLET.to_owned()];
@@ -327,6 +346,12 @@ mod tests {
                 "ssh",
                 "-p",
                 "2222",
+                "-o",
+                "ConnectTimeout=20",
+                "-o",
+                "ServerAliveInterval=10",
+                "-o",
+                "ServerAliveCountMax=3",
                 "me@box",
                 r"'fifo' bridge --frame --replay-buffer=16777216 -- stdio: '/tmp/it'\''s'"
             ]
@@ -336,9 +361,22 @@ mod tests {
             panic!("{plan:?}")
         };
         assert_eq!(
-            argv[2],
+            argv[8],
             "'fifo' bridge --once --replay-buffer=16777216 -- '/f' stdio:"
         );
+    }
+
+    #[test]
+    fn only_openssh_is_told_how_to_watch_the_link() {
+        let argv_of = |ssh: &str| {
+            let plan = plan_of(&["--ssh", ssh, "f", "ssh:box:/g"]).unwrap();
+            let Transport::Command(argv) = plan.endpoint.transport else {
+                panic!("{plan:?}")
+            };
+            argv
+        };
+        assert!(argv_of("/usr/bin/ssh -q").contains(&"ConnectTimeout=20".into()));
+        assert_eq!(argv_of("dbclient -y")[..3], ["dbclient", "-y", "box"]);
     }
 
     #[test]

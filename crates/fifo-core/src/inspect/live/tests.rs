@@ -199,6 +199,38 @@ fn a_listing_names_every_entry_across_getdents_calls() {
 }
 
 #[test]
+fn a_proc_listing_cut_short_by_room_left_still_names_every_descriptor() {
+    // 300 descriptors of our own; a buffer with room for some 40 entries a
+    // call, more than one longest entry: each full call is followed, the
+    // short last one ends the listing.
+    let held: Vec<_> = (0..300)
+        .map(|_| {
+            nix::fcntl::open(
+                "/dev/null",
+                OFlag::O_RDONLY | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            )
+            .unwrap()
+        })
+        .collect();
+    let fd = nix::fcntl::open("/proc/self/fd", DIR_FLAGS, Mode::empty()).unwrap();
+    let mut buf = [0u8; 1024];
+    let mut seen = std::collections::BTreeSet::new();
+    let listed = sys::each_entry(fd.as_fd(), &mut buf, &mut |name| {
+        seen.extend(number(name));
+        ControlFlow::Continue(())
+    });
+    assert_eq!(listed, Ok(ControlFlow::Continue(())));
+    for held in &held {
+        let raw = std::os::fd::AsRawFd::as_raw_fd(held);
+        assert!(
+            seen.contains(&raw),
+            "descriptor {raw} missing from {seen:?}"
+        );
+    }
+}
+
+#[test]
 fn a_descriptor_inherited_or_duplicated_is_one_reader_and_one_writer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s");

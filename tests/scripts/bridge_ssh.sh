@@ -4,8 +4,9 @@
 # 64 MiB (BRIDGE_SSH_BYTES; 1 GiB in bridge_ssh_gib.sh) go from a FIFO
 # here to ssh:HOST:FIFO, sha256 equal; then 64 MiB (BRIDGE_SSH_CUT_BYTES) at 4 MB/s with the link cut ten
 # times during the transfer, five times by killing the ssh process (the
-# remote keeper resumes) and five by taking the veth down for a second:
-# sha256 and size equal, nothing duplicated.
+# remote keeper resumes) and five by taking the veth down for a second
+# (once killing the ssh meanwhile, so that a reconnection is made during
+# the outage): sha256 and size equal, nothing duplicated.
 # needs: root ip sshd ssh ssh-keygen
 # slow
 source "$(dirname "$0")/lib.sh"
@@ -38,10 +39,18 @@ ok "sshd runs in the other namespace"
 
 mkdir remote
 
+# kill_ssh SENDER: kills the ssh that the spawned bridge SENDER runs now,
+# if any.
+kill_ssh() {
+    local pid
+    pid=$(pgrep -x ssh -P "$(pgrep -P "$1")" || true)
+    [ -z "$pid" ] || kill -KILL "$pid"
+}
+
 # carry NAME BYTES CUTS: BYTES random bytes from the FIFO src.NAME here to
 # remote/NAME there.
 carry() {
-    local name=$1 bytes=$2 cuts=$3 sender reader i pid want
+    local name=$1 bytes=$2 cuts=$3 sender reader i want
     head -c "$bytes" /dev/urandom > in
     want=$(sha256sum < in)
     "$F" mk "src.$name" "remote/$name"
@@ -55,11 +64,15 @@ carry() {
         sleep 0.7
         if ((i % 2)); then
             ip link set "$here" down
+            # Once, the ssh is killed during the outage too: the bridge
+            # connects again at once, while the veth's route is gone, and
+            # the SYN leaves by the default route (to some host that may
+            # accept it and say nothing).
+            ((i != 1)) || kill_ssh "$sender"
             sleep 1
             ip link set "$here" up
         else
-            pid=$(pgrep -x ssh -P "$(pgrep -P "$sender")" || true)
-            [ -n "$pid" ] && kill -KILL "$pid"
+            kill_ssh "$sender"
         fi
     done
     finish "$sender"

@@ -18,7 +18,13 @@
 //!
 //! What cannot be inspected (another user's processes, for an ordinary user)
 //! is counted, never guessed: the counts are then lower bounds.
-//! Elsewhere than Linux, or without /proc, nothing is known.
+//!
+//! macOS and FreeBSD have no such /proc: there holders come from the
+//! process table (the `table` module), which shows every completed open
+//! with its direction, but no thread blocked in `open(2)`, no way to tell
+//! which descriptors share a description, and no descriptor to borrow (so
+//! nothing of what the pipe holds). Elsewhere, or on Linux's portable
+//! engine, nothing is known.
 //!
 //! ```
 //! use std::os::unix::fs::MetadataExt;
@@ -29,7 +35,7 @@
 //! # let path = dir.path().join("jobs");
 //! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
 //! let meta = std::fs::metadata(&path)?;
-//! // Nobody holds it yet; `None` where the system has no Linux-style /proc.
+//! // Nobody holds it yet; `None` where the system shows no holders.
 //! if let Some(found) = holders(meta.dev(), meta.ino()) {
 //!     assert_eq!((found.readers(), found.writers()), (0, 0));
 //! }
@@ -45,6 +51,7 @@ use std::time::{Duration, Instant};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
+use crate::error::Unshown;
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
@@ -76,7 +83,9 @@ const WAIT_PAUSE_PER_SCAN: u32 = 20;
 
 /// Every process descriptor on the file with this device and inode, and
 /// every thread blocked opening it, or `None` when /proc cannot be read at
-/// all. A snapshot: an open that completes during the scan may be missed.
+/// all (macOS and FreeBSD: when the process table cannot; there blocked
+/// opens are not seen, see [`Holders::openings_unseen`]). A snapshot: an
+/// open that completes during the scan may be missed.
 ///
 /// Each /proc directory is read once, relative to one descriptor on /proc,
 /// and only what the answer needs is opened: a process's descriptor table is
@@ -90,7 +99,7 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
 /// [`holders`], with the processes looked at in `parts(processes)` parts.
 fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Option<Holders> {
     if !crate::sys::engine::linux() {
-        return None;
+        return without_proc(device, inode);
     }
     let me = i32::try_from(std::process::id()).ok()?;
     let proc = nix::fcntl::open("/proc", DIR_FLAGS, Mode::empty()).ok()?;
@@ -144,6 +153,38 @@ fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Optio
     });
     sharing::number_descriptions(&mut found.seen);
     Some(found)
+}
+
+/// Refuses a step that needs more than who holds the FIFO at `path`
+/// (`missing`) where Linux's /proc is not used: [`Error::NotShown`] where
+/// the system shows the holders (macOS, FreeBSD), [`Error::NoProcessTable`]
+/// where it does not even show them.
+pub(crate) fn beyond_holders(path: &Path, action: Action, missing: Unshown) -> Result<()> {
+    if sys::engine::linux() {
+        return Ok(());
+    }
+    let subject = Subject::path(path);
+    Err(if cfg!(any(target_os = "macos", target_os = "freebsd")) {
+        Error::NotShown {
+            subject,
+            action,
+            missing,
+        }
+    } else {
+        Error::NoProcessTable { subject, action }
+    })
+}
+
+/// Holders where Linux's /proc is not used: from the process table on macOS
+/// and FreeBSD, nothing elsewhere.
+fn without_proc(device: u64, inode: u64) -> Option<Holders> {
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    return table::holders(device, inode);
+    #[cfg(not(any(target_os = "macos", target_os = "freebsd")))]
+    {
+        let _ = (device, inode);
+        None
+    }
 }
 
 /// Into how many parts, each on a thread of its own, a scan of `processes`
@@ -264,6 +305,13 @@ pub struct Contents {
     pub waiting: Option<u64>,
 }
 
+/// Whether this system lets [`pipe_contents`] look into a pipe: only on
+/// Linux's own engine, through a descriptor borrowed with `pidfd_getfd(2)`.
+#[must_use]
+pub fn contents_shown() -> bool {
+    sys::engine::linux()
+}
+
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from
 /// one of `holders`.
 #[must_use]
@@ -305,5 +353,7 @@ mod holder;
 mod scan;
 mod sharing;
 mod sight;
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+mod table;
 #[cfg(all(test, target_os = "linux"))]
 mod tests;

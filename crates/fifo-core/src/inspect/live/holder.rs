@@ -31,8 +31,9 @@ impl std::fmt::Display for State {
 pub struct Holder {
     /// The process.
     pub pid: i32,
-    /// Its command name (`/proc/PID/comm`), chosen by the process itself:
-    /// escape it for display (bytes that are not UTF-8 read as U+FFFD).
+    /// Its command name (`/proc/PID/comm`; macOS's `proc_name`, FreeBSD's
+    /// `ki_comm`), chosen by the process itself: escape it for display
+    /// (bytes that are not UTF-8 read as U+FFFD).
     pub command: String,
     /// The descriptor number in that process (`None` while opening).
     pub fd: Option<i32>,
@@ -46,11 +47,16 @@ pub struct Holder {
     /// the same number share one (an inherited or dup'ed descriptor).
     /// `None` while opening, or when it could not be compared with the
     /// others (`kcmp(2)` needs ptrace permission over both processes).
+    /// macOS and FreeBSD have no such comparison: there a descriptor whose
+    /// description nothing else refers to has a number of its own, the
+    /// first shared one of each access too, and each later shared one
+    /// `None` (it may share one counted already, or not).
     pub description: Option<u32>,
 }
 
-/// Everyone seen holding a FIFO, and how many processes could not be looked
-/// at (their descriptors are unknown, not absent).
+/// Everyone seen holding a FIFO, how many processes could not be looked at
+/// (their descriptors are unknown, not absent), and what the system does
+/// not show at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holders {
     /// Descriptors found on the FIFO, and threads blocked opening it.
@@ -59,6 +65,17 @@ pub struct Holders {
     /// thread of theirs waiting in a FIFO open, are unknown. When it is not
     /// zero, every count is a lower bound.
     pub uninspected: u64,
+    /// Whether threads blocked in `open(2)` could not be looked for: Linux's
+    /// /proc shows them, macOS and FreeBSD show a descriptor only once its
+    /// open has completed. Then [`Holders::opening`] is unknown, and
+    /// readers and writers count only descriptions open already (lower
+    /// bounds).
+    pub openings_unseen: bool,
+    /// Whether the system leaves some processes out of its listing for this
+    /// user, so that they cannot even be counted in `uninspected`
+    /// (FreeBSD's `security.bsd.see_other_uids=0` and the like, or a jail).
+    /// Every count is a lower bound then.
+    pub unlisted: bool,
 }
 
 impl Holders {
@@ -77,7 +94,8 @@ impl Holders {
         self.count(|direction| matches!(direction, Direction::Write | Direction::ReadWrite))
     }
 
-    /// Threads blocked in `open(2)` on the FIFO (either direction).
+    /// Threads blocked in `open(2)` on the FIFO (either direction); 0 where
+    /// they cannot be seen ([`Holders::openings_unseen`]).
     #[must_use]
     pub fn opening(&self) -> u64 {
         self.seen
@@ -86,17 +104,20 @@ impl Holders {
             .count() as u64
     }
 
-    /// Whether every process could be inspected, so nobody was missed.
+    /// Whether every process was listed and could be inspected, so nobody
+    /// holding the FIFO open was missed.
     #[must_use]
     pub fn complete(&self) -> bool {
-        self.uninspected == 0
+        self.uninspected == 0 && !self.unlisted
     }
 
-    /// Whether the counts are exact: every process inspected, and every
-    /// descriptor placed in its open file description.
+    /// Whether the counts are exact: every process inspected, threads
+    /// blocked opening looked for, and every descriptor placed in its open
+    /// file description.
     #[must_use]
     pub fn exact(&self) -> bool {
         self.complete()
+            && !self.openings_unseen
             && self
                 .seen
                 .iter()

@@ -23,8 +23,8 @@ use crate::{Action, Error, Result, Subject, sys};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PipeState {
-    /// Who holds the FIFO open or is opening it, as far as /proc shows
-    /// (`None`: /proc cannot be read).
+    /// Who holds the FIFO open or is opening it, as far as the system shows
+    /// (`None`: it shows nothing, e.g. no /proc on Linux's portable engine).
     pub holders: Option<crate::inspect::live::Holders>,
     /// Bytes written and not yet read.
     pub buffered: Option<u64>,
@@ -57,10 +57,12 @@ impl PipeState {
         self.count(crate::inspect::live::Holders::writers)
     }
 
-    /// Threads blocked opening the FIFO.
+    /// Threads blocked opening the FIFO; `None` where the system does not
+    /// show them (see [`crate::inspect::live::Holders::openings_unseen`]).
     #[must_use]
     pub fn opening(&self) -> Option<Count> {
         self.count(crate::inspect::live::Holders::opening)
+            .filter(|_| self.holders.as_ref().is_some_and(|h| !h.openings_unseen))
     }
 
     fn count(&self, seen: impl Fn(&crate::inspect::live::Holders) -> u64) -> Option<Count> {

@@ -110,6 +110,12 @@ fn human(path: &Path, status: &Status) -> String {
                         holders.uninspected
                     );
                 }
+                if holders.unlisted {
+                    out.push_str("Holder: unknown in processes this system does not list to this user (counts are lower bounds)\n");
+                }
+                if holders.openings_unseen {
+                    out.push_str("Holder: processes blocked in open(2) are not shown on this system (readers and writers count completed opens only)\n");
+                }
             }
         }
     }
@@ -219,6 +225,7 @@ mod tests {
                 description: None,
             }],
             uninspected: 3,
+            ..Default::default()
         });
         let text = human(Path::new("j"), &status);
         assert!(
@@ -235,5 +242,33 @@ mod tests {
         }
         let text = human(Path::new("j"), &status);
         assert!(text.contains("unknown in 1 process this user"), "{text}");
+    }
+
+    #[test]
+    fn human_output_says_what_the_system_does_not_show() {
+        let mut status = inspect(
+            Path::new("/"),
+            fifo_core::inspect::Options::default().live(false),
+        )
+        .unwrap();
+        status.kind = FileKind::Fifo;
+        status.pipe.holders = Some(fifo_core::inspect::live::Holders {
+            openings_unseen: true,
+            unlisted: true,
+            ..Default::default()
+        });
+        let text = human(Path::new("j"), &status);
+        assert!(
+            text.contains("Pipe: readers \u{2265}0   writers \u{2265}0   opening ?"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Holder: processes blocked in open(2) are not shown on this system"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Holder: unknown in processes this system does not list"),
+            "{text}"
+        );
     }
 }

@@ -198,7 +198,7 @@ pub const STAT: Applet = Applet {
     summary: "Show what a path is: type, mode, owner, times, and pipe state",
     description: "fifo stat reports on each PATH, of any file type: type, permissions, owner, times, and \
      for a FIFO its pipe state (readers, writers, the bytes waiting in it, its capacity) as \
-     far as /proc shows it. It never opens a FIFO, so it consumes no data and completes no \
+     far as /proc (on macOS and FreeBSD, the process table) shows it. It never opens a FIFO, so it consumes no data and completes no \
      waiting open.",
     examples: &[
         (

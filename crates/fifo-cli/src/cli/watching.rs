@@ -40,7 +40,8 @@ pub struct StatArgs {
     #[arg(long, conflicts_with_all = ["format", "printf"])]
     pub json: bool,
     /// First wait until a process holds each PATH open for reading, or is
-    /// blocked opening it to read (seen in /proc; the FIFO is never opened):
+    /// blocked opening it to read (seen in /proc; macOS and FreeBSD show no
+    /// blocked open; the FIFO is never opened):
     /// the same wait as `fifo wait --reader`. Prints nothing unless -c,
     /// --printf or --json.
     #[arg(long)]

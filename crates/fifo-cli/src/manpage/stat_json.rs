@@ -42,7 +42,7 @@ const FIELDS: &[(&str, &str)] = &[
     ),
     (
         "pipe",
-        "a FIFO's live state, seen in /proc without opening it; null for other types",
+        "a FIFO's live state, seen in /proc (macOS, FreeBSD: the process table) without opening it; null for other types",
     ),
     (
         "pipe.readers, pipe.writers, pipe.opening",
@@ -50,11 +50,11 @@ const FIELDS: &[(&str, &str)] = &[
     ),
     (
         "pipe.counts_exact, pipe.uninspected_processes",
-        "false when some processes could not be inspected: the counts are then lower bounds",
+        "false when some processes could not be inspected, or the system does not show blocked opens (macOS, FreeBSD): the counts are then lower bounds",
     ),
     (
         "pipe.buffered, pipe.capacity",
-        "bytes waiting, the pipe's capacity; null when no open holder could be borrowed from",
+        "bytes waiting, the pipe's capacity; null when no open holder could be borrowed from (always, once held, on macOS and FreeBSD)",
     ),
     (
         "pipe.holders",

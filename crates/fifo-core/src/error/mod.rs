@@ -14,6 +14,18 @@ mod subject;
 pub use reason::{Chain, Reason, Span, describe};
 pub use subject::{Action, Escaped, Peer, Subject};
 
+/// What a system that shows who holds a file may still not show
+/// ([`Error::NotShown`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unshown {
+    /// How many bytes a pipe holds (Linux borrows a holder's descriptor).
+    PipeContents,
+    /// A process's command line and the signals it ignores (Linux reads
+    /// them from `/proc/PID`).
+    ProcessDetails,
+}
+
 /// Shorthand for results that fail with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -214,6 +226,17 @@ pub enum Error {
         /// The step that needed to know.
         action: Action,
     },
+    /// This system shows which processes hold a file, but not what the step
+    /// needs beyond that (macOS and FreeBSD, which have no Linux-style
+    /// `/proc`).
+    NotShown {
+        /// The file asked about.
+        subject: Subject,
+        /// The step that needed to know.
+        action: Action,
+        /// What the system does not show.
+        missing: Unshown,
+    },
     /// How much the pipe holds cannot be known: processes hold the FIFO but
     /// none of them lets this process look through its descriptor, or none
     /// is seen while another user's processes, out of sight, may hold it.
@@ -292,6 +315,7 @@ impl Error {
             | Self::ExistsNotFifo { subject, .. }
             | Self::BadName { subject, .. }
             | Self::NoProcessTable { subject, .. }
+            | Self::NotShown { subject, .. }
             | Self::ContentsHidden { subject, .. } => subject,
         }
     }

@@ -104,6 +104,17 @@ impl Reason<'_> {
                 f,
                 "{action}: not available on this system (it does not show which processes hold a file)"
             ),
+            Error::NotShown {
+                action, missing, ..
+            } => write!(
+                f,
+                "{action}: not available on this system (it does not show {})",
+                match missing {
+                    crate::error::Unshown::PipeContents => "what a pipe holds",
+                    crate::error::Unshown::ProcessDetails =>
+                        "a process's command line or the signals it ignores",
+                }
+            ),
             Error::ContentsHidden { held: true, .. } => f.write_str(
                 "cannot wait: the processes that hold it do not let this user look into the pipe",
             ),

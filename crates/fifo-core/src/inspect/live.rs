@@ -18,7 +18,13 @@
 //!
 //! What cannot be inspected (another user's processes, for an ordinary user)
 //! is counted, never guessed: the counts are then lower bounds.
-//! Elsewhere than Linux, or without /proc, nothing is known.
+//!
+//! macOS and FreeBSD have no such /proc: there holders come from the
+//! process table (the `table` module), which shows every completed open
+//! with its direction, but no thread blocked in `open(2)`, no way to tell
+//! which descriptors share a description, and no descriptor to borrow (so
+//! nothing of what the pipe holds). Elsewhere, or on Linux's portable
+//! engine, nothing is known.
 //!
 //! ```
 //! use std::os::unix::fs::MetadataExt;
@@ -29,7 +35,7 @@
 //! # let path = dir.path().join("jobs");
 //! # fifo_core::create::make_fifo(&path, 0o600, fifo_core::create::IfExists::Fail)?;
 //! let meta = std::fs::metadata(&path)?;
-//! // Nobody holds it yet; `None` where the system has no Linux-style /proc.
+//! // Nobody holds it yet; `None` where the system shows no holders.
 //! if let Some(found) = holders(meta.dev(), meta.ino()) {
 //!     assert_eq!((found.readers(), found.writers()), (0, 0));
 //! }
@@ -45,9 +51,11 @@ use std::time::{Duration, Instant};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
+use crate::error::Unshown;
 use crate::open::Direction;
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
 
+pub use holder::{Holder, Holders, State};
 pub(crate) use scan::number;
 use scan::{Scan, Seen};
 pub(crate) use sight::may_hide_holders;
@@ -73,125 +81,11 @@ const WAIT_POLL_MAX: Duration = Duration::from_secs(1);
 /// (see `bench/wait.sh`).
 const WAIT_PAUSE_PER_SCAN: u32 = 20;
 
-/// Whether a holder has the FIFO open or is still waiting in `open(2)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum State {
-    /// It holds a descriptor on the FIFO.
-    Open,
-    /// One of its threads is blocked opening the FIFO, waiting for the other
-    /// end.
-    Opening,
-}
-
-/// `open` or `opening`, as `fifo stat` prints a holder's state.
-impl std::fmt::Display for State {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Open => "open",
-            Self::Opening => "opening",
-        })
-    }
-}
-
-/// One descriptor some process holds on the FIFO, or one of its threads
-/// blocked opening it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    /// The process.
-    pub pid: i32,
-    /// Its command name (`/proc/PID/comm`), chosen by the process itself:
-    /// escape it for display (bytes that are not UTF-8 read as U+FFFD).
-    pub command: String,
-    /// The descriptor number in that process (`None` while opening).
-    pub fd: Option<i32>,
-    /// The thread blocked in `open(2)` (`None` when open).
-    pub thread: Option<i32>,
-    /// Which way it was opened, or is being opened.
-    pub direction: Direction,
-    /// Open, or still opening.
-    pub state: State,
-    /// Which open file description the descriptor refers to: holders with
-    /// the same number share one (an inherited or dup'ed descriptor).
-    /// `None` while opening, or when it could not be compared with the
-    /// others (`kcmp(2)` needs ptrace permission over both processes).
-    pub description: Option<u32>,
-}
-
-/// Everyone seen holding a FIFO, and how many processes could not be looked
-/// at (their descriptors are unknown, not absent).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Holders {
-    /// Descriptors found on the FIFO, and threads blocked opening it.
-    pub seen: Vec<Holder>,
-    /// Processes this process may not fully inspect: their descriptors, or a
-    /// thread of theirs waiting in a FIFO open, are unknown. When it is not
-    /// zero, every count is a lower bound.
-    pub uninspected: u64,
-}
-
-impl Holders {
-    /// Readers, as the kernel counts them: open file descriptions open for
-    /// reading (read-write ones included), and threads blocked opening for
-    /// reading.
-    #[must_use]
-    pub fn readers(&self) -> u64 {
-        self.count(|direction| matches!(direction, Direction::Read | Direction::ReadWrite))
-    }
-
-    /// Writers: open file descriptions open for writing (read-write ones
-    /// included), and threads blocked opening for writing.
-    #[must_use]
-    pub fn writers(&self) -> u64 {
-        self.count(|direction| matches!(direction, Direction::Write | Direction::ReadWrite))
-    }
-
-    /// Threads blocked in `open(2)` on the FIFO (either direction).
-    #[must_use]
-    pub fn opening(&self) -> u64 {
-        self.seen
-            .iter()
-            .filter(|h| h.state == State::Opening)
-            .count() as u64
-    }
-
-    /// Whether every process could be inspected, so nobody was missed.
-    #[must_use]
-    pub fn complete(&self) -> bool {
-        self.uninspected == 0
-    }
-
-    /// Whether the counts are exact: every process inspected, and every
-    /// descriptor placed in its open file description.
-    #[must_use]
-    pub fn exact(&self) -> bool {
-        self.complete()
-            && self
-                .seen
-                .iter()
-                .all(|h| h.state == State::Opening || h.description.is_some())
-    }
-
-    /// Distinct open file descriptions, and blocked opens, in a direction.
-    fn count(&self, wanted: impl Fn(Direction) -> bool) -> u64 {
-        let mut descriptions = std::collections::BTreeSet::new();
-        let mut opening = 0;
-        for holder in self.seen.iter().filter(|h| wanted(h.direction)) {
-            match (holder.state, holder.description) {
-                (State::Opening, _) => opening += 1,
-                (State::Open, Some(number)) => {
-                    descriptions.insert(number);
-                }
-                (State::Open, None) => {}
-            }
-        }
-        descriptions.len() as u64 + opening
-    }
-}
-
 /// Every process descriptor on the file with this device and inode, and
 /// every thread blocked opening it, or `None` when /proc cannot be read at
-/// all. A snapshot: an open that completes during the scan may be missed.
+/// all (macOS and FreeBSD: when the process table cannot; there blocked
+/// opens are not seen, see [`Holders::openings_unseen`]). A snapshot: an
+/// open that completes during the scan may be missed.
 ///
 /// Each /proc directory is read once, relative to one descriptor on /proc,
 /// and only what the answer needs is opened: a process's descriptor table is
@@ -205,7 +99,7 @@ pub fn holders(device: u64, inode: u64) -> Option<Holders> {
 /// [`holders`], with the processes looked at in `parts(processes)` parts.
 fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Option<Holders> {
     if !crate::sys::engine::linux() {
-        return None;
+        return without_proc(device, inode);
     }
     let me = i32::try_from(std::process::id()).ok()?;
     let proc = nix::fcntl::open("/proc", DIR_FLAGS, Mode::empty()).ok()?;
@@ -259,6 +153,38 @@ fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Optio
     });
     sharing::number_descriptions(&mut found.seen);
     Some(found)
+}
+
+/// Refuses a step that needs more than who holds the FIFO at `path`
+/// (`missing`) where Linux's /proc is not used: [`Error::NotShown`] where
+/// the system shows the holders (macOS, FreeBSD), [`Error::NoProcessTable`]
+/// where it does not even show them.
+pub(crate) fn beyond_holders(path: &Path, action: Action, missing: Unshown) -> Result<()> {
+    if sys::engine::linux() {
+        return Ok(());
+    }
+    let subject = Subject::path(path);
+    Err(if cfg!(any(target_os = "macos", target_os = "freebsd")) {
+        Error::NotShown {
+            subject,
+            action,
+            missing,
+        }
+    } else {
+        Error::NoProcessTable { subject, action }
+    })
+}
+
+/// Holders where Linux's /proc is not used: from the process table on macOS
+/// and FreeBSD, nothing elsewhere.
+fn without_proc(device: u64, inode: u64) -> Option<Holders> {
+    #[cfg(any(target_os = "macos", target_os = "freebsd"))]
+    return table::holders(device, inode);
+    #[cfg(not(any(target_os = "macos", target_os = "freebsd")))]
+    {
+        let _ = (device, inode);
+        None
+    }
 }
 
 /// Into how many parts, each on a thread of its own, a scan of `processes`
@@ -379,6 +305,13 @@ pub struct Contents {
     pub waiting: Option<u64>,
 }
 
+/// Whether this system lets [`pipe_contents`] look into a pipe: only on
+/// Linux's own engine, through a descriptor borrowed with `pidfd_getfd(2)`.
+#[must_use]
+pub fn contents_shown() -> bool {
+    sys::engine::linux()
+}
+
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from
 /// one of `holders`.
 #[must_use]
@@ -416,8 +349,11 @@ fn command_of(pid: i32) -> String {
         .unwrap_or_default()
 }
 
+mod holder;
 mod scan;
 mod sharing;
 mod sight;
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+mod table;
 #[cfg(all(test, target_os = "linux"))]
 mod tests;

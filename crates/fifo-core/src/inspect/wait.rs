@@ -78,7 +78,10 @@ const RELOOK: Duration = Duration::from_secs(1);
 /// [`Error::WaitTimedOut`] or [`Error::TimedOut`] when `timeout` passes
 /// first, [`Error::Sys`] when the path or /proc cannot be looked at, or the
 /// bytes waiting cannot be seen (`EPERM`: no holder lends a descriptor, or
-/// none is seen while processes of other users may hold it).
+/// none is seen while processes of other users may hold it),
+/// [`Error::NotShown`] for [`Condition::Data`] and [`Condition::Empty`] on
+/// macOS and FreeBSD (no way to look into a pipe there), and
+/// [`Error::NoProcessTable`] where holders are not seen at all.
 pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
     match condition {
         Condition::Exists => until_exists(path, timeout),
@@ -92,6 +95,17 @@ pub fn until(path: &Path, condition: Condition, timeout: Option<Duration>) -> Re
 /// or none are (otherwise), as seen through a holder's descriptor. A FIFO
 /// nobody holds is empty only when no process out of sight could hold it.
 fn until_contents(path: &Path, condition: Condition, timeout: Option<Duration>) -> Result<()> {
+    if !crate::sys::engine::linux() {
+        // No holder's descriptor to look through here. The FIFO and its
+        // holders are looked at first all the same, so that a path that is
+        // no FIFO, or a system that shows no holders, is refused as such.
+        crate::inspect::live::watch(path, Some(Duration::ZERO), |_| true)?;
+        return crate::inspect::live::beyond_holders(
+            path,
+            Action::Wait,
+            crate::error::Unshown::PipeContents,
+        );
+    }
     let mut blind = false;
     let mut held = false;
     let done = crate::inspect::live::watch(path, timeout, |holders| {

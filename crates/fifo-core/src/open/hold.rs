@@ -36,6 +36,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::stat::fstat;
 use nix::unistd::Pid;
 
+use crate::error::Unshown;
 use crate::inspect::live::{Holders, holders, pipe_contents};
 use crate::open::{Direction, Opened, Wait, open_fifo};
 use crate::{Action, Error, Result, Subject, sys};
@@ -114,27 +115,23 @@ impl Held {
     }
 
     /// Every other process holding the FIFO (this one is left out), or
-    /// `None` where /proc cannot be read.
+    /// `None` where the system shows no holders (see
+    /// [`crate::inspect::live::holders`]).
     #[must_use]
     pub fn others(&self) -> Option<Holders> {
         holders(self.device, self.inode)
     }
 }
 
-/// Refuses a wait on who holds `path` (`hold --idle`) where this system
-/// cannot tell: without `/proc` it would never see a holder, and never
-/// end or end too soon.
+/// Refuses a wait until nobody else holds `path` and its pipe is empty
+/// (`hold --idle`) where this system cannot tell: without Linux's `/proc`
+/// it never sees what the pipe holds, and would never end.
 ///
 /// # Errors
-/// [`Error::NoProcessTable`] off Linux's own engine.
+/// [`Error::NotShown`] on macOS and FreeBSD (holders are seen, contents
+/// not), [`Error::NoProcessTable`] elsewhere off Linux's own engine.
 pub fn holders_seen(path: &Path) -> Result<()> {
-    if sys::engine::linux() {
-        return Ok(());
-    }
-    Err(Error::NoProcessTable {
-        subject: Subject::path(path),
-        action: Action::Wait,
-    })
+    crate::inspect::live::beyond_holders(path, Action::Wait, Unshown::PipeContents)
 }
 
 /// What [`release`] did.
@@ -166,7 +163,9 @@ pub struct Released {
 /// [`Error::NotHeld`] when no such process holds it, [`Error::StillRunning`]
 /// when one has not ended in time, [`Error::Unsafe`] when one ignores
 /// every signal that would end it, [`Error::Sys`] when `path` or /proc
-/// cannot be looked at or a signal cannot be sent.
+/// cannot be looked at or a signal cannot be sent, [`Error::NotShown`] on
+/// macOS and FreeBSD (no /proc to read a holder's command line from), and
+/// [`Error::NoProcessTable`] where holders are not seen at all.
 pub fn release(
     path: &Path,
     timeout: Option<Duration>,
@@ -181,6 +180,9 @@ pub fn release(
         subject: subject(),
         action: Action::Stat,
     })?;
+    // Which holders are this user's, what they run and which signals they
+    // heed are read from /proc: without it, "not held" would be a guess.
+    crate::inspect::live::beyond_holders(path, Action::Stat, Unshown::ProcessDetails)?;
     let me = nix::unistd::geteuid().as_raw();
     let mut ours: Vec<i32> = found
         .seen

@@ -27,10 +27,16 @@ pub(crate) struct FileId {
 impl FileId {
     pub(crate) fn of(st: &FileStat) -> Self {
         Self {
-            device: st.st_dev as u64,
+            device: device_id(st.st_dev),
             inode: u64::from(st.st_ino),
         }
     }
+}
+
+/// A raw `dev_t` as [`FileId::device`] holds it (sign-extended where
+/// `dev_t` is signed, as std does).
+pub(crate) fn device_id(dev: nix::libc::dev_t) -> u64 {
+    dev as u64
 }
 
 /// The whole `st_mode`: type and permission bits.

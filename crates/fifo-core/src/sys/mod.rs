@@ -23,6 +23,9 @@ mod peer;
 pub(crate) mod place;
 pub(crate) mod ready;
 pub(crate) mod startup;
+// Who holds a file, where there is no /proc to ask.
+#[cfg(any(target_os = "macos", target_os = "freebsd"))]
+pub(crate) mod table;
 
 #[cfg(feature = "bridge")]
 pub(crate) use peer::peer_uid;

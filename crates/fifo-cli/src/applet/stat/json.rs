@@ -77,6 +77,8 @@ pub fn render(path: &Path, status: &Status) -> String {
 /// The live state of a FIFO; each `null` gets its reason through `why`.
 fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Value {
     const NO_PROC: &str = "not available on this system (no /proc)";
+    const OPENINGS_UNSEEN: &str =
+        "not available on this system: it shows no process blocked in open(2)";
     let count = |value: Option<fifo_core::inspect::Count>| json!(value.map(|c| c.seen));
     let holders = pipe.holders.as_ref();
     let readers = count(pipe.readers());
@@ -99,6 +101,9 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
             })
             .collect::<Vec<_>>()
     }));
+    if holders.is_some_and(|h| h.openings_unseen) {
+        why("pipe.opening", &opening, OPENINGS_UNSEEN);
+    }
     for (field, value) in [
         ("pipe.readers", &readers),
         ("pipe.writers", &writers),
@@ -116,6 +121,9 @@ fn pipe_state(pipe: &PipeState, why: &mut impl FnMut(&str, &Value, &str)) -> Val
         Some(h) if h.seen.is_empty() => "no holder seen, and some processes could not be inspected",
         Some(h) if h.seen.iter().all(|h| h.state == State::Opening) => {
             "its holders are still opening it: no descriptor to look through"
+        }
+        Some(_) if !fifo_core::inspect::live::contents_shown() => {
+            "not available on this system (it does not show what a pipe holds)"
         }
         Some(_) => "no holder's descriptor could be borrowed (needs ptrace permission)",
     };

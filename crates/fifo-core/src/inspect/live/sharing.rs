@@ -60,3 +60,30 @@ fn find(distinct: &[(i32, i32, u32)], (pid, fd): (i32, i32)) -> Option<Result<us
     }
     Some(Err(low))
 }
+
+/// Numbers the open descriptors in `seen` by open file description where
+/// no `kcmp(2)` exists (macOS, FreeBSD): the kernel only says whether each
+/// one's description is referenced more than once (`shared`, one per
+/// holder). One that is not shared is a description of its own; the first
+/// shared one of each access is one more; each later shared one keeps
+/// `None`, since it may share any of them or none, so that the numbers
+/// counted are a lower bound.
+/// (Built everywhere, so that its tests run on Linux too.)
+#[cfg_attr(not(any(target_os = "macos", target_os = "freebsd")), allow(dead_code))]
+pub(super) fn number_by_sharing(seen: &mut [Holder], shared: &[bool]) {
+    let mut next = 0;
+    for access in [Direction::Read, Direction::Write, Direction::ReadWrite] {
+        let mut shared_counted = false;
+        for (holder, &shared) in seen.iter_mut().zip(shared) {
+            if holder.direction != access || holder.state != State::Open {
+                continue;
+            }
+            if shared && shared_counted {
+                continue;
+            }
+            shared_counted |= shared;
+            next += 1;
+            holder.description = Some(next);
+        }
+    }
+}

@@ -25,6 +25,11 @@ pub(crate) fn may_hide_holders(path: &Path, complete: bool) -> bool {
 /// such as a sandbox's init seen by root, holds nothing this user could
 /// not.)
 fn others_out_of_sight(me: u32) -> bool {
+    // Without Linux's /proc (macOS, FreeBSD) nobody can tell whose the
+    // processes not inspected are: they may be another user's.
+    if !crate::sys::engine::linux() {
+        return true;
+    }
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return true;
     };

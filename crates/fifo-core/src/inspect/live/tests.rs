@@ -271,3 +271,63 @@ fn a_descriptor_inherited_or_duplicated_is_one_reader_and_one_writer() {
     );
     assert_eq!((found.readers(), found.writers()), (2, 1), "{found:?}");
 }
+
+/// An open holder as macOS and FreeBSD report one: a descriptor, no thread.
+fn open_holder(pid: i32, fd: i32, direction: Direction) -> Holder {
+    Holder {
+        pid,
+        command: String::new(),
+        fd: Some(fd),
+        thread: None,
+        direction,
+        state: State::Open,
+        description: None,
+    }
+}
+
+#[test]
+fn without_kcmp_unshared_descriptors_count_each_and_shared_ones_once_at_least() {
+    let mut seen = vec![
+        open_holder(10, 3, Direction::Write),
+        open_holder(11, 3, Direction::Write),
+        open_holder(12, 4, Direction::Write),
+        open_holder(12, 5, Direction::Write),
+        open_holder(13, 0, Direction::Read),
+    ];
+    // Two writers of their own, two that may share one (or not), a reader.
+    sharing::number_by_sharing(&mut seen, &[false, true, false, true, true]);
+    let numbers: Vec<_> = seen.iter().map(|h| h.description).collect();
+    assert_eq!(numbers, [Some(2), Some(3), Some(4), None, Some(1)]);
+    let found = Holders {
+        seen,
+        openings_unseen: true,
+        ..Holders::default()
+    };
+    // Three writers at least (the last shared one may be a fourth), one
+    // reader at least (a reader blocked in open(2) is not seen).
+    assert_eq!((found.readers(), found.writers()), (1, 3));
+    assert!(found.complete());
+    assert!(!found.exact());
+}
+
+#[test]
+fn openings_unseen_or_unlisted_processes_make_lower_bounds() {
+    let mut seen = vec![open_holder(10, 3, Direction::Read)];
+    sharing::number_by_sharing(&mut seen, &[false]);
+    let mut found = Holders {
+        seen,
+        ..Holders::default()
+    };
+    assert!(found.exact());
+    found.openings_unseen = true;
+    assert!(found.complete() && !found.exact());
+    let state = crate::inspect::PipeState {
+        holders: Some(found.clone()),
+        ..Default::default()
+    };
+    assert_eq!(state.opening(), None);
+    assert_eq!(state.readers().map(|c| (c.seen, c.exact)), Some((1, false)));
+    found.openings_unseen = false;
+    found.unlisted = true;
+    assert!(!found.complete() && !found.exact());
+}

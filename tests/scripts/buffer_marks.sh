@@ -14,7 +14,8 @@ head -c $((8 * 1024 * K)) /dev/urandom > data
 "$F" mk in out
 
 # The reader of out: opens it, then reads N bytes each time a file
-# readN appears, and the rest once "go" exists; prints their checksum.
+# readN appears (ask_for), and the rest once "go" exists; prints their
+# checksum.
 cat > consume.py <<'PY'
 import hashlib, os, sys, time
 fd = os.open("out", os.O_RDONLY)
@@ -40,6 +41,9 @@ while chunk := os.read(fd, 1 << 16):
 print(digest.hexdigest(), " -")
 PY
 
+# ask_for N BYTES: has the reader of out take BYTES more, as its step N.
+# The file appears whole (a rename): seen half written, it read as empty.
+ask_for() { echo "$2" > "asking$1" && mv "asking$1" "read$1"; }
 # slice FROM LEN: LEN KiB of the data from FROM KiB on, in one write.
 slice() { dd if=data iflag=skip_bytes bs=$(($2 * K)) skip=$(($1 * K)) count=1 status=none; }
 # waiting_in N PATH: N bytes wait in the FIFO's pipe.
@@ -56,7 +60,7 @@ read_more_than() { [ "$(bytes_read "$1")" -gt "$2" ]; }
 in_meter() { grep -q "$1" meter.txt; }
 
 # --start-at 50 on a 1 MiB buffer: the writer waits for 512 KiB.
-rm -f go read* done*
+rm -f go read* done* asking*
 spawn python3 consume.py > got
 reader=$SPAWNED
 spawn bash -c "exec '$F' cat --buffer 1M --start-at 50 --progress=always in > out 2> meter.txt"
@@ -107,7 +111,7 @@ expect_fail 2 "required arguments were not provided: --buffer" "$F" send --resum
 # held. So first exactly what the output pipe holds goes all the way into
 # it, and only then the rest: the writer is held from the start, and the
 # buffer fills up to its size.
-rm -f go read* done*
+rm -f go read* done* asking*
 spawn python3 consume.py > got
 reader=$SPAWNED
 spawn bash -c "exec '$F' cat --buffer 1M --resume-at 25 in > out"
@@ -136,14 +140,14 @@ stopped_reading() {
 wait_until 15 "reading to stop with the input and the output full" stopped_reading "$pid"
 full=$(bytes_read "$pid")
 ok "--resume-at 25: reading stopped with the buffer full ($(((full - capacity) / K)) KiB read past the output pipe)"
-echo $((512 * K)) > read1
+ask_for 1 $((512 * K))
 wait_until 10 "the reader to take 512 KiB" test -e done1
 sleep 0.3
 now=$(bytes_read "$pid")
 [ "$now" -le $((full + 64 * K)) ] ||
     fail "--resume-at 25: half full after 512 KiB out, yet $((now - full)) bytes more were read"
 ok "--resume-at 25: half full after 512 KiB out, nothing read (but the chunk in hand)"
-echo $((512 * K)) > read2
+ask_for 2 $((512 * K))
 wait_until 10 "the reader to take 512 KiB more" test -e done2
 wait_until 10 "reading to resume below 25 %" read_more_than "$pid" "$((full + 64 * K))"
 ok "--resume-at 25: emptied below a quarter, reading resumed"

@@ -272,12 +272,6 @@ skip() {
     printf 'skip - %s\n' "$*"
     exit "$SKIPPED"
 }
-# known_defect WHAT: the rest of the scenario cannot assert while a known
-# defect shows; skips naming it (shown as ignored, with CI's peers too).
-known_defect() {
-    printf 'skip - KNOWN DEFECT: %s\n' "$*"
-    exit "$SKIPPED"
-}
 
 # need TOOL...: skips the scenario when a tool is missing.
 need() {

@@ -19,6 +19,14 @@ pub struct Needs {
     pub stdout: bool,
 }
 
+impl Needs {
+    /// Needs standard input when `stdin`, standard output when `stdout`.
+    #[must_use]
+    pub fn new(stdin: bool, stdout: bool) -> Self {
+        Self { stdin, stdout }
+    }
+}
+
 /// Fails when a standard stream in `needs` is closed, or open only the
 /// other way (stdin for writing, stdout for reading), as the first read or
 /// write would, but before anything is opened, read or waited for.

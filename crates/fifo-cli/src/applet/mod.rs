@@ -1,19 +1,9 @@
 //! One module per command; each takes its parsed arguments and returns the
-//! exit status, having printed its own messages.
+//! exit status, having printed its own messages. The modules and the
+//! dispatch come from the applet table's list (`cli::applets`).
 
-pub mod bridge;
-pub mod call;
-pub mod cat;
-pub mod hold;
-pub mod mk;
 mod program;
-pub mod redirect;
-pub mod send;
-pub mod serve;
-pub mod stat;
-pub mod tee;
 mod transfer;
-pub mod wait;
 
 use std::os::fd::BorrowedFd;
 use std::path::Path;
@@ -28,6 +18,21 @@ use crate::stdio::check_standard_streams;
 // The applets' own way to the standard streams.
 use crate::stdio::{metadata, stdin_fd, stdout_fd};
 
+/// Each command's module, and [`dispatch`], from the list.
+macro_rules! applet_modules {
+    ($($variant:ident($args:ident) = $entry:ident in $module:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// Runs the module of `command`.
+        fn dispatch(command: Command) -> ExitCode {
+            match command {
+                $(Command::$variant(args) => $module::run(&args),)*
+            }
+        }
+    };
+}
+crate::cli::applets::each_applet!(applet_modules);
+
 /// Runs one command and returns its exit status.
 pub fn run(command: Command) -> ExitCode {
     // Before anything is opened, read or waited for: a command that would
@@ -37,21 +42,7 @@ pub fn run(command: Command) -> ExitCode {
     if let Err(err) = check_standard_streams(needs) {
         return report::failure(applet.name, &err);
     }
-    match command {
-        Command::Mk(args) => mk::run(&args),
-        Command::Cat(args) => cat::run(&args),
-        Command::Send(args) => send::run(&args),
-        Command::Stat(args) => stat::run(&args),
-        Command::Tee(args) => tee::run(&args),
-        Command::Redirect(args) => redirect::run(&args),
-        Command::Hold(args) => hold::run(&args),
-        Command::Wait(args) => wait::run(&args),
-        Command::Serve(args) => serve::run(&args),
-        Command::Call(args) => call::run(&args),
-        Command::Bridge(args) => bridge::run(&args),
-        Command::Completions(args) => crate::docs::completions(args.shell),
-        Command::Man(args) => crate::docs::man(args.dir.as_deref()),
-    }
+    dispatch(command)
 }
 
 /// The stash of this user's framed readers: `$TMPDIR/fifo-UID` (else

@@ -1,19 +1,58 @@
 //! The applet table: each command described once, by its name, its
 //! one-line summary, what its man page says of it, its examples, the exit
-//! statuses it can end with, which operands are FIFOs, and (in
-//! [`Command::applet`]) which standard streams it moves data through.
+//! statuses it can end with and which operands are FIFOs; its arguments
+//! say (through [`Streams`]) which standard streams it moves data through.
 //! `--help`, the man pages, completions, `--list`, the `fifo-NAME` links
-//! and the dispatch all read it; its arguments are its [`Command`]
-//! variant's, which takes its name and summary from here.
+//! and the dispatch all read it, through [`each_applet!`], the one list of
+//! commands.
 //!
-//! Adding a command: an entry here (a constant, its place in [`APPLETS`],
-//! an arm in [`Command::applet`]), a variant of [`Command`] with its
-//! arguments, and the applet's module with an arm in `applet::run`.
+//! Adding a command takes three files: its entry here (a constant and its
+//! line in [`each_applet!`]), its arguments (a struct with [`Streams`]) in
+//! the `cli/` module of its group, and its module `applet/NAME.rs` with a
+//! `run` function; the [`Command`](super::Command) variant, the `mod`
+//! line and the dispatch arm are made from the list.
 
 use std::path::PathBuf;
 
-use super::Command;
 use crate::stdio::Needs;
+
+/// The one list of commands, in the order `--help`, `--list` and the man
+/// pages show: each command's variant of [`Command`](super::Command), its
+/// arguments, its entry in this table and its module under `applet/`.
+/// Calls the macro `$then` with the list: `cli` makes the `Command` enum
+/// and [`APPLETS`] from it, `applet` its modules and the dispatch.
+macro_rules! each_applet {
+    ($then:ident) => {
+        $then! {
+            Mk(MkArgs) = MK in mk,
+            Cat(CatArgs) = CAT in cat,
+            Send(SendArgs) = SEND in send,
+            Tee(TeeArgs) = TEE in tee,
+            Redirect(RedirectArgs) = REDIRECT in redirect,
+            Stat(StatArgs) = STAT in stat,
+            Hold(HoldArgs) = HOLD in hold,
+            Wait(WaitArgs) = WAIT in wait,
+            Serve(ServeArgs) = SERVE in serve,
+            Call(CallArgs) = CALL in call,
+            Bridge(BridgeArgs) = BRIDGE in bridge,
+            Completions(CompletionsArgs) = COMPLETIONS in completions,
+            Man(ManArgs) = MAN in man,
+        }
+    };
+}
+pub(crate) use each_applet;
+
+/// Which standard streams a command moves data through with these
+/// arguments: checked before anything is opened (`applet::run`).
+pub trait Streams {
+    /// The streams these arguments read or write.
+    fn needs(&self) -> Needs;
+}
+
+/// Whether `paths` has `-` among them (standard input or output).
+pub(crate) fn names_dash(paths: &[PathBuf]) -> bool {
+    paths.iter().any(|path| path.as_os_str() == "-")
+}
 
 /// One command of the toolbox.
 #[derive(Debug)]
@@ -390,60 +429,18 @@ pub const MAN: Applet = Applet {
     operands: Operands::Files,
 };
 
-/// Every command, in the order `--help`, `--list` and the man pages show.
-pub const APPLETS: &[Applet] = &[
-    MK,
-    CAT,
-    SEND,
-    TEE,
-    REDIRECT,
-    STAT,
-    HOLD,
-    WAIT,
-    SERVE,
-    CALL,
-    BRIDGE,
-    COMPLETIONS,
-    MAN,
-];
+/// `APPLETS`, from the list.
+macro_rules! applet_list {
+    ($($variant:ident($args:ident) = $entry:ident in $module:ident,)*) => {
+        /// Every command, in the order `--help`, `--list` and the man pages show.
+        pub const APPLETS: &[Applet] = &[$($entry),*];
+    };
+}
+each_applet!(applet_list);
 
 /// The command named `name`, if there is one.
 pub fn find(name: &str) -> Option<&'static Applet> {
     APPLETS.iter().find(|applet| applet.name == name)
-}
-
-impl Command {
-    /// This command's entry in the table, and the standard streams it
-    /// moves data through with these arguments.
-    pub fn applet(&self) -> (&'static Applet, Needs) {
-        let needs = |stdin, stdout| Needs { stdin, stdout };
-        let dash = |paths: &[PathBuf]| paths.iter().any(|path| path.as_os_str() == "-");
-        match self {
-            Self::Mk(args) => (&MK, needs(false, args.temp)),
-            Self::Cat(args) => (&CAT, needs(dash(&args.paths), true)),
-            Self::Send(args) => (&SEND, needs(args.message.is_empty(), false)),
-            Self::Tee(_) => (&TEE, needs(true, true)),
-            Self::Redirect(_) => (&REDIRECT, needs(false, false)),
-            Self::Stat(args) => {
-                let waits_only =
-                    (args.wait_reader || args.wait_writer) && args.format.is_none() && !args.json;
-                (&STAT, needs(false, !waits_only))
-            }
-            // The launcher of a background hold prints the holder's PID.
-            Self::Hold(args) => (&HOLD, needs(false, args.background && !args.detached)),
-            Self::Wait(_) => (&WAIT, needs(false, false)),
-            Self::Serve(_) => (&SERVE, needs(false, true)),
-            Self::Call(args) => (&CALL, needs(args.request.is_empty(), true)),
-            // `-` and `stdio:`.
-            Self::Bridge(args) => {
-                let (src, dst) = (args.src.as_os_str(), args.dst.as_os_str());
-                let stdio = src == "stdio:" || dst == "stdio:";
-                (&BRIDGE, needs(src == "-" || stdio, dst == "-" || stdio))
-            }
-            Self::Completions(_) => (&COMPLETIONS, needs(false, true)),
-            Self::Man(args) => (&MAN, needs(false, args.dir.is_none())),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use std::time::Duration;
 use clap::Args;
 
 use super::TransferArgs;
+use super::applets::Streams;
 use super::values::{parse_buffer, parse_duration};
+use crate::stdio::Needs;
 
 /// Arguments of `fifo bridge`.
 #[derive(Debug, Args)]
@@ -78,4 +80,13 @@ pub struct BridgeArgs {
     /// bridge that writes it. Exactly one of SRC and DST is local.
     #[arg(value_name = "DST")]
     pub dst: OsString,
+}
+
+impl Streams for BridgeArgs {
+    /// `-` and `stdio:`.
+    fn needs(&self) -> Needs {
+        let (src, dst) = (self.src.as_os_str(), self.dst.as_os_str());
+        let stdio = src == "stdio:" || dst == "stdio:";
+        Needs::new(src == "-" || stdio, dst == "-" || stdio)
+    }
 }

@@ -10,12 +10,14 @@ use std::time::Duration;
 use clap::{Arg, ArgGroup, Args};
 use fifo_core::create::mode::ModeSpec;
 
+use super::applets::{Streams, names_dash};
 use super::transfer::METER;
 use super::values::{
     any_path, parse_buffer, parse_byte_count, parse_descriptor, parse_duration, parse_line_count,
     parse_mode, parse_percent, parse_size,
 };
 use super::{PipeArgs, TransferArgs};
+use crate::stdio::Needs;
 
 /// Arguments of `fifo mk`.
 #[derive(Debug, Args)]
@@ -324,4 +326,34 @@ pub struct RedirectArgs {
     /// The command to run with PATH on descriptor N, after `--`.
     #[arg(value_name = "CMD", last = true, required = true)]
     pub command: Vec<OsString>,
+}
+
+impl Streams for MkArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, self.temp)
+    }
+}
+
+impl Streams for CatArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(names_dash(&self.paths), true)
+    }
+}
+
+impl Streams for SendArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(self.message.is_empty(), false)
+    }
+}
+
+impl Streams for TeeArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(true, true)
+    }
+}
+
+impl Streams for RedirectArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, false)
+    }
 }

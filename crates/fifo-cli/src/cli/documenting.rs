@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use super::applets::Streams;
+use crate::stdio::Needs;
 use clap::Args;
 
 /// Arguments of `fifo completions`.
@@ -24,4 +26,16 @@ pub struct ManArgs {
     /// to this user or root.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+impl Streams for CompletionsArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, true)
+    }
+}
+
+impl Streams for ManArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, self.dir.is_none())
+    }
 }

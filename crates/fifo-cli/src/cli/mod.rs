@@ -18,6 +18,9 @@ use std::path::Path;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::stdio::Needs;
+use applets::{Applet, Streams};
+
 pub use bridging::BridgeArgs;
 pub use copying::{BufferArgs, CatArgs, MkArgs, OutputError, RedirectArgs, SendArgs, TeeArgs};
 pub use documenting::{CompletionsArgs, ManArgs};
@@ -44,37 +47,32 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`. Each
-/// takes its name and summary from its entry in the applet table.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    #[command(name = applets::MK.name, about = applets::MK.summary)]
-    Mk(MkArgs),
-    #[command(name = applets::CAT.name, about = applets::CAT.summary)]
-    Cat(CatArgs),
-    #[command(name = applets::SEND.name, about = applets::SEND.summary)]
-    Send(SendArgs),
-    #[command(name = applets::TEE.name, about = applets::TEE.summary)]
-    Tee(TeeArgs),
-    #[command(name = applets::REDIRECT.name, about = applets::REDIRECT.summary)]
-    Redirect(RedirectArgs),
-    #[command(name = applets::STAT.name, about = applets::STAT.summary)]
-    Stat(StatArgs),
-    #[command(name = applets::HOLD.name, about = applets::HOLD.summary)]
-    Hold(HoldArgs),
-    #[command(name = applets::WAIT.name, about = applets::WAIT.summary)]
-    Wait(WaitArgs),
-    #[command(name = applets::SERVE.name, about = applets::SERVE.summary)]
-    Serve(ServeArgs),
-    #[command(name = applets::CALL.name, about = applets::CALL.summary)]
-    Call(CallArgs),
-    #[command(name = applets::BRIDGE.name, about = applets::BRIDGE.summary)]
-    Bridge(BridgeArgs),
-    #[command(name = applets::COMPLETIONS.name, about = applets::COMPLETIONS.summary)]
-    Completions(CompletionsArgs),
-    #[command(name = applets::MAN.name, about = applets::MAN.summary)]
-    Man(ManArgs),
+/// `Command` and its entry in the table, from the list.
+macro_rules! commands {
+    ($($variant:ident($args:ident) = $entry:ident in $module:ident,)*) => {
+        /// The applets; `fifo-NAME` (a link to the binary) runs `fifo NAME`.
+        /// Each takes its name and summary from its entry in the applet
+        /// table.
+        #[derive(Debug, Subcommand)]
+        pub enum Command {
+            $(
+                #[command(name = applets::$entry.name, about = applets::$entry.summary)]
+                $variant($args),
+            )*
+        }
+
+        impl Command {
+            /// This command's entry in the table, and the standard streams
+            /// it moves data through with these arguments.
+            pub fn applet(&self) -> (&'static Applet, Needs) {
+                match self {
+                    $(Self::$variant(args) => (&applets::$entry, args.needs()),)*
+                }
+            }
+        }
+    };
 }
+applets::each_applet!(commands);
 
 /// The one definition of the command line, with each command's examples and
 /// the exit statuses in its `--help`; man pages and completions use it too.

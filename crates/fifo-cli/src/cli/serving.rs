@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::applets::Streams;
 use super::values::{parse_duration, parse_jobs, parse_request_count, parse_tries};
+use crate::stdio::Needs;
 
 /// Arguments of `fifo serve`.
 #[derive(Debug, Args)]
@@ -75,4 +77,16 @@ pub struct CallArgs {
     /// of stdin.
     #[arg(value_name = "REQUEST")]
     pub request: Vec<OsString>,
+}
+
+impl Streams for ServeArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, true)
+    }
+}
+
+impl Streams for CallArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(self.request.is_empty(), true)
+    }
 }

@@ -11,7 +11,9 @@ use clap::Args;
 use super::values::parse_duration;
 
 use super::PipeArgs;
+use super::applets::Streams;
 use crate::stat_format::Format;
+use crate::stdio::Needs;
 
 /// Arguments of `fifo stat`.
 #[derive(Debug, Args)]
@@ -129,4 +131,25 @@ pub struct WaitArgs {
     /// The FIFOs to wait for; the condition must hold for every one.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+impl Streams for StatArgs {
+    fn needs(&self) -> Needs {
+        let waits_only =
+            (self.wait_reader || self.wait_writer) && self.format.is_none() && !self.json;
+        Needs::new(false, !waits_only)
+    }
+}
+
+impl Streams for HoldArgs {
+    /// The launcher of a background hold prints the holder's PID.
+    fn needs(&self) -> Needs {
+        Needs::new(false, self.background && !self.detached)
+    }
+}
+
+impl Streams for WaitArgs {
+    fn needs(&self) -> Needs {
+        Needs::new(false, false)
+    }
 }

@@ -74,6 +74,10 @@ impl Closer {
     }
 }
 
+/// The send buffer asked for on a Unix socket link (the system caps it
+/// at `net.core.wmem_max`).
+const UNIX_SEND_BUFFER: usize = 2 << 20;
+
 /// One connection to the peer.
 pub(crate) struct Link {
     pub(crate) reader: Box<dyn Read + Send>,
@@ -122,6 +126,14 @@ impl Link {
     }
 
     fn unix(stream: UnixStream) -> io::Result<Self> {
+        // Room for a few DATA messages, as in a stdio link's pipes: the
+        // default holds less than one, so the reader (a relay that ssh
+        // started) would wake for each part. The system may cap it.
+        let _ = nix::sys::socket::setsockopt(
+            &stream,
+            nix::sys::socket::sockopt::SndBuf,
+            &UNIX_SEND_BUFFER,
+        );
         Self::socket(
             stream,
             UnixStream::try_clone,

@@ -24,7 +24,9 @@ use std::time::Duration;
 
 use fifo_core::create::private_dir::open_private_dir;
 use fifo_core::error::Chain;
+use fifo_core::transfer::copy::Limit;
 use fifo_core::{Action, Error, Subject};
+use nix::sys::socket::{setsockopt, sockopt};
 
 use super::APPLET;
 use super::plan::{Direction, Plan};
@@ -34,10 +36,16 @@ use crate::report;
 
 /// How often the relay looks whether the keeper it started listens yet.
 const POLL: Duration = Duration::from_millis(20);
+/// The send buffer asked for on the relay's socket to the keeper (the
+/// system may cap it: `net.core.wmem_max`).
+const SOCKET_BUFFER: usize = 2 << 20;
 
 /// Relays standard input and output to the keeper of `plan.local`,
 /// starting the keeper when there is none.
 pub fn relay(args: &BridgeArgs, plan: &Plan) -> ExitCode {
+    // sshd's pipes, 64 KiB: a wakeup of sshd and of this relay for every
+    // quarter of a DATA message.
+    super::super::raise_standard_pipes();
     match keeper(args, plan) {
         Ok(socket) => {
             copy_both_ways(&socket);
@@ -218,8 +226,15 @@ fn copy_both_ways(socket: &UnixStream) {
     let (Ok(input), Ok(output), Ok(to_keeper)) = streams else {
         return;
     };
+    // Room for a few DATA messages in the socket, as in the pipes: the
+    // default holds less than one, a wakeup of the keeper for each part.
+    let _ = setsockopt(&to_keeper, sockopt::SndBuf, &SOCKET_BUFFER);
     std::thread::spawn(move || {
-        pump(std::fs::File::from(input), &to_keeper);
+        // Every byte of a stream sent from this side's peer goes this way:
+        // splice(2) from sshd's pipe into the socket where it can, with no
+        // copy through this process.
+        let mut copier = fifo_core::Copier::new(Limit::Unlimited, None);
+        let _ = copier.copy(input.as_fd(), to_keeper.as_fd());
         let _ = to_keeper.shutdown(Shutdown::Both);
     });
     pump(socket, std::fs::File::from(output));

@@ -109,6 +109,15 @@ expect_fail 2 "one of SRC and DST must be local data" "$F" bridge tcp:h:1 unix:b
 expect_fail 2 "one of SRC and DST must be a transport" "$F" bridge a b
 expect_fail 2 "tcp-listen on 0.0.0.0 (not loopback) needs --key FILE" \
     "$F" bridge src tcp-listen:0.0.0.0:7000
+# An ssh: host that starts with '-' would be an option to ssh
+# (-oProxyCommand=... runs a command): refused before ssh runs.
+mkdir fake
+printf '#!/bin/sh\necho "$@" > "%s/fake/ran"\n' "$T" > fake/ssh
+chmod +x fake/ssh
+expect_fail 2 "'ssh:-oProxyCommand=touch pwned:/f': a host cannot start with '-'" \
+    "$F" bridge --ssh "$T/fake/ssh" file "ssh:-oProxyCommand=touch pwned:/f"
+[ ! -e fake/ran ] || fail "ssh ran with: $(cat fake/ran)"
+ok "ssh was not run"
 # Nobody to connect to: --retry runs out.
 expect_fail 124 "unix:nowhere: no connection for 1s, giving up" \
     "$F" bridge --retry 1s file unix:nowhere

@@ -454,7 +454,10 @@ impl Listener {
     fn refusal(&self, owner: io::Result<Whose>) -> Option<String> {
         match owner {
             Ok(whose) => self.trust.tcp_refusal(whose, "connect"),
-            Err(err) => Some(format!("cannot tell who connected: {err}")),
+            Err(err) => Some(format!(
+                "cannot tell who connected: {}",
+                crate::error::describe(&err)
+            )),
         }
     }
 }

@@ -132,6 +132,18 @@ pub fn refuse(out: &mut impl std::io::Write, why: &str) -> std::io::Result<()> {
     wire::write_frame(out, &wire::Frame::Fail(why.to_owned()))
 }
 
+/// The user owning the listener at the other end of a connected Unix
+/// socket, as the kernel recorded it when that socket listened
+/// (`SO_PEERCRED`), never as it claims: for a process that relays a
+/// transport to a bridge of its own user's, to know that the socket it
+/// reached by a path is that bridge's.
+///
+/// # Errors
+/// When the system does not say.
+pub fn listener_uid(stream: &std::os::unix::net::UnixStream) -> std::io::Result<u32> {
+    peer::unix_owner(stream)
+}
+
 /// One bridge: built with [`Options`], then run as the sending or the
 /// receiving side.
 pub struct Bridge {

@@ -320,7 +320,10 @@ fn serve(
                     let _ = write_frame(&mut link.writer, &Frame::Fail(why.clone()));
                     why
                 }
-                Err(Failure::Io(err)) => format!("the peer left during the handshake: {err}"),
+                Err(Failure::Io(err)) => format!(
+                    "the peer left during the handshake: {}",
+                    crate::error::describe(&err)
+                ),
                 Err(Failure::Garbage(why) | Failure::Refused(why)) => why,
             };
             events(Event::Dropped(Error::Refused {

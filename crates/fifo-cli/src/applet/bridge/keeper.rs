@@ -9,7 +9,10 @@
 //! removed when the user's last session ends, as it does when the one ssh
 //! link drops. Another user can take that predictable name in a shared
 //! `/tmp` first; then the place is `$HOME/.fifo-bridge-UID`, which nobody
-//! else can make, rather than no bridge at all.
+//! else can make, rather than no bridge at all. The place is looked at by
+//! its path, which the owner of a `$TMPDIR` of another user's can swap
+//! afterwards: a relay takes the socket it reaches only when the kernel
+//! says a process of its own user listens there.
 
 use std::ffi::OsString;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -65,10 +68,24 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
     };
     let dir = place().map_err(|err| failed(&err))?;
     let socket = dir.join(socket_name(plan));
-    let connect = || UnixStream::connect(&socket);
     let unreachable = |err| failed(&Error::sys(Subject::path(&socket), Action::Open, err));
+    // The place was looked at by its path: in a TMPDIR of another user's
+    // (or a shared one without the sticky bit) that user may since have
+    // renamed it and put their own listener at the socket's name. The
+    // kernel's word on who listens there decides: only a keeper of this
+    // user's gets the stream.
+    let me = nix::unistd::Uid::effective().as_raw();
+    let own = |stream: UnixStream| match fifo_core::bridge::listener_uid(&stream) {
+        Ok(uid) if uid == me => Ok(stream),
+        Ok(uid) => Err(failed(&Error::Unsafe {
+            subject: Subject::path(&socket),
+            reason: format!("to relay to a socket of uid {uid}, not a keeper of this user's"),
+        })),
+        Err(err) => Err(unreachable(err)),
+    };
+    let connect = || UnixStream::connect(&socket);
     match connect() {
-        Ok(stream) => return Ok(stream),
+        Ok(stream) => return own(stream),
         // A keeper killed before it could remove its socket: ours to clear.
         Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
             let _ = std::fs::remove_file(&socket);
@@ -79,14 +96,14 @@ fn keeper(args: &BridgeArgs, plan: &Plan) -> Result<UnixStream, ExitCode> {
     let mut child = start(args, plan, &socket).map_err(|err| failed(&err))?;
     loop {
         match connect() {
-            Ok(stream) => return Ok(stream),
+            Ok(stream) => return own(stream),
             Err(err) if !not_listening_yet(&err) => return Err(unreachable(err)),
             Err(_) => {}
         }
         if let Ok(Some(status)) = child.try_wait() {
             // Another relay's keeper may have won the socket.
             if let Ok(stream) = connect() {
-                return Ok(stream);
+                return own(stream);
             }
             // The keeper said why on its standard error: pass it on.
             let mut said = String::new();

@@ -88,6 +88,11 @@ pub fn parse_spec(operand: &OsStr) -> Result<Spec, String> {
         b"ssh" => {
             let text = text()?;
             match text.split_once(':') {
+                // ssh would take it as an option (`-oProxyCommand=...` runs
+                // a command), as git refuses such a host.
+                Some((host, _)) if host.starts_with('-') => Err(format!(
+                    "'ssh:{text}': a host cannot start with '-' (ssh would take it as an option)"
+                )),
                 Some((host, path)) if !host.is_empty() && !path.is_empty() => {
                     Ok(Spec::Ssh(host.to_owned(), path.to_owned()))
                 }
@@ -288,6 +293,8 @@ mod tests {
             "unix:",
             "ssh:box",
             "ssh::/f",
+            "ssh:-oProxyCommand=sh -c x:/f",
+            "ssh:-F/tmp/config:/f",
             "stdio:x",
             "exec: ",
         ] {

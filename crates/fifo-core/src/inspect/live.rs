@@ -152,6 +152,7 @@ fn holders_in_parts(device: u64, inode: u64, parts: fn(usize) -> usize) -> Optio
         }
     });
     sharing::number_descriptions(&mut found.seen);
+    found.file = Some((device, inode));
     Some(found)
 }
 
@@ -313,12 +314,21 @@ pub fn contents_shown() -> bool {
 }
 
 /// The pipe's capacity and bytes waiting, through a descriptor borrowed from
-/// one of `holders`.
+/// one of `holders`. A holder may have put another file at that number
+/// since the scan (another user's process, to make a root `stat` report a
+/// pipe of its choosing): a copy that is not the FIFO is not looked into.
 #[must_use]
 pub fn pipe_contents(holders: &Holders) -> Contents {
+    let Some((device, inode)) = holders.file else {
+        return Contents::default();
+    };
+    let file = sys::file::FileId { device, inode };
     for holder in &holders.seen {
         let Some(fd) = holder.fd else { continue };
-        if let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) {
+        let Ok(copy) = sys::borrow_descriptor(holder.pid, fd) else {
+            continue;
+        };
+        if nix::sys::stat::fstat(&copy).is_ok_and(|st| sys::file::FileId::of(&st) == file) {
             return Contents {
                 capacity: sys::pipe_size(copy.as_fd()).ok().map(|n| n as u64),
                 waiting: sys::bytes_waiting(copy.as_fd()).ok().map(|n| n as u64),

@@ -76,6 +76,10 @@ pub struct Holders {
     /// (FreeBSD's `security.bsd.see_other_uids=0` and the like, or a jail).
     /// Every count is a lower bound then.
     pub unlisted: bool,
+    /// The device and inode of the FIFO looked for ([`holders`](super::holders)
+    /// fills them in): a descriptor borrowed from a holder to see its pipe
+    /// is looked into only if it is still this file.
+    pub file: Option<(u64, u64)>,
 }
 
 impl Holders {

@@ -23,6 +23,7 @@ pub(super) fn holders(device: u64, inode: u64) -> Option<Holders> {
     let mut found = Holders {
         openings_unseen: true,
         unlisted: table::unlisted(),
+        file: Some((device, inode)),
         ..Holders::default()
     };
     let mut shared = Vec::new();

@@ -331,3 +331,31 @@ fn openings_unseen_or_unlisted_processes_make_lower_bounds() {
     found.unlisted = true;
     assert!(!found.complete() && !found.exact());
 }
+
+#[test]
+fn a_borrowed_descriptor_that_is_no_longer_the_fifo_is_not_looked_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    make_fifo(&path, PRIVATE_MODE, crate::create::IfExists::Fail).unwrap();
+    let meta = std::fs::metadata(&path).unwrap();
+    // A holder's descriptor number that now names another pipe with 5
+    // bytes in it, as a process that dup2()s over it after the scan does.
+    let (read, write) = nix::unistd::pipe().unwrap();
+    nix::unistd::write(&write, b"12345").unwrap();
+    let me = i32::try_from(std::process::id()).unwrap();
+    let mut found = Holders {
+        seen: vec![open_holder(
+            me,
+            std::os::fd::AsRawFd::as_raw_fd(&read),
+            Direction::Read,
+        )],
+        file: Some((meta.dev(), meta.ino())),
+        ..Holders::default()
+    };
+    assert_eq!(pipe_contents(&found).waiting, None, "another pipe's bytes");
+    // The same holder, when the descriptor is the file looked for.
+    let st = nix::sys::stat::fstat(&read).unwrap();
+    let pipe = sys::file::FileId::of(&st);
+    found.file = Some((pipe.device, pipe.inode));
+    assert_eq!(pipe_contents(&found).waiting, Some(5));
+}

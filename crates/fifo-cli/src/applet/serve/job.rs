@@ -108,6 +108,9 @@ pub struct Reply {
     pub stdout: File,
     /// CMD's spooled stderr.
     pub stderr: File,
+    /// What serve tells the caller after CMD's stderr (a spool that
+    /// filled up), from memory: the spool may have no room for it.
+    pub note: Option<String>,
 }
 
 /// Runs `job` to the end (again while it fails, up to `--retries` times
@@ -161,7 +164,18 @@ pub fn run(shared: &Shared, job: Job) -> Outcome {
         }
         .line()
     });
-    let note = failure(shared, number, status, tries);
+    let cut = spool_full(&stdout).then(|| {
+        format!(
+            "the spool's file system ({}) is full: {}'s output may be cut",
+            shared.spool_dir.display(),
+            shared.name
+        )
+    });
+    let note = match (failure(shared, number, status, tries), &cut) {
+        (Some(failed), Some(cut)) => Some(format!("{failed}; {cut}")),
+        (None, Some(cut)) => Some(format!("request {number}: {cut}")),
+        (failed, None) => failed,
+    };
     let Some(call) = job.call else {
         shared.output.done(Finished {
             number,
@@ -183,7 +197,16 @@ pub fn run(shared: &Shared, job: Job) -> Outcome {
         status,
         stdout,
         stderr,
+        note: cut.map(|cut| format!("fifo serve: request {number}: {cut}\n")),
     }))
+}
+
+/// Whether the file system of a job's spool has no room left: the job's
+/// writes into it failed (a job that does not check its writes still ends
+/// with status 0), so its output may be cut. Root may still write into
+/// the blocks kept for it; then this says full too early, never too late.
+fn spool_full(spool: &File) -> bool {
+    nix::sys::statvfs::fstatvfs(spool).is_ok_and(|fs| fs.blocks_available() == 0)
 }
 
 /// A request's size, and its first bytes, as far as its joblog line shows.

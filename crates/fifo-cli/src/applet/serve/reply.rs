@@ -19,8 +19,8 @@ const RECORD: usize = MAX_RECORD as usize;
 enum Part {
     /// A spooled stream, read from where it is.
     Spooled(ReplyKind, File),
-    /// The last record.
-    Last(ReplyKind, Vec<u8>),
+    /// One record from memory (the status is the last).
+    Memory(ReplyKind, Vec<u8>),
 }
 
 /// A reply being written: `out[at..]` next, then the `parts`, last first.
@@ -41,14 +41,20 @@ impl Outgoing {
         reply.stdout.rewind()?;
         reply.stderr.rewind()?;
         let status = reply.status.to_text().into_bytes();
+        let mut parts = vec![Part::Memory(ReplyKind::Status, status)];
+        parts.extend(
+            reply
+                .note
+                .map(|note| Part::Memory(ReplyKind::Stderr, note.into_bytes())),
+        );
+        parts.extend([
+            Part::Spooled(ReplyKind::Stderr, reply.stderr),
+            Part::Spooled(ReplyKind::Stdout, reply.stdout),
+        ]);
         Ok(Self {
             out: Vec::new(),
             at: 0,
-            parts: vec![
-                Part::Last(ReplyKind::Status, status),
-                Part::Spooled(ReplyKind::Stderr, reply.stderr),
-                Part::Spooled(ReplyKind::Stdout, reply.stdout),
-            ],
+            parts,
         })
     }
 
@@ -97,7 +103,7 @@ impl Outgoing {
                     self.out.extend_from_slice(&buf[..n]);
                     return Ok(true);
                 }
-                Part::Last(kind, data) => {
+                Part::Memory(kind, data) => {
                     let len = u32::try_from(data.len()).unwrap_or(0);
                     self.out.extend_from_slice(&record_header(*kind, len));
                     self.out.extend_from_slice(data);

@@ -14,32 +14,37 @@ mount -t tmpfs -o size=1m none small
 export TMPDIR=$T/small
 
 "$F" mk svc quiet
-SPAWN_TIMEOUT=60 spawn bash -c "exec '$F' serve svc -- sh -c 'head -c 3000000 /dev/zero | tr \"\\0\" a; echo err >&2' 2> serve.err"
-server=$SPAWNED
-wait_until 10 "the call socket" test -S svc.sock
-STATUS=0
-timeout 30 "$F" call svc x > out 2> err || STATUS=$?
-eq 1 "$STATUS" "the job whose output was cut fails the call"
+# serve_and_call NAME JOB: serves the FIFO NAME with `sh -c JOB` (its
+# stderr in NAME.err), calls it once (stdout in out, stderr in err, the
+# status in CALLED), and ends the server.
+serve_and_call() {
+    local server
+    SPAWN_TIMEOUT=60 spawn bash -c "exec '$F' serve $1 -- sh -c '$2' 2> $1.err"
+    server=$SPAWNED
+    wait_until 10 "the call socket of $1" test -S "$1.sock"
+    CALLED=0
+    timeout 30 "$F" call "$1" x > out 2> err || CALLED=$?
+    wait_until 10 "serve's note" test -s "$1.err"
+    kill -TERM "$server"
+    finish "$server"
+}
+
+serve_and_call svc 'head -c 3000000 /dev/zero | tr "\0" a; echo err >&2'
+eq 1 "$CALLED" "the job whose output was cut fails the call"
 grep -q "^fifo serve: request 1: the spool's file system ($T/small) is full: sh's output may be cut$" err ||
     fail "the caller was not told of the full spool: $(cat err)"
 ok "the caller is told the spool filled up"
 [ "$(stat -c %s out)" -lt 3000000 ] || fail "all 3000000 bytes came: the spool was not full"
 ok "only $(stat -c %s out) of 3000000 bytes came, and the caller knows why"
-wait_until 10 "serve's note" grep -q "full" serve.err
-grep -q "request 1: sh exited with status 1; the spool's file system ($T/small) is full" serve.err ||
-    fail "serve's own note does not say the spool is full: $(cat serve.err)"
+grep -q "request 1: sh exited with status 1; the spool's file system ($T/small) is full" svc.err ||
+    fail "serve's own note does not say the spool is full: $(cat svc.err)"
 ok "serve's own note says the spool filled up"
-kill -TERM "$server"
-finish "$server"
 
 # A job that does not check its writes, and ends with 0.
-SPAWN_TIMEOUT=60 spawn bash -c "exec '$F' serve quiet -- sh -c 'head -c 3000000 /dev/zero 2> /dev/null; exit 0' 2> quiet.err"
-server=$SPAWNED
-wait_until 10 "the call socket" test -S quiet.sock
-STATUS=0
-timeout 30 "$F" call quiet x > out 2> err || STATUS=$?
-eq 0 "$STATUS" "the job's own status stands"
+serve_and_call quiet 'head -c 3000000 /dev/zero 2> /dev/null; exit 0'
+eq 0 "$CALLED" "the job's own status stands"
 grep -q "is full: sh's output may be cut" err || fail "the caller was not told: $(cat err)"
 ok "a job that ends with 0 after its writes failed is still told about"
-kill -TERM "$server"
-finish "$server"
+grep -q "^fifo serve: request 1: the spool's file system ($T/small) is full" quiet.err ||
+    fail "serve's note does not say it: $(cat quiet.err)"
+ok "serve says so too, for a job that ended with 0"

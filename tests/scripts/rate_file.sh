@@ -1,7 +1,9 @@
 # --rate-file is a control file read while data moves: a FIFO in its place
 # is refused at once (the copy never blocks opening it), /dev/zero is never
 # read without bound, a long file or a multi-line one gives one short line
-# quoting at most 24 characters, and this user's own symlink is followed.
+# quoting at most 24 characters, an empty one (as it is while `echo`
+# rewrites it) is no new rate and no message, and this user's own symlink
+# is followed.
 # Each copy moves 2 MiB at 2M/s, so it lasts at least 0.9 s: the file is
 # first read after 0.5 s.
 source "$(dirname "$0")/lib.sh"
@@ -24,6 +26,12 @@ copy_with /dev/zero
 eq "0 2097152" "$STATUS $OUT" "/dev/zero as --rate-file: every byte, memory bounded"
 eq "fifo cat: '/dev/zero': refusing to read a control file that is a character special file, not a regular file; rate unchanged" \
     "$ERR" "/dev/zero as --rate-file: one line"
+
+# `echo 2M > FILE` empties FILE before it writes: a look in between sees
+# nothing, and nothing is said (the rate stays).
+printf ' \n' > empty
+copy_with empty
+eq "0 2097152||" "$STATUS $OUT|$ERR|" "an empty --rate-file: every byte, not a word"
 
 head -c 100000 /dev/urandom | base64 > big
 copy_with big

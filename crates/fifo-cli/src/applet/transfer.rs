@@ -94,6 +94,9 @@ impl Rate {
                 Ok(bytes) if bytes.len() > RATE_FILE_MAX => {
                     warn(&format!("{path}: longer than {RATE_FILE_MAX} bytes"));
                 }
+                // `echo 2M > FILE` empties the file before it writes: a
+                // look in between sees nothing, which is no new rate.
+                Ok(bytes) if bytes.trim_ascii().is_empty() => {}
                 Ok(bytes) => {
                     let text = String::from_utf8_lossy(&bytes);
                     return parse_rate(&shown(text.trim()))

@@ -81,6 +81,9 @@ expect_fail 1 "fifo tee: 'shared/dir/../dir/file': $refusal" "$F" tee shared/dir
 # Nor is one made there by mk: a FIFO where root expects a file (say
 # /etc/ld.so.preload, which every program then blocks opening).
 expect_fail 1 "fifo mk: 'shared/dir/made': $refusal" "$F" mk shared/dir/made
+# Nor with -p, which made the parents behind the link by path before the
+# FIFO was refused (root's private-dir/sub/deeper).
+expect_fail 1 "fifo mk: 'shared/dir/sub/deeper': $refusal" "$F" mk -p shared/dir/sub/deeper/made
 run "$F" cat -c 7 private-dir/ctl
 eq queued "$OUT" "root's FIFO behind the link holds what it held, and only that"
 exec 7<&-

@@ -142,7 +142,16 @@ pub fn make_parents(path: &Path) -> Result<()> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
         return Ok(());
     };
-    make_dir_all(parent, exact((0o777 & !current_umask()) | 0o300))
+    let mode = exact((0o777 & !current_umask()) | 0o300);
+    // On Linux each is made where a walk that judges every symlink on the
+    // way stands (see `claim::walk`): nothing is made behind another
+    // user's link in a sticky directory before the FIFO is refused there.
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        return claim::walk::make_dirs(parent, mode)
+            .map(drop)
+            .map_err(|refused| claim::refusal(parent, refused, Action::CreateDir));
+    }
+    make_dir_all(parent, mode)
 }
 
 /// Makes `dir` and its missing parents with exactly `mode`.

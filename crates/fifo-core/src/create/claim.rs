@@ -368,5 +368,5 @@ fn identity(st: &FileStat) -> (u64, u64) {
 
 #[cfg(test)]
 mod tests;
-mod walk;
+pub(crate) mod walk;
 pub(crate) use walk::Last;

@@ -22,9 +22,10 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
 use nix::errno::Errno;
-use nix::sys::stat::{FileStat, fstat};
+use nix::sys::stat::{FileStat, Mode, fstat, mkdirat};
 use nix::unistd::geteuid;
 
+use crate::create::with_umask_cleared;
 use crate::open::control::{self, names};
 use crate::sys;
 
@@ -53,7 +54,17 @@ impl From<Errno> for Refused {
 pub(crate) fn open_dir(path: &Path) -> Result<OwnedFd, Refused> {
     let start = if path.has_root() { "/" } else { "." };
     let dir = sys::at::open_dir(Path::new(start))?;
-    walk(dir, names(path), &mut 0)
+    walk(dir, names(path), &mut 0, None)
+}
+
+/// Opens the directory `path` as [`open_dir`] does, making each directory
+/// missing on the way with exactly `mode`, as `mkdir -p` does. Each is made
+/// in the directory the walk stands in, so none is ever made behind a link
+/// the walk refused (a path made first and judged after would be).
+pub(crate) fn make_dirs(path: &Path, mode: Mode) -> Result<OwnedFd, Refused> {
+    let start = if path.has_root() { "/" } else { "." };
+    let dir = sys::at::open_dir(Path::new(start))?;
+    walk(dir, names(path), &mut 0, Some(mode))
 }
 
 /// Where a name in a directory leads: the directory and the name there of
@@ -110,14 +121,38 @@ pub(crate) fn resolve_last(dir: OwnedFd, name: &OsStr) -> Result<Last, Refused> 
             });
         }
         name = names.remove(0);
-        dir = walk(base, names, &mut links)?;
+        dir = walk(base, names, &mut links, None)?;
     }
 }
 
-/// Looks up `names` (in reverse order, the next one last) from `dir`.
-fn walk(mut dir: OwnedFd, mut names: Vec<OsString>, links: &mut usize) -> Result<OwnedFd, Refused> {
+/// Looks up `names` (in reverse order, the next one last) from `dir`,
+/// making the missing ones as directories with `make`'s mode when given.
+fn walk(
+    mut dir: OwnedFd,
+    mut names: Vec<OsString>,
+    links: &mut usize,
+    make: Option<Mode>,
+) -> Result<OwnedFd, Refused> {
+    // The name just made: gone again at once is someone removing what
+    // is made, and the walk stops rather than make it for ever.
+    let mut just_made: Option<OsString> = None;
     while let Some(name) = names.pop() {
-        let Some((link, target)) = sys::at::read_symlink_at(dir.as_fd(), &name)? else {
+        let found = match (sys::at::read_symlink_at(dir.as_fd(), &name), make) {
+            (Err(Errno::ENOENT), Some(mode)) if just_made.as_ref() != Some(&name) => {
+                // Made, or made by another meanwhile: looked at again, as
+                // any name on the way.
+                match with_umask_cleared(|| mkdirat(&dir, name.as_os_str(), mode)) {
+                    Ok(()) | Err(Errno::EEXIST) => {}
+                    Err(errno) => return Err(errno.into()),
+                }
+                just_made = Some(name.clone());
+                names.push(name);
+                continue;
+            }
+            (found, _) => found?,
+        };
+        just_made = None;
+        let Some((link, target)) = found else {
             dir = sys::at::open_dir_at(dir.as_fd(), &name)?;
             continue;
         };

@@ -32,6 +32,7 @@
 pub mod capacity;
 pub mod control;
 pub mod descriptor;
+mod direction;
 pub mod hold;
 pub mod keep;
 pub mod log_file;
@@ -40,7 +41,6 @@ pub(crate) mod socket_file;
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
@@ -49,67 +49,7 @@ use nix::sys::stat::{FileStat, Mode, fstat, fstatat};
 use crate::sys::deadline::{self, Interrupted};
 use crate::sys::fd::{retry_on_eintr, set_nonblocking};
 use crate::{Action, Error, FileKind, Peer, Result, Subject, sys};
-
-/// Which way data flows through the opened descriptor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// `O_RDONLY`: waits for a writer.
-    Read,
-    /// `O_WRONLY`: waits for a reader.
-    Write,
-    /// `O_RDWR`: never waits (Linux holds both ends).
-    ReadWrite,
-}
-
-impl Direction {
-    fn flags(self) -> OFlag {
-        match self {
-            Self::Read => OFlag::O_RDONLY,
-            Self::Write => OFlag::O_WRONLY,
-            Self::ReadWrite => OFlag::O_RDWR,
-        }
-    }
-
-    /// The end an open in this direction waits for.
-    #[must_use]
-    pub fn peer(self) -> Peer {
-        match self {
-            Self::Read => Peer::Writer,
-            Self::Write | Self::ReadWrite => Peer::Reader,
-        }
-    }
-}
-
-/// `read`, `write` or `read-write`, as a holder's access reads.
-impl std::fmt::Display for Direction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Read => "read",
-            Self::Write => "write",
-            Self::ReadWrite => "read-write",
-        })
-    }
-}
-
-/// How long an open may wait for the other end of a FIFO.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Wait {
-    /// Until the other end appears, as a plain `open(2)` does.
-    Forever,
-    /// Not at all: a write open with no reader fails with [`Error::NoPeer`].
-    /// (A read open never needs to wait to succeed.)
-    No,
-    /// Up to this long, then [`Error::TimedOut`].
-    ///
-    /// `open(2)` has no timeout, so a watchdog thread interrupts it with
-    /// `SIGURG`. The first such wait installs a process-wide `SIGURG`
-    /// handler that does nothing (without `SA_RESTART`) and replaces any
-    /// handler installed before; a program that handles `SIGURG` itself (Go's
-    /// runtime uses it to preempt goroutines) chooses another signal first
-    /// with [`crate::process::wake::choose_signal`].
-    Timeout(Duration),
-}
+pub use direction::{Direction, Wait};
 
 /// A descriptor opened by [`open`], with the path it was opened from and
 /// what `fstat` said it is.

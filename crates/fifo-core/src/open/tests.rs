@@ -1,5 +1,7 @@
 //! Unit tests of `open`.
 
+use std::time::Duration;
+
 use super::*;
 use crate::create::{PRIVATE_MODE, make_fifo};
 

@@ -29,8 +29,8 @@ run env TMPDIR="$T/att" "$F" bridge --once data \
 eq 0 "$STATUS" "the plain run carries the stream (stderr: $ERR)"
 finish "$reader"
 eq "root secret stream" "$(cat got)" "root's FIFO got the stream"
-name=$(grep -o 'fifo-bridge-[0-9]*/[a-z]*-[0-9a-f]*\.sock' binds | head -1)
-name=${name#*/}
+# (bound through /proc/self/fd/N/, the keeper's place held open)
+name=$(grep -oE '(send|receive)-[0-9a-f]+\.sock' binds | head -1)
 [ -n "$name" ] || fail "no keeper socket in the trace: $(cat binds)"
 ok "the keeper's socket is $name"
 

@@ -39,3 +39,22 @@ chmod 600 priv/key
 "${AS_NOBODY[@]}" ln -s "$T/priv/key" shared/key
 expect_fail 1 "fifo bridge: 'shared/key': $refusal" \
     "$F" bridge --once --retry 0 --key shared/key data tcp:127.0.0.1:1
+
+# Nor does a listening bridge make its socket through uid 65534's link on
+# the way (it was bound by path: root's socket landed in root's private
+# directory, wherever the link led), and its socket is made and removed in
+# the very directory looked at.
+expect_fail 1 "fifo bridge: unix-listen:shared/dir/out.sock: $refusal" \
+    "$F" bridge --once --retry 5s unix-listen:shared/dir/out.sock -
+[ ! -e priv/out.sock ] || fail "a socket was made behind uid 65534's link"
+ok "no socket made behind the link"
+SPAWN_TIMEOUT=60 spawn bash -c 'exec "$@" > got-own' - "$F" bridge --once unix-listen:shared/own.sock -
+receiver=$SPAWNED
+wait_until 20 "root's receiver in the shared directory" test -S shared/own.sock
+echo shared > data
+run "$F" bridge --once --retry 5s data unix:shared/own.sock
+eq 0 "$STATUS" "a socket made in the sticky directory itself is reached (stderr: $ERR)"
+finish "$receiver"
+eq "0 shared" "$STATUS $(cat got-own)" "its receiver got the stream"
+[ ! -e shared/own.sock ] || fail "the listener left its socket behind"
+ok "the listener removed its socket when it ended"

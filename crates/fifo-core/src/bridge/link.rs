@@ -5,9 +5,9 @@
 use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -343,6 +343,8 @@ enum Socket {
 /// (while the listener's thread may still run).
 #[derive(Debug)]
 pub(crate) struct SocketFile {
+    /// Keeps the directory that `path` reaches through `/proc/self/fd`.
+    _dir: Option<OwnedFd>,
     path: PathBuf,
     /// Device and inode of the socket made, so that only it is removed,
     /// not a file put there since.
@@ -360,10 +362,34 @@ impl Drop for SocketFile {
     }
 }
 
+/// Where a listener's socket file is made, looked at and removed: the
+/// directory of `path` reached as an open reaches it (through no other
+/// user's symlink in a world-writable sticky directory, on the way or
+/// last), held, and named through `/proc/self/fd` so that every later
+/// step acts in that very directory. Without `/proc/self/fd`, or when that
+/// name would not fit a socket address, `path` as given.
+fn place(path: &Path) -> Result<(Option<OwnedFd>, PathBuf), String> {
+    use std::os::fd::AsRawFd;
+    let parent = match crate::open::parent(path) {
+        Ok(Some(parent)) => parent,
+        Err(crate::Error::Unsafe { reason, .. }) => return Err(format!("refusing {reason}")),
+        // No entry to name, or a directory that cannot be opened: the
+        // bind by path says what is wrong with it.
+        Ok(None) | Err(_) => return Ok((None, path.to_owned())),
+    };
+    let by_fd =
+        PathBuf::from(format!("/proc/self/fd/{}", parent.dir.as_raw_fd())).join(parent.name);
+    // sun_path holds 108 bytes with its NUL.
+    if !Path::new("/proc/self/fd").is_dir() || by_fd.as_os_str().len() > 107 {
+        return Ok((None, path.to_owned()));
+    }
+    Ok((Some(parent.dir), by_fd))
+}
+
 /// Whether `path` is a socket of this user that nobody listens on: left by
 /// a listener killed before it could remove it, and safe to replace. A
 /// file of any other kind or owner is never touched.
-fn stale(path: &std::path::Path) -> bool {
+fn stale(path: &Path) -> bool {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     std::fs::symlink_metadata(path).is_ok_and(|meta| {
         meta.file_type().is_socket()
@@ -402,8 +428,13 @@ impl Listener {
                 let socket = Socket::Tcp(TcpListener::bind(addr).map_err(failed)?);
                 Ok((serving(socket), None))
             }
-            Transport::UnixListen(path) => {
+            Transport::UnixListen(given) => {
                 use std::os::unix::fs::MetadataExt;
+                let (dir, path) = place(given).map_err(|why| Error::Refused {
+                    endpoint: endpoint.name.clone(),
+                    why,
+                })?;
+                let path = &path;
                 let bind = || crate::create::with_umask(mask, || UnixListener::bind(path));
                 let listener = match bind() {
                     Err(err) if err.kind() == io::ErrorKind::AddrInUse && stale(path) => {
@@ -415,6 +446,7 @@ impl Listener {
                 .map_err(failed)?;
                 let meta = std::fs::symlink_metadata(path).map_err(failed)?;
                 let file = SocketFile {
+                    _dir: dir,
                     path: path.clone(),
                     made: (meta.dev(), meta.ino()),
                 };

@@ -65,9 +65,17 @@ impl CallSocket {
         let subject = || Subject::path(&path);
         let fail = |action, errno| Error::sys(subject(), action, errno);
         let (dir_path, name) = split(&path);
-        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-        let dir = nix::fcntl::open(dir_path, flags, Mode::empty())
-            .map_err(|errno| fail(Action::Open, errno))?;
+        // The directory is reached as the FIFO was, through no other
+        // user's symlink in a world-writable sticky directory on the way,
+        // and held: the socket is made in it through `/proc/self/fd`.
+        let dir = if let Some(parent) = crate::open::parent(&path)? {
+            parent.dir
+        } else {
+            let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+            nix::fcntl::open(dir_path, flags, Mode::empty())
+                .map_err(|errno| fail(Action::Open, errno))?
+        };
+        let bind_path = in_held_dir(&dir, &name).unwrap_or_else(|| path.clone());
         let fifo = fstat(held).map_err(|errno| fail(Action::Stat, errno))?;
         // The socket's owner and mode are set by path after it is made: in
         // a directory where others could swap the file meanwhile, that
@@ -81,7 +89,7 @@ impl CallSocket {
         // then raised to the FIFO's bits; never wider in between. The umask
         // is the process's, but nothing else here makes files meanwhile.
         let old = umask(Mode::from_bits_truncate(0o777));
-        let bound = UnixListener::bind(&path);
+        let bound = UnixListener::bind(&bind_path);
         umask(old);
         let listener = bound.map_err(|err| match err.raw_os_error().map(Errno::from_raw) {
             // Someone made it since we looked.
@@ -388,6 +396,15 @@ fn mode_of(bits: u32) -> Mode {
 /// What tells one file from every other: its device and inode.
 fn identity(stat: &FileStat) -> (i128, u64) {
     (i128::from(stat.st_dev), stat.st_ino)
+}
+
+/// `name` in the directory held as `dir`, as a path that reaches that very
+/// directory (`/proc/self/fd/N/name`); `None` without `/proc/self/fd` or
+/// when the path would not fit a socket address (108 bytes with its NUL).
+fn in_held_dir(dir: &OwnedFd, name: &std::ffi::OsStr) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    let path = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd())).join(name);
+    (Path::new("/proc/self/fd").is_dir() && path.as_os_str().len() <= 107).then_some(path)
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

@@ -38,6 +38,7 @@ mod auth;
 mod error;
 mod handshake;
 mod link;
+mod listener;
 mod peer;
 mod receiver;
 mod replay;

@@ -6,9 +6,11 @@ source "$(dirname "$0")/lib.sh"
 "$F" mk docs
 spawn bash -c "'$F' cat --frame --json docs > messages"
 reader=$SPAWNED
-seq 100000 | timeout 20 "$F" send --frame docs
+sent=0
+seq 100000 | timeout 20 "$F" send --frame docs 2> send.err || sent=$?
 finish "$reader"
-eq 0 "$STATUS" "the reader ends with its writer"
+# Both ends' status and words, so that a failure says which end stopped.
+eq "0 0" "$sent $STATUS" "the writer and then the reader end with 0 (send: $(cat send.err))"
 eq '"size":588895' "$(grep -o '"size":[0-9]*' messages)" "README: one message of 588895 bytes"
 eq "$(seq 100000 | python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))')" \
     "$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))["data"]))' messages)" \

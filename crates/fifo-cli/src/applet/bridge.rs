@@ -27,6 +27,9 @@ use crate::signals::{self, Cleanup};
 use plan::{Direction, Plan, plan};
 
 const APPLET: &str = crate::cli::applets::BRIDGE.name;
+/// The least time a keeper gives the relay that started it to reach it
+/// (through its handshake, over ssh), whatever --retry says.
+const KEEPER_FIRST_LINK: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Runs `fifo bridge`.
 pub fn run(args: &BridgeArgs) -> ExitCode {
@@ -94,6 +97,10 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
     let mut options = Options::default();
     options.replay_buffer = args.replay_buffer;
     options.retry = Some(args.retry);
+    // A keeper whose relay died before it reached it (ssh killed while
+    // the keeper waited for DST's reader) would otherwise hold the far
+    // FIFO open for ever, a reader that comes later waiting on it.
+    options.first_link = args.keeper.then(|| args.retry.max(KEEPER_FIRST_LINK));
     options.key = args.key.as_deref().map(Key::from_file).transpose()?;
     options.allow_uids.clone_from(&args.allow_uid);
     options.frame = args.frame;

@@ -68,6 +68,10 @@ pub struct BridgeArgs {
     /// ssh: the fifo program on the remote host.
     #[arg(long, value_name = "PROG", default_value = "fifo")]
     pub remote_fifo: String,
+    /// Run as the keeper that a stdio: bridge starts: its first peer (that
+    /// relay) must come within --retry (at least 10 s), or nobody will.
+    #[arg(long, hide = true)]
+    pub keeper: bool,
     #[command(flatten)]
     pub transfer: TransferArgs,
     /// What to read: a FIFO, a file or "-" (stdin), or a transport to the

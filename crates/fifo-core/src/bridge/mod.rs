@@ -78,6 +78,11 @@ pub struct Options {
     /// How long to try to get a link again after one drops (and, for the
     /// side that connects, to get the first); `None`: for ever.
     pub retry: Option<Duration>,
+    /// How long a listening side waits for its first peer; `None` (the
+    /// default): for ever. For a listener that a process started for one
+    /// peer (a keeper that a relay started): if that peer never comes,
+    /// nobody will.
+    pub first_link: Option<Duration>,
     /// The shared key both sides must prove.
     pub key: Option<Key>,
     /// Users besides this process's own and root whose bridges on this
@@ -97,6 +102,7 @@ impl Default for Options {
         Self {
             replay_buffer: DEFAULT_REPLAY_BUFFER,
             retry: Some(Duration::from_secs(60)),
+            first_link: None,
             key: None,
             allow_uids: Vec::new(),
             frame: false,
@@ -184,6 +190,7 @@ impl Bridge {
             self.options.key.clone(),
             peer::Trust::new(self.options.allow_uids.clone()),
             self.options.retry,
+            self.options.first_link,
             Arc::clone(&shared),
             Arc::clone(&self.events),
         )?;

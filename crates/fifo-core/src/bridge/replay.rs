@@ -15,6 +15,9 @@ pub(crate) enum Next {
     Eof(u64),
     /// End of file was sent and everything is acknowledged.
     Done,
+    /// Everything read is sent, but the source failed: tell the peer this
+    /// (it must not take the stream for whole).
+    Failed(String),
     /// The link is down.
     LinkDown,
 }
@@ -26,6 +29,8 @@ struct State {
     data: VecDeque<u8>,
     /// The source has ended.
     eof: bool,
+    /// Why the source ended, if it failed.
+    failed: Option<String>,
     /// The link in use is up.
     link_up: bool,
 }
@@ -92,6 +97,15 @@ impl Replay {
         self.changed.notify_all();
     }
 
+    /// The source failed (`why`): once what was read before is sent, the
+    /// link's writer is told [`Next::Failed`] instead of end of file.
+    pub(crate) fn fail(&self, why: String) {
+        let mut state = self.lock();
+        state.eof = true;
+        state.failed = Some(why);
+        self.changed.notify_all();
+    }
+
     /// The receiver has written everything before `offset`: frees it.
     /// An offset past what was read is the peer's lie: false.
     pub(crate) fn ack(&self, offset: u64) -> bool {
@@ -146,7 +160,10 @@ impl Replay {
                 return Next::Data(next.max(state.start), data);
             }
             if state.eof && next == end {
-                return Next::Eof(end);
+                return match &state.failed {
+                    Some(why) => Next::Failed(why.clone()),
+                    None => Next::Eof(end),
+                };
             }
             // Nothing new yet, or the end of file went out and waits for
             // its acknowledgement.
@@ -254,6 +271,16 @@ mod tests {
                 assert_eq!(copy_out(&ring, from, take), want, "{from} {take}");
             }
         }
+    }
+
+    #[test]
+    fn a_failed_source_is_told_after_its_data_never_as_end_of_file() {
+        let replay = Replay::new(8);
+        replay.set_link(true);
+        replay.push(b"abc");
+        replay.fail("broken".to_owned());
+        assert_eq!(replay.next(0, 100), Next::Data(0, b"abc".to_vec()));
+        assert_eq!(replay.next(3, 100), Next::Failed("broken".to_owned()));
     }
 
     #[test]

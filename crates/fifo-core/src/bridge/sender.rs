@@ -37,6 +37,9 @@ pub(crate) struct Source {
 enum End {
     /// Everything was sent and acknowledged.
     Done,
+    /// The source failed, and the peer was told so after the data read
+    /// before: the source's reader says why.
+    SourceFailed,
     /// The link broke: try another.
     Lost(Error),
     /// The peer broke the protocol or gave up: stop.
@@ -77,7 +80,7 @@ pub(crate) fn send(
             links.name(),
             links.reconnects(),
         ) {
-            End::Done => break,
+            End::Done | End::SourceFailed => break,
             End::Lost(err) if links.reconnects() => {
                 events(Event::Lost(err));
                 since = Instant::now();
@@ -128,6 +131,15 @@ fn run_link(
                 write_frame(&mut link.writer, &Frame::Eof(end))
             }
             Next::Done => return End::Done,
+            Next::Failed(why) => {
+                // Never end of file: the receiver, and its reader's user,
+                // would take a cut stream for a whole one.
+                let _ = write_frame(&mut link.writer, &Frame::Fail(why));
+                if join {
+                    wait_for_hang_up(&acks);
+                }
+                return End::SourceFailed;
+            }
             Next::LinkDown => break None,
         };
         if let Err(err) = sent {
@@ -149,6 +161,16 @@ fn run_link(
         }
         Ok(end) => end,
         Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Gives the peer a little time to read the failure sent and hang up, so
+/// that closing the link with its acknowledgements unread does not reset
+/// the connection before the failure is read.
+fn wait_for_hang_up(acks: &JoinHandle<End>) {
+    let deadline = Instant::now() + std::time::Duration::from_secs(5);
+    while !acks.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -192,7 +214,10 @@ fn read_source(mut source: Source, replay: Arc<Replay>) -> JoinHandle<crate::Res
         } else {
             read_bytes(&mut source, &replay)
         };
-        replay.finish();
+        match &result {
+            Ok(()) => replay.finish(),
+            Err(err) => replay.fail(crate::error::Chain(err).to_string()),
+        }
         result
     })
 }

@@ -94,6 +94,8 @@ pub(crate) struct Links {
     key: Option<Key>,
     trust: Trust,
     retry: Option<Duration>,
+    /// How long a listener waits for its first peer (`None`: for ever).
+    first_link: Option<Duration>,
     shared: Arc<Shared>,
     events: Events,
     listening: Option<Receiver<(Link, Hello)>>,
@@ -119,6 +121,7 @@ impl Links {
         key: Option<Key>,
         trust: Trust,
         retry: Option<Duration>,
+        first_link: Option<Duration>,
         shared: Arc<Shared>,
         events: Events,
     ) -> Result<Self, Error> {
@@ -145,6 +148,7 @@ impl Links {
             key,
             trust,
             retry,
+            first_link,
             shared,
             events,
             listening,
@@ -165,31 +169,42 @@ impl Links {
 
     /// The next link, handshake done, with the peer's hello: waits as long
     /// as the retry time allows since `since` (the first link: a listener
-    /// waits for ever).
+    /// waits as long as `first_link` allows, by default for ever).
     pub(crate) fn next(&mut self, since: Instant) -> Result<(Link, Hello), Error> {
-        let deadline = self.retry.map(|retry| since + retry);
         let got = match &self.listening {
-            Some(rx) => self.accepted(rx, deadline),
-            None => self.connected(deadline),
+            Some(rx) => {
+                let wait = if self.handed > 0 {
+                    self.retry
+                } else {
+                    self.first_link
+                };
+                self.accepted(rx, wait.map(|wait| (since + wait, wait)))
+            }
+            None => self.connected(self.retry.map(|retry| since + retry)),
         }?;
         self.handed += 1;
         Ok(got)
     }
 
+    /// The next peer that passed its handshake, waiting until `deadline`
+    /// (and the time that allowed, for the message) or for ever.
     fn accepted(
         &self,
         rx: &Receiver<(Link, Hello)>,
-        deadline: Option<Instant>,
+        deadline: Option<(Instant, Duration)>,
     ) -> Result<(Link, Hello), Error> {
-        let got = match deadline.filter(|_| self.handed > 0) {
-            Some(deadline) => rx
+        let got = match deadline {
+            Some((deadline, _)) => rx
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
                 .map_err(|err| err == RecvTimeoutError::Timeout),
             None => rx.recv().map_err(|_| false),
         };
         got.map_err(|timed_out| {
             if timed_out {
-                self.exhausted()
+                Error::RetryExhausted {
+                    endpoint: self.endpoint.name.clone(),
+                    waited: deadline.map_or_else(Duration::default, |(_, waited)| waited),
+                }
             } else {
                 Error::link(
                     &self.endpoint.name,

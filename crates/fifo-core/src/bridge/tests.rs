@@ -126,6 +126,7 @@ fn a_listening_receiver_takes_one_stream_when_two_senders_shake_hands_at_once() 
         None,
         peer::Trust::default(),
         Some(Duration::from_millis(500)),
+        None,
         Arc::clone(&shared),
         Arc::new(|_| {}),
     )
@@ -153,4 +154,29 @@ fn a_listening_receiver_takes_one_stream_when_two_senders_shake_hands_at_once() 
         second.map(|(_, hello)| hello.stream)
     );
     assert_eq!(shared.identity().stream, hello.stream);
+}
+
+/// A listener given `first_link` gives up its first peer once that much
+/// time has passed (as a keeper whose relay died does), where by default
+/// it waits for ever.
+#[test]
+fn a_listener_waits_for_its_first_peer_only_as_long_as_first_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = options(false);
+    options.first_link = Some(Duration::from_millis(200));
+    let receiving = Bridge::new(options)
+        .receiving(endpoint(
+            "unix-listen",
+            Transport::UnixListen(dir.path().join("s")),
+        ))
+        .unwrap();
+    let (_out, dst) = std::io::pipe().unwrap();
+    let err = receiving
+        .receive(OwnedFd::from(dst), Subject::Stdout)
+        .unwrap_err();
+    assert!(err.timed_out(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "unix-listen: no connection for 200ms, giving up"
+    );
 }

@@ -195,6 +195,7 @@ fn start(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Result<Child, Error> 
 fn keeper_args(args: &BridgeArgs, plan: &Plan, socket: &Path) -> Vec<OsString> {
     let mut line: Vec<OsString> = vec![
         APPLET.into(),
+        "--keeper".into(),
         format!("--replay-buffer={}", args.replay_buffer).into(),
         format!("--retry={}", humantime::format_duration(args.retry)).into(),
     ];

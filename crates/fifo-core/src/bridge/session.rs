@@ -2,9 +2,9 @@
 //! backoff, a listening side waits for its peer to come back (serving and
 //! turning away others meanwhile), and `stdio` has its one link only.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::auth::Key;
@@ -21,8 +21,9 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 /// The longest pause between attempts to connect.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// The most peers a listener lets into their handshake at once (each has a
-/// thread for up to `HELLO_TIME`); more are dropped at once, so that a
-/// flood of silent connections costs neither memory nor threads.
+/// thread for up to `HELLO_TIME`); a further one ends the oldest one's
+/// wait (see [`Pending`]), so that a flood of silent connections costs
+/// neither memory nor threads, nor keeps the real peer out.
 const MAX_HANDSHAKES: usize = 64;
 
 /// What the bridge's engine and the listener's handshakes share.
@@ -287,7 +288,7 @@ fn serve(
     events: &Events,
     links: &Sender<(Link, Hello)>,
 ) {
-    let busy = Arc::new(AtomicUsize::new(0));
+    let pending = Arc::new(Pending::default());
     loop {
         let mut link = match listener.accept() {
             Ok(Ok(link)) => link,
@@ -305,15 +306,8 @@ fn serve(
                 continue;
             }
         };
-        if busy.load(Ordering::SeqCst) >= MAX_HANDSHAKES {
-            events(Event::Dropped(Error::Refused {
-                endpoint: name.to_owned(),
-                why: format!("{MAX_HANDSHAKES} peers are already in their handshake"),
-            }));
-            continue;
-        }
-        busy.fetch_add(1, Ordering::SeqCst);
-        let busy = Arc::clone(&busy);
+        let id = pending.add(link.closer.clone());
+        let pending = Arc::clone(&pending);
         let (name, key, shared, events, links) = (
             name.to_owned(),
             key.cloned(),
@@ -323,7 +317,7 @@ fn serve(
         );
         std::thread::spawn(move || {
             let shook = handshake(&mut link, &shared.identity(), key.as_ref());
-            busy.fetch_sub(1, Ordering::SeqCst);
+            let evicted = !pending.remove(id);
             let why = match shook.map(|hello| (shared.claim(&hello), hello)) {
                 Ok((Ok(()), hello)) => {
                     let closer = link.closer.clone();
@@ -336,6 +330,12 @@ fn serve(
                     let _ = write_frame(&mut link.writer, &Frame::Fail(why.clone()));
                     why
                 }
+                Err(Failure::Io(_)) if evicted => format!(
+                    "a peer said nothing while {MAX_HANDSHAKES} newer ones came; ended its wait"
+                ),
+                Err(Failure::Io(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    "the peer hung up during the handshake".to_owned()
+                }
                 Err(Failure::Io(err)) => format!(
                     "the peer left during the handshake: {}",
                     crate::error::describe(&err)
@@ -347,6 +347,42 @@ fn serve(
                 why,
             }));
         });
+    }
+}
+
+/// The peers in their handshake, oldest first, each with the way to end
+/// its link: at [`MAX_HANDSHAKES`], a new peer ends the oldest one's wait.
+/// Refusing the newest instead let anyone who can connect keep every place
+/// taken with silent connections renewed within `HELLO_TIME`, and the real
+/// peer out for good; now such a flood must outpace one real handshake.
+#[derive(Default)]
+struct Pending {
+    peers: Mutex<(u64, VecDeque<(u64, Closer)>)>,
+}
+
+impl Pending {
+    /// Enters a peer (ending the oldest one's handshake when all places
+    /// are taken) and returns its number.
+    fn add(&self, closer: Closer) -> u64 {
+        let mut peers = self.peers.lock().unwrap_or_else(PoisonError::into_inner);
+        let (next, queue) = &mut *peers;
+        if queue.len() >= MAX_HANDSHAKES {
+            if let Some((_, oldest)) = queue.pop_front() {
+                oldest.close();
+            }
+        }
+        *next += 1;
+        queue.push_back((*next, closer));
+        *next
+    }
+
+    /// The peer numbered `id` is through its handshake (or gone); false
+    /// when a newer peer had ended its wait.
+    fn remove(&self, id: u64) -> bool {
+        let mut peers = self.peers.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = peers.1.len();
+        peers.1.retain(|(entered, _)| *entered != id);
+        peers.1.len() < before
     }
 }
 

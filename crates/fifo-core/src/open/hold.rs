@@ -201,7 +201,7 @@ pub fn release(
     let started = Instant::now();
     for &pid in &ours {
         let left = timeout.map(|limit| limit.saturating_sub(started.elapsed()));
-        if !stop(pid, left, is_holder)? {
+        if !stop(pid, (dev, ino), left, is_holder)? {
             return Err(Error::StillRunning {
                 subject: subject(),
                 pid,
@@ -217,6 +217,24 @@ pub fn release(
         stopped: ours,
         lost,
         also_lost,
+    })
+}
+
+/// Whether process `pid` has the file `file` (device, inode) open
+/// read-write, as a hold does.
+fn holds_read_write(pid: i32, file: (u64, u64)) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|link| {
+        let fd = link
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok());
+        fd.is_some_and(|fd| {
+            std::fs::metadata(link.path()).is_ok_and(|meta| (meta.dev(), meta.ino()) == file)
+                && crate::inspect::live::direction_of(pid, fd) == Some(Direction::ReadWrite)
+        })
     })
 }
 
@@ -271,9 +289,14 @@ fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
 ///
 /// The process is pinned by a pidfd first and looked at again: the PID the
 /// scan found may have been taken since by another process, which must not
-/// be signalled. (Without pidfds, before Linux 5.3, it is signalled by PID.)
+/// be signalled, even one that runs `fifo hold` too (another FIFO's hold, or
+/// another `fifo hold --stop`: with PIDs reused within seconds in a busy
+/// test suite, such a stop was ended by SIGTERM). So the pinned process
+/// must still hold the FIFO (`file`), read-write. (Without pidfds, before
+/// Linux 5.3, it is signalled by PID.)
 fn stop(
     pid: i32,
+    file: (u64, u64),
     timeout: Option<Duration>,
     is_holder: &dyn Fn(&[&OsStr]) -> bool,
 ) -> Result<bool> {
@@ -283,7 +306,9 @@ fn stop(
         Err(_) => None,
     };
     let me = nix::unistd::geteuid().as_raw();
-    if pinned.is_some() && !(owner_of(pid) == Some(me) && runs(pid, is_holder)) {
+    let still_the_holder =
+        owner_of(pid) == Some(me) && runs(pid, is_holder) && holds_read_write(pid, file);
+    if pinned.is_some() && !still_the_holder {
         // The hold ended, and its PID is another process's now.
         return Ok(true);
     }
@@ -420,12 +445,44 @@ mod tests {
             .spawn()
             .unwrap();
         let pid = i32::try_from(child.id()).unwrap();
-        let stopped = stop(pid, Some(Duration::from_secs(5)), &|_| false).unwrap();
+        let stopped = stop(pid, (0, 0), Some(Duration::from_secs(5)), &|_| false).unwrap();
         let untouched = child.try_wait().unwrap().is_none();
         let _ = child.kill();
         let _ = child.wait();
         assert!(stopped, "the hold counts as gone");
         assert!(untouched, "the process that took its PID was signalled");
+    }
+
+    #[test]
+    fn a_pid_taken_by_another_fifo_hold_that_holds_no_such_fifo_is_not_signalled() {
+        // As when the PID went to another `fifo hold` (a hold of another
+        // FIFO, or a `fifo hold --stop`): its command line passes, but it
+        // does not hold this FIFO. Here every command line passes.
+        if let Err(errno) = sys::pidfd_open(i32::try_from(std::process::id()).unwrap()) {
+            panic!("pidfd_open(2) fails here ({errno}): this test needs Linux 5.3 or later");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q");
+        make_fifo(&path, PRIVATE_MODE, IfExists::Fail).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let file = (meta.dev(), meta.ino());
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        let stopped = stop(pid, file, Some(Duration::from_secs(5)), &|_| true).unwrap();
+        let untouched = child.try_wait().unwrap().is_none();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(stopped, "the hold counts as gone");
+        assert!(untouched, "a process that holds no such FIFO was signalled");
+        // And one that does hold it read-write, as a hold does, is the hold.
+        let held = Held::open(&path).unwrap();
+        let me = i32::try_from(std::process::id()).unwrap();
+        assert!(holds_read_write(me, file));
+        drop(held);
+        assert!(!holds_read_write(me, file));
     }
 
     #[test]

@@ -12,7 +12,7 @@ no_leftovers() {
     eq "" "$(ls -A tmp)" "nothing is left in TMPDIR ($1)"
 }
 serving() {
-    wait_until 10 "the call socket of $1" test -S "$1.sock"
+    wait_until 10 "the call socket of $1" call_socket_ready "$1.sock"
 }
 
 spawn "$F" serve --create --rm -j 4 up -- tr a-z A-Z

@@ -11,7 +11,7 @@ mkfifo gate
 # Each job waits for a line on the gate, then answers its request.
 SPAWN_TIMEOUT=120 spawn "$F" serve -j 1 svc -- sh -c 'read -r line < gate; cat' 2> serve.err
 server=$SPAWNED
-wait_until 20 "the call socket" test -S svc.sock
+wait_until 20 "the call socket" call_socket_ready svc.sock
 SPAWN_TIMEOUT=120 spawn "$F" call svc first > first.out
 first=$SPAWNED
 

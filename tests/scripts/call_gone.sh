@@ -8,7 +8,7 @@ need python3
 
 spawn bash -c "exec '$F' serve --create g -- sh -c 'printf \"[%s]\n\" \"\$(cat)\" >> ran' 2> serve.err"
 server=$SPAWNED
-wait_until 10 "the call socket" test -S g.sock
+wait_until 10 "the call socket" call_socket_ready g.sock
 note="fifo serve: a call dropped: the caller went away before its request was whole; not run"
 notes() { grep -c "^$note\$" serve.err || true; }
 # notes_are N: serve.err holds N notes (read again on every try).

@@ -14,7 +14,7 @@ mkdir -m 1777 shared
 "$F" mk priv/svc
 spawn "$F" serve priv/svc -- tr a-z A-Z
 server=$SPAWNED
-wait_until 10 "the private call socket" test -S priv/svc.sock
+wait_until 10 "the private call socket" call_socket_ready priv/svc.sock
 "${AS_NOBODY[@]}" sh -c "mkfifo -m 622 shared/svc && ln -s '$T/priv/svc.sock' shared/svc.sock"
 
 expect_fail 1 "fifo call: 'shared/svc.sock': refusing to use the call socket: a symlink of uid 65534 is in its place" \

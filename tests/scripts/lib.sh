@@ -376,3 +376,9 @@ PY
     [ "$SMALL" -lt 65536 ] || fail "new pipes are still $SMALL bytes: fs.pipe-user-pages-soft was not reached"
     ok "over the soft limit, the pressed user's new pipes get $SMALL bytes"
 }
+
+# call_socket_ready PATH: serve's call socket at PATH is in place and
+# usable: it is born with no permission bits and raised to the FIFO's just
+# after (so that it is never wider in between), and a caller that comes in
+# between is refused, by the kernel, as it should be.
+call_socket_ready() { [ -S "$1" ] && [ "$(stat -c %a "$1")" != 0 ]; }

@@ -10,7 +10,7 @@ export TMPDIR=$T/tmp
 "$F" mk s
 spawn bash -c "ulimit -f 100; exec '$F' serve s -- wc -c > serve.out 2> serve.err"
 server=$SPAWNED
-wait_until 10 "the call socket" test -S s.sock
+wait_until 10 "the call socket" call_socket_ready s.sock
 
 # 100 blocks of 1024 bytes: 102400 bytes.
 head -c 200000 /dev/zero > big

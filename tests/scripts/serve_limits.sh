@@ -61,7 +61,7 @@ expect_fail 1 "fifo serve: '$T/missing': cannot open: No such file or directory"
 ok "nothing is made when TMPDIR cannot be used"
 spawn env TMPDIR= "$F" serve --create -n 1 e -- cat
 server=$SPAWNED
-wait_until 10 "the call socket" test -S e.sock
+wait_until 10 "the call socket" call_socket_ready e.sock
 run "$F" call -t 10s e "empty TMPDIR"
 called="$STATUS $OUT"
 finish "$server"
@@ -81,7 +81,7 @@ eq "" "$(cat lim.err)" "and none was refused or lost"
 # The same with calls: each one answered, or refused with one line.
 spawn bash -c "ulimit -n 40; exec '$F' serve --create -j 20 -n 20 limc -- sh -c 'read x; sleep 0.2; echo \"done \$x\"' 2> limc.err"
 server=$SPAWNED
-wait_until 10 "the call socket" test -S limc.sock
+wait_until 10 "the call socket" call_socket_ready limc.sock
 callers=()
 for i in $(seq 20); do
     timeout 60 "$F" call -t 50s limc "$i" > "c.$i" 2> "e.$i" &
@@ -102,7 +102,7 @@ ok "20 calls under ulimit -n 40: each answered, or refused with one line naming 
 # nobody reads) hold descriptors of the server until it runs out; it then
 # gives them up, with a note, and a new caller is still answered.
 spawn bash -c "ulimit -n 32; exec '$F' serve --create -j 2 slow -- sh -c 'read x; if [ \"\$x\" = big ]; then head -c 3000000 /dev/zero; else echo \$x; fi' 2> slow.err"
-wait_until 10 "the call socket" test -S slow.sock
+wait_until 10 "the call socket" call_socket_ready slow.sock
 for i in $(seq 10); do
     spawn bash -c "'$F' call slow big 2> /dev/null | sleep 30 > /dev/null 2>&1"
 done

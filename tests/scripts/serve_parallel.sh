@@ -146,7 +146,7 @@ eq "$(printf 'err a 3\nfifo serve: request 1: sh exited with status 1 (tried 3 t
 cd sr
 rm -f tries.*
 spawn bash -c "exec '$F' serve --retries 2 ../q -- sh ../try.sh 2> calls.err"
-wait_until 10 "the call socket" test -S ../q.sock
+wait_until 10 "the call socket" call_socket_ready ../q.sock
 run "$F" call -t 20s ../q c
 eq "1|out c 2|err c 2" "$STATUS|$OUT|$ERR" "a call's reply is its last try's"
 run "$F" call -t 20s ../q b

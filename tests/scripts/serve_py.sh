@@ -13,7 +13,7 @@ mkdir tmp
 export TMPDIR=$T/tmp
 
 spawn "$F" serve --create -j 2 q -- sh -c 'tr a-z A-Z; echo "to stderr" >&2; exit 5'
-wait_until 10 "the call socket" test -S q.sock
+wait_until 10 "the call socket" call_socket_ready q.sock
 run python3 call.py q hello from python
 eq "5 HELLO FROM PYTHON to stderr" "$STATUS $OUT $ERR" "the Python client gets stdout, stderr and status 5"
 

@@ -15,7 +15,7 @@ mkdir -m 755 d
 "$F" mk -m 622 d/svc
 spawn bash -c "exec '$F' serve d/svc -- tr a-z A-Z 2> serve.err"
 server=$SPAWNED
-wait_until 10 "the call socket" test -S d/svc.sock
+wait_until 10 "the call socket" call_socket_ready d/svc.sock
 
 # drip.py COUNT DRIP: COUNT connections, each sending the call's header
 # and then, if DRIP, a byte every half second, for 60 s; "ready" is

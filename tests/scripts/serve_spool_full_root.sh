@@ -21,7 +21,7 @@ serve_and_call() {
     local server
     SPAWN_TIMEOUT=60 spawn bash -c "exec '$F' serve $1 -- sh -c '$2' 2> $1.err"
     server=$SPAWNED
-    wait_until 10 "the call socket of $1" test -S "$1.sock"
+    wait_until 10 "the call socket of $1" call_socket_ready "$1.sock"
     CALLED=0
     timeout 30 "$F" call "$1" x > out 2> err || CALLED=$?
     wait_until 10 "serve's note" test -s "$1.err"

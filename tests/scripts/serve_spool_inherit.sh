@@ -16,7 +16,7 @@ mkdir spool
 spawn env FIFO_PORTABLE=1 TMPDIR="$T/spool" "$F" serve -j 8 svc -- \
     sh -c 'cat > /dev/null; exec ls -l /proc/self/fd/' > serve.out 2> serve.err
 server=$SPAWNED
-wait_until 20 "the call socket" test -S svc.sock
+wait_until 20 "the call socket" call_socket_ready svc.sock
 head -c 100000 /dev/zero > body
 for round in $(seq 1 12); do
     callers=()

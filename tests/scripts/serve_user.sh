@@ -16,7 +16,7 @@ AS_MEMBER=(setpriv --reuid=65534 --regid=65534 --groups=4242)
 mkdir -m 1777 shared
 "$F" mk -m 622 shared/q
 spawn bash -c "exec '$F' serve shared/q -- tr a-z A-Z 2> serve.err"
-wait_until 10 "the call socket" test -S shared/q.sock
+wait_until 10 "the call socket" call_socket_ready shared/q.sock
 eq "srw--w--w-" "$(stat -c %A shared/q.sock)" "the call socket has the FIFO's permission bits"
 run "${AS_NOBODY[@]}" "$F" call -t 10s shared/q hello
 eq "0 HELLO" "$STATUS $OUT" "a call from uid 65534 is answered when the FIFO's mode lets it write"
@@ -33,7 +33,7 @@ ok "serve notes the refused call"
 # A FIFO others may not write: the kernel refuses the connection.
 "$F" mk -m 600 shared/p
 spawn "$F" serve shared/p -- cat
-wait_until 10 "the call socket" test -S shared/p.sock
+wait_until 10 "the call socket" call_socket_ready shared/p.sock
 expect_fail 1 "fifo call: 'shared/p.sock': cannot open: Permission denied" \
     "${AS_NOBODY[@]}" "$F" call -t 10s shared/p x
 
@@ -41,7 +41,7 @@ expect_fail 1 "fifo call: 'shared/p.sock': cannot open: Permission denied" \
 "$F" mk -m 620 shared/g
 chgrp 4242 shared/g
 spawn "$F" serve shared/g -- tr a-z A-Z
-wait_until 10 "the call socket" test -S shared/g.sock
+wait_until 10 "the call socket" call_socket_ready shared/g.sock
 run "${AS_MEMBER[@]}" "$F" call -t 10s shared/g member
 eq "0 MEMBER" "$STATUS $OUT" "a member of the FIFO's group (supplementary) is answered"
 expect_fail 1 "fifo call: 'shared/g.sock': cannot open: Permission denied" \
@@ -64,7 +64,7 @@ chmod 644 forge.py
 # root's reader of that FIFO gets nothing.
 "$F" mk -m 622 shared/svc
 spawn bash -c "exec '$F' serve shared/svc -- cat 2> svc.err"
-wait_until 10 "the call socket" test -S shared/svc.sock
+wait_until 10 "the call socket" call_socket_ready shared/svc.sock
 mkfifo -m 600 ctl
 spawn bash -c "exec cat ctl > ctl.out"
 reader=$SPAWNED
@@ -86,7 +86,7 @@ eq "" "$(cat ctl.out)" "root's reader of its private FIFO got nothing from the s
 # printed that answer). The caller prints its own answer only.
 "$F" mk -m 622 shared/bank
 spawn bash -c "exec '$F' serve -j 2 shared/bank -- sh -c 'read x; case \"\$x\" in slow*) while [ ! -e go ]; do sleep 0.05; done;; esac; echo \"answer to: \$x\"'"
-wait_until 10 "the call socket" test -S shared/bank.sock
+wait_until 10 "the call socket" call_socket_ready shared/bank.sock
 spawn bash -c "TMPDIR=$T/shared '$F' call -t 20s shared/bank slow balance query > victim.out 2> victim.err; echo \$? > victim.status"
 victim=$SPAWNED
 wait_until 10 "the victim to wait" pgrep -f "^$F call -t 20s shared/bank"

@@ -206,14 +206,20 @@ fn write_failed(err: io::Error) -> ExitCode {
 mod tests {
     use super::*;
 
-    #[test]
-    fn human_output_marks_lower_bounds_and_opening_holders() {
+    /// A FIFO's status with no live state looked at: the tests set it.
+    fn fifo_status() -> Status {
         let mut status = inspect(
             Path::new("/"),
             fifo_core::inspect::Options::default().live(false),
         )
         .unwrap();
         status.kind = FileKind::Fifo;
+        status
+    }
+
+    #[test]
+    fn human_output_marks_lower_bounds_and_opening_holders() {
+        let mut status = fifo_status();
         status.pipe.holders = Some(fifo_core::inspect::live::Holders {
             seen: vec![fifo_core::inspect::live::Holder {
                 pid: 42,
@@ -246,12 +252,7 @@ mod tests {
 
     #[test]
     fn human_output_says_what_the_system_does_not_show() {
-        let mut status = inspect(
-            Path::new("/"),
-            fifo_core::inspect::Options::default().live(false),
-        )
-        .unwrap();
-        status.kind = FileKind::Fifo;
+        let mut status = fifo_status();
         status.pipe.holders = Some(fifo_core::inspect::live::Holders {
             openings_unseen: true,
             unlisted: true,

@@ -57,7 +57,7 @@ impl Drop for SocketFile {
 /// step acts in that very directory. Without `/proc/self/fd`, or when that
 /// name would not fit a socket address, `path` as given.
 fn place(path: &Path) -> Result<(Option<OwnedFd>, PathBuf), String> {
-    use std::os::fd::AsRawFd;
+    use std::os::fd::AsFd;
     let parent = match crate::open::parent(path) {
         Ok(Some(parent)) => parent,
         Err(crate::Error::Unsafe { reason, .. }) => return Err(format!("refusing {reason}")),
@@ -65,13 +65,10 @@ fn place(path: &Path) -> Result<(Option<OwnedFd>, PathBuf), String> {
         // bind by path says what is wrong with it.
         Ok(None) | Err(_) => return Ok((None, path.to_owned())),
     };
-    let by_fd =
-        PathBuf::from(format!("/proc/self/fd/{}", parent.dir.as_raw_fd())).join(parent.name);
-    // sun_path holds 108 bytes with its NUL.
-    if !Path::new("/proc/self/fd").is_dir() || by_fd.as_os_str().len() > 107 {
-        return Ok((None, path.to_owned()));
+    match crate::sys::at::socket_path_in(parent.dir.as_fd(), parent.name.as_os_str()) {
+        Some(by_fd) => Ok((Some(parent.dir), by_fd)),
+        None => Ok((None, path.to_owned())),
     }
-    Ok((Some(parent.dir), by_fd))
 }
 
 /// Whether `path` is a socket of this user that nobody listens on: left by

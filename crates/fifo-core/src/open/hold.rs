@@ -220,22 +220,30 @@ pub fn release(
     })
 }
 
-/// Whether process `pid` has the file `file` (device, inode) open
+/// The named FIFOs process `pid` has open read-write, as a hold has them:
+/// each one's path (as /proc shows it) and device and inode, once per
+/// descriptor. An anonymous pipe (stderr) reads `pipe:[N]` and is left out.
+fn read_write_fifos(pid: i32) -> Vec<(PathBuf, (u64, u64))> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter_map(|link| {
+            let fd = link.file_name().to_str()?.parse::<i32>().ok()?;
+            let target = std::fs::read_link(link.path()).ok()?;
+            let meta = std::fs::metadata(link.path()).ok()?;
+            let named_fifo = meta.file_type().is_fifo() && target.is_absolute();
+            let read_write =
+                crate::inspect::live::direction_of(pid, fd) == Some(Direction::ReadWrite);
+            (named_fifo && read_write).then(|| (target, (meta.dev(), meta.ino())))
+        })
+        .collect()
+}
+
+/// Whether process `pid` has the FIFO `file` (device, inode) open
 /// read-write, as a hold does.
 fn holds_read_write(pid: i32, file: (u64, u64)) -> bool {
-    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
-    };
-    fds.flatten().any(|link| {
-        let fd = link
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok());
-        fd.is_some_and(|fd| {
-            std::fs::metadata(link.path()).is_ok_and(|meta| (meta.dev(), meta.ino()) == file)
-                && crate::inspect::live::direction_of(pid, fd) == Some(Direction::ReadWrite)
-        })
-    })
+    read_write_fifos(pid).iter().any(|(_, id)| *id == file)
 }
 
 /// The other named FIFOs that `pids` hold read-write, that no other process
@@ -244,29 +252,8 @@ fn lost_elsewhere(pids: &[i32], this: (u64, u64)) -> Vec<(PathBuf, u64)> {
     let mut seen = Vec::new();
     let mut lost = Vec::new();
     for &pid in pids {
-        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-            continue;
-        };
-        for link in fds.flatten() {
-            let fd = link
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<i32>().ok());
-            let (Some(fd), Ok(target), Ok(meta)) = (
-                fd,
-                std::fs::read_link(link.path()),
-                std::fs::metadata(link.path()),
-            ) else {
-                continue;
-            };
-            let id = (meta.dev(), meta.ino());
-            // Named FIFOs only: an anonymous pipe (stderr) reads "pipe:[N]".
-            if !meta.file_type().is_fifo()
-                || !target.is_absolute()
-                || id == this
-                || seen.contains(&id)
-                || crate::inspect::live::direction_of(pid, fd) != Some(Direction::ReadWrite)
-            {
+        for (target, id) in read_write_fifos(pid) {
+            if id == this || seen.contains(&id) {
                 continue;
             }
             seen.push(id);

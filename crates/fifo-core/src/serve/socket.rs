@@ -75,7 +75,7 @@ impl CallSocket {
             nix::fcntl::open(dir_path, flags, Mode::empty())
                 .map_err(|errno| fail(Action::Open, errno))?
         };
-        let bind_path = in_held_dir(&dir, &name).unwrap_or_else(|| path.clone());
+        let bind_path = sys::at::socket_path_in(dir.as_fd(), &name).unwrap_or_else(|| path.clone());
         let fifo = fstat(held).map_err(|errno| fail(Action::Stat, errno))?;
         // The socket's owner and mode are set by path after it is made: in
         // a directory where others could swap the file meanwhile, that
@@ -396,15 +396,6 @@ fn mode_of(bits: u32) -> Mode {
 /// What tells one file from every other: its device and inode.
 fn identity(stat: &FileStat) -> (i128, u64) {
     (i128::from(stat.st_dev), stat.st_ino)
-}
-
-/// `name` in the directory held as `dir`, as a path that reaches that very
-/// directory (`/proc/self/fd/N/name`); `None` without `/proc/self/fd` or
-/// when the path would not fit a socket address (108 bytes with its NUL).
-fn in_held_dir(dir: &OwnedFd, name: &std::ffi::OsStr) -> Option<PathBuf> {
-    use std::os::fd::AsRawFd;
-    let path = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd())).join(name);
-    (Path::new("/proc/self/fd").is_dir() && path.as_os_str().len() <= 107).then_some(path)
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

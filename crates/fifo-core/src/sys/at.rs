@@ -3,7 +3,7 @@
 //! platform differences around `mkfifoat(3)`.
 
 use std::os::fd::{BorrowedFd, OwnedFd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
@@ -56,6 +56,16 @@ pub(crate) fn make_fifo_at(
         let _ = (dir, name);
         nix::unistd::mkfifo(path, mode)
     }
+}
+
+/// `name` in the directory held as `dir`, as a socket address that names
+/// that very directory (`/proc/self/fd/N/name`), whatever is put at its
+/// path meanwhile; `None` without `/proc/self/fd`, or when it would not fit
+/// a socket address (108 bytes with its NUL).
+pub(crate) fn socket_path_in(dir: BorrowedFd<'_>, name: &std::ffi::OsStr) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+    let path = PathBuf::from(format!("/proc/self/fd/{}", dir.as_raw_fd())).join(name);
+    (Path::new("/proc/self/fd").is_dir() && path.as_os_str().len() <= 107).then_some(path)
 }
 
 /// The file `name` in `dir` held without opening it (`O_PATH |

@@ -2,11 +2,12 @@
 # joined to it by a veth pair, where the test starts sshd (Debian's
 # openssh-server) on its own port with generated host and user keys.
 # 64 MiB (BRIDGE_SSH_BYTES; 1 GiB in bridge_ssh_gib.sh) go from a FIFO
-# here to ssh:HOST:FIFO, sha256 equal; then 64 MiB (BRIDGE_SSH_CUT_BYTES) at 4 MB/s with the link cut ten
-# times during the transfer, five times by killing the ssh process (the
-# remote keeper resumes) and five by taking the veth down for a second
-# (once killing the ssh meanwhile, so that a reconnection is made during
-# the outage): sha256 and size equal, nothing duplicated.
+# here to ssh:HOST:FIFO, sha256 equal; then 64 MiB (BRIDGE_SSH_CUT_BYTES)
+# at 4 MB/s with the link cut ten times during the transfer, five times by
+# killing the ssh process (the remote keeper resumes) and five by taking
+# the veth down for a second (once killing the ssh meanwhile, so that a
+# reconnection is made during the outage): sha256 and size equal, nothing
+# duplicated, and linked again after every ssh killed.
 # needs: root ip sshd ssh ssh-keygen
 # slow
 source "$(dirname "$0")/lib.sh"
@@ -39,16 +40,27 @@ ok "sshd runs in the other namespace"
 
 mkdir remote
 
-# kill_ssh SENDER: kills the ssh that the spawned bridge SENDER runs now,
-# if any.
+# kill_ssh SENDER: kills the ssh that the spawned bridge SENDER runs now.
 kill_ssh() {
     local pid
     pid=$(pgrep -x ssh -P "$(pgrep -P "$1")" || true)
-    [ -z "$pid" ] || kill -KILL "$pid"
+    [ -n "$pid" ] || fail "the bridge runs no ssh to kill"
+    kill -KILL "$pid"
 }
 
+# links NAME: how many times the bridge of transfer NAME has linked so far.
+links() { grep -c ': linked$' "sender.$1" || true; }
+
+# linked NAME N: whether the bridge of transfer NAME has linked N times.
+linked() { [ "$(links "$1")" -ge "$2" ]; }
+
 # carry NAME BYTES CUTS: BYTES random bytes from the FIFO src.NAME here to
-# remote/NAME there.
+# remote/NAME there, cut CUTS times. The writer sends them in CUTS + 1
+# parts, each after the one before has been cut, so that the transfer is
+# still running at every cut however slow or fast the machine; and each
+# cut waits until the bridge has linked again after the one before (an
+# ssh killed while it still connects never links). LINKS is then how many
+# links the cuts asked for.
 carry() {
     local name=$1 bytes=$2 cuts=$3 sender reader i want
     head -c "$bytes" /dev/urandom > in
@@ -59,8 +71,19 @@ carry() {
     SPAWN_TIMEOUT=600 spawn "$F" bridge -v --once --ssh "${ssh[*]}" --remote-fifo "$F" \
         ${cuts:+--rate-limit 4M} "src.$name" "ssh:root@${net}2:$T/remote/$name" 2> "sender.$name"
     sender=$SPAWNED
-    SPAWN_TIMEOUT=600 spawn bash -c "cat in > src.$name"
+    # Part K + 1 goes once the file go.K is there.
+    # shellcheck disable=SC2016
+    SPAWN_TIMEOUT=600 spawn bash -c '
+        exec 3< in > "src.$1"
+        for ((k = 0; k < $2; k++)); do
+            head -c "$3" <&3
+            until [ -e "go.$k" ]; do sleep 0.05; done
+        done
+        cat <&3' writer "$name" "${cuts:-0}" "$((bytes / (${cuts:-0} + 1)))"
+    LINKS=1
     for ((i = 0; i < cuts; i++)); do
+        wait_until 120 "link $LINKS of the $name transfer" linked "$name" "$LINKS"
+        touch "go.$i"
         sleep 0.7
         if ((i % 2)); then
             ip link set "$here" down
@@ -68,11 +91,15 @@ carry() {
             # connects again at once, while the veth's route is gone, and
             # the SYN leaves by the default route (to some host that may
             # accept it and say nothing).
-            ((i != 1)) || kill_ssh "$sender"
+            if ((i == 1)); then
+                kill_ssh "$sender"
+                LINKS=$((LINKS + 1))
+            fi
             sleep 1
             ip link set "$here" up
         else
             kill_ssh "$sender"
+            LINKS=$((LINKS + 1))
         fi
     done
     finish "$sender"
@@ -84,6 +111,5 @@ carry() {
 
 carry plain "${BRIDGE_SSH_BYTES:-67108864}" ""
 carry cut "${BRIDGE_SSH_CUT_BYTES:-67108864}" 10
-links=$(grep -c ': linked$' sender.cut || true)
-[ "$links" -gt 1 ] || fail "the cut transfer linked only $links time(s)"
-ok "the cut transfer linked $links times over ssh"
+linked cut "$LINKS" || fail "the cut transfer linked $(links cut) time(s), not $LINKS"
+ok "the cut transfer linked $(links cut) times over ssh ($LINKS asked for by the cuts)"

@@ -6,8 +6,9 @@
 //! would be a claim that a server could only take on trust. A connection
 //! has a peer the kernel names, and its reply can only go back to whoever
 //! made it. The socket is made safely: never through or over another
-//! user's file (one in the way is refused, not replaced), with no moment
-//! when its mode is wider than the FIFO's, and removed when the server ends.
+//! user's file (one in the way is refused, not replaced), under its name
+//! only once its mode is the FIFO's (never wider before), and removed when
+//! the server ends.
 //! Who may connect is decided twice, by the same rule: by the kernel, from
 //! the socket file's mode (the FIFO's permission bits), and by the server,
 //! from the peer's credentials against the FIFO's mode as it is now
@@ -22,10 +23,17 @@ use std::path::{Path, PathBuf};
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, umask};
-use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, unlinkat};
+use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, linkat, unlinkat};
 
 use super::access::Credentials;
 use crate::{Action, Error, FileKind, Result, Subject, sys};
+
+mod connect;
+pub use connect::connect;
+use connect::connect_now;
+
+#[cfg(test)]
+mod tests;
 
 /// Where the server of the FIFO at `fifo` answers calls: `fifo` with
 /// `.sock` added.
@@ -75,15 +83,22 @@ impl CallSocket {
             nix::fcntl::open(dir_path, flags, Mode::empty())
                 .map_err(|errno| fail(Action::Open, errno))?
         };
-        let bind_path = sys::at::socket_path_in(dir.as_fd(), &name).unwrap_or_else(|| path.clone());
         let fifo = fstat(held).map_err(|errno| fail(Action::Stat, errno))?;
-        // The socket's owner and mode are set by path after it is made: in
+        // The socket's owner and mode are set by name after it is made: in
         // a directory where others could swap the file meanwhile, that
         // could be another file's.
         if others_may_swap(&dir) {
             return Err(refused(&path, "others may rename files in its directory"));
         }
         clear_the_way(&dir, &name, &path)?;
+        // Made under a name of its own, and linked to its real name only
+        // once its owner and mode are the FIFO's: a `fifo call` waiting
+        // for the server to start never meets it with no permission, which
+        // would refuse the call rather than keep it waiting.
+        let made_as = made_as(&name);
+        let made_path = dir_path.join(&made_as);
+        clear_the_way(&dir, &made_as, &made_path)?;
+        let bind_path = sys::at::socket_path_in(dir.as_fd(), &made_as).unwrap_or(made_path);
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
         // then raised to the FIFO's bits; never wider in between. The umask
@@ -100,7 +115,7 @@ impl CallSocket {
             listener,
             path: path.clone(),
             dir,
-            name,
+            name: made_as,
             made: None,
         };
         let stat = socket.ours().map_err(|errno| fail(Action::Stat, errno))?;
@@ -112,6 +127,7 @@ impl CallSocket {
         let mode = socket.give_group(&fifo)?;
         socket.chmod(mode)?;
         socket.give_owner(&fifo)?;
+        socket.publish(name)?;
         socket
             .listener
             .set_nonblocking(true)
@@ -163,6 +179,54 @@ impl CallSocket {
             return Err(Errno::EPERM);
         }
         Ok(stat)
+    }
+
+    /// Links the socket, made under a name of its own, to its real name
+    /// `name` (never over anything there: a file made in its place since
+    /// the way was cleared is refused), and removes the name it was made
+    /// under.
+    fn publish(&mut self, name: OsString) -> Result<()> {
+        let fail = |errno| Error::sys(Subject::path(&self.path), Action::Open, errno);
+        let linked = linkat(
+            &self.dir,
+            self.name.as_os_str(),
+            &self.dir,
+            name.as_os_str(),
+            AtFlags::empty(),
+        );
+        match linked {
+            Ok(()) => {}
+            Err(Errno::EEXIST) => {
+                return Err(planted(&self.path, "a file made in its place meanwhile"));
+            }
+            Err(errno) => return Err(fail(errno)),
+        }
+        // What was linked is the socket made here, unless the FIFO's owner
+        // (given the file in a sticky directory) swapped it meanwhile: then
+        // the link made here is taken back.
+        let made_as = std::mem::replace(&mut self.name, name);
+        if self.ours().is_err() {
+            let stat = |name| fstatat(&self.dir, name, AtFlags::AT_SYMLINK_NOFOLLOW);
+            if let (Ok(linked), Ok(swapped)) = (stat(self.name.as_os_str()), stat(&made_as)) {
+                if identity(&linked) == identity(&swapped) {
+                    let _ = unlinkat(&self.dir, self.name.as_os_str(), UnlinkatFlags::NoRemoveDir);
+                }
+            }
+            return Err(refused(
+                &self.path,
+                "another file was put in its place while it was made",
+            ));
+        }
+        self.remove_if_made(&made_as);
+        Ok(())
+    }
+
+    /// Removes `name` if it is the socket made here.
+    fn remove_if_made(&self, name: &OsStr) {
+        let stat = fstatat(&self.dir, name, AtFlags::AT_SYMLINK_NOFOLLOW);
+        if stat.is_ok_and(|stat| self.made == Some(identity(&stat))) {
+            let _ = unlinkat(&self.dir, name, UnlinkatFlags::NoRemoveDir);
+        }
     }
 
     /// Gives the socket file the FIFO's group, if this process may (root,
@@ -222,9 +286,7 @@ impl CallSocket {
 
 impl Drop for CallSocket {
     fn drop(&mut self) {
-        if self.ours().is_ok() {
-            let _ = unlinkat(&self.dir, self.name.as_os_str(), UnlinkatFlags::NoRemoveDir);
-        }
+        self.remove_if_made(&self.name);
     }
 }
 
@@ -236,105 +298,6 @@ impl Drop for CallSocket {
 pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> Result<bool> {
     let stat = fstat(held).map_err(|errno| Error::sys(subject.clone(), Action::Stat, errno))?;
     Ok(caller.may_write(stat.st_uid, stat.st_gid, permissions(&stat)))
-}
-
-/// Connects to the server that answers calls on the FIFO at `fifo`, and
-/// makes sure it may: it must run as the FIFO's owner, as root, or as this
-/// process's user ([`Credentials::may_answer`]).
-///
-/// # Errors
-/// [`Error::Sys`] naming the socket: `ENOENT` or `ECONNREFUSED` when no
-/// server listens, `EAGAIN` when one does but its queue of connections is
-/// full (try again), `EACCES` when this user may not call; or naming the
-/// FIFO when it cannot be looked at. [`Error::Unsafe`] for a server that
-/// may not answer.
-pub fn connect(fifo: &Path) -> Result<UnixStream> {
-    let path = socket_path(fifo);
-    let stream = connect_unplanted(&path)?;
-    let server = Credentials::of_peer(stream.as_fd(), &Subject::path(&path))?;
-    let owner = crate::open::stat_followed(fifo)?.st_uid;
-    if !server.may_answer(owner, geteuid().as_raw()) {
-        return Err(planted(
-            &path,
-            &format!(
-                "a server of uid {}, who is neither the FIFO's owner (uid {owner}) nor root nor you",
-                server.uid
-            ),
-        ));
-    }
-    Ok(stream)
-}
-
-/// Connects to the socket at `path`, never through a symlink that another
-/// user put there (one of this user's or root's is followed: the caller's
-/// own doing): in a shared directory, it could lead a call to a server
-/// that only the caller may reach, as the caller. On Linux the socket is
-/// reached through a descriptor of the very file checked (`/proc/self/fd`
-/// of an `O_PATH` descriptor), so that a swap after the check counts for
-/// nothing.
-fn connect_unplanted(path: &Path) -> Result<UnixStream> {
-    let subject = || Subject::path(path);
-    let (dir_path, name) = split(path);
-    // The directory too is reached as an open reaches a FIFO's: through
-    // no other user's symlink in a world-writable sticky directory
-    // (`/tmp/dir ->` root's private directory would lead root's call to a
-    // service there, as the last name's link would).
-    let dir = match crate::open::parent(path)? {
-        Some(parent) => parent.dir,
-        None => sys::at::open_dir(dir_path)
-            .map_err(|errno| Error::sys(Subject::path(dir_path), Action::Open, errno))?,
-    };
-    let me = geteuid().as_raw();
-    let link = sys::at::read_symlink_at(dir.as_fd(), &name)
-        .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
-    match link {
-        Some((stat, _)) if stat.st_uid != me && stat.st_uid != 0 => {
-            return Err(planted(path, &format!("a symlink of uid {}", stat.st_uid)));
-        }
-        Some(_) => {}
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        None if Path::new("/proc/self/fd").is_dir() => {
-            use std::os::fd::AsRawFd;
-            let flags = OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-            let file = nix::fcntl::openat(&dir, name.as_os_str(), flags, Mode::empty())
-                .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
-            let stat = fstat(&file).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
-            if FileKind::of(&stat) == FileKind::Symlink {
-                return Err(planted(path, "a symlink made in its place meanwhile"));
-            }
-            let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
-            return connect_now(Path::new(&by_fd))
-                .map_err(|errno| Error::sys(subject(), Action::Open, errno));
-        }
-        None => {}
-    }
-    connect_now(path).map_err(|errno| Error::sys(subject(), Action::Open, errno))
-}
-
-/// Connects to the socket at `path` without waiting in connect(2), and
-/// returns the connection in blocking mode. While the server's queue of
-/// connections is full (it takes none while its jobs are all busy), a
-/// blocking connect waits, however long, whatever time limit the caller
-/// has; this fails with `EAGAIN` instead, for the caller to try again.
-fn connect_now(path: &Path) -> nix::Result<UnixStream> {
-    use nix::sys::socket::{AddressFamily, SockFlag, SockType, UnixAddr, socket};
-    use std::os::fd::AsRawFd;
-    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-    let flags = SockFlag::SOCK_CLOEXEC;
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-    let flags = SockFlag::empty();
-    let fd = socket(AddressFamily::Unix, SockType::Stream, flags, None)?;
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-    nix::fcntl::fcntl(
-        &fd,
-        nix::fcntl::FcntlArg::F_SETFD(nix::fcntl::FdFlag::FD_CLOEXEC),
-    )?;
-    let stream = UnixStream::from(fd);
-    let errno = |err: std::io::Error| Errno::from_raw(err.raw_os_error().unwrap_or(0));
-    stream.set_nonblocking(true).map_err(errno)?;
-    nix::sys::socket::connect(stream.as_raw_fd(), &UnixAddr::new(path)?)?;
-    stream.set_nonblocking(false).map_err(errno)?;
-    Ok(stream)
 }
 
 /// Makes room for the socket: nothing there, or a dead socket of this user
@@ -396,6 +359,15 @@ fn mode_of(bits: u32) -> Mode {
 /// What tells one file from every other: its device and inode.
 fn identity(stat: &FileStat) -> (i128, u64) {
     (i128::from(stat.st_dev), stat.st_ino)
+}
+
+/// The name the socket `name` is made under before it is linked to its
+/// real name: beside it, hidden, and this process's own.
+fn made_as(name: &OsStr) -> OsString {
+    let mut made_as = OsString::from(".");
+    made_as.push(name);
+    made_as.push(format!(".{}", std::process::id()));
+    made_as
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

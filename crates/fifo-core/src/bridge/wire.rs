@@ -203,6 +203,21 @@ pub fn write_frame(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
     out.flush()
 }
 
+/// How a link that ends inside a frame is told.
+const INSIDE: &str = "the link ended inside a frame";
+
+/// Words for an end of file met by `read_exact`, whose own ("failed to
+/// fill whole buffer") say nothing to a user; other errors pass as they are.
+fn ended(what: &'static str) -> impl Fn(std::io::Error) -> std::io::Error {
+    move |err| {
+        if err.kind() == std::io::ErrorKind::UnexpectedEof {
+            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, what)
+        } else {
+            err
+        }
+    }
+}
+
 /// Reads one frame, refusing any whose type or length is not in the
 /// protocol before reading its payload (so garbage never makes it
 /// allocate more than one data message).
@@ -213,7 +228,9 @@ pub fn write_frame(out: &mut impl Write, frame: &Frame) -> io::Result<()> {
 /// for bytes that are no frame.
 pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
     let mut head = [0u8; 5];
-    input.read_exact(&mut head)?;
+    input
+        .read_exact(&mut head)
+        .map_err(ended("the link ended"))?;
     let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
     let fits = match head[0] {
         HELLO => len == HELLO_LEN,
@@ -233,13 +250,13 @@ pub fn read_frame(input: &mut impl Read) -> Result<Frame, ReadError> {
     if head[0] == DATA {
         // The offset apart, so that the bytes land where they stay.
         let mut offset = [0u8; 8];
-        input.read_exact(&mut offset)?;
+        input.read_exact(&mut offset).map_err(ended(INSIDE))?;
         let mut data = vec![0u8; len - 8];
-        input.read_exact(&mut data)?;
+        input.read_exact(&mut data).map_err(ended(INSIDE))?;
         return Ok(Frame::Data(u64::from_be_bytes(offset), data));
     }
     let mut payload = vec![0u8; len];
-    input.read_exact(&mut payload)?;
+    input.read_exact(&mut payload).map_err(ended(INSIDE))?;
     Ok(match head[0] {
         HELLO => Frame::Hello(Hello::decode(&payload).map_err(ReadError::Garbage)?),
         AUTH => {
@@ -322,6 +339,25 @@ mod tests {
         assert_eq!(&bytes[..5], &[1, 0, 0, 0, 67]);
         assert_eq!(&bytes[5..16], b"FIFOBRDG\x01S\x02");
         assert_eq!(&bytes[32..40], &2u64.to_be_bytes());
+    }
+
+    #[test]
+    fn a_link_that_ends_says_so_in_words_of_its_own() {
+        let mut bytes = Vec::new();
+        write_frame(&mut bytes, &Frame::Data(12, b"abc".to_vec())).unwrap();
+        for (cut, said) in [
+            (0, "the link ended"),
+            (3, "the link ended"),
+            (bytes.len() - 1, "the link ended inside a frame"),
+        ] {
+            match read_frame(&mut &bytes[..cut]) {
+                Err(ReadError::Io(err)) => {
+                    assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+                    assert_eq!(err.to_string(), said, "cut after {cut} bytes");
+                }
+                other => panic!("cut after {cut} bytes: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod keeper;
 mod plan;
+mod turned_away;
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -25,6 +26,7 @@ use crate::progress::Meter;
 use crate::report;
 use crate::signals::{self, Cleanup};
 use plan::{Direction, Plan, plan};
+use turned_away::{Say, TurnedAway};
 
 const APPLET: &str = crate::cli::applets::BRIDGE.name;
 /// The least time a keeper gives the relay that started it to reach it
@@ -107,8 +109,16 @@ fn bridge(args: &BridgeArgs, plan: Plan) -> Result<u64, bridge::Error> {
     options.progress = meter.as_ref().map(Meter::progress);
     options.rate_limit = Rate::from_args(&args.transfer).map(|rate| rate.limiter(APPLET));
     let verbose = args.transfer.pipe.verbose;
+    let turned_away = TurnedAway::new(verbose);
     let engine = Bridge::new(options).on_event(move |event| match event {
-        Event::Dropped(err) => report::message(APPLET, &format!("{}; dropped", Chain(&err))),
+        Event::Dropped(err) => match turned_away.one_more() {
+            Say::Line => report::message(APPLET, &format!("{}; dropped", Chain(&err))),
+            Say::Count(count) => report::message(
+                APPLET,
+                &format!("{count} peers turned away so far (-v tells of each)"),
+            ),
+            Say::Nothing => {}
+        },
         Event::Lost(err) | Event::Retrying(err) if verbose => {
             report::message(APPLET, &Chain(&err).to_string());
         }

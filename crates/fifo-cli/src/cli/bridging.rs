@@ -16,6 +16,10 @@ use crate::stdio::Needs;
 
 /// Arguments of `fifo bridge`.
 #[derive(Debug, Args)]
+#[command(mut_arg("verbose", |arg| arg.help(
+    "Say what capacity each FIFO's pipe got, each link made, lost or tried, \
+     and every peer turned away (without it: the first ten, then a count)",
+)))]
 pub struct BridgeArgs {
     /// End both bridges at the first end of file of SRC (by default a FIFO
     /// SRC is kept open as cat -k keeps it: writers may come and go).

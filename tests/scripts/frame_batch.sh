@@ -7,6 +7,9 @@
 # needs: python3
 # slow
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 
 # lines.W: writer W's records, each "W:N:" then filler, one per line, of
 # sizes around 0, 2048 (half of PIPE_BUF), 4060 (one chunk's payload) and

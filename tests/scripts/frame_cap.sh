@@ -5,6 +5,9 @@
 # heavy: runs only with FIFO_SOAK=1 or `cargo test -- --ignored` (CI runs it)
 # needs: python3
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 need python3
 
 mkfifo q

@@ -5,6 +5,9 @@
 # needs: python3
 # slow
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 
 # hold_open PID FIFO: once reader PID is blocked opening FIFO, the test
 # keeps a write end of FIFO on descriptor 3, so the reader sees no end of

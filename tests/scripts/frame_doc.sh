@@ -2,6 +2,9 @@
 # the message's content checked too.
 # needs: python3
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 
 "$F" mk docs
 spawn bash -c "'$F' cat --frame --json docs > messages"

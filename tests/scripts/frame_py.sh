@@ -3,6 +3,9 @@
 # writer into fifo cat --frame.
 # needs: python3
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 
 sed -n '/^```python$/,/^```$/p' "$SCRIPTS/../../docs/frames.md" | sed '1d;$d' > frames.py
 [ -s frames.py ] || fail "no python peer in docs/frames.md"

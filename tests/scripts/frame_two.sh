@@ -3,6 +3,9 @@
 # other's messages; every message arrives exactly once, whole, and neither
 # reports a corrupt stream.
 source "$(dirname "$0")/lib.sh"
+# The framed readers' stash ($TMPDIR/fifo-UID) is this scenario's own: what
+# a reader here leaves, or another scenario left, stays with its scenario.
+export TMPDIR=$T
 
 "$F" mk q
 holder=$("$F" hold -b q)

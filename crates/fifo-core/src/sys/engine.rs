@@ -12,7 +12,10 @@ static FORCED: AtomicBool = AtomicBool::new(false);
 /// Turns off every Linux-only call for the rest of the process: splice and
 /// tee, `/proc`, pidfds, inotify, `statx`, `O_TMPFILE`, pipe capacities and
 /// `poll` on FIFOs. What is left is what runs on macOS and the BSDs. Call
-/// it first thing, before other threads start.
+/// it first thing, before other threads start. One `statx` stays: a FIFO's
+/// birth time for the framed readers' stash, which macOS and FreeBSD give
+/// through `fstat` (without it a later FIFO given a removed one's inode
+/// would take up what was left for the removed one).
 pub fn force_portable() {
     FORCED.store(true, Ordering::Relaxed);
 }

@@ -55,9 +55,20 @@ macro_rules! by_engine {
     )*};
 }
 
+/// When the file open as `fd` was made, where its file system records it:
+/// `statx(2)` on Linux, `st_birthtime` from `fstat(2)` on macOS and FreeBSD.
+/// With either engine: a framed readers' stash is named by it, so that a
+/// FIFO made later with a removed one's inode number does not take up what
+/// was left for the removed one (`transfer::frame::Stash`).
+pub(crate) fn birth_time_of(fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    return linux::birth_time_of(fd);
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    portable::birth_time_of(fd)
+}
+
 by_engine! {
     fn birth_time(path: &std::path::Path, follow: bool) -> Option<(i64, u32)>;
-    fn birth_time_of(fd: BorrowedFd<'_>) -> Option<(i64, u32)>;
     fn borrow_descriptor(pid: i32, fd: i32) -> nix::Result<OwnedFd>;
     fn bytes_waiting(fd: BorrowedFd<'_>) -> nix::Result<usize>;
     fn open_call(nr: i64) -> Option<OpenCall>;

@@ -113,7 +113,23 @@ pub(crate) fn birth_time(_path: &std::path::Path, _follow: bool) -> Option<(i64,
     None
 }
 
-/// Birth times need `statx(2)`.
+/// When the file open as `fd` was made: `st_birthtime`, which a file system
+/// that records none reports as 0 (macOS) or -1 (FreeBSD).
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+pub(crate) fn birth_time_of(fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
+    let st = nix::sys::stat::fstat(fd).ok()?;
+    let nanos = u32::try_from(st.st_birthtime_nsec).ok()?;
+    (st.st_birthtime > 0).then_some((st.st_birthtime, nanos))
+}
+
+/// No birth time in this system's `stat`.
+#[cfg(not(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "linux",
+    target_os = "android"
+)))]
 pub(crate) fn birth_time_of(_fd: BorrowedFd<'_>) -> Option<(i64, u32)> {
     None
 }

@@ -4,6 +4,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::thread;
 
 use super::*;
+use crate::sys;
 
 fn both_paths() -> [FanOut; 2] {
     [FanOut::new(), FanOut::new().without_fast_paths()]
@@ -20,7 +21,7 @@ fn source(data: Vec<u8>) -> OwnedFd {
 
 /// A pipe whose read end a thread drains, slowly when `slow`; join the
 /// handle for what arrived.
-fn sink(slow: bool) -> (OwnedFd, thread::JoinHandle<Vec<u8>>) {
+pub(super) fn sink(slow: bool) -> (OwnedFd, thread::JoinHandle<Vec<u8>>) {
     let (r, w) = nix::unistd::pipe().unwrap();
     if slow {
         sys::set_pipe_size(w.as_fd(), 4096).unwrap();
@@ -39,7 +40,7 @@ fn sink(slow: bool) -> (OwnedFd, thread::JoinHandle<Vec<u8>>) {
     (w, reader)
 }
 
-fn data(len: usize) -> Vec<u8> {
+pub(super) fn data(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 % 251) as u8).collect()
 }
 
@@ -148,54 +149,6 @@ fn the_last_output_leaving_mid_stream_costs_the_others_nothing() {
         assert!(first.join().unwrap() == want, "{fan:?}: first differs");
         assert!(second.join().unwrap() == want, "{fan:?}: second differs");
     }
-}
-
-#[test]
-fn a_small_top_up_does_not_limit_a_later_larger_one() {
-    let want = data(300_000);
-    let (r, w) = nix::unistd::pipe().unwrap();
-    sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
-    write_all(w.as_fd(), &want).unwrap();
-    let mut topup = TopUp::default();
-    topup.copy_round(r.as_fd(), 1000).unwrap();
-    topup.copy_round(r.as_fd(), 200_000).unwrap();
-    assert!(
-        topup.buf[..200_000] == want[..200_000],
-        "the larger peek is whole"
-    );
-    assert!(!topup.end_round(), "peeked, so nothing was consumed");
-}
-
-/// Pipe-memory pressure: a scratch pipe too small for the round (as a
-/// user over `fs.pipe-user-pages-soft` gets) must not drop an output.
-#[test]
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn a_scratch_pipe_too_small_for_the_round_still_delivers_everything() {
-    let want = data(300_000);
-    let (r, w) = nix::unistd::pipe().unwrap();
-    sys::set_pipe_size(w.as_fd(), 1 << 20).unwrap();
-    write_all(w.as_fd(), &want).unwrap();
-    let mut topup = TopUp {
-        scratch: sys::ScratchPipe::with_capacity(4096).unwrap(),
-        ..TopUp::default()
-    };
-    // Two outputs whose pipes take only part of a 200 kB round.
-    let (one, one_got) = sink(true);
-    let (two, two_got) = sink(true);
-    let n = 200_000;
-    topup.deliver(r.as_fd(), one.as_fd(), n).unwrap();
-    topup.deliver(r.as_fd(), two.as_fd(), n).unwrap();
-    assert!(topup.end_round(), "the round was read out of the input");
-    drop((one, two));
-    assert!(one_got.join().unwrap() == want[..n], "first output whole");
-    assert!(two_got.join().unwrap() == want[..n], "second output whole");
-    drop(w);
-    let mut rest = Vec::new();
-    let mut buf = vec![0u8; 1 << 16];
-    while let Ok(more @ 1..) = nix::unistd::read(&r, &mut buf) {
-        rest.extend_from_slice(&buf[..more]);
-    }
-    assert!(rest == want[n..], "the input lost no byte beyond the round");
 }
 
 #[test]

@@ -53,7 +53,7 @@ through() {
     spawn bash -c "cat dst > got"
     reader=$SPAWNED
     start_relay "$relay_at" "$target"
-    spawn "$F" bridge --once --rate-limit 2M --replay-buffer 1M src "$sender_to"
+    spawn "$F" bridge -v --once --rate-limit 2M --replay-buffer 1M src "$sender_to" 2> sender.err
     sender=$SPAWNED
     # shellcheck disable=SC2016
     spawn bash -c '
@@ -71,9 +71,11 @@ through() {
         touch "go.$i"
     done
     finish "$sender"
-    eq 0 "$STATUS" "$kind: the sender ends once everything is acknowledged"
+    [ "$STATUS" = 0 ] || fail "$kind: the sender ends once everything is acknowledged: status $STATUS; its last lines: $(tail -n 5 sender.err)"
+    ok "$kind: the sender ends once everything is acknowledged"
     finish "$receiver"
-    eq 0 "$STATUS" "$kind: the receiver ends with the end of file"
+    [ "$STATUS" = 0 ] || fail "$kind: the receiver ends with the end of file: status $STATUS; its last lines: $(tail -n 5 receiver.err)"
+    ok "$kind: the receiver ends with the end of file"
     finish "$reader"
     eq "$(stat -c %s in)" "$(stat -c %s got)" "$kind: as many bytes arrived as were sent"
     eq "$(sha256sum < in)" "$(sha256sum < got)" "$kind: the same bytes, nothing lost or duplicated"

@@ -132,10 +132,21 @@ rest=$SPAWNED
 holds=$((capacity + 1024 * K))
 wait_until 15 "the buffer to fill (1 MiB, less two chunks, read past the output pipe)" \
     read_more_than "$pid" $((holds - 128 * K - 1))
+# all_asleep PID: every thread of PID sleeps (waits), none runs or is
+# ready to run: a reading thread that has not run for a while only because
+# the machine is busy is not one that stopped.
+all_asleep() {
+    local task stat
+    for task in /proc/"$1"/task/*/stat; do
+        stat=$(cat "$task") || return 1
+        stat=${stat##*) }
+        [[ "$stat" == [SD]* ]] || return 1
+    done
+}
 stopped_reading() {
     local before
-    before=$(bytes_read "$1") && full out && full in &&
-        sleep 0.3 && [ "$before" = "$(bytes_read "$1")" ]
+    before=$(bytes_read "$1") && full out && full in && all_asleep "$1" &&
+        sleep 0.3 && [ "$before" = "$(bytes_read "$1")" ] && all_asleep "$1"
 }
 wait_until 15 "reading to stop with the input and the output full" stopped_reading "$pid"
 full=$(bytes_read "$pid")

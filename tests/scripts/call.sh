@@ -75,7 +75,15 @@ no_leftovers "after 50 concurrent calls"
 
 # A caller killed mid-call: its reply is lost with a note; the server goes on.
 mkdir tmp-killed
-spawn bash -c "exec '$F' serve --create slow -- sh -c 'read x; touch started.\$x; sleep 0.5; echo \$x' 2> slow.err"
+# The first job replies only once its caller is killed (a bounded wait).
+cat > slow.sh <<'EOF'
+read -r x
+touch "started.$x"
+i=0
+while [ "$x" = first ] && [ ! -e killed ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+echo "$x"
+EOF
+spawn bash -c "exec '$F' serve --create slow -- sh slow.sh 2> slow.err"
 server=$SPAWNED
 serving slow
 TMPDIR=$T/tmp-killed "$F" call slow first > /dev/null &
@@ -83,7 +91,10 @@ caller=$!
 PIDS+=("$caller")
 wait_until 10 "the first job to start" test -e started.first
 kill -KILL "$caller"
-wait "$caller" 2>/dev/null || true
+STATUS=0
+wait "$caller" 2>/dev/null || STATUS=$?
+eq 137 "$STATUS" "the caller is killed while it waits for its reply"
+touch killed
 run "$F" call -t 10s slow second
 eq "0 second" "$STATUS $OUT" "the next caller is served"
 kill -0 "$server" || fail "the server died with its caller"

@@ -82,8 +82,12 @@ run "$F" cat -t 200ms missing lonely
 eq "124 fifo cat: 'missing': cannot open: No such file or directory
 fifo cat: 'lonely': timed out after 200ms waiting for a writer" "$STATUS $ERR" "a timeout after a failure is status 124"
 mkfifo quiet
-spawn bash -c "exec 3>quiet; echo said >&3; sleep 30"
+# The line is in the FIFO before the reader opens it, so the quiet spell
+# starts once it is read, however late the holder runs: read-write (3<>),
+# bash writes it with no reader there yet, then keeps a write end only.
+spawn bash -c "exec 3<>quiet; echo said >&3; exec 4>quiet 3<&-; touch quiet.ready; sleep 30"
 holder=$SPAWNED
+wait_until 10 "the line in quiet, held by a writer" test -e quiet.ready
 run "$F" cat --idle 300ms quiet
 eq "0 said" "$STATUS $OUT" "--idle stops after a quiet spell, writer still open"
 kill "$holder"

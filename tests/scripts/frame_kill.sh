@@ -48,20 +48,26 @@ ok "the warning names the dropped message and its $got bytes"
 # the reading and leaves the chunk in the stash for the next reader,
 # printing nothing of it; that reader, once the writer has gone without
 # the last chunk, drops it and says so. The chunk is written by hand, in
-# the format of docs/frames.md: FIRST set, LAST not.
+# the format of docs/frames.md: FIRST set, LAST not. It is in the FIFO
+# before any reader comes (written through a read-write descriptor, then a
+# write end kept alone), so the reader's idle time starts once it is read,
+# however late the writer runs.
 cat > stall.py <<'PY'
 import os, struct, sys, time
+both = os.open(sys.argv[1], os.O_RDWR)
+os.write(both, struct.pack(">BBBBIQQQI", 0xFF, 0x46, 1, 1, os.getpid(), 7, 0, 0, 5) + b"part1")
 fd = os.open(sys.argv[1], os.O_WRONLY)
-os.write(fd, struct.pack(">BBBBIQQQI", 0xFF, 0x46, 1, 1, os.getpid(), 7, 0, 0, 5) + b"part1")
+os.close(both)
 open("stalled", "w").close()
 while not os.path.exists("release"):  # under the spawn's timeout
     time.sleep(0.05)
 PY
 drained() { [ "$("${FS[@]}" stat -c %{buffered} "$1")" = 0 ]; }
-spawn bash -c "'$F' cat --frame --idle 1s q > out 2> err"
-reader=$SPAWNED
 spawn python3 stall.py q
 stall=$SPAWNED
+wait_until 10 "the stalled writer's chunk" test -e stalled
+spawn bash -c "'$F' cat --frame --idle 1s q > out 2> err"
+reader=$SPAWNED
 finish "$reader"
 eq 0 "$STATUS" "--idle with a message unfinished: status 0, the message is kept"
 eq "" "$(cat out)$(cat err)" "nothing of the stalled message is printed, nothing said"

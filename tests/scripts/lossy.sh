@@ -100,13 +100,33 @@ ok "a lossy FIFO with no reader is skipped, its data counted: $ERR"
 expect_fail 1 "'nope': cannot open" "$F" tee --lossy nope < /dev/null
 
 # A reader that attaches later gets whole lines from then on (the tap is
-# opened again every 0.1 s).
+# opened again every 0.1 s). The input comes in 40 batches of 1000 lines.
+# Batches 1 and 2 go while nobody reads the tap, each once the test has
+# seen the one before on tee's stdout: tee offers a batch to the tap before
+# it reads the next, so batch 1 was surely dropped. The rest go, 0.05 s
+# apart, once the late reader waits in its open: tee opens the tap again
+# while lines still come, and the reader gets some.
 "$F" mk late
-spawn bash -c 'for i in $(seq 1 40); do seq -f "%08g" $(( (i - 1) * 1000 + 1 )) $(( i * 1000 )); sleep 0.05; done |
-    "$0" tee --lossy-lines --lossy late > late.main 2> late.err' "$F"
+spawn bash -c 'for i in $(seq 1 40); do
+        seq -f "%08g" $(( (i - 1) * 1000 + 1 )) $(( i * 1000 ))
+        if [ "$i" -le 2 ]; then
+            until [ -e "go.$i" ]; do sleep 0.01; done
+        else
+            sleep 0.05
+        fi
+    done | "$0" tee --lossy-lines --lossy late > late.main 2> late.err' "$F"
 pipeline=$SPAWNED
-sleep 0.5
-timeout 20 cat late > late.out
+# main_has N: tee has written N lines to its stdout.
+main_has() { [ -e late.main ] && [ "$(wc -l < late.main)" -ge "$1" ]; }
+wait_until 10 "batch 1 on tee's stdout" main_has 1000
+touch go.1
+wait_until 10 "batch 2 on tee's stdout" main_has 2000
+spawn bash -c "exec cat late > late.out"
+late_reader=$SPAWNED
+blocked_in_open "$late_reader"
+touch go.2
+finish "$late_reader"
+eq 0 "$STATUS" "the late reader ends at end of file"
 finish "$pipeline"
 eq 0 "$STATUS" "tee with a late reader: status"
 eq 40000 "$(wc -l < late.main)" "stdout got every line"

@@ -41,8 +41,12 @@ eq "0 4" "$STATUS $(wc -l < kept)" "-k -l 4 ends after four lines"
 eq "four" "$(tail -n 1 kept)" "the fourth line is the first of the last writer's"
 
 # --idle ends a merge whose writers stay silent.
-spawn bash -c "exec 3>c; echo hello >&3; sleep 30"
+# The line is in the FIFO before the reader opens it, so the quiet spell
+# starts once it is read, however late the holder runs: read-write (3<>),
+# bash writes it with no reader there yet, then keeps a write end only.
+spawn bash -c "exec 3<>c; echo hello >&3; exec 4>c 3<&-; touch c.ready; sleep 30"
 holder=$SPAWNED
+wait_until 10 "the line in c, held by a writer" test -e c.ready
 run "$F" cat --merge --idle 300ms c
 eq "0 hello" "$STATUS $OUT" "--idle ends a quiet merge"
 kill "$holder"

@@ -120,6 +120,8 @@ eq "fifo tee: 'a': no reader (nobody has it open for reading); skipped" "$ERR" "
 cmp line b.got || fail "--no-wait: the FIFO with a reader lost data"
 spawn bash -c "cat b > b.got"
 rb=$SPAWNED
+# b's reader must be there within the 300 ms as surely as a's is not.
+blocked_in_open "$rb"
 run bash -c "'$F' tee -t 300ms a b < line"
 tee_status=$STATUS
 finish "$rb"

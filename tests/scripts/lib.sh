@@ -289,9 +289,12 @@ need_root() {
 
 # wait_until LIMIT WHAT CMD...: runs CMD every 10 ms until it succeeds; fails
 # naming WHAT when LIMIT seconds pass first. The only way scenarios wait.
+# A limit only turns a hang into a failure, so it is never less than a
+# minute: a loaded machine is slow, and a healthy run never comes near it.
 wait_until() {
     local limit=$1 what=$2 deadline
     shift 2
+    ((limit >= 60)) || limit=60
     deadline=$(($(date +%s%N) + limit * 1000000000))
     until "$@"; do
         [ "$(date +%s%N)" -lt "$deadline" ] || fail "waited ${limit}s for $what"

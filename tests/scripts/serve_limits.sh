@@ -40,7 +40,8 @@ kill -TERM "$holder"
 # chunks from as many writers pass the default cap (64 MiB at 1 KiB each:
 # 65,536 messages): the oldest are dropped, one note each, and serve goes on.
 "$F" mk flood
-spawn bash -c "exec '$F' serve -n 1 flood -- cat > flood.out 2> flood.err"
+# 70,000 chunks take a debug build seconds, and a loaded machine far more.
+SPAWN_TIMEOUT=120 spawn bash -c "exec '$F' serve -n 1 flood -- cat > flood.out 2> flood.err"
 server=$SPAWNED
 python3 -c "
 exec(open('chunks.py').read())

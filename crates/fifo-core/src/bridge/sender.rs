@@ -15,7 +15,7 @@ use super::replay::{Next, Replay};
 use super::session::{Links, Shared};
 use super::wire::{Frame, MAX_DATA, ReadError, read_frame, write_data, write_frame};
 use super::{Event, Events};
-use crate::transfer::frame::{Decoder, FrameReader};
+use crate::transfer::frame::{Decoder, ENTRY_COST, FrameReader};
 use crate::transfer::progress::Progress;
 use crate::transfer::rate::RateLimit;
 use crate::{Action, Subject};
@@ -253,10 +253,12 @@ fn read_bytes(source: &mut Source, replay: &Replay) -> crate::Result<()> {
 
 /// Framed messages: each whole, as its 8-byte big-endian length and its
 /// bytes, so the receiver can write it whole. A message must fit in the
-/// replay buffer, which is what the decoder may hold.
+/// replay buffer with its length, and the decoder may hold as much (plus
+/// its bookkeeping for one message, which the buffer does not hold).
 fn read_messages(source: &Source, replay: &Replay) -> crate::Result<()> {
     let limit = replay.capacity().saturating_sub(8) as u64;
-    let mut decoder = Decoder::new(source.subject.clone()).with_max_pending_bytes(limit);
+    let mut decoder = Decoder::new(source.subject.clone())
+        .with_max_pending_bytes(limit.saturating_add(ENTRY_COST));
     FrameReader::new(source.fd.as_fd(), source.subject.clone())
         .run(&mut decoder, |message| {
             if message.data.len() as u64 > limit {
@@ -270,4 +272,11 @@ fn read_messages(source: &Source, replay: &Replay) -> crate::Result<()> {
             Ok(())
         })
         .map(drop)
+        // The limit told is the buffer's, not the bookkeeping's.
+        .map_err(|err| match err {
+            crate::Error::PendingTooLarge { subject, .. } => {
+                crate::Error::PendingTooLarge { subject, limit }
+            }
+            other => other,
+        })
 }

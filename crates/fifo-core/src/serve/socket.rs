@@ -95,10 +95,8 @@ impl CallSocket {
         // once its owner and mode are the FIFO's: a `fifo call` waiting
         // for the server to start never meets it with no permission, which
         // would refuse the call rather than keep it waiting.
-        let made_as = made_as(&name);
-        let made_path = dir_path.join(&made_as);
-        clear_the_way(&dir, &made_as, &made_path)?;
-        let bind_path = sys::at::socket_path_in(dir.as_fd(), &made_as).unwrap_or(made_path);
+        let (made_as, bind_path) = made_at(dir.as_fd(), dir_path, &name);
+        clear_the_way(&dir, &made_as, &dir_path.join(&made_as))?;
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
         // then raised to the FIFO's bits; never wider in between. The umask
@@ -368,6 +366,34 @@ fn made_as(name: &OsStr) -> OsString {
     made_as.push(name);
     made_as.push(format!(".{}", std::process::id()));
     made_as
+}
+
+/// The name the socket `name` is made under in `dir` (at `dir_path`), and
+/// the path to bind it at: [`made_as`], or, when no path to that name fits
+/// a socket's address (it is longer than `name`, which may just fit),
+/// `.fifo-serve.PID`, which fits wherever `/proc/self/fd` reaches `dir`.
+fn made_at(dir: BorrowedFd<'_>, dir_path: &Path, name: &OsStr) -> (OsString, PathBuf) {
+    let short = OsString::from(format!(".fifo-serve.{}", std::process::id()));
+    let by_path = |made_as: &OsStr| {
+        if dir_path == Path::new(".") {
+            PathBuf::from(made_as)
+        } else {
+            dir_path.join(made_as)
+        }
+    };
+    let fits = |path: &Path| nix::sys::socket::UnixAddr::new(path).is_ok();
+    let mut first = None;
+    for made_as in [made_as(name), short] {
+        let path = sys::at::socket_path_in(dir, &made_as)
+            .filter(|path| fits(path))
+            .unwrap_or_else(|| by_path(&made_as));
+        if fits(&path) {
+            return (made_as, path);
+        }
+        first.get_or_insert((made_as, path));
+    }
+    // Neither fits: bind says so, naming the path asked for.
+    first.unwrap_or_default()
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

@@ -126,11 +126,19 @@ pub(crate) fn with_umask_cleared<T>(create: impl FnOnce() -> T) -> T {
 /// files whose mode cannot be given to the call that makes them, such as
 /// Unix sockets. The same caveat about threads holds.
 pub(crate) fn with_umask<T>(mask: u32, create: impl FnOnce() -> T) -> T {
+    let _one_at_a_time = UMASK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let saved = umask(exact(mask));
     let result = create();
     umask(saved);
     result
 }
+
+/// Held while this crate changes the umask: two threads doing so at once
+/// could restore each other's value, and leave the process with a umask of
+/// 0 (or 0777) for good.
+pub(crate) static UMASK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Creates the missing parent directories of `path`, as `mkdir -p` would:
 /// each gets 0777 less the umask, plus `u+wx` so that what goes inside can

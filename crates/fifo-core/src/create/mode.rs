@@ -250,6 +250,9 @@ fn parse_value(text: &[u8]) -> (Source, u32, &[u8]) {
 #[must_use]
 pub fn current_umask() -> u32 {
     use nix::sys::stat::{Mode, umask};
+    let _one_at_a_time = super::UMASK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let old = umask(Mode::empty());
     umask(old);
     crate::sys::file::bits(old)

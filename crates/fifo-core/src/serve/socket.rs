@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
-use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat, umask};
+use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat};
 use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, linkat, unlinkat};
 
 use super::access::Credentials;
@@ -101,9 +101,7 @@ impl CallSocket {
         // of it masked, the file is born with no permission at all, and is
         // then raised to the FIFO's bits; never wider in between. The umask
         // is the process's, but nothing else here makes files meanwhile.
-        let old = umask(Mode::from_bits_truncate(0o777));
-        let bound = UnixListener::bind(&bind_path);
-        umask(old);
+        let bound = crate::create::with_umask(0o777, || UnixListener::bind(&bind_path));
         let listener = bound.map_err(|err| match err.raw_os_error().map(Errno::from_raw) {
             // Someone made it since we looked.
             Some(Errno::EADDRINUSE) => planted(&path, "a file made in its place meanwhile"),

@@ -19,6 +19,10 @@ fn names(dir: &Path) -> Vec<String> {
 /// A FIFO of mode `mode` in a fresh directory, held open read-write.
 fn served(mode: u32) -> (tempfile::TempDir, PathBuf, std::fs::File) {
     let dir = tempfile::tempdir().unwrap();
+    // Made 0777 less the umask, which another test thread may have cleared
+    // for a moment (making a FIFO of an exact mode): a directory others may
+    // write is refused, rightly.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let fifo = dir.path().join("q");
     make_fifo(&fifo, mode, IfExists::Fail).unwrap();
     std::fs::set_permissions(&fifo, std::fs::Permissions::from_mode(mode)).unwrap();

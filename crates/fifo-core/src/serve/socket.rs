@@ -60,11 +60,12 @@ impl CallSocket {
     /// Makes and listens on the call socket of the FIFO at `fifo`, held
     /// open as `held`, with the FIFO's permission bits.
     ///
-    /// A socket of this user that nobody listens on (left by a server that
-    /// was killed) is replaced; anything else in the way is refused: a live
-    /// socket ([`Error::Sys`] with `EADDRINUSE`: another server answers
-    /// there), or another user's file or anything not a socket
-    /// ([`Error::Unsafe`]), which is never followed, removed or replaced.
+    /// A socket of this user or of the FIFO's owner that nobody listens on
+    /// (left by a server that was killed) is replaced; anything else in
+    /// the way is refused: a live socket ([`Error::Sys`] with `EADDRINUSE`:
+    /// another server answers there), or another user's file or anything
+    /// not a socket ([`Error::Unsafe`]), which is never followed, removed
+    /// or replaced.
     ///
     /// # Errors
     /// As above, or [`Error::Sys`] naming the socket's path.
@@ -90,13 +91,13 @@ impl CallSocket {
         if others_may_swap(&dir) {
             return Err(refused(&path, "others may rename files in its directory"));
         }
-        clear_the_way(&dir, &name, &path)?;
+        clear_the_way(&dir, &name, &path, fifo.st_uid)?;
         // Made under a name of its own, and linked to its real name only
         // once its owner and mode are the FIFO's: a `fifo call` waiting
         // for the server to start never meets it with no permission, which
         // would refuse the call rather than keep it waiting.
         let (made_as, bind_path) = made_at(dir.as_fd(), dir_path, &name);
-        clear_the_way(&dir, &made_as, &dir_path.join(&made_as))?;
+        clear_the_way(&dir, &made_as, &dir_path.join(&made_as), fifo.st_uid)?;
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
         // then raised to the FIFO's bits; never wider in between. The umask
@@ -104,7 +105,7 @@ impl CallSocket {
         let bound = crate::create::with_umask(0o777, || UnixListener::bind(&bind_path));
         let listener = bound.map_err(|err| match err.raw_os_error().map(Errno::from_raw) {
             // Someone made it since we looked.
-            Some(Errno::EADDRINUSE) => planted(&path, "a file made in its place meanwhile"),
+            Some(Errno::EADDRINUSE) => planted(&path, "a file made meanwhile"),
             _ => Error::sys(subject(), Action::Open, err),
         })?;
         let mut socket = Self {
@@ -192,8 +193,13 @@ impl CallSocket {
         );
         match linked {
             Ok(()) => {}
+            // Another server of the FIFO that started at the same time
+            // (and won), or a file made meanwhile.
             Err(Errno::EEXIST) => {
-                return Err(planted(&self.path, "a file made in its place meanwhile"));
+                return Err(match connect_now(&self.path) {
+                    Ok(_) | Err(Errno::EAGAIN) => fail(Errno::EADDRINUSE),
+                    Err(_) => planted(&self.path, "a file made meanwhile"),
+                });
             }
             Err(errno) => return Err(fail(errno)),
         }
@@ -297,8 +303,9 @@ pub fn admits(held: BorrowedFd<'_>, caller: &Credentials, subject: &Subject) -> 
 }
 
 /// Makes room for the socket: nothing there, or a dead socket of this user
-/// (removed); anything else is refused.
-fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
+/// or of the FIFO's owner `owner` (removed: root's server of another
+/// user's FIFO, killed, left it that user's); anything else is refused.
+fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path, owner: u32) -> Result<()> {
     let fail = |action, errno| Error::sys(Subject::path(path), action, errno);
     let stat = match fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
         Ok(stat) => stat,
@@ -306,7 +313,7 @@ fn clear_the_way(dir: &OwnedFd, name: &OsStr, path: &Path) -> Result<()> {
         Err(errno) => return Err(fail(Action::Stat, errno)),
     };
     let kind = FileKind::of(&stat);
-    if kind != FileKind::Socket || stat.st_uid != geteuid().as_raw() {
+    if kind != FileKind::Socket || ![geteuid().as_raw(), owner].contains(&stat.st_uid) {
         return Err(planted(path, &format!("a {kind} of uid {}", stat.st_uid)));
     }
     // Not waiting in connect(2): a live server whose queue is full is as

@@ -80,7 +80,7 @@ fn connect_unplanted(path: &Path) -> Result<UnixStream> {
                 .map_err(|errno| Error::sys(subject(), Action::Open, errno))?;
             let stat = fstat(&file).map_err(|errno| Error::sys(subject(), Action::Stat, errno))?;
             if FileKind::of(&stat) == FileKind::Symlink {
-                return Err(planted(path, "a symlink made in its place meanwhile"));
+                return Err(planted(path, "a symlink made meanwhile"));
             }
             let by_fd = format!("/proc/self/fd/{}", file.as_raw_fd());
             return connect_now(Path::new(&by_fd))

@@ -31,10 +31,18 @@ impl Calls<'_> {
             // The end of a request is the caller's `shutdown(SHUT_WR)`; a
             // caller that died or gave up mid-request closed its connection
             // instead, and what came is not its request.
+            // One that sent nothing at all made no call: another server
+            // looking whether this one is alive, say. Not told.
             Ok(0) if hung_up(&call.stream) => {
+                let silent = matches!(
+                    &call.stage,
+                    Stage::Reading { got, spooled: None, .. } if got.is_empty()
+                );
                 self.open.remove(&key);
-                let text = "the caller went away before its request was whole; not run";
-                report::message(APPLET, &format!("a call dropped: {text}"));
+                if !silent {
+                    let text = "the caller went away before its request was whole; not run";
+                    report::message(APPLET, &format!("a call dropped: {text}"));
+                }
                 return Arrived::More;
             }
             Ok(0) => None,

@@ -26,11 +26,15 @@ use nix::sys::stat::{FchmodatFlags, FileStat, Mode, fchmodat, fstat, fstatat};
 use nix::unistd::{Gid, Uid, UnlinkatFlags, fchownat, geteuid, linkat, unlinkat};
 
 use super::access::Credentials;
-use crate::{Action, Error, FileKind, Result, Subject, sys};
+use crate::{Action, Error, FileKind, Result, Subject};
 
 mod connect;
+mod made_as;
 pub use connect::connect;
 use connect::connect_now;
+#[cfg(test)]
+use made_as::made_as;
+use made_as::made_at;
 
 #[cfg(test)]
 mod tests;
@@ -101,7 +105,7 @@ impl CallSocket {
         // The kernel gives a new socket file 0777 less the umask: with all
         // of it masked, the file is born with no permission at all, and is
         // then raised to the FIFO's bits; never wider in between. The umask
-        // is the process's, but nothing else here makes files meanwhile.
+        // is the process's: this crate's changes of it take turns.
         let bound = crate::create::with_umask(0o777, || UnixListener::bind(&bind_path));
         let listener = bound.map_err(|err| match err.raw_os_error().map(Errno::from_raw) {
             // Someone made it since we looked.
@@ -362,43 +366,6 @@ fn mode_of(bits: u32) -> Mode {
 /// What tells one file from every other: its device and inode.
 fn identity(stat: &FileStat) -> (i128, u64) {
     (i128::from(stat.st_dev), stat.st_ino)
-}
-
-/// The name the socket `name` is made under before it is linked to its
-/// real name: beside it, hidden, and this process's own.
-fn made_as(name: &OsStr) -> OsString {
-    let mut made_as = OsString::from(".");
-    made_as.push(name);
-    made_as.push(format!(".{}", std::process::id()));
-    made_as
-}
-
-/// The name the socket `name` is made under in `dir` (at `dir_path`), and
-/// the path to bind it at: [`made_as`], or, when no path to that name fits
-/// a socket's address (it is longer than `name`, which may just fit),
-/// `.fifo-serve.PID`, which fits wherever `/proc/self/fd` reaches `dir`.
-fn made_at(dir: BorrowedFd<'_>, dir_path: &Path, name: &OsStr) -> (OsString, PathBuf) {
-    let short = OsString::from(format!(".fifo-serve.{}", std::process::id()));
-    let by_path = |made_as: &OsStr| {
-        if dir_path == Path::new(".") {
-            PathBuf::from(made_as)
-        } else {
-            dir_path.join(made_as)
-        }
-    };
-    let fits = |path: &Path| nix::sys::socket::UnixAddr::new(path).is_ok();
-    let mut first = None;
-    for made_as in [made_as(name), short] {
-        let path = sys::at::socket_path_in(dir, &made_as)
-            .filter(|path| fits(path))
-            .unwrap_or_else(|| by_path(&made_as));
-        if fits(&path) {
-            return (made_as, path);
-        }
-        first.get_or_insert((made_as, path));
-    }
-    // Neither fits: bind says so, naming the path asked for.
-    first.unwrap_or_default()
 }
 
 /// The directory a path is in (`.` for a bare name) and its last part.

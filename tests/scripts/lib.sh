@@ -29,12 +29,19 @@ still_ours() {
     read -r _ ppid _ <<<"$stat"
     [ "$ppid" = "$$" ]
 }
+# cleanup: ends every spawned command that is still ours, with everything
+# below it (stopped first, so that none forks away meanwhile): `bash -c
+# "cat f > out"` does not exec its command, and its cat, blocked opening a
+# FIFO, outlived the scenario when only the children went.
 cleanup() {
-    local pid
+    local pid tree
     for pid in "${PIDS[@]}"; do
         still_ours "$pid" || continue
-        pkill -KILL -P "$pid" 2>/dev/null || true
-        kill -KILL "$pid" 2>/dev/null || true
+        # shellcheck disable=SC2046
+        kill -STOP $(descendants "$pid") 2>/dev/null || true
+        tree=$(descendants "$pid")
+        # shellcheck disable=SC2086
+        kill -KILL $tree 2>/dev/null || true
     done
     rm -rf "$T"
 }

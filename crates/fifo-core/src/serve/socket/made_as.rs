@@ -17,29 +17,29 @@ pub(super) fn made_as(name: &OsStr) -> OsString {
 }
 
 /// The name the socket `name` is made under in `dir` (at `dir_path`), and
-/// the path to bind it at: [`made_as`], or, when no path to that name fits
-/// a socket's address (it is longer than `name`, which may just fit),
+/// the path to bind it at: [`made_as`], or, when that path does not fit a
+/// socket's address (the name is longer than `name`, which may just fit),
 /// `.fifo-serve.PID`, which fits wherever `/proc/self/fd` reaches `dir`.
 pub(super) fn made_at(dir: BorrowedFd<'_>, dir_path: &Path, name: &OsStr) -> (OsString, PathBuf) {
-    let short = OsString::from(format!(".fifo-serve.{}", std::process::id()));
-    let by_path = |made_as: &OsStr| {
-        if dir_path == Path::new(".") {
-            PathBuf::from(made_as)
-        } else {
-            dir_path.join(made_as)
-        }
+    let path_to = |made_as: &OsStr| {
+        sys::at::socket_path_in(dir, made_as).unwrap_or_else(|| match dir_path {
+            // A bare name: "./" would take two bytes of the address.
+            dir if dir == Path::new(".") => PathBuf::from(made_as),
+            dir => dir.join(made_as),
+        })
     };
     let fits = |path: &Path| nix::sys::socket::UnixAddr::new(path).is_ok();
-    let mut first = None;
-    for made_as in [made_as(name), short] {
-        let path = sys::at::socket_path_in(dir, &made_as)
-            .filter(|path| fits(path))
-            .unwrap_or_else(|| by_path(&made_as));
-        if fits(&path) {
-            return (made_as, path);
-        }
-        first.get_or_insert((made_as, path));
+    let full = made_as(name);
+    let full_path = path_to(&full);
+    if fits(&full_path) {
+        return (full, full_path);
     }
-    // Neither fits: bind says so, naming the path asked for.
-    first.unwrap_or_default()
+    let short = OsString::from(format!(".fifo-serve.{}", std::process::id()));
+    let short_path = path_to(&short);
+    if fits(&short_path) {
+        (short, short_path)
+    } else {
+        // Neither fits: bind says so, naming the path asked for.
+        (full, full_path)
+    }
 }

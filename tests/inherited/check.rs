@@ -148,7 +148,9 @@ impl Fixture {
         got
     }
 
-    /// Starts `fifo serve svc -- cat` and waits until it reads.
+    /// Starts `fifo serve svc -- cat` and waits until it reads and its call
+    /// socket is in place (made after the FIFO is open: a snapshot taken
+    /// between the two would miss it).
     fn serve(&mut self) -> Result<(), String> {
         let spool = self.root.path().join("server-tmp");
         std::fs::create_dir(&spool).map_err(|err| err.to_string())?;
@@ -164,7 +166,24 @@ impl Fixture {
             .spawn()
             .map_err(|err| err.to_string())?;
         self.server = Some(server);
-        self.plain(&["wait", "--reader", "-t", "10s", "svc"])
+        self.plain(&["wait", "--reader", "-t", "10s", "svc"])?;
+        // In place: linked to its name, and the hidden name it was made
+        // under gone.
+        let socket = self.work.join("svc.sock");
+        let in_place = || {
+            std::fs::symlink_metadata(&socket).is_ok_and(|meta| meta.file_type().is_socket())
+                && !snapshot(&self.work)
+                    .iter()
+                    .any(|(name, _)| name.starts_with('.'))
+        };
+        let started = Instant::now();
+        while !in_place() {
+            if started.elapsed() > CHILD_WAIT_TIMEOUT {
+                return Err("fifo serve made no call socket".into());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
     }
 
     /// Runs `fifo ARGS` in the plain state; it must succeed quietly.

@@ -4,11 +4,12 @@
 # fifo takes back the FIFO and the directory it made. Meanwhile the attacker
 # (uid 65534, who may rename what is in DIR) moved the new
 # private directory away and put a symlink to root's own directory in its
-# place (strace holds root's fifo right after it made the FIFO). The
+# place (strace stops root's fifo right after it made the FIFO). The
 # cleanup removes the FIFO it made, in the directory it holds open, never
 # the same name through the symlink: root's file of that name stays.
 # needs: root strace
 source "$(dirname "$0")/lib.sh"
+source "$SCRIPTS/stops.bash"
 need_root
 need strace
 
@@ -17,16 +18,13 @@ echo precious > vault/fifo
 mkdir drop
 chmod 0777 drop
 
-# Without cargo's LD_LIBRARY_PATH: the loader would probe every one of its
-# directories, each probe held for the injected delay.
-SPAWN_TIMEOUT=60 spawn env -u LD_LIBRARY_PATH strace -f -qq -o trace \
-    -e trace=mknodat -e inject=mknodat:delay_exit=1000000 \
-    "$F" mk --temp --dir drop > /dev/full 2> err
-made() { compgen -G 'drop/fifo.*' > /dev/null; }
-wait_until 15 "root's fifo to make its directory" made
+spawn_stopping mknodat "$F" mk --temp --dir drop > /dev/full 2> err
+next_stop "root's fifo to make its FIFO"
 private=$(compgen -G 'drop/fifo.*')
+[ -p "$private/fifo" ] || fail "stopped after [$STOP_CALL], but $private/fifo is no FIFO"
 "${AS_NOBODY[@]}" mv "$private" drop/moved
 "${AS_NOBODY[@]}" ln -s "$T/vault" "$private"
+go_on
 finish "$SPAWNED"
 err=$(grep -v '^strace' err || true)
 eq precious "$(cat vault/fifo)" "root's file of the same name is left alone"

@@ -211,8 +211,9 @@ impl TempFifo {
     /// # Errors
     /// [`Error::BadName`] when `name` is not a plain file name, [`Error::Sys`]
     /// when the directory or the FIFO cannot be made, [`Error::Replaced`]
-    /// when the new directory was swapped before the FIFO was made in it; a
-    /// directory made for a FIFO that then failed is removed again.
+    /// when the new directory was swapped or moved away before the FIFO was
+    /// made in it; a directory made for a FIFO that then failed is removed
+    /// again.
     pub fn make(dir: &Path, name: &OsStr, mode: u32) -> Result<Self> {
         if name.is_empty() || name.as_bytes().contains(&b'/') || name == ".." || name == "." {
             return Err(Error::BadName {
@@ -237,7 +238,8 @@ impl TempFifo {
         // directory's place would otherwise send the FIFO where it points.
         let result = sys::at::open_dir_at(parent.as_fd(), private_name.as_os_str())
             .map_err(|errno| match errno {
-                Errno::ELOOP | Errno::ENOTDIR => Error::Replaced {
+                // Gone (renamed away) or swapped since mkdtemp made it.
+                Errno::ELOOP | Errno::ENOTDIR | Errno::ENOENT => Error::Replaced {
                     subject: Subject::path(&private),
                     made: true,
                 },

@@ -1,0 +1,63 @@
+# Sourced (after lib.sh) by scenarios that race another user against fifo:
+# holds fifo right after a system call, as a debugger would, so that the
+# attacker acts in the window every time. A delay (strace's delay_exit) is
+# a window a busy machine can miss; a stop is a gate: the scenario acts,
+# then lets fifo go on.
+#
+#   spawn_stopping SYSCALL CMD...   spawns CMD under strace, which stops it
+#                                   (SIGSTOP) each time SYSCALL returns
+#   next_stop WHAT                  waits until it is stopped; sets STOPPED
+#                                   (the process) and STOP_CALL (the trace's
+#                                   line for the call it stopped after)
+#   go_on                           lets it go on
+#
+# SYSCALL may be a list (mkdir,unlink), as strace's -e trace= takes it.
+
+# spawn_stopping SYSCALL CMD...: see above; SPAWNED is strace's timeout.
+spawn_stopping() {
+    local syscall=$1
+    shift
+    need strace
+    STOPS=$T/stops.$RANDOM$RANDOM
+    STOPS_SEEN=0
+    : > "$STOPS"
+    SPAWN_TIMEOUT=${SPAWN_TIMEOUT:-120} spawn strace -f -qq -o "$STOPS" \
+        -e trace="$syscall" -e inject="$syscall":signal=SIGSTOP "$@"
+    STOPPING=$SPAWNED
+}
+
+# stopped_again: true once the next stop has happened: strace delivered its
+# SIGSTOP after a call and saw that thread stopped (then the whole process
+# is). Fails the scenario if the command ended first.
+stopped_again() {
+    local found
+    found=$(awk -v want=$((STOPS_SEEN + 1)) '
+        $2 != "---" { last[$1] = $0 }
+        /--- SIGSTOP \{si_signo=SIGSTOP, si_code=SI_KERNEL/ && !at {
+            if (++n == want) { pid = $1; at = NR; call = last[$1] }
+        }
+        at && NR > at && $1 == pid && /--- stopped by SIGSTOP ---/ {
+            print pid; print call; exit
+        }' "$STOPS")
+    if [ -z "$found" ]; then
+        local stat
+        stat=$(cat "/proc/$STOPPING/stat" 2>/dev/null) || stat="x) Z"
+        [[ "${stat##*) }" != Z* ]] || fail "the traced command ended before stop $((STOPS_SEEN + 1)) (trace: $(tail -n 3 "$STOPS"))"
+        return 1
+    fi
+    STOPPED=${found%%$'\n'*}
+    STOP_CALL=${found#*$'\n'}
+}
+
+# next_stop WHAT: waits (bounded) for the next stop, WHAT saying what it is.
+next_stop() {
+    wait_until 60 "$1 (fifo stopped by strace)" stopped_again
+    STOPS_SEEN=$((STOPS_SEEN + 1))
+}
+
+# go_on: lets the stopped command go on. A SIGCONT that comes before strace
+# has parked the tracee is not lost: the kernel reports it to strace, which
+# lets the tracee go on.
+go_on() {
+    kill -CONT "$STOPPED"
+}

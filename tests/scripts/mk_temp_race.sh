@@ -21,8 +21,7 @@ next_stop "root's fifo to make its directory"
 private=$(compgen -G 'drop/fifo.*')
 "${AS_NOBODY[@]}" mv "$private" drop/moved
 "${AS_NOBODY[@]}" ln -s "$T/vault" "$private"
-go_on
-finish "$SPAWNED"
+finish_stopping
 err=$(grep -v '^strace' err || true)
 eq "1 fifo mk: '$private': refusing it: it was replaced after fifo made it" "$STATUS $err" "the swap is refused"
 eq "" "$(cat out)" "no path is printed"
@@ -35,8 +34,7 @@ spawn_stopping mkdir "$F" mk --temp --dir drop > out 2> err
 next_stop "root's fifo to make its second directory"
 private=$(compgen -G 'drop/fifo.*')
 "${AS_NOBODY[@]}" mv "$private" drop/gone
-go_on
-finish "$SPAWNED"
+finish_stopping
 err=$(grep -v '^strace' err || true)
 eq "1 fifo mk: '$private': refusing it: it was replaced after fifo made it" "$STATUS $err" \
     "the vanished directory is refused"

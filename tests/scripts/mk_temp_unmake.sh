@@ -24,8 +24,7 @@ private=$(compgen -G 'drop/fifo.*')
 [ -p "$private/fifo" ] || fail "stopped after [$STOP_CALL], but $private/fifo is no FIFO"
 "${AS_NOBODY[@]}" mv "$private" drop/moved
 "${AS_NOBODY[@]}" ln -s "$T/vault" "$private"
-go_on
-finish "$SPAWNED"
+finish_stopping
 err=$(grep -v '^strace' err || true)
 eq precious "$(cat vault/fifo)" "root's file of the same name is left alone"
 eq "1 fifo mk: standard output: write error: No space left on device" "$STATUS $err" \

@@ -4,58 +4,55 @@
 # its real one. Root must take no step by the
 # socket's name after giving it away: the old code gave it away, then
 # changed its mode by name, through the symlink, and made a root-only file
-# writable by all. strace holds root's server for a second after each
-# chown, so that the swap lands in that window every time.
+# writable by all. strace stops root's server after each chown and link,
+# so that the swap lands in that window every time.
 # needs: root setpriv strace
 source "$(dirname "$0")/lib.sh"
+source "$SCRIPTS/stops.bash"
 need_root
 need setpriv strace
-strace -f -o /dev/null -e inject=fchownat:delay_exit=1000 true 2>/dev/null ||
-    skip "this strace cannot delay a system call (-e inject=...:delay_exit)"
 
 mkdir -m 1777 shared
 printf 'root only\n' > secret
 chmod 600 secret
 "${AS_NOBODY[@]}" mkfifo -m 622 shared/svc
 
-# The attacker: once a file matching GLOB (in shared/) is its own, it puts
-# a symlink to root's file in its place.
-cat > swap.sh <<'SH'
-for _ in $(seq 2000); do
+# owned GLOB: prints the file in shared/ matching GLOB that the attacker
+# owns, if any.
+owned() {
+    local file
     for file in shared/$1; do
-        if [ "$(stat -c %u "$file" 2>/dev/null)" = 65534 ]; then
-            rm -f "$file"
-            ln -s "$PWD/secret" "$file"
-            echo swapped
-            exit 0
-        fi
+        [ "$(stat -c %u "$file" 2>/dev/null)" != 65534 ] || printf '%s' "$file"
     done
-    sleep 0.01
-done
-exit 1
-SH
+}
 
-# attack GLOB WHAT: the attacker against the files matching GLOB while root
-# serves shared/svc.
+# attack GLOB AFTER WHAT STATUS: root serves shared/svc, stopped after each
+# of its chowns, links and unlinks (stops.bash); at the first stop after a
+# call matching AFTER (a regular expression) where a file matching GLOB is
+# the attacker's, the attacker puts a symlink to root's file in its place.
+# Then root's server goes on, and ends as STATUS says.
 attack() {
-    local attacker server
-    spawn bash -c "${AS_NOBODY[*]} bash swap.sh '$1' > swap.out"
-    attacker=$SPAWNED
-    spawn strace -f -o /dev/null -e inject=fchownat:delay_exit=1000000 \
-        "$F" serve --idle 1s shared/svc -- cat 2> serve.err
-    server=$SPAWNED
-    finish "$attacker"
-    eq "0 swapped" "$STATUS $(cat swap.out)" "$2: the attacker swapped a symlink in"
-    finish "$server"
-    eq "600 root only" "$(stat -c %a secret) $(cat secret)" "$2: root's file keeps its mode 600"
-    eq "$3" "$STATUS $(cat serve.err)" "$2: how the server ends"
+    local file=
+    spawn_stopping fchownat,linkat,unlinkat "$F" serve --idle 1s shared/svc -- cat 2> serve.err
+    while [ -z "$file" ]; do
+        next_stop "root's server to give a file matching $1 away"
+        [[ $STOP_CALL =~ $2 ]] && file=$(owned "$1")
+        [ -n "$file" ] || go_on
+    done
+    "${AS_NOBODY[@]}" sh -c 'rm -f "$1" && ln -s "$2" "$1"' sh "$file" "$T/secret"
+    ok "$3: the attacker swapped a symlink in for $file (after: $STOP_CALL)"
+    finish_stopping
+    eq "600 root only" "$(stat -c %a secret) $(cat secret)" "$3: root's file keeps its mode 600"
+    eq "$4" "$STATUS $(grep -v '^strace' serve.err)" "$3: how the server ends"
     rm -f shared/svc.sock shared/.svc.sock.*
 }
 
+refused="1 fifo serve: 'shared/svc.sock': refusing to use the call socket: another file was put in its place while it was made"
 # The socket is made under a name of its own, given away, then linked to
-# its real name: the swap can land on either name.
-attack '.svc.sock.*' "the name the socket is made under" \
-    "1 fifo serve: 'shared/svc.sock': refusing to use the call socket: another file was put in its place while it was made"
+# its real name: the swap can land on either name, while it is made or
+# once it is in place.
+attack '.svc.sock.*' fchownat "the name the socket is made under" "$refused"
 [ ! -e shared/svc.sock ] || fail "the server left the link it made to the attacker's symlink"
 ok "the server took back the link it made to the attacker's symlink"
-attack svc.sock "the socket's real name" "0 "
+attack svc.sock linkat "the socket's real name, as it is linked" "$refused"
+attack svc.sock 'unlinkat\(.*"\.svc\.sock\.' "the socket's real name, once in place" "0 "

@@ -10,6 +10,7 @@
 #                                   (the process) and STOP_CALL (the trace's
 #                                   line for the call it stopped after)
 #   go_on                           lets it go on
+#   finish_stopping                 lets it go on to its end; sets STATUS
 #
 # SYSCALL may be a list (mkdir,unlink), as strace's -e trace= takes it.
 
@@ -20,18 +21,22 @@ spawn_stopping() {
     need strace
     STOPS=$T/stops.$RANDOM$RANDOM
     STOPS_SEEN=0
+    STOPPED=
     : > "$STOPS"
     SPAWN_TIMEOUT=${SPAWN_TIMEOUT:-120} spawn strace -f -qq -o "$STOPS" \
         -e trace="$syscall" -e inject="$syscall":signal=SIGSTOP "$@"
     STOPPING=$SPAWNED
 }
 
-# stopped_again: true once the next stop has happened: strace delivered its
-# SIGSTOP after a call and saw that thread stopped (then the whole process
-# is). Fails the scenario if the command ended first.
-stopped_again() {
-    local found
+# stop_state: 0 once the next stop has happened (strace delivered its
+# SIGSTOP after a call and saw that thread stopped, so the whole process
+# is), setting STOPPED and STOP_CALL; 2 if the command ended; else 1.
+stop_state() {
+    local found stat
     found=$(awk -v want=$((STOPS_SEEN + 1)) '
+        # A call another thread interrupted is printed in two parts.
+        / <unfinished \.\.\.>$/ { begun[$1] = $0; sub(/ <unfinished \.\.\.>$/, "", begun[$1]) }
+        $2 == "<..." { last[$1] = begun[$1] " " $0; next }
         $2 != "---" { last[$1] = $0 }
         /--- SIGSTOP \{si_signo=SIGSTOP, si_code=SI_KERNEL/ && !at {
             if (++n == want) { pid = $1; at = NR; call = last[$1] }
@@ -39,14 +44,24 @@ stopped_again() {
         at && NR > at && $1 == pid && /--- stopped by SIGSTOP ---/ {
             print pid; print call; exit
         }' "$STOPS")
-    if [ -z "$found" ]; then
-        local stat
-        stat=$(cat "/proc/$STOPPING/stat" 2>/dev/null) || stat="x) Z"
-        [[ "${stat##*) }" != Z* ]] || fail "the traced command ended before stop $((STOPS_SEEN + 1)) (trace: $(tail -n 3 "$STOPS"))"
-        return 1
+    if [ -n "$found" ]; then
+        STOPPED=${found%%$'\n'*}
+        STOP_CALL=${found#*$'\n'}
+        return 0
     fi
-    STOPPED=${found%%$'\n'*}
-    STOP_CALL=${found#*$'\n'}
+    stat=$(cat "/proc/$STOPPING/stat" 2>/dev/null) || return 2
+    [[ "${stat##*) }" != Z* ]] || return 2
+    return 1
+}
+
+# stopped_again: true once the next stop has happened; fails the scenario
+# if the command ended first.
+stopped_again() {
+    local state=0
+    stop_state || state=$?
+    [ $state != 2 ] ||
+        fail "the traced command ended before stop $((STOPS_SEEN + 1)) (trace: $(tail -n 3 "$STOPS"))"
+    return $state
 }
 
 # next_stop WHAT: waits (bounded) for the next stop, WHAT saying what it is.
@@ -60,4 +75,22 @@ next_stop() {
 # lets the tracee go on.
 go_on() {
     kill -CONT "$STOPPED"
+    STOPPED=
+}
+
+# finish_stopping: lets the command go on (if stopped) and through every
+# later stop until it ends, and reaps it as finish does (STATUS).
+finish_stopping() {
+    [ -z "$STOPPED" ] || go_on
+    ended_on_its_way() {
+        local state=0
+        stop_state || state=$?
+        case $state in
+        0) STOPS_SEEN=$((STOPS_SEEN + 1)) && go_on && return 1 ;;
+        2) return 0 ;;
+        *) return 1 ;;
+        esac
+    }
+    wait_until 60 "the traced command to end" ended_on_its_way
+    finish "$STOPPING"
 }

@@ -7,9 +7,10 @@
 # relay then carried root's stream to uid 65534 and the bridge ended 0,
 # root's FIFO untouched. The relay now asks the kernel who listens there
 # and relays only to a keeper of its own user. The swap is forced, not
-# hoped for: strace holds the relay's first connect for 3 s.
+# hoped for: strace stops the relay right before its first connect.
 # needs: root setpriv strace linux
 source "$(dirname "$0")/lib.sh"
+source "$SCRIPTS/stops.bash"
 need_root
 need setpriv strace
 
@@ -42,16 +43,18 @@ spawn "${AS_NOBODY[@]}" "$F" bridge --once "unix-listen:att/staged/$name" - > st
 wait_until 20 "the attacker's listener" test -S "att/staged/$name"
 spawn bash -c 'cat dst > got'
 
-# Root's bridge; its relay's first connect is held while the attacker
-# swaps the directory the relay just made for the staged one.
+# Root's bridge; its relay is stopped right before its first connect (after
+# the socket it connects with is made) while the attacker swaps the
+# directory the relay just made for the staged one.
+stopping_strace socket
 SPAWN_TIMEOUT=60 spawn env TMPDIR="$T/att" "$F" bridge --once --retry 5s data \
-    exec:"exec strace -qq -o /dev/null -e trace=connect -e inject=connect:delay_enter=3000000:when=1 '$F' bridge stdio: '$T/dst'" \
-    > out 2> err
-sender=$SPAWNED
-wait_until 20 "the relay's place" test -d "att/fifo-bridge-$uid"
+    exec:"exec ${STRACE_STOPPING[*]@Q} '$F' bridge stdio: '$T/dst'" > out 2> err
+STOPPING=$SPAWNED
+stop_after '^socket\(AF_UNIX' "the relay to make the socket it connects with"
+[ -d "att/fifo-bridge-$uid" ] || fail "the relay has not made its place"
 "${AS_NOBODY[@]}" mv "att/fifo-bridge-$uid" att/roots
 "${AS_NOBODY[@]}" mv att/staged "att/fifo-bridge-$uid"
-finish "$sender"
+finish_stopping
 eq 1 "$STATUS" "root's bridge refuses the swapped-in listener (stderr: $(cat err))"
 eq 1 "$(wc -l < err)" "one line on stderr"
 grep -q "refusing to relay to a socket of uid 65534, not a keeper of this user's" err ||

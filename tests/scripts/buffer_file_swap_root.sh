@@ -2,11 +2,12 @@
 # (uid 65534) owns DIR and sub, and may rename them: the new spill file is
 # made, checked and unlinked in the one directory opened first. The
 # attacker swaps sub for a symlink to root's own directory, which holds a
-# file named NAME, between root's check and its unlink (strace holds the
-# unlink): root's file stays, and the spill file made is taken back. (By
+# file named NAME, between root's check and its unlink (strace stops root's
+# fifo after the check): root's file stays, and the spill file made is taken back. (By
 # path, the unlink followed the symlink and deleted root's file.)
 # needs: root strace
 source "$(dirname "$0")/lib.sh"
+source "$SCRIPTS/stops.bash"
 need_root
 need strace
 
@@ -16,17 +17,12 @@ mkdir drop
 chown 65534:65534 drop
 "${AS_NOBODY[@]}" mkdir drop/sub
 
-# Without cargo's LD_LIBRARY_PATH: the loader would probe every one of its
-# directories, each probe held for the injected delay.
 head -c 100000 /dev/zero > data
-SPAWN_TIMEOUT=60 spawn env -u LD_LIBRARY_PATH strace -f -qq -o trace \
-    -e trace=unlink,unlinkat -e inject=unlink,unlinkat:delay_enter=1500000 \
-    "$F" cat --buffer 64K --buffer-file drop/sub/spill < data > out 2> err
-made() { [ -e drop/sub/spill ]; }
-wait_until 15 "root's fifo to make its spill file" made
+spawn_stopping newfstatat "$F" cat --buffer 64K --buffer-file drop/sub/spill < data > out 2> err
+stop_after 'newfstatat\([0-9]+, "spill"' "root's fifo to check its new spill file"
 "${AS_NOBODY[@]}" mv drop/sub drop/moved
 "${AS_NOBODY[@]}" ln -s "$T/vault" drop/sub
-finish "$SPAWNED"
+finish_stopping
 eq precious "$(cat vault/spill)" "root's file of the same name is left alone"
 eq 0 "$STATUS" "the copy succeeds"
 eq "$(cksum < data)" "$(cksum < out)" "every byte is copied"

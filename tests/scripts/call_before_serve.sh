@@ -2,37 +2,45 @@
 # while the server is making its call socket. The socket appears at its
 # name only once it has the FIFO's permission bits: made there with none
 # at first, it refused a waiting call ("Permission denied") instead of
-# keeping it waiting. strace holds the server for 2 s as it sets the
-# socket's mode, the moment that was open. Run as uid 65534 when root
-# (root passes every permission check).
+# keeping it waiting. strace stops the server after each step of making
+# its socket (bind, chown, chmod, link), and lets it go on only once the
+# caller has looked for the socket again. Run as uid 65534 when root (root
+# passes every permission check).
 # needs: strace
 source "$(dirname "$0")/lib.sh"
+source "$SCRIPTS/stops.bash"
 need strace
-strace -f -o /dev/null -e inject=chmod:delay_enter=1000 true 2> /dev/null ||
-    skip "this strace cannot delay a system call (-e inject=...:delay_enter)"
 
 as=()
 if [ "$(id -u)" = 0 ]; then
     as=("${AS_NOBODY[@]}")
 fi
 mkdir -m 1777 d
+mkdir -m 777 traces
+: > traces/call
+chmod 666 traces/call
 "${as[@]}" "$F" mk d/q
-spawn bash -c "exec ${as[*]} '$F' call -t 60s d/q hello > call.out 2> call.err"
+spawn bash -c "exec ${as[*]} strace -f -qq -o traces/call -e trace=openat,connect \
+    '$F' call -t 60s d/q hello > call.out 2> call.err"
 caller=$SPAWNED
-# The caller has looked for a server and found none: it sleeps between looks.
-caller_waits() {
-    local pid
-    pid=$(fifo_pid "$caller") && sleeping_syscall "$pid" > /dev/null
+# looks: how many times the caller has looked for the socket.
+looks() { grep -c '"q\.sock"' traces/call || true; }
+# The caller has looked for a server and found none: it waits between looks.
+LOOKS=0
+# looked_again: the caller looked once more since LOOKS, or has ended.
+looked_again() { (($(looks) > LOOKS)) || ! alive "$caller"; }
+wait_until 20 "the caller to look for a server" looked_again
+caller_looks_again() {
+    LOOKS=$(looks)
+    wait_until 60 "the caller to look again while the server is stopped at [$STOP_CALL]" looked_again
 }
-wait_until 20 "the caller to wait for a server" caller_waits
-# -n 1: the server ends after the call (a server left running outlives
-# the scenario: the spawned timeout is killed, not strace's child).
-spawn bash -c "exec ${as[*]} strace -f -o /dev/null -e inject=chmod:delay_enter=2000000 \
-    '$F' serve -n 1 d/q -- tr a-z A-Z 2> serve.err"
-server=$SPAWNED
+# -n 1: the server ends after the call.
+spawn_stopping bind,fchownat,chmod,linkat "${as[@]}" "$F" serve -n 1 d/q -- tr a-z A-Z 2> serve.err
+finish_stopping caller_looks_again
+eq "0 " "$STATUS $(grep -v '^strace' serve.err)" "the server ends after its one call"
+((STOPS_SEEN >= 3)) || fail "the server stopped only $STOPS_SEEN times while making its socket"
+ok "the caller looked again at each of the server's $STOPS_SEEN steps"
 finish "$caller"
-eq "0 HELLO ||" "$STATUS $(cat call.out) |$(cat call.err)|" \
+eq "0 HELLO ||" "$STATUS $(cat call.out) |$(grep -v '^strace' call.err)|" \
     "the call is answered, not refused while the socket is being made"
-finish "$server"
-eq "0 " "$STATUS $(cat serve.err)" "the server ends after its one call"
 eq "q" "$(ls -A d)" "nothing is left beside the FIFO, under either name"

@@ -51,8 +51,8 @@ refused="1 fifo serve: 'shared/svc.sock': refusing to use the call socket: anoth
 # The socket is made under a name of its own, given away, then linked to
 # its real name: the swap can land on either name, while it is made or
 # once it is in place.
-attack '.svc.sock.*' fchownat "the name the socket is made under" "$refused"
+attack '.svc.sock.*' '^fchownat' "the name the socket is made under" "$refused"
 [ ! -e shared/svc.sock ] || fail "the server left the link it made to the attacker's symlink"
 ok "the server took back the link it made to the attacker's symlink"
-attack svc.sock linkat "the socket's real name, as it is linked" "$refused"
-attack svc.sock 'unlinkat\(.*"\.svc\.sock\.' "the socket's real name, once in place" "0 "
+attack svc.sock '^linkat' "the socket's real name, as it is linked" "$refused"
+attack svc.sock '^unlinkat\(.*"\.svc\.sock\.' "the socket's real name, once in place" "0 "

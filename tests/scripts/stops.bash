@@ -8,23 +8,34 @@
 #                                   (SIGSTOP) each time SYSCALL returns
 #   next_stop WHAT                  waits until it is stopped; sets STOPPED
 #                                   (the process) and STOP_CALL (the trace's
-#                                   line for the call it stopped after)
+#                                   line for the call it stopped after, as
+#                                   "mknodat(...) = 0", without the pid)
+#   stop_after REGEX WHAT           the same, going on through the stops
+#                                   until the call matches REGEX
 #   go_on                           lets it go on
-#   finish_stopping                 lets it go on to its end; sets STATUS
+#   finish_stopping [CMD...]        lets it go on to its end (running CMD
+#                                   at each stop on its way); sets STATUS
 #
 # SYSCALL may be a list (mkdir,unlink), as strace's -e trace= takes it.
 
-# spawn_stopping SYSCALL CMD...: see above; SPAWNED is strace's timeout.
-spawn_stopping() {
-    local syscall=$1
-    shift
+# stopping_strace SYSCALL: sets STRACE_STOPPING, the strace command that
+# stops what it runs after each SYSCALL, for a command spawned some other
+# way (inside an exec: bridge); set STOPPING to the process whose end means
+# the traced command's end.
+stopping_strace() {
     need strace
     STOPS=$T/stops.$RANDOM$RANDOM
     STOPS_SEEN=0
     STOPPED=
     : > "$STOPS"
-    SPAWN_TIMEOUT=${SPAWN_TIMEOUT:-120} spawn strace -f -qq -o "$STOPS" \
-        -e trace="$syscall" -e inject="$syscall":signal=SIGSTOP "$@"
+    STRACE_STOPPING=(strace -f -qq -o "$STOPS" -e trace="$1" -e inject="$1":signal=SIGSTOP)
+}
+
+# spawn_stopping SYSCALL CMD...: see above; SPAWNED is strace's timeout.
+spawn_stopping() {
+    stopping_strace "$1"
+    shift
+    SPAWN_TIMEOUT=${SPAWN_TIMEOUT:-120} spawn "${STRACE_STOPPING[@]}" "$@"
     STOPPING=$SPAWNED
 }
 
@@ -32,12 +43,13 @@ spawn_stopping() {
 # SIGSTOP after a call and saw that thread stopped, so the whole process
 # is), setting STOPPED and STOP_CALL; 2 if the command ended; else 1.
 stop_state() {
-    local found stat
+    local found
     found=$(awk -v want=$((STOPS_SEEN + 1)) '
+        { line = $0; sub(/^[0-9]+ +/, "", line) }
         # A call another thread interrupted is printed in two parts.
-        / <unfinished \.\.\.>$/ { begun[$1] = $0; sub(/ <unfinished \.\.\.>$/, "", begun[$1]) }
-        $2 == "<..." { last[$1] = begun[$1] " " $0; next }
-        $2 != "---" { last[$1] = $0 }
+        / <unfinished \.\.\.>$/ { begun[$1] = line; sub(/ <unfinished \.\.\.>$/, "", begun[$1]) }
+        $2 == "<..." { last[$1] = begun[$1] " " line; next }
+        $2 != "---" { last[$1] = line }
         /--- SIGSTOP \{si_signo=SIGSTOP, si_code=SI_KERNEL/ && !at {
             if (++n == want) { pid = $1; at = NR; call = last[$1] }
         }
@@ -49,9 +61,15 @@ stop_state() {
         STOP_CALL=${found#*$'\n'}
         return 0
     fi
-    stat=$(cat "/proc/$STOPPING/stat" 2>/dev/null) || return 2
-    [[ "${stat##*) }" != Z* ]] || return 2
+    alive "$STOPPING" || return 2
     return 1
+}
+
+# alive PID: PID is running (not ended, reaped or not).
+alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+    [[ "${stat##*) }" != Z* ]]
 }
 
 # stopped_again: true once the next stop has happened; fails the scenario
@@ -70,6 +88,16 @@ next_stop() {
     STOPS_SEEN=$((STOPS_SEEN + 1))
 }
 
+# stop_after REGEX WHAT: lets the command go on from stop to stop until the
+# call it stopped after matches REGEX (extended); WHAT says what that is.
+stop_after() {
+    next_stop "$2"
+    until [[ $STOP_CALL =~ $1 ]]; do
+        go_on
+        next_stop "$2"
+    done
+}
+
 # go_on: lets the stopped command go on. A SIGCONT that comes before strace
 # has parked the tracee is not lost: the kernel reports it to strace, which
 # lets the tracee go on.
@@ -78,19 +106,29 @@ go_on() {
     STOPPED=
 }
 
-# finish_stopping: lets the command go on (if stopped) and through every
-# later stop until it ends, and reaps it as finish does (STATUS).
+# finish_stopping [CMD...]: lets the command go on (if stopped) and through
+# every later stop until it ends, and reaps it as finish does (STATUS). At
+# each later stop, CMD (if given) runs first.
 finish_stopping() {
     [ -z "$STOPPED" ] || go_on
-    ended_on_its_way() {
-        local state=0
-        stop_state || state=$?
-        case $state in
-        0) STOPS_SEEN=$((STOPS_SEEN + 1)) && go_on && return 1 ;;
-        2) return 0 ;;
-        *) return 1 ;;
-        esac
-    }
+    AT_EACH_STOP=("$@")
     wait_until 60 "the traced command to end" ended_on_its_way
     finish "$STOPPING"
+}
+
+# ended_on_its_way: for finish_stopping; true once the command ended, and
+# runs AT_EACH_STOP and goes on at each stop on its way.
+ended_on_its_way() {
+    local state=0
+    stop_state || state=$?
+    case $state in
+    0)
+        STOPS_SEEN=$((STOPS_SEEN + 1))
+        [ ${#AT_EACH_STOP[@]} = 0 ] || "${AT_EACH_STOP[@]}"
+        go_on
+        return 1
+        ;;
+    2) return 0 ;;
+    *) return 1 ;;
+    esac
 }

@@ -21,11 +21,7 @@ secret=$T/vault/secret
 as_attacker_at() {
     local what=$1
     shift
-    next_stop "a call matching $what"
-    until [[ $STOP_CALL =~ $what ]]; do
-        go_on
-        next_stop "a call matching $what"
-    done
+    stop_after "$what" "a call matching $what"
     "${AS_NOBODY[@]}" "$@"
     go_on
 }
@@ -50,14 +46,14 @@ expect_refused() {
 mkdir -m 1777 drop
 chown 65534:65534 drop
 spawn_stopping mknodat "$F" cat --create drop/p > out 2> err
-as_attacker_at '^[0-9]+ mknodat\(.*"(drop/)?p"' sh -c "rm drop/p && ln -s '$secret' drop/p"
+as_attacker_at '^mknodat\(.*"(drop/)?p"' sh -c "rm drop/p && ln -s '$secret' drop/p"
 expect_refused "cat --create: made FIFO swapped for a symlink to a secret"
 
 # 2. Same drop box; root's fifo send --create would hand its message to the
 # attacker's own FIFO, put in place of root's.
 rm -f drop/p
 spawn_stopping mknodat "$F" send --create drop/q "root's private message" > out 2> err
-as_attacker_at '^[0-9]+ mknodat\(.*"(drop/)?q"' sh -c "rm drop/q && mkfifo -m 666 drop/q"
+as_attacker_at '^mknodat\(.*"(drop/)?q"' sh -c "rm drop/q && mkfifo -m 666 drop/q"
 spawn "${AS_NOBODY[@]}" "$F" cat -t 3s drop/q > leaked 2> /dev/null
 reader=$SPAWNED
 expect_refused "send --create: made FIFO swapped for the attacker's FIFO"

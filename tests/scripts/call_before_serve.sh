@@ -20,15 +20,19 @@ mkdir -m 777 traces
 : > traces/call
 chmod 666 traces/call
 "${as[@]}" "$F" mk d/q
-spawn bash -c "exec ${as[*]} strace -f -qq -o traces/call -e trace=openat,connect \
-    '$F' call -t 60s d/q hello > call.out 2> call.err"
+SPAWN_TIMEOUT=180 spawn bash -c "exec ${as[*]} strace -f -qq -o traces/call -e trace=openat,connect \
+    '$F' call -t 150s d/q hello > call.out 2> call.err"
 caller=$SPAWNED
 # looks: how many times the caller has looked for the socket.
 looks() { grep -c '"q\.sock"' traces/call || true; }
 # The caller has looked for a server and found none: it waits between looks.
 LOOKS=0
-# looked_again: the caller looked once more since LOOKS, or has ended.
-looked_again() { (($(looks) > LOOKS)) || ! alive "$caller"; }
+# looked_again: the caller looked once more since LOOKS, or has connected
+# (it then waits for the reply and looks no more: it may have found the
+# linked socket before the scenario saw the server stop), or has ended.
+looked_again() {
+    (($(looks) > LOOKS)) || grep 'connect(' traces/call > /dev/null || ! alive "$caller"
+}
 wait_until 20 "the caller to look for a server" looked_again
 caller_looks_again() {
     LOOKS=$(looks)

@@ -49,7 +49,13 @@ trap cleanup EXIT
 cd "$T"
 
 ok() { printf 'ok - %s\n' "$*"; }
-fail() { printf '%s: FAIL - %s\n' "$(scenario_line)" "$*" >&2; exit 1; }
+# fail WHY: ends the scenario as failed; a helper file sourced after lib.sh
+# may define fail_context to say more (stops.bash: the trace's end).
+fail() {
+    printf '%s: FAIL - %s\n' "$(scenario_line)" "$*" >&2
+    ! declare -F fail_context > /dev/null || fail_context >&2
+    exit 1
+}
 
 # scenario_line: where the scenario stands, as tests/scripts/NAME.sh:LINE:
 # the innermost line of the scenario's own file on the call stack (so the

@@ -132,3 +132,12 @@ ended_on_its_way() {
     *) return 1 ;;
     esac
 }
+
+# fail_context: for lib.sh's fail, the end of the trace of the command
+# stopped last.
+fail_context() {
+    [ -n "${STOPS:-}" ] || return 0
+    printf 'after %s stops, with %s, its trace ended:\n' "$STOPS_SEEN" \
+        "${STOPPED:+process $STOPPED stopped}${STOPPED:-nothing stopped}"
+    tail -n 12 "$STOPS"
+}

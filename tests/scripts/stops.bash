@@ -112,7 +112,7 @@ go_on() {
 finish_stopping() {
     [ -z "$STOPPED" ] || go_on
     AT_EACH_STOP=("$@")
-    wait_until 60 "the traced command to end" ended_on_its_way
+    wait_until 120 "the traced command to end" ended_on_its_way
     finish "$STOPPING"
 }
 

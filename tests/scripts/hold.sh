@@ -85,12 +85,22 @@ eq "fifo hold: 'fg': 4 bytes still in the pipe are lost: no other process holds 
 ok "--rm removed the FIFO on SIGTERM"
 
 # --idle: ends once nobody else holds it and it is empty; status 0.
+# The byte is in, and fd 8 holds the FIFO, before the hold starts: the hold
+# is never idle before a reader drained it, however late it runs. (Written
+# after the hold was seen holding, it came too late when 300 ms passed
+# first: the hold had ended, and the byte went with the pipe.)
 "$F" mk idle
-spawn "$F" hold --idle 300ms idle
-holder=$SPAWNED
-wait_until 10 "the hold of idle" "$F" wait --writer -q -t 100ms idle
 exec 8<> idle
 printf 'x\n' >&8
+spawn "$F" hold --idle 300ms idle 8<&-
+holder=$SPAWNED
+# holds_idle: the hold itself has idle open (fifo wait --writer would see
+# fd 8 already).
+holds_idle() {
+    local pid
+    pid=$(fifo_pid "$holder") && [[ " $("$F" stat -c %{holders} idle) " == *" $pid:"* ]]
+}
+wait_until 10 "the hold of idle" holds_idle
 exec 8<&-
 # Still running: the byte is buffered. Draining it lets the idle clock run.
 eq x "$(timeout 60 "$F" cat -l 1 idle)" "a reader drains the held FIFO"

@@ -18,7 +18,7 @@ sender=$SPAWNED
 for i in 1 2 3 4 5; do
     seq $((i * 10000)) $((i * 10000 + 9999)) > "in.$i"
     cat "in.$i" >> want
-    timeout 10 bash -c "cat in.$i > src"
+    timeout 60 bash -c "cat in.$i > src"
 done
 same_size() { [ "$(stat -c %s got)" = "$(stat -c %s want)" ]; }
 wait_until 20 "five writers' data at the reader" same_size

@@ -119,7 +119,7 @@ copy=$SPAWNED
 exec 3> in
 pid=$(fifo_pid "$copy")
 capacity=$("$F" stat -c %{capacity} out)
-timeout 10 head -c "$capacity" data >&3
+timeout 60 head -c "$capacity" data >&3
 wait_until 10 "the output to fill with its capacity ($capacity bytes)" full out
 spawn bash -c "exec tail -c +$((capacity + 1)) data > in"
 rest=$SPAWNED

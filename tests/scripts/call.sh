@@ -39,7 +39,7 @@ run "$F" call -t 10s st x
 eq "7 out oops" "$STATUS $OUT $ERR" "CMD's stdout, stderr and exit status"
 # A reply that cannot be written (a full device) is never lost in silence.
 STATUS=0
-timeout 10 "$F" call -t 10s st x > /dev/full 2> full.err || STATUS=$?
+timeout 60 "$F" call -t 10s st x > /dev/full 2> full.err || STATUS=$?
 eq 1 "$STATUS" "a reply that cannot be written is status 1, not CMD's"
 eq "oops
 fifo call: standard output: write error: No space left on device" "$(cat full.err)" \

@@ -16,8 +16,8 @@ for engine in "" --no-splice; do
         run "$F" cat -c 8 q
         eq "$(printf 'one\ntwo\n')" "$OUT" "$what: the next reader gets every byte"
     done
-    timeout 10 "$F" send --frame q <<< one 7>&-
-    timeout 10 "$F" send --frame q <<< two 7>&-
+    timeout 60 "$F" send --frame q <<< one 7>&-
+    timeout 60 "$F" send --frame q <<< two 7>&-
     expect_fail 1 "$full" bash -c "exec '$F' cat $engine --frame -l 1 q > /dev/full"
     run "$F" cat $engine --frame -l 2 q
     eq "$(printf 'one\ntwo')" "$OUT" "cat ${engine:+$engine }--frame -l 1 > /dev/full: the next reader gets both messages"

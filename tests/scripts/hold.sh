@@ -16,16 +16,16 @@ eq 0 "$STATUS" "send --no-wait succeeds at once without a reader ($ERR)"
 # Real peers write with no reader there: bash, python3's os.open, sh.
 echo two > q
 python3 -c 'import os; fd = os.open("q", os.O_WRONLY); os.write(fd, b"three\n")'
-timeout 5 sh -c 'echo four > q' || fail "sh's writer blocked on a held FIFO"
+timeout 60 sh -c 'echo four > q' || fail "sh's writer blocked on a held FIFO"
 ok "bash, python3 and sh writers open and write without a reader"
 # fifo stat shows the holder like any other.
 run "$F" stat q
 [[ "$OUT" == *"Holder: pid $holder (fifo) fd "*" read-write"* ]] || fail "stat does not show the hold: $OUT"
 ok "fifo stat lists the hold as a read-write holder"
 # A reader that takes one line and leaves: the rest stays for the next.
-eq one "$(timeout 5 "$F" cat -l 1 q)" "the first reader gets the first line"
+eq one "$(timeout 60 "$F" cat -l 1 q)" "the first reader gets the first line"
 # (python3 one byte at a time: head(1) would read ahead and take the rest.)
-eq two "$(timeout 5 python3 -c '
+eq two "$(timeout 60 python3 -c '
 import os
 fd = os.open("q", os.O_RDONLY)
 line = b""
@@ -67,7 +67,7 @@ exec 7<> q
 "$F" send --no-wait q kept
 run "$F" hold --stop q
 eq 0 "$STATUS" "--stop with another holder loses nothing ($ERR)"
-eq kept "$(timeout 5 "$F" cat -l 1 /dev/fd/7)" "the other holder still reads what was sent"
+eq kept "$(timeout 60 "$F" cat -l 1 /dev/fd/7)" "the other holder still reads what was sent"
 exec 7<&-
 
 # Foreground: SIGTERM after --rm removes the FIFO it made, reports what is
@@ -85,15 +85,25 @@ eq "fifo hold: 'fg': 4 bytes still in the pipe are lost: no other process holds 
 ok "--rm removed the FIFO on SIGTERM"
 
 # --idle: ends once nobody else holds it and it is empty; status 0.
+# The byte is in, and fd 8 holds the FIFO, before the hold starts: the hold
+# is never idle before a reader drained it, however late it runs. (Written
+# after the hold was seen holding, it came too late when 300 ms passed
+# first: the hold had ended, and the byte went with the pipe.)
 "$F" mk idle
-spawn "$F" hold --idle 300ms idle
-holder=$SPAWNED
-wait_until 10 "the hold of idle" "$F" wait --writer -q -t 100ms idle
 exec 8<> idle
 printf 'x\n' >&8
+spawn "$F" hold --idle 300ms idle 8<&-
+holder=$SPAWNED
+# holds_idle: the hold itself has idle open (fifo wait --writer would see
+# fd 8 already).
+holds_idle() {
+    local pid
+    pid=$(fifo_pid "$holder") && [[ " $("$F" stat -c %{holders} idle) " == *" $pid:"* ]]
+}
+wait_until 10 "the hold of idle" holds_idle
 exec 8<&-
 # Still running: the byte is buffered. Draining it lets the idle clock run.
-eq x "$(timeout 5 "$F" cat -l 1 idle)" "a reader drains the held FIFO"
+eq x "$(timeout 60 "$F" cat -l 1 idle)" "a reader drains the held FIFO"
 finish "$holder"
 eq 0 "$STATUS" "hold --idle ends by itself once idle"
 

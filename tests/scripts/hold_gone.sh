@@ -34,7 +34,7 @@ PIDS+=("$holder")
 "$F" send --no-wait s kept
 exec 7< s
 rm s
-eq kept "$(timeout 5 "$F" cat -l 1 /dev/fd/7)" "the other holder still reads what was sent"
+eq kept "$(timeout 60 "$F" cat -l 1 /dev/fd/7)" "the other holder still reads what was sent"
 ended "$holder" && fail "the hold ended while another process held the FIFO"
 exec 7<&-
 wait_until 10 "the hold to end once the last other holder left" ended "$holder"

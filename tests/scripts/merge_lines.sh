@@ -61,9 +61,9 @@ for path in fast --no-splice; do
     "$F" mk k
     spawn bash -c "'$F' cat ${P[*]} --merge -k k > kept"
     reader=$SPAWNED
-    printf partial | timeout 10 "$F" send k
+    printf partial | timeout 60 "$F" send k
     wait_until 10 "the unfinished line to be printed" has_line partial kept
-    timeout 10 "$F" send k more
+    timeout 60 "$F" send k more
     wait_until 10 "the next writer's line" has_line more kept
     kill -TERM "$reader"
     finish "$reader"

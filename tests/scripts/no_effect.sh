@@ -24,7 +24,7 @@ eq "" "$(ls made)" "mk --temp --exist-ok made nothing"
 # What still works: the same options where they mean something.
 exec 7<>f
 run "$F" send -n --no-wait f hello
-eq "0 hello" "$STATUS $(timeout 5 "$F" cat -c 5 f)" "send -n MESSAGE"
+eq "0 hello" "$STATUS $(timeout 60 "$F" cat -c 5 f)" "send -n MESSAGE"
 run bash -c "printf data | '$F' send --progress=always --no-wait f"
 # The summary is the last line (a meter line may come before it).
 [[ "$STATUS ${ERR##*$'\n'}" == "0 fifo send: 4 B in "* ]] || fail "send --progress from stdin: $STATUS [$ERR]"
@@ -35,9 +35,9 @@ exec 7<&-
 # with a newline, -0 changing nothing a reader could see).
 exec 7<>f
 run "$F" send -0 --no-wait f hello world
-eq "0 hello world|" "$STATUS $(timeout 5 "$F" cat -c 12 f | tr '\0' '|')" "send -0 MESSAGE ends with NUL"
+eq "0 hello world|" "$STATUS $(timeout 60 "$F" cat -c 12 f | tr '\0' '|')" "send -0 MESSAGE ends with NUL"
 run "$F" send -0 -n --no-wait f bare
-eq "0 bare" "$STATUS $(timeout 5 "$F" cat -c 4 f)" "send -0 -n MESSAGE: no terminator"
+eq "0 bare" "$STATUS $(timeout 60 "$F" cat -c 4 f)" "send -0 -n MESSAGE: no terminator"
 run "$F" send -l --no-wait f line
-eq "0 line|" "$STATUS $(timeout 5 "$F" cat -c 5 f | tr '\n' '|')" "send -l MESSAGE ends with a newline"
+eq "0 line|" "$STATUS $(timeout 60 "$F" cat -c 5 f | tr '\n' '|')" "send -l MESSAGE ends with a newline"
 exec 7<&-

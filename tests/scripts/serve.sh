@@ -53,7 +53,7 @@ PIDS+=("$holder")
 printf 'one\ntwo\nthree\n' > h
 run "$F" serve -n 2 h -- cat
 eq "0 one two" "$STATUS $(tr '\n' ' ' <<<"$OUT" | sed 's/ $//')" "serve -n 2 takes two lines"
-eq three "$(timeout 5 "$F" cat -l 1 h)" "the third line is still in the FIFO for the next reader"
+eq three "$(timeout 60 "$F" cat -l 1 h)" "the third line is still in the FIFO for the next reader"
 kill -TERM "$holder"
 
 # A failed CMD is reported with its request number; serve goes on; status 1.

@@ -53,7 +53,7 @@ for w in 0 1 2 3; do
 done
 wait_all() { local job; for job in $(jobs -p); do [[ " ${PIDS[*]} " == *" $job "* ]] || wait "$job" || fail "a writer failed"; done; }
 wait_all
-stop_readers timeout 10 "$F" send -l q
+stop_readers timeout 60 "$F" send -l q
 sort part.* > want
 cat got.* | sort > got
 cmp -s want got || fail "lines lost, torn or doubled: $(diff want got | wc -l) lines differ"
@@ -65,7 +65,7 @@ for w in 0 1 2 3; do
     head -n 50 "part.$w" | timeout 120 "$F" send --frame -l q 3>&- &
 done
 wait_all
-stop_readers timeout 10 "$F" send --frame q
+stop_readers timeout 60 "$F" send --frame q
 head -q -n 50 part.* | sort > want
 cat got.* | sort > got
 cmp -s want got || fail "messages lost, torn or doubled: $(diff want got | wc -l) lines differ"

@@ -54,7 +54,7 @@ expect_fail 124 "fifo wait: 'q': timed out after 200ms waiting until it is empty
 spawn "$F" wait --empty -t 20s q
 waiter=$SPAWNED
 # The waits consumed nothing: the line is still there for a real reader.
-eq job "$(timeout 5 "$F" cat -l 1 q)" "the waits left the data in place"
+eq job "$(timeout 60 "$F" cat -l 1 q)" "the waits left the data in place"
 finish "$waiter"
 eq 0 "$STATUS" "wait --empty returns once a reader drained it"
 exec 3>&-
@@ -114,7 +114,7 @@ blocked_in_open "$writer"
 run "$F" wait --writer -t 5s wblocked
 eq 0 "$STATUS" "wait --writer sees sh blocked opening to write ($ERR)"
 in_open "$writer" || fail "the writer is no longer blocked in open after the wait"
-eq from-sh "$(timeout 5 "$F" cat wblocked)" "the writer still meets its reader"
+eq from-sh "$(timeout 60 "$F" cat wblocked)" "the writer still meets its reader"
 finish "$writer"
 "$F" send -t 60s blocked 'to the blocked reader'
 finish "$reader"

@@ -17,7 +17,7 @@ expect_fail 1 "fifo wait: 'q': cannot tell: no holder seen, but processes of oth
 expect_fail 1 "fifo wait: 'q': cannot tell: no holder seen, but processes of other users that may hold it cannot be inspected" \
     "${AS_NOBODY[@]}" "$F" wait --data -t 5s q
 # The waits consumed nothing.
-eq data "$(timeout 5 "$F" cat -l 1 q)" "the bytes are still there for a reader"
+eq data "$(timeout 60 "$F" cat -l 1 q)" "the bytes are still there for a reader"
 "$F" hold --stop q
 
 # A user out of inotify instances (fs.inotify.max_user_instances, per user:

@@ -194,45 +194,53 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
             return cleanup.settle(APPLET, report::failure(APPLET, &err));
         }
     }
-    let mut held = Vec::new();
+    // What a signal makes it lose is said from the moment the first FIFO
+    // is held, not only once all are: a signal right after an open ended
+    // the hold without a word about the bytes in its pipe. The list stays
+    // locked while the FIFOs are opened (read-write: none of them waits),
+    // so a signal meanwhile is told of each one held; otherwise it is
+    // locked only to look, never across a wait.
+    let held: Arc<Mutex<Vec<Held>>> = Arc::default();
+    {
+        let held = Arc::clone(&held);
+        cleanup.on_signal(move || {
+            report_losses(&lock(&held));
+        });
+    }
     // What --create made without --rm: kept if every PATH is held, removed
     // if one fails, so that a failed hold leaves nothing behind.
     let mut made = Vec::new();
+    let mut opening = lock(&held);
     for path in paths {
         match hold_one(holding, path, &cleanup, &mut made) {
-            Ok(one) => held.push(one),
+            Ok(one) => opening.push(one),
             Err(err) => {
                 let mut status = report::failure(APPLET, &err);
-                drop(held);
+                opening.clear();
                 for fifo in made {
                     if let Err(err) = fifo.remove() {
                         status = status.merge(report::failure(APPLET, &err));
                     }
                 }
+                drop(opening);
                 return cleanup.settle(APPLET, status);
             }
         }
     }
+    drop(opening);
     drop(made);
-    let held = Arc::new(held);
-    {
-        let held = Arc::clone(&held);
-        cleanup.on_signal(move || {
-            report_losses(&held);
-        });
-    }
     if detached && !announce_ready() {
         return cleanup.settle(APPLET, ExitCode::Failure);
     }
     match holding.idle {
         Some(idle) => wait_idle(&held, idle),
         None => {
-            while !all_removed(&held) {
+            while !all_removed(&lock(&held)) {
                 std::thread::sleep(REMOVED_POLL);
             }
         }
     }
-    let status = if report_losses(&held) {
+    let status = if report_losses(&lock(&held)) {
         ExitCode::Failure
     } else {
         ExitCode::Success
@@ -291,15 +299,19 @@ fn announce_ready() -> bool {
 
 /// Returns once `idle` has passed in which no other process held any of
 /// the FIFOs and nothing was buffered in them.
-fn wait_idle(held: &[Held], idle: Duration) {
+fn wait_idle(held: &Mutex<Vec<Held>>, idle: Duration) {
     let step = (idle / 5).clamp(Duration::from_millis(10), Duration::from_millis(200));
     let mut quiet_since: Option<Instant> = None;
     loop {
-        let quiet = held.iter().all(|one| {
-            one.buffered().is_ok_and(|n| n == 0)
-                && one.others().is_none_or(|others| others.seen.is_empty())
-        });
-        if all_removed(held) {
+        let (quiet, removed) = {
+            let held = lock(held);
+            let quiet = held.iter().all(|one| {
+                one.buffered().is_ok_and(|n| n == 0)
+                    && one.others().is_none_or(|others| others.seen.is_empty())
+            });
+            (quiet, all_removed(&held))
+        };
+        if removed {
             return;
         }
         match (quiet, quiet_since) {
@@ -310,6 +322,11 @@ fn wait_idle(held: &[Held], idle: Duration) {
         }
         std::thread::sleep(step);
     }
+}
+
+/// The FIFOs held, for a look (a poisoned lock still holds them).
+fn lock(held: &Mutex<Vec<Held>>) -> std::sync::MutexGuard<'_, Vec<Held>> {
+    held.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Whether every FIFO held has been removed (or replaced) and no other

@@ -99,12 +99,11 @@ fn outputs_open_concurrently_and_files_are_never_created() {
     let file = dir.path().join("file");
     std::fs::write(&file, "old").unwrap();
     let missing = dir.path().join("missing");
-    // Only `early` gets a reader, and only once its open is pending; a
-    // sequential opener would wait for `late` first and never get there.
-    let reader = {
-        let early = early.clone();
-        std::thread::spawn(move || open(&early, Direction::Read, Wait::Forever))
-    };
+    // Only `early` has a reader, there before anything is opened (a read
+    // open that does not wait): its writer's open succeeds however late its
+    // thread runs. (A reader opening in a thread of its own came too late
+    // when that thread was not run within the 300 ms: early timed out.)
+    let reader = open(&early, Direction::Read, Wait::No).unwrap();
     let paths = [late, early, file.clone(), missing.clone()];
     let opened = open_outputs(&paths, false, Wait::Timeout(Duration::from_millis(300)));
     assert!(matches!(opened[0], Err(Error::TimedOut { .. })));
@@ -117,7 +116,7 @@ fn outputs_open_concurrently_and_files_are_never_created() {
     );
     assert_eq!(opened[3].as_ref().unwrap_err().errno(), Some(Errno::ENOENT));
     assert!(!missing.exists());
-    reader.join().unwrap().unwrap();
+    drop(reader);
 }
 
 #[test]

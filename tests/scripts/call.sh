@@ -80,7 +80,7 @@ cat > slow.sh <<'EOF'
 read -r x
 touch "started.$x"
 i=0
-while [ "$x" = first ] && [ ! -e killed ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+while [ "$x" = first ] && [ ! -e killed ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 echo "$x"
 EOF
 spawn bash -c "exec '$F' serve --create slow -- sh slow.sh 2> slow.err"

@@ -31,7 +31,7 @@ ended() {
 }
 if [ "$n" -lt 5 ]; then
     i=0
-    while ! ended $((n + 1)) && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+    while ! ended $((n + 1)) && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
 fi
 echo "$x start"
 echo "$x note" >&2
@@ -66,7 +66,7 @@ read -r n
 echo "start $n" >> window.log
 if [ "$n" = 1 ]; then
     i=0
-    while [ ! -e go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+    while [ ! -e go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
     echo "end 1" >> window.log
 fi
 echo "$n"

@@ -97,10 +97,11 @@ on_error() {
 # eq EXPECTED ACTUAL WHAT
 eq() { [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"; ok "$3"; }
 
-# run CMD...: runs CMD under a timeout; sets STATUS, OUT and ERR.
+# run CMD...: runs CMD under a timeout (60 s: a hang guard); sets STATUS,
+# OUT and ERR.
 run() {
     STATUS=0
-    timeout 20 "$@" >"$T/.out" 2>"$T/.err" || STATUS=$?
+    timeout 60 "$@" >"$T/.out" 2>"$T/.err" || STATUS=$?
     OUT=$(cat "$T/.out")
     ERR=$(cat "$T/.err")
 }
@@ -118,12 +119,12 @@ expect_fail() {
     ok "$* -> $want ($message)"
 }
 
-# spawn CMD...: starts CMD in the background under a timeout (20 s, or
+# spawn CMD...: starts CMD in the background under a timeout (60 s, or
 # SPAWN_TIMEOUT); its PID is recorded for cleanup, and left in SPAWNED.
 spawn() {
     # <&0: without it, bash gives a background job /dev/null as stdin, and
     # `spawn CMD < file` would silently send nothing.
-    timeout "${SPAWN_TIMEOUT:-20}" "$@" <&0 &
+    timeout "${SPAWN_TIMEOUT:-60}" "$@" <&0 &
     SPAWNED=$!
     PIDS+=("$SPAWNED")
 }

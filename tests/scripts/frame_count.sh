@@ -128,13 +128,20 @@ reader_loop() {
 }
 export -f reader_loop
 export F
+# The writers start first, and the readers once the FIFO holds their first
+# bytes: a reader gives up after 3 s without data, and readers started
+# first could all give up before slow writers' first message (the writers,
+# whose opens do not wait as the scenario holds q, then wait for a reader
+# that never comes). The writers keep the FIFO full until they end.
 pids=()
-for r in 1 2 3 4; do
-    spawn bash -c "reader_loop $(( r % 2 ? 1 : 3 )) got.$r" 3>&-
-    pids+=("$SPAWNED")
-done
 for w in 0 1 2 3; do
     spawn "$F" send --frame -l q < "lines.$w" 3>&-
+    pids+=("$SPAWNED")
+done
+holds_data() { [ "$("${FS[@]}" stat -c %{buffered} q)" -gt 0 ]; }
+wait_until 60 "the writers' first bytes" holds_data
+for r in 1 2 3 4; do
+    spawn bash -c "reader_loop $(( r % 2 ? 1 : 3 )) got.$r" 3>&-
     pids+=("$SPAWNED")
 done
 for pid in "${pids[@]}"; do

@@ -196,10 +196,10 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     }
     // What a signal makes it lose is said from the moment the first FIFO
     // is held, not only once all are: a signal right after an open ended
-    // the hold without a word about the bytes in its pipe. The list stays
-    // locked while the FIFOs are opened (read-write: none of them waits),
-    // so a signal meanwhile is told of each one held; otherwise it is
-    // locked only to look, never across a wait.
+    // the hold without a word about the bytes in its pipe. The list is
+    // locked only to look or to add one, never across an open: a path
+    // whose look-up hangs (a dead NFS server) must not keep the signal's
+    // report, and so the hold's end, waiting.
     let held: Arc<Mutex<Vec<Held>>> = Arc::default();
     {
         let held = Arc::clone(&held);
@@ -210,24 +210,21 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     // What --create made without --rm: kept if every PATH is held, removed
     // if one fails, so that a failed hold leaves nothing behind.
     let mut made = Vec::new();
-    let mut opening = lock(&held);
     for path in paths {
         match hold_one(holding, path, &cleanup, &mut made) {
-            Ok(one) => opening.push(one),
+            Ok(one) => lock(&held).push(one),
             Err(err) => {
                 let mut status = report::failure(APPLET, &err);
-                opening.clear();
+                lock(&held).clear();
                 for fifo in made {
                     if let Err(err) = fifo.remove() {
                         status = status.merge(report::failure(APPLET, &err));
                     }
                 }
-                drop(opening);
                 return cleanup.settle(APPLET, status);
             }
         }
     }
-    drop(opening);
     drop(made);
     if detached && !announce_ready() {
         return cleanup.settle(APPLET, ExitCode::Failure);

@@ -29,6 +29,12 @@ still_ours() {
     read -r _ ppid _ <<<"$stat"
     [ "$ppid" = "$$" ]
 }
+# alive PID: PID is running (not ended, reaped or not).
+alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+    [[ "${stat##*) }" != Z* ]]
+}
 # cleanup: ends every spawned command that is still ours, with everything
 # below it (stopped first, so that none forks away meanwhile): `bash -c
 # "cat f > out"` does not exec its command, and its cat, blocked opening a
@@ -394,8 +400,6 @@ PY
     ok "over the soft limit, the pressed user's new pipes get $SMALL bytes"
 }
 
-# call_socket_ready PATH: serve's call socket at PATH is in place and
-# usable: it is born with no permission bits and raised to the FIFO's just
-# after (so that it is never wider in between), and a caller that comes in
-# between is refused, by the kernel, as it should be.
+# call_socket_ready PATH: serve's call socket at PATH is in place, with
+# the permission bits it serves with (it is linked there only then).
 call_socket_ready() { [ -S "$1" ] && [ "$(stat -c %a "$1")" != 0 ]; }

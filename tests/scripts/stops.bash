@@ -65,13 +65,6 @@ stop_state() {
     return 1
 }
 
-# alive PID: PID is running (not ended, reaped or not).
-alive() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
-    [[ "${stat##*) }" != Z* ]]
-}
-
 # stopped_again: true once the next stop has happened; fails the scenario
 # if the command ended first.
 stopped_again() {

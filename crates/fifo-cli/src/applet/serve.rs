@@ -70,13 +70,9 @@ fn serve(plan: &Plan) -> ExitCode {
     let spawner = match Spawner::new(&resolved(&plan.command)) {
         Ok(spawner) => spawner,
         Err(err) => {
-            let text = format!(
-                "cannot run {}: {}",
-                plan.command[0].to_string_lossy(),
-                fifo_core::error::describe(&err)
-            );
-            report::message(APPLET, &text);
-            return cleanup.settle(APPLET, ExitCode::Failure);
+            let command = plan.command[0].to_string_lossy();
+            let text = format!("cannot run {command}: {}", fifo_core::error::describe(&err));
+            return stop_at_start(cleanup, &text);
         }
     };
     let shared = Shared {
@@ -94,11 +90,15 @@ fn serve(plan: &Plan) -> ExitCode {
     let (hand, jobs) = mpsc::channel::<Job>();
     let (tell, outcomes) = mpsc::channel::<Outcome>();
     let jobs = Mutex::new(jobs);
+    let calls = match Calls::new(&socket, &plan.path, &spool_dir, max_request()) {
+        Ok(calls) => calls,
+        Err(text) => return stop_at_start(cleanup, &text),
+    };
     let mut server = Server {
         plan,
         held: &held,
         splitter,
-        calls: Calls::new(&socket, &plan.path, &spool_dir, max_request()),
+        calls,
         queue: VecDeque::new(),
         taken: 0,
         running: 0,
@@ -175,6 +175,12 @@ struct Setup {
 /// The largest request taken: [`MAX_REQUEST`], or less under `ulimit -f`,
 /// since a request may be spooled in a file (CMD's stdin, a call's body),
 /// and a write past the limit would end serve (SIGXFSZ).
+/// Says why serve cannot start, and ends it (status 1).
+fn stop_at_start(cleanup: Cleanup, text: &str) -> ExitCode {
+    report::message(APPLET, text);
+    cleanup.settle(APPLET, ExitCode::Failure)
+}
+
 fn max_request() -> u64 {
     MAX_REQUEST.min(file_size_limit())
 }

@@ -94,16 +94,34 @@ impl<'a> Calls<'a> {
     /// The calls of `socket`, beside the FIFO at `fifo`; bodies larger than
     /// `limit` are refused, those larger than memory is given for them
     /// spooled in `spool_dir`.
-    pub fn new(socket: &'a CallSocket, fifo: &'a Path, spool_dir: &'a Path, limit: u64) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// What to say when no descriptor is left to keep spare: without one, a
+    /// call that comes when none is left could be neither taken nor refused,
+    /// and its caller would wait for ever while serve tried again and again.
+    pub fn new(
+        socket: &'a CallSocket,
+        fifo: &'a Path,
+        spool_dir: &'a Path,
+        limit: u64,
+    ) -> Result<Self, String> {
+        let spare = File::open("/dev/null").map_err(|err| {
+            let errno = Errno::from_raw(err.raw_os_error().unwrap_or(0));
+            format!(
+                "{}: too few file descriptors to serve (ulimit -n): none left to keep spare: {}",
+                report::quote(fifo),
+                errno.desc()
+            )
+        })?;
+        Ok(Self {
             open: HashMap::new(),
             next: 0,
             socket,
             fifo,
             spool_dir,
             limit,
-            spare: File::open("/dev/null").ok(),
-        }
+            spare: Some(spare),
+        })
     }
 
     /// The listening socket, to poll.

@@ -141,7 +141,7 @@ impl Stash {
         let name = match with_umask_cleared(|| nix::sys::stat::mkdirat(parent_fd, base, mode)) {
             Ok(()) => base.to_owned(),
             Err(Errno::EEXIST) => {
-                if let Some(ours) = usable(parent_fd, parent, base) {
+                if let Some(ours) = open_ours(parent_fd, parent, base)? {
                     return Ok(ours);
                 }
                 let mut template = base.to_owned();
@@ -152,7 +152,7 @@ impl Stash {
             }
             Err(errno) => return Err(self.fail(Action::CreateDir, errno)),
         };
-        usable(parent_fd, parent, &name).ok_or_else(|| Error::Unsafe {
+        open_ours(parent_fd, parent, &name)?.ok_or_else(|| Error::Unsafe {
             subject: Subject::path(parent.join(&name)),
             reason: "to keep unfinished messages in a directory swapped as it was made".to_owned(),
         })
@@ -198,13 +198,39 @@ fn made_beside(parent: &OwnedFd, base: &OsStr) -> Vec<OsString> {
 }
 
 /// `name` in `parent`, opened, if it is a directory of this user that no
-/// one else may write to (never through a symlink).
+/// one else may write to (never through a symlink); else none, whatever
+/// the reason.
 fn usable(parent_fd: &OwnedFd, parent: &Path, name: &OsStr) -> Option<Directory> {
+    open_private(parent_fd, parent, name).ok().flatten()
+}
+
+/// As [`usable`], but an error that says nothing about `name` (out of
+/// descriptors, say) is the error, not "not usable": the caller would
+/// otherwise make a directory beside it, or call it swapped.
+fn open_ours(parent_fd: &OwnedFd, parent: &Path, name: &OsStr) -> Result<Option<Directory>> {
+    match open_private(parent_fd, parent, name) {
+        Ok(ours) => Ok(ours),
+        Err(Errno::ELOOP | Errno::ENOTDIR | Errno::ENOENT) => Ok(None),
+        Err(errno) => Err(Error::sys(
+            Subject::path(parent.join(name)),
+            Action::Open,
+            errno,
+        )),
+    }
+}
+
+/// `name` in `parent`, opened, if it is a directory of this user that no
+/// one else may write to; `Ok(None)` if it is another's or open to others.
+fn open_private(
+    parent_fd: &OwnedFd,
+    parent: &Path,
+    name: &OsStr,
+) -> nix::Result<Option<Directory>> {
     let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let dir = nix::fcntl::openat(parent_fd, name, flags, Mode::empty()).ok()?;
-    let stat = fstat(&dir).ok()?;
+    let dir = nix::fcntl::openat(parent_fd, name, flags, Mode::empty())?;
+    let stat = fstat(&dir)?;
     let private = stat.st_uid == Uid::effective().as_raw() && stat.st_mode & 0o022 == 0;
-    private.then(|| Directory::held(dir, parent.join(name)))
+    Ok(private.then(|| Directory::held(dir, parent.join(name))))
 }
 
 /// Takes the stash file `name` from `place`, if it is there.

@@ -215,7 +215,9 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
             Ok(one) => lock(&held).push(one),
             Err(err) => {
                 let mut status = report::failure(APPLET, &err);
-                lock(&held).clear();
+                // The FIFOs held so far are let go of: what their pipes
+                // held is lost as at any end of the hold, and said so.
+                let_go(&held);
                 for fifo in made {
                     if let Err(err) = fifo.remove() {
                         status = status.merge(report::failure(APPLET, &err));
@@ -237,12 +239,23 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
             }
         }
     }
-    let status = if report_losses(&lock(&held)) {
+    let status = if let_go(&held) {
         ExitCode::Failure
     } else {
         ExitCode::Success
     };
     cleanup.settle(APPLET, status)
+}
+
+/// Says what every FIFO held loses, and lets go of them all, in one look:
+/// a signal that comes after finds none left to report on (it would say
+/// it again), one that comes before reports them itself while this waits.
+/// True when anything was lost.
+fn let_go(held: &Mutex<Vec<Held>>) -> bool {
+    let mut held = lock(held);
+    let lost = report_losses(&held);
+    held.clear();
+    lost
 }
 
 /// Makes (with `--create`), holds and sizes one FIFO; what it makes goes to

@@ -29,7 +29,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
@@ -75,18 +75,23 @@ impl CreatedFifo {
     /// # Errors
     /// [`Error::Sys`] with [`Action::Remove`] when `unlinkat` fails.
     pub fn remove(&self) -> Result<bool> {
-        match fstatat(&self.dir, self.name.as_path(), AtFlags::AT_SYMLINK_NOFOLLOW) {
-            Ok(st)
-                if FileKind::of(&st) == FileKind::Fifo
-                    && identity(&st) == self.identity
-                    && st.st_uid == geteuid().as_raw() => {}
-            _ => return Ok(false),
-        }
-        match unlinkat(&self.dir, self.name.as_path(), UnlinkatFlags::NoRemoveDir) {
-            Ok(()) => Ok(true),
-            Err(Errno::ENOENT) => Ok(false),
-            Err(errno) => Err(Error::sys(Subject::path(&self.path), Action::Remove, errno)),
-        }
+        remove_made(self.dir.as_fd(), &self.name, &self.path, self.identity)
+    }
+}
+
+/// [`CreatedFifo::remove`] of the FIFO `identity` made as `name` in `dir`.
+fn remove_made(dir: BorrowedFd<'_>, name: &Path, path: &Path, made: (u64, u64)) -> Result<bool> {
+    match fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+        Ok(st)
+            if FileKind::of(&st) == FileKind::Fifo
+                && identity(&st) == made
+                && st.st_uid == geteuid().as_raw() => {}
+        _ => return Ok(false),
+    }
+    match unlinkat(dir, name, UnlinkatFlags::NoRemoveDir) {
+        Ok(()) => Ok(true),
+        Err(Errno::ENOENT) => Ok(false),
+        Err(errno) => Err(Error::sys(Subject::path(path), Action::Remove, errno)),
     }
 }
 
@@ -134,9 +139,12 @@ pub fn create_and_open(
                     made: true,
                 });
             }
-            let dir = dir
-                .try_clone()
-                .map_err(|err| Error::sys(subject(), Action::Open, err))?;
+            // Out of descriptors (ulimit -n) here, nobody could remove the
+            // FIFO just made: it is removed before the error is said.
+            let dir = dir.try_clone().map_err(|err| {
+                let _ = remove_made(dir.as_fd(), name, path, identity(&st));
+                Error::sys(subject(), Action::Open, err)
+            })?;
             on_created(CreatedFifo {
                 dir,
                 name: name.to_owned(),

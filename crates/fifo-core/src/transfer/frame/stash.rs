@@ -210,7 +210,12 @@ fn usable(parent_fd: &OwnedFd, parent: &Path, name: &OsStr) -> Option<Directory>
 fn open_ours(parent_fd: &OwnedFd, parent: &Path, name: &OsStr) -> Result<Option<Directory>> {
     match open_private(parent_fd, parent, name) {
         Ok(ours) => Ok(ours),
-        Err(Errno::ELOOP | Errno::ENOTDIR | Errno::ENOENT) => Ok(None),
+        // Not a directory, gone, or one this user may not open: another
+        // user's 0700 directory says EACCES, and is passed over (made
+        // beside), never taken for an error that stops the reader.
+        Err(Errno::ELOOP | Errno::ENOTDIR | Errno::ENOENT | Errno::EACCES | Errno::EPERM) => {
+            Ok(None)
+        }
         Err(errno) => Err(Error::sys(
             Subject::path(parent.join(name)),
             Action::Open,

@@ -1,11 +1,12 @@
-# fifo serve with very few file descriptors (ulimit -n 6 to 14): each
+# fifo serve with very few file descriptors (ulimit -n 6 to 17): each
 # either stops at once with one line saying what it lacked (status 1,
 # nothing left beside the FIFO, nothing in TMPDIR), or serves, and then a
 # call is answered: run, or refused saying it lacked descriptors. Under ulimit -n 10 serve could keep no descriptor spare to refuse a
 # call with; it spun on accept(2) (a core at 100%) and the caller waited
 # for ever. Under 9 it said its stash directory was "swapped as it was
 # made" (the open had failed for want of a descriptor), and made another
-# one beside it.
+# one beside it; under 15 and 16 a job refused for want of a pipe for its
+# input was said to have failed writing "standard input" (serve's own).
 # needs: linux
 source "$(dirname "$0")/lib.sh"
 
@@ -14,7 +15,7 @@ mkdir "$TMPDIR"
 mkdir d
 "$F" mk d/q
 stopped=() served=()
-for n in 6 7 8 9 10 11 12 13 14; do
+for n in 6 7 8 9 10 11 12 13 14 15 16 17; do
     spawn bash -c "ulimit -n $n && exec '$F' serve -n 1 d/q -- tr a-z A-Z 2> serve.err"
     server=$SPAWNED
     started_or_ended() { call_socket_ready d/q.sock || ! alive "$server"; }
@@ -28,6 +29,8 @@ for n in 6 7 8 9 10 11 12 13 14; do
         "1  fifo call: 'd/q': the server did not run the call: "*"Too many open files"*) ;;
         *) fail "ulimit -n $n: the call got [$STATUS] [$OUT] [$ERR]" ;;
         esac
+        # The job's input pipe is not serve's own standard input.
+        [[ "$ERR" != *": standard input: "* ]] || fail "ulimit -n $n: the refusal names serve's stdin: $ERR"
         # A call refused for want of descriptors is not one of -n 1's.
         if pid=$(fifo_pid "$server"); then kill -TERM "$pid" 2> /dev/null || true; fi
         finish "$server"

@@ -19,6 +19,9 @@ pub enum Subject {
     Process(i32),
     /// The file a deep buffer spills to (it has no name).
     BufferFile,
+    /// The standard input a command is started with (`serve`'s CMD): not
+    /// this process's own.
+    CommandInput,
 }
 
 impl Subject {
@@ -40,6 +43,7 @@ impl fmt::Display for Subject {
             Self::Stdout => return f.write_str("standard output"),
             Self::Process(pid) => return write!(f, "process {pid}"),
             Self::BufferFile => return f.write_str("the buffer file"),
+            Self::CommandInput => return f.write_str("the command's standard input"),
         };
         write!(f, "'{}'", Escaped(path.as_os_str().as_bytes()))
     }

@@ -260,7 +260,7 @@ fn execute(shared: &Shared, job: &Job) -> Result<(Status, File, File), Error> {
         // An earlier try read it to its end.
         (&*file)
             .rewind()
-            .map_err(|err| Error::sys(Subject::Stdin, fifo_core::Action::Read, err))?;
+            .map_err(|err| Error::sys(Subject::CommandInput, fifo_core::Action::Read, err))?;
     }
     let stdout = spool(&shared.spool_dir)?;
     let mut stderr = spool(&shared.spool_dir)?;
@@ -320,10 +320,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// CMD's stdin: a pipe already holding a small request (it fits whole), or
 /// a spooled file for a larger one, so that nothing waits on CMD reading.
 fn stdin_for(shared: &Shared, body: &[u8]) -> Result<OwnedFd, Error> {
-    let failed = |errno| Error::sys(Subject::Stdin, fifo_core::Action::Write, errno);
+    let failed = |errno| Error::sys(Subject::CommandInput, fifo_core::Action::Write, errno);
     if body.len() <= PIPE_BUF {
         let (read, write) = fifo_core::open::descriptor::pipe()
-            .map_err(|source| Error::sys(Subject::Stdin, fifo_core::Action::Write, source))?;
+            .map_err(|source| Error::sys(Subject::CommandInput, fifo_core::Action::Open, source))?;
         if !body.is_empty() {
             nix::unistd::write(&write, body).map_err(failed)?;
         }
@@ -332,6 +332,6 @@ fn stdin_for(shared: &Shared, body: &[u8]) -> Result<OwnedFd, Error> {
     let mut file = spool(&shared.spool_dir)?;
     file.write_all(body)
         .and_then(|()| file.rewind())
-        .map_err(|err| Error::sys(Subject::Stdin, fifo_core::Action::Write, err))?;
+        .map_err(|err| Error::sys(Subject::CommandInput, fifo_core::Action::Write, err))?;
     Ok(OwnedFd::from(file))
 }

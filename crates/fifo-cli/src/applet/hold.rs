@@ -197,10 +197,10 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     // What a signal makes it lose is said from the moment the first FIFO
     // is held, not only once all are: a signal right after an open ended
     // the hold without a word about the bytes in its pipe. The list is
-    // locked only to look or to add one, never across an open: a path
-    // whose look-up hangs (a dead NFS server) must not keep the signal's
-    // report, and so the hold's end, waiting.
-    let held: Arc<Mutex<Vec<Held>>> = Arc::default();
+    // locked only to add, copy or let go, never across an open or a look
+    // by path: a path whose look-up hangs (a dead NFS server) must not
+    // keep the signal's report, and so the hold's end, waiting.
+    let held: Arc<HeldList> = Arc::default();
     {
         let held = Arc::clone(&held);
         cleanup.on_signal(move || {
@@ -212,7 +212,7 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     let mut made = Vec::new();
     for path in paths {
         match hold_one(holding, path, &cleanup, &mut made) {
-            Ok(one) => lock(&held).push(one),
+            Ok(one) => lock(&held).push(Arc::new(one)),
             Err(err) => {
                 let mut status = report::failure(APPLET, &err);
                 // The FIFOs held so far are let go of: what their pipes
@@ -234,7 +234,7 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
     match holding.idle {
         Some(idle) => wait_idle(&held, idle),
         None => {
-            while !all_removed(&lock(&held)) {
+            while !all_removed(&held_now(&held)) {
                 std::thread::sleep(REMOVED_POLL);
             }
         }
@@ -251,7 +251,7 @@ fn hold(holding: &Holding, paths: &[PathBuf], detached: bool) -> ExitCode {
 /// a signal that comes after finds none left to report on (it would say
 /// it again), one that comes before reports them itself while this waits.
 /// True when anything was lost.
-fn let_go(held: &Mutex<Vec<Held>>) -> bool {
+fn let_go(held: &HeldList) -> bool {
     let mut held = lock(held);
     let lost = report_losses(&held);
     held.clear();
@@ -309,19 +309,16 @@ fn announce_ready() -> bool {
 
 /// Returns once `idle` has passed in which no other process held any of
 /// the FIFOs and nothing was buffered in them.
-fn wait_idle(held: &Mutex<Vec<Held>>, idle: Duration) {
+fn wait_idle(held: &HeldList, idle: Duration) {
     let step = (idle / 5).clamp(Duration::from_millis(10), Duration::from_millis(200));
     let mut quiet_since: Option<Instant> = None;
     loop {
-        let (quiet, removed) = {
-            let held = lock(held);
-            let quiet = held.iter().all(|one| {
-                one.buffered().is_ok_and(|n| n == 0)
-                    && one.others().is_none_or(|others| others.seen.is_empty())
-            });
-            (quiet, all_removed(&held))
-        };
-        if removed {
+        let held = held_now(held);
+        let quiet = held.iter().all(|one| {
+            one.buffered().is_ok_and(|n| n == 0)
+                && one.others().is_none_or(|others| others.seen.is_empty())
+        });
+        if all_removed(&held) {
             return;
         }
         match (quiet, quiet_since) {
@@ -334,22 +331,30 @@ fn wait_idle(held: &Mutex<Vec<Held>>, idle: Duration) {
     }
 }
 
-/// The FIFOs held, for a look (a poisoned lock still holds them).
-fn lock(held: &Mutex<Vec<Held>>) -> std::sync::MutexGuard<'_, Vec<Held>> {
+/// The FIFOs held, shared with the signal's report.
+type HeldList = Mutex<Vec<Arc<Held>>>;
+
+/// The list, locked (a poisoned lock still holds them).
+fn lock(held: &HeldList) -> std::sync::MutexGuard<'_, Vec<Arc<Held>>> {
     held.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The FIFOs held now, to look at without keeping the list locked.
+fn held_now(held: &HeldList) -> Vec<Arc<Held>> {
+    lock(held).clone()
 }
 
 /// Whether every FIFO held has been removed (or replaced) and no other
 /// process holds it: the hold then serves nobody, and `--stop` could never
 /// find it by PATH again, so it ends rather than run on unseen.
-fn all_removed(held: &[Held]) -> bool {
+fn all_removed(held: &[Arc<Held>]) -> bool {
     held.iter()
         .all(|one| one.unlinked() && one.others().is_some_and(|others| others.seen.is_empty()))
 }
 
 /// Says, for every FIFO whose pipe dies with this process, how many bytes
 /// in it are lost; true when any were.
-fn report_losses(held: &[Held]) -> bool {
+fn report_losses(held: &[Arc<Held>]) -> bool {
     let mut lost_any = false;
     for one in held {
         let Ok(lost @ 1..) = one.buffered() else {

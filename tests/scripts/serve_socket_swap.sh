@@ -56,3 +56,27 @@ attack '.svc.sock.*' '^fchownat' "the name the socket is made under" "$refused"
 ok "the server took back the link it made to the attacker's symlink"
 attack svc.sock '^linkat' "the socket's real name, as it is linked" "$refused"
 attack svc.sock '^unlinkat\(.*"\.svc\.sock\.' "the socket's real name, once in place" "0 "
+
+# The real name taken before the link, by a symlink to a live socket of
+# the attacker's: root's server judges what is there as it does before it
+# makes its socket (a symlink of uid 65534, refused), and connects to
+# nothing through it. (It connected through the link, found a listener,
+# and said another server answered there: "Address already in use".)
+mkdir -m 700 att
+chown 65534:65534 att
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 for uid 65534's listener"
+spawn "${AS_NOBODY[@]}" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+c, _ = s.accept(); print("connected", flush=True)' "$T/att/live" > live.out
+wait_until 20 "the attacker's listener" test -S att/live
+spawn_stopping fchownat "$F" serve --idle 1s shared/svc -- cat 2> serve.err
+stop_after '^fchownat\(.*, 65534, -1,' "root's server to give its socket away"
+"${AS_NOBODY[@]}" ln -s "$T/att/live" shared/svc.sock
+finish_stopping
+eq "1 fifo serve: 'shared/svc.sock': refusing to use the call socket: a symbolic link of uid 65534 is in its place" \
+    "$STATUS $(grep -v '^strace' serve.err)" "a symlink at the real name before the link is refused"
+eq "" "$(cat live.out)" "root's server did not connect through it"
+[ -L shared/svc.sock ] || fail "the attacker's symlink was removed"
+ok "the attacker's symlink is left alone"
+eq "" "$(ls -A shared | grep '^\.svc' || true)" "nothing of the server's is left under its hidden name"

@@ -128,7 +128,7 @@ impl CallSocket {
         let mode = socket.give_group(&fifo)?;
         socket.chmod(mode)?;
         socket.give_owner(&fifo)?;
-        socket.publish(name)?;
+        socket.publish(name, fifo.st_uid)?;
         socket
             .listener
             .set_nonblocking(true)
@@ -184,26 +184,27 @@ impl CallSocket {
 
     /// Links the socket, made under a name of its own, to its real name
     /// `name` (never over anything there: a file made in its place since
-    /// the way was cleared is refused), and removes the name it was made
-    /// under.
-    fn publish(&mut self, name: OsString) -> Result<()> {
+    /// the way was cleared is judged as the way was cleared), and removes
+    /// the name it was made under.
+    fn publish(&mut self, name: OsString, owner: u32) -> Result<()> {
         let fail = |errno| Error::sys(Subject::path(&self.path), Action::Open, errno);
-        let linked = linkat(
-            &self.dir,
-            self.name.as_os_str(),
-            &self.dir,
-            name.as_os_str(),
-            AtFlags::empty(),
-        );
-        match linked {
+        let link = || {
+            linkat(
+                &self.dir,
+                self.name.as_os_str(),
+                &self.dir,
+                name.as_os_str(),
+                AtFlags::empty(),
+            )
+        };
+        match link() {
             Ok(()) => {}
             // Another server of the FIFO that started at the same time
-            // (and won), or a file made meanwhile.
+            // (and won: refused, EADDRINUSE), a file made meanwhile
+            // (refused), or a dead socket (removed, and linked over).
             Err(Errno::EEXIST) => {
-                return Err(match connect_now(&self.path) {
-                    Ok(_) | Err(Errno::EAGAIN) => fail(Errno::EADDRINUSE),
-                    Err(_) => planted(&self.path, "a file made meanwhile"),
-                });
+                clear_the_way(&self.dir, &name, &self.path, owner)?;
+                link().map_err(fail)?;
             }
             Err(errno) => return Err(fail(errno)),
         }
